@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/**
+ * Configuration of everything that runs as a Lambda (and, locally, inside the gateway).
+ * Read once, validated at start-up; nothing else reads process.env.
+ */
+const ConfigSchema = z.object({
+  OPS_TABLE: z.string().min(3),
+  CONTACTS_TABLE: z.string().min(3),
+  AWS_REGION: z.string().default('cn-north-1'),
+  /** Set locally to DynamoDB Local (http://127.0.0.1:8000); unset in AWS. */
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  /** local: accounts and HS256 tokens in the app; cognito: tokens from the Cognito user pool. */
+  AUTH_MODE: z.enum(['local', 'cognito']).default('local'),
+  AUTH_SECRET: z.string().min(32).optional(),
+  COGNITO_ISSUER: z.url().optional(),
+  COGNITO_CLIENT_ID: z.string().optional(),
+  /** 32-byte AES key (base64) for the local contact store; in AWS, CONTACT_KMS_KEY_ID is used instead. */
+  CONTACT_KEY: z.string().optional(),
+  CONTACT_KMS_KEY_ID: z.string().optional(),
+  SESSION_HOURS: z.coerce.number().int().min(1).max(24).default(8),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${fields}`);
+  }
+  const config = parsed.data;
+  if (config.AUTH_MODE === 'local' && !config.AUTH_SECRET) throw new ConfigError('AUTH_SECRET is required when AUTH_MODE=local');
+  if (config.AUTH_MODE === 'cognito' && !(config.COGNITO_ISSUER && config.COGNITO_CLIENT_ID)) {
+    throw new ConfigError('COGNITO_ISSUER and COGNITO_CLIENT_ID are required when AUTH_MODE=cognito');
+  }
+  if (!config.CONTACT_KEY && !config.CONTACT_KMS_KEY_ID) throw new ConfigError('CONTACT_KEY or CONTACT_KMS_KEY_ID is required');
+  return config;
+}
+
+let cached: Config | undefined;
+/** The process-wide configuration, parsed on first use. */
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,160 @@
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { keys } from './keys.js';
+
+/** 单位: a node of the unit tree; `path` holds the ids from the root down to this unit. */
+export interface UnitRecord {
+  id: string;
+  name: string;
+  parentId: string | null;
+  path: string[];
+}
+
+/** 服务大厅 */
+export interface HallRecord {
+  id: string;
+  unitId: string;
+  name: string;
+  address: string;
+}
+
+/** 工作人员 (亮身份: name, post, duties, pledge are shown to residents). */
+export interface StaffRecord {
+  id: string;
+  unitId: string;
+  staffNo: string;
+  name: string;
+  post: string;
+  duties: string;
+  pledge: string;
+  partyMember: boolean;
+}
+
+/** 窗口 */
+export interface WindowRecord {
+  code: string;
+  unitId: string;
+  hallId: string;
+  name: string;
+  active: boolean;
+  staffOnDutyIds: string[];
+  surveyId: string;
+  surveyVersion: number;
+}
+
+export interface WindowView {
+  window: WindowRecord;
+  unit: UnitRecord;
+  unitPath: UnitRecord[];
+  hall: HallRecord;
+  staffOnDuty: StaffRecord[];
+}
+
+export interface Directory {
+  getWindow(code: string): Promise<WindowRecord | undefined>;
+  /** The window with its unit (and ancestors), hall and staff on duty, in two reads. */
+  getWindowView(code: string): Promise<WindowView | undefined>;
+  listWindows(): Promise<WindowRecord[]>;
+  getUnits(ids: string[]): Promise<Map<string, UnitRecord>>;
+  getHalls(ids: string[]): Promise<Map<string, HallRecord>>;
+  putUnit(unit: UnitRecord): Promise<void>;
+  putHall(hall: HallRecord): Promise<void>;
+  putStaff(staff: StaffRecord): Promise<void>;
+  putWindow(window: WindowRecord): Promise<void>;
+}
+
+function strip<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, kind: _kind, ...rest } = item;
+  return rest as T;
+}
+
+export function createDirectory(doc: DynamoDBDocumentClient, table: string): Directory {
+  async function batchGet(keyList: { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
+    const unique = [...new Map(keyList.map((key) => [`${key.pk}|${key.sk}`, key])).values()];
+    const found: Record<string, unknown>[] = [];
+    for (let start = 0; start < unique.length; start += 100) {
+      let request: Record<string, { Keys: { pk: string; sk: string }[] }> | undefined = {
+        [table]: { Keys: unique.slice(start, start + 100) },
+      };
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+        const result = await doc.send(new BatchGetCommand({ RequestItems: request }));
+        found.push(...(result.Responses?.[table] ?? []));
+        request = result.UnprocessedKeys as typeof request;
+        if (request && Object.keys(request).length > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
+      }
+    }
+    return found;
+  }
+
+  async function put(key: { pk: string; sk: string }, kind: string, record: object): Promise<void> {
+    await doc.send(new PutCommand({ TableName: table, Item: { ...key, kind, ...record } }));
+  }
+
+  const directory: Directory = {
+    async getWindow(code) {
+      const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.window(code) }));
+      return Item ? strip<WindowRecord>(Item) : undefined;
+    },
+
+    async getWindowView(code) {
+      const window = await directory.getWindow(code);
+      if (!window) return undefined;
+      const unit = (await directory.getUnits([window.unitId])).get(window.unitId);
+      if (!unit) return undefined;
+      const items = await batchGet([
+        ...unit.path.map((id) => keys.unit(id)),
+        keys.hall(window.hallId),
+        ...window.staffOnDutyIds.map((id) => keys.staff(id)),
+      ]);
+      const byKey = new Map(items.map((item) => [String(item.pk), item]));
+      const hall = byKey.get(keys.hall(window.hallId).pk);
+      if (!hall) return undefined;
+      return {
+        window,
+        unit,
+        unitPath: unit.path.map((id) => byKey.get(keys.unit(id).pk)).filter((u) => u !== undefined).map((u) => strip<UnitRecord>(u)),
+        hall: strip<HallRecord>(hall),
+        staffOnDuty: window.staffOnDutyIds
+          .map((id) => byKey.get(keys.staff(id).pk))
+          .filter((s) => s !== undefined)
+          .map((s) => strip<StaffRecord>(s)),
+      };
+    },
+
+    async listWindows() {
+      const windows: WindowRecord[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.windowListing('').pk },
+            ExclusiveStartKey,
+          }),
+        );
+        windows.push(...(page.Items ?? []).map((item) => strip<WindowRecord>(item)));
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return windows;
+    },
+
+    async getUnits(ids) {
+      const items = await batchGet(ids.map((id) => keys.unit(id)));
+      return new Map(items.map((item) => [String(item.id), strip<UnitRecord>(item)]));
+    },
+
+    async getHalls(ids) {
+      const items = await batchGet(ids.map((id) => keys.hall(id)));
+      return new Map(items.map((item) => [String(item.id), strip<HallRecord>(item)]));
+    },
+
+    putUnit: (unit) => put(keys.unit(unit.id), 'unit', unit),
+    putHall: (hall) => put(keys.hall(hall.id), 'hall', hall),
+    putStaff: (staff) => put(keys.staff(staff.id), 'staff', staff),
+    async putWindow(window) {
+      await put(keys.window(window.code), 'window', window);
+      await put(keys.windowListing(window.code), 'window-listing', window);
+    },
+  };
+  return directory;
+}

@@ -1,0 +1,21 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createAccounts } from './accounts.js';
+import { createDirectory } from './directory.js';
+import { createRatingStore } from './ratings.js';
+import { createTotalsReader } from './totals.js';
+
+export interface DataTables {
+  ops: string;
+  contacts: string;
+}
+
+/** The whole data layer over one document client: what the use cases receive as dependencies. */
+export function createDataLayer(doc: DynamoDBDocumentClient, tables: DataTables) {
+  return {
+    directory: createDirectory(doc, tables.ops),
+    ratings: createRatingStore(doc, tables),
+    totals: createTotalsReader(doc, tables.ops),
+    accounts: createAccounts(doc, tables.ops),
+  };
+}
+export type DataLayer = ReturnType<typeof createDataLayer>;

@@ -1,0 +1,141 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { RatingLevel } from '#shared/domain/rating-level.js';
+import { keys } from './keys.js';
+import { windowDayTotalsUpdate } from './totals.js';
+import { contactPut, type SealedContact } from './contacts.js';
+
+/** A rating as stored: random id, China-time day only (no finer time), nothing about the rater. */
+export interface StoredRating {
+  id: string;
+  windowCode: string;
+  unitId: string;
+  hallId: string;
+  staffIds: string[];
+  day: string;
+  level: RatingLevel;
+  indicators?: Partial<Record<'efficiency' | 'competence' | 'attitude', RatingLevel>>;
+  reasons?: string[];
+  comment?: string;
+  surveyId: string;
+  surveyVersion: number;
+  /** How the rating reached us: the window's static QR poster for now. */
+  channel: 'window-qr';
+  /** Poster ratings are not bound to a transaction and carry the lower trust level. */
+  trust: 'poster';
+  hasContact: boolean;
+}
+
+export interface IdempotencyClaim {
+  keyHash: string;
+  /** Hash of the canonical request body: the same key with another body is refused. */
+  fingerprint: string;
+  /** Unix seconds; the claim is purged by TTL after this. */
+  expiresAt: number;
+}
+
+export interface IdempotencyRecord {
+  fingerprint: string;
+  ratingId: string;
+}
+
+/** The idempotency key was already used; `existing` is what it produced. */
+export class IdempotencyKeyUsedError extends Error {
+  override name = 'IdempotencyKeyUsedError';
+  constructor(readonly existing: IdempotencyRecord) {
+    super('idempotency key already used');
+  }
+}
+
+export class RatingWriteConflictError extends Error {
+  override name = 'RatingWriteConflictError';
+}
+
+export interface RatingStore {
+  /**
+   * Store one rating, its contact (if any) and its totals increment in one transaction, so a
+   * rating is never stored without being counted, or counted without being stored.
+   */
+  store(write: { rating: StoredRating; contact?: SealedContact; idempotency?: IdempotencyClaim }): Promise<void>;
+  listLevels(windowCode: string, day: string): Promise<RatingLevel[]>;
+}
+
+export interface RatingTables {
+  ops: string;
+  contacts: string;
+}
+
+const MAX_CONFLICT_RETRIES = 6;
+
+export function createRatingStore(doc: DynamoDBDocumentClient, tables: RatingTables): RatingStore {
+  async function readIdempotency(keyHash: string): Promise<IdempotencyRecord | undefined> {
+    const { Item } = await doc.send(new GetCommand({ TableName: tables.ops, Key: keys.idempotency(keyHash), ConsistentRead: true }));
+    return Item ? { fingerprint: String(Item.fingerprint), ratingId: String(Item.ratingId) } : undefined;
+  }
+
+  return {
+    async store({ rating, contact, idempotency }) {
+      const { pk, sk } = keys.rating(rating.windowCode, rating.day, rating.id);
+      const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [];
+      if (idempotency) {
+        items.push({
+          Put: {
+            TableName: tables.ops,
+            Item: { ...keys.idempotency(idempotency.keyHash), fingerprint: idempotency.fingerprint, ratingId: rating.id, expiresAt: idempotency.expiresAt },
+            ConditionExpression: 'attribute_not_exists(pk)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        });
+      }
+      items.push({
+        Put: { TableName: tables.ops, Item: { pk, sk, kind: 'rating', ...rating }, ConditionExpression: 'attribute_not_exists(pk)' },
+      });
+      items.push({ Update: windowDayTotalsUpdate(tables.ops, rating.windowCode, rating.day, rating.level) });
+      if (contact) items.push({ Put: contactPut(tables.contacts, contact) });
+
+      for (let attempt = 0; ; attempt++) {
+        try {
+          // ClientRequestToken makes an SDK-level retry of this very call (e.g. after a timeout
+          // whose write did commit) a no-op instead of a second rating.
+          await doc.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: rating.id }));
+          return;
+        } catch (error) {
+          if (!(error instanceof TransactionCanceledException)) throw error;
+          const reasons = error.CancellationReasons ?? [];
+          if (idempotency && reasons[0]?.Code === 'ConditionalCheckFailed') {
+            const old = reasons[0].Item;
+            const existing = old
+              ? { fingerprint: String(old.fingerprint?.S), ratingId: String(old.ratingId?.S) }
+              : await readIdempotency(idempotency.keyHash);
+            if (existing) throw new IdempotencyKeyUsedError(existing);
+          }
+          const conflicted = reasons.some((reason) => reason.Code === 'TransactionConflict');
+          if (!conflicted || attempt >= MAX_CONFLICT_RETRIES) {
+            throw new RatingWriteConflictError('rating transaction was cancelled', { cause: error });
+          }
+          await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt * Math.random()));
+        }
+      }
+    },
+
+    async listLevels(windowCode, day) {
+      const levels: RatingLevel[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: tables.ops,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.ratingPartition(windowCode, day) },
+            ProjectionExpression: '#level',
+            ExpressionAttributeNames: { '#level': 'level' },
+            ExclusiveStartKey,
+          }),
+        );
+        for (const item of page.Items ?? []) levels.push(item.level as RatingLevel);
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return levels;
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import type { FieldIssue } from '#shared/contracts/errors.js';
+
+/**
+ * Errors the use cases throw. Each carries the HTTP status it maps to and whether its message may
+ * be shown to the caller (middy's `statusCode` / `expose` convention). The one mapping to an HTTP
+ * response is middleware/error-handler.ts.
+ */
+export class AppError extends Error {
+  readonly statusCode: number = 500;
+  readonly code: string = 'INTERNAL';
+  readonly expose: boolean = false;
+  readonly issues: FieldIssue[] | undefined;
+  constructor(message: string, options?: { cause?: unknown; issues?: FieldIssue[] }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.issues = options?.issues;
+  }
+}
+
+function fieldError(field: string, message: string): { issues: FieldIssue[] } {
+  return { issues: [{ field, message: `${field}: ${message}` }] };
+}
+
+export class ValidationError extends AppError {
+  override name = 'ValidationError';
+  override readonly statusCode = 400;
+  override readonly code = 'VALIDATION_FAILED';
+  override readonly expose = true;
+  static forField(field: string, message: string): ValidationError {
+    return new ValidationError(`${field}: ${message}`, fieldError(field, message));
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  override name = 'PayloadTooLargeError';
+  override readonly statusCode = 413;
+  override readonly code = 'PAYLOAD_TOO_LARGE';
+  override readonly expose = true;
+  constructor(limit: number) {
+    super(`body: must be at most ${limit} bytes`, fieldError('body', `must be at most ${limit} bytes`));
+  }
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  override name = 'UnsupportedMediaTypeError';
+  override readonly statusCode = 415;
+  override readonly code = 'UNSUPPORTED_MEDIA_TYPE';
+  override readonly expose = true;
+  constructor() {
+    super('body: Content-Type must be application/json', fieldError('body', 'Content-Type must be application/json'));
+  }
+}
+
+export class NotFoundError extends AppError {
+  override name = 'NotFoundError';
+  override readonly statusCode = 404;
+  override readonly code = 'NOT_FOUND';
+  override readonly expose = true;
+  constructor(field: string, what: string) {
+    super(`${field}: no such ${what}`, fieldError(field, `no such ${what}`));
+  }
+}
+
+export class ConflictError extends AppError {
+  override name = 'ConflictError';
+  override readonly statusCode = 409;
+  override readonly code = 'CONFLICT';
+  override readonly expose = true;
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`, fieldError(field, message));
+  }
+}
+
+export class IdempotencyMismatchError extends AppError {
+  override name = 'IdempotencyMismatchError';
+  override readonly statusCode = 422;
+  override readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  override readonly expose = true;
+  constructor() {
+    const message = 'was already used with a different body';
+    super(`Idempotency-Key: ${message}`, fieldError('Idempotency-Key', message));
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  override name = 'UnauthorizedError';
+  override readonly statusCode = 401;
+  override readonly code = 'UNAUTHORIZED';
+  override readonly expose = true;
+  constructor(message = 'Authorization: a valid bearer token is required', options?: { cause?: unknown; field?: string }) {
+    super(message, { cause: options?.cause, issues: [{ field: options?.field ?? 'Authorization', message }] });
+  }
+}
+
+export class ForbiddenError extends AppError {
+  override name = 'ForbiddenError';
+  override readonly statusCode = 403;
+  override readonly code = 'FORBIDDEN';
+  override readonly expose = true;
+}

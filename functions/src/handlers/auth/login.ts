@@ -1,0 +1,14 @@
+import { operations } from '#shared/contracts/api.js';
+import { httpHandler } from '../../middleware/http-handler.js';
+import { json, parse } from '../../middleware/http.js';
+import { getRuntime } from '../../runtime.js';
+import { login } from '../../use-cases/login.js';
+
+const operation = operations.login;
+
+export const handler = httpHandler(operation, async (event) => {
+  const input = parse(operation.body, event.jsonBody);
+  const runtime = getRuntime();
+  if (!runtime.tokens.issue) throw new Error('login is served by Cognito in this deployment');
+  return json(200, await login({ accounts: runtime.accounts, tokens: { issue: runtime.tokens.issue }, now: runtime.now }, input));
+});

@@ -1,0 +1,37 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { toFieldIssues } from '#shared/contracts/errors.js';
+import type { Principal } from '../auth/tokens.js';
+import { ValidationError } from '../errors.js';
+
+/** What the middlewares add to a request before the handler runs. */
+export interface HttpEvent extends APIGatewayProxyEventV2 {
+  /** Parsed JSON body (still untrusted: parse it with the operation's schema). */
+  jsonBody?: unknown;
+  principal?: Principal;
+}
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+export type { Context };
+
+const JSON_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+  return { statusCode, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+/** Parse untrusted input with a zod schema; failures become a 400 naming every bad field. */
+export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = toFieldIssues(result.error);
+  throw new ValidationError(issues.map((issue) => issue.message).join('; '), { issues });
+}
+
+/** Header lookup; API Gateway v2 lower-cases header names, the local gateway does too. */
+export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  return event.headers?.[name.toLowerCase()];
+}

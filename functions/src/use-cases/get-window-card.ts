@@ -1,0 +1,33 @@
+import type { WindowCard } from '#shared/contracts/window-card.js';
+import { BAD_RATING_REASONS, COMMENT_MAX_LENGTH, INDICATORS, NATIONAL_SURVEY } from '#shared/domain/national-survey.js';
+import { RATING_LEVEL_NAMES } from '#shared/domain/rating-level.js';
+import type { Directory } from '../data/directory.js';
+import { NotFoundError } from '../errors.js';
+
+export interface GetWindowCardDeps {
+  directory: Pick<Directory, 'getWindowView'>;
+}
+
+/** The card a resident sees: the unit, the window, the staff on duty and their pledge, and the survey. */
+export async function getWindowCard(deps: GetWindowCardDeps, code: string): Promise<WindowCard> {
+  const view = await deps.directory.getWindowView(code);
+  if (!view) throw new NotFoundError('code', 'window');
+  const { window, unit, unitPath, hall, staffOnDuty } = view;
+  return {
+    code: window.code,
+    name: window.name,
+    active: window.active,
+    unit: { id: unit.id, name: unit.name, path: unitPath.map((u) => u.name) },
+    hall: { id: hall.id, name: hall.name, address: hall.address },
+    staffOnDuty: staffOnDuty.map(({ name, staffNo, post, duties, pledge }) => ({ name, staffNo, post, duties, pledge })),
+    survey: {
+      surveyId: NATIONAL_SURVEY.surveyId,
+      version: window.surveyVersion,
+      title: NATIONAL_SURVEY.title,
+      levels: NATIONAL_SURVEY.levels.map((level) => ({ level, name: RATING_LEVEL_NAMES[level] })),
+      indicators: Object.entries(INDICATORS).map(([code, name]) => ({ code, name })),
+      reasons: Object.entries(BAD_RATING_REASONS).map(([code, name]) => ({ code, name })),
+      commentMaxLength: COMMENT_MAX_LENGTH,
+    },
+  };
+}

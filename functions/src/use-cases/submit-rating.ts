@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import type { SubmitRatingInput } from '#shared/contracts/rating.js';
+import { chinaDay } from '#shared/domain/china-time.js';
+import type { ContactSealer } from '../data/contact-sealer.js';
+import type { Directory } from '../data/directory.js';
+import { IdempotencyKeyUsedError, type RatingStore, type StoredRating } from '../data/ratings.js';
+import { ConflictError, IdempotencyMismatchError, NotFoundError } from '../errors.js';
+
+export interface SubmitRatingDeps {
+  directory: Pick<Directory, 'getWindow'>;
+  ratings: Pick<RatingStore, 'store'>;
+  sealer: ContactSealer;
+  now: () => Date;
+  randomId: () => string;
+}
+
+/** How long an Idempotency-Key is remembered, and how long a 回访 contact is kept. */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+export const CONTACT_RETENTION_DAYS = 90;
+
+/** Canonical JSON (sorted keys) so that the same answers in another key order are the same request. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * 一次一评: store one rating of a window exactly once and count it in the window's running totals
+ * for the China-time day. With an idempotency key, a repeat of the same request returns the first
+ * result and stores nothing; a different body under the same key is refused.
+ */
+export async function submitRating(
+  deps: SubmitRatingDeps,
+  input: SubmitRatingInput,
+  options: { idempotencyKey?: string | undefined } = {},
+): Promise<{ id: string; replayed: boolean }> {
+  const window = await deps.directory.getWindow(input.windowCode);
+  if (!window) throw new NotFoundError('windowCode', 'window');
+  if (!window.active) throw new ConflictError('windowCode', 'this window is not collecting ratings');
+
+  const now = deps.now();
+  const rating: StoredRating = {
+    id: deps.randomId(),
+    windowCode: window.code,
+    unitId: window.unitId,
+    hallId: window.hallId,
+    staffIds: window.staffOnDutyIds,
+    day: chinaDay(now),
+    level: input.level,
+    ...(input.indicators && Object.keys(input.indicators).length > 0 ? { indicators: input.indicators } : {}),
+    ...(input.reasons?.length ? { reasons: input.reasons } : {}),
+    ...(input.comment?.trim() ? { comment: input.comment.trim() } : {}),
+    surveyId: window.surveyId,
+    surveyVersion: window.surveyVersion,
+    channel: 'window-qr',
+    trust: 'poster',
+    hasContact: Boolean(input.contactPhone),
+  };
+
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const contact = input.contactPhone
+    ? {
+        contactId: deps.randomId(),
+        ratingId: rating.id,
+        windowCode: window.code,
+        sealedPhone: await deps.sealer.seal(input.contactPhone),
+        expiresAt: nowSeconds + CONTACT_RETENTION_DAYS * 86_400,
+      }
+    : undefined;
+  const idempotency = options.idempotencyKey
+    ? { keyHash: sha256(options.idempotencyKey), fingerprint: sha256(canonical(input)), expiresAt: nowSeconds + IDEMPOTENCY_TTL_SECONDS }
+    : undefined;
+
+  try {
+    await deps.ratings.store({ rating, ...(contact ? { contact } : {}), ...(idempotency ? { idempotency } : {}) });
+    return { id: rating.id, replayed: false };
+  } catch (error) {
+    if (!(error instanceof IdempotencyKeyUsedError) || !idempotency) throw error;
+    if (error.existing.fingerprint !== idempotency.fingerprint) throw new IdempotencyMismatchError();
+    return { id: error.existing.ratingId, replayed: true };
+  }
+}

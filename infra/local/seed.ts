@@ -1,0 +1,88 @@
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { RatingLevel } from '../../shared/src/domain/rating-level.js';
+import { BAD_RATING_REASON_CODES, type BadRatingReason } from '../../shared/src/domain/national-survey.js';
+import { hashPassword } from '../../functions/src/auth/password.js';
+import type { ContactSealer } from '../../functions/src/data/contact-sealer.js';
+import type { DataLayer } from '../../functions/src/data/index.js';
+import { keys } from '../../functions/src/data/keys.js';
+import { submitRating } from '../../functions/src/use-cases/submit-rating.js';
+import { demoCounty, DEMO_SEED, seededRandom } from './demo-county.js';
+
+export const DEMO_ACCOUNTS = [
+  { username: 'admin', password: 'Manyi-demo-2026', displayName: '系统管理员', role: 'system-admin' as const, unitId: 'jn-qh-lj' },
+  { username: 'pingyi', password: 'Manyi-demo-2026', displayName: '考核委员会委员', role: 'committee' as const, unitId: 'jn-qh-lj' },
+];
+
+const COMMENTS = ['办事很快，态度很好', '工作人员耐心解答', '排队时间有点长', '材料一次说清楚了，点赞', '希望增加周末服务'];
+
+/**
+ * Seed the demo county once (a marker item records it): units, halls, staff, windows, accounts and
+ * a few hundred ratings over the last 60 days, written through the real submitRating use case so
+ * that totals are built exactly as in production.
+ */
+export async function seedDemo(
+  doc: DynamoDBDocumentClient,
+  data: DataLayer,
+  sealer: ContactSealer,
+  options: { opsTable: string; now?: Date; days?: number; log?: (line: string) => void },
+): Promise<{ seeded: boolean; ratings: number }> {
+  const marker = await doc.send(new GetCommand({ TableName: options.opsTable, Key: keys.seedMarker() }));
+  if (marker.Item) return { seeded: false, ratings: 0 };
+
+  const county = demoCounty();
+  for (const unit of county.units) await data.directory.putUnit(unit);
+  for (const hall of county.halls) await data.directory.putHall(hall);
+  for (const person of county.staff) await data.directory.putStaff(person);
+  for (const window of county.windows) await data.directory.putWindow(window);
+  for (const { password, ...account } of DEMO_ACCOUNTS) {
+    await data.accounts.put({ ...account, passwordHash: await hashPassword(password) });
+  }
+
+  const random = seededRandom(DEMO_SEED + 1);
+  const now = options.now ?? new Date();
+  const days = options.days ?? 60;
+  let count = 0;
+  const writes: Promise<unknown>[] = [];
+  for (const window of county.windows) {
+    const weights = county.quality.get(window.code)!;
+    for (let dayOffset = days - 1; dayOffset >= 0; dayOffset--) {
+      const perDay = random() < 0.35 ? 1 : random() < 0.1 ? 2 : 0;
+      for (let i = 0; i < perDay; i++) {
+        const at = new Date(now.getTime() - dayOffset * 86_400_000 - Math.floor(random() * 8 * 3_600_000));
+        const level = pick(random, weights);
+        const reasons = level <= 2 ? pickReasons(random) : undefined;
+        const comment = random() < 0.15 ? COMMENTS[Math.floor(random() * COMMENTS.length)] : undefined;
+        const input = { windowCode: window.code, level, ...(reasons ? { reasons } : {}), ...(comment ? { comment } : {}) };
+        const id = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
+        writes.push(
+          submitRating(
+            // Demo ids are random but reproducible (seeded); production ids come from node:crypto.
+            { ...data, sealer, now: () => at, randomId: () => id },
+            input,
+          ),
+        );
+        count++;
+        if (writes.length >= 16) await Promise.all(writes.splice(0));
+      }
+    }
+  }
+  await Promise.all(writes);
+  await doc.send(new PutCommand({ TableName: options.opsTable, Item: { ...keys.seedMarker(), seededAt: now.toISOString(), ratings: count } }));
+  options.log?.(`seeded the demo county: ${county.windows.length} windows, ${count} ratings over ${days} days`);
+  return { seeded: true, ratings: count };
+}
+
+function pick(random: () => number, weights: number[]): RatingLevel {
+  let roll = random();
+  for (let i = 0; i < weights.length; i++) {
+    roll -= weights[i]!;
+    if (roll < 0) return (5 - i) as RatingLevel;
+  }
+  return 1;
+}
+
+function pickReasons(random: () => number): BadRatingReason[] {
+  const first = BAD_RATING_REASON_CODES[Math.floor(random() * BAD_RATING_REASON_CODES.length)]!;
+  const second = BAD_RATING_REASON_CODES[Math.floor(random() * BAD_RATING_REASON_CODES.length)]!;
+  return first === second ? [first] : [first, second];
+}

@@ -1,0 +1,120 @@
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDocumentClient } from '../../functions/src/data/client.js';
+import { createAesContactSealer } from '../../functions/src/data/contact-sealer.js';
+import { createDataLayer } from '../../functions/src/data/index.js';
+import { createTables } from './create-tables.js';
+import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
+import { createGateway } from './gateway.js';
+import { freePort } from './ports.js';
+import { loadOrCreateSecrets } from './secrets.js';
+import { seedDemo } from './seed.js';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const webBuildDir = join(repoRoot, 'web', 'build');
+
+export interface LocalStackOptions {
+  port: number;
+  /** DynamoDB Local's port; a free one when omitted. */
+  dynamoPort?: number;
+  /** Persist DynamoDB Local and secrets here; in memory when omitted (tests). */
+  dataDir?: string;
+  tablePrefix?: string;
+  seed?: boolean;
+  /** Serve the SvelteKit build for everything outside /api (default true). */
+  web?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  url: string;
+  dynamo: DynamoDbLocal;
+  tables: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole product on one machine: DynamoDB Local, tables from the shared definitions, demo
+ * data, and one HTTP server on 127.0.0.1 that sends /api to the Lambda handlers through the local
+ * gateway and everything else to the SvelteKit server.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const log = options.log ?? (() => undefined);
+  const prefix = options.tablePrefix ?? 'manyi';
+  const dynamo = await startDynamoDbLocal({
+    port: options.dynamoPort ?? (await freePort()),
+    ...(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}),
+    log,
+  });
+  try {
+    const raw = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const tables = await createTables(raw, prefix);
+    raw.destroy();
+
+    const secrets = loadOrCreateSecrets(options.dataDir ? join(options.dataDir, 'secrets.json') : undefined);
+    // The handlers read their configuration from the environment, exactly as in Lambda.
+    Object.assign(process.env, {
+      OPS_TABLE: tables.ops,
+      CONTACTS_TABLE: tables.contacts,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      AWS_REGION: 'local',
+      AUTH_MODE: 'local',
+      AUTH_SECRET: secrets.authSecret,
+      CONTACT_KEY: secrets.contactKey,
+    });
+
+    if (options.seed !== false) {
+      const doc = createDocumentClient({ region: 'local', endpoint: dynamo.endpoint });
+      await seedDemo(doc, createDataLayer(doc, { ops: tables.ops!, contacts: tables.contacts! }), createAesContactSealer(secrets.contactKey), {
+        opsTable: tables.ops!,
+        log,
+      });
+      doc.destroy();
+    }
+
+    const gateway = createGateway();
+    let web: ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | undefined;
+    if (options.web !== false) {
+      const handlerFile = join(webBuildDir, 'handler.js');
+      if (!existsSync(handlerFile)) throw new Error(`the web app is not built: run npm run build:web (missing ${handlerFile})`);
+      process.env.API_BASE_URL = `http://127.0.0.1:${options.port}`;
+      web = ((await import(pathToFileURL(handlerFile).href)) as { handler: typeof web }).handler;
+    }
+
+    const server: Server = createServer((req, res) => {
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (path === '/api' || path.startsWith('/api/')) {
+        gateway.handle(req, res).catch(() => {
+          if (!res.headersSent) res.writeHead(500).end();
+        });
+      } else if (web) {
+        web(req, res, () => res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found'));
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    server.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, '127.0.0.1', () => resolve());
+    });
+    log(`listening on http://127.0.0.1:${options.port}`);
+
+    return {
+      url: `http://127.0.0.1:${options.port}`,
+      dynamo,
+      tables,
+      async stop() {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await dynamo.stop();
+      },
+    };
+  } catch (error) {
+    await dynamo.stop();
+    throw error;
+  }
+}

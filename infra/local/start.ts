@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { keys } from '../../functions/src/data/keys.js';
+import { DEMO_ACCOUNTS } from './seed.js';
+import { repoRoot, startLocalStack, webBuildDir } from './stack.js';
+
+/** `npm start`: build the web app if it is missing or stale, then run the whole stack until Ctrl-C. */
+const port = Number(process.env.PORT ?? 3000);
+const dynamoPort = Number(process.env.DYNAMODB_PORT ?? 8000);
+const dataDir = join(repoRoot, '.data');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function ensureWebBuild(): void {
+  const built = join(webBuildDir, 'handler.js');
+  const sources = [join(repoRoot, 'web', 'src'), join(repoRoot, 'shared', 'src')];
+  if (existsSync(built) && statSync(built).mtimeMs > Math.max(...sources.map(newestMtime))) return;
+  console.log('Building the web app (vite build web)…');
+  const result = spawnSync('npx', ['vite', 'build', 'web', '--logLevel', 'warn'], { cwd: repoRoot, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('the web build failed; see the output above');
+}
+
+async function main(): Promise<void> {
+  ensureWebBuild();
+  process.env.MANYI_QUIET ??= '1';
+  const stack = await startLocalStack({ port, dynamoPort, dataDir, log: (line) => console.log(`  ${line}`) });
+
+  const doc = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: stack.dynamo.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  );
+  const { Items = [] } = await doc.send(
+    new QueryCommand({ TableName: stack.tables.ops, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.windowListing('').pk } }),
+  );
+  doc.destroy();
+  const base = `http://localhost:${port}`;
+  console.log(`
+满意 Manyi is running at ${base}
+
+  Resident pages (scan-a-QR flow), e.g.:
+${Items.slice(0, 4)
+  .map((w) => `    ${base}/w/${w.code}   ${w.name}`)
+  .join('\n')}
+  Admin:     ${base}/login   ${DEMO_ACCOUNTS.map((a) => `${a.username} / ${a.password} (${a.displayName})`).join('; ')}
+  API:       ${base}/api/health   ${base}/api/openapi.json
+  Data:      ${dataDir} (delete it to start from a fresh demo county)
+
+Press Ctrl-C to stop.`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping…');
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { LoginInput, LoginOutput } from './auth.js';
+import { ErrorBody } from './errors.js';
+import { IdempotencyKey, RatingCreated, SubmitRatingInput } from './rating.js';
+import { SatisfactionQuery, SatisfactionResult } from './results.js';
+import { WindowCard, WindowCode } from './window-card.js';
+
+/**
+ * Every operation of the public API: method, path, inputs and outputs. The route table
+ * (functions/src/routes.ts), the OpenAPI document and the web client are all derived from this.
+ */
+export interface Operation {
+  method: 'GET' | 'POST';
+  /** API Gateway style path, parameters in braces. */
+  path: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  auth: 'none' | 'bearer';
+  params?: z.ZodObject;
+  query?: z.ZodType;
+  headers?: Record<string, { schema: z.ZodType; description: string; required: boolean }>;
+  body?: z.ZodType;
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+}
+
+export const Health = z.object({ ok: z.literal(true) }).meta({ id: 'Health', examples: [{ ok: true }] });
+
+export const WindowSummary = z.object({ code: z.string(), name: z.string(), unitName: z.string(), hallName: z.string() });
+export const WindowList = z.object({ windows: z.array(WindowSummary) }).meta({ id: 'WindowList' });
+export type WindowList = z.infer<typeof WindowList>;
+
+const badRequest = { description: 'Invalid input; the message names the field', schema: ErrorBody };
+const unauthorized = { description: 'Missing, invalid or expired bearer token', schema: ErrorBody };
+
+export const operations = {
+  health: {
+    method: 'GET',
+    path: '/api/health',
+    summary: 'Liveness check',
+    tag: 'meta',
+    auth: 'none',
+    responses: { 200: { description: 'The API is up', schema: Health } },
+  },
+  openapi: {
+    method: 'GET',
+    path: '/api/openapi.json',
+    summary: 'This OpenAPI 3.1 document, generated from the zod contracts',
+    tag: 'meta',
+    auth: 'none',
+    responses: { 200: { description: 'OpenAPI 3.1 document' } },
+  },
+  getWindowCard: {
+    method: 'GET',
+    path: '/api/public/windows/{code}',
+    summary: 'Window card (亮身份、亮岗位、亮职责、亮承诺) and the survey version to show',
+    tag: 'public',
+    auth: 'none',
+    params: z.object({ code: WindowCode }),
+    responses: {
+      200: { description: 'The window card', schema: WindowCard },
+      400: badRequest,
+      404: { description: 'No window has this code', schema: ErrorBody },
+    },
+  },
+  submitRating: {
+    method: 'POST',
+    path: '/api/public/ratings',
+    summary: 'Submit one rating of a window (一次一评)',
+    description:
+      'Stores the rating exactly once and counts it in the running totals of its window and China-time day. ' +
+      'A contact phone is stored only encrypted, in the contact store, and only with consent.',
+    tag: 'public',
+    auth: 'none',
+    headers: {
+      'Idempotency-Key': {
+        schema: IdempotencyKey,
+        required: false,
+        description: 'Makes retries safe: the same key with the same body returns the same result and stores nothing new',
+      },
+    },
+    body: SubmitRatingInput,
+    responses: {
+      201: { description: 'Stored (or replayed for a repeated Idempotency-Key)', schema: RatingCreated },
+      400: badRequest,
+      404: { description: 'windowCode names no window', schema: ErrorBody },
+      409: { description: 'The window is not collecting ratings', schema: ErrorBody },
+      413: { description: 'Body over 16 KB', schema: ErrorBody },
+      415: { description: 'Body is not application/json', schema: ErrorBody },
+      422: { description: 'Idempotency-Key already used with a different body', schema: ErrorBody },
+    },
+  },
+  login: {
+    method: 'POST',
+    path: '/api/auth/login',
+    summary: 'Exchange a username and password for a bearer token',
+    tag: 'auth',
+    auth: 'none',
+    body: LoginInput,
+    responses: {
+      200: { description: 'Logged in', schema: LoginOutput },
+      400: badRequest,
+      401: { description: 'Unknown username or wrong password', schema: ErrorBody },
+    },
+  },
+  listWindows: {
+    method: 'GET',
+    path: '/api/windows',
+    summary: 'Windows the caller may see results for',
+    tag: 'results',
+    auth: 'bearer',
+    responses: { 200: { description: 'Windows', schema: WindowList }, 401: unauthorized },
+  },
+  satisfaction: {
+    method: 'GET',
+    path: '/api/results/satisfaction',
+    summary: 'Satisfaction of one window over a range of China-time days',
+    description:
+      'Reads the running totals of the window, one item per day; every rate names its definition and carries a Wilson 95% interval.',
+    tag: 'results',
+    auth: 'bearer',
+    query: SatisfactionQuery,
+    responses: {
+      200: { description: 'Counts and rates', schema: SatisfactionResult },
+      400: badRequest,
+      401: unauthorized,
+      404: { description: 'No window has this code', schema: ErrorBody },
+    },
+  },
+} as const satisfies Record<string, Operation>;
+
+export type OperationId = keyof typeof operations;

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+export const LoginInput = z
+  .strictObject({
+    username: z.string().min(1, { error: 'is required' }).max(64),
+    password: z.string().min(1, { error: 'is required' }).max(256),
+  })
+  .meta({ id: 'LoginInput', examples: [{ username: 'admin', password: 'Manyi-demo-2026' }] });
+export type LoginInput = z.infer<typeof LoginInput>;
+
+export const Role = z.enum(['system-admin', 'unit-admin', 'committee', 'staff', 'auditor']);
+export type Role = z.infer<typeof Role>;
+
+export const LoginOutput = z
+  .object({
+    token: z.string().meta({ description: 'Bearer token (JWT) for the Authorization header' }),
+    expiresAt: z.string().meta({ description: 'UTC instant after which the token is refused' }),
+    account: z.object({ username: z.string(), displayName: z.string(), role: Role, unitId: z.string() }),
+  })
+  .meta({ id: 'LoginOutput' });
+export type LoginOutput = z.infer<typeof LoginOutput>;

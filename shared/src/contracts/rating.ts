@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { BAD_RATING_REASON_CODES, COMMENT_MAX_LENGTH, type BadRatingReason } from '../domain/national-survey.js';
+import { WindowCode } from './window-card.js';
+
+const Level = z.literal([1, 2, 3, 4, 5], { error: 'must be an integer from 1 to 5' });
+
+/** Mainland mobile numbers: 11 digits starting 13–19. */
+export const MOBILE_PATTERN = /^1[3-9]\d{9}$/;
+
+// Control characters other than tab and newline have no place in a comment; NUL in particular
+// breaks downstream CSV and PDF tooling, so it is refused at the edge rather than stored.
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
+
+export const SubmitRatingInput = z
+  .strictObject({
+    windowCode: WindowCode,
+    level: Level.meta({ description: '5 = 非常满意 … 1 = 非常不满意' }),
+    indicators: z
+      .strictObject({ efficiency: Level.optional(), competence: Level.optional(), attitude: Level.optional() })
+      .optional()
+      .meta({ description: 'Offline indicators 服务效率 / 服务水平 / 服务态度, each 1–5' }),
+    reasons: z
+      .array(z.enum(BAD_RATING_REASON_CODES as [BadRatingReason, ...BadRatingReason[]]))
+      .max(BAD_RATING_REASON_CODES.length)
+      .optional()
+      .meta({ description: 'Coded 差评 reasons; only for level 1 or 2' }),
+    comment: z
+      .string()
+      .max(COMMENT_MAX_LENGTH, { error: `must be at most ${COMMENT_MAX_LENGTH} characters` })
+      .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters')
+      .optional(),
+    contactPhone: z
+      .string()
+      .regex(MOBILE_PATTERN, 'must be an 11-digit mainland mobile number')
+      .optional()
+      .meta({ description: 'For 回访 only; requires consentToCallback = true; stored encrypted' }),
+    consentToCallback: z.boolean().optional(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.reasons?.length && input.level > 2) {
+      ctx.addIssue({ code: 'custom', path: ['reasons'], message: 'reasons are only for level 1 or 2 (差评)' });
+    }
+    if (input.reasons && new Set(input.reasons).size !== input.reasons.length) {
+      ctx.addIssue({ code: 'custom', path: ['reasons'], message: 'must not repeat a reason' });
+    }
+    if (input.contactPhone && input.consentToCallback !== true) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['consentToCallback'],
+        message: 'must be true when a contact phone is given',
+      });
+    }
+    if (input.consentToCallback === true && !input.contactPhone) {
+      ctx.addIssue({ code: 'custom', path: ['contactPhone'], message: 'is required when consentToCallback is true' });
+    }
+  })
+  .meta({
+    id: 'SubmitRatingInput',
+    examples: [
+      { windowCode: 'k7m2q9xa', level: 5, indicators: { efficiency: 5, competence: 5, attitude: 5 } },
+      {
+        windowCode: 'k7m2q9xa',
+        level: 2,
+        reasons: ['SLOW', 'REPEAT_VISITS'],
+        comment: '材料要求没有一次说清楚',
+        contactPhone: '13800138000',
+        consentToCallback: true,
+      },
+    ],
+  });
+export type SubmitRatingInput = z.infer<typeof SubmitRatingInput>;
+
+export const RatingCreated = z
+  .object({ id: z.string().meta({ description: 'Random id of the stored rating' }) })
+  .meta({ id: 'RatingCreated', examples: [{ id: '3b1f7c2e9a0d4c1b8e6f5a4d3c2b1a09' }] });
+export type RatingCreated = z.infer<typeof RatingCreated>;
+
+/** Idempotency-Key header: 8–128 visible ASCII characters (a UUID is typical). */
+export const IdempotencyKey = z.string().regex(/^[\x21-\x7E]{8,128}$/, 'must be 8–128 visible ASCII characters');

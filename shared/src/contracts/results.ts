@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { isCalendarDay } from '../domain/china-time.js';
+import { WindowCode } from './window-card.js';
+
+export const MAX_REPORT_DAYS = 366;
+
+const Day = z.string().refine(isCalendarDay, { error: 'must be a calendar day written YYYY-MM-DD' });
+
+export const SatisfactionQuery = z
+  .strictObject({ window: WindowCode, from: Day, to: Day })
+  .superRefine((query, ctx) => {
+    if (isCalendarDay(query.from) && isCalendarDay(query.to) && query.to < query.from) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    }
+  })
+  .meta({ id: 'SatisfactionQuery' });
+export type SatisfactionQuery = z.infer<typeof SatisfactionQuery>;
+
+const Bilingual = z.object({ zh: z.string(), en: z.string() });
+
+export const RateResult = z
+  .object({
+    value: z.number().nullable().meta({ description: 'Proportion in [0,1]; null when n = 0' }),
+    low: z.number().nullable().meta({ description: 'Wilson 95% interval, lower bound' }),
+    high: z.number().nullable().meta({ description: 'Wilson 95% interval, upper bound' }),
+    numerator: z.number().int(),
+    n: z.number().int(),
+    definition: z.object({
+      id: z.string(),
+      name: Bilingual,
+      levels: z.array(z.number().int()).readonly(),
+      formula: Bilingual,
+    }),
+  })
+  .meta({ id: 'RateResult' });
+
+export const SatisfactionResult = z
+  .object({
+    window: z.object({ code: z.string(), name: z.string(), unitName: z.string() }),
+    from: z.string(),
+    to: z.string(),
+    timeZone: z.literal('Asia/Shanghai'),
+    n: z.number().int(),
+    counts: z.object({ '1': z.number().int(), '2': z.number().int(), '3': z.number().int(), '4': z.number().int(), '5': z.number().int() }),
+    goodRate: RateResult,
+    satisfiedRate: RateResult,
+    interval: z.object({ method: z.literal('wilson'), confidence: z.literal(0.95) }),
+  })
+  .meta({ id: 'SatisfactionResult' });
+export type SatisfactionResult = z.infer<typeof SatisfactionResult>;
