@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { ContactSealer } from '../data/contact-sealer.js';
+import type { WindowRecord } from '../data/directory.js';
+import { IdempotencyKeyUsedError, type RatingStore } from '../data/ratings.js';
+import { ConflictError, IdempotencyMismatchError, NotFoundError } from '../errors.js';
+import { submitRating, type SubmitRatingDeps } from './submit-rating.js';
+
+const window: WindowRecord = {
+  code: 'k7m2q9xa',
+  unitId: 'unit-1',
+  hallId: 'hall-1',
+  name: '综合受理1号窗口',
+  active: true,
+  staffOnDutyIds: ['staff-1'],
+  surveyId: 'national-hcp',
+  surveyVersion: 1,
+};
+
+/** An in-memory rating store that honours idempotency keys like the DynamoDB one. */
+function fakeDeps(overrides: Partial<WindowRecord> = {}) {
+  const stored: Parameters<RatingStore['store']>[0][] = [];
+  const claims = new Map<string, { fingerprint: string; ratingId: string }>();
+  let next = 0;
+  const sealer: ContactSealer = { seal: async (phone) => `sealed(${phone.length})`, open: async () => '' };
+  const deps: SubmitRatingDeps = {
+    directory: { getWindow: async (code) => (code === window.code ? { ...window, ...overrides } : undefined) },
+    ratings: {
+      async store(write) {
+        if (write.idempotency) {
+          const existing = claims.get(write.idempotency.keyHash);
+          if (existing) throw new IdempotencyKeyUsedError(existing);
+          claims.set(write.idempotency.keyHash, { fingerprint: write.idempotency.fingerprint, ratingId: write.rating.id });
+        }
+        stored.push(write);
+      },
+    },
+    sealer,
+    now: () => new Date('2026-03-01T16:30:00Z'),
+    randomId: () => `id-${++next}`,
+  };
+  return { deps, stored };
+}
+
+describe('submitRating', () => {
+  it('stores the rating on the China-time day with the window, unit and staff on duty', async () => {
+    const { deps, stored } = fakeDeps();
+    const result = await submitRating(deps, { windowCode: window.code, level: 4 });
+    expect(result).toEqual({ id: 'id-1', replayed: false });
+    expect(stored[0]!.rating).toMatchObject({ day: '2026-03-02', level: 4, unitId: 'unit-1', staffIds: ['staff-1'], hasContact: false });
+  });
+
+  it('keeps a consented phone only in sealed form, never on the rating', async () => {
+    const { deps, stored } = fakeDeps();
+    await submitRating(deps, { windowCode: window.code, level: 1, contactPhone: '13800138000', consentToCallback: true });
+    expect(stored[0]!.contact?.sealedPhone).toBe('sealed(11)');
+    expect(JSON.stringify(stored[0]!.rating)).not.toContain('13800138000');
+    expect(stored[0]!.rating.hasContact).toBe(true);
+  });
+
+  it('replays the first result for a repeated idempotency key with the same answers in any key order', async () => {
+    const { deps, stored } = fakeDeps();
+    const first = await submitRating(deps, { windowCode: window.code, level: 2, reasons: ['SLOW'] }, { idempotencyKey: 'key-12345' });
+    const again = await submitRating(deps, { reasons: ['SLOW'], level: 2, windowCode: window.code }, { idempotencyKey: 'key-12345' });
+    expect(again).toEqual({ id: first.id, replayed: true });
+    expect(stored).toHaveLength(1);
+  });
+
+  it('refuses a repeated idempotency key with different answers', async () => {
+    const { deps } = fakeDeps();
+    await submitRating(deps, { windowCode: window.code, level: 5 }, { idempotencyKey: 'key-12345' });
+    await expect(submitRating(deps, { windowCode: window.code, level: 1 }, { idempotencyKey: 'key-12345' })).rejects.toBeInstanceOf(
+      IdempotencyMismatchError,
+    );
+  });
+
+  it('refuses unknown windows and windows that are not collecting ratings', async () => {
+    await expect(submitRating(fakeDeps().deps, { windowCode: 'nosuchwin', level: 5 })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(submitRating(fakeDeps({ active: false }).deps, { windowCode: window.code, level: 5 })).rejects.toBeInstanceOf(ConflictError);
+  });
+});

@@ -1,0 +1,56 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+function importsOf(file: string): string[] {
+  return [...readFileSync(file, 'utf8').matchAll(/\bfrom\s+['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]/g)].map((m) => m[1] ?? m[2]!);
+}
+
+describe('architecture', () => {
+  it('keeps the domain pure: shared/src/domain imports nothing but itself', () => {
+    const offenders = sourceFiles(join(root, 'shared/src/domain')).flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => !spec.startsWith('./'))
+        .map((spec) => `${relative(root, file)} imports ${spec}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('keeps shared/ free of the AWS SDK, node I/O and SvelteKit', () => {
+    const forbidden = /^(node:|@aws-sdk\/|@sveltejs\/|\$app\/|\$env\/|fs$|http$|net$)/;
+    const offenders = sourceFiles(join(root, 'shared/src')).flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => forbidden.test(spec))
+        .map((spec) => `${relative(root, file)} imports ${spec}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('lets only the data layer use the AWS SDK inside functions/', () => {
+    const offenders = sourceFiles(join(root, 'functions/src'))
+      .filter((file) => !relative(root, file).startsWith('functions/src/data/'))
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((spec) => spec.startsWith('@aws-sdk/'))
+          .map((spec) => `${relative(root, file)} imports ${spec}`),
+      );
+    expect(offenders).toEqual([]);
+  });
+
+  it('keeps handlers thin: each calls at most one use case', () => {
+    const offenders = sourceFiles(join(root, 'functions/src/handlers')).filter(
+      (file) => importsOf(file).filter((spec) => spec.includes('/use-cases/')).length > 1,
+    );
+    expect(offenders).toEqual([]);
+  });
+});

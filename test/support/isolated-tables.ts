@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createLocalTokens } from '../../functions/src/auth/tokens.js';
+import { createDocumentClient } from '../../functions/src/data/client.js';
+import { createAesContactSealer } from '../../functions/src/data/contact-sealer.js';
+import { createDataLayer } from '../../functions/src/data/index.js';
+import { randomId, setRuntime, type Runtime } from '../../functions/src/runtime.js';
+import { createTables } from '../../infra/local/create-tables.js';
+
+export interface IsolatedTables {
+  prefix: string;
+  tables: { ops: string; contacts: string };
+  doc: DynamoDBDocumentClient;
+  runtime: Runtime;
+  contactKey: string;
+  /** Install this runtime for handlers invoked in-process (through the gateway's invoke). */
+  install(): void;
+  close(): void;
+}
+
+/**
+ * Fresh tables with a unique prefix in the shared DynamoDB Local, and a runtime wired to them,
+ * so test files never see each other's data.
+ */
+export async function isolatedTables(endpoint: string): Promise<IsolatedTables> {
+  const prefix = `t${randomBytes(4).toString('hex')}`;
+  const raw = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const names = await createTables(raw, prefix);
+  raw.destroy();
+  const tables = { ops: names.ops!, contacts: names.contacts! };
+  const doc = createDocumentClient({ region: 'local', endpoint });
+  const contactKey = randomBytes(32).toString('base64');
+  const runtime: Runtime = {
+    ...createDataLayer(doc, tables),
+    sealer: createAesContactSealer(contactKey),
+    tokens: createLocalTokens(randomBytes(32).toString('hex'), 8),
+    now: () => new Date(),
+    randomId,
+  };
+  return {
+    prefix,
+    tables,
+    doc,
+    runtime,
+    contactKey,
+    install: () => setRuntime(runtime),
+    close: () => {
+      setRuntime(undefined);
+      doc.destroy();
+    },
+  };
+}
