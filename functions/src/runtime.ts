@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { createCognitoVerifier, createLocalTokens, type TokenIssuer, type TokenVerifier } from './auth/tokens.js';
 import { config } from './config.js';
 import { createDocumentClient } from './data/client.js';
+import { createCognitoSignIn, type CognitoSignIn } from './data/cognito-sign-in.js';
 import { createAesContactSealer, type ContactSealer } from './data/contact-sealer.js';
 import { createDataLayer, type DataLayer } from './data/index.js';
+import { createKmsContactSealer } from './data/kms-contact-sealer.js';
+import type { LoginDeps } from './use-cases/login.js';
 
 /**
  * The composition root of a Lambda (or of the local gateway): built once per process, on first
@@ -12,13 +15,20 @@ import { createDataLayer, type DataLayer } from './data/index.js';
  */
 export interface Runtime extends DataLayer {
   sealer: ContactSealer;
-  tokens: TokenVerifier & Partial<TokenIssuer>;
+  tokens: TokenVerifier;
+  /** How /api/auth/login signs people in: local accounts, or Cognito. */
+  signIn: LoginDeps;
   now: () => Date;
   randomId: () => string;
 }
 
 /** 128 random bits, hex: rating and contact ids carry no time and no order. */
 export const randomId = (): string => randomBytes(16).toString('hex');
+
+/** A runtime over the local account store (local mode and tests). */
+export function localSignIn(data: DataLayer, tokens: TokenIssuer, now: () => Date): LoginDeps {
+  return { mode: 'local', accounts: data.accounts, tokens, now };
+}
 
 let runtime: Runtime | undefined;
 
@@ -27,12 +37,22 @@ export function getRuntime(): Runtime {
   const settings = config();
   const doc = createDocumentClient({ region: settings.AWS_REGION, endpoint: settings.DYNAMODB_ENDPOINT });
   const data = createDataLayer(doc, { ops: settings.OPS_TABLE, contacts: settings.CONTACTS_TABLE });
-  if (!settings.CONTACT_KEY) throw new Error('KMS contact sealing is not wired yet: set CONTACT_KEY');
-  const tokens =
-    settings.AUTH_MODE === 'local'
-      ? createLocalTokens(settings.AUTH_SECRET!, settings.SESSION_HOURS)
-      : createCognitoVerifier(settings.COGNITO_ISSUER!, settings.COGNITO_CLIENT_ID!);
-  runtime = { ...data, sealer: createAesContactSealer(settings.CONTACT_KEY), tokens, now: () => new Date(), randomId };
+  const now = () => new Date();
+  const sealer = settings.CONTACT_KMS_KEY_ID
+    ? createKmsContactSealer(settings.CONTACT_KMS_KEY_ID, settings.AWS_REGION)
+    : createAesContactSealer(settings.CONTACT_KEY!);
+  let tokens: TokenVerifier;
+  let signIn: LoginDeps;
+  if (settings.AUTH_MODE === 'local') {
+    const local = createLocalTokens(settings.AUTH_SECRET!, settings.SESSION_HOURS);
+    tokens = local;
+    signIn = localSignIn(data, local, now);
+  } else {
+    tokens = createCognitoVerifier(settings.COGNITO_ISSUER!, settings.COGNITO_CLIENT_ID!);
+    const cognito: CognitoSignIn = createCognitoSignIn(settings.COGNITO_CLIENT_ID!, settings.AWS_REGION);
+    signIn = { mode: 'cognito', cognito, verifier: tokens, now };
+  }
+  runtime = { ...data, sealer, tokens, signIn, now, randomId };
   return runtime;
 }
 

@@ -1,18 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createLocalTokens } from '../../functions/src/auth/tokens.js';
+import { createLocalTokens, type TokenIssuer, type TokenVerifier } from '../../functions/src/auth/tokens.js';
 import { createDocumentClient } from '../../functions/src/data/client.js';
 import { createAesContactSealer } from '../../functions/src/data/contact-sealer.js';
 import { createDataLayer } from '../../functions/src/data/index.js';
-import { randomId, setRuntime, type Runtime } from '../../functions/src/runtime.js';
+import { localSignIn, randomId, setRuntime, type Runtime } from '../../functions/src/runtime.js';
 import { createTables } from '../../infra/local/create-tables.js';
 
 export interface IsolatedTables {
   prefix: string;
   tables: { ops: string; contacts: string };
   doc: DynamoDBDocumentClient;
-  runtime: Runtime;
+  /** The runtime, with the local token issuer exposed so tests can mint bearer tokens. */
+  runtime: Runtime & { tokens: TokenVerifier & TokenIssuer };
   contactKey: string;
   /** Install this runtime for handlers invoked in-process (through the gateway's invoke). */
   install(): void;
@@ -31,11 +32,15 @@ export async function isolatedTables(endpoint: string): Promise<IsolatedTables> 
   const tables = { ops: names.ops!, contacts: names.contacts! };
   const doc = createDocumentClient({ region: 'local', endpoint });
   const contactKey = randomBytes(32).toString('base64');
-  const runtime: Runtime = {
-    ...createDataLayer(doc, tables),
+  const data = createDataLayer(doc, tables);
+  const tokens = createLocalTokens(randomBytes(32).toString('hex'), 8);
+  const now = () => new Date();
+  const runtime: IsolatedTables['runtime'] = {
+    ...data,
     sealer: createAesContactSealer(contactKey),
-    tokens: createLocalTokens(randomBytes(32).toString('hex'), 8),
-    now: () => new Date(),
+    tokens,
+    signIn: localSignIn(data, tokens, now),
+    now,
     randomId,
   };
   return {
