@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { chinaDay, addDays } from '../../shared/src/domain/china-time.js';
+import { demoWindows, loginToken, windowCounts } from '../support/api-client.js';
+import { JS_MODES, desktopContext, launchChromium, phoneContext } from '../support/browser.js';
+
+const baseUrl = inject('baseUrl');
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const LEVEL_NAMES = ['非常满意', '满意', '基本满意', '不满意', '非常不满意'];
+
+let browser: Browser;
+let token: string;
+let windows: Awaited<ReturnType<typeof demoWindows>>;
+const today = chinaDay(new Date());
+const from = addDays(today, -59);
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  token = await loginToken(baseUrl);
+  windows = await demoWindows(baseUrl, token);
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function adminLogin(page: Page): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('用户名').fill('admin');
+  await page.getByLabel('密码').fill('Manyi-demo-2026');
+  await Promise.all([page.waitForURL(/\/admin/), page.getByRole('button', { name: '登录' }).click()]);
+}
+
+describe.each(JS_MODES)('a resident rates a window $name', ({ javaScriptEnabled }) => {
+  it('shows the window card with the staff on duty and their pledge', async () => {
+    const context = await phoneContext(browser, javaScriptEnabled);
+    const page = await context.newPage();
+    const window = windows[0]!;
+    const card = (await (await fetch(`${baseUrl}/api/public/windows/${window.code}`)).json()) as {
+      staffOnDuty: { name: string; pledge: string }[];
+    };
+
+    const response = await page.goto(`${baseUrl}/w/${window.code}`);
+
+    expect(response?.status()).toBe(200);
+    const text = await page.locator('body').innerText();
+    expect(text).toContain(window.name);
+    expect(text).toContain(window.unitName);
+    for (const person of card.staffOnDuty) {
+      expect(text).toContain(person.name);
+      expect(text).toContain(person.pledge);
+    }
+    for (const level of LEVEL_NAMES) await expect(page.getByRole('radio', { name: level, exact: true }).count()).resolves.toBe(1);
+    await context.close();
+  });
+
+  it('submits a 差评 with a reason, lands on a thank-you page that shows no score, and the admin count moves', async () => {
+    const window = windows[javaScriptEnabled ? 1 : 2]!;
+    const before = await windowCounts(baseUrl, token, window.code, from, today);
+    const context = await phoneContext(browser, javaScriptEnabled);
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/w/${window.code}`);
+
+    await page.getByRole('radio', { name: '非常不满意', exact: true }).check();
+    await page.getByRole('checkbox', { name: '效率低' }).check();
+    await page.getByRole('textbox', { name: /意见|建议/ }).fill('等了很久才办好');
+    await Promise.all([page.waitForURL(/\/thanks$/), page.getByRole('button', { name: /提交/ }).click()]);
+
+    const thanks = await page.locator('body').innerText();
+    expect(thanks).toContain('感谢');
+    for (const level of LEVEL_NAMES) expect(thanks).not.toContain(level);
+    expect(page.url()).not.toMatch(/level|idempotency/i);
+    const after = await windowCounts(baseUrl, token, window.code, from, today);
+    expect(after.n).toBe(before.n + 1);
+    expect(after.counts['1']).toBe(before.counts['1'] + 1);
+
+    const admin = await desktopContext(browser, javaScriptEnabled);
+    const adminPage = await admin.newPage();
+    await adminLogin(adminPage);
+    await adminPage.goto(`${baseUrl}/admin?window=${window.code}&from=${from}&to=${today}`);
+    await expect(adminPage.getByTestId('count-1').innerText()).resolves.toContain(String(after.counts['1']));
+    await expect(adminPage.getByTestId('n').innerText()).resolves.toContain(String(after.n));
+    const adminText = await adminPage.locator('body').innerText();
+    expect(adminText).toContain('好评率');
+    expect(adminText).toContain('满意率');
+    expect(adminText).toMatch(/95%/);
+    expect(adminText).toContain('基本满意');
+    await context.close();
+    await admin.close();
+  });
+
+  it('keeps what the resident entered and names the problem when the phone is given without consent', async () => {
+    const window = windows[3]!;
+    const before = await windowCounts(baseUrl, token, window.code, from, today);
+    const context = await phoneContext(browser, javaScriptEnabled);
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/w/${window.code}`);
+
+    await page.getByRole('radio', { name: '满意', exact: true }).check();
+    await page.getByRole('textbox', { name: /电话|手机/ }).fill('13800138000');
+    await page.getByRole('button', { name: /提交/ }).click();
+    await page.waitForLoadState('load');
+
+    expect(await page.getByText('留下电话需勾选同意回访').count()).toBeGreaterThan(0);
+    expect(page.url()).not.toMatch(/\/thanks$/);
+    await expect(page.getByRole('radio', { name: '满意', exact: true }).isChecked()).resolves.toBe(true);
+    const after = await windowCounts(baseUrl, token, window.code, from, today);
+    expect(after.n).toBe(before.n);
+    await context.close();
+  });
+
+  it('switches to English and back', async () => {
+    const context = await phoneContext(browser, javaScriptEnabled);
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/w/${windows[0]!.code}?lang=en`);
+    expect(await page.locator('body').innerText()).toContain('Very satisfied');
+    expect(await page.getAttribute('html', 'lang')).toMatch(/^en/);
+    await page.goto(`${baseUrl}/w/${windows[0]!.code}?lang=zh`);
+    expect(await page.locator('body').innerText()).toContain('非常满意');
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    await context.close();
+  });
+
+  it('answers an unknown window code with a friendly 404', async () => {
+    const context = await phoneContext(browser, javaScriptEnabled);
+    const page = await context.newPage();
+    const response = await page.goto(`${baseUrl}/w/nosuchwindow`);
+    expect(response?.status()).toBe(404);
+    expect(await page.locator('body').innerText()).toContain('未找到');
+    await context.close();
+  });
+});
+
+describe('the resident page', () => {
+  it('has no serious or critical accessibility issues (axe-core)', async () => {
+    const context = await phoneContext(browser, true);
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/w/${windows[0]!.code}`);
+    await page.addScriptTag({ content: axeSource });
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: { id: string; impact: string; help: string }[] }> } }).axe;
+      const result = await axe.run(document);
+      return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
+    });
+    expect(violations).toEqual([]);
+    await context.close();
+  });
+
+  it('works with no JavaScript at all: the HTML references none that it needs, and the form posts natively', async () => {
+    const html = await (await fetch(`${baseUrl}/w/${windows[0]!.code}`)).text();
+    expect(html).toMatch(/<form[^>]+method="post"/i);
+    expect(Buffer.byteLength(html)).toBeLessThan(15 * 1024);
+  });
+});
