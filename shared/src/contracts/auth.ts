@@ -17,5 +17,14 @@ export const LoginOutput = z
     expiresAt: z.string().meta({ description: 'UTC instant after which the token is refused' }),
     account: z.object({ username: z.string(), displayName: z.string(), role: Role, unitId: z.string() }),
   })
-  .meta({ id: 'LoginOutput' });
+  .meta({
+    id: 'LoginOutput',
+    examples: [
+      {
+        token: 'eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic3lzdGVtLWFkbWluIn0.c2lnbmF0dXJl',
+        expiresAt: '2026-11-22T10:00:00.000Z',
+        account: { username: 'admin', displayName: '系统管理员', role: 'system-admin', unitId: 'jn-qh-lj' },
+      },
+    ],
+  });
 export type LoginOutput = z.infer<typeof LoginOutput>;

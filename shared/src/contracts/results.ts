@@ -46,5 +46,44 @@ export const SatisfactionResult = z
     satisfiedRate: RateResult,
     interval: z.object({ method: z.literal('wilson'), confidence: z.literal(0.95) }),
   })
-  .meta({ id: 'SatisfactionResult' });
+  .meta({
+    id: 'SatisfactionResult',
+    examples: [
+      {
+        window: { code: 'bzwgttxf', name: '综合受理1号窗口', unitName: '临江县政务服务中心' },
+        from: '2026-10-01',
+        to: '2026-10-31',
+        timeZone: 'Asia/Shanghai',
+        n: 30,
+        counts: { '1': 2, '2': 5, '3': 7, '4': 6, '5': 10 },
+        goodRate: {
+          value: 0.7667,
+          low: 0.5907,
+          high: 0.8821,
+          numerator: 23,
+          n: 30,
+          definition: {
+            id: 'national-good-rate',
+            name: { zh: '好评率', en: 'Positive rate' },
+            levels: [5, 4, 3],
+            formula: { zh: '好评率 =（非常满意 + 满意 + 基本满意）÷ 有效评价数', en: 'Positive rate = (very satisfied + satisfied + fairly satisfied) ÷ valid ratings' },
+          },
+        },
+        satisfiedRate: {
+          value: 0.5333,
+          low: 0.3614,
+          high: 0.6977,
+          numerator: 16,
+          n: 30,
+          definition: {
+            id: 'national-satisfied-rate',
+            name: { zh: '满意率', en: 'Satisfaction rate' },
+            levels: [5, 4],
+            formula: { zh: '满意率 =（非常满意 + 满意）÷ 有效评价数', en: 'Satisfaction rate = (very satisfied + satisfied) ÷ valid ratings' },
+          },
+        },
+        interval: { method: 'wilson', confidence: 0.95 },
+      },
+    ],
+  });
 export type SatisfactionResult = z.infer<typeof SatisfactionResult>;

@@ -34,6 +34,27 @@ export const WindowCard = z
       commentMaxLength: z.number().int(),
     }),
   })
-  .meta({ id: 'WindowCard' });
+  .meta({
+    id: 'WindowCard',
+    examples: [
+      {
+        code: 'bzwgttxf',
+        name: '综合受理1号窗口',
+        active: true,
+        unit: { id: 'lj-zwfw', name: '临江县政务服务中心', path: ['江南省', '清河市', '临江县', '临江县政务服务中心'] },
+        hall: { id: 'hall-main', name: '临江县政务服务中心大厅', address: '临江县滨江大道88号' },
+        staffOnDuty: [{ name: '王静', staffNo: 'LJ1001', post: '综合受理员', duties: '一窗受理、材料初审、告知承诺', pledge: '首问负责，一次告知，限时办结。' }],
+        survey: {
+          surveyId: 'national-hcp',
+          version: 1,
+          title: { zh: '政务服务“好差评”', en: 'Government service rating (好差评)' },
+          levels: [{ level: 5, name: { zh: '非常满意', en: 'Very satisfied' } }],
+          indicators: [{ code: 'efficiency', name: { zh: '服务效率', en: 'Efficiency' } }],
+          reasons: [{ code: 'SLOW', name: { zh: '效率低', en: 'Slow' } }],
+          commentMaxLength: 500,
+        },
+      },
+    ],
+  });
 export type WindowCard = z.infer<typeof WindowCard>;
 export type StaffCard = z.infer<typeof StaffCard>;
