@@ -44,6 +44,7 @@ export interface LocalStack {
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
   const prefix = options.tablePrefix ?? 'manyi';
+  if (!(await isPortFree(options.port))) throw new Error(`port ${options.port} is already in use; set PORT to another one`);
   const dynamo = await startDynamoDbLocal({
     port: options.dynamoPort ?? (await freePort()),
     ...(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}),
@@ -75,7 +76,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       doc.destroy();
     }
 
-    if (!(await isPortFree(options.port))) throw new Error(`port ${options.port} is already in use; set PORT to another one`);
     const gateway = createGateway();
     let web: ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | undefined;
     if (options.web !== false) {
