@@ -42,6 +42,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 }
 
 let cached: Config | undefined;
+/** Forget the parsed configuration (the local runtime re-reads it after changing the environment). */
+export function resetConfig(): void {
+  cached = undefined;
+}
+
 /** The process-wide configuration, parsed on first use. */
 export function config(): Config {
   cached ??= parseConfig(process.env);

@@ -6,6 +6,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '../../functions/src/data/client.js';
 import { createAesContactSealer } from '../../functions/src/data/contact-sealer.js';
 import { createDataLayer } from '../../functions/src/data/index.js';
+import { resetConfig } from '../../functions/src/config.js';
+import { setRuntime } from '../../functions/src/runtime.js';
 import { createTables } from './create-tables.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { createGateway } from './gateway.js';
@@ -66,6 +68,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AUTH_SECRET: secrets.authSecret,
       CONTACT_KEY: secrets.contactKey,
     });
+    resetConfig();
+    setRuntime(undefined);
 
     if (options.seed !== false) {
       const doc = createDocumentClient({ region: 'local', endpoint: dynamo.endpoint });

@@ -20,10 +20,12 @@ export function errorHandler(): middy.MiddlewareObj<HttpEvent, HttpResult, Error
         request.response = json(error.statusCode, body);
         return;
       }
+      // Name only: an SDK or runtime message may quote request data, which must not reach logs.
       log('error', 'unhandled error', {
         route: request.event.routeKey,
         error: error?.name ?? 'unknown',
-        message: error?.message,
+        cause: error?.cause instanceof Error ? error.cause.name : undefined,
+        requestId: request.context?.awsRequestId,
       });
       request.response = json(500, { error: { code: 'INTERNAL', message: 'internal error' } } satisfies ErrorBody);
     },

@@ -3,7 +3,7 @@ import type { SatisfactionQuery, SatisfactionResult } from '#shared/contracts/re
 import { mergeLevelCounts, totalCount } from '#shared/domain/level-counts.js';
 import { computeRate, NATIONAL_GOOD_RATE, NATIONAL_SATISFIED_RATE } from '#shared/domain/rates.js';
 import type { Principal } from '../auth/tokens.js';
-import type { Directory } from '../data/directory.js';
+import type { Directory, UnitRecord } from '../data/directory.js';
 import type { TotalsReader } from '../data/totals.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 
@@ -20,6 +20,15 @@ function assertMayReadResults(principal: Principal): void {
 }
 
 /**
+ * A system admin sees everything; everyone else sees the subtree of their unit. Out of scope is
+ * answered exactly like "does not exist", so ids of other units reveal nothing.
+ */
+function inScope(principal: Principal, unit: UnitRecord | undefined): boolean {
+  if (principal.role === 'system-admin') return true;
+  return unit?.path.includes(principal.unitId) ?? false;
+}
+
+/**
  * Satisfaction of one window over a range of China-time days, from the running totals
  * (one item per day with ratings), never from raw ratings.
  */
@@ -32,6 +41,7 @@ export async function windowSatisfaction(
   const window = await deps.directory.getWindow(query.window);
   if (!window) throw new NotFoundError('window', 'window');
   const unit = (await deps.directory.getUnits([window.unitId])).get(window.unitId);
+  if (!inScope(principal, unit)) throw new NotFoundError('window', 'window');
   const days = await deps.totals.windowDays(window.code, query.from, query.to);
   const counts = mergeLevelCounts(days.map((day) => day.counts));
   return {
@@ -56,6 +66,7 @@ export async function listWindows(deps: SatisfactionDeps, principal: Principal):
   ]);
   return {
     windows: windows
+      .filter((w) => inScope(principal, units.get(w.unitId)))
       .map((w) => ({ code: w.code, name: w.name, unitName: units.get(w.unitId)?.name ?? '', hallName: halls.get(w.hallId)?.name ?? '' }))
       .sort((a, b) => a.hallName.localeCompare(b.hallName, 'zh-CN') || a.name.localeCompare(b.name, 'zh-CN')),
   };

@@ -30,6 +30,11 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** The next UTC midnight at or after an instant, in Unix seconds. */
+function dayBoundaryAfter(seconds: number): number {
+  return Math.ceil(seconds / 86_400) * 86_400;
+}
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
@@ -72,11 +77,13 @@ export async function submitRating(
         ratingId: rating.id,
         windowCode: window.code,
         sealedPhone: await deps.sealer.seal(input.contactPhone),
-        expiresAt: nowSeconds + CONTACT_RETENTION_DAYS * 86_400,
+        expiresAt: dayBoundaryAfter(nowSeconds + CONTACT_RETENTION_DAYS * 86_400),
       }
     : undefined;
+  // The claim sits next to a rating id, so its expiry is rounded to a day boundary: an exact
+  // "submitted at + 24 h" would store the rating's submission time to the second.
   const idempotency = options.idempotencyKey
-    ? { keyHash: sha256(options.idempotencyKey), fingerprint: sha256(canonical(input)), expiresAt: nowSeconds + IDEMPOTENCY_TTL_SECONDS }
+    ? { keyHash: sha256(options.idempotencyKey), fingerprint: sha256(canonical(input)), expiresAt: dayBoundaryAfter(nowSeconds + IDEMPOTENCY_TTL_SECONDS) }
     : undefined;
 
   try {

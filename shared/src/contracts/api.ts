@@ -26,9 +26,14 @@ export interface Operation {
 
 export const Health = z.object({ ok: z.literal(true) }).meta({ id: 'Health', examples: [{ ok: true }] });
 
-export const WindowSummary = z.object({ code: z.string(), name: z.string(), unitName: z.string(), hallName: z.string() });
+export const WindowSummary = z
+  .object({ code: z.string(), name: z.string(), unitName: z.string(), hallName: z.string() })
+  .meta({ id: 'WindowSummary' });
 export const WindowList = z.object({ windows: z.array(WindowSummary) }).meta({ id: 'WindowList' });
 export type WindowList = z.infer<typeof WindowList>;
+
+/** Path parameters of GET /api/public/windows/{code}. */
+export const WindowCardParams = z.object({ code: WindowCode }).meta({ id: 'WindowCardParams' });
 
 const badRequest = { description: 'Invalid input; the message names the field', schema: ErrorBody };
 const unauthorized = { description: 'Missing, invalid or expired bearer token', schema: ErrorBody };
@@ -56,7 +61,7 @@ export const operations = {
     summary: 'Window card (亮身份、亮岗位、亮职责、亮承诺) and the survey version to show',
     tag: 'public',
     auth: 'none',
-    params: z.object({ code: WindowCode }),
+    params: WindowCardParams,
     responses: {
       200: { description: 'The window card', schema: WindowCard },
       400: badRequest,

@@ -3,77 +3,60 @@ import { operations, type Operation } from './api.js';
 
 type JsonSchema = Record<string, unknown>;
 
+const componentRef = (id: string) => `#/components/schemas/${id}`;
+
 /**
  * Build the OpenAPI 3.1 document from the operations table. OpenAPI 3.1 uses JSON Schema 2020-12,
- * which is what zod emits, so schemas are carried over unchanged; schemas with a meta id become
- * shared components.
+ * which is what zod emits. Every schema an operation uses carries a meta `id`; zod converts the
+ * whole registry at once with references pointing at `#/components/schemas/{id}`, so nested
+ * shared schemas (RateResult inside SatisfactionResult, …) resolve from the document root.
  */
 export function buildOpenApiDocument(version: string): Record<string, unknown> {
-  const components: Record<string, JsonSchema> = {};
-
-  const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
-    const json = z.toJSONSchema(schema, {
-      target: 'draft-2020-12',
-      io,
-      unrepresentable: 'any',
-      override: (ctx) => {
-        delete (ctx.jsonSchema as JsonSchema).$schema;
-      },
-    }) as JsonSchema;
-    delete json.$schema;
+  const idOf = (schema: z.ZodType): string => {
     const id = z.globalRegistry.get(schema)?.id;
-    if (!id) return json;
-    components[id] = json;
-    return { $ref: `#/components/schemas/${id}` };
+    if (!id) throw new Error('every schema used by an operation needs a meta id');
+    return id;
+  };
+  const converted = z.toJSONSchema(z.globalRegistry, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any', uri: componentRef });
+  const components: Record<string, JsonSchema> = {};
+  for (const [id, schema] of Object.entries(converted.schemas)) {
+    const { $schema: _drop, $id: _id, ...rest } = schema as JsonSchema;
+    components[id] = rest;
+  }
+  const ref = (schema: z.ZodType) => ({ $ref: componentRef(idOf(schema)) });
+  const propertiesOf = (schema: z.ZodType) => {
+    const json = components[idOf(schema)]!;
+    return {
+      properties: (json.properties ?? {}) as Record<string, JsonSchema>,
+      required: new Set((json.required ?? []) as string[]),
+    };
   };
 
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [operationId, op] of Object.entries(operations) as [string, Operation][]) {
     const parameters: unknown[] = [];
     if (op.params) {
-      for (const [name, schema] of Object.entries(op.params.shape)) {
-        parameters.push({ name, in: 'path', required: true, schema: schemaOf(schema as z.ZodType, 'input') });
+      for (const [name, schema] of Object.entries(propertiesOf(op.params).properties)) {
+        parameters.push({ name, in: 'path', required: true, schema });
       }
     }
     if (op.query) {
-      const query = schemaOf(op.query, 'input');
-      const resolved = (query.$ref ? components[String(query.$ref).split('/').pop()!] : query) as JsonSchema;
-      const properties = (resolved.properties ?? {}) as Record<string, JsonSchema>;
-      const required = new Set((resolved.required ?? []) as string[]);
-      for (const [name, schema] of Object.entries(properties)) {
-        parameters.push({ name, in: 'query', required: required.has(name), schema });
-      }
+      const { properties, required } = propertiesOf(op.query);
+      for (const [name, schema] of Object.entries(properties)) parameters.push({ name, in: 'query', required: required.has(name), schema });
     }
     for (const [name, header] of Object.entries(op.headers ?? {})) {
-      parameters.push({
-        name,
-        in: 'header',
-        required: header.required,
-        description: header.description,
-        schema: schemaOf(header.schema, 'input'),
-      });
+      parameters.push({ name, in: 'header', required: header.required, description: header.description, schema: ref(header.schema) });
     }
     const responses: Record<string, unknown> = {};
     for (const [status, response] of Object.entries(op.responses)) {
       responses[status] = response.schema
-        ? { description: response.description, content: { 'application/json': { schema: schemaOf(response.schema, 'output') } } }
+        ? { description: response.description, content: { 'application/json': { schema: ref(response.schema) } } }
         : { description: response.description };
     }
-    const operation: Record<string, unknown> = {
-      operationId,
-      summary: op.summary,
-      tags: [op.tag],
-      parameters,
-      responses,
-    };
+    const operation: Record<string, unknown> = { operationId, summary: op.summary, tags: [op.tag], parameters, responses };
     if (op.description) operation.description = op.description;
     if (op.auth === 'bearer') operation.security = [{ bearer: [] }];
-    if (op.body) {
-      operation.requestBody = {
-        required: true,
-        content: { 'application/json': { schema: schemaOf(op.body, 'input') } },
-      };
-    }
+    if (op.body) operation.requestBody = { required: true, content: { 'application/json': { schema: ref(op.body) } } };
     paths[op.path] = { ...(paths[op.path] ?? {}), [op.method.toLowerCase()]: operation };
   }
 

@@ -28,6 +28,8 @@ export const SubmitRatingInput = z
       .string()
       .max(COMMENT_MAX_LENGTH, { error: `must be at most ${COMMENT_MAX_LENGTH} characters` })
       .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters')
+      // A lone surrogate ("\ud800" in JSON) has no UTF-8 form: DynamoDB and every export would choke.
+      .refine((text) => text.isWellFormed(), { error: 'must be valid Unicode text' })
       .optional(),
     contactPhone: z
       .string()
@@ -76,4 +78,7 @@ export const RatingCreated = z
 export type RatingCreated = z.infer<typeof RatingCreated>;
 
 /** Idempotency-Key header: 8–128 visible ASCII characters (a UUID is typical). */
-export const IdempotencyKey = z.string().regex(/^[\x21-\x7E]{8,128}$/, 'must be 8–128 visible ASCII characters');
+export const IdempotencyKey = z
+  .string()
+  .regex(/^[\x21-\x7E]{8,128}$/, 'must be 8–128 visible ASCII characters')
+  .meta({ id: 'IdempotencyKey', example: '6f1c2b7e-3d4a-4e8b-9c0d-1a2b3c4d5e6f' });

@@ -1,16 +1,21 @@
 import { z } from 'zod';
-import { isCalendarDay } from '../domain/china-time.js';
+import { daysInRange, isCalendarDay } from '../domain/china-time.js';
 import { WindowCode } from './window-card.js';
 
 export const MAX_REPORT_DAYS = 366;
 
-const Day = z.string().refine(isCalendarDay, { error: 'must be a calendar day written YYYY-MM-DD' });
+const Day = z
+  .string()
+  .refine(isCalendarDay, { error: 'must be a calendar day written YYYY-MM-DD' })
+  .meta({ format: 'date', description: 'China-time (Asia/Shanghai) calendar day, YYYY-MM-DD', example: '2026-10-01' });
 
 export const SatisfactionQuery = z
   .strictObject({ window: WindowCode, from: Day, to: Day })
   .superRefine((query, ctx) => {
     if (isCalendarDay(query.from) && isCalendarDay(query.to) && query.to < query.from) {
       ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    } else if (isCalendarDay(query.from) && isCalendarDay(query.to) && daysInRange(query.from, query.to) > MAX_REPORT_DAYS) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `must be at most ${MAX_REPORT_DAYS} days after from` });
     }
   })
   .meta({ id: 'SatisfactionQuery' });

@@ -1,0 +1,152 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Runtime } from '../../functions/src/runtime.js';
+import { keys } from '../../functions/src/data/keys.js';
+import { NATIONAL_SURVEY } from '../../shared/src/domain/national-survey.js';
+import type { Gateway } from '../../infra/local/gateway.js';
+import { httpEvent, jsonHeaders } from '../support/http-events.js';
+
+/**
+ * Small helpers shared by the integration test files: a unit with one hall and one staff member,
+ * windows to rate, a way to post a rating through the real handler, and readers that look at what
+ * DynamoDB Local really holds (never through the code under test).
+ */
+
+export const UNIT_ID = 'it-unit';
+export const HALL_ID = 'it-hall';
+export const STAFF_ID = 'it-staff';
+
+export async function putDirectory(runtime: Runtime, windowCodes: string[], options: { inactive?: string[] } = {}): Promise<void> {
+  await runtime.directory.putUnit({ id: UNIT_ID, name: '测试县政务服务中心', parentId: null, path: [UNIT_ID] });
+  await runtime.directory.putHall({ id: HALL_ID, unitId: UNIT_ID, name: '测试大厅', address: '测试路1号' });
+  await runtime.directory.putStaff({
+    id: STAFF_ID,
+    unitId: UNIT_ID,
+    staffNo: 'T0001',
+    name: '王静',
+    post: '综合受理员',
+    duties: '一窗受理',
+    pledge: '首问负责，一次告知。',
+    partyMember: false,
+  });
+  for (const code of windowCodes) {
+    await runtime.directory.putWindow({
+      code,
+      unitId: UNIT_ID,
+      hallId: HALL_ID,
+      name: `窗口 ${code}`,
+      active: !(options.inactive ?? []).includes(code),
+      staffOnDutyIds: [STAFF_ID],
+      surveyId: NATIONAL_SURVEY.surveyId,
+      surveyVersion: NATIONAL_SURVEY.version,
+    });
+  }
+}
+
+export interface Reply {
+  status: number;
+  headers: Record<string, string | number | boolean>;
+  text: string;
+  json: any;
+}
+
+export async function call(gateway: Gateway, event: ReturnType<typeof httpEvent>): Promise<Reply> {
+  const result: APIGatewayProxyStructuredResultV2 = await gateway.invoke(event);
+  const text = result.body ?? '';
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: result.statusCode ?? 200, headers: result.headers ?? {}, text, json };
+}
+
+export function postRating(gateway: Gateway, body: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+  return call(gateway, httpEvent('POST', '/api/public/ratings', { body: JSON.stringify(body), headers: { ...jsonHeaders, ...headers } }));
+}
+
+export async function queryPartition(doc: DynamoDBDocumentClient, table: string, pk: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: true,
+        ExclusiveStartKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+export async function scanTable(doc: DynamoDBDocumentClient, table: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+/** The stored ratings of a window on a China-time day, read straight from the table. */
+export function storedRatings(doc: DynamoDBDocumentClient, table: string, windowCode: string, day: string) {
+  return queryPartition(doc, table, keys.ratingPartition(windowCode, day));
+}
+
+/** The running totals c1..c5 of a window on a day, read straight from the table (zeros when absent). */
+export async function storedTotals(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  windowCode: string,
+  day: string,
+): Promise<Record<'1' | '2' | '3' | '4' | '5', number>> {
+  const { pk, sk } = keys.windowDayTotals(windowCode, day);
+  const items = await queryPartition(doc, table, pk);
+  const item = items.find((candidate) => candidate.sk === sk) ?? {};
+  const count = (level: number) => Number(item[`c${level}`] ?? 0);
+  return { '1': count(1), '2': count(2), '3': count(3), '4': count(4), '5': count(5) };
+}
+
+/** mulberry32: a tiny seeded PRNG, so that "random" test data is the same on every run. */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Run `work` over `items` with at most `limit` in flight; results keep the input order. */
+export async function withConcurrency<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!, index);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+/** Every string found in an item: attribute names and values, nested lists and maps included. */
+export function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return [String(value)];
+  if (value instanceof Set) return [...value].flatMap(stringsIn);
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([name, inner]) => [name, ...stringsIn(inner)]);
+  return [];
+}

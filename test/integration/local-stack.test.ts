@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../functions/src/data/client.js';
+import { keys } from '../../functions/src/data/keys.js';
+import { freePort } from '../../infra/local/ports.js';
+import { startLocalStack, type LocalStack } from '../../infra/local/stack.js';
+import { addDays, chinaDay } from '../../shared/src/domain/china-time.js';
+
+/**
+ * The local stack as `npm start` runs it (without the web app): its own DynamoDB Local persisted
+ * under a data folder, the demo county seeded once, the API on a real socket. Then a restart on the
+ * same folder must find the same data and must not seed again.
+ */
+
+const DEMO_LOGIN = { username: 'admin', password: 'Manyi-demo-2026' };
+
+const dataDir = mkdtempSync(join(tmpdir(), 'manyi-stack-'));
+let stack: LocalStack | undefined;
+
+beforeAll(async () => {
+  process.env.MANYI_QUIET = '1';
+  dynamoPort = await freePort();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** `npm start` keeps DynamoDB Local on one port (DYNAMODB_PORT, 8000 by default); so do these restarts. */
+let dynamoPort: number;
+
+async function start(options: { dynamoPort?: number } = { dynamoPort }): Promise<LocalStack> {
+  return startLocalStack({ port: await freePort(), web: false, dataDir, ...options });
+}
+
+async function api(path: string, init: { token?: string; body?: unknown } = {}): Promise<{ status: number; json: any }> {
+  const response = await fetch(`${stack!.url}${path}`, {
+    method: init.body === undefined ? 'GET' : 'POST',
+    headers: {
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : undefined };
+}
+
+/** Ratings of every listed window over the last 60 days (and a margin), summed from the report. */
+async function ratingsReported(token: string): Promise<{ windows: number; n: number }> {
+  const { json } = await api('/api/windows', { token });
+  const today = chinaDay(new Date());
+  let n = 0;
+  for (const window of json.windows as { code: string }[]) {
+    const query = new URLSearchParams({ window: window.code, from: addDays(today, -61), to: today });
+    const report = await api(`/api/results/satisfaction?${query}`, { token });
+    expect(report.status, window.code).toBe(200);
+    n += report.json.n as number;
+  }
+  return { windows: json.windows.length, n };
+}
+
+async function seedMarker(): Promise<Record<string, unknown> | undefined> {
+  const doc = createDocumentClient({ region: 'local', endpoint: stack!.dynamo.endpoint });
+  try {
+    const { Item } = await doc.send(new GetCommand({ TableName: stack!.tables.ops, Key: keys.seedMarker(), ConsistentRead: true }));
+    return Item;
+  } finally {
+    doc.destroy();
+  }
+}
+
+describe('the local stack (npm start)', () => {
+  let firstRun: { windows: number; n: number; token: string; marker: Record<string, unknown> | undefined };
+
+  it('seeds the demo county: at least 12 windows, staff with pledges, and a few hundred ratings over the last 60 days', async () => {
+    // Prepare
+    stack = await start();
+
+    // Act
+    const login = await api('/api/auth/login', { body: DEMO_LOGIN });
+    const { json: list } = await api('/api/windows', { token: login.json.token });
+    const card = await api(`/api/public/windows/${list.windows[0].code}`);
+    const reported = await ratingsReported(login.json.token);
+    const marker = await seedMarker();
+
+    // Assess
+    expect(login.status).toBe(200);
+    expect(login.json.account.role).toBe('system-admin');
+    expect(list.windows.length).toBeGreaterThanOrEqual(12);
+    expect(card.status).toBe(200);
+    expect(card.json.staffOnDuty.length).toBeGreaterThan(0);
+    for (const person of card.json.staffOnDuty) {
+      expect(person.name).not.toBe('');
+      expect(person.pledge.length).toBeGreaterThan(4);
+    }
+    expect(reported.n).toBeGreaterThanOrEqual(100);
+    expect(reported.n).toBeLessThan(1000);
+    expect(marker?.ratings).toBe(reported.n);
+    firstRun = { ...reported, token: login.json.token, marker };
+  });
+
+  it('keeps the data across a restart on the same data folder, without seeding it again', async () => {
+    // Prepare
+    expect(firstRun, 'the first start must have succeeded').toBeDefined();
+    await stack!.stop();
+    stack = undefined;
+
+    // Act
+    stack = await start();
+    const reported = await ratingsReported(firstRun.token);
+    const marker = await seedMarker();
+
+    // Assess: the same ratings, the same seed marker, and the old session still valid (same secrets).
+    expect(reported).toEqual({ windows: firstRun.windows, n: firstRun.n });
+    expect(marker).toEqual(firstRun.marker);
+  });
+
+  it('serves a stack started again in the same process from its own DynamoDB Local, not the stopped one', async () => {
+    // Prepare: this time DynamoDB Local gets whatever free port startLocalStack picks.
+    expect(firstRun, 'the first start must have succeeded').toBeDefined();
+    await stack!.stop();
+    stack = undefined;
+
+    // Act
+    stack = await start({});
+    const windows = await api('/api/windows', { token: firstRun.token });
+
+    // Assess
+    expect(windows.status).toBe(200);
+    expect(windows.json.windows).toHaveLength(firstRun.windows);
+  });
+});
