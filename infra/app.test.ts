@@ -1,0 +1,430 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { App, Stack, type CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { physicalTableName, TABLES } from '../functions/src/data/tables.js';
+import { routes } from '../functions/src/routes.js';
+import { buildApp, type ManyiApp } from './app.js';
+import { REPO_ROOT } from './constructs/manyi-function.js';
+import { findWebBuild } from './stacks/web-stack.js';
+
+/**
+ * Template tests of the whole CDK app, synthesised once in-process with the context of cdk.json
+ * (the feature flags a real `cdk synth` uses) against a minimal fake SvelteKit build, so that they
+ * run before and without the web app.
+ */
+
+const PREFIX = 'test';
+const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+const READ_ACTIONS = new Set(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem']);
+
+/**
+ * The files of `npm run build:web` that the web stack and web-server.ts use, and nothing else:
+ * adapter-node's `build/` and SvelteKit's server build in `.svelte-kit/output/server` beside it.
+ */
+function writeFakeWebBuild(dir: string): string {
+  const files: Record<string, string> = {
+    '.svelte-kit/output/server/index.js':
+      'export class Server { constructor(manifest) { this.manifest = manifest; } async init() {} ' +
+      "async respond(request) { return new Response(new URL(request.url).pathname, { headers: { 'content-type': 'text/plain' } }); } }\n",
+    '.svelte-kit/output/server/manifest.js': "export const manifest = { appDir: '_app' };\n",
+    'build/client/_app/immutable/entry/start.abc123.js': 'export {};\n',
+    'build/client/_app/version.json': '{"version":"1"}\n',
+    'build/client/favicon.png': 'png',
+    'build/client/robots.txt': 'User-agent: *\n',
+    'build/client/robots.txt.br': 'compressed copy that must not become a behaviour',
+    'build/prerendered/about.html': '<h1>about</h1>\n',
+  };
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), content);
+  }
+  return path.join(dir, 'build');
+}
+
+type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown; Effect: string };
+const actionsOf = (statement: Statement) => [statement.Action].flat();
+const mentions = (value: unknown, logicalId: string) => JSON.stringify(value).includes(logicalId);
+const logicalId = (stack: Stack, element: unknown) => stack.getLogicalId(element as CfnElement);
+/** The one resource of a `findResources` result; fails when there are none or several. */
+function single(resources: Record<string, any>): any {
+  const values = Object.values(resources);
+  expect(values).toHaveLength(1);
+  return values[0];
+}
+
+let workDir: string;
+let webBuildDir: string;
+let built: ManyiApp;
+let data: Template;
+let api: Template;
+let web: Template;
+
+beforeAll(() => {
+  workDir = mkdtempSync(path.join(os.tmpdir(), 'manyi-cdk-'));
+  const context = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
+  webBuildDir = writeFakeWebBuild(workDir);
+  built = buildApp({
+    prefix: PREFIX,
+    webBuildDir,
+    appProps: { outdir: path.join(workDir, 'cdk.out'), context },
+  });
+  // Runs the cdk-nag validation plugin: throws if any finding is not acknowledged.
+  built.app.synth();
+  data = Template.fromStack(built.data);
+  api = Template.fromStack(built.api);
+  web = Template.fromStack(built.web);
+});
+
+afterAll(() => {
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+/** Statements of the identity policies attached to a route function's role, in the API stack. */
+function statementsOf(operationId: string): Statement[] {
+  const fn = built.api.functions.get(operationId as never);
+  if (!fn) throw new Error(`no function for ${operationId}`);
+  const roleId = logicalId(built.api, fn.role!.node.defaultChild);
+  const policies = api.findResources('AWS::IAM::Policy', { Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) } });
+  return Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+describe('data stack', () => {
+  it('is termination-protected', () => {
+    expect(built.data.terminationProtection).toBe(true);
+  });
+
+  it.each(TABLES.map((table) => [table.logicalName, table] as const))(
+    'keeps the %s table on-demand, recoverable, deletion-protected, encrypted and retained',
+    (_, definition) => {
+      const table = single(
+        data.findResources('AWS::DynamoDB::Table', { Properties: { TableName: physicalTableName(PREFIX, definition) } }),
+      );
+      expect(table.DeletionPolicy).toBe('Retain');
+      expect(table.UpdateReplacePolicy).toBe('Retain');
+      expect(table.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: expect.anything() },
+        KeySchema: [
+          { AttributeName: definition.partitionKey, KeyType: 'HASH' },
+          ...(definition.sortKey ? [{ AttributeName: definition.sortKey, KeyType: 'RANGE' }] : []),
+        ],
+      });
+      if (definition.timeToLiveAttribute) {
+        expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: definition.timeToLiveAttribute, Enabled: true });
+      }
+      expect((table.Properties.GlobalSecondaryIndexes ?? []).map((index: { IndexName: string }) => index.IndexName)).toEqual(
+        definition.globalIndexes.map((index) => index.indexName),
+      );
+    },
+  );
+
+  it('creates exactly one table per entry of TABLES', () => {
+    data.resourceCountIs('AWS::DynamoDB::Table', TABLES.length);
+  });
+
+  it('encrypts the contact store under its own key, and seals phone numbers with a third one', () => {
+    const keyOf = (table: { key: unknown }) => logicalId(built.data, (table.key as { node: { defaultChild: unknown } }).node.defaultChild);
+    const opsKey = keyOf(built.data.ops);
+    const contactsKey = keyOf(built.data.contacts);
+    const sealingKey = logicalId(built.data, built.data.contactSealingKey.node.defaultChild);
+    expect(new Set([opsKey, contactsKey, sealingKey]).size).toBe(3);
+
+    const sseKeyOf = (tableLogicalId: string) => data.toJSON().Resources[tableLogicalId].Properties.SSESpecification.KMSMasterKeyId;
+    expect(sseKeyOf(logicalId(built.data, built.data.contacts.table.node.defaultChild))).toEqual({ 'Fn::GetAtt': [contactsKey, 'Arn'] });
+    expect(sseKeyOf(logicalId(built.data, built.data.ops.table.node.defaultChild))).toEqual({ 'Fn::GetAtt': [opsKey, 'Arn'] });
+  });
+
+  it('rotates every key and keeps it when the stack goes', () => {
+    const keys = data.findResources('AWS::KMS::Key');
+    expect(Object.keys(keys)).toHaveLength(TABLES.length + 1);
+    for (const key of Object.values(keys)) {
+      expect(key.Properties.EnableKeyRotation).toBe(true);
+      expect(key.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  it('requires TOTP MFA and admin-created accounts in the staff user pool', () => {
+    data.hasResourceProperties('AWS::Cognito::UserPool', {
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      DeletionProtection: 'ACTIVE',
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireSymbols: true }) },
+      Schema: Match.arrayWith([
+        Match.objectLike({ Name: 'role', AttributeDataType: 'String' }),
+        Match.objectLike({ Name: 'unitId', AttributeDataType: 'String' }),
+      ]),
+    });
+  });
+
+  it('gives the web client no secret, password and SRP sign-in, and no way to write custom:role', () => {
+    const client = single(data.findResources('AWS::Cognito::UserPoolClient'));
+    expect(client.Properties.GenerateSecret).toBe(false);
+    expect(client.Properties.AllowedOAuthFlows).toBeUndefined();
+    expect(client.Properties.ExplicitAuthFlows).toEqual(expect.arrayContaining(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']));
+    expect(client.Properties.WriteAttributes).toEqual(['email']);
+    expect(client.Properties.ReadAttributes).toEqual(expect.arrayContaining(['custom:role', 'custom:unitId']));
+  });
+});
+
+describe('api stack', () => {
+  it('has one Lambda per route, on Node.js 22 or newer, on ARM', () => {
+    api.resourceCountIs('AWS::Lambda::Function', routes.length);
+    for (const route of routes) {
+      const fn = built.api.functions.get(route.operationId)!;
+      const properties = api.toJSON().Resources[logicalId(built.api, fn.node.defaultChild)].Properties;
+      expect(Number(/^nodejs(\d+)\.x$/.exec(properties.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
+      expect(properties.Architectures).toEqual(['arm64']);
+      expect(properties.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(properties.MemorySize).toBe(256);
+      expect(Object.keys(properties.Environment.Variables).sort()).toEqual(
+        ['AUTH_MODE', 'COGNITO_CLIENT_ID', 'COGNITO_ISSUER', 'CONTACTS_TABLE', 'CONTACT_KMS_KEY_ID', 'NODE_OPTIONS', 'OPS_TABLE'].sort(),
+      );
+      expect(properties.Environment.Variables).toMatchObject({ AUTH_MODE: 'cognito', NODE_OPTIONS: '--enable-source-maps' });
+    }
+  });
+
+  it.each(routes.map((route) => [`${route.method} ${route.path}`, route] as const))('routes %s', (routeKey, route) => {
+    api.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: routeKey,
+      AuthorizationType: route.auth === 'bearer' ? 'JWT' : 'NONE',
+    });
+  });
+
+  it('never lets a public route function read the contact store or open a sealed number', () => {
+    const contactsTable = logicalId(built.data, built.data.contacts.table.node.defaultChild);
+    const sealingKey = logicalId(built.data, built.data.contactSealingKey.node.defaultChild);
+    const submit = statementsOf('submitRating');
+
+    const onContacts = submit.filter((statement) => mentions(statement.Resource, contactsTable));
+    expect(onContacts.flatMap(actionsOf)).toEqual(['dynamodb:PutItem']);
+    const onSealingKey = submit.filter((statement) => mentions(statement.Resource, sealingKey));
+    expect(onSealingKey.flatMap(actionsOf)).toEqual(['kms:Encrypt']);
+
+    for (const statement of Object.values(api.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
+    )) {
+      if (mentions(statement.Resource, contactsTable)) expect(actionsOf(statement).filter((a) => READ_ACTIONS.has(a) || a === 'dynamodb:Scan')).toEqual([]);
+      if (mentions(statement.Resource, sealingKey)) expect(actionsOf(statement)).not.toContain('kms:Decrypt');
+    }
+  });
+
+  it('grants the contact store, its key and the sealing key to the rating writer only', () => {
+    const contacts = [
+      logicalId(built.data, built.data.contacts.table.node.defaultChild),
+      logicalId(built.data, built.data.contacts.key.node.defaultChild),
+      logicalId(built.data, built.data.contactSealingKey.node.defaultChild),
+    ];
+    for (const route of routes.filter((r) => r.operationId !== 'submitRating')) {
+      const statements = statementsOf(route.operationId);
+      for (const id of contacts) expect(statements.filter((s) => mentions(s.Resource, id)), `${route.operationId} → ${id}`).toEqual([]);
+    }
+  });
+
+  it('gives read-only routes read actions on the ops table, and health, OpenAPI and login no data at all', () => {
+    for (const operationId of ['getWindowCard', 'listWindows', 'satisfaction']) {
+      const dynamo = statementsOf(operationId).flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'));
+      expect(dynamo.length, operationId).toBeGreaterThan(0);
+      expect(dynamo.filter((action) => !READ_ACTIONS.has(action)), operationId).toEqual([]);
+    }
+    for (const operationId of ['health', 'openapi', 'login']) {
+      expect(statementsOf(operationId).flatMap(actionsOf).filter((action) => !/^(logs|xray):/.test(action))).toEqual([]);
+    }
+  });
+
+  it('uses table keys only through DynamoDB', () => {
+    const tableKeys = [built.data.ops.key, built.data.contacts.key].map((key) => logicalId(built.data, key.node.defaultChild));
+    for (const route of routes) {
+      for (const statement of statementsOf(route.operationId).filter((s) => tableKeys.some((id) => mentions(s.Resource, id)))) {
+        expect(statement.Condition).toMatchObject({ StringEquals: { 'kms:ViaService': expect.anything() } });
+        expect(JSON.stringify(statement.Condition)).toContain('dynamodb.');
+      }
+    }
+  });
+
+  it('has no Scan, no service-wide wildcard, no managed policy, and "*" only for X-Ray', () => {
+    for (const stack of [api, web]) {
+      for (const policy of Object.values(stack.findResources('AWS::IAM::Policy'))) {
+        for (const statement of policy.Properties.PolicyDocument.Statement as Statement[]) {
+          const actions = actionsOf(statement);
+          expect(actions).not.toContain('dynamodb:Scan');
+          expect(actions.filter((action) => /^[a-z0-9-]+:\*$/.test(action) || action === '*')).toEqual([]);
+          if (statement.Resource === '*') expect(actions.every((action) => action.startsWith('xray:'))).toBe(true);
+        }
+      }
+      for (const role of Object.values(stack.findResources('AWS::IAM::Role'))) {
+        expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      }
+    }
+  });
+
+  it('logs and throttles the stage, without client addresses', () => {
+    const stage = single(api.findResources('AWS::ApiGatewayV2::Stage'));
+    expect(stage.Properties.StageName).toBe('$default');
+    expect(stage.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: expect.any(Number), ThrottlingBurstLimit: expect.any(Number) });
+    const format: string = stage.Properties.AccessLogSettings.Format;
+    expect(format).toContain('$context.requestId');
+    expect(format).not.toMatch(/sourceIp|userAgent|identity\./);
+  });
+});
+
+describe('log retention', () => {
+  it('keeps every log group between six months and forever', () => {
+    for (const stack of [api, web]) {
+      for (const group of Object.values(stack.findResources('AWS::Logs::LogGroup'))) {
+        expect(group.Properties.RetentionInDays).toBeGreaterThanOrEqual(180);
+      }
+    }
+  });
+
+  it('gives every Lambda a log group with retention', () => {
+    for (const stack of [api, web]) {
+      for (const fn of Object.values(stack.findResources('AWS::Lambda::Function'))) {
+        expect(fn.Properties.LoggingConfig?.LogGroup).toBeDefined();
+      }
+    }
+  });
+});
+
+describe('web stack', () => {
+  const distributionConfig = () => single(web.findResources('AWS::CloudFront::Distribution')).Properties.DistributionConfig;
+  const behaviour = (pattern: string) =>
+    distributionConfig().CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === pattern);
+  const originDomain = (originId: string) =>
+    JSON.stringify(distributionConfig().Origins.find((o: { Id: string }) => o.Id === originId).DomainName);
+
+  it('sends /api/* to the HTTP API uncached, with every method and all viewer headers but Host', () => {
+    const api = behaviour('/api/*');
+    expect(api).toMatchObject({
+      CachePolicyId: CACHING_DISABLED,
+      OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
+      AllowedMethods: expect.arrayContaining(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']),
+      ViewerProtocolPolicy: 'redirect-to-https',
+      ResponseHeadersPolicyId: expect.anything(),
+    });
+    expect(originDomain(api.TargetOriginId)).toContain('.execute-api.');
+    expect(originDomain(api.TargetOriginId)).toContain('Fn::GetStackOutput');
+  });
+
+  it('serves /_app/* and top-level static files from S3 through origin access control', () => {
+    const s3Origin = distributionConfig().Origins.find((o: { OriginAccessControlId?: unknown }) => o.OriginAccessControlId);
+    expect(s3Origin).toBeDefined();
+    for (const pattern of ['/_app/*', '/favicon.png', '/robots.txt']) {
+      expect(behaviour(pattern), pattern).toMatchObject({ TargetOriginId: s3Origin.Id, CachePolicyId: CACHING_OPTIMIZED });
+    }
+    expect(behaviour('/robots.txt.br')).toBeUndefined();
+    // SvelteKit answers these itself; they must come before /_app/*.
+    const patterns = distributionConfig().CacheBehaviors.map((b: { PathPattern: string }) => b.PathPattern);
+    expect(patterns.indexOf('/_app/env.js')).toBeLessThan(patterns.indexOf('/_app/*'));
+    expect(behaviour('/_app/env.js').TargetOriginId).toBe(distributionConfig().DefaultCacheBehavior.TargetOriginId);
+  });
+
+  it('renders pages with the SvelteKit server, uncached, with the viewer host passed on', () => {
+    const pages = distributionConfig().DefaultCacheBehavior;
+    expect(pages).toMatchObject({
+      CachePolicyId: CACHING_DISABLED,
+      OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
+      FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: expect.anything() }],
+      ResponseHeadersPolicyId: expect.anything(),
+    });
+    const serverApi = logicalId(built.web, built.web.server.http.api.node.defaultChild);
+    expect(originDomain(pages.TargetOriginId)).toContain(serverApi);
+  });
+
+  it('adds security headers to every response', () => {
+    web.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: {
+        SecurityHeadersConfig: Match.objectLike({
+          StrictTransportSecurity: Match.objectLike({ Override: true }),
+          ContentTypeOptions: { Override: true },
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+        }),
+      },
+    });
+  });
+
+  it('keeps assets in a private, SSL-only bucket with access logs', () => {
+    const assetsId = logicalId(built.web, built.web.assets.bucket.node.defaultChild);
+    const bucket = web.toJSON().Resources[assetsId];
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.Properties.LoggingConfiguration.DestinationBucketName).toBeDefined();
+    web.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: assetsId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
+    });
+    web.resourceCountIs('Custom::CDKBucketDeployment', 2);
+  });
+
+  it('runs the SvelteKit server on the newest Node.js with the API URL', () => {
+    const fnId = logicalId(built.web, built.web.server.function.node.defaultChild);
+    const fn = web.toJSON().Resources[fnId];
+    expect(fn.Properties.Runtime).toMatch(/^nodejs\d+\.x$/);
+    expect(fn.Properties.Architectures).toEqual(['arm64']);
+    expect(JSON.stringify(fn.Properties.Environment.Variables.API_BASE_URL)).toContain('ApiEndpoint');
+  });
+
+  it('refuses to synthesise without a web build, naming the command to run', () => {
+    const missing = path.join(workDir, 'no-such-web', 'build');
+    expect(() => findWebBuild(missing)).toThrow(/npm run build:web/);
+    expect(() => buildApp({ webBuildDir: missing, appProps: { outdir: path.join(workDir, 'unused.out') } })).toThrow(
+      /The web build is missing: .*no-such-web.* Run `npm run build:web` first/,
+    );
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('reports no unacknowledged finding, error or warning', () => {
+    const report = new AwsSolutionsChecks().validateScope(built.app);
+    const findings = report.violations.flatMap((violation) =>
+      violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}`),
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it('still finds what it is meant to find (the check above is not vacuous)', () => {
+    const app = new App();
+    new s3.Bucket(new Stack(app, 'Control'), 'Unlogged');
+    const report = new AwsSolutionsChecks().validateScope(app);
+    expect(report.violations.map((violation) => violation.ruleName)).toContain('AwsSolutions-S1');
+  });
+
+  it('writes an empty validation report for the real synthesis', () => {
+    const reportFile = path.join(workDir, 'cdk.out', 'validation-report.json');
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { pluginReports: { violations?: unknown[] }[] };
+    expect(report.pluginReports.flatMap((plugin) => plugin.violations ?? [])).toEqual([]);
+  });
+});
+
+describe('cdk CLI', () => {
+  // Selecting only the data stack makes the CLI skip bundling the Lambdas (already covered above),
+  // while the app, its context and the cdk-nag validation of every stack still run.
+  it('synthesises the app named in cdk.json, cdk-nag included', () => {
+    const outdir = path.join(workDir, 'cli.out');
+    const result = spawnSync(
+      'npx',
+      ['cdk', 'synth', 'clitest-data', '--exclusively', '--no-notices', '-q', '-c', 'prefix=clitest', '-c', `webBuildDir=${webBuildDir}`, '-o', outdir],
+      { cwd: REPO_ROOT, env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: '1' }, encoding: 'utf8' },
+    );
+    expect(result.status, result.stderr).toBe(0);
+    for (const stack of ['data', 'api', 'web']) {
+      expect(existsSync(path.join(outdir, `clitest-${stack}.template.json`)), stack).toBe(true);
+    }
+  });
+});

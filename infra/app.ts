@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { App, Tags, Validations, type AppProps } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { REPO_ROOT } from './constructs/manyi-function.js';
+import { ApiStack } from './stacks/api-stack.js';
+import { DataStack } from './stacks/data-stack.js';
+import { findWebBuild, WebStack } from './stacks/web-stack.js';
+
+export interface BuildAppOptions {
+  /** Prefix of every stack and physical name; default: context `prefix`, else `manyi`. */
+  prefix?: string;
+  /** SvelteKit build directory; default: context `webBuildDir`, else `web/build`. */
+  webBuildDir?: string;
+  /** Custom domain of the site; default: context `domainName` + `certificateArn`, else none. */
+  customDomain?: { domainNames: string[]; certificateArn: string };
+  /** Passed to the App (outdir, context); tests use a temporary outdir. */
+  appProps?: AppProps;
+}
+
+export interface ManyiApp {
+  app: App;
+  data: DataStack;
+  api: ApiStack;
+  web: WebStack;
+}
+
+const PREFIX = /^[a-z][a-z0-9-]{1,20}$/;
+
+/**
+ * The whole CDK app, built in-process (tests call this; `cdk synth` runs this file). Stacks are
+ * environment-agnostic: the account and region come from the credentials used to deploy.
+ * cdk-nag's AwsSolutions pack runs as a validation plugin on every synth; an unacknowledged
+ * finding fails synthesis.
+ */
+export function buildApp(options: BuildAppOptions = {}): ManyiApp {
+  const app = new App(options.appProps);
+  const context = (key: string): string | undefined => {
+    const value: unknown = app.node.tryGetContext(key);
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+
+  const prefix = options.prefix ?? context('prefix') ?? 'manyi';
+  if (!PREFIX.test(prefix)) throw new Error(`prefix "${prefix}" must match ${PREFIX} (it names tables, pools and stacks)`);
+  const domainName = context('domainName');
+  const certificateArn = context('certificateArn');
+  if (Boolean(domainName) !== Boolean(certificateArn)) {
+    throw new Error('set both -c domainName=... and -c certificateArn=... (an ACM certificate in us-east-1), or neither');
+  }
+  const customDomain = options.customDomain ?? (domainName && certificateArn ? { domainNames: [domainName], certificateArn } : undefined);
+  // Fail before bundling a single Lambda when the web app has not been built.
+  const webBuildDir = path.resolve(REPO_ROOT, options.webBuildDir ?? context('webBuildDir') ?? 'web/build');
+  findWebBuild(webBuildDir);
+
+  const data = new DataStack(app, `${prefix}-data`, { prefix, description: 'Manyi: tables, keys and staff accounts (stateful, retained)' });
+  const api = new ApiStack(app, `${prefix}-api`, { prefix, data, description: 'Manyi: HTTP API and its Lambda functions' });
+  const web = new WebStack(app, `${prefix}-web`, {
+    prefix,
+    api,
+    webBuildDir,
+    customDomain,
+    description: 'Manyi: CloudFront, SvelteKit server and static assets',
+  });
+  Tags.of(app).add('project', 'manyi');
+  Tags.of(app).add('manyi:prefix', prefix);
+
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, data, api, web };
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
+if (invokedDirectly) {
+  buildApp().app.synth();
+}

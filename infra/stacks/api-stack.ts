@@ -1,0 +1,97 @@
+import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import { routes, type Route } from '../../functions/src/routes.js';
+import { ManyiFunction } from '../constructs/manyi-function.js';
+import { ManyiHttpApi } from '../constructs/manyi-http-api.js';
+import type { DataStack } from './data-stack.js';
+import { ROUTE_ACCESS } from './route-access.js';
+
+export interface ApiStackProps extends StackProps {
+  prefix: string;
+  data: DataStack;
+}
+
+/**
+ * The HTTP API: one Lambda per entry of the route table (functions/src/routes.ts), each with only
+ * the grants its operation needs (route-access.ts). Bearer routes are also checked at the gateway
+ * by a Cognito JWT authorizer; the handlers verify the token again and apply role and unit scope.
+ */
+export class ApiStack extends Stack {
+  readonly http: ManyiHttpApi;
+  /** Route functions by operationId. */
+  readonly functions: ReadonlyMap<Route['operationId'], ManyiFunction>;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { data, prefix } = props;
+
+    this.http = new ManyiHttpApi(this, 'Http', {
+      apiName: `${prefix}-api`,
+      description: 'Manyi API: public rating routes and staff routes',
+      // A county's busiest hour is a few hundred ratings; this leaves room for a whole province.
+      rateLimit: 200,
+      burstLimit: 400,
+    });
+
+    // Built from the pool's own ProviderURL, so the issuer is right in every partition
+    // (amazonaws.com.cn included), unlike HttpUserPoolAuthorizer's hard-coded amazonaws.com.
+    const authorizer = new HttpJwtAuthorizer('StaffToken', data.staff.issuer, {
+      authorizerName: 'staff-token',
+      jwtAudience: [data.staff.client.userPoolClientId],
+    });
+
+    const environment = {
+      OPS_TABLE: data.ops.table.tableName,
+      CONTACTS_TABLE: data.contacts.table.tableName,
+      AUTH_MODE: 'cognito',
+      COGNITO_ISSUER: data.staff.issuer,
+      COGNITO_CLIENT_ID: data.staff.client.userPoolClientId,
+      CONTACT_KMS_KEY_ID: data.contactSealingKey.keyArn,
+    };
+
+    const functions = new Map<Route['operationId'], ManyiFunction>();
+    for (const route of routes) {
+      const access = ROUTE_ACCESS[route.operationId];
+      const name = pascalCase(route.operationId);
+      const fn = new ManyiFunction(this, name, {
+        entry: `functions/src/handlers/${route.handler}.ts`,
+        description: `${prefix} ${route.method} ${route.path} (${route.operationId})`,
+        environment,
+        ...(access.memorySize ? { memorySize: access.memorySize } : {}),
+      });
+      data.ops.grant(fn, access.ops);
+      data.contacts.grant(fn, access.contacts);
+      if (access.sealContacts) {
+        iam.Grant.addToPrincipal({ grantee: fn, actions: ['kms:Encrypt'], resourceArns: [data.contactSealingKey.keyArn] });
+      }
+
+      const [apiRoute] = this.http.api.addRoutes({
+        path: route.path,
+        methods: [apigw.HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(`${name}Integration`, fn),
+        ...(route.auth === 'bearer' ? { authorizer } : {}),
+      });
+      if (route.auth === 'none' && apiRoute) {
+        Validations.of(apiRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            `${route.method} ${route.path} is public by design (auth: 'none' in the route table): residents rate ` +
+            'anonymously from a QR code and have no account; the health and OpenAPI routes expose no data. The stage is ' +
+            'throttled and writes are idempotent.',
+        });
+      }
+      functions.set(route.operationId, fn);
+    }
+    this.functions = functions;
+
+    new CfnOutput(this, 'ApiEndpoint', { value: this.http.api.apiEndpoint });
+  }
+}
+
+function pascalCase(operationId: string): string {
+  return operationId.charAt(0).toUpperCase() + operationId.slice(1);
+}

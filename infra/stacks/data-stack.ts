@@ -1,0 +1,63 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { CONTACTS_TABLE, OPS_TABLE, TABLES, type TableDefinition } from '../../functions/src/data/tables.js';
+import { ManyiKey } from '../constructs/manyi-key.js';
+import { ManyiTable } from '../constructs/manyi-table.js';
+import { StaffUserPool } from '../constructs/staff-user-pool.js';
+
+export interface DataStackProps extends StackProps {
+  prefix: string;
+}
+
+/**
+ * Everything stateful: the tables, their keys, the contact-sealing key and the staff user pool.
+ * Termination-protected, and every resource is retained if the stack is deleted anyway.
+ */
+export class DataStack extends Stack {
+  /** One table per entry of TABLES, by logical name. */
+  readonly tables: ReadonlyMap<string, ManyiTable>;
+  readonly ops: ManyiTable;
+  readonly contacts: ManyiTable;
+  /**
+   * Seals phone numbers (KMS Encrypt) before they reach the contact store. Separate from the
+   * contact table's key: the rating writer may Encrypt with it but never Decrypt, while the table
+   * key must allow Decrypt (through DynamoDB) to anyone who writes the table. Only a future 回访
+   * role gets Decrypt here.
+   */
+  readonly contactSealingKey: ManyiKey;
+  readonly staff: StaffUserPool;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, { terminationProtection: true, ...props });
+    const { prefix } = props;
+
+    this.tables = new Map(
+      TABLES.map((definition) => [definition.logicalName, new ManyiTable(this, constructId(definition), { definition, prefix })]),
+    );
+    this.ops = this.table(OPS_TABLE);
+    this.contacts = this.table(CONTACTS_TABLE);
+    this.contactSealingKey = new ManyiKey(this, 'ContactSealingKey', {
+      alias: `${prefix}/contact-sealing`,
+      description: 'Seals 回访 phone numbers before they are stored (KMS Encrypt by the rating writer only)',
+    });
+    this.staff = new StaffUserPool(this, 'Staff', { prefix });
+
+    new CfnOutput(this, 'StaffUserPoolId', { value: this.staff.userPool.userPoolId });
+    new CfnOutput(this, 'StaffUserPoolClientId', { value: this.staff.client.userPoolClientId });
+  }
+
+  table(definition: TableDefinition): ManyiTable {
+    const table = this.tables.get(definition.logicalName);
+    if (!table) throw new Error(`table ${definition.logicalName} is not in TABLES`);
+    return table;
+  }
+}
+
+/**
+ * `ops` → `OpsTable`. The id follows the logical name, so renaming a table in tables.ts creates a
+ * new table (the old one is retained, not deleted).
+ */
+function constructId(definition: TableDefinition): string {
+  const pascal = definition.logicalName.replace(/(^|[-_])(\w)/g, (_, __, letter: string) => letter.toUpperCase());
+  return `${pascal}Table`;
+}
