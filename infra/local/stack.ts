@@ -86,6 +86,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const handlerFile = join(webBuildDir, 'handler.js');
       if (!existsSync(handlerFile)) throw new Error(`the web app is not built: run npm run build:web (missing ${handlerFile})`);
       process.env.API_BASE_URL = `http://127.0.0.1:${options.port}`;
+      // adapter-node assumes https unless told otherwise, and SvelteKit's same-origin check on form
+      // posts would then refuse every form served over plain http. We set the header ourselves on
+      // every request (overwriting anything a client sent), so it works for localhost and 127.0.0.1.
+      process.env.PROTOCOL_HEADER = 'x-forwarded-proto';
       web = ((await import(pathToFileURL(handlerFile).href)) as { handler: typeof web }).handler;
     }
 
@@ -96,6 +100,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           if (!res.headersSent) res.writeHead(500).end();
         });
       } else if (web) {
+        req.headers['x-forwarded-proto'] = 'http';
         web(req, res, () => res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found'));
       } else {
         res.writeHead(404).end();

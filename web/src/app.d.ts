@@ -1,0 +1,22 @@
+import type { Lang, Messages } from '$lib/i18n';
+
+declare global {
+  namespace App {
+    interface Error {
+      message: string;
+      /** What the visitor can do about it, e.g. check the QR code. */
+      hint?: string;
+    }
+    interface Locals {
+      lang: Lang;
+      /** Bearer token from the session cookie, if any (validity is the API's call). */
+      sessionToken: string | undefined;
+    }
+    interface PageData {
+      lang?: Lang;
+      common?: Messages['common'];
+    }
+  }
+}
+
+export {};

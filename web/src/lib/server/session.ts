@@ -1,0 +1,28 @@
+import type { Cookies } from '@sveltejs/kit';
+
+/**
+ * The admin session is the API's bearer token in an HttpOnly cookie: the browser never sees it
+ * from JavaScript, and the server passes it on as `Authorization: Bearer …`. Whether it is still
+ * valid is the API's decision; a 401 from the API ends the session (see requireSession callers).
+ */
+export const SESSION_COOKIE = 'manyi_session';
+
+export function readSessionToken(cookies: Cookies): string | undefined {
+  return cookies.get(SESSION_COOKIE) || undefined;
+}
+
+export function startSession(cookies: Cookies, url: URL, token: string, expiresAt: string, now: Date = new Date()): void {
+  const seconds = Math.floor((Date.parse(expiresAt) - now.getTime()) / 1000);
+  cookies.set(SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: url.protocol === 'https:',
+    // A token without a parseable expiry still gets a short cookie rather than a permanent one.
+    maxAge: Number.isFinite(seconds) && seconds > 0 ? seconds : 3600,
+  });
+}
+
+export function endSession(cookies: Cookies, url: URL): void {
+  cookies.delete(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:' });
+}

@@ -1,0 +1,4 @@
+import { messages } from '$lib/i18n';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals }) => ({ t: messages(locals.lang).landing });

@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import { error, fail, redirect } from '@sveltejs/kit';
+import { COMMENT_MAX_LENGTH } from '#shared/domain/national-survey.js';
+import { format, messages, type Messages } from '$lib/i18n';
+import * as api from '$lib/server/api';
+import { ratingFormErrors, readRatingForm, toRequestBody } from '$lib/server/rating-form';
+import { windowView } from '$lib/server/window-view';
+import type { Actions, PageServerLoad } from './$types';
+
+/** What a resident is told when the API refuses a rating for a reason other than a field. */
+const OTHER_FAILURES: Record<number, (m: Messages) => string> = {
+  404: (m) => m.errors.windowNotFoundTitle,
+  409: (m) => m.ratingErrors.notCollecting,
+  422: (m) => m.ratingErrors.alreadySubmitted,
+  429: (m) => m.ratingErrors.tooMany,
+};
+
+export const load: PageServerLoad = async ({ params, locals }) => {
+  const t = messages(locals.lang);
+  const card = await api.getWindowCard(params.code);
+  if (!card.ok) {
+    // 400 is a code that cannot exist (wrong shape): for a resident that is the same as unknown.
+    if (card.status === 404 || card.status === 400) {
+      error(404, { message: t.errors.windowNotFoundTitle, hint: t.errors.windowNotFoundBody });
+    }
+    error(503, { message: t.errors.errorTitle, hint: t.ratingErrors.unavailable });
+  }
+  return {
+    window: windowView(card.data, locals.lang),
+    // Generated here, not in the browser, so that a double submit without JavaScript is one rating.
+    idempotencyKey: randomUUID(),
+    t: { ...t.resident, commentHint: format(t.resident.commentHint, { max: card.data.survey.commentMaxLength }) },
+  };
+};
+
+export const actions: Actions = {
+  rate: async ({ params, request, locals }) => {
+    const t = messages(locals.lang).ratingErrors;
+    // A broken multipart body is the sender's problem, not a server error: treat it as empty.
+    const values = readRatingForm(await request.formData().catch(() => new FormData()));
+    const result = await api.submitRating(toRequestBody(params.code, values), values.idempotencyKey);
+    if (result.ok) redirect(303, `/w/${encodeURIComponent(params.code)}/thanks`);
+
+    const { status, error: body } = result;
+    if (status === 400) {
+      return fail(400, { values, ...ratingFormErrors(body.error.issues, values, t, COMMENT_MAX_LENGTH) });
+    }
+    const message = OTHER_FAILURES[status]?.(messages(locals.lang)) ?? (status >= 500 ? t.unavailable : t.invalid);
+    return fail(status >= 500 ? 503 : 400, { values, errors: {}, message });
+  },
+};
