@@ -3,29 +3,14 @@ import type { SatisfactionQuery, SatisfactionResult } from '#shared/contracts/re
 import { mergeLevelCounts, totalCount } from '#shared/domain/level-counts.js';
 import { computeRate, NATIONAL_GOOD_RATE, NATIONAL_SATISFIED_RATE } from '#shared/domain/rates.js';
 import type { Principal } from '../auth/tokens.js';
-import type { Directory, UnitRecord } from '../data/directory.js';
+import type { Directory } from '../data/directory.js';
 import type { TotalsReader } from '../data/totals.js';
-import { ForbiddenError, NotFoundError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
+import { inScope, requirePermission } from '../auth/authorization.js';
 
 export interface SatisfactionDeps {
   directory: Pick<Directory, 'getWindow' | 'getUnits' | 'listWindows' | 'getHalls'>;
   totals: TotalsReader;
-}
-
-/** Roles that may read satisfaction results (staff and auditors get their own views later). */
-const RESULT_READERS = new Set<Principal['role']>(['system-admin', 'unit-admin', 'committee']);
-
-function assertMayReadResults(principal: Principal): void {
-  if (!RESULT_READERS.has(principal.role)) throw new ForbiddenError('this role may not read results');
-}
-
-/**
- * A system admin sees everything; everyone else sees the subtree of their unit. Out of scope is
- * answered exactly like "does not exist", so ids of other units reveal nothing.
- */
-function inScope(principal: Principal, unit: UnitRecord | undefined): boolean {
-  if (principal.role === 'system-admin') return true;
-  return unit?.path.includes(principal.unitId) ?? false;
 }
 
 /**
@@ -37,7 +22,7 @@ export async function windowSatisfaction(
   principal: Principal,
   query: SatisfactionQuery,
 ): Promise<SatisfactionResult> {
-  assertMayReadResults(principal);
+  requirePermission(principal, 'results:read');
   const window = await deps.directory.getWindow(query.window);
   if (!window) throw new NotFoundError('window', 'window');
   const unit = (await deps.directory.getUnits([window.unitId])).get(window.unitId);
@@ -58,7 +43,7 @@ export async function windowSatisfaction(
 }
 
 export async function listWindows(deps: SatisfactionDeps, principal: Principal): Promise<WindowList> {
-  assertMayReadResults(principal);
+  requirePermission(principal, 'results:read');
   const windows = await deps.directory.listWindows();
   const [units, halls] = await Promise.all([
     deps.directory.getUnits([...new Set(windows.map((w) => w.unitId))]),
