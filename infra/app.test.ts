@@ -188,7 +188,7 @@ describe('api stack', () => {
       expect(properties.TracingConfig).toEqual({ Mode: 'Active' });
       expect(properties.MemorySize).toBe(256);
       expect(Object.keys(properties.Environment.Variables).sort()).toEqual(
-        ['AUTH_MODE', 'COGNITO_CLIENT_ID', 'COGNITO_ISSUER', 'CONTACTS_TABLE', 'CONTACT_KMS_KEY_ID', 'NODE_OPTIONS', 'OPS_TABLE'].sort(),
+        ['AUDIT_TABLE', 'AUTH_MODE', 'COGNITO_CLIENT_ID', 'COGNITO_ISSUER', 'CONTACTS_TABLE', 'CONTACT_KMS_KEY_ID', 'NODE_OPTIONS', 'OPS_TABLE'].sort(),
       );
       expect(properties.Environment.Variables).toMatchObject({ AUTH_MODE: 'cognito', NODE_OPTIONS: '--enable-source-maps' });
     }

@@ -6,24 +6,19 @@ import { operations, type OperationId } from '#shared/contracts/api.js';
  */
 export interface Route {
   operationId: OperationId;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   /** Handler file under functions/src/handlers, without extension; it exports `handler`. */
   handler: string;
   auth: 'none' | 'bearer';
 }
 
-const handlerFiles: Record<OperationId, string> = {
-  health: 'meta/health',
-  openapi: 'meta/openapi',
-  getWindowCard: 'public/get-window-card',
-  submitRating: 'public/submit-rating',
-  login: 'auth/login',
-  listWindows: 'results/list-windows',
-  satisfaction: 'results/satisfaction',
-};
+/** By convention the handler of operation `getWindowCard` tagged `public` is `public/get-window-card.ts`. */
+export function handlerFile(operationId: string, tag: string): string {
+  return `${tag}/${operationId.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+}
 
 export const routes: Route[] = (Object.keys(operations) as OperationId[]).map((operationId) => {
-  const { method, path, auth } = operations[operationId];
-  return { operationId, method, path, auth, handler: handlerFiles[operationId] };
+  const { method, path, auth, tag } = operations[operationId];
+  return { operationId, method, path, auth, handler: handlerFile(operationId, tag) };
 });

@@ -36,7 +36,7 @@ export function getRuntime(): Runtime {
   if (runtime) return runtime;
   const settings = config();
   const doc = createDocumentClient({ region: settings.AWS_REGION, endpoint: settings.DYNAMODB_ENDPOINT });
-  const data = createDataLayer(doc, { ops: settings.OPS_TABLE, contacts: settings.CONTACTS_TABLE });
+  const data = createDataLayer(doc, { ops: settings.OPS_TABLE, contacts: settings.CONTACTS_TABLE, audit: settings.AUDIT_TABLE });
   const now = () => new Date();
   const sealer = settings.CONTACT_KMS_KEY_ID
     ? createKmsContactSealer(settings.CONTACT_KMS_KEY_ID, settings.AWS_REGION)

@@ -62,6 +62,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     Object.assign(process.env, {
       OPS_TABLE: tables.ops,
       CONTACTS_TABLE: tables.contacts,
+      AUDIT_TABLE: tables.audit,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       AWS_REGION: 'local',
       AUTH_MODE: 'local',
@@ -73,7 +74,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     if (options.seed !== false) {
       const doc = createDocumentClient({ region: 'local', endpoint: dynamo.endpoint });
-      await seedDemo(doc, createDataLayer(doc, { ops: tables.ops!, contacts: tables.contacts! }), createAesContactSealer(secrets.contactKey), {
+      await seedDemo(doc, createDataLayer(doc, { ops: tables.ops!, contacts: tables.contacts!, audit: tables.audit! }), createAesContactSealer(secrets.contactKey), {
         opsTable: tables.ops!,
         log,
       });

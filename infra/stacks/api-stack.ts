@@ -47,6 +47,7 @@ export class ApiStack extends Stack {
     const environment = {
       OPS_TABLE: data.ops.table.tableName,
       CONTACTS_TABLE: data.contacts.table.tableName,
+      AUDIT_TABLE: data.audit.table.tableName,
       AUTH_MODE: 'cognito',
       COGNITO_ISSUER: data.staff.issuer,
       COGNITO_CLIENT_ID: data.staff.client.userPoolClientId,

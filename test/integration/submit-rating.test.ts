@@ -345,7 +345,7 @@ describe('POST /api/public/ratings', () => {
   describe('faults (R-5)', () => {
     it('stores nothing at all when the contact store cannot be written, and does not leak the error', async () => {
       // Prepare
-      const broken: Runtime = { ...t.runtime, ...createDataLayer(t.doc, { ops: t.tables.ops, contacts: 'no-such-table' }) };
+      const broken: Runtime = { ...t.runtime, ...createDataLayer(t.doc, { ...t.tables, contacts: 'no-such-table' }) };
       setRuntime(broken);
       const key = randomUUID();
       const body = { windowCode: W.brokenContacts, level: 2, reasons: ['SLOW'], contactPhone: '15800000000', consentToCallback: true };

@@ -10,7 +10,7 @@ import { createTables } from '../../infra/local/create-tables.js';
 
 export interface IsolatedTables {
   prefix: string;
-  tables: { ops: string; contacts: string };
+  tables: { ops: string; contacts: string; audit: string };
   doc: DynamoDBDocumentClient;
   /** The runtime, with the local token issuer exposed so tests can mint bearer tokens. */
   runtime: Runtime & { tokens: TokenVerifier & TokenIssuer };
@@ -29,7 +29,7 @@ export async function isolatedTables(endpoint: string): Promise<IsolatedTables> 
   const raw = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const names = await createTables(raw, prefix);
   raw.destroy();
-  const tables = { ops: names.ops!, contacts: names.contacts! };
+  const tables = { ops: names.ops!, contacts: names.contacts!, audit: names.audit! };
   const doc = createDocumentClient({ region: 'local', endpoint });
   const contactKey = randomBytes(32).toString('base64');
   const data = createDataLayer(doc, tables);

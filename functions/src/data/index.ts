@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAccounts } from './accounts.js';
+import { createAuditLog } from './audit.js';
 import { createDirectory } from './directory.js';
 import { createRatingStore } from './ratings.js';
 import { createTotalsReader } from './totals.js';
@@ -7,6 +8,7 @@ import { createTotalsReader } from './totals.js';
 export interface DataTables {
   ops: string;
   contacts: string;
+  audit: string;
 }
 
 /** The whole data layer over one document client: what the use cases receive as dependencies. */
@@ -16,6 +18,7 @@ export function createDataLayer(doc: DynamoDBDocumentClient, tables: DataTables)
     ratings: createRatingStore(doc, tables),
     totals: createTotalsReader(doc, tables.ops),
     accounts: createAccounts(doc, tables.ops),
+    audit: createAuditLog(doc, tables.audit),
   };
 }
 export type DataLayer = ReturnType<typeof createDataLayer>;

@@ -34,7 +34,21 @@ export const CONTACTS_TABLE: TableDefinition = {
   isolation: 'phone numbers (PIPL): separate table, KMS key and IAM grants',
 };
 
-export const TABLES = [OPS_TABLE, CONTACTS_TABLE] as const;
+/**
+ * Audit log (审计日志): append-only. Its own table so that the application's roles can be granted
+ * PutItem (with a not-exists condition) and reads, but never UpdateItem or DeleteItem. Entries
+ * expire after 400 days, beyond the 180 days GB/T 22239 asks for.
+ */
+export const AUDIT_TABLE: TableDefinition = {
+  logicalName: 'audit',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  timeToLiveAttribute: 'expiresAt',
+  globalIndexes: [{ indexName: 'byActor', partitionKey: 'actorKey', sortKey: 'sk' }],
+  isolation: 'append-only audit trail: no update or delete grant for any application role',
+};
+
+export const TABLES = [OPS_TABLE, CONTACTS_TABLE, AUDIT_TABLE] as const;
 
 export function physicalTableName(prefix: string, table: TableDefinition): string {
   return `${prefix}-${table.logicalName}`;

@@ -4,25 +4,12 @@ import { ErrorBody } from './errors.js';
 import { IdempotencyKey, RatingCreated, SubmitRatingInput } from './rating.js';
 import { SatisfactionQuery, SatisfactionResult } from './results.js';
 import { WindowCard, WindowCode } from './window-card.js';
+import { orgOperations } from './ops-org.js';
+import { accountOperations } from './ops-accounts.js';
+import { surveyOperations } from './ops-surveys.js';
 
-/**
- * Every operation of the public API: method, path, inputs and outputs. The route table
- * (functions/src/routes.ts), the OpenAPI document and the web client are all derived from this.
- */
-export interface Operation {
-  method: 'GET' | 'POST';
-  /** API Gateway style path, parameters in braces. */
-  path: string;
-  summary: string;
-  description?: string;
-  tag: string;
-  auth: 'none' | 'bearer';
-  params?: z.ZodObject;
-  query?: z.ZodType;
-  headers?: Record<string, { schema: z.ZodType; description: string; required: boolean }>;
-  body?: z.ZodType;
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
-}
+export type { Operation } from './operation.js';
+import type { Operation } from './operation.js';
 
 export const Health = z.object({ ok: z.literal(true) }).meta({ id: 'Health', examples: [{ ok: true }] });
 
@@ -38,7 +25,8 @@ export const WindowCardParams = z.object({ code: WindowCode }).meta({ id: 'Windo
 const badRequest = { description: 'Invalid input; the message names the field', schema: ErrorBody };
 const unauthorized = { description: 'Missing, invalid or expired bearer token', schema: ErrorBody };
 
-export const operations = {
+/** Operations of the foundation: health, OpenAPI, the resident flow, login and window results. */
+export const coreOperations = {
   health: {
     method: 'GET',
     path: '/api/health',
@@ -132,6 +120,17 @@ export const operations = {
       404: { description: 'No window has this code', schema: ErrorBody },
     },
   },
+} as const satisfies Record<string, Operation>;
+
+/**
+ * Every operation, by id. Each capability keeps its operations in its own file (ops-*.ts) so that
+ * work on one capability does not edit another's table.
+ */
+export const operations = {
+  ...coreOperations,
+  ...orgOperations,
+  ...accountOperations,
+  ...surveyOperations,
 } as const satisfies Record<string, Operation>;
 
 export type OperationId = keyof typeof operations;

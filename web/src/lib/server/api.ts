@@ -32,11 +32,11 @@ function errorBody(code: string, message: string): ErrorBody {
   return { error: { code, message } };
 }
 
-function fillPath(template: string, params: Record<string, string>): string {
+export function fillPath(template: string, params: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (_whole, name: string) => encodeURIComponent(params[name] ?? ''));
 }
 
-interface Call {
+export interface Call {
   method: 'GET' | 'POST';
   path: string;
   query?: Record<string, string>;
@@ -45,7 +45,7 @@ interface Call {
   headers?: Record<string, string>;
 }
 
-async function call<S extends z.ZodType>(schema: S, request: Call): Promise<ApiResult<z.infer<S>>> {
+export async function call<S extends z.ZodType>(schema: S, request: Call): Promise<ApiResult<z.infer<S>>> {
   const search = request.query ? `?${new URLSearchParams(request.query)}` : '';
   const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
   if (request.body !== undefined) headers['content-type'] = 'application/json';

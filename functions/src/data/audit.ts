@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { chinaDay } from '#shared/domain/china-time.js';
+
+/**
+ * The audit log (审计日志): who, when, what, which object, with what result. Append-only: this
+ * module offers no update or delete, every put is conditional on the item not existing, and in
+ * AWS the application's roles are granted nothing else on the table.
+ */
+export interface AuditEntry {
+  /** UTC instant, ISO 8601. Administrative actions are not anonymous: exact times are kept. */
+  at: string;
+  actor: string;
+  role: string;
+  /** Verb in a stable dotted form, e.g. `unit.create`, `window.poster`, `login.failed`, `export.xlsx`. */
+  action: string;
+  objectType: string;
+  objectId: string;
+  /** The unit the object belongs to, when it belongs to one. */
+  unitId?: string;
+  result: 'ok' | 'denied' | 'not-found' | 'invalid' | 'failed';
+  /** Short, non-personal detail (never a phone number, password or token). */
+  detail?: string;
+}
+
+export interface StoredAuditEntry extends AuditEntry {
+  id: string;
+  day: string;
+}
+
+export interface AuditPage {
+  entries: StoredAuditEntry[];
+  cursor?: string;
+}
+
+export interface AuditLog {
+  append(entry: AuditEntry): Promise<void>;
+  /** Entries of one China-time day, newest first. */
+  listDay(day: string, options?: { limit?: number; cursor?: string }): Promise<AuditPage>;
+  /** Entries of one actor between two instants, newest first. */
+  listActor(actor: string, fromIso: string, toIso: string, options?: { limit?: number; cursor?: string }): Promise<AuditPage>;
+}
+
+export const AUDIT_RETENTION_DAYS = 400;
+
+const encodeCursor = (key: Record<string, unknown> | undefined) => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined);
+const decodeCursor = (cursor: string | undefined) =>
+  cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined;
+
+export function createAuditLog(doc: DynamoDBDocumentClient, table: string): AuditLog {
+  function toEntry(item: Record<string, unknown>): StoredAuditEntry {
+    const { pk: _pk, sk: _sk, actorKey: _a, expiresAt: _e, ...entry } = item;
+    return entry as unknown as StoredAuditEntry;
+  }
+
+  return {
+    async append(entry) {
+      const id = randomBytes(8).toString('hex');
+      const day = chinaDay(new Date(entry.at));
+      await doc.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            pk: `DAY#${day}`,
+            sk: `${entry.at}#${id}`,
+            actorKey: `ACTOR#${entry.actor}`,
+            id,
+            day,
+            ...entry,
+            expiresAt: Math.floor(Date.parse(entry.at) / 1000) + AUDIT_RETENTION_DAYS * 86_400,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    },
+
+    async listDay(day, options = {}) {
+      const page = await doc.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `DAY#${day}` },
+          ScanIndexForward: false,
+          Limit: options.limit ?? 100,
+          ExclusiveStartKey: decodeCursor(options.cursor),
+        }),
+      );
+      const cursor = encodeCursor(page.LastEvaluatedKey);
+      return { entries: (page.Items ?? []).map(toEntry), ...(cursor ? { cursor } : {}) };
+    },
+
+    async listActor(actor, fromIso, toIso, options = {}) {
+      const page = await doc.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: 'byActor',
+          KeyConditionExpression: 'actorKey = :actor AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':actor': `ACTOR#${actor}`, ':from': fromIso, ':to': `${toIso}~` },
+          ScanIndexForward: false,
+          Limit: options.limit ?? 100,
+          ExclusiveStartKey: decodeCursor(options.cursor),
+        }),
+      );
+      const cursor = encodeCursor(page.LastEvaluatedKey);
+      return { entries: (page.Items ?? []).map(toEntry), ...(cursor ? { cursor } : {}) };
+    },
+  };
+}
