@@ -1,9 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { keys } from '../../functions/src/data/keys.js';
+import { demoCounty } from './demo-county.js';
 import { DEMO_ACCOUNTS } from './seed.js';
 import { repoRoot, startLocalStack, webBuildDir } from './stack.js';
 
@@ -39,7 +37,12 @@ async function main(): Promise<void> {
     new DynamoDBClient({ endpoint: stack.dynamo.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
   );
   const { Items = [] } = await doc.send(
-    new QueryCommand({ TableName: stack.tables.ops, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.windowListing('').pk } }),
+    new QueryCommand({
+      TableName: stack.tables.ops,
+      IndexName: 'bySubtree',
+      KeyConditionExpression: 'treeKey = :tree AND begins_with(subtreeKey, :windows)',
+      ExpressionAttributeValues: { ':tree': keys.treeKey('jn'), ':windows': 'W#' },
+    }),
   );
   doc.destroy();
   const base = `http://localhost:${port}`;
