@@ -1,3 +1,4 @@
+import { ROUTE_ACCESS } from './stacks/route-access.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -186,10 +187,11 @@ describe('api stack', () => {
       expect(Number(/^nodejs(\d+)\.x$/.exec(properties.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
       expect(properties.Architectures).toEqual(['arm64']);
       expect(properties.TracingConfig).toEqual({ Mode: 'Active' });
-      expect(properties.MemorySize).toBe(256);
-      expect(Object.keys(properties.Environment.Variables).sort()).toEqual(
-        ['AUDIT_TABLE', 'AUTH_MODE', 'COGNITO_CLIENT_ID', 'COGNITO_ISSUER', 'CONTACTS_TABLE', 'CONTACT_KMS_KEY_ID', 'NODE_OPTIONS', 'OPS_TABLE'].sort(),
-      );
+      const access = ROUTE_ACCESS[route.operationId];
+      expect(properties.MemorySize).toBe(access.memorySize ?? 256);
+      const expected = ['AUDIT_TABLE', 'AUTH_MODE', 'COGNITO_CLIENT_ID', 'COGNITO_ISSUER', 'CONTACTS_TABLE', 'CONTACT_KMS_KEY_ID', 'NODE_OPTIONS', 'OPS_TABLE'];
+      if (access.posterFont) expected.push('POSTER_FONT_PATH');
+      expect(Object.keys(properties.Environment.Variables).sort()).toEqual(expected.sort());
       expect(properties.Environment.Variables).toMatchObject({ AUTH_MODE: 'cognito', NODE_OPTIONS: '--enable-source-maps' });
     }
   });
@@ -219,6 +221,35 @@ describe('api stack', () => {
     }
   });
 
+  it('keeps the audit log append-only: no application role may update or delete an entry (drill D-3)', () => {
+    const auditTable = logicalId(built.data, built.data.audit.table.node.defaultChild);
+    const onAudit = Object.values(api.findResources('AWS::IAM::Policy'))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])
+      .filter((statement) => mentions(statement.Resource, auditTable));
+    const actions = new Set(onAudit.flatMap(actionsOf));
+    expect([...actions].sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    for (const forbidden of ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:*']) expect(actions.has(forbidden)).toBe(false);
+    // Reads only for the auditor's routes; every other route may only append.
+    for (const route of routes.filter((r) => !['listAudit', 'exportAudit'].includes(r.operationId))) {
+      const reads = statementsOf(route.operationId)
+        .filter((statement) => mentions(statement.Resource, auditTable))
+        .flatMap(actionsOf)
+        .filter((a) => a !== 'dynamodb:PutItem');
+      expect(reads, route.operationId).toEqual([]);
+    }
+    expect(statementsOf('listAudit').filter((s) => mentions(s.Resource, auditTable)).flatMap(actionsOf).sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ]);
+    // Entries are kept 400 days (≥ 180 required) by TTL, with point-in-time recovery behind them.
+    data.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: `${PREFIX}-audit`,
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+  });
+
   it('grants the contact store, its key and the sealing key to the rating writer only', () => {
     const contacts = [
       logicalId(built.data, built.data.contacts.table.node.defaultChild),
@@ -231,13 +262,22 @@ describe('api stack', () => {
     }
   });
 
-  it('gives read-only routes read actions on the ops table, and health, OpenAPI and login no data at all', () => {
+  it('gives read-only routes read actions on the ops table, login only the audit log, and health and OpenAPI no data at all', () => {
+    const opsTable = logicalId(built.data, built.data.ops.table.node.defaultChild);
+    const auditTable = logicalId(built.data, built.data.audit.table.node.defaultChild);
+    const dynamoActions = (operationId: string, table: string) =>
+      statementsOf(operationId)
+        .filter((s) => mentions(s.Resource, table))
+        .flatMap(actionsOf)
+        .filter((action) => action.startsWith('dynamodb:'));
     for (const operationId of ['getWindowCard', 'listWindows', 'satisfaction']) {
-      const dynamo = statementsOf(operationId).flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'));
+      const dynamo = dynamoActions(operationId, opsTable);
       expect(dynamo.length, operationId).toBeGreaterThan(0);
       expect(dynamo.filter((action) => !READ_ACTIONS.has(action)), operationId).toEqual([]);
     }
-    for (const operationId of ['health', 'openapi', 'login']) {
+    expect(dynamoActions('login', opsTable)).toEqual([]);
+    expect(dynamoActions('login', auditTable)).toEqual(['dynamodb:PutItem']);
+    for (const operationId of ['health', 'openapi']) {
       expect(statementsOf(operationId).flatMap(actionsOf).filter((action) => !/^(logs|xray):/.test(action))).toEqual([]);
     }
   });

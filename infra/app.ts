@@ -53,7 +53,13 @@ export function buildApp(options: BuildAppOptions = {}): ManyiApp {
   findWebBuild(webBuildDir);
 
   const data = new DataStack(app, `${prefix}-data`, { prefix, description: 'Manyi: tables, keys and staff accounts (stateful, retained)' });
-  const api = new ApiStack(app, `${prefix}-api`, { prefix, data, description: 'Manyi: HTTP API and its Lambda functions' });
+  const publicBaseUrl = context('publicBaseUrl') ?? (domainName ? `https://${domainName}` : undefined);
+  const api = new ApiStack(app, `${prefix}-api`, {
+    prefix,
+    data,
+    ...(publicBaseUrl ? { publicBaseUrl } : {}),
+    description: 'Manyi: HTTP API and its Lambda functions',
+  });
   const web = new WebStack(app, `${prefix}-web`, {
     prefix,
     api,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Configuration of everything that runs as a Lambda (and, locally, inside the gateway).
@@ -20,6 +20,10 @@ const ConfigSchema = z.object({
   CONTACT_KEY: z.string().optional(),
   CONTACT_KMS_KEY_ID: z.string().optional(),
   SESSION_HOURS: z.coerce.number().int().min(1).max(24).default(8),
+  /** Where residents open the rating page; QR posters point at `${PUBLIC_BASE_URL}/w/{code}`. */
+  PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
+  /** A CJK font for posters; by default Noto Sans Hans from the @embedpdf/fonts-sc package. */
+  POSTER_FONT_PATH: z.string().optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { createCognitoVerifier, createLocalTokens, type TokenIssuer, type TokenVerifier } from './auth/tokens.js';
 import { config } from './config.js';
 import { createDocumentClient } from './data/client.js';
-import { createCognitoSignIn, type CognitoSignIn } from './data/cognito-sign-in.js';
+import type { CognitoSignIn } from './data/cognito-sign-in.js';
 import { createAesContactSealer, type ContactSealer } from './data/contact-sealer.js';
 import { createDataLayer, type DataLayer } from './data/index.js';
-import { createKmsContactSealer } from './data/kms-contact-sealer.js';
 import type { LoginDeps } from './use-cases/login.js';
 
 /**
@@ -20,6 +19,10 @@ export interface Runtime extends DataLayer {
   signIn: LoginDeps;
   now: () => Date;
   randomId: () => string;
+  /** Base of the resident page URL printed in QR posters (tests leave it out: http://localhost:3000). */
+  publicBaseUrl?: string;
+  /** A CJK font file for posters; absent: the font of @embedpdf/fonts-sc. */
+  posterFontPath?: string | undefined;
 }
 
 /** 128 random bits, hex: rating and contact ids carry no time and no order. */
@@ -30,6 +33,24 @@ export function localSignIn(data: DataLayer, tokens: TokenIssuer, now: () => Dat
   return { mode: 'local', accounts: data.accounts, tokens, now };
 }
 
+/**
+ * The KMS and Cognito clients weigh about 200 KB minified; only the few functions that seal phone
+ * numbers or sign people in need them. Those handlers import `aws-adapters.ts`, which registers
+ * the factories here, so every other bundle stays free of both SDK clients.
+ */
+export interface AwsAdapters {
+  kmsSealer(keyId: string, region: string): ContactSealer;
+  cognitoSignIn(clientId: string, region: string): CognitoSignIn;
+}
+let awsAdapters: AwsAdapters | undefined;
+export function registerAwsAdapters(adapters: AwsAdapters): void {
+  awsAdapters = adapters;
+}
+function adapters(): AwsAdapters {
+  if (!awsAdapters) throw new Error('this function does not bundle the AWS adapters: import aws-adapters.js in its handler');
+  return awsAdapters;
+}
+
 let runtime: Runtime | undefined;
 
 export function getRuntime(): Runtime {
@@ -38,21 +59,41 @@ export function getRuntime(): Runtime {
   const doc = createDocumentClient({ region: settings.AWS_REGION, endpoint: settings.DYNAMODB_ENDPOINT });
   const data = createDataLayer(doc, { ops: settings.OPS_TABLE, contacts: settings.CONTACTS_TABLE, audit: settings.AUDIT_TABLE });
   const now = () => new Date();
-  const sealer = settings.CONTACT_KMS_KEY_ID
-    ? createKmsContactSealer(settings.CONTACT_KMS_KEY_ID, settings.AWS_REGION)
-    : createAesContactSealer(settings.CONTACT_KEY!);
+  let sealer: ContactSealer | undefined;
+  const getSealer = (): ContactSealer =>
+    (sealer ??= settings.CONTACT_KMS_KEY_ID
+      ? adapters().kmsSealer(settings.CONTACT_KMS_KEY_ID, settings.AWS_REGION)
+      : createAesContactSealer(settings.CONTACT_KEY!));
   let tokens: TokenVerifier;
-  let signIn: LoginDeps;
+  let getSignIn: () => LoginDeps;
   if (settings.AUTH_MODE === 'local') {
     const local = createLocalTokens(settings.AUTH_SECRET!, settings.SESSION_HOURS);
     tokens = local;
-    signIn = localSignIn(data, local, now);
+    const signIn = localSignIn(data, local, now);
+    getSignIn = () => signIn;
   } else {
-    tokens = createCognitoVerifier(settings.COGNITO_ISSUER!, settings.COGNITO_CLIENT_ID!);
-    const cognito: CognitoSignIn = createCognitoSignIn(settings.COGNITO_CLIENT_ID!, settings.AWS_REGION);
-    signIn = { mode: 'cognito', cognito, verifier: tokens, now };
+    const verifier = createCognitoVerifier(settings.COGNITO_ISSUER!, settings.COGNITO_CLIENT_ID!);
+    tokens = verifier;
+    let signIn: LoginDeps | undefined;
+    getSignIn = () =>
+      (signIn ??= { mode: 'cognito', cognito: adapters().cognitoSignIn(settings.COGNITO_CLIENT_ID!, settings.AWS_REGION), verifier, now });
   }
-  runtime = { ...data, sealer, tokens, signIn, now, randomId };
+  // sealer and signIn are built on first use, so a function that never seals or signs in never
+  // needs the KMS or Cognito adapters.
+  runtime = {
+    ...data,
+    get sealer() {
+      return getSealer();
+    },
+    get signIn() {
+      return getSignIn();
+    },
+    tokens,
+    now,
+    randomId,
+    publicBaseUrl: settings.PUBLIC_BASE_URL,
+    posterFontPath: settings.POSTER_FONT_PATH,
+  };
   return runtime;
 }
 

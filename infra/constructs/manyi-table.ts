@@ -11,7 +11,7 @@ import { ManyiKey } from './manyi-key.js';
  * BatchWriteItem (nothing deletes; TTL purges), and `put-only` for the contact store, whose
  * writer must never read a phone number back.
  */
-export type TableAccess = 'none' | 'read' | 'read-write' | 'put-only';
+export type TableAccess = 'none' | 'read' | 'read-write' | 'put-only' | 'put-read';
 
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
 /** TransactWriteItems has no IAM action of its own: each Put / Update / ConditionCheck is authorised as itself. */
@@ -21,6 +21,8 @@ const ACTIONS: Record<TableAccess, string[]> = {
   read: READ_ACTIONS,
   'read-write': [...new Set([...READ_ACTIONS, ...WRITE_ACTIONS])],
   'put-only': ['dynamodb:PutItem'],
+  /** The audit log's reader (the auditor's routes): append and read, never update or delete. */
+  'put-read': ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'],
 };
 
 /**

@@ -2,6 +2,7 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
@@ -16,7 +17,10 @@ export async function createTables(client: DynamoDBClient, prefix: string): Prom
   for (const table of TABLES) {
     const name = physicalTableName(prefix, table);
     names[table.logicalName] = name;
-    if (await exists(client, name)) continue;
+    if (await exists(client, name)) {
+      await addMissingIndexes(client, name, table);
+      continue;
+    }
     await client.send(new CreateTableCommand(createTableInput(name, table)));
     if (table.timeToLiveAttribute) {
       await client.send(
@@ -25,6 +29,24 @@ export async function createTables(client: DynamoDBClient, prefix: string): Prom
     }
   }
   return names;
+}
+
+/** Data folders from older versions lack indexes added since: add them, one at a time. */
+async function addMissingIndexes(client: DynamoDBClient, name: string, table: TableDefinition): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const full = createTableInput(name, table);
+  for (const index of full.GlobalSecondaryIndexes ?? []) {
+    if (present.has(index.IndexName)) continue;
+    const used = new Set(index.KeySchema.map((key) => key.AttributeName));
+    await client.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: full.AttributeDefinitions.filter((a) => used.has(a.AttributeName)),
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+  }
 }
 
 async function exists(client: DynamoDBClient, name: string): Promise<boolean> {

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { createRequire } from 'node:module';
 import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -13,7 +15,16 @@ import { ROUTE_ACCESS } from './route-access.js';
 export interface ApiStackProps extends StackProps {
   prefix: string;
   data: DataStack;
+  /** Where residents open /w/{code}; printed in QR posters (e.g. https://rate.example.gov.cn). */
+  publicBaseUrl?: string;
 }
+
+/** The poster font file (Noto Sans SC from @embedpdf/fonts-sc), copied next to poster bundles. */
+function posterFontFile(): string {
+  const entry = createRequire(import.meta.url).resolve('@embedpdf/fonts-sc');
+  return path.join(path.dirname(entry), '..', 'fonts', 'NotoSansHans-Regular.otf');
+}
+const BUNDLED_FONT = 'poster-font.otf';
 
 /**
  * The HTTP API: one Lambda per entry of the route table (functions/src/routes.ts), each with only
@@ -52,6 +63,7 @@ export class ApiStack extends Stack {
       COGNITO_ISSUER: data.staff.issuer,
       COGNITO_CLIENT_ID: data.staff.client.userPoolClientId,
       CONTACT_KMS_KEY_ID: data.contactSealingKey.keyArn,
+      ...(props.publicBaseUrl ? { PUBLIC_BASE_URL: props.publicBaseUrl } : {}),
     };
 
     const functions = new Map<Route['operationId'], ManyiFunction>();
@@ -61,11 +73,22 @@ export class ApiStack extends Stack {
       const fn = new ManyiFunction(this, name, {
         entry: `functions/src/handlers/${route.handler}.ts`,
         description: `${prefix} ${route.method} ${route.path} (${route.operationId})`,
-        environment,
+        environment: access.posterFont ? { ...environment, POSTER_FONT_PATH: `/var/task/${BUNDLED_FONT}` } : environment,
         ...(access.memorySize ? { memorySize: access.memorySize } : {}),
+        ...(access.posterFont
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (_input: string, output: string) => [`cp "${posterFontFile()}" "${output}/${BUNDLED_FONT}"`],
+              },
+            }
+          : {}),
       });
       data.ops.grant(fn, access.ops);
       data.contacts.grant(fn, access.contacts);
+      // Append-only audit log: PutItem (plus reads for the auditor), never Update/Delete (drill D-3).
+      data.audit.grant(fn, access.audit ?? (route.auth === 'bearer' || route.operationId === 'login' ? 'put-only' : 'none'));
       if (access.sealContacts) {
         iam.Grant.addToPrincipal({ grantee: fn, actions: ['kms:Encrypt'], resourceArns: [data.contactSealingKey.keyArn] });
       }

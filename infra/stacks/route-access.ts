@@ -8,8 +8,16 @@ export interface RouteAccess {
   contacts: Extract<TableAccess, 'none' | 'put-only'>;
   /** kms:Encrypt on the contact-sealing key; never Decrypt. */
   sealContacts: boolean;
+  /** Bundle the CJK poster font with the function (QR posters print Chinese). */
+  posterFont?: boolean;
   /** MiB; default 256. */
   memorySize?: number;
+  /**
+   * The audit log: PutItem (append) or PutItem + GetItem + Query (the auditor's routes), never
+   * UpdateItem or DeleteItem. Default: 'put-only' for bearer routes (every refusal and change is
+   * audited) and for login; 'none' for the other public routes.
+   */
+  audit?: Extract<TableAccess, 'none' | 'put-only' | 'put-read'>;
 }
 
 const NOTHING: RouteAccess = { ops: 'none', contacts: 'none', sealContacts: false };
@@ -31,4 +39,51 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   login: NOTHING,
   listWindows: READ_OPS,
   satisfaction: READ_OPS,
+  // Accounts (账号): local mode only needs these; in AWS accounts live in Cognito (see
+  // docs/decisions/0006-accounts-and-second-factor.md), and the TOTP routes are Cognito's.
+  loginTotp: { ...NOTHING, audit: 'put-only' },
+  startTotpEnrollment: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  confirmTotpEnrollment: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  listAccounts: READ_OPS,
+  createAccount: { ops: 'read-write', contacts: 'none', sealContacts: false, memorySize: 512 },
+  updateAccount: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  resetAccountPassword: { ops: 'read-write', contacts: 'none', sealContacts: false, memorySize: 512 },
+  listAudit: { ...NOTHING, audit: 'put-read' },
+  exportAudit: { ...NOTHING, audit: 'put-read', memorySize: 512 },
+  // 问卷: versions and the unit's current-version item live in ops; publish and retire are one
+  // transaction each (Update the version, Put the current item: no DeleteItem needed).
+  listSurveyVersions: READ_OPS,
+  getSurveyVersion: READ_OPS,
+  createSurveyDraft: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  updateSurveyDraft: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  publishSurveyVersion: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  retireSurveyVersion: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  // QR posters: read the window card; pdfkit with a CJK font needs memory more than anything.
+  windowPoster: { ...READ_OPS, memorySize: 1024, posterFont: true },
+  unitPosters: { ...READ_OPS, memorySize: 1024, posterFont: true },
+  // 单位、窗口、工作人员 (org): reads of the tree and lists go through the bySubtree and
+  // unitsByParent indexes; changes are Put/Update (moves and imports in transactions).
+  getUnitTree: READ_OPS,
+  getUnit: READ_OPS,
+  listUnitChildren: READ_OPS,
+  createUnit: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  renameUnit: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  moveUnit: { ops: 'read-write', contacts: 'none', sealContacts: false, memorySize: 512 },
+  archiveUnit: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  // Imports parse CSV (iconv-lite) or XLSX (exceljs, unzips in memory): memory over everything.
+  previewUnitImport: { ...READ_OPS, memorySize: 1024 },
+  applyUnitImport: { ops: 'read-write', contacts: 'none', sealContacts: false, memorySize: 1024 },
+  listUnitWindows: READ_OPS,
+  createWindow: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  getOrgWindow: READ_OPS,
+  updateWindow: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  setWindowStaff: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  listUnitStaff: READ_OPS,
+  createStaff: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  getStaff: READ_OPS,
+  updateStaff: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  setStaffPhoto: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  getStaffPhoto: READ_OPS,
+  previewStaffImport: { ...READ_OPS, memorySize: 1024 },
+  applyStaffImport: { ops: 'read-write', contacts: 'none', sealContacts: false, memorySize: 1024 },
 };

@@ -16,6 +16,19 @@ export interface TokenVerifier {
   verify(token: string): Promise<Principal>;
 }
 
+/**
+ * The short-lived proof that a password was right, exchanged with a TOTP code for a session token.
+ * A different audience from session tokens, so a challenge is never accepted as a bearer token.
+ */
+export interface ChallengeTokens {
+  issueChallenge(username: string, now: Date): Promise<{ challenge: string; expiresAt: Date }>;
+  /** The username, or an error if forged, expired or not a challenge. */
+  verifyChallenge(challenge: string, now: Date): Promise<string>;
+}
+
+export const CHALLENGE_MINUTES = 5;
+const CHALLENGE_AUDIENCE = 'manyi-mfa-challenge';
+
 const ISSUER = 'manyi-local';
 const AUDIENCE = 'manyi-api';
 
@@ -28,7 +41,7 @@ function principalFrom(payload: JWTPayload): Principal {
 }
 
 /** Local mode: HS256 tokens signed by the app with a secret kept under .data/. */
-export function createLocalTokens(secret: string, sessionHours: number): TokenIssuer & TokenVerifier {
+export function createLocalTokens(secret: string, sessionHours: number): TokenIssuer & TokenVerifier & ChallengeTokens {
   const key = new TextEncoder().encode(secret);
   return {
     async issue(principal, now) {
@@ -46,6 +59,28 @@ export function createLocalTokens(secret: string, sessionHours: number): TokenIs
     async verify(token) {
       const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
       return principalFrom(payload);
+    },
+    async issueChallenge(username, now) {
+      const expiresAt = new Date(now.getTime() + CHALLENGE_MINUTES * 60_000);
+      const challenge = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(username)
+        .setIssuer(ISSUER)
+        .setAudience(CHALLENGE_AUDIENCE)
+        .setIssuedAt(Math.floor(now.getTime() / 1000))
+        .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+        .sign(key);
+      return { challenge, expiresAt };
+    },
+    async verifyChallenge(challenge, now) {
+      const { payload } = await jwtVerify(challenge, key, {
+        issuer: ISSUER,
+        audience: CHALLENGE_AUDIENCE,
+        algorithms: ['HS256'],
+        currentDate: now,
+      });
+      if (!payload.sub) throw new Error('challenge lacks subject');
+      return payload.sub;
     },
   };
 }

@@ -39,7 +39,24 @@ export interface AuditLog {
   listDay(day: string, options?: { limit?: number; cursor?: string }): Promise<AuditPage>;
   /** Entries of one actor between two instants, newest first. */
   listActor(actor: string, fromIso: string, toIso: string, options?: { limit?: number; cursor?: string }): Promise<AuditPage>;
+  /**
+   * Entries of China-time days `fromDay` … `toDay`, newest first, optionally of one actor and/or
+   * one action: one Query per day (or one on the actor index), never a Scan.
+   */
+  search(filter: AuditFilter, options?: { limit?: number; cursor?: string }): Promise<AuditPage>;
 }
+
+export interface AuditFilter {
+  fromDay: string;
+  toDay: string;
+  actor?: string;
+  action?: string;
+}
+
+/** The UTC instant a China-time day starts (UTC+8, no daylight saving). */
+const dayStartIso = (day: string) => new Date(Date.parse(`${day}T00:00:00+08:00`)).toISOString();
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+const previousDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 export const AUDIT_RETENTION_DAYS = 400;
 
@@ -103,6 +120,47 @@ export function createAuditLog(doc: DynamoDBDocumentClient, table: string): Audi
       );
       const cursor = encodeCursor(page.LastEvaluatedKey);
       return { entries: (page.Items ?? []).map(toEntry), ...(cursor ? { cursor } : {}) };
+    },
+
+    async search(filter, options = {}) {
+      const limit = options.limit ?? 100;
+      const state = (decodeCursor(options.cursor) ?? {}) as { day?: string; key?: Record<string, unknown> };
+      const actionFilter = filter.action
+        ? { FilterExpression: '#action = :action', ExpressionAttributeNames: { '#action': 'action' } }
+        : {};
+      const entries: StoredAuditEntry[] = [];
+      let day = state.day ?? filter.toDay;
+      let key = state.key;
+      while (entries.length < limit && day >= filter.fromDay) {
+        const values: Record<string, unknown> = filter.action ? { ':action': filter.action } : {};
+        const query = filter.actor
+          ? {
+              IndexName: 'byActor',
+              KeyConditionExpression: 'actorKey = :actor AND sk BETWEEN :from AND :to',
+              ExpressionAttributeValues: { ...values, ':actor': `ACTOR#${filter.actor}`, ':from': dayStartIso(filter.fromDay), ':to': dayStartIso(nextDay(filter.toDay)) },
+            }
+          : { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ...values, ':pk': `DAY#${day}` } };
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: table,
+            ...query,
+            ...actionFilter,
+            ScanIndexForward: false,
+            Limit: limit - entries.length,
+            ExclusiveStartKey: key,
+          }),
+        );
+        entries.push(...(page.Items ?? []).map(toEntry));
+        key = page.LastEvaluatedKey;
+        if (!key) {
+          // The actor index covers the whole range at once; the day table moves to the previous day.
+          if (filter.actor) break;
+          day = previousDay(day);
+        }
+      }
+      const more = key !== undefined || (!filter.actor && day >= filter.fromDay && entries.length >= limit);
+      const cursor = more ? encodeCursor({ day, ...(key ? { key } : {}) }) : undefined;
+      return { entries, ...(cursor ? { cursor } : {}) };
     },
   };
 }

@@ -1,5 +1,9 @@
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys } from './keys.js';
+import type { Page } from './page-cursor.js';
+import { createStaffStore } from './staff.js';
+import { createUnitStore } from './units.js';
+import { createWindowStore } from './windows.js';
 
 /** 单位: a node of the unit tree; `path` holds the ids from the root down to this unit. */
 export interface UnitRecord {
@@ -7,6 +11,8 @@ export interface UnitRecord {
   name: string;
   parentId: string | null;
   path: string[];
+  /** Archived units are hidden from lists by default and take no new windows; never deleted once rated. */
+  archived?: boolean;
 }
 
 /** 服务大厅 */
@@ -29,6 +35,12 @@ export interface StaffRecord {
   partyMember: boolean;
 }
 
+/** 事项: a service item handled at a window (code optional, e.g. from the provincial item catalogue). */
+export interface ServiceItem {
+  code?: string;
+  name: string;
+}
+
 /** 窗口 */
 export interface WindowRecord {
   code: string;
@@ -39,6 +51,11 @@ export interface WindowRecord {
   staffOnDutyIds: string[];
   surveyId: string;
   surveyVersion: number;
+  /** Staff assigned to the window; those on duty now are `staffOnDutyIds` (a subset). */
+  staffIds?: string[];
+  serviceItems?: ServiceItem[];
+  /** Ids from the root to the window's unit; kept in step by unit moves (see units.ts). */
+  unitPath?: string[];
 }
 
 export interface WindowView {
@@ -53,7 +70,8 @@ export interface Directory {
   getWindow(code: string): Promise<WindowRecord | undefined>;
   /** The window with its unit (and ancestors), hall and staff on duty, in two reads. */
   getWindowView(code: string): Promise<WindowView | undefined>;
-  listWindows(): Promise<WindowRecord[]>;
+  /** Windows of a unit subtree, paginated (GSI bySubtree; see ACCESS_PATTERNS.md). */
+  listWindows(scopePath: readonly string[], options?: { limit?: number; cursor?: string | undefined }): Promise<Page<WindowRecord>>;
   getUnits(ids: string[]): Promise<Map<string, UnitRecord>>;
   getHalls(ids: string[]): Promise<Map<string, HallRecord>>;
   putUnit(unit: UnitRecord): Promise<void>;
@@ -63,11 +81,14 @@ export interface Directory {
 }
 
 function strip<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, kind: _kind, ...rest } = item;
+  const { pk: _pk, sk: _sk, kind: _kind, treeKey: _t, subtreeKey: _s, parentKey: _p, movingTo: _m, ...rest } = item;
   return rest as T;
 }
 
 export function createDirectory(doc: DynamoDBDocumentClient, table: string): Directory {
+  const units = createUnitStore(doc, table);
+  const windows = createWindowStore(doc, table);
+  const staffStore = createStaffStore(doc, table);
   async function batchGet(keyList: { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
     const unique = [...new Map(keyList.map((key) => [`${key.pk}|${key.sk}`, key])).values()];
     const found: Record<string, unknown>[] = [];
@@ -106,8 +127,8 @@ export function createDirectory(doc: DynamoDBDocumentClient, table: string): Dir
         ...window.staffOnDutyIds.map((id) => keys.staff(id)),
       ]);
       const byKey = new Map(items.map((item) => [String(item.pk), item]));
-      const hall = byKey.get(keys.hall(window.hallId).pk);
-      if (!hall) return undefined;
+      // A window created without a hall is served at its unit's own premises.
+      const hall = byKey.get(keys.hall(window.hallId).pk) ?? { id: '', unitId: unit.id, name: unit.name, address: '' };
       return {
         window,
         unit,
@@ -120,23 +141,7 @@ export function createDirectory(doc: DynamoDBDocumentClient, table: string): Dir
       };
     },
 
-    async listWindows() {
-      const windows: WindowRecord[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.windowListing('').pk },
-            ExclusiveStartKey,
-          }),
-        );
-        windows.push(...(page.Items ?? []).map((item) => strip<WindowRecord>(item)));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return windows;
-    },
+    listWindows: (scopePath, options) => windows.listSubtree(scopePath, options),
 
     async getUnits(ids) {
       const items = await batchGet(ids.map((id) => keys.unit(id)));
@@ -148,12 +153,13 @@ export function createDirectory(doc: DynamoDBDocumentClient, table: string): Dir
       return new Map(items.map((item) => [String(item.id), strip<HallRecord>(item)]));
     },
 
-    putUnit: (unit) => put(keys.unit(unit.id), 'unit', unit),
+    putUnit: (unit) => units.put(unit),
     putHall: (hall) => put(keys.hall(hall.id), 'hall', hall),
-    putStaff: (staff) => put(keys.staff(staff.id), 'staff', staff),
+    putStaff: (staff) => staffStore.put(staff),
     async putWindow(window) {
-      await put(keys.window(window.code), 'window', window);
-      await put(keys.windowListing(window.code), 'window-listing', window);
+      const unit = await units.get(window.unitId);
+      if (!unit) throw new Error(`putWindow: unit ${window.unitId} does not exist`);
+      await windows.put({ ...window, unitPath: unit.path });
     },
   };
   return directory;

@@ -2,7 +2,11 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAccounts } from './accounts.js';
 import { createAuditLog } from './audit.js';
 import { createDirectory } from './directory.js';
+import { createStaffStore } from './staff.js';
+import { createUnitStore } from './units.js';
+import { createWindowStore } from './windows.js';
 import { createRatingStore } from './ratings.js';
+import { createSurveyStore } from './surveys.js';
 import { createTotalsReader } from './totals.js';
 
 export interface DataTables {
@@ -15,10 +19,14 @@ export interface DataTables {
 export function createDataLayer(doc: DynamoDBDocumentClient, tables: DataTables) {
   return {
     directory: createDirectory(doc, tables.ops),
+    units: createUnitStore(doc, tables.ops),
+    windows: createWindowStore(doc, tables.ops),
+    staff: createStaffStore(doc, tables.ops),
     ratings: createRatingStore(doc, tables),
     totals: createTotalsReader(doc, tables.ops),
     accounts: createAccounts(doc, tables.ops),
     audit: createAuditLog(doc, tables.audit),
+    surveys: createSurveyStore(doc, tables.ops),
   };
 }
 export type DataLayer = ReturnType<typeof createDataLayer>;

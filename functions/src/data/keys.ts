@@ -7,9 +7,27 @@ export const keys = {
   hall: (hallId: string) => ({ pk: `HALL#${hallId}`, sk: 'META' }),
   staff: (staffId: string) => ({ pk: `STAFF#${staffId}`, sk: 'META' }),
   window: (code: string) => ({ pk: `WINDOW#${code}`, sk: 'META' }),
-  /** All windows, for the admin list (a single small partition until issue 3 adds per-unit lists). */
-  windowListing: (code: string) => ({ pk: 'WINDOWS', sk: `WINDOW#${code}` }),
+  /**
+   * Org tree (issue 3), GSI `bySubtree`: units and windows carry `treeKey = TREE#{rootId}` and
+   * `subtreeKey = U#{path ids joined by /}/` (unit) or `W#{unit path}/#{code}` (window), so a
+   * subtree is one `begins_with` query. GSI `unitsByParent`: `parentKey = PARENT#{parentId|ROOT}`.
+   */
+  treeKey: (rootUnitId: string) => `TREE#${rootUnitId}`,
+  unitSubtreeKey: (path: readonly string[]) => `U#${path.join('/')}/`,
+  windowSubtreePrefix: (path: readonly string[]) => `W#${path.join('/')}/`,
+  windowSubtreeKey: (path: readonly string[], code: string) => `W#${path.join('/')}/#${code}`,
+  parentKey: (parentId: string | null) => `PARENT#${parentId ?? 'ROOT'}`,
+  /** Staff of one unit by 工号: the listing item doubles as the uniqueness claim of the staffNo. */
+  staffListing: (unitId: string, staffNo: string) => ({ pk: `STAFFOF#${unitId}`, sk: `STAFFNO#${staffNo}` }),
+  staffListingPartition: (unitId: string) => `STAFFOF#${unitId}`,
+  /** A staff member's photo (≤ 200 KB image, base64), next to the record but read only on demand. */
+  staffPhoto: (staffId: string) => ({ pk: `STAFF#${staffId}`, sk: 'PHOTO' }),
   account: (username: string) => ({ pk: `ACCOUNT#${username}`, sk: 'META' }),
+  /** Listing of every account (accounts capability): public fields only, no hash, no secret. */
+  accountListing: (username: string) => ({ pk: 'ACCOUNTS', sk: `ACCOUNT#${username}` }),
+  accountListingPartition: () => 'ACCOUNTS',
+  /** Failed-login counter per username tried, whether or not an account exists (no enumeration). */
+  loginThrottle: (username: string) => ({ pk: `LOGIN_THROTTLE#${username}`, sk: 'META' }),
   /** Raw ratings of one window on one China-time day; sk is the random rating id. */
   rating: (windowCode: string, day: string, ratingId: string) => ({ pk: `RATINGS#${windowCode}#${day}`, sk: `RATING#${ratingId}` }),
   ratingPartition: (windowCode: string, day: string) => `RATINGS#${windowCode}#${day}`,
@@ -20,4 +38,9 @@ export const keys = {
   /** Contact store (own table): one encrypted phone number for one 回访. */
   contact: (contactId: string) => ({ pk: `CONTACT#${contactId}` }),
   seedMarker: () => ({ pk: 'SEED', sk: 'META' }),
+  /** Versions of a unit's own questionnaire section (问卷), newest first by sk; version zero-padded. */
+  surveyVersion: (unitId: string, version: number) => ({ pk: `SURVEY#${unitId}`, sk: `VERSION#${String(version).padStart(6, '0')}` }),
+  surveyPartition: (unitId: string) => `SURVEY#${unitId}`,
+  /** The version a unit's windows show (a copy of an immutable published version). */
+  surveyCurrent: (unitId: string) => ({ pk: `SURVEY#${unitId}`, sk: 'CURRENT' }),
 } as const;

@@ -17,8 +17,11 @@ export interface StoredRating {
   indicators?: Partial<Record<'efficiency' | 'competence' | 'attitude', RatingLevel>>;
   reasons?: string[];
   comment?: string;
+  /** The survey version the resident was shown: an agency section's, or the national one. */
   surveyId: string;
   surveyVersion: number;
+  /** Answers to the agency section, by question id (validated against that version). */
+  answers?: Record<string, string | number | string[]>;
   /** How the rating reached us: the window's static QR poster for now. */
   channel: 'window-qr';
   /** Poster ratings are not bound to a transaction and carry the lower trust level. */

@@ -19,7 +19,12 @@ export const OPS_TABLE: TableDefinition = {
   partitionKey: 'pk',
   sortKey: 'sk',
   timeToLiveAttribute: 'expiresAt',
-  globalIndexes: [],
+  globalIndexes: [
+    // Units and windows of a unit subtree (org tree, scoped window lists): begins_with on subtreeKey.
+    { indexName: 'bySubtree', partitionKey: 'treeKey', sortKey: 'subtreeKey' },
+    // Children of one unit, paginated.
+    { indexName: 'unitsByParent', partitionKey: 'parentKey', sortKey: 'pk' },
+  ],
 };
 
 /**

@@ -2,10 +2,13 @@ import type { WindowCard } from '#shared/contracts/window-card.js';
 import { BAD_RATING_REASONS, COMMENT_MAX_LENGTH, INDICATORS, NATIONAL_SURVEY } from '#shared/domain/national-survey.js';
 import { RATING_LEVEL_NAMES } from '#shared/domain/rating-level.js';
 import type { Directory } from '../data/directory.js';
+import type { SurveyStore } from '../data/surveys.js';
 import { NotFoundError } from '../errors.js';
+import { currentSurvey } from './surveys/shown-survey.js';
 
 export interface GetWindowCardDeps {
-  directory: Pick<Directory, 'getWindowView'>;
+  directory: Pick<Directory, 'getWindowView' | 'getUnits'>;
+  surveys: Pick<SurveyStore, 'currentForUnits' | 'getVersionById'>;
 }
 
 /** The card a resident sees: the unit, the window, the staff on duty and their pledge, and the survey. */
@@ -13,6 +16,8 @@ export async function getWindowCard(deps: GetWindowCardDeps, code: string): Prom
   const view = await deps.directory.getWindowView(code);
   if (!view) throw new NotFoundError('code', 'window');
   const { window, unit, unitPath, hall, staffOnDuty } = view;
+  // The agency section of the window's unit, else of its nearest ancestor (one BatchGet).
+  const { section } = await currentSurvey(deps, window, unit.path);
   return {
     code: window.code,
     name: window.name,
@@ -29,5 +34,6 @@ export async function getWindowCard(deps: GetWindowCardDeps, code: string): Prom
       reasons: Object.entries(BAD_RATING_REASONS).map(([code, name]) => ({ code, name })),
       commentMaxLength: COMMENT_MAX_LENGTH,
     },
+    ...(section ? { agencySection: section } : {}),
   };
 }

@@ -1,43 +1,160 @@
-import type { LoginInput, LoginOutput } from '#shared/contracts/auth.js';
-import type { Accounts } from '../data/accounts.js';
+import type { LoginMfaRequired, LoginSuccess, LoginTotpInput } from '#shared/contracts/accounts-schemas.js';
+import type { LoginInput, LoginOutput, Role } from '#shared/contracts/auth.js';
+import type { AccountRecord, Accounts } from '../data/accounts.js';
+import type { AuditLog } from '../data/audit.js';
 import type { CognitoSignIn } from '../data/cognito-sign-in.js';
+import type { ContactSealer } from '../data/contact-sealer.js';
+import { afterFailure, isLocked, LockedOutError } from '../auth/lockout.js';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from '../auth/password.js';
-import type { TokenIssuer, TokenVerifier } from '../auth/tokens.js';
+import type { ChallengeTokens, TokenIssuer, TokenVerifier } from '../auth/tokens.js';
+import { matchTotp } from '../auth/totp.js';
 import { UnauthorizedError } from '../errors.js';
+
+/**
+ * Roles that must use a second factor (GB/T 22239-2019 level 3, 8.1.4.1 d: two or more
+ * authentication techniques for administrators). Committee members only read, but they download
+ * named results; they are included. Staff accounts see only their own aggregates.
+ */
+export const SECOND_FACTOR_ROLES: readonly Role[] = ['system-admin', 'unit-admin', 'auditor', 'committee'];
 
 /** Locally the app keeps accounts and signs tokens; in AWS Cognito does both. */
 export type LoginDeps =
-  | { mode: 'local'; accounts: Pick<Accounts, 'get'>; tokens: TokenIssuer; now: () => Date }
+  | { mode: 'local'; accounts: Pick<Accounts, 'get'>; tokens: TokenIssuer & Partial<ChallengeTokens>; now: () => Date }
   | { mode: 'cognito'; cognito: CognitoSignIn; verifier: TokenVerifier; now: () => Date };
+
+/** What the local login needs besides the sign-in mode: the lockout counter, the audit log, the TOTP sealer. */
+export interface LocalLoginDeps {
+  accounts: Pick<Accounts, 'get' | 'getThrottle' | 'putThrottle' | 'clearThrottle' | 'useTotpStep'>;
+  tokens: TokenIssuer & ChallengeTokens;
+  audit: Pick<AuditLog, 'append'>;
+  sealer: Pick<ContactSealer, 'open'>;
+  now: () => Date;
+}
+
+export type LoginResult = LoginSuccess | LoginMfaRequired;
 
 const refused = () => new UnauthorizedError('password: the username or password is incorrect', { field: 'password' });
 
-export async function login(deps: LoginDeps, input: LoginInput): Promise<LoginOutput> {
-  return deps.mode === 'local' ? localLogin(deps, input) : cognitoLogin(deps, input);
+export async function login(deps: LoginDeps, input: LoginInput, local?: Omit<LocalLoginDeps, 'tokens' | 'now'>): Promise<LoginResult> {
+  if (deps.mode === 'cognito') return cognitoLogin(deps, input);
+  if (!local || !deps.tokens.issueChallenge) throw new Error('local login needs the account store, audit log and challenge tokens');
+  return localLogin({ ...local, tokens: deps.tokens as TokenIssuer & ChallengeTokens, now: deps.now }, input);
 }
 
-/** The same answer, and the same scrypt work, for an unknown user and a wrong password. */
-async function localLogin(deps: Extract<LoginDeps, { mode: 'local' }>, input: LoginInput): Promise<LoginOutput> {
+/**
+ * Password step. The same answer, and the same scrypt work, for an unknown user, a disabled
+ * account and a wrong password; the same lockout for all of them.
+ */
+export async function localLogin(deps: LocalLoginDeps, input: LoginInput): Promise<LoginResult> {
+  const now = deps.now();
+  await refuseIfLocked(deps, input.username, now);
   const account = await deps.accounts.get(input.username);
   const valid = await verifyPassword(input.password, account?.passwordHash ?? DUMMY_PASSWORD_HASH);
-  if (!account || !valid) throw refused();
-  const { token, expiresAt } = await deps.tokens.issue(
-    { username: account.username, role: account.role, unitId: account.unitId },
-    deps.now(),
-  );
+  if (!account || !valid || account.disabled) {
+    await fail(deps, input.username, now, !account ? 'unknown username' : account.disabled ? 'account disabled' : 'wrong password', account);
+    throw refused();
+  }
+  if (account.totpSecret) {
+    const { challenge, expiresAt } = await deps.tokens.issueChallenge(account.username, now);
+    await audit(deps, now, account, 'login.password', 'ok', 'second factor required');
+    return { mfaRequired: true, challenge, expiresAt: expiresAt.toISOString() };
+  }
+  return signedIn(deps, account, now, 'password only');
+}
+
+/** POST /api/auth/login/totp in either mode (in AWS, Cognito's own MFA challenge is used instead). */
+export async function loginSecondFactor(deps: LoginDeps, input: LoginTotpInput, local: Omit<LocalLoginDeps, 'tokens' | 'now'>): Promise<LoginSuccess> {
+  if (deps.mode === 'cognito' || !deps.tokens.issueChallenge) {
+    throw new UnauthorizedError('challenge: this deployment completes the second factor with Cognito', { field: 'challenge' });
+  }
+  return loginTotp({ ...local, tokens: deps.tokens as TokenIssuer & ChallengeTokens, now: deps.now }, input);
+}
+
+/** Second step: the challenge from the password step and a TOTP code. */
+export async function loginTotp(deps: LocalLoginDeps, input: LoginTotpInput): Promise<LoginSuccess> {
+  const now = deps.now();
+  let username: string;
+  try {
+    username = await deps.tokens.verifyChallenge(input.challenge, now);
+  } catch (cause) {
+    throw new UnauthorizedError('challenge: expired or invalid; log in again', { cause, field: 'challenge' });
+  }
+  await refuseIfLocked(deps, username, now);
+  const account = await deps.accounts.get(username);
+  if (!account?.totpSecret || account.disabled) throw new UnauthorizedError('challenge: expired or invalid; log in again', { field: 'challenge' });
+  const step = matchTotp(await deps.sealer.open(account.totpSecret), input.code, now);
+  // A replayed code (same step used before) is refused like a wrong one.
+  if (step === undefined || !(await deps.accounts.useTotpStep(username, step))) {
+    await fail(deps, username, now, 'wrong or reused TOTP code', account, 'login.totp-failed');
+    throw new UnauthorizedError('code: the code is incorrect', { field: 'code' });
+  }
+  return signedIn(deps, account, now, 'password + TOTP');
+}
+
+async function signedIn(deps: LocalLoginDeps, account: AccountRecord, now: Date, how: string): Promise<LoginSuccess> {
+  await deps.accounts.clearThrottle(account.username);
+  const { token, expiresAt } = await deps.tokens.issue({ username: account.username, role: account.role, unitId: account.unitId }, now);
+  const enrollmentRequired = SECOND_FACTOR_ROLES.includes(account.role) && !account.totpSecret;
+  await audit(deps, now, account, 'login', 'ok', enrollmentRequired ? `${how}; second factor not enrolled yet` : how);
   return {
     token,
     expiresAt: expiresAt.toISOString(),
     account: { username: account.username, displayName: account.displayName, role: account.role, unitId: account.unitId },
+    ...(enrollmentRequired ? { mfaEnrollmentRequired: true } : {}),
   };
+}
+
+async function refuseIfLocked(deps: LocalLoginDeps, username: string, now: Date): Promise<void> {
+  const state = await deps.accounts.getThrottle(username);
+  if (!isLocked(state, now)) return;
+  await deps.audit.append({ at: now.toISOString(), actor: username, role: '', action: 'login.locked', objectType: 'account', objectId: username, result: 'denied', detail: 'locked out' });
+  throw new LockedOutError();
+}
+
+/** Count the failure (retrying a lost race a few times) and audit it with the username tried. */
+async function fail(deps: LocalLoginDeps, username: string, now: Date, why: string, account: AccountRecord | undefined, action = 'login.failed') {
+  let state = await deps.accounts.getThrottle(username);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const next = afterFailure(state, now);
+    if (await deps.accounts.putThrottle(username, next, state)) {
+      why = next.lockedUntil && !state?.lockedUntil ? `${why}; locked until ${next.lockedUntil}` : why;
+      break;
+    }
+    state = await deps.accounts.getThrottle(username);
+  }
+  await deps.audit.append({
+    at: now.toISOString(),
+    actor: username,
+    role: account?.role ?? '',
+    action,
+    objectType: 'account',
+    objectId: username,
+    ...(account ? { unitId: account.unitId } : {}),
+    result: 'denied',
+    detail: why,
+  });
+}
+
+function audit(deps: LocalLoginDeps, now: Date, account: AccountRecord, action: string, result: 'ok', detail: string) {
+  return deps.audit.append({
+    at: now.toISOString(),
+    actor: account.username,
+    role: account.role,
+    action,
+    objectType: 'account',
+    objectId: account.username,
+    unitId: account.unitId,
+    result,
+    detail,
+  });
 }
 
 async function cognitoLogin(deps: Extract<LoginDeps, { mode: 'cognito' }>, input: LoginInput): Promise<LoginOutput> {
   const result = await deps.cognito.signIn(input.username, input.password);
   if (result.kind === 'refused') throw refused();
   if (result.kind === 'challenge') {
-    // Admin roles must use a second factor (TOTP); completing the challenge is part of the
-    // accounts capability and is done in the web app, not through this password-only route.
+    // In AWS the user pool requires TOTP (SOFTWARE_TOKEN_MFA) and locks out repeated failures
+    // itself; the web app completes Cognito's challenge (see docs/decisions/0006-accounts-and-second-factor.md).
     throw new UnauthorizedError(`password: a second factor is required (${result.challenge})`, { field: 'password' });
   }
   const principal = await deps.verifier.verify(result.idToken);
@@ -47,3 +164,4 @@ async function cognitoLogin(deps: Extract<LoginDeps, { mode: 'cognito' }>, input
     account: { username: principal.username, displayName: principal.username, role: principal.role, unitId: principal.unitId },
   };
 }
+

@@ -3,13 +3,15 @@ import type { SatisfactionQuery, SatisfactionResult } from '#shared/contracts/re
 import { mergeLevelCounts, totalCount } from '#shared/domain/level-counts.js';
 import { computeRate, NATIONAL_GOOD_RATE, NATIONAL_SATISFIED_RATE } from '#shared/domain/rates.js';
 import type { Principal } from '../auth/tokens.js';
-import type { Directory } from '../data/directory.js';
+import type { Directory, WindowRecord } from '../data/directory.js';
+import type { UnitStore } from '../data/units.js';
 import type { TotalsReader } from '../data/totals.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import { inScope, requirePermission } from '../auth/authorization.js';
 
 export interface SatisfactionDeps {
   directory: Pick<Directory, 'getWindow' | 'getUnits' | 'listWindows' | 'getHalls'>;
+  units: Pick<UnitStore, 'get' | 'children'>;
   totals: TotalsReader;
 }
 
@@ -42,17 +44,57 @@ export async function windowSatisfaction(
   };
 }
 
-export async function listWindows(deps: SatisfactionDeps, principal: Principal): Promise<WindowList> {
+/**
+ * Windows of the caller's scope, one page at a time (GSI bySubtree: never a scan). A system admin's
+ * scope is every root of the unit tree; everyone else's is the subtree of their unit. Without a
+ * cursor the results form gets up to `limit` windows (default 1,000).
+ */
+export async function listWindows(
+  deps: SatisfactionDeps,
+  principal: Principal,
+  page: { limit?: number; cursor?: string } = {},
+): Promise<WindowList & { cursor?: string }> {
   requirePermission(principal, 'results:read');
-  const windows = await deps.directory.listWindows();
+  const limit = Math.min(Math.max(page.limit ?? 1000, 1), 1000);
+  const scopes =
+    principal.role === 'system-admin'
+      ? (await deps.units.children(null, { includeArchived: true, limit: 500 })).items.map((root) => root.path)
+      : [(await deps.units.get(principal.unitId))?.path].filter((path): path is string[] => path !== undefined);
+  // The cursor names the scope root it continues in, then the DynamoDB cursor within it.
+  const [startRoot, innerCursor] = page.cursor ? splitCursor(page.cursor) : [0, undefined];
+  const windows: WindowRecord[] = [];
+  let cursor: string | undefined;
+  for (let index = startRoot; index < scopes.length && windows.length < limit; index++) {
+    let inner = index === startRoot ? innerCursor : undefined;
+    do {
+      const result = await deps.directory.listWindows(scopes[index]!, { limit: Math.min(limit - windows.length, 500), cursor: inner });
+      windows.push(...result.items);
+      inner = result.cursor;
+    } while (inner && windows.length < limit);
+    if (inner) cursor = `${index}.${inner}`;
+    else if (windows.length >= limit && index + 1 < scopes.length) cursor = `${index + 1}.`;
+  }
   const [units, halls] = await Promise.all([
     deps.directory.getUnits([...new Set(windows.map((w) => w.unitId))]),
-    deps.directory.getHalls([...new Set(windows.map((w) => w.hallId))]),
+    deps.directory.getHalls([...new Set(windows.map((w) => w.hallId).filter((id) => id !== ''))]),
   ]);
   return {
     windows: windows
       .filter((w) => inScope(principal, units.get(w.unitId)))
-      .map((w) => ({ code: w.code, name: w.name, unitName: units.get(w.unitId)?.name ?? '', hallName: halls.get(w.hallId)?.name ?? '' }))
+      .map((w) => ({
+        code: w.code,
+        name: w.name,
+        unitName: units.get(w.unitId)?.name ?? '',
+        hallName: halls.get(w.hallId)?.name ?? units.get(w.unitId)?.name ?? '',
+      }))
       .sort((a, b) => a.hallName.localeCompare(b.hallName, 'zh-CN') || a.name.localeCompare(b.name, 'zh-CN')),
+    ...(cursor ? { cursor } : {}),
   };
+}
+
+function splitCursor(cursor: string): [number, string | undefined] {
+  const dot = cursor.indexOf('.');
+  const index = Number(cursor.slice(0, dot));
+  if (dot < 1 || !Number.isInteger(index) || index < 0) throw ValidationError.forField('cursor', 'is not a cursor of this list');
+  return [index, cursor.slice(dot + 1) || undefined];
 }

@@ -23,7 +23,12 @@ function fakeDeps(overrides: Partial<WindowRecord> = {}) {
   let next = 0;
   const sealer: ContactSealer = { seal: async (phone) => `sealed(${phone.length})`, open: async () => '' };
   const deps: SubmitRatingDeps = {
-    directory: { getWindow: async (code) => (code === window.code ? { ...window, ...overrides } : undefined) },
+    directory: {
+      getWindow: async (code) => (code === window.code ? { ...window, ...overrides } : undefined),
+      getUnits: async () => new Map([['unit-1', { id: 'unit-1', name: '测试单位', parentId: null, path: ['unit-1'] }]]),
+    },
+    // No agency section anywhere: the national questionnaire only.
+    surveys: { currentForUnits: async () => new Map(), getVersionById: async () => undefined },
     ratings: {
       async store(write) {
         if (write.idempotency) {

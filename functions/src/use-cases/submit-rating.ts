@@ -1,13 +1,20 @@
 import { createHash } from 'node:crypto';
 import type { SubmitRatingInput } from '#shared/contracts/rating.js';
 import { chinaDay } from '#shared/domain/china-time.js';
+import { validateAnswers } from '#shared/domain/survey-answers.js';
 import type { ContactSealer } from '../data/contact-sealer.js';
 import type { Directory } from '../data/directory.js';
 import { IdempotencyKeyUsedError, type RatingStore, type StoredRating } from '../data/ratings.js';
-import { ConflictError, IdempotencyMismatchError, NotFoundError } from '../errors.js';
+import { ConflictError, IdempotencyMismatchError, NotFoundError, ValidationError } from '../errors.js';
+import { answeredSurvey, type ShownSurveyDeps } from './surveys/shown-survey.js';
 
 export interface SubmitRatingDeps {
-  directory: Pick<Directory, 'getWindow'>;
+  directory: Pick<Directory, 'getWindow' | 'getUnits'>;
+  /**
+   * Agency sections. Without it (the ingestion benchmark) every window shows the national part
+   * only, so any custom answer is refused as an unknown question: never accepted unchecked.
+   */
+  surveys?: ShownSurveyDeps['surveys'];
   ratings: Pick<RatingStore, 'store'>;
   sealer: ContactSealer;
   now: () => Date;
@@ -51,6 +58,15 @@ export async function submitRating(
   if (!window) throw new NotFoundError('windowCode', 'window');
   if (!window.active) throw new ConflictError('windowCode', 'this window is not collecting ratings');
 
+  // Custom answers are checked against the version the resident was shown, never trusted as sent.
+  const survey = await answeredSurvey(deps, window, input);
+  const checked = validateAnswers(survey.questions, input.answers ?? {});
+  if (!checked.ok) {
+    throw new ValidationError(checked.issues.map((i) => `${i.field}: ${i.message}`).join('; '), {
+      issues: checked.issues.map((i) => ({ field: i.field, message: `${i.field}: ${i.message}` })),
+    });
+  }
+
   const now = deps.now();
   const rating: StoredRating = {
     id: deps.randomId(),
@@ -63,8 +79,9 @@ export async function submitRating(
     ...(input.indicators && Object.keys(input.indicators).length > 0 ? { indicators: input.indicators } : {}),
     ...(input.reasons?.length ? { reasons: input.reasons } : {}),
     ...(input.comment?.trim() ? { comment: input.comment.trim() } : {}),
-    surveyId: window.surveyId,
-    surveyVersion: window.surveyVersion,
+    surveyId: survey.surveyId,
+    surveyVersion: survey.version,
+    ...(Object.keys(checked.answers).length > 0 ? { answers: checked.answers } : {}),
     channel: 'window-qr',
     trust: 'poster',
     hasContact: Boolean(input.contactPhone),

@@ -1,5 +1,6 @@
-import { z } from 'zod';
-import { LoginInput, LoginOutput } from './auth.js';
+import * as z from 'zod';
+import { LoginInput } from './auth.js';
+import { LoginAnswer } from './accounts-schemas.js';
 import { ErrorBody } from './errors.js';
 import { IdempotencyKey, RatingCreated, SubmitRatingInput } from './rating.js';
 import { SatisfactionQuery, SatisfactionResult } from './results.js';
@@ -91,9 +92,11 @@ export const coreOperations = {
     auth: 'none',
     body: LoginInput,
     responses: {
-      200: { description: 'Logged in', schema: LoginOutput },
+      // A session token, or (second factor enrolled) a challenge for POST /api/auth/login/totp.
+      200: { description: 'Logged in, or the second factor is required', schema: LoginAnswer },
       400: badRequest,
-      401: { description: 'Unknown username or wrong password', schema: ErrorBody },
+      401: { description: 'Unknown username, wrong password or disabled account (one answer for all)', schema: ErrorBody },
+      429: { description: 'Locked out: 5 failures in 15 minutes lock the username for 15 minutes', schema: ErrorBody },
     },
   },
   listWindows: {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One problem with one field of a request, e.g. `{ field: 'level', message: 'level: …' }`. */
 export const FieldIssue = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { operations, type Operation } from './api.js';
 
 type JsonSchema = Record<string, unknown>;

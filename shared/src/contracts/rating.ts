@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BAD_RATING_REASON_CODES, COMMENT_MAX_LENGTH, type BadRatingReason } from '../domain/national-survey.js';
 import { WindowCode } from './window-card.js';
 
@@ -37,6 +37,23 @@ export const SubmitRatingInput = z
       .optional()
       .meta({ description: 'For 回访 only; requires consentToCallback = true; stored encrypted' }),
     consentToCallback: z.boolean().optional(),
+    surveyId: z
+      .string()
+      .regex(/^[a-z0-9-]{1,80}$/, 'must be a survey id')
+      .optional()
+      .meta({ description: 'The survey the resident was shown (from the window card); default: the one the window shows now' }),
+    surveyVersion: z.int().min(1).max(9999).optional().meta({ description: 'The version of that survey' }),
+    answers: z
+      .record(
+        z.string().regex(/^q\d{1,3}$/, 'must be a question id such as q1'),
+        z.union([
+          z.string().max(COMMENT_MAX_LENGTH, { error: `must be at most ${COMMENT_MAX_LENGTH} characters` }),
+          z.int(),
+          z.array(z.string().max(8)).max(16),
+        ]),
+      )
+      .optional()
+      .meta({ description: 'Answers to the agency section, by question id; checked against the survey version shown' }),
   })
   .superRefine((input, ctx) => {
     if (input.reasons?.length && input.level > 2) {
@@ -51,6 +68,9 @@ export const SubmitRatingInput = z
         path: ['consentToCallback'],
         message: 'must be true when a contact phone is given',
       });
+    }
+    if ((input.surveyId === undefined) !== (input.surveyVersion === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [input.surveyId === undefined ? 'surveyId' : 'surveyVersion'], message: 'surveyId and surveyVersion go together' });
     }
     if (input.consentToCallback === true && !input.contactPhone) {
       ctx.addIssue({ code: 'custom', path: ['contactPhone'], message: 'is required when consentToCallback is true' });

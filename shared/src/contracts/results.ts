@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { daysInRange, isCalendarDay } from '../domain/china-time.js';
 import { WindowCode } from './window-card.js';
 

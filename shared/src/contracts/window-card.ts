@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { AgencySectionCard } from './surveys-versions.js';
 
 /** Window codes are short random strings (see data/windows.ts); anything else is not a window. */
 export const WindowCode = z
@@ -33,6 +34,8 @@ export const WindowCard = z
       reasons: z.array(z.object({ code: z.string(), name: Bilingual })),
       commentMaxLength: z.number().int(),
     }),
+    /** The agency's own questions, shown after the national part; absent: national part only. */
+    agencySection: AgencySectionCard.optional(),
   })
   .meta({
     id: 'WindowCard',

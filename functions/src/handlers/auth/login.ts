@@ -1,3 +1,4 @@
+import '../../aws-adapters.js';
 import { operations } from '#shared/contracts/api.js';
 import { httpHandler } from '../../middleware/http-handler.js';
 import { json, parse } from '../../middleware/http.js';
@@ -8,5 +9,6 @@ const operation = operations.login;
 
 export const handler = httpHandler(operation, async (event) => {
   const input = parse(operation.body, event.jsonBody);
-  return json(200, await login(getRuntime().signIn, input));
+  const runtime = getRuntime();
+  return json(200, await login(runtime.signIn, input, { accounts: runtime.accounts, audit: runtime.audit, sealer: runtime.sealer }));
 });

@@ -1,3 +1,4 @@
+import '../../aws-adapters.js';
 import { operations } from '#shared/contracts/api.js';
 import { IdempotencyKey } from '#shared/contracts/rating.js';
 import { ValidationError } from '../../errors.js';

@@ -1,5 +1,5 @@
 import { env } from '$env/dynamic/private';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The web server's configuration, read from the environment once (on first use, because

@@ -26,3 +26,21 @@ export function startSession(cookies: Cookies, url: URL, token: string, expiresA
 export function endSession(cookies: Cookies, url: URL): void {
   cookies.delete(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:' });
 }
+
+/**
+ * Between the password and the TOTP code: the API's short-lived challenge (5 minutes), in an
+ * HttpOnly cookie limited to /login, never in the page or the URL.
+ */
+export const CHALLENGE_COOKIE = 'manyi_mfa';
+
+export function startChallenge(cookies: Cookies, url: URL, challenge: string): void {
+  cookies.set(CHALLENGE_COOKIE, challenge, { path: '/login', httpOnly: true, sameSite: 'strict', secure: url.protocol === 'https:', maxAge: 300 });
+}
+
+export function readChallenge(cookies: Cookies): string | undefined {
+  return cookies.get(CHALLENGE_COOKIE) || undefined;
+}
+
+export function endChallenge(cookies: Cookies, url: URL): void {
+  cookies.delete(CHALLENGE_COOKIE, { path: '/login', httpOnly: true, sameSite: 'strict', secure: url.protocol === 'https:' });
+}

@@ -1,7 +1,8 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { messages } from '$lib/i18n';
-import * as api from '$lib/server/api';
-import { startSession } from '$lib/server/session';
+import { accountMessages } from '$lib/i18n-accounts';
+import * as api from '$lib/server/api-accounts';
+import { startChallenge, startSession } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
@@ -18,9 +19,16 @@ export const actions: Actions = {
 
     const result = await api.login({ username, password });
     if (result.ok) {
+      // Second factor enrolled: the code comes next, on /login/totp.
+      if ('mfaRequired' in result.data) {
+        startChallenge(cookies, url, result.data.challenge);
+        redirect(303, '/login/totp');
+      }
       startSession(cookies, url, result.data.token, result.data.expiresAt);
-      redirect(303, '/admin');
+      // An admin role without a second factor is sent to set one up first.
+      redirect(303, result.data.mfaEnrollmentRequired ? '/admin/accounts/totp' : '/admin');
     }
+    if (result.status === 429) return fail(429, { username, errors: { username: accountMessages(locals.lang).lockedOut } });
 
     // The password is never sent back into the page.
     if (result.status === 401) return fail(400, { username, errors: { password: t.invalidCredentials } });

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { COMMENT_MAX_LENGTH } from '#shared/domain/national-survey.js';
 import { format, messages, type Messages } from '$lib/i18n';
+import { surveyMessages } from '$lib/i18n-surveys';
 import * as api from '$lib/server/api';
 import { ratingFormErrors, readRatingForm, toRequestBody } from '$lib/server/rating-form';
 import { windowView } from '$lib/server/window-view';
+import { agencyErrors, agencyRequestPart, readAgencyAnswers } from './agency-section.server';
 import type { Actions, PageServerLoad } from './$types';
 
 /** What a resident is told when the API refuses a rating for a reason other than a field. */
@@ -27,6 +29,9 @@ export const load: PageServerLoad = async ({ params, locals }) => {
   }
   return {
     window: windowView(card.data, locals.lang),
+    // The agency's own questions (if its unit or an ancestor published some), after the national part.
+    agencySection: card.data.agencySection ?? null,
+    sectionT: surveyMessages(locals.lang).section,
     // Generated here, not in the browser, so that a double submit without JavaScript is one rating.
     idempotencyKey: randomUUID(),
     t: { ...t.resident, commentHint: format(t.resident.commentHint, { max: card.data.survey.commentMaxLength }) },
@@ -37,15 +42,19 @@ export const actions: Actions = {
   rate: async ({ params, request, locals }) => {
     const t = messages(locals.lang).ratingErrors;
     // A broken multipart body is the sender's problem, not a server error: treat it as empty.
-    const values = readRatingForm(await request.formData().catch(() => new FormData()));
-    const result = await api.submitRating(toRequestBody(params.code, values), values.idempotencyKey);
+    const form = await request.formData().catch(() => new FormData());
+    const values = readRatingForm(form);
+    const agency = readAgencyAnswers(form);
+    const result = await api.submitRating({ ...toRequestBody(params.code, values), ...agencyRequestPart(agency) }, values.idempotencyKey);
     if (result.ok) redirect(303, `/w/${encodeURIComponent(params.code)}/thanks`);
 
     const { status, error: body } = result;
     if (status === 400) {
-      return fail(400, { values, ...ratingFormErrors(body.error.issues, values, t, COMMENT_MAX_LENGTH) });
+      const custom = agencyErrors(body.error.issues, surveyMessages(locals.lang).section);
+      const national = custom.rest.length > 0 ? ratingFormErrors(custom.rest, values, t, COMMENT_MAX_LENGTH) : { errors: {} };
+      return fail(400, { values, answers: agency.answers, ...national, errors: { ...national.errors, ...custom.errors } });
     }
     const message = OTHER_FAILURES[status]?.(messages(locals.lang)) ?? (status >= 500 ? t.unavailable : t.invalid);
-    return fail(status >= 500 ? 503 : 400, { values, errors: {}, message });
+    return fail(status >= 500 ? 503 : 400, { values, answers: agency.answers, errors: {}, message });
   },
 };

@@ -1,0 +1,159 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { StaffRecord } from './directory.js';
+import { keys } from './keys.js';
+import { decodeCursor, encodeCursor, type Page } from './page-cursor.js';
+
+/** 工号 already used in this unit (or the staff id is taken). */
+export class StaffNoTakenError extends Error {
+  override name = 'StaffNoTakenError';
+  constructor(readonly staffNos: string[]) {
+    super(`staffNo already used in the unit: ${staffNos.join(', ')}`);
+  }
+}
+
+export class StaffMissingError extends Error {
+  override name = 'StaffMissingError';
+}
+
+export type StaffChanges = Partial<Pick<StaffRecord, 'name' | 'post' | 'duties' | 'pledge' | 'partyMember'>>;
+
+export interface StaffStore {
+  get(id: string): Promise<StaffRecord | undefined>;
+  getMany(ids: string[]): Promise<Map<string, StaffRecord>>;
+  /** Which (unit, 工号) pairs are already used, as `${unitId}\u0000${staffNo}`. */
+  takenStaffNos(pairs: { unitId: string; staffNo: string }[]): Promise<Set<string>>;
+  /** Unconditional write (seed, fixtures). */
+  put(staff: StaffRecord): Promise<void>;
+  /** Create staff members, all or none, in one transaction (at most 50: two items each). */
+  createAll(staff: StaffRecord[]): Promise<void>;
+  update(id: string, changes: StaffChanges): Promise<StaffRecord>;
+  listUnit(unitId: string, options?: { limit?: number; cursor?: string | undefined }): Promise<Page<StaffRecord>>;
+  putPhoto(staffId: string, photo: StaffPhoto): Promise<void>;
+  getPhoto(staffId: string): Promise<StaffPhoto | undefined>;
+}
+
+export interface StaffPhoto {
+  contentType: 'image/jpeg' | 'image/png' | 'image/webp';
+  /** The image bytes, base64 (≤ 200 KB of image is ≤ 267 KB here, under DynamoDB's 400 KB item limit). */
+  data: string;
+}
+
+/** Two items per person: the record (by id, for window cards) and the unit listing by 工号 (unique). */
+export const MAX_STAFF_PER_TRANSACTION = 50;
+
+function toStaff(item: Record<string, unknown>): StaffRecord {
+  const { pk: _pk, sk: _sk, kind: _kind, ...rest } = item;
+  return rest as unknown as StaffRecord;
+}
+
+export function createStaffStore(doc: DynamoDBDocumentClient, table: string): StaffStore {
+  const items = (staff: StaffRecord) => [
+    { ...keys.staff(staff.id), kind: 'staff', ...staff },
+    { ...keys.staffListing(staff.unitId, staff.staffNo), kind: 'staff-listing', ...staff },
+  ];
+
+  const store: StaffStore = {
+    async get(id) {
+      const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.staff(id) }));
+      return Item ? toStaff(Item) : undefined;
+    },
+
+    async getMany(ids) {
+      const unique = [...new Set(ids)];
+      const found = new Map<string, StaffRecord>();
+      for (let start = 0; start < unique.length; start += 100) {
+        let request: Record<string, { Keys: { pk: string; sk: string }[] }> | undefined = {
+          [table]: { Keys: unique.slice(start, start + 100).map((id) => keys.staff(id)) },
+        };
+        for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+          const result = await doc.send(new BatchGetCommand({ RequestItems: request }));
+          for (const item of result.Responses?.[table] ?? []) found.set(String(item.id), toStaff(item));
+          request = result.UnprocessedKeys as typeof request;
+          if (request && Object.keys(request).length > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
+        }
+      }
+      return found;
+    },
+
+    async takenStaffNos(pairs) {
+      const keyList = [...new Map(pairs.map((p) => [`${p.unitId}\u0000${p.staffNo}`, keys.staffListing(p.unitId, p.staffNo)])).values()];
+      const taken = new Set<string>();
+      for (let start = 0; start < keyList.length; start += 100) {
+        let request: Record<string, { Keys: { pk: string; sk: string }[]; ProjectionExpression: string }> | undefined = {
+          [table]: { Keys: keyList.slice(start, start + 100), ProjectionExpression: 'unitId, staffNo' },
+        };
+        for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+          const result = await doc.send(new BatchGetCommand({ RequestItems: request }));
+          for (const item of result.Responses?.[table] ?? []) taken.add(`${String(item.unitId)}\u0000${String(item.staffNo)}`);
+          request = result.UnprocessedKeys as typeof request;
+          if (request && Object.keys(request).length > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
+        }
+      }
+      return taken;
+    },
+
+    async put(staff) {
+      await doc.send(new TransactWriteCommand({ TransactItems: items(staff).map((Item) => ({ Put: { TableName: table, Item } })) }));
+    },
+
+    async createAll(staff) {
+      if (staff.length === 0) return;
+      if (staff.length > MAX_STAFF_PER_TRANSACTION) throw new RangeError(`at most ${MAX_STAFF_PER_TRANSACTION} staff per transaction`);
+      try {
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: staff.flatMap((person) =>
+              items(person).map((Item) => ({ Put: { TableName: table, Item, ConditionExpression: 'attribute_not_exists(pk)' } })),
+            ),
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const taken = (error.CancellationReasons ?? [])
+          .map((reason, i) => (reason.Code === 'ConditionalCheckFailed' ? staff[Math.floor(i / 2)]!.staffNo : undefined))
+          .filter((no): no is string => no !== undefined);
+        if (taken.length > 0) throw new StaffNoTakenError([...new Set(taken)]);
+        throw error;
+      }
+    },
+
+    async update(id, changes) {
+      const current = await store.get(id);
+      if (!current) throw new StaffMissingError(id);
+      const next: StaffRecord = { ...current, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
+      // Both copies in one transaction, each conditional on still existing.
+      await doc.send(
+        new TransactWriteCommand({
+          TransactItems: items(next).map((Item) => ({ Put: { TableName: table, Item, ConditionExpression: 'attribute_exists(pk)' } })),
+        }),
+      );
+      return next;
+    },
+
+    async putPhoto(staffId, photo) {
+      await doc.send(new PutCommand({ TableName: table, Item: { ...keys.staffPhoto(staffId), kind: 'staff-photo', ...photo } }));
+    },
+
+    async getPhoto(staffId) {
+      const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.staffPhoto(staffId) }));
+      return Item ? { contentType: Item.contentType as StaffPhoto['contentType'], data: String(Item.data) } : undefined;
+    },
+
+    async listUnit(unitId, options = {}) {
+      const pk = keys.staffListingPartition(unitId);
+      const page = await doc.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ExclusiveStartKey: decodeCursor(options.cursor, { pk }),
+          Limit: Math.min(Math.max(options.limit ?? 100, 1), 500),
+        }),
+      );
+      const cursor = encodeCursor(page.LastEvaluatedKey);
+      return { items: (page.Items ?? []).map(toStaff), ...(cursor ? { cursor } : {}) };
+    },
+  };
+  return store;
+}

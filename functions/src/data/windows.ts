@@ -1,0 +1,123 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { WindowRecord } from './directory.js';
+import { keys } from './keys.js';
+import { decodeCursor, encodeCursor, type Page } from './page-cursor.js';
+
+/** The random window code is already used by another window (retry with a new one). */
+export class WindowCodeTakenError extends Error {
+  override name = 'WindowCodeTakenError';
+}
+
+export class WindowMissingError extends Error {
+  override name = 'WindowMissingError';
+}
+
+export type WindowChanges = Partial<Pick<WindowRecord, 'name' | 'active' | 'serviceItems' | 'staffIds' | 'staffOnDutyIds'>>;
+
+export interface WindowStore {
+  get(code: string): Promise<WindowRecord | undefined>;
+  /** Unconditional write (seed, fixtures); `unitPath` must be set. */
+  put(window: WindowRecord & { unitPath: string[] }): Promise<void>;
+  /** Create a window under a never-used code (conditional put); WindowCodeTakenError otherwise. */
+  create(window: WindowRecord & { unitPath: string[] }): Promise<void>;
+  update(code: string, changes: WindowChanges): Promise<WindowRecord>;
+  /** Windows of the subtree at `path` (the unit and all its descendants), by unit path then code. */
+  listSubtree(path: readonly string[], options?: { limit?: number; cursor?: string | undefined }): Promise<Page<WindowRecord>>;
+  /** Windows of exactly the unit at `path`. */
+  listUnit(path: readonly string[], options?: { limit?: number; cursor?: string | undefined }): Promise<Page<WindowRecord>>;
+}
+
+export function windowIndexAttributes(window: { code: string; unitPath: readonly string[] }) {
+  return { treeKey: keys.treeKey(window.unitPath[0]!), subtreeKey: keys.windowSubtreeKey(window.unitPath, window.code) };
+}
+
+export function toWindow(item: Record<string, unknown>): WindowRecord {
+  const { pk: _pk, sk: _sk, kind: _kind, treeKey: _t, subtreeKey: _s, ...rest } = item;
+  return rest as unknown as WindowRecord;
+}
+
+const clampLimit = (limit: number | undefined) => Math.min(Math.max(limit ?? 100, 1), 500);
+
+export function createWindowStore(doc: DynamoDBDocumentClient, table: string): WindowStore {
+  const item = (window: WindowRecord & { unitPath: string[] }) => ({
+    ...keys.window(window.code),
+    kind: 'window',
+    staffIds: window.staffIds ?? window.staffOnDutyIds,
+    serviceItems: window.serviceItems ?? [],
+    ...window,
+    ...windowIndexAttributes(window),
+  });
+
+  async function list(prefix: string, path: readonly string[], options: { limit?: number; cursor?: string | undefined }): Promise<Page<WindowRecord>> {
+    const treeKey = keys.treeKey(path[0]!);
+    const page = await doc.send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: 'bySubtree',
+        KeyConditionExpression: 'treeKey = :tree AND begins_with(subtreeKey, :prefix)',
+        ExpressionAttributeValues: { ':tree': treeKey, ':prefix': prefix },
+        ExclusiveStartKey: decodeCursor(options.cursor, { treeKey, subtreeKey: (value) => value.startsWith(prefix) }),
+        Limit: clampLimit(options.limit),
+      }),
+    );
+    const cursor = encodeCursor(page.LastEvaluatedKey);
+    return { items: (page.Items ?? []).map(toWindow), ...(cursor ? { cursor } : {}) };
+  }
+
+  return {
+    async get(code) {
+      const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.window(code) }));
+      return Item ? toWindow(Item) : undefined;
+    },
+
+    async put(window) {
+      await doc.send(new PutCommand({ TableName: table, Item: item(window) }));
+    },
+
+    async create(window) {
+      try {
+        await doc.send(new PutCommand({ TableName: table, Item: item(window), ConditionExpression: 'attribute_not_exists(pk)' }));
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) throw new WindowCodeTakenError(`window code ${window.code} is taken`);
+        throw error;
+      }
+    },
+
+    async update(code, changes) {
+      const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
+      if (entries.length === 0) {
+        const current = await this.get(code);
+        if (!current) throw new WindowMissingError(code);
+        return current;
+      }
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {};
+      const parts = entries.map(([name, value], i) => {
+        names[`#a${i}`] = name;
+        values[`:v${i}`] = value;
+        return `#a${i} = :v${i}`;
+      });
+      try {
+        const { Attributes } = await doc.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: keys.window(code),
+            UpdateExpression: `SET ${parts.join(', ')}`,
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return toWindow(Attributes!);
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) throw new WindowMissingError(code, { cause: error });
+        throw error;
+      }
+    },
+
+    listSubtree: (path, options = {}) => list(keys.windowSubtreePrefix(path), path, options),
+    listUnit: (path, options = {}) => list(`${keys.windowSubtreePrefix(path)}#`, path, options),
+  };
+}

@@ -1,0 +1,17 @@
+import { operations } from '#shared/contracts/api.js';
+import { httpHandler } from '../../middleware/http-handler.js';
+import { json, parse } from '../../middleware/http.js';
+import { getRuntime } from '../../runtime.js';
+import { resetAccountPassword } from '../../use-cases/accounts/manage-accounts.js';
+
+const operation = operations.resetAccountPassword;
+
+export const handler = httpHandler(
+  operation,
+  async (event) => {
+    const { username } = parse(operation.params, event.pathParameters ?? {});
+    const input = parse(operation.body, event.jsonBody);
+    return json(200, await resetAccountPassword(getRuntime(), event.principal!, username, input));
+  },
+  { verifier: () => getRuntime().tokens },
+);

@@ -1,0 +1,16 @@
+import { operations } from '#shared/contracts/api.js';
+import { httpHandler } from '../../middleware/http-handler.js';
+import { json, parse } from '../../middleware/http.js';
+import { getRuntime } from '../../runtime.js';
+import { publishSurveyVersion } from '../../use-cases/surveys/survey-versions.js';
+
+const operation = operations.publishSurveyVersion;
+
+export const handler = httpHandler(
+  operation,
+  async (event) => {
+    const { id, version } = parse(operation.params, event.pathParameters ?? {});
+    return json(200, await publishSurveyVersion(getRuntime(), event.principal!, id, version));
+  },
+  { verifier: () => getRuntime().tokens },
+);

@@ -1,0 +1,134 @@
+import type {
+  AccountCreateInput,
+  AccountList,
+  AccountPasswordResetInput,
+  AccountUpdateInput,
+  AccountView,
+} from '#shared/contracts/accounts-schemas.js';
+import type { Role } from '#shared/contracts/auth.js';
+import { hashPassword } from '../../auth/password.js';
+import { describePasswordProblems, passwordProblems } from '../../auth/password-policy.js';
+import type { Principal } from '../../auth/tokens.js';
+import { summarize, type AccountRecord, type Accounts } from '../../data/accounts.js';
+import type { Directory } from '../../data/directory.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import { entry, guard, type AuditDeps } from './guard.js';
+
+export interface ManageAccountsDeps extends AuditDeps {
+  accounts: Pick<Accounts, 'get' | 'create' | 'save' | 'list'>;
+  directory: Pick<Directory, 'getUnits'>;
+}
+
+/**
+ * Separation of duties (GB/T 22239-2019 8.1.4.2 c, 三权分立): an account has exactly one role, and
+ * one person (personId, e.g. 工号) never holds both a system-admin and an auditor account, so the
+ * people who administer cannot also erase the traces of it. Returns the conflicting account.
+ */
+export function dutyConflict(accounts: readonly { username: string; personId: string; role: Role }[], candidate: { username: string; personId: string; role: Role }) {
+  const opposite: Partial<Record<Role, Role>> = { 'system-admin': 'auditor', auditor: 'system-admin' };
+  const other = opposite[candidate.role];
+  if (!other) return undefined;
+  return accounts.find((a) => a.username !== candidate.username && a.personId === candidate.personId && a.role === other);
+}
+
+function checkPassword(password: string, username: string): void {
+  const problems = passwordProblems(password, username);
+  if (problems.length > 0) throw ValidationError.forField('password', describePasswordProblems(problems));
+}
+
+async function checkUnit(deps: ManageAccountsDeps, unitId: string): Promise<void> {
+  const unit = (await deps.directory.getUnits([unitId])).get(unitId);
+  if (!unit) throw ValidationError.forField('unitId', 'names no unit');
+}
+
+export async function listAccounts(deps: ManageAccountsDeps, principal: Principal): Promise<AccountList> {
+  await guard(deps, principal, 'accounts:manage', { action: 'account.list', objectType: 'account', objectId: '*' });
+  const accounts = await deps.accounts.list();
+  return { accounts: accounts.sort((a, b) => a.username.localeCompare(b.username)) };
+}
+
+export async function createAccount(deps: ManageAccountsDeps, principal: Principal, input: AccountCreateInput): Promise<AccountView> {
+  const attempt = { action: 'account.create', objectType: 'account', objectId: input.username, unitId: input.unitId };
+  await guard(deps, principal, 'accounts:manage', attempt);
+  checkPassword(input.password, input.username);
+  await checkUnit(deps, input.unitId);
+  const conflict = dutyConflict(await deps.accounts.list(), input);
+  if (conflict) {
+    await deps.audit.append(entry(deps, principal, attempt, 'invalid', `separation of duties: person already holds ${conflict.role}`));
+    throw new ConflictError('personId', `this person already holds a ${conflict.role} account; nobody may be both system-admin and auditor`);
+  }
+  const record: AccountRecord = {
+    username: input.username,
+    displayName: input.displayName,
+    personId: input.personId,
+    role: input.role,
+    unitId: input.unitId,
+    passwordHash: await hashPassword(input.password),
+    disabled: false,
+    updatedAt: deps.now().toISOString(),
+  };
+  await deps.accounts.create(record);
+  await deps.audit.append(entry(deps, principal, attempt, 'ok', `role ${input.role}`));
+  return summarize(record);
+}
+
+export async function updateAccount(deps: ManageAccountsDeps, principal: Principal, username: string, input: AccountUpdateInput): Promise<AccountView> {
+  const attempt = { action: 'account.update', objectType: 'account', objectId: username };
+  await guard(deps, principal, 'accounts:manage', attempt);
+  const account = await deps.accounts.get(username);
+  if (!account) {
+    await deps.audit.append(entry(deps, principal, attempt, 'not-found'));
+    throw new NotFoundError('username', 'account');
+  }
+  // Nobody changes their own role, scope or status: an administrator cannot lock out the last
+  // administrator by mistake, nor quietly widen their own rights.
+  if (username === principal.username && (input.role !== undefined || input.unitId !== undefined || input.disabled !== undefined)) {
+    await deps.audit.append(entry(deps, principal, { ...attempt, unitId: account.unitId }, 'denied', 'own role, scope or status'));
+    throw ValidationError.forField('username', 'you may not change your own role, scope or status');
+  }
+  if (input.unitId !== undefined) await checkUnit(deps, input.unitId);
+  const next: AccountRecord = { ...account, ...stripUndefined(input), updatedAt: deps.now().toISOString() };
+  if (input.role !== undefined) {
+    const conflict = dutyConflict(await deps.accounts.list(), summarize(next));
+    if (conflict) {
+      await deps.audit.append(entry(deps, principal, { ...attempt, unitId: account.unitId }, 'invalid', `separation of duties: person already holds ${conflict.role}`));
+      throw new ConflictError('role', `this person already holds a ${conflict.role} account; nobody may be both system-admin and auditor`);
+    }
+  }
+  await deps.accounts.save(next);
+  const changes = Object.entries(stripUndefined(input))
+    .map(([field, value]) => `${field}: ${field === 'displayName' ? '…' : String(account[field as keyof AccountRecord] ?? '')} → ${field === 'displayName' ? '…' : String(value)}`)
+    .join('; ');
+  await deps.audit.append(entry(deps, principal, { ...attempt, unitId: next.unitId }, 'ok', changes || 'no change'));
+  return summarize(next);
+}
+
+export async function resetAccountPassword(
+  deps: ManageAccountsDeps,
+  principal: Principal,
+  username: string,
+  input: AccountPasswordResetInput,
+): Promise<AccountView> {
+  const attempt = { action: 'account.reset-password', objectType: 'account', objectId: username };
+  await guard(deps, principal, 'accounts:manage', attempt);
+  const account = await deps.accounts.get(username);
+  if (!account) {
+    await deps.audit.append(entry(deps, principal, attempt, 'not-found'));
+    throw new NotFoundError('username', 'account');
+  }
+  checkPassword(input.password, username);
+  const next: AccountRecord = { ...account, passwordHash: await hashPassword(input.password), updatedAt: deps.now().toISOString() };
+  if (input.resetSecondFactor) {
+    delete next.totpSecret;
+    delete next.totpPending;
+  }
+  await deps.accounts.save(next);
+  await deps.audit.append(
+    entry(deps, principal, { ...attempt, unitId: account.unitId }, 'ok', input.resetSecondFactor ? 'password and second factor reset' : 'password reset'),
+  );
+  return summarize(next);
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { TOTP } from 'otpauth';
+import { desktopContext, JS_MODES, launchChromium } from '../support/browser.js';
+import { loginToken } from '../support/api-client.js';
+
+/** Login with the TOTP second step, and the auditor finding a failed login — with and without JavaScript. */
+
+const baseUrl = inject('baseUrl');
+const PASSWORD = 'Browser-Test-2026!';
+let browser: Browser;
+let adminToken: string;
+const secrets = new Map<string, string>();
+
+async function api(path: string, init: { method?: string; token?: string; body?: unknown } = {}) {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: init.method ?? 'POST',
+    headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
+    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+  });
+  return { status: response.status, json: (await response.json().catch(() => undefined)) as any };
+}
+
+const code = (secret: string, offsetSteps = 0) => new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: Date.now() + offsetSteps * 30_000 });
+
+async function createAccount(username: string, role: string, personId: string) {
+  const created = await api('/api/accounts', { token: adminToken, body: { username, displayName: username, personId, role, unitId: 'lj-scjg', password: PASSWORD } });
+  expect(created.status).toBe(201);
+}
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  adminToken = await loginToken(baseUrl);
+  for (const mode of ['js', 'nojs']) {
+    const username = `totp.${mode}`;
+    await createAccount(username, 'unit-admin', `B-${mode}`);
+    const token = (await api('/api/auth/login', { body: { username, password: PASSWORD } })).json.token as string;
+    const started = await api('/api/auth/totp/enrollment', { token });
+    expect((await api('/api/auth/totp/enrollment/confirm', { token, body: { code: code(started.json.secret) } })).status).toBe(200);
+    secrets.set(username, started.json.secret);
+  }
+  await createAccount('audit.browser', 'auditor', 'B-audit');
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function fillLogin(page: Page, username: string, password: string) {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+}
+
+describe.each(JS_MODES)('login with a second factor $name', ({ javaScriptEnabled }) => {
+  const username = javaScriptEnabled ? 'totp.js' : 'totp.nojs';
+
+  it('asks for the TOTP code after the password, refuses a wrong one next to the field, and signs in with the right one', async () => {
+    const context = await desktopContext(browser, javaScriptEnabled);
+    const page = await context.newPage();
+
+    await fillLogin(page, username, PASSWORD);
+    await page.waitForURL(/\/login\/totp$/);
+    const secret = secrets.get(username)!;
+    const wrong = code(secret) === '123456' ? '654321' : '123456';
+    await page.getByLabel('动态验证码').fill(wrong);
+    await page.getByRole('button', { name: '验证' }).click();
+    await expect(page.getByRole('alert').innerText()).resolves.toContain('验证码错误');
+
+    await page.getByLabel('动态验证码').fill(code(secret, 1));
+    await Promise.all([page.waitForURL(/\/admin$/), page.getByRole('button', { name: '验证' }).click()]);
+    const cookies = await context.cookies();
+    expect(cookies.find((c) => c.name === 'manyi_session')?.httpOnly).toBe(true);
+    await context.close();
+  });
+
+  it('shows the auditor a failed login with the username tried', async () => {
+    const ghost = `ghost.${javaScriptEnabled ? 'js' : 'nojs'}`;
+    expect((await api('/api/auth/login', { body: { username: ghost, password: 'not-the-password' } })).status).toBe(401);
+    const context = await desktopContext(browser, javaScriptEnabled);
+    const page = await context.newPage();
+
+    await fillLogin(page, 'audit.browser', PASSWORD);
+    await page.waitForURL(/\/admin\/accounts\/totp$/);
+    await page.goto(`${baseUrl}/admin/audit?action=login.failed`);
+    const text = await page.locator('table').innerText();
+    expect(text).toContain(ghost);
+    expect(text).not.toContain('not-the-password');
+    await context.close();
+  });
+});

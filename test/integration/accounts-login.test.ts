@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { TOTP } from 'otpauth';
+import { hashPassword } from '../../functions/src/auth/password.js';
+import { createGateway } from '../../infra/local/gateway.js';
+import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
+import { request, scanAll } from './accounts-helpers.js';
+
+/**
+ * Login hardening against DynamoDB Local: lockout (5 failures in 15 minutes → 15 minutes locked,
+ * the same for unknown usernames), the TOTP second factor (enrollment, challenge, one-time codes),
+ * and every attempt in the audit log. scrypt costs ~0.3 s per check, so attempts are few.
+ */
+
+const PASSWORD = 'Correct-horse-满意-2026';
+const endpoint = inject('dynamoEndpoint');
+const gateway = createGateway();
+let t: IsolatedTables;
+
+beforeAll(async () => {
+  t = await isolatedTables(endpoint);
+  t.install();
+  const passwordHash = await hashPassword(PASSWORD);
+  for (const username of ['wang.fang', 'li.qiang']) {
+    await t.runtime.accounts.put({ username, displayName: username, role: 'unit-admin', unitId: 'lj-rs', passwordHash });
+  }
+});
+afterAll(() => t?.close());
+
+const login = (username: string, password: string) => request(gateway, 'POST', '/api/auth/login', { body: { username, password } });
+
+function totpCode(secret: string, offsetSteps = 0): string {
+  return new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: Date.now() + offsetSteps * 30_000 });
+}
+
+async function auditEntries() {
+  return (await scanAll(t.doc, t.tables.audit)) as { actor: string; action: string; result: string; detail?: string }[];
+}
+
+describe('lockout', () => {
+  it('locks a username after 5 failures, refuses even the right password, and answers an unknown username the same way', async () => {
+    // Act
+    for (let i = 0; i < 5; i++) expect((await login('wang.fang', `wrong-${i}`)).status).toBe(401);
+    for (let i = 0; i < 5; i++) expect((await login('nobody.here', `wrong-${i}`)).status).toBe(401);
+    const lockedReal = await login('wang.fang', PASSWORD);
+    const lockedUnknown = await login('nobody.here', PASSWORD);
+
+    // Assess
+    expect(lockedReal.status).toBe(429);
+    expect(lockedReal.json).toEqual(lockedUnknown.json);
+    expect(lockedReal.json.error.issues[0].field).toBe('username');
+    expect(lockedReal.json.token).toBeUndefined();
+    expect((await login('li.qiang', PASSWORD)).status).toBe(200);
+  });
+
+  it('audits every failed login with the username tried and never the password', async () => {
+    const entries = await auditEntries();
+    const failed = entries.filter((e) => e.action === 'login.failed');
+    expect(failed.filter((e) => e.actor === 'wang.fang')).toHaveLength(5);
+    expect(failed.filter((e) => e.actor === 'nobody.here')).toHaveLength(5);
+    expect(entries.filter((e) => e.action === 'login.locked').length).toBeGreaterThanOrEqual(2);
+    const text = JSON.stringify(entries);
+    expect(text).not.toContain('wrong-');
+    expect(text).not.toContain(PASSWORD);
+    expect(entries.some((e) => e.action === 'login' && e.actor === 'li.qiang' && e.result === 'ok')).toBe(true);
+  });
+});
+
+describe('second factor (TOTP)', () => {
+  let secret = '';
+
+  it('signs an admin role without a factor in but tells the web app to enroll one', async () => {
+    const reply = await login('li.qiang', PASSWORD);
+    expect(reply.status).toBe(200);
+    expect(reply.json.mfaEnrollmentRequired).toBe(true);
+    expect(await t.runtime.tokens.verify(reply.json.token)).toMatchObject({ username: 'li.qiang' });
+  });
+
+  it('enrolls: a new secret and otpauth URI, confirmed by a code from it, stored sealed', async () => {
+    // Prepare
+    const token = (await login('li.qiang', PASSWORD)).json.token as string;
+
+    // Act
+    const started = await request(gateway, 'POST', '/api/auth/totp/enrollment', { token });
+    secret = started.json.secret;
+    const wrong = await request(gateway, 'POST', '/api/auth/totp/enrollment/confirm', { token, body: { code: '000000' === totpCode(secret) ? '111111' : '000000' } });
+    const confirmed = await request(gateway, 'POST', '/api/auth/totp/enrollment/confirm', { token, body: { code: totpCode(secret) } });
+    const again = await request(gateway, 'POST', '/api/auth/totp/enrollment', { token });
+
+    // Assess
+    expect(started.status).toBe(200);
+    expect(started.json.uri).toMatch(/^otpauth:\/\/totp\/.*li\.qiang.*secret=/);
+    expect(wrong.status).toBe(400);
+    expect(wrong.json.error.issues[0].field).toBe('code');
+    expect(confirmed.status).toBe(200);
+    expect(again.status).toBe(409);
+    const stored = JSON.stringify(await scanAll(t.doc, t.tables.ops));
+    const auditText = JSON.stringify(await auditEntries());
+    expect(stored).not.toContain(secret);
+    expect(auditText).not.toContain(secret);
+  });
+
+  it('asks for the code after the password, accepts it once, and refuses a replay and a forged challenge', async () => {
+    // Act
+    const first = await login('li.qiang', PASSWORD);
+    const code = totpCode(secret, 1);
+    const done = await request(gateway, 'POST', '/api/auth/login/totp', { body: { challenge: first.json.challenge, code } });
+    const replay = await request(gateway, 'POST', '/api/auth/login/totp', { body: { challenge: first.json.challenge, code } });
+    const forged = await request(gateway, 'POST', '/api/auth/login/totp', { body: { challenge: `${first.json.challenge}x`, code: totpCode(secret) } });
+    const challengeAsBearer = await request(gateway, 'GET', '/api/windows', { token: first.json.challenge });
+
+    // Assess
+    expect(first.status).toBe(200);
+    expect(first.json).toMatchObject({ mfaRequired: true });
+    expect(first.json.token).toBeUndefined();
+    expect(done.status).toBe(200);
+    expect(await t.runtime.tokens.verify(done.json.token)).toEqual({ username: 'li.qiang', role: 'unit-admin', unitId: 'lj-rs' });
+    expect(done.json.mfaEnrollmentRequired).toBeUndefined();
+    expect(replay.status).toBe(401);
+    expect(replay.json.error.issues[0].field).toBe('code');
+    expect(forged.status).toBe(401);
+    expect(forged.json.error.issues[0].field).toBe('challenge');
+    expect(challengeAsBearer.status).toBe(401);
+    const entries = await auditEntries();
+    expect(entries.some((e) => e.action === 'login' && e.actor === 'li.qiang' && e.detail === 'password + TOTP')).toBe(true);
+    expect(entries.some((e) => e.action === 'login.totp-failed' && e.actor === 'li.qiang')).toBe(true);
+  });
+
+  it('refuses a code that is not 6 digits with 400 naming code', async () => {
+    const reply = await request(gateway, 'POST', '/api/auth/login/totp', { body: { challenge: 'x', code: '12345a' } });
+    expect(reply.status).toBe(400);
+    expect(reply.json.error.issues.map((i: { field: string }) => i.field)).toEqual(['code']);
+  });
+});

@@ -1,0 +1,38 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { accountMessages } from '$lib/i18n-accounts';
+import * as api from '$lib/server/api-accounts';
+import { endChallenge, readChallenge, startSession } from '$lib/server/session';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals, cookies }) => {
+  if (!readChallenge(cookies)) redirect(303, '/login');
+  return { t: accountMessages(locals.lang) };
+};
+
+export const actions: Actions = {
+  default: async ({ request, cookies, url, locals }) => {
+    const t = accountMessages(locals.lang);
+    const challenge = readChallenge(cookies);
+    if (!challenge) redirect(303, '/login');
+    const code = String((await request.formData()).get('code') ?? '').replace(/\s/g, '').slice(0, 6);
+    if (!/^\d{6}$/.test(code)) return fail(400, { errors: { code: t.codeInvalid } });
+
+    const result = await api.loginTotp(challenge, code);
+    if (result.ok) {
+      endChallenge(cookies, url);
+      startSession(cookies, url, result.data.token, result.data.expiresAt);
+      redirect(303, '/admin');
+    }
+    if (result.status === 429) {
+      endChallenge(cookies, url);
+      return fail(429, { errors: { code: t.lockedOut } });
+    }
+    const field = result.error.error.issues?.[0]?.field;
+    if (result.status === 401 && field === 'challenge') {
+      endChallenge(cookies, url);
+      return fail(400, { errors: { code: t.challengeExpired } });
+    }
+    if (result.status === 401 || result.status === 400) return fail(400, { errors: { code: t.codeWrong } });
+    return fail(503, { errors: { code: t.unavailable } });
+  },
+};
