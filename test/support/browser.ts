@@ -28,15 +28,28 @@ export const JS_MODES = [
 ] as const;
 
 /** A phone-sized context in the chosen mode, zh-CN like a resident's WeChat browser. */
-export function phoneContext(browser: Browser, javaScriptEnabled: boolean): Promise<BrowserContext> {
-  return browser.newContext({
+export async function phoneContext(browser: Browser, javaScriptEnabled: boolean): Promise<BrowserContext> {
+  return withTimeouts(await browser.newContext({
     javaScriptEnabled,
     viewport: { width: 390, height: 844 },
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
-  });
+  }));
 }
 
-export function desktopContext(browser: Browser, javaScriptEnabled: boolean): Promise<BrowserContext> {
-  return browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+export async function desktopContext(browser: Browser, javaScriptEnabled: boolean): Promise<BrowserContext> {
+  return withTimeouts(
+    await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' }),
+  );
+}
+
+/**
+ * Playwright's 30 s default is tight on a 2-core machine where DynamoDB Local's JVM, the server
+ * and Chromium share the cores (an admin login alone runs a 128 MiB scrypt). A slow step should
+ * still pass; a hung one fails within the test's own 120 s limit.
+ */
+function withTimeouts(context: BrowserContext): BrowserContext {
+  context.setDefaultTimeout(60_000);
+  context.setDefaultNavigationTimeout(60_000);
+  return context;
 }
