@@ -14,7 +14,7 @@ import { createDirectory } from '../../functions/src/data/directory.js';
 import { keys } from '../../functions/src/data/keys.js';
 import { createRatingStore, type StoredRating } from '../../functions/src/data/ratings.js';
 import { windowDayTotalsUpdate } from '../../functions/src/data/totals.js';
-import { IDEMPOTENCY_TTL_SECONDS, submitRating } from '../../functions/src/use-cases/submit-rating.js';
+import { canonical, IDEMPOTENCY_TTL_SECONDS, submitRating } from '../../functions/src/use-cases/submit-rating.js';
 import { randomId } from '../../functions/src/runtime.js';
 import { BENCH_HALL, BENCH_UNIT } from './server.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
@@ -151,18 +151,6 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 function ratingInput(windowCodes: string[], i: number): SubmitRatingInput {
   const level = LEVELS[i % LEVELS.length]!;
   return { windowCode: windowCodes[i % windowCodes.length]!, level, indicators: { efficiency: level, competence: level, attitude: level } };
-}
-
-/** Canonical JSON with sorted keys, as the use case fingerprints a body. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 interface LoopResult {

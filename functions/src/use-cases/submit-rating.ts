@@ -26,7 +26,7 @@ export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 export const CONTACT_RETENTION_DAYS = 90;
 
 /** Canonical JSON (sorted keys) so that the same answers in another key order are the same request. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
