@@ -11,6 +11,7 @@ import {
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { UnitRecord } from './directory.js';
 import { keys } from './keys.js';
+import { setExpression } from './set-expression.js';
 import { decodeCursor, encodeCursor, type Page } from './page-cursor.js';
 
 /** A unit id (单位编码) is already taken. */
@@ -86,22 +87,13 @@ export function createUnitStore(doc: DynamoDBDocumentClient, table: string): Uni
   const item = (unit: UnitRecord) => ({ ...keys.unit(unit.id), kind: 'unit', ...unit, ...unitIndexAttributes(unit) });
 
   async function update(id: string, set: Record<string, unknown>): Promise<UnitRecord> {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const parts = Object.entries(set).map(([name, value], i) => {
-      names[`#a${i}`] = name;
-      values[`:v${i}`] = value;
-      return `#a${i} = :v${i}`;
-    });
     try {
       const { Attributes } = await doc.send(
         new UpdateCommand({
           TableName: table,
           Key: keys.unit(id),
-          UpdateExpression: `SET ${parts.join(', ')}`,
+          ...setExpression(set),
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),
       );

@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { WindowRecord } from './directory.js';
 import { keys } from './keys.js';
+import { setExpression } from './set-expression.js';
 import { decodeCursor, encodeCursor, type Page } from './page-cursor.js';
 
 /** The random window code is already used by another window (retry with a new one). */
@@ -91,22 +92,13 @@ export function createWindowStore(doc: DynamoDBDocumentClient, table: string): W
         if (!current) throw new WindowMissingError(code);
         return current;
       }
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = {};
-      const parts = entries.map(([name, value], i) => {
-        names[`#a${i}`] = name;
-        values[`:v${i}`] = value;
-        return `#a${i} = :v${i}`;
-      });
       try {
         const { Attributes } = await doc.send(
           new UpdateCommand({
             TableName: table,
             Key: keys.window(code),
-            UpdateExpression: `SET ${parts.join(', ')}`,
+            ...setExpression(Object.fromEntries(entries)),
             ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
             ReturnValues: 'ALL_NEW',
           }),
         );
