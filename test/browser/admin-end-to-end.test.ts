@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chinaDay } from '../../shared/src/domain/china-time.js';
-import { JS_MODES, desktopContext, launchChromium, phoneContext } from '../support/browser.js';
+import { JS_MODES, adminLogin, desktopContext, launchChromium, phoneContext } from '../support/browser.js';
 
 /**
  * From nothing to a counted rating, through the web app only, with JavaScript on and off: an
@@ -21,13 +21,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function adminLogin(page: Page): Promise<void> {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('用户名').fill('admin');
-  await page.getByLabel('密码').fill('Manyi-demo-2026');
-  await Promise.all([page.waitForURL(/\/admin/), page.getByRole('button', { name: '登录' }).click()]);
-}
-
 describe.each(JS_MODES)('an administrator sets up a window and sees its first rating $name', ({ javaScriptEnabled }) => {
   it('creates unit, staff and window, downloads the QR poster, and counts the resident’s rating', async () => {
     const mode = javaScriptEnabled ? 'js' : 'nojs';
@@ -35,7 +28,7 @@ describe.each(JS_MODES)('an administrator sets up a window and sees its first ra
     const windowName = `端到端窗口（${mode}）`;
     const admin = await desktopContext(browser, javaScriptEnabled);
     const page = await admin.newPage();
-    await adminLogin(page);
+    await adminLogin(page, baseUrl);
 
     // A unit under the demo county (临江县, jn-qh-lj).
     await page.goto(`${baseUrl}/admin/units`);

@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { JS_MODES, desktopContext, launchChromium, phoneContext } from '../support/browser.js';
+import { JS_MODES, adminLogin, desktopContext, launchChromium, phoneContext } from '../support/browser.js';
 
 /**
  * 单位 → 窗口 → 工作人员, end to end with JavaScript on and off: an administrator creates a unit
@@ -22,13 +22,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function adminLogin(page: Page): Promise<void> {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('用户名').fill('admin');
-  await page.getByLabel('密码').fill('Manyi-demo-2026');
-  await Promise.all([page.waitForURL(/\/admin/), page.getByRole('button', { name: '登录' }).click()]);
-}
-
 describe.each(JS_MODES)('setting up a window $name', ({ javaScriptEnabled }) => {
   it('creates a unit, a staff member on duty and a window whose /w/{code} shows them', async () => {
     const mode = javaScriptEnabled ? 'js' : 'nojs';
@@ -36,7 +29,7 @@ describe.each(JS_MODES)('setting up a window $name', ({ javaScriptEnabled }) => 
     const pledge = `<b>首问负责</b>，一次告知（${mode}）`;
     const admin = await desktopContext(browser, javaScriptEnabled);
     const page = await admin.newPage();
-    await adminLogin(page);
+    await adminLogin(page, baseUrl);
 
     // A unit under the demo county (临江县, jn-qh-lj); its code is generated.
     await page.goto(`${baseUrl}/admin/units`);
@@ -99,7 +92,7 @@ describe.each(JS_MODES)('importing units $name', ({ javaScriptEnabled }) => {
     const mode = javaScriptEnabled ? 'js' : 'nojs';
     const admin = await desktopContext(browser, javaScriptEnabled);
     const page = await admin.newPage();
-    await adminLogin(page);
+    await adminLogin(page, baseUrl);
     await page.goto(`${baseUrl}/admin/units/import`);
     const file = (rows: string) => ({ name: 'units.csv', mimeType: 'text/csv', buffer: Buffer.from(`单位编码,单位名称,上级单位编码\n${rows}`) });
 

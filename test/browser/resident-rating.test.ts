@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chinaDay, addDays } from '../../shared/src/domain/china-time.js';
 import { demoWindows, loginToken, windowCounts } from '../support/api-client.js';
-import { JS_MODES, desktopContext, launchChromium, phoneContext } from '../support/browser.js';
+import { JS_MODES, adminLogin, desktopContext, launchChromium, phoneContext } from '../support/browser.js';
 
 const baseUrl = inject('baseUrl');
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -28,13 +28,6 @@ afterAll(async () => {
 
 /** The overall-satisfaction question (the indicator questions use the same five level names). */
 const overall = (page: Page) => page.getByRole('group', { name: /满意吗/ });
-
-async function adminLogin(page: Page): Promise<void> {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('用户名').fill('admin');
-  await page.getByLabel('密码').fill('Manyi-demo-2026');
-  await Promise.all([page.waitForURL(/\/admin/), page.getByRole('button', { name: '登录' }).click()]);
-}
 
 describe.each(JS_MODES)('a resident rates a window $name', ({ javaScriptEnabled }) => {
   it('shows the window card with the staff on duty and their pledge', async () => {
@@ -82,7 +75,7 @@ describe.each(JS_MODES)('a resident rates a window $name', ({ javaScriptEnabled 
 
     const admin = await desktopContext(browser, javaScriptEnabled);
     const adminPage = await admin.newPage();
-    await adminLogin(adminPage);
+    await adminLogin(adminPage, baseUrl);
     await adminPage.goto(`${baseUrl}/admin?window=${window.code}&from=${from}&to=${today}`);
     await expect(adminPage.getByTestId('count-1').innerText()).resolves.toContain(String(after.counts['1']));
     await expect(adminPage.getByTestId('n').innerText()).resolves.toContain(String(after.n));

@@ -1,8 +1,7 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { demoWindows, loginToken } from '../support/api-client.js';
-import { JS_MODES, desktopContext, launchChromium, phoneContext } from '../support/browser.js';
+import { JS_MODES, adminLogin, desktopContext, launchChromium, phoneContext } from '../support/browser.js';
 
 /**
  * 问卷 end to end, with JavaScript on and off: an administrator publishes a custom question for a
@@ -23,13 +22,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function adminLogin(page: Page): Promise<void> {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('用户名').fill('admin');
-  await page.getByLabel('密码').fill('Manyi-demo-2026');
-  await Promise.all([page.waitForURL(/\/admin/), page.getByRole('button', { name: '登录' }).click()]);
-}
-
 describe.each(JS_MODES)('a custom question $name', ({ javaScriptEnabled }) => {
   it('is published by an admin and answered by a resident on /w/{code}', async () => {
     // Windows from the end of the list, one per mode, away from the resident-rating tests.
@@ -41,7 +33,7 @@ describe.each(JS_MODES)('a custom question $name', ({ javaScriptEnabled }) => {
     // An admin starts a draft, writes the question and publishes it.
     const admin = await desktopContext(browser, javaScriptEnabled);
     const page = await admin.newPage();
-    await adminLogin(page);
+    await adminLogin(page, baseUrl);
     await page.goto(`${baseUrl}/admin/surveys?unit=${unit}`);
     await Promise.all([page.waitForURL(new RegExp(`/admin/surveys/${unit}/\\d+`)), page.getByRole('button', { name: '新建草稿（复制最新版本）' }).click()]);
     const version = Number(new URL(page.url()).pathname.split('/').at(-1));

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /**
  * Debian's Chromium driven by playwright-core (test tools cannot download browsers here). The
@@ -52,4 +52,12 @@ function withTimeouts(context: BrowserContext): BrowserContext {
   context.setDefaultTimeout(60_000);
   context.setDefaultNavigationTimeout(60_000);
   return context;
+}
+
+/** Log in as the demo system admin through the /login form (works with and without JavaScript). */
+export async function adminLogin(page: Page, baseUrl: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('用户名').fill('admin');
+  await page.getByLabel('密码').fill('Manyi-demo-2026');
+  await Promise.all([page.waitForURL(/\/admin/), page.getByRole('button', { name: '登录' }).click()]);
 }
