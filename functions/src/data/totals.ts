@@ -3,11 +3,27 @@ import { emptyLevelCounts, type LevelCounts } from '#shared/domain/level-counts.
 import { RATING_LEVELS, type RatingLevel } from '#shared/domain/rating-level.js';
 import { keys } from './keys.js';
 
-/** Running totals of one window on one China-time day: count per level (c1 … c5). */
+/** The channels a rating arrives by; sampled rounds (阳光测评) will add theirs. */
+export type RatingChannel = 'window-qr';
+
+/** The breakdowns of one channel's ratings of one window-day (committee reports, issue 4). */
+export interface DimensionTotals {
+  counts: LevelCounts;
+  /** Per staff id on duty when the rating was given (a rating counts for each of them). */
+  staff: Record<string, LevelCounts>;
+  /** Per service item name the resident chose; '' for ratings without one. */
+  serviceItems: Record<string, LevelCounts>;
+  /** 差评 reason code → number of ratings that gave it. */
+  reasons: Record<string, number>;
+}
+
+/** Running totals of one window on one China-time day: count per level (c1 … c5), all channels. */
 export interface WindowDayTotals {
   windowCode: string;
   day: string;
   counts: LevelCounts;
+  /** Per channel, with breakdowns; absent for totals written before issue 4 (npm run recount fills them). */
+  channels?: Partial<Record<RatingChannel, DimensionTotals>>;
 }
 
 /** The Update of a rating transaction: ADD is commutative, so concurrent ratings never lose a count. */
