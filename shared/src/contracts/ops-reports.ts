@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ErrorBody } from './errors.js';
 import type { Operation } from './operation.js';
-import { ExportFormat, ExportVerification, RateDefinitionSet, ReportQuery, SatisfactionReport } from './reports.js';
+import { ExportQuery, ExportVerification, RateDefinitionSet, ReportQuery, SatisfactionReport } from './reports.js';
 
 const badRequest = { description: 'Invalid input; the message names the field', schema: ErrorBody };
 const unauthorized = { description: 'Missing, invalid or expired bearer token', schema: ErrorBody };
@@ -26,10 +26,6 @@ export const RateDefinitionInput = z
   })
   .meta({ id: 'RateDefinitionInput' });
 export type RateDefinitionInput = z.infer<typeof RateDefinitionInput>;
-
-export const ExportQuery = z
-  .intersection(ReportQuery, z.strictObject({ format: ExportFormat }))
-  .meta({ id: 'ExportQuery' });
 
 export const VerifyParams = z
   .strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: 'must be a SHA-256 written as 64 lowercase hex digits' }) })

@@ -36,39 +36,42 @@ const Year = z.string().regex(/^\d{4}$/, { error: 'must be a year written YYYY' 
 const Day = z.string().refine(isCalendarDay, { error: 'must be a calendar day written YYYY-MM-DD' });
 const Percent = z.coerce.number({ error: 'must be a number' }).min(0, { error: 'must be at least 0' }).max(100, { error: 'must be at most 100' });
 
-export const ReportQuery = z
-  .strictObject({
-    unit: z.string().min(1).max(64).optional().meta({ description: 'Scope: a unit subtree; default the caller’s own unit (a system admin must name one)' }),
-    window: z.string().regex(/^[a-z0-9]{8}$/, { error: 'must be a window code' }).optional().meta({ description: 'Drill down to one window of the scope' }),
-    period: z.enum(PERIOD_KINDS, { error: 'must be month, quarter, year or custom' }).default('month'),
-    month: Month.optional().meta({ description: 'For period=month; default the current China-time month' }),
-    quarter: Quarter.optional().meta({ description: 'For period=quarter, e.g. 2026-Q3' }),
-    year: Year.optional().meta({ description: 'For period=year' }),
-    from: Day.optional().meta({ description: 'For period=custom: first day (China time)' }),
-    to: Day.optional().meta({ description: 'For period=custom: last day, at most 366 days after from' }),
-    channel: z.enum(REPORT_CHANNELS, { error: 'must be all or window-qr' }).default(REPORT_DEFAULTS.channel),
-    definition: z.string().regex(/^[a-z0-9-]{1,40}$/, { error: 'must be a rate definition id' }).default(REPORT_DEFAULTS.definition),
-    minN: z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(5, { error: 'must be at least 5' }).max(100000).default(REPORT_DEFAULTS.minN),
-    scoreMap: z
-      .string()
-      .regex(/^\d{1,3}(,\d{1,3}){4}$/, { error: 'must be five scores for levels 5,4,3,2,1, e.g. 100,80,60,40,20' })
-      .optional()
-      .meta({ description: 'Scores of levels 5,4,3,2,1; default 100,80,60,40,20' }),
-    weight: Percent.optional().meta({ description: 'Assessment (考核): points of the satisfaction part; default 30' }),
-    basis: z.enum(['satisfied', 'good'], { error: 'must be satisfied or good' }).optional().meta({ description: 'Which rate the assessment converts; default 满意率' }),
-    zeroAt: Percent.optional().meta({ description: 'Rate (percent) that earns 0 points; default 80' }),
-    fullAt: Percent.optional().meta({ description: 'Rate (percent) that earns full points; default 100' }),
-  })
-  .superRefine((query, ctx) => {
-    const needs = { month: [], quarter: ['quarter'], year: ['year'], custom: ['from', 'to'] } as const;
-    for (const field of needs[query.period]) {
-      if (query[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `is required when period is ${query.period}` });
-    }
-    if (query.zeroAt !== undefined && query.fullAt !== undefined && query.fullAt <= query.zeroAt) {
-      ctx.addIssue({ code: 'custom', path: ['fullAt'], message: 'must be greater than zeroAt' });
-    }
-  })
-  .meta({ id: 'ReportQuery' });
+const reportQueryFields = {
+  unit: z.string().min(1).max(64).optional().meta({ description: 'Scope: a unit subtree; default the caller’s own unit (a system admin must name one)' }),
+  window: z.string().regex(/^[a-z0-9]{8}$/, { error: 'must be a window code' }).optional().meta({ description: 'Drill down to one window of the scope' }),
+  period: z.enum(PERIOD_KINDS, { error: 'must be month, quarter, year or custom' }).default('month'),
+  month: Month.optional().meta({ description: 'For period=month; default the current China-time month' }),
+  quarter: Quarter.optional().meta({ description: 'For period=quarter, e.g. 2026-Q3' }),
+  year: Year.optional().meta({ description: 'For period=year' }),
+  from: Day.optional().meta({ description: 'For period=custom: first day (China time)' }),
+  to: Day.optional().meta({ description: 'For period=custom: last day, at most 366 days after from' }),
+  channel: z.enum(REPORT_CHANNELS, { error: 'must be all or window-qr' }).default(REPORT_DEFAULTS.channel),
+  definition: z.string().regex(/^[a-z0-9-]{1,40}$/, { error: 'must be a rate definition id' }).default(REPORT_DEFAULTS.definition),
+  minN: z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(5, { error: 'must be at least 5' }).max(100000).default(REPORT_DEFAULTS.minN),
+  scoreMap: z
+    .string()
+    .regex(/^\d{1,3}(,\d{1,3}){4}$/, { error: 'must be five scores for levels 5,4,3,2,1, e.g. 100,80,60,40,20' })
+    .optional()
+    .meta({ description: 'Scores of levels 5,4,3,2,1; default 100,80,60,40,20' }),
+  weight: Percent.optional().meta({ description: 'Assessment (考核): points of the satisfaction part; default 30' }),
+  basis: z.enum(['satisfied', 'good'], { error: 'must be satisfied or good' }).optional().meta({ description: 'Which rate the assessment converts; default 满意率' }),
+  zeroAt: Percent.optional().meta({ description: 'Rate (percent) that earns 0 points; default 80' }),
+  fullAt: Percent.optional().meta({ description: 'Rate (percent) that earns full points; default 100' }),
+};
+
+type ReportQueryFields = z.infer<z.ZodObject<typeof reportQueryFields>>;
+
+function checkReportQuery(query: ReportQueryFields, ctx: z.RefinementCtx): void {
+  const needs = { month: [], quarter: ['quarter'], year: ['year'], custom: ['from', 'to'] } as const;
+  for (const field of needs[query.period]) {
+    if (query[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `is required when period is ${query.period}` });
+  }
+  if (query.zeroAt !== undefined && query.fullAt !== undefined && query.fullAt <= query.zeroAt) {
+    ctx.addIssue({ code: 'custom', path: ['fullAt'], message: 'must be greater than zeroAt' });
+  }
+}
+
+export const ReportQuery = z.strictObject(reportQueryFields).superRefine(checkReportQuery).meta({ id: 'ReportQuery' });
 export type ReportQuery = z.infer<typeof ReportQuery>;
 export type ReportQueryInput = z.input<typeof ReportQuery>;
 
@@ -177,6 +180,13 @@ export type SatisfactionReport = z.infer<typeof SatisfactionReport>;
 
 export const ExportFormat = z.enum(['xlsx', 'csv', 'pdf'], { error: 'must be xlsx, csv or pdf' });
 export type ExportFormat = z.infer<typeof ExportFormat>;
+
+/** The report query plus the file format: a download link is the report's URL with `format`. */
+export const ExportQuery = z
+  .strictObject({ ...reportQueryFields, format: ExportFormat })
+  .superRefine(checkReportQuery)
+  .meta({ id: 'ExportQuery' });
+export type ExportQuery = z.infer<typeof ExportQuery>;
 
 /** What /verify tells about a file it recognises by its SHA-256. */
 export const ExportVerification = z
