@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,7 +32,7 @@ export interface BundleResult {
 }
 
 export interface BundlesResult {
-  settings: { source: string; target: string; mainFields: string[]; sourcemap: boolean; banner: string };
+  settings: { source: string; target: string; mainFields: string[]; sourcemap: boolean; banner: string; bundleAwsSdk: boolean };
   samples: number;
   bundles: BundleResult[];
   /** Over the bundles that built. */
@@ -49,7 +49,7 @@ const DEFAULT_BANNER = "import { createRequire } from 'node:module'; const requi
 function constructSettings(): BundlesResult['settings'] {
   const file = join(repoRoot, 'infra', 'constructs', 'manyi-function.ts');
   if (!existsSync(file)) {
-    return { source: 'defaults (no infra/constructs/manyi-function.ts)', target: 'node22', mainFields: ['module', 'main'], sourcemap: false, banner: DEFAULT_BANNER };
+    return { source: 'defaults (no infra/constructs/manyi-function.ts)', target: 'node22', mainFields: ['module', 'main'], sourcemap: false, banner: DEFAULT_BANNER, bundleAwsSdk: true };
   }
   const text = readFileSync(file, 'utf8');
   const runtime = /Runtime\.NODEJS_(\d+)_X/.exec(text)?.[1];
@@ -61,6 +61,8 @@ function constructSettings(): BundlesResult['settings'] {
     mainFields: mainFields ? [...mainFields.matchAll(/['"]([^'"]+)['"]/g)].map((m) => m[1]!) : ['module', 'main'],
     sourcemap: /sourceMap:\s*true/.test(text),
     banner: banner ?? DEFAULT_BANNER,
+    // CDK's default is to leave the SDK to the Lambda runtime on Node 18+; the construct says so explicitly.
+    bundleAwsSdk: !/bundleAwsSDK:\s*false/.test(text),
   };
 }
 
@@ -86,8 +88,13 @@ function timeImport(file: string, extraNodeOptions: string): { ms?: number; erro
 
 export async function runBundles(options: { samples: number; sourceMapSamples: number; log: (line: string) => void }): Promise<BundlesResult> {
   const settings = constructSettings();
-  const outRoot = mkdtempSync(join(tmpdir(), 'manyi-bundles-'));
-  options.log(`bundling ${routes.length} handlers (${settings.source}: esm, minify, ${settings.target}) into ${outRoot} …`);
+  // Without the SDK in the bundle, an import must find it as the Lambda runtime provides it
+  // (/var/runtime/node_modules): here the repo's node_modules, so the bundles live under .bench/.
+  if (!settings.bundleAwsSdk) mkdirSync(join(repoRoot, '.bench'), { recursive: true });
+  const outRoot = settings.bundleAwsSdk ? mkdtempSync(join(tmpdir(), 'manyi-bundles-')) : mkdtempSync(join(repoRoot, '.bench', 'bundles-'));
+  options.log(
+    `bundling ${routes.length} handlers (${settings.source}: esm, minify, ${settings.target}, AWS SDK ${settings.bundleAwsSdk ? 'bundled' : 'external'}) into ${outRoot} …`,
+  );
   const bundles: BundleResult[] = [];
   const common: BuildOptions = {
     bundle: true,
@@ -104,6 +111,7 @@ export async function runBundles(options: { samples: number; sourceMapSamples: n
     metafile: true,
     logLevel: 'silent',
     outExtension: { '.js': '.mjs' },
+    ...(settings.bundleAwsSdk ? {} : { external: ['@aws-sdk/*'] }),
   };
   const entryOf = (handler: string) => ({ in: join(repoRoot, 'functions', 'src', 'handlers', `${handler}.ts`), out: join(handler, 'index') });
   const failures = new Map<string, string>();
