@@ -267,7 +267,7 @@ export async function runIngestion(options: IngestionOptions): Promise<Ingestion
                 },
               },
               { Put: { TableName: ready.tables.ops, Item: { pk, sk, kind: 'rating', ...rating }, ConditionExpression: 'attribute_not_exists(pk)' } },
-              { Update: windowDayTotalsUpdate(ready.tables.ops, rating.windowCode, rating.day, rating.level) },
+              { Update: windowDayTotalsUpdate(ready.tables.ops, rating) },
               {
                 ConditionCheck: {
                   TableName: ready.tables.ops,

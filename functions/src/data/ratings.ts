@@ -3,6 +3,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentCl
 import type { RatingLevel } from '#shared/domain/rating-level.js';
 import { keys } from './keys.js';
 import { windowDayTotalsUpdate } from './totals.js';
+import type { CountedRating } from './window-day-counters.js';
 import { contactPut, type SealedContact } from './contacts.js';
 
 /** A rating as stored: random id, China-time day only (no finer time), nothing about the rater. */
@@ -14,6 +15,8 @@ export interface StoredRating {
   staffIds: string[];
   day: string;
   level: RatingLevel;
+  /** The NAME of the window's service item (事项) the resident chose, if any. */
+  serviceItem?: string;
   indicators?: Partial<Record<'efficiency' | 'competence' | 'attitude', RatingLevel>>;
   reasons?: string[];
   comment?: string;
@@ -61,6 +64,8 @@ export interface RatingStore {
    */
   store(write: { rating: StoredRating; contact?: SealedContact; idempotency?: IdempotencyClaim }): Promise<void>;
   listLevels(windowCode: string, day: string): Promise<RatingLevel[]>;
+  /** What the totals count of each rating of a window-day (pattern 7), strongly consistent: for the recount. */
+  listCounted(windowCode: string, day: string): Promise<CountedRating[]>;
 }
 
 export interface RatingTables {
@@ -93,7 +98,7 @@ export function createRatingStore(doc: DynamoDBDocumentClient, tables: RatingTab
       items.push({
         Put: { TableName: tables.ops, Item: { pk, sk, kind: 'rating', ...rating }, ConditionExpression: 'attribute_not_exists(pk)' },
       });
-      items.push({ Update: windowDayTotalsUpdate(tables.ops, rating.windowCode, rating.day, rating.level) });
+      items.push({ Update: windowDayTotalsUpdate(tables.ops, rating) });
       if (contact) items.push({ Put: contactPut(tables.contacts, contact) });
 
       for (let attempt = 0; ; attempt++) {
@@ -139,6 +144,35 @@ export function createRatingStore(doc: DynamoDBDocumentClient, tables: RatingTab
         ExclusiveStartKey = page.LastEvaluatedKey;
       } while (ExclusiveStartKey);
       return levels;
+    },
+
+    async listCounted(windowCode, day) {
+      const ratings: CountedRating[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: tables.ops,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.ratingPartition(windowCode, day) },
+            ProjectionExpression: '#level, #channel, staffIds, serviceItem, reasons',
+            ExpressionAttributeNames: { '#level': 'level', '#channel': 'channel' },
+            ConsistentRead: true,
+            ExclusiveStartKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          ratings.push({
+            level: item.level as RatingLevel,
+            channel: item.channel as CountedRating['channel'],
+            staffIds: (item.staffIds as string[] | undefined) ?? [],
+            ...(typeof item.serviceItem === 'string' ? { serviceItem: item.serviceItem } : {}),
+            ...(Array.isArray(item.reasons) ? { reasons: item.reasons as string[] } : {}),
+          });
+        }
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return ratings;
     },
   };
 }

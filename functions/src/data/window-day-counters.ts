@@ -1,0 +1,157 @@
+import { emptyLevelCounts, type LevelCounts } from '#shared/domain/level-counts.js';
+import { RATING_LEVELS, type RatingLevel } from '#shared/domain/rating-level.js';
+
+/**
+ * The counters of one window-day totals item (`TOTALS#WINDOW#{code}` / `DAY#{day}`), as plain
+ * attribute name → count. Pure: the rating transaction, the reader and `npm run recount` all use
+ * this one layout, so what is written, read and recounted cannot disagree. Layout (one top-level
+ * attribute per counter, so each rating is one ADD per counter in one UpdateExpression):
+ *
+ *   c{level}                          all channels, per level (kept from before issue 4)
+ *   {channel}|c|{level}               per channel, per level
+ *   {channel}|st|{staffId}|{level}    per staff member on duty when the rating was given
+ *   {channel}|si|{serviceItem}|{level} per service item name chosen; '' when none was chosen
+ *   {channel}|rs|{reasonCode}         per 差评 reason given
+ *
+ * Example: a level-2 rating by window QR, staff s1 and s2 on duty, item "社保卡补办", reason RUDE adds
+ * 1 to c2, window-qr|c|2, window-qr|st|s1|2, window-qr|st|s2|2, window-qr|si|社保卡补办|2, window-qr|rs|RUDE.
+ */
+
+/** The channels a rating arrives by; sampled rounds (阳光测评) will add theirs. */
+export const RATING_CHANNELS = ['window-qr'] as const;
+export type RatingChannel = (typeof RATING_CHANNELS)[number];
+
+/** The breakdowns of one channel's ratings of one window-day (committee reports, issue 4). */
+export interface DimensionTotals {
+  counts: LevelCounts;
+  /** Per staff id on duty when the rating was given (a rating counts for each of them). */
+  staff: Record<string, LevelCounts>;
+  /** Per service item name the resident chose; '' for ratings without one. */
+  serviceItems: Record<string, LevelCounts>;
+  /** 差评 reason code → number of ratings that gave it. */
+  reasons: Record<string, number>;
+}
+
+/** What the totals count of a rating: nothing else of it reaches the totals item. */
+export interface CountedRating {
+  level: RatingLevel;
+  channel: RatingChannel;
+  staffIds: readonly string[];
+  serviceItem?: string | undefined;
+  reasons?: readonly string[] | undefined;
+}
+
+export type Counters = Record<string, number>;
+
+export const counterName = {
+  level: (level: RatingLevel) => `c${level}`,
+  channelLevel: (channel: RatingChannel, level: RatingLevel) => `${channel}|c|${level}`,
+  staff: (channel: RatingChannel, staffId: string, level: RatingLevel) => `${channel}|st|${staffId}|${level}`,
+  serviceItem: (channel: RatingChannel, name: string, level: RatingLevel) => `${channel}|si|${name}|${level}`,
+  reason: (channel: RatingChannel, code: string) => `${channel}|rs|${code}`,
+} as const;
+
+/** The counters one rating adds 1 to; no name twice (a counter can be ADDed once per expression). */
+export function ratingCounterNames(rating: CountedRating): string[] {
+  const { level, channel } = rating;
+  const names = [counterName.level(level), counterName.channelLevel(channel, level)];
+  for (const staffId of new Set(rating.staffIds)) names.push(counterName.staff(channel, staffId, level));
+  names.push(counterName.serviceItem(channel, rating.serviceItem ?? '', level));
+  for (const code of new Set(rating.reasons ?? [])) names.push(counterName.reason(channel, code));
+  return names;
+}
+
+/** The counters raw ratings add up to: what the totals item must hold. Zero counters are absent. */
+export function recountCounters(ratings: Iterable<CountedRating>): Counters {
+  const counters: Counters = {};
+  for (const rating of ratings) {
+    for (const name of ratingCounterNames(rating)) counters[name] = (counters[name] ?? 0) + 1;
+  }
+  return counters;
+}
+
+const LEVEL_NAME = /^c[1-5]$/;
+const CHANNEL_COUNTER = /^([a-z][a-z0-9-]*)\|(c|st|si|rs)\|/;
+
+/** Is this attribute of a totals item a counter (as opposed to pk, sk, windowCode, day)? */
+export function isCounterName(name: string): boolean {
+  return LEVEL_NAME.test(name) || CHANNEL_COUNTER.test(name);
+}
+
+/** The counters of a stored totals item; zero counters are dropped so that 0 and absent compare equal. */
+export function countersOfItem(item: Record<string, unknown> | undefined): Counters {
+  const counters: Counters = {};
+  for (const [name, value] of Object.entries(item ?? {})) {
+    if (!isCounterName(name)) continue;
+    const count = Number(value);
+    if (count !== 0) counters[name] = count;
+  }
+  return counters;
+}
+
+export interface CounterDrift {
+  name: string;
+  stored: number;
+  recounted: number;
+}
+
+/** Every counter whose stored value differs from the recount, sorted by name (stable output). */
+export function compareCounters(stored: Counters, recounted: Counters): CounterDrift[] {
+  const drift: CounterDrift[] = [];
+  for (const name of new Set([...Object.keys(stored), ...Object.keys(recounted)])) {
+    const s = stored[name] ?? 0;
+    const r = recounted[name] ?? 0;
+    if (s !== r) drift.push({ name, stored: s, recounted: r });
+  }
+  return drift.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function isLevel(text: string): text is `${RatingLevel}` {
+  return /^[1-5]$/.test(text);
+}
+
+function isChannel(text: string): text is RatingChannel {
+  return (RATING_CHANNELS as readonly string[]).includes(text);
+}
+
+/** All-channel level counts (c1 … c5). */
+export function levelCountsOf(counters: Counters): LevelCounts {
+  const counts = emptyLevelCounts();
+  for (const level of RATING_LEVELS) counts[level] = counters[counterName.level(level)] ?? 0;
+  return counts;
+}
+
+/**
+ * Per-channel breakdowns; undefined when the item has none (written before issue 4 and not yet
+ * recounted). Ids and names may contain '|': the level is after the last one.
+ */
+export function channelsOf(counters: Counters): Partial<Record<RatingChannel, DimensionTotals>> | undefined {
+  const channels: Partial<Record<RatingChannel, DimensionTotals>> = {};
+  const dimension = (channel: RatingChannel) =>
+    (channels[channel] ??= { counts: emptyLevelCounts(), staff: {}, serviceItems: {}, reasons: {} });
+  let any = false;
+  for (const [name, count] of Object.entries(counters)) {
+    const match = CHANNEL_COUNTER.exec(name);
+    if (!match || !isChannel(match[1]!)) continue;
+    const channel = match[1];
+    const rest = name.slice(match[0].length);
+    const kind = match[2];
+    if (kind === 'rs') {
+      dimension(channel).reasons[rest] = count;
+      any = true;
+      continue;
+    }
+    const cut = rest.lastIndexOf('|');
+    const level = kind === 'c' ? rest : rest.slice(cut + 1);
+    if (!isLevel(level) || (kind !== 'c' && cut < 0)) continue;
+    const target = dimension(channel);
+    const lvl = Number(level) as RatingLevel;
+    if (kind === 'c') target.counts[lvl] = count;
+    else {
+      const map = kind === 'st' ? target.staff : target.serviceItems;
+      (map[rest.slice(0, cut)] ??= emptyLevelCounts())[lvl] = count;
+    }
+    any = true;
+  }
+  return any ? channels : undefined;
+}
