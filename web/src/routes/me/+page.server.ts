@@ -1,0 +1,28 @@
+import { error } from '@sveltejs/kit';
+import { reportMessages } from '$lib/i18n-reports';
+import { requireToken, sessionEnded } from '$lib/server/api-org';
+import * as api from '$lib/server/api-reports';
+import { extractedText, queryErrors, reportForm, reportQuery } from '../admin/reports/report-page.server';
+import type { PageServerLoad } from './$types';
+
+/**
+ * A staff member's own aggregate: the same period form as the committee report, answered by the
+ * myReport operation, which knows "me" from the token and never returns a single rating or a
+ * group under the small-group threshold.
+ */
+export const load: PageServerLoad = async ({ locals, url, cookies }) => {
+  const token = requireToken(locals);
+  const t = reportMessages(locals.lang);
+  const form = reportForm(url.searchParams);
+  // Only the period and the channel are the staff member's to choose.
+  const query = reportQuery({ period: form.period, month: form.month, quarter: form.quarter, year: form.year, from: form.from, to: form.to, channel: form.channel, definition: form.definition });
+
+  const result = await api.myReport(token, query);
+  const page = { t, lang: locals.lang, form };
+  if (result.ok) return { ...page, report: result.data, extracted: extractedText(result.data, locals.lang), errors: {}, problem: null };
+  if (result.status === 401) sessionEnded(cookies, url);
+  if (result.status === 403) return { ...page, report: null, extracted: '', errors: {}, problem: t.meForbidden };
+  if (result.status === 400) return { ...page, report: null, extracted: '', errors: queryErrors(result, query, t), problem: t.invalidQuery };
+  if (result.status === 404) return { ...page, report: null, extracted: '', errors: {}, problem: t.meForbidden };
+  error(503, { message: t.unavailable });
+};
