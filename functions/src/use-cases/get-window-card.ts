@@ -34,6 +34,7 @@ export async function getWindowCard(deps: GetWindowCardDeps, code: string): Prom
       reasons: Object.entries(BAD_RATING_REASONS).map(([code, name]) => ({ code, name })),
       commentMaxLength: COMMENT_MAX_LENGTH,
     },
+    ...(window.serviceItems?.length ? { serviceItems: window.serviceItems.map((item) => item.name) } : {}),
     ...(section ? { agencySection: section } : {}),
   };
 }

@@ -58,6 +58,12 @@ export async function submitRating(
   if (!window) throw new NotFoundError('windowCode', 'window');
   if (!window.active) throw new ConflictError('windowCode', 'this window is not collecting ratings');
 
+  // The item must be one the window offers now: a free-text item would split the report's
+  // breakdown into spellings, and anything a resident can type must not become a report row.
+  if (input.serviceItem !== undefined && !(window.serviceItems ?? []).some((item) => item.name === input.serviceItem)) {
+    throw ValidationError.forField('serviceItem', "must be one of the window's service items");
+  }
+
   // Custom answers are checked against the version the resident was shown, never trusted as sent.
   const survey = await answeredSurvey(deps, window, input);
   const checked = validateAnswers(survey.questions, input.answers ?? {});
@@ -76,6 +82,7 @@ export async function submitRating(
     staffIds: window.staffOnDutyIds,
     day: chinaDay(now),
     level: input.level,
+    ...(input.serviceItem !== undefined ? { serviceItem: input.serviceItem } : {}),
     ...(input.indicators && Object.keys(input.indicators).length > 0 ? { indicators: input.indicators } : {}),
     ...(input.reasons?.length ? { reasons: input.reasons } : {}),
     ...(input.comment?.trim() ? { comment: input.comment.trim() } : {}),

@@ -31,6 +31,13 @@ export const SubmitRatingInput = z
       // A lone surrogate ("\ud800" in JSON) has no UTF-8 form: DynamoDB and every export would choke.
       .refine((text) => text.isWellFormed(), { error: 'must be valid Unicode text' })
       .optional(),
+    serviceItem: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(100, 'must be at most 100 characters')
+      .refine((text) => text.isWellFormed(), { error: 'must be valid Unicode text' })
+      .optional()
+      .meta({ description: "The NAME of one of the window's service items (事项, from the window card) the resident had handled; checked against the window's current items" }),
     contactPhone: z
       .string()
       .regex(MOBILE_PATTERN, 'must be an 11-digit mainland mobile number')
@@ -79,7 +86,7 @@ export const SubmitRatingInput = z
   .meta({
     id: 'SubmitRatingInput',
     examples: [
-      { windowCode: 'k7m2q9xa', level: 5, indicators: { efficiency: 5, competence: 5, attitude: 5 } },
+      { windowCode: 'k7m2q9xa', level: 5, indicators: { efficiency: 5, competence: 5, attitude: 5 }, serviceItem: '社会保障卡补办' },
       {
         windowCode: 'k7m2q9xa',
         level: 2,

@@ -34,6 +34,8 @@ export const WindowCard = z
       reasons: z.array(z.object({ code: z.string(), name: Bilingual })),
       commentMaxLength: z.number().int(),
     }),
+    /** Names of the window's service items (事项) a resident may say they handled; absent: none. */
+    serviceItems: z.array(z.string()).optional().meta({ description: "Names of the window's service items (事项); a rating may name one as serviceItem" }),
     /** The agency's own questions, shown after the national part; absent: national part only. */
     agencySection: AgencySectionCard.optional(),
   })
@@ -46,6 +48,7 @@ export const WindowCard = z
         active: true,
         unit: { id: 'lj-zwfw', name: '临江县政务服务中心', path: ['江南省', '清河市', '临江县', '临江县政务服务中心'] },
         hall: { id: 'hall-main', name: '临江县政务服务中心大厅', address: '临江县滨江大道88号' },
+        serviceItems: ['社会保障卡补办', '个体工商户登记'],
         staffOnDuty: [{ name: '王静', staffNo: 'LJ1001', post: '综合受理员', duties: '一窗受理、材料初审、告知承诺', pledge: '首问负责，一次告知，限时办结。' }],
         survey: {
           surveyId: 'national-hcp',

@@ -1,0 +1,121 @@
+import { addDays } from '#shared/domain/china-time.js';
+import type { Directory } from '../data/directory.js';
+import type { RatingStore } from '../data/ratings.js';
+import { TotalsChangedError, type TotalsMaintenance } from '../data/totals.js';
+import type { UnitStore } from '../data/units.js';
+import { compareCounters, recountCounters, type CounterDrift } from '../data/window-day-counters.js';
+
+export interface RecountDeps {
+  units: Pick<UnitStore, 'children'>;
+  directory: Pick<Directory, 'listWindows'>;
+  ratings: Pick<RatingStore, 'listCounted'>;
+  totals: TotalsMaintenance;
+}
+
+export interface RecountOptions {
+  /** China-time days, inclusive. */
+  from: string;
+  to: string;
+  /** Only these windows; default: every window of every org tree. */
+  windowCodes?: readonly string[] | undefined;
+  /** Report drift, change nothing. */
+  dryRun?: boolean;
+  /** Window-days recounted at once (default 8). */
+  concurrency?: number;
+  /** Called once per window-day whose totals differ from the recount. */
+  onDrift?: (drift: WindowDayDrift) => void;
+}
+
+export interface WindowDayDrift {
+  windowCode: string;
+  day: string;
+  counters: CounterDrift[];
+  repaired: boolean;
+}
+
+export interface RecountSummary {
+  windows: number;
+  windowDaysChecked: number;
+  drifted: number;
+  repaired: number;
+  /** Repairs that found the totals changed by a concurrent rating and read again. */
+  retries: number;
+}
+
+/** How often a window-day is read again when ratings keep arriving during its repair. */
+const MAX_REPAIR_ATTEMPTS = 10;
+
+/** Every window code: the roots of the forest (O5), then each root's windows (O3). No Scan. */
+export async function allWindowCodes(deps: Pick<RecountDeps, 'units' | 'directory'>): Promise<string[]> {
+  const codes: string[] = [];
+  let rootCursor: string | undefined;
+  do {
+    const roots = await deps.units.children(null, { includeArchived: true, cursor: rootCursor, limit: 500 });
+    for (const root of roots.items) {
+      let cursor: string | undefined;
+      do {
+        const page = await deps.directory.listWindows(root.path, { cursor, limit: 500 });
+        codes.push(...page.items.map((window) => window.code));
+        cursor = page.cursor;
+      } while (cursor);
+    }
+    rootCursor = roots.cursor;
+  } while (rootCursor);
+  return [...new Set(codes)].sort();
+}
+
+export function daysFrom(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let day = from; day <= to; day = addDays(day, 1)) days.push(day);
+  return days;
+}
+
+/**
+ * Totals are derived data (invariant 2): recount each window-day from its raw ratings (pattern 7),
+ * compare every counter, breakdowns included, and replace drifted items. Safe while ratings keep
+ * arriving: the totals are read BEFORE the ratings, and the replacement is conditional on the
+ * totals being unchanged since that read. A rating committed in between changes the totals (its
+ * transaction adds to them), so the condition fails and the window-day is read again; a rating
+ * committed before the totals read is in both reads. Either way no count is lost or doubled.
+ */
+export async function recountTotals(deps: RecountDeps, options: RecountOptions): Promise<RecountSummary> {
+  const codes = options.windowCodes?.length ? [...new Set(options.windowCodes)] : await allWindowCodes(deps);
+  const days = daysFrom(options.from, options.to);
+  const summary: RecountSummary = { windows: codes.length, windowDaysChecked: 0, drifted: 0, repaired: 0, retries: 0 };
+  const work = codes.flatMap((windowCode) => days.map((day) => ({ windowCode, day })));
+
+  async function recountOne(windowCode: string, day: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const stored = await deps.totals.read(windowCode, day);
+      const recounted = recountCounters(await deps.ratings.listCounted(windowCode, day));
+      const counters = compareCounters(stored.counters, recounted);
+      if (counters.length === 0) return;
+      if (options.dryRun) {
+        summary.drifted++;
+        options.onDrift?.({ windowCode, day, counters, repaired: false });
+        return;
+      }
+      try {
+        await deps.totals.replace(windowCode, day, stored, recounted);
+        summary.drifted++;
+        summary.repaired++;
+        options.onDrift?.({ windowCode, day, counters, repaired: true });
+        return;
+      } catch (error) {
+        if (!(error instanceof TotalsChangedError) || attempt >= MAX_REPAIR_ATTEMPTS) throw error;
+        summary.retries++;
+      }
+    }
+  }
+
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(Math.max(1, options.concurrency ?? 8), work.length) }, async () => {
+    while (next < work.length) {
+      const { windowCode, day } = work[next++]!;
+      await recountOne(windowCode, day);
+      summary.windowDaysChecked++;
+    }
+  });
+  await Promise.all(lanes);
+  return summary;
+}
