@@ -60,7 +60,7 @@ const windowPlan: [unitId: string, hallId: string, name: string, post: string, d
   ['lj-rs', 'hall-social', '社保经办窗口', '社保经办员', '参保登记、缴费基数核定'],
   ['lj-rs', 'hall-social', '养老待遇窗口', '待遇审核员', '养老金申领、资格认证'],
   ['lj-rs', 'hall-social', '就业服务窗口', '就业指导员', '失业登记、就业补贴申请'],
-  ['lj-yb', 'hall-social', '医保报销窗口', '医保经办员', '异地就医备案、医疗费用报销'],
+  ['lj-yb', 'hall-main', '医保报销窗口', '医保经办员', '异地就医备案、医疗费用报销'],
 ];
 
 const familyNames = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴', '徐', '孙', '马', '胡'];
@@ -82,7 +82,9 @@ export function demoCounty(seed: number = DEMO_SEED): DemoCounty {
     return unit;
   });
   const halls: HallRecord[] = [
-    { id: 'hall-main', unitId: 'lj-zwfw', name: '临江县政务服务中心大厅', address: '临江县滨江大道88号' },
+    // The county's hall hosts the windows of every department, so it belongs to the county itself:
+    // a window may be in a hall of its own unit or of an ancestor (functions/src/use-cases/org/halls.ts).
+    { id: 'hall-main', unitId: 'jn-qh-lj', name: '临江县政务服务中心大厅', address: '临江县滨江大道88号' },
     { id: 'hall-social', unitId: 'lj-rs', name: '临江县社保医保服务大厅', address: '临江县人民路16号' },
   ];
   const staff: StaffRecord[] = [];

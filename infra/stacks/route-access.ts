@@ -31,6 +31,8 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   health: NOTHING,
   openapi: NOTHING,
   getWindowCard: READ_OPS,
+  // 亮身份 photo: GetItem of the window and of the photo item; nothing else, not even the audit log.
+  getWindowStaffPhoto: READ_OPS,
   // Reads the window and the idempotency record, then one transaction: rating + totals (ops) and,
   // with consent, the sealed contact (contacts, PutItem only).
   submitRating: { ops: 'read-write', contacts: 'put-only', sealContacts: true },
@@ -86,4 +88,10 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   getStaffPhoto: READ_OPS,
   previewStaffImport: { ...READ_OPS, memorySize: 1024 },
   applyStaffImport: { ops: 'read-write', contacts: 'none', sealContacts: false, memorySize: 1024 },
+  // 服务大厅: two items per hall (record + unit listing), written together in one transaction.
+  listUnitHalls: READ_OPS,
+  createHall: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  updateHall: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  archiveHall: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  listWindowHalls: READ_OPS,
 };

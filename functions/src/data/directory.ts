@@ -1,6 +1,7 @@
-import { BatchGetCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys } from './keys.js';
 import type { Page } from './page-cursor.js';
+import { createHallStore } from './halls.js';
 import { createStaffStore } from './staff.js';
 import { createUnitStore } from './units.js';
 import { createWindowStore } from './windows.js';
@@ -21,6 +22,8 @@ export interface HallRecord {
   unitId: string;
   name: string;
   address: string;
+  /** Archived halls take no new windows; windows already in one keep it. Never deleted. */
+  archived?: boolean;
 }
 
 /** 工作人员 (亮身份: name, post, duties, pledge are shown to residents). */
@@ -33,6 +36,8 @@ export interface StaffRecord {
   duties: string;
   pledge: string;
   partyMember: boolean;
+  /** Set when a photo is stored (a short hash of it): the window card links the photo without reading it. */
+  photoTag?: string;
 }
 
 /** 事项: a service item handled at a window (code optional, e.g. from the provincial item catalogue). */
@@ -89,6 +94,7 @@ export function createDirectory(doc: DynamoDBDocumentClient, table: string): Dir
   const units = createUnitStore(doc, table);
   const windows = createWindowStore(doc, table);
   const staffStore = createStaffStore(doc, table);
+  const halls = createHallStore(doc, table);
   async function batchGet(keyList: { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
     const unique = [...new Map(keyList.map((key) => [`${key.pk}|${key.sk}`, key])).values()];
     const found: Record<string, unknown>[] = [];
@@ -104,10 +110,6 @@ export function createDirectory(doc: DynamoDBDocumentClient, table: string): Dir
       }
     }
     return found;
-  }
-
-  async function put(key: { pk: string; sk: string }, kind: string, record: object): Promise<void> {
-    await doc.send(new PutCommand({ TableName: table, Item: { ...key, kind, ...record } }));
   }
 
   const directory: Directory = {
@@ -154,7 +156,7 @@ export function createDirectory(doc: DynamoDBDocumentClient, table: string): Dir
     },
 
     putUnit: (unit) => units.put(unit),
-    putHall: (hall) => put(keys.hall(hall.id), 'hall', hall),
+    putHall: (hall) => halls.put(hall),
     putStaff: (staff) => staffStore.put(staff),
     async putWindow(window) {
       const unit = await units.get(window.unitId);

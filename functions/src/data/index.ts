@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAccounts } from './accounts.js';
 import { createAuditLog } from './audit.js';
 import { createDirectory } from './directory.js';
+import { createHallStore } from './halls.js';
 import { createStaffStore } from './staff.js';
 import { createUnitStore } from './units.js';
 import { createWindowStore } from './windows.js';
@@ -22,6 +23,7 @@ export function createDataLayer(doc: DynamoDBDocumentClient, tables: DataTables)
     units: createUnitStore(doc, tables.ops),
     windows: createWindowStore(doc, tables.ops),
     staff: createStaffStore(doc, tables.ops),
+    halls: createHallStore(doc, tables.ops),
     ratings: createRatingStore(doc, tables),
     totals: createTotalsReader(doc, tables.ops),
     accounts: createAccounts(doc, tables.ops),

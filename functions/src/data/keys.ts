@@ -5,6 +5,9 @@
 export const keys = {
   unit: (unitId: string) => ({ pk: `UNIT#${unitId}`, sk: 'META' }),
   hall: (hallId: string) => ({ pk: `HALL#${hallId}`, sk: 'META' }),
+  /** Halls of one unit (服务大厅): a copy of each hall under its unit, so a unit's list is one Query. */
+  hallListing: (unitId: string, hallId: string) => ({ pk: `HALLSOF#${unitId}`, sk: `HALL#${hallId}` }),
+  hallListingPartition: (unitId: string) => `HALLSOF#${unitId}`,
   staff: (staffId: string) => ({ pk: `STAFF#${staffId}`, sk: 'META' }),
   window: (code: string) => ({ pk: `WINDOW#${code}`, sk: 'META' }),
   /**

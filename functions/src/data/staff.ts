@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StaffRecord } from './directory.js';
 import { keys } from './keys.js';
 import { decodeCursor, encodeCursor, type Page } from './page-cursor.js';
@@ -132,7 +133,25 @@ export function createStaffStore(doc: DynamoDBDocumentClient, table: string): St
     },
 
     async putPhoto(staffId, photo) {
-      await doc.send(new PutCommand({ TableName: table, Item: { ...keys.staffPhoto(staffId), kind: 'staff-photo', ...photo } }));
+      // The record gets a short tag of the photo in the same transaction: window cards (which read
+      // the record anyway) link the photo, with the tag as a cache buster, without reading it.
+      const photoTag = createHash('sha256').update(photo.data).digest('base64url').slice(0, 12);
+      await doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: table, Item: { ...keys.staffPhoto(staffId), kind: 'staff-photo', ...photo } } },
+            {
+              Update: {
+                TableName: table,
+                Key: keys.staff(staffId),
+                UpdateExpression: 'SET photoTag = :tag',
+                ExpressionAttributeValues: { ':tag': photoTag },
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
     },
 
     async getPhoto(staffId) {

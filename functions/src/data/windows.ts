@@ -14,7 +14,7 @@ export class WindowMissingError extends Error {
   override name = 'WindowMissingError';
 }
 
-export type WindowChanges = Partial<Pick<WindowRecord, 'name' | 'active' | 'serviceItems' | 'staffIds' | 'staffOnDutyIds'>>;
+export type WindowChanges = Partial<Pick<WindowRecord, 'name' | 'active' | 'serviceItems' | 'staffIds' | 'staffOnDutyIds' | 'hallId'>>;
 
 export interface WindowStore {
   get(code: string): Promise<WindowRecord | undefined>;

@@ -24,7 +24,16 @@ export async function getWindowCard(deps: GetWindowCardDeps, code: string): Prom
     active: window.active,
     unit: { id: unit.id, name: unit.name, path: unitPath.map((u) => u.name) },
     hall: { id: hall.id, name: hall.name, address: hall.address },
-    staffOnDuty: staffOnDuty.map(({ name, staffNo, post, duties, pledge }) => ({ name, staffNo, post, duties, pledge })),
+    staffOnDuty: staffOnDuty.map(({ id, name, staffNo, post, duties, pledge, photoTag }) => ({
+      name,
+      staffNo,
+      post,
+      duties,
+      pledge,
+      // Served only while the person is on duty at this active window (on-duty-staff-photo.ts); the
+      // tag changes with the photo, so a replaced photo is never served from a stale cache.
+      ...(photoTag && window.active ? { photo: `/api/public/windows/${window.code}/staff/${encodeURIComponent(id)}/photo?v=${photoTag}` } : {}),
+    })),
     survey: {
       surveyId: NATIONAL_SURVEY.surveyId,
       version: window.surveyVersion,

@@ -23,6 +23,11 @@ export type WindowList = z.infer<typeof WindowList>;
 /** Path parameters of GET /api/public/windows/{code}. */
 export const WindowCardParams = z.object({ code: WindowCode }).meta({ id: 'WindowCardParams' });
 
+/** Path parameters of GET /api/public/windows/{code}/staff/{staffId}/photo (亮身份 photo). */
+export const WindowStaffPhotoParams = z
+  .strictObject({ code: WindowCode, staffId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a staff id') })
+  .meta({ id: 'WindowStaffPhotoParams' });
+
 const badRequest = { description: 'Invalid input; the message names the field', schema: ErrorBody };
 const unauthorized = { description: 'Missing, invalid or expired bearer token', schema: ErrorBody };
 
@@ -55,6 +60,22 @@ export const coreOperations = {
       200: { description: 'The window card', schema: WindowCard },
       400: badRequest,
       404: { description: 'No window has this code', schema: ErrorBody },
+    },
+  },
+  getWindowStaffPhoto: {
+    method: 'GET',
+    path: '/api/public/windows/{code}/staff/{staffId}/photo',
+    summary: 'Photo of a staff member on duty at an active window (亮身份), as the image itself',
+    description:
+      'Only while the person is on duty at this window and the window is active; anything else (unknown window or person, ' +
+      'off duty, deactivated window, no photo) is 404. Content-Type is the type recognised from the bytes when the photo was stored.',
+    tag: 'public',
+    auth: 'none',
+    params: WindowStaffPhotoParams,
+    responses: {
+      200: { description: 'image/jpeg, image/png or image/webp; cached briefly (Cache-Control max-age=60)' },
+      400: badRequest,
+      404: { description: 'No such photo of a staff member on duty at this window', schema: ErrorBody },
     },
   },
   submitRating: {

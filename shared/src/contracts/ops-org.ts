@@ -16,6 +16,7 @@ import {
   UnitTreeQuery,
 } from './org-units.js';
 import { AdminWindow, CreateWindowInput, SetWindowStaffInput, UpdateWindowInput, WindowListQuery, WindowPage, WindowParams } from './org-windows.js';
+import { ArchiveHallInput, CreateHallInput, Hall, HallListQuery, HallPage, HallParams, UpdateHallInput, WindowHallOptions } from './org-halls.js';
 import type { Operation } from './operation.js';
 
 const badRequest = { description: 'Invalid input; the message names the field', schema: ErrorBody };
@@ -178,12 +179,20 @@ export const orgOperations = {
   updateWindow: {
     method: 'POST',
     path: '/api/org/windows/{code}',
-    summary: 'Rename, activate or deactivate a window, or set its service items (事项)',
+    summary: 'Rename, activate or deactivate a window, set its service items (事项) or its service hall (服务大厅)',
+    description: 'hallId must name a hall of the window’s unit or of an ancestor unit, not archived; anything else is refused naming hallId (404 like an unknown hall, or 409 for an archived one).',
     tag: 'org',
     auth: 'bearer',
     params: WindowParams,
     body: UpdateWindowInput,
-    responses: { 200: { description: 'Updated', schema: AdminWindow }, 400: badRequest, 401: unauthorized, 403: forbidden, 404: notFound('window') },
+    responses: {
+      200: { description: 'Updated', schema: AdminWindow },
+      400: badRequest,
+      401: unauthorized,
+      403: forbidden,
+      404: notFound('window or hall'),
+      409: conflict('The hall is archived'),
+    },
   },
   setWindowStaff: {
     method: 'POST',
@@ -284,5 +293,61 @@ export const orgOperations = {
       409: conflict('A 工号 of the file was taken meanwhile; nothing was written'),
       413: badRequest,
     },
+  },
+  listUnitHalls: {
+    method: 'GET',
+    path: '/api/org/units/{unitId}/halls',
+    summary: 'Service halls (服务大厅) of one unit, paginated; archived ones only with includeArchived=true',
+    tag: 'org',
+    auth: 'bearer',
+    params: UnitParams,
+    query: HallListQuery,
+    responses: { 200: { description: 'One page of halls', schema: HallPage }, 400: badRequest, 401: unauthorized, 403: forbidden, 404: notFound('unit') },
+  },
+  createHall: {
+    method: 'POST',
+    path: '/api/org/units/{unitId}/halls',
+    summary: 'Create a service hall (服务大厅) of a unit',
+    tag: 'org',
+    auth: 'bearer',
+    params: UnitParams,
+    body: CreateHallInput,
+    responses: {
+      201: { description: 'Created', schema: Hall },
+      400: badRequest,
+      401: unauthorized,
+      403: forbidden,
+      404: notFound('unit'),
+      409: conflict('The unit is archived'),
+    },
+  },
+  updateHall: {
+    method: 'POST',
+    path: '/api/org/halls/{hallId}',
+    summary: 'Rename a service hall or change its address',
+    tag: 'org',
+    auth: 'bearer',
+    params: HallParams,
+    body: UpdateHallInput,
+    responses: { 200: { description: 'Updated', schema: Hall }, 400: badRequest, 401: unauthorized, 403: forbidden, 404: notFound('hall') },
+  },
+  archiveHall: {
+    method: 'POST',
+    path: '/api/org/halls/{hallId}/archive',
+    summary: 'Archive (or restore) a service hall: it takes no new windows; windows already in it keep it. Halls are never deleted.',
+    tag: 'org',
+    auth: 'bearer',
+    params: HallParams,
+    body: ArchiveHallInput,
+    responses: { 200: { description: 'Archived or restored', schema: Hall }, 400: badRequest, 401: unauthorized, 403: forbidden, 404: notFound('hall') },
+  },
+  listWindowHalls: {
+    method: 'GET',
+    path: '/api/org/windows/{code}/halls',
+    summary: 'The halls a window may be assigned to (of its unit and its ancestor units, not archived) and its current one',
+    tag: 'org',
+    auth: 'bearer',
+    params: WindowParams,
+    responses: { 200: { description: 'Hall options', schema: WindowHallOptions }, 400: badRequest, 401: unauthorized, 403: forbidden, 404: notFound('window') },
   },
 } as const satisfies Record<string, Operation>;

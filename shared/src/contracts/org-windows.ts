@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { HallId } from './org-halls.js';
 import { WindowCode } from './window-card.js';
 
 /** 窗口 as administrators see and change them. */
@@ -51,7 +52,15 @@ export const CreateWindowInput = z
 export type CreateWindowInput = z.infer<typeof CreateWindowInput>;
 
 export const UpdateWindowInput = z
-  .strictObject({ name: WindowName.optional(), active: z.boolean().optional(), serviceItems: z.array(ServiceItem).max(100).optional() })
+  .strictObject({
+    name: WindowName.optional(),
+    active: z.boolean().optional(),
+    serviceItems: z.array(ServiceItem).max(100).optional(),
+    hallId: z
+      .union([HallId, z.literal('')])
+      .optional()
+      .meta({ description: '服务大厅 of the window’s unit or an ancestor unit; empty: the unit’s own premises' }),
+  })
   .meta({ id: 'OrgUpdateWindowInput' });
 export type UpdateWindowInput = z.infer<typeof UpdateWindowInput>;
 

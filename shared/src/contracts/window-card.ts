@@ -15,6 +15,10 @@ export const StaffCard = z.object({
   post: z.string().meta({ description: '岗位' }),
   duties: z.string().meta({ description: '职责' }),
   pledge: z.string().meta({ description: '服务承诺' }),
+  photo: z
+    .string()
+    .optional()
+    .meta({ description: 'Path of the photo (亮身份), /api/public/windows/{code}/staff/{staffId}/photo?v={tag}; absent: no photo' }),
 });
 
 export const WindowCard = z

@@ -1,7 +1,7 @@
 import type { Principal } from '../../auth/tokens.js';
 import { can, inScope, type Permission } from '../../auth/authorization.js';
 import type { AuditEntry, AuditLog } from '../../data/audit.js';
-import type { UnitRecord } from '../../data/directory.js';
+import type { UnitRecord, WindowRecord } from '../../data/directory.js';
 import type { StaffStore } from '../../data/staff.js';
 import type { UnitStore } from '../../data/units.js';
 import type { WindowStore } from '../../data/windows.js';
@@ -19,7 +19,7 @@ export interface OrgDeps {
 /** One attempted action, described once and audited with whatever result it ends with. */
 export interface Attempt {
   action: string;
-  objectType: 'unit' | 'window' | 'staff' | 'import';
+  objectType: 'unit' | 'window' | 'staff' | 'import' | 'hall';
   objectId: string;
 }
 
@@ -79,4 +79,18 @@ export async function refuse(
 
 export function unitView(unit: UnitRecord) {
   return { id: unit.id, name: unit.name, parentId: unit.parentId, path: unit.path, archived: unit.archived === true };
+}
+
+/** A window whose unit is in the caller's scope; anything else is "no such window", audited. */
+export async function windowInScope(
+  deps: Pick<OrgDeps, 'windows' | 'units' | 'audit' | 'now'>,
+  principal: Principal,
+  code: string,
+  attempt: Attempt,
+): Promise<{ window: WindowRecord; unit: UnitRecord }> {
+  const window = await deps.windows.get(code);
+  const unit = window ? await deps.units.get(window.unitId) : undefined;
+  if (window && unit && inScope(principal, unit)) return { window, unit };
+  await audit(deps, principal, attempt, window ? 'denied' : 'not-found', window ? { unitId: window.unitId, detail: 'out of scope' } : {});
+  throw new NotFoundError('code', 'window');
 }

@@ -2,11 +2,11 @@ import { randomInt } from 'node:crypto';
 import type { AdminWindow, CreateWindowInput, SetWindowStaffInput, UpdateWindowInput, WindowListQuery, WindowPage } from '#shared/contracts/org-windows.js';
 import { NATIONAL_SURVEY } from '#shared/domain/national-survey.js';
 import type { Principal } from '../../auth/tokens.js';
-import { inScope } from '../../auth/authorization.js';
 import type { UnitRecord, WindowRecord } from '../../data/directory.js';
 import { WindowCodeTakenError, WindowMissingError } from '../../data/windows.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
-import { audit, refuse, requireOrg, unitInScope, type Attempt, type OrgDeps } from './org-deps.js';
+import { checkWindowHall, type HallDeps } from './halls.js';
+import { audit, refuse, requireOrg, unitInScope, windowInScope, type OrgDeps } from './org-deps.js';
 import { windowCode } from './window-code.js';
 
 export interface WindowDeps extends OrgDeps {
@@ -33,15 +33,6 @@ async function view(deps: Pick<OrgDeps, 'units' | 'staff'>, window: WindowRecord
       .map((person) => ({ id: person.id, name: person.name, staffNo: person.staffNo, onDuty: window.staffOnDutyIds.includes(person.id) })),
     residentPath: `/w/${window.code}`,
   };
-}
-
-/** A window whose unit is in the caller's scope; anything else is "no such window", audited. */
-async function windowInScope(deps: OrgDeps, principal: Principal, code: string, attempt: Attempt): Promise<{ window: WindowRecord; unit: UnitRecord }> {
-  const window = await deps.windows.get(code);
-  const unit = window ? await deps.units.get(window.unitId) : undefined;
-  if (window && unit && inScope(principal, unit)) return { window, unit };
-  await audit(deps, principal, attempt, window ? 'denied' : 'not-found', window ? { unitId: window.unitId, detail: 'out of scope' } : {});
-  throw new NotFoundError('code', 'window');
 }
 
 export async function listUnitWindows(deps: OrgDeps, principal: Principal, unitId: string, query: WindowListQuery): Promise<WindowPage> {
@@ -97,13 +88,14 @@ export async function createWindow(deps: WindowDeps, principal: Principal, unitI
   throw new Error('could not find a free window code');
 }
 
-export async function updateWindow(deps: OrgDeps, principal: Principal, code: string, input: UpdateWindowInput): Promise<AdminWindow> {
+export async function updateWindow(deps: HallDeps, principal: Principal, code: string, input: UpdateWindowInput): Promise<AdminWindow> {
   const action = input.active === false ? 'window.deactivate' : input.active === true ? 'window.activate' : 'window.update';
   const attempt = { action, objectType: 'window', objectId: code } as const;
   await requireOrg(deps, principal, 'org:write', attempt);
-  const { unit } = await windowInScope(deps, principal, code, attempt);
+  const { window: current, unit } = await windowInScope(deps, principal, code, attempt);
+  if (input.hallId !== undefined) await checkWindowHall(deps, principal, attempt, current, unit, input.hallId);
   try {
-    const window = await deps.windows.update(code, { name: input.name, active: input.active, serviceItems: input.serviceItems });
+    const window = await deps.windows.update(code, { name: input.name, active: input.active, serviceItems: input.serviceItems, hallId: input.hallId });
     await audit(deps, principal, attempt, 'ok', { unitId: unit.id, detail: Object.keys(input).join(',') });
     return view(deps, window, unit);
   } catch (error) {

@@ -1,0 +1,17 @@
+import { operations } from '#shared/contracts/api.js';
+import { httpHandler } from '../../middleware/http-handler.js';
+import { json, parse } from '../../middleware/http.js';
+import { getRuntime } from '../../runtime.js';
+import { createHall } from '../../use-cases/org/halls.js';
+
+const operation = operations.createHall;
+
+export const handler = httpHandler(
+  operation,
+  async (event) => {
+    const params = parse(operation.params, event.pathParameters ?? {});
+    const body = parse(operation.body, event.jsonBody);
+    return json(201, await createHall(getRuntime(), event.principal!, params.unitId, body));
+  },
+  { verifier: () => getRuntime().tokens },
+);

@@ -1,0 +1,17 @@
+import { operations } from '#shared/contracts/api.js';
+import { httpHandler } from '../../middleware/http-handler.js';
+import { json, parse } from '../../middleware/http.js';
+import { getRuntime } from '../../runtime.js';
+import { updateHall } from '../../use-cases/org/halls.js';
+
+const operation = operations.updateHall;
+
+export const handler = httpHandler(
+  operation,
+  async (event) => {
+    const params = parse(operation.params, event.pathParameters ?? {});
+    const body = parse(operation.body, event.jsonBody);
+    return json(200, await updateHall(getRuntime(), event.principal!, params.hallId, body));
+  },
+  { verifier: () => getRuntime().tokens },
+);
