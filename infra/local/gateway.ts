@@ -10,8 +10,8 @@ import { routes, type Route } from '../../functions/src/routes.js';
  */
 type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
-/** API Gateway refuses payloads over 10 MB; locally we stop reading far earlier. */
-const GATEWAY_MAX_BYTES = 1024 * 1024;
+/** API Gateway HTTP API refuses payloads over 10 MB (a Lambda invocation is further capped at 6 MB). */
+const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
 const handlersRoot = fileURLToPath(new URL('../../functions/src/handlers/', import.meta.url));
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -3,6 +3,7 @@ import { createAccounts } from './accounts.js';
 import { createAuditLog } from './audit.js';
 import { createDirectory } from './directory.js';
 import { createHallStore } from './halls.js';
+import { createImportJobStore } from './import-jobs.js';
 import { createStaffStore } from './staff.js';
 import { createUnitStore } from './units.js';
 import { createWindowStore } from './windows.js';
@@ -23,6 +24,7 @@ export function createDataLayer(doc: DynamoDBDocumentClient, tables: DataTables)
     units: createUnitStore(doc, tables.ops),
     windows: createWindowStore(doc, tables.ops),
     staff: createStaffStore(doc, tables.ops),
+    importJobs: createImportJobStore(doc, tables.ops),
     halls: createHallStore(doc, tables.ops),
     ratings: createRatingStore(doc, tables),
     totals: createTotalsReader(doc, tables.ops),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StaffRecord } from './directory.js';
+import { createJobVisibility, visibleStaffItems } from './import-jobs.js';
 import { keys } from './keys.js';
 import { decodeCursor, encodeCursor, type Page } from './page-cursor.js';
 
@@ -44,11 +45,14 @@ export interface StaffPhoto {
 export const MAX_STAFF_PER_TRANSACTION = 50;
 
 function toStaff(item: Record<string, unknown>): StaffRecord {
-  const { pk: _pk, sk: _sk, kind: _kind, ...rest } = item;
+  const { pk: _pk, sk: _sk, kind: _kind, importJob: _job, ...rest } = item;
   return rest as unknown as StaffRecord;
 }
 
 export function createStaffStore(doc: DynamoDBDocumentClient, table: string): StaffStore {
+  // Items written by a large import carry `importJob`; they exist for nobody until that job commits.
+  const committedJobs = createJobVisibility(doc, table);
+  const visible = (found: Record<string, unknown>[]) => visibleStaffItems(committedJobs, found);
   const items = (staff: StaffRecord) => [
     { ...keys.staff(staff.id), kind: 'staff', ...staff },
     { ...keys.staffListing(staff.unitId, staff.staffNo), kind: 'staff-listing', ...staff },
@@ -57,7 +61,8 @@ export function createStaffStore(doc: DynamoDBDocumentClient, table: string): St
   const store: StaffStore = {
     async get(id) {
       const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.staff(id) }));
-      return Item ? toStaff(Item) : undefined;
+      const [shown] = Item ? await visible([Item]) : [];
+      return shown ? toStaff(shown) : undefined;
     },
 
     async getMany(ids) {
@@ -69,7 +74,7 @@ export function createStaffStore(doc: DynamoDBDocumentClient, table: string): St
         };
         for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
           const result = await doc.send(new BatchGetCommand({ RequestItems: request }));
-          for (const item of result.Responses?.[table] ?? []) found.set(String(item.id), toStaff(item));
+          for (const item of await visible(result.Responses?.[table] ?? [])) found.set(String(item.id), toStaff(item));
           request = result.UnprocessedKeys as typeof request;
           if (request && Object.keys(request).length > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
         }
@@ -161,17 +166,21 @@ export function createStaffStore(doc: DynamoDBDocumentClient, table: string): St
 
     async listUnit(unitId, options = {}) {
       const pk = keys.staffListingPartition(unitId);
-      const page = await doc.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ExclusiveStartKey: decodeCursor(options.cursor, { pk }),
-          Limit: Math.min(Math.max(options.limit ?? 100, 1), 500),
-        }),
-      );
-      const cursor = encodeCursor(page.LastEvaluatedKey);
-      return { items: (page.Items ?? []).map(toStaff), ...(cursor ? { cursor } : {}) };
+      const limit = Math.min(Math.max(options.limit ?? 100, 1), 500);
+      let start = decodeCursor(options.cursor, { pk });
+      const items: StaffRecord[] = [];
+      // Items of an uncommitted import are skipped; read on (a few pages at most) so that a large
+      // import under way does not turn the first page into an empty one.
+      for (let round = 0; round < 5; round++) {
+        const page = await doc.send(
+          new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ExclusiveStartKey: start, Limit: limit - items.length }),
+        );
+        items.push(...(await visible(page.Items ?? [])).map(toStaff));
+        start = page.LastEvaluatedKey;
+        if (!start || items.length >= limit) break;
+      }
+      const cursor = encodeCursor(start);
+      return { items, ...(cursor ? { cursor } : {}) };
     },
   };
   return store;

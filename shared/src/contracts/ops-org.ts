@@ -26,7 +26,7 @@ const notFound = (what: string) => ({ description: `No such ${what} in the calle
 const conflict = (why: string) => ({ description: why, schema: ErrorBody });
 
 const IMPORT_BODY =
-  'The request body is the file itself (any Content-Type, at most 1 MB): CSV in UTF-8 (with or without BOM) or GBK/GB18030 ' +
+  'The request body is the file itself (any Content-Type, at most 3 MiB): CSV in UTF-8 (with or without BOM) or GBK/GB18030 ' +
   '(detected: valid UTF-8 is read as UTF-8, anything else as GB18030), or XLSX (first worksheet). The first row holds the column names.';
 
 /** Operations of the administration capability: units, windows, staff, imports (单位、窗口、工作人员). */
@@ -281,8 +281,10 @@ export const orgOperations = {
   applyStaffImport: {
     method: 'POST',
     path: '/api/org/staff-imports/apply',
-    summary: 'Create every staff member of the file in one transaction, or none if any row is bad',
-    description: `${IMPORT_BODY} At most 50 rows (two items each, one DynamoDB transaction).`,
+    summary: 'Create every staff member of the file, or none if any row is bad',
+    description:
+      `${IMPORT_BODY} At most 5,000 rows. Up to 50 rows are one DynamoDB transaction; larger files are an import job whose rows stay ` +
+      'invisible until one commit point, so a crash never leaves a half import: sending the same file again continues the job (same staff ids, no duplicates) or replays its result.',
     tag: 'org',
     auth: 'bearer',
     responses: {
@@ -290,7 +292,7 @@ export const orgOperations = {
       400: badRequest,
       401: unauthorized,
       403: forbidden,
-      409: conflict('A 工号 of the file was taken meanwhile; nothing was written'),
+      409: conflict('A 工号 of the file was taken meanwhile (the issue names the row); nothing was written'),
       413: badRequest,
     },
   },

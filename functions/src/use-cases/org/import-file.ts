@@ -2,8 +2,12 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { readSheet } from 'read-excel-file/node';
 import { ValidationError } from '../../errors.js';
 
-/** The largest import file accepted (a province's unit tree in CSV is well under this). */
-export const MAX_IMPORT_BYTES = 1024 * 1024;
+/**
+ * The largest import file accepted: 3 MiB. A 5,000-row staff CSV is ~0.5 MB (~100 bytes a row);
+ * 3 MiB leaves room for long pledges, and its base64 (4 MiB, how the gateway passes a GBK or XLSX
+ * file) stays under Lambda's 6 MB request payload limit (API Gateway HTTP API allows 10 MB).
+ */
+export const MAX_IMPORT_BYTES = 3 * 1024 * 1024;
 
 export interface ImportTable {
   format: 'csv' | 'xlsx';
