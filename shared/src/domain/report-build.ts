@@ -1,0 +1,321 @@
+import { emptyLevelCounts, mergeLevelCounts, totalCount, type LevelCounts } from './level-counts.js';
+import { computeRate, type Rate } from './rates.js';
+import { RATING_LEVELS } from './rating-level.js';
+import { assess, type AssessmentResult, type AssessmentScheme } from './report-assessment.js';
+import type { RateDefinitionSet } from './report-definitions.js';
+import { monthLabel, type ReportPeriod } from './report-period.js';
+import { rank, type RankingResult } from './report-ranking.js';
+import { meanScore, type ScoreMap } from './report-score.js';
+import { suppress, type Suppression, type SuppressionFamily } from './report-suppression.js';
+
+/**
+ * The committee report, built from window-day running totals with no I/O: the use case reads the
+ * totals and the org tree, this module does the arithmetic, suppression, rankings and assessment.
+ * The shape is the SatisfactionReport contract's (shared/src/contracts/reports.ts).
+ */
+
+export type ReportChannel = 'all' | 'window-qr';
+
+/** One window-day of the chosen channel, with its breakdowns. */
+export interface DayBreakdown {
+  windowCode: string;
+  day: string;
+  counts: LevelCounts;
+  staff: Record<string, LevelCounts>;
+  serviceItems: Record<string, LevelCounts>;
+  reasons: Record<string, number>;
+}
+
+interface ChannelTotals {
+  counts: LevelCounts;
+  staff: Record<string, LevelCounts>;
+  serviceItems: Record<string, LevelCounts>;
+  reasons: Record<string, number>;
+}
+
+/** The shape of a window-day totals item as the data layer reads it. */
+export interface WindowDayTotalsLike {
+  windowCode: string;
+  day: string;
+  counts: LevelCounts;
+  channels?: Partial<Record<string, ChannelTotals>>;
+}
+
+function addInto(target: Record<string, LevelCounts>, source: Record<string, LevelCounts>): void {
+  for (const [key, counts] of Object.entries(source)) target[key] = mergeLevelCounts([target[key] ?? emptyLevelCounts(), counts]);
+}
+
+/**
+ * The part of a window-day a report on `channel` counts. Items written before the breakdowns
+ * existed have counts only: every rating then came by window QR, and they add to the totals but
+ * to no staff or service item row (npm run recount fills the breakdowns in).
+ */
+export function selectChannel(day: WindowDayTotalsLike, channel: ReportChannel): DayBreakdown {
+  const base = { windowCode: day.windowCode, day: day.day };
+  const parts: ChannelTotals[] = day.channels
+    ? Object.entries(day.channels)
+        .filter(([name, part]) => part !== undefined && (channel === 'all' || name === channel))
+        .map(([, part]) => part!)
+    : [];
+  if (!day.channels) return { ...base, counts: { ...day.counts }, staff: {}, serviceItems: {}, reasons: {} };
+  const staff: Record<string, LevelCounts> = {};
+  const serviceItems: Record<string, LevelCounts> = {};
+  const reasons: Record<string, number> = {};
+  for (const part of parts) {
+    addInto(staff, part.staff ?? {});
+    addInto(serviceItems, part.serviceItems ?? {});
+    for (const [code, count] of Object.entries(part.reasons ?? {})) reasons[code] = (reasons[code] ?? 0) + count;
+  }
+  const counts = channel === 'all' ? { ...day.counts } : mergeLevelCounts(parts.map((part) => part.counts));
+  return { ...base, counts, staff, serviceItems, reasons };
+}
+
+export interface ReportFacts {
+  scope: { unitId: string; name: string; path: string[]; window?: { code: string; name: string } };
+  /** Rows of byUnit: the child units of the scope and "self" (the scope's own windows); empty for one window. */
+  groups: { key: string; label: string; drill?: { unit?: string; window?: string } }[];
+  /** Windows of the scope, each in one group (or in none, for a one-window report). */
+  windows: { code: string; name: string; group?: string }[];
+  staffNames: ReadonlyMap<string, string>;
+  days: readonly DayBreakdown[];
+}
+
+export interface ReportSettings {
+  period: ReportPeriod;
+  channel: ReportChannel;
+  definitions: RateDefinitionSet;
+  scoreMap: ScoreMap;
+  minN: number;
+  k: number;
+  commentsK: number;
+  scheme: AssessmentScheme;
+  reasonLabels: Readonly<Record<string, { zh: string; en: string }>>;
+  extractedAt: string;
+}
+
+export interface ReportCellShape {
+  key: string;
+  label: string;
+  drill?: { unit?: string; window?: string };
+  suppressed: Suppression | null;
+  n: number | null;
+  counts: { '1': number; '2': number; '3': number; '4': number; '5': number } | null;
+  goodRate: Rate | null;
+  satisfiedRate: Rate | null;
+  meanScore: number | null;
+}
+
+export interface ReportShape {
+  scope: ReportFacts['scope'];
+  period: { kind: ReportPeriod['kind']; label: { zh: string; en: string }; from: string; to: string };
+  timeZone: 'Asia/Shanghai';
+  channel: ReportChannel;
+  definitions: RateDefinitionSet;
+  scoreMap: number[];
+  minN: number;
+  suppression: { k: number; commentsK: number; rule: { zh: string; en: string } };
+  interval: { method: 'wilson'; confidence: 0.95 };
+  summary: ReportCellShape;
+  topReasons: { code: string; label: { zh: string; en: string }; count: number }[];
+  trend: ReportCellShape[];
+  byUnit: ReportCellShape[];
+  byWindow: ReportCellShape[];
+  byStaff: ReportCellShape[];
+  byServiceItem: ReportCellShape[];
+  rankings: { units: RankingResult<AssessmentScheme['basis']>; windows: RankingResult<AssessmentScheme['basis']> };
+  assessment: AssessmentResult;
+  notes: { zh: string; en: string }[];
+  extractedAt: string;
+}
+
+const TOP_REASONS = 10;
+export const SELF_KEY = 'self';
+export const NO_SERVICE_ITEM_LABEL = '（未选择事项）';
+
+const byLabel = (a: { label: string; key: string }, b: { label: string; key: string }) =>
+  a.label.localeCompare(b.label, 'zh-CN') || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+export function buildReport(facts: ReportFacts, settings: ReportSettings): ReportShape {
+  // Aggregate every dimension from the window-days.
+  const windowGroup = new Map(facts.windows.map((w) => [w.code, w.group]));
+  const total = emptyLevelCounts();
+  const perWindow = new Map<string, LevelCounts>(facts.windows.map((w) => [w.code, emptyLevelCounts()]));
+  const perGroup = new Map<string, LevelCounts>(facts.groups.map((g) => [g.key, emptyLevelCounts()]));
+  const perMonth = new Map<string, LevelCounts>(settings.period.months.map((m) => [m, emptyLevelCounts()]));
+  const perStaff: Record<string, LevelCounts> = {};
+  const perItem: Record<string, LevelCounts> = {};
+  const reasons: Record<string, number> = {};
+  const add = (target: LevelCounts | undefined, counts: LevelCounts) => {
+    if (target) for (const level of RATING_LEVELS) target[level] += counts[level];
+  };
+  for (const day of facts.days) {
+    if (!perWindow.has(day.windowCode) || day.day < settings.period.from || day.day > settings.period.to) continue;
+    add(total, day.counts);
+    add(perWindow.get(day.windowCode), day.counts);
+    const group = windowGroup.get(day.windowCode);
+    if (group !== undefined) add(perGroup.get(group), day.counts);
+    add(perMonth.get(day.day.slice(0, 7)), day.counts);
+    addInto(perStaff, day.staff);
+    addInto(perItem, day.serviceItems);
+    for (const [code, count] of Object.entries(day.reasons)) reasons[code] = (reasons[code] ?? 0) + count;
+  }
+
+  // Cells by id, then suppression over the families they form.
+  interface Draft {
+    id: string;
+    key: string;
+    label: string;
+    drill?: { unit?: string; window?: string };
+    counts: LevelCounts;
+  }
+  const summaryKey = facts.scope.window?.code ?? facts.scope.unitId;
+  const summaryLabel = facts.scope.window ? facts.scope.window.name : facts.scope.name;
+  const summary: Draft = { id: 'total', key: summaryKey, label: summaryLabel, counts: total };
+  const units: Draft[] = facts.groups.map((g) => ({ id: `unit:${g.key}`, key: g.key, label: g.label, ...(g.drill ? { drill: g.drill } : {}), counts: perGroup.get(g.key)! }));
+  const windows: Draft[] = facts.windows
+    .map((w) => ({ id: `window:${w.code}`, key: w.code, label: w.name, drill: { unit: facts.scope.unitId, window: w.code }, counts: perWindow.get(w.code)! }))
+    .sort(byLabel);
+  const trend: Draft[] = settings.period.months.map((m) => ({ id: `month:${m}`, key: m, label: monthLabel(m).zh, counts: perMonth.get(m)! }));
+  // Sorted by label, never by n: the order of hidden rows must not tell which is bigger.
+  const items: Draft[] = Object.entries(perItem)
+    .map(([name, counts]) => ({ id: `item:${name}`, key: name, label: name === '' ? NO_SERVICE_ITEM_LABEL : name, counts }))
+    .sort(byLabel);
+  const staff: Draft[] = Object.entries(perStaff)
+    .map(([id, counts]) => ({ id: `staff:${id}`, key: id, label: facts.staffNames.get(id) ?? id, counts }))
+    .sort(byLabel);
+
+  const all = [summary, ...units, ...windows, ...trend, ...items, ...staff];
+  const n = new Map(all.map((d) => [d.id, totalCount(d.counts)]));
+  const families: SuppressionFamily[] = [];
+  const ids = (drafts: Draft[]) => drafts.map((d) => d.id);
+  if (units.length > 0) {
+    families.push({ total: 'total', rows: ids(units) });
+    for (const group of facts.groups) {
+      families.push({ total: `unit:${group.key}`, rows: facts.windows.filter((w) => w.group === group.key).map((w) => `window:${w.code}`) });
+    }
+  } else if (windows.length > 0) {
+    families.push({ total: 'total', rows: ids(windows) });
+  }
+  for (const rows of [trend, items, staff]) if (rows.length > 0) families.push({ total: 'total', rows: ids(rows) });
+  const hidden = suppress(n, families, settings.k);
+
+  const cell = (draft: Draft): ReportCellShape => {
+    const suppressed = hidden.get(draft.id) ?? null;
+    const base = { key: draft.key, label: draft.label, ...(draft.drill ? { drill: draft.drill } : {}), suppressed };
+    if (suppressed) return { ...base, n: null, counts: null, goodRate: null, satisfiedRate: null, meanScore: null };
+    const c = draft.counts;
+    return {
+      ...base,
+      n: totalCount(c),
+      counts: { '1': c[1], '2': c[2], '3': c[3], '4': c[4], '5': c[5] },
+      goodRate: computeRate(c, settings.definitions.good),
+      satisfiedRate: computeRate(c, settings.definitions.satisfied),
+      meanScore: meanScore(c, settings.scoreMap),
+    };
+  };
+
+  const summaryCell = cell(summary);
+  const unitCells = units.map(cell);
+  const windowCells = windows.map(cell);
+  const basis = settings.scheme.basis;
+  const rateOf = (c: ReportCellShape) => (basis === 'satisfied' ? c.satisfiedRate : c.goodRate);
+  const rankable = (cells: ReportCellShape[]) => cells.map((c) => ({ key: c.key, label: c.label, suppressed: c.suppressed, n: c.n, rate: rateOf(c) }));
+
+  return {
+    scope: facts.scope,
+    period: { kind: settings.period.kind, label: settings.period.label, from: settings.period.from, to: settings.period.to },
+    timeZone: 'Asia/Shanghai',
+    channel: settings.channel,
+    definitions: settings.definitions,
+    scoreMap: [...settings.scoreMap],
+    minN: settings.minN,
+    suppression: { k: settings.k, commentsK: settings.commentsK, rule: suppressionRule(settings.k, settings.commentsK) },
+    interval: { method: 'wilson', confidence: 0.95 },
+    summary: summaryCell,
+    topReasons:
+      summaryCell.suppressed === null
+        ? Object.entries(reasons)
+            .filter(([, count]) => count > 0)
+            .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+            .slice(0, TOP_REASONS)
+            .map(([code, count]) => ({ code, label: settings.reasonLabels[code] ?? { zh: code, en: code }, count }))
+        : [],
+    trend: trend.map(cell),
+    byUnit: unitCells,
+    byWindow: windowCells,
+    byStaff: staff.map(cell),
+    byServiceItem: items.map(cell),
+    rankings: {
+      units: rank(rankable(unitCells.filter((c) => c.key !== SELF_KEY)), basis, settings.minN),
+      windows: rank(rankable(windowCells), basis, settings.minN),
+    },
+    assessment: assess({ n: summaryCell.n, rate: rateOf(summaryCell)?.value ?? null, suppressed: summaryCell.suppressed !== null }, settings.scheme, settings.minN),
+    notes: reportNotes(settings),
+    extractedAt: settings.extractedAt,
+  };
+}
+
+export function suppressionRule(k: number, commentsK: number): { zh: string; en: string } {
+  return {
+    zh: `评价数少于 ${k} 的单元格显示为“<${k}”，不显示数量和比率；为防止用合计减去其他单元格推算出小样本，另有单元格一并隐藏（互补隐藏）；评价意见仅在 ${commentsK} 条及以上时显示。`,
+    en: `Cells with fewer than ${k} ratings show "<${k}" with no counts and no rate; further cells are hidden so that no small group can be recovered by subtracting visible cells from a total (complementary suppression); comments are shown only for groups of ${commentsK} or more.`,
+  };
+}
+
+function reportNotes(settings: ReportSettings): { zh: string; en: string }[] {
+  const d = settings.definitions;
+  const [s5, s4, s3, s2, s1] = settings.scoreMap;
+  return [
+    { zh: `口径：${d.name.zh}（${d.id}）`, en: `Definitions: ${d.name.en} (${d.id})` },
+    d.good.formula,
+    d.satisfied.formula,
+    {
+      zh: '区间：Wilson 95% 置信区间（Wilson 1927；Newcombe 1998 方法 3）',
+      en: 'Intervals: Wilson 95% score interval (Wilson 1927; method 3 of Newcombe 1998)',
+    },
+    {
+      zh: `平均分 = Σ（各等级评价数 × 分值）÷ 有效评价数；分值：非常满意 ${s5}、满意 ${s4}、基本满意 ${s3}、不满意 ${s2}、非常不满意 ${s1}`,
+      en: `Mean score = Σ (ratings of a level × its score) ÷ valid ratings; scores: very satisfied ${s5}, satisfied ${s4}, fairly satisfied ${s3}, dissatisfied ${s2}, very dissatisfied ${s1}`,
+    },
+    suppressionRule(settings.k, settings.commentsK),
+    {
+      zh: `排名：仅对评价数不少于 ${settings.minN} 且未隐藏的对象排名；与上一名的置信区间重叠时标注“差异不显著”`,
+      en: `Rankings: only rows with at least ${settings.minN} ratings that are not suppressed are ranked; a row whose interval overlaps the row above is marked "difference not significant"`,
+    },
+    {
+      zh: `考核折算：得分 = 权重 × 限定在 0 至 1 之间的（比率 − 零分线）÷（满分线 − 零分线）；评价数少于 ${settings.minN} 不折算`,
+      en: `Assessment: points = weight × clamp((rate − zero line) ÷ (full line − zero line), 0, 1); no points below ${settings.minN} ratings`,
+    },
+    {
+      zh: '按人员统计时，一条评价计入评价时在岗的每一位工作人员，各人员之和可能不等于合计',
+      en: 'By staff, a rating counts for every staff member on duty when it was given, so staff rows need not add up to the total',
+    },
+    {
+      zh: '时间按北京时间（Asia/Shanghai）计；数据取自按窗口按日的累计数，不读取单条评价',
+      en: 'Days are China time (Asia/Shanghai); figures come from per-window daily running totals, never from single ratings',
+    },
+  ];
+}
+
+/**
+ * The rows of byUnit for a unit scope: each child unit (its whole subtree) and, when the scope has
+ * windows of its own, "本级" (key "self"). Each window goes to the child unit on its path.
+ */
+export function scopeGroups(
+  scope: { name: string; path: readonly string[] },
+  children: readonly { id: string; name: string }[],
+  windows: readonly { code: string; name: string; unitPath: readonly string[] }[],
+): Pick<ReportFacts, 'groups' | 'windows'> {
+  const depth = scope.path.length;
+  const childIds = new Set(children.map((child) => child.id));
+  // A window whose path names no current child (a move half done) counts for the scope itself.
+  const grouped = windows.map((w) => {
+    const child = w.unitPath.length > depth ? w.unitPath[depth]! : undefined;
+    return { code: w.code, name: w.name, group: child !== undefined && childIds.has(child) ? child : SELF_KEY };
+  });
+  const groups: ReportFacts['groups'] = [...children]
+    .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN') || (a.id < b.id ? -1 : 1))
+    .map((child) => ({ key: child.id, label: child.name, drill: { unit: child.id } }));
+  if (grouped.some((w) => w.group === SELF_KEY)) groups.unshift({ key: SELF_KEY, label: `本级（${scope.name}）` });
+  return { groups, windows: grouped };
+}

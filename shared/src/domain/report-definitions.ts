@@ -1,0 +1,55 @@
+import { NATIONAL_GOOD_RATE, NATIONAL_SATISFIED_RATE, type RateDefinition } from './rates.js';
+import { RATING_LEVEL_NAMES, RATING_LEVELS, type RatingLevel } from './rating-level.js';
+
+/**
+ * A rate definition set: which levels count as 好评 and which as 满意. Localities differ, so the
+ * sets are data (a registry), and every report and export prints the set it used.
+ */
+export interface RateDefinitionSet {
+  id: string;
+  name: { zh: string; en: string };
+  good: RateDefinition;
+  satisfied: RateDefinition;
+  builtIn: boolean;
+}
+
+/** The built-in national set: 好评 = levels 5, 4, 3; 满意 = levels 5, 4. Always listed first. */
+export const NATIONAL_DEFINITIONS: RateDefinitionSet = {
+  id: 'national',
+  name: { zh: '全国政务服务“好差评”标准', en: 'National 好差评 standard' },
+  good: NATIONAL_GOOD_RATE,
+  satisfied: NATIONAL_SATISFIED_RATE,
+  builtIn: true,
+};
+
+export interface RateDefinitionSetInput {
+  id: string;
+  name: string;
+  goodLevels: readonly RatingLevel[];
+  satisfiedLevels: readonly RatingLevel[];
+}
+
+function rateDefinition(id: string, name: { zh: string; en: string }, levels: readonly RatingLevel[]): RateDefinition {
+  // Levels high to low, as the national formula writes them.
+  const sorted = RATING_LEVELS.filter((level) => levels.includes(level));
+  return {
+    id,
+    name,
+    levels: sorted,
+    formula: {
+      zh: `${name.zh} =（${sorted.map((l) => RATING_LEVEL_NAMES[l].zh).join(' + ')}）÷ 有效评价数`,
+      en: `${name.en} = (${sorted.map((l) => RATING_LEVEL_NAMES[l].en.toLowerCase()).join(' + ')}) ÷ valid ratings`,
+    },
+  };
+}
+
+/** A local set from its levels; the formulas are written from the level names. */
+export function defineRateSet(input: RateDefinitionSetInput): RateDefinitionSet {
+  return {
+    id: input.id,
+    name: { zh: input.name, en: input.name },
+    good: rateDefinition(`${input.id}-good-rate`, { zh: '好评率', en: 'Positive rate' }, input.goodLevels),
+    satisfied: rateDefinition(`${input.id}-satisfied-rate`, { zh: '满意率', en: 'Satisfaction rate' }, input.satisfiedLevels),
+    builtIn: false,
+  };
+}

@@ -1,0 +1,104 @@
+import { chinaDay, daysInRange, isCalendarDay } from './china-time.js';
+
+/** Longest custom range a report covers: a year, leap day included. */
+export const MAX_PERIOD_DAYS = 366;
+
+export type PeriodKind = 'month' | 'quarter' | 'year' | 'custom';
+
+export interface PeriodQuery {
+  period: PeriodKind;
+  month?: string | undefined;
+  quarter?: string | undefined;
+  year?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+export interface ReportPeriod {
+  kind: PeriodKind;
+  /** First and last China-time day, inclusive. */
+  from: string;
+  to: string;
+  label: { zh: string; en: string };
+  /** Months the period touches (YYYY-MM), oldest first: the rows of the trend. */
+  months: string[];
+}
+
+/** A period that cannot be resolved, naming the query field at fault. */
+export interface PeriodProblem {
+  field: 'month' | 'quarter' | 'year' | 'from' | 'to';
+  message: string;
+}
+
+const EN_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+function lastDayOfMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
+
+/** Every month from the month of `from` to the month of `to`. */
+export function monthsBetween(from: string, to: string): string[] {
+  const months: string[] = [];
+  let [y, m] = from.slice(0, 7).split('-').map(Number) as [number, number];
+  const last = to.slice(0, 7);
+  for (;;) {
+    const month = `${y}-${String(m).padStart(2, '0')}`;
+    if (month > last) break;
+    months.push(month);
+    m += 1;
+    if (m > 12) [y, m] = [y + 1, 1];
+  }
+  return months;
+}
+
+export function monthLabel(month: string): { zh: string; en: string } {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return { zh: `${y}年${m}月`, en: `${EN_MONTHS[m - 1]} ${y}` };
+}
+
+/**
+ * The days a report covers, in China time (Asia/Shanghai). Without a month, `period=month` means
+ * the current China-time month at `now`: at 2026-10-31T17:00Z it is already November in Beijing.
+ */
+export function resolvePeriod(query: PeriodQuery, now: Date): ReportPeriod | PeriodProblem {
+  const build = (from: string, to: string, label: { zh: string; en: string }): ReportPeriod => ({
+    kind: query.period,
+    from,
+    to,
+    label,
+    months: monthsBetween(from, to),
+  });
+  switch (query.period) {
+    case 'month': {
+      const month = query.month ?? chinaDay(now).slice(0, 7);
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return { field: 'month', message: 'must be a month written YYYY-MM' };
+      return build(`${month}-01`, lastDayOfMonth(month), monthLabel(month));
+    }
+    case 'quarter': {
+      const match = /^(\d{4})-Q([1-4])$/.exec(query.quarter ?? '');
+      if (!match) return { field: 'quarter', message: 'must be a quarter written YYYY-Qn' };
+      const [year, q] = [match[1]!, Number(match[2])];
+      const first = `${year}-${String(q * 3 - 2).padStart(2, '0')}`;
+      const last = `${year}-${String(q * 3).padStart(2, '0')}`;
+      return build(`${first}-01`, lastDayOfMonth(last), { zh: `${year}年第${q}季度`, en: `Q${q} ${year}` });
+    }
+    case 'year': {
+      const year = query.year ?? '';
+      if (!/^\d{4}$/.test(year)) return { field: 'year', message: 'must be a year written YYYY' };
+      return build(`${year}-01-01`, `${year}-12-31`, { zh: `${year}年`, en: year });
+    }
+    case 'custom': {
+      const { from, to } = query;
+      if (from === undefined || !isCalendarDay(from)) return { field: 'from', message: 'must be a calendar day written YYYY-MM-DD' };
+      if (to === undefined || !isCalendarDay(to)) return { field: 'to', message: 'must be a calendar day written YYYY-MM-DD' };
+      if (to < from) return { field: 'to', message: 'must not be before from' };
+      if (daysInRange(from, to) > MAX_PERIOD_DAYS) return { field: 'to', message: `must be at most ${MAX_PERIOD_DAYS} days after from` };
+      return build(from, to, { zh: `${from} 至 ${to}`, en: `${from} to ${to}` });
+    }
+  }
+}
+
+export function isPeriodProblem(value: ReportPeriod | PeriodProblem): value is PeriodProblem {
+  return 'field' in value;
+}
