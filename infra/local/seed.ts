@@ -8,10 +8,28 @@ import { keys } from '../../functions/src/data/keys.js';
 import { submitRating } from '../../functions/src/use-cases/submit-rating.js';
 import { demoCounty, DEMO_SEED, seededRandom } from './demo-county.js';
 
+/**
+ * The demo accounts. Both roles must use a second factor, so each is enrolled with a FIXED TOTP
+ * secret — local demo only, published in the README so anyone can log in: `npm run totp -- admin`
+ * prints the current code. Real accounts enroll their own random secret at /admin/accounts/totp.
+ */
 export const DEMO_ACCOUNTS = [
-  { username: 'admin', password: 'Manyi-demo-2026', displayName: '系统管理员', role: 'system-admin' as const, unitId: 'jn-qh-lj' },
-  { username: 'pingyi', password: 'Manyi-demo-2026', displayName: '考核委员会委员', role: 'committee' as const, unitId: 'jn-qh-lj' },
+  { username: 'admin', password: 'Manyi-demo-2026', displayName: '系统管理员', role: 'system-admin' as const, unitId: 'jn-qh-lj', totpSecret: 'MANYIDEMOADMINTOTPSECRETONLYDEMO' },
+  { username: 'pingyi', password: 'Manyi-demo-2026', displayName: '考核委员会委员', role: 'committee' as const, unitId: 'jn-qh-lj', totpSecret: 'MANYIDEMOPINGYITOTPSECRETONLYDEM' },
 ];
+
+/**
+ * Give the demo accounts their fixed second factor, sealed like any enrolled secret. Also run on an
+ * already seeded data folder, so a demo created before second factors were required still logs in;
+ * an account with a factor (or an enrollment in progress) is left alone.
+ */
+export async function enrollDemoSecondFactors(data: Pick<DataLayer, 'accounts'>, sealer: Pick<ContactSealer, 'seal'>): Promise<void> {
+  for (const demo of DEMO_ACCOUNTS) {
+    const account = await data.accounts.get(demo.username);
+    if (!account || account.totpSecret || account.totpPending) continue;
+    await data.accounts.put({ ...account, totpSecret: await sealer.seal(demo.totpSecret) });
+  }
+}
 
 const COMMENTS = ['办事很快，态度很好', '工作人员耐心解答', '排队时间有点长', '材料一次说清楚了，点赞', '希望增加周末服务'];
 
@@ -27,15 +45,18 @@ export async function seedDemo(
   options: { opsTable: string; now?: Date; days?: number; log?: (line: string) => void },
 ): Promise<{ seeded: boolean; ratings: number }> {
   const marker = await doc.send(new GetCommand({ TableName: options.opsTable, Key: keys.seedMarker() }));
-  if (marker.Item) return { seeded: false, ratings: 0 };
+  if (marker.Item) {
+    await enrollDemoSecondFactors(data, sealer);
+    return { seeded: false, ratings: 0 };
+  }
 
   const county = demoCounty();
   for (const unit of county.units) await data.directory.putUnit(unit);
   for (const hall of county.halls) await data.directory.putHall(hall);
   for (const person of county.staff) await data.directory.putStaff(person);
   for (const window of county.windows) await data.directory.putWindow(window);
-  for (const { password, ...account } of DEMO_ACCOUNTS) {
-    await data.accounts.put({ ...account, passwordHash: await hashPassword(password) });
+  for (const { password, totpSecret, ...account } of DEMO_ACCOUNTS) {
+    await data.accounts.put({ ...account, passwordHash: await hashPassword(password), totpSecret: await sealer.seal(totpSecret) });
   }
 
   const random = seededRandom(DEMO_SEED + 1);

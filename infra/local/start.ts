@@ -45,6 +45,7 @@ ${Items.slice(0, 4)
   .map((w) => `    ${base}/w/${w.code}   ${w.name}`)
   .join('\n')}
   Admin:     ${base}/login   ${DEMO_ACCOUNTS.map((a) => `${a.username} / ${a.password} (${a.displayName})`).join('; ')}
+             then the 6-digit code: npm run totp -- ${DEMO_ACCOUNTS[0]!.username}   (fixed demo-only TOTP secrets, see the README)
   API:       ${base}/api/health   ${base}/api/openapi.json
   Data:      ${dataDir} (delete it to start from a fresh demo county)
 

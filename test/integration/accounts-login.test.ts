@@ -68,11 +68,26 @@ describe('lockout', () => {
 describe('second factor (TOTP)', () => {
   let secret = '';
 
-  it('signs an admin role without a factor in but tells the web app to enroll one', async () => {
+  it('gives an admin role without a factor only an enrollment-only token: refused (403) outside the enrollment routes', async () => {
+    // Act
     const reply = await login('li.qiang', PASSWORD);
+    const token = reply.json.token as string;
+    const windows = await request(gateway, 'GET', '/api/windows', { token });
+    const accounts = await request(gateway, 'GET', '/api/accounts', { token });
+
+    // Assess
     expect(reply.status).toBe(200);
     expect(reply.json.mfaEnrollmentRequired).toBe(true);
-    expect(await t.runtime.tokens.verify(reply.json.token)).toMatchObject({ username: 'li.qiang' });
+    expect(Date.parse(reply.json.expiresAt) - Date.now()).toBeLessThanOrEqual(30 * 60_000);
+    await expect(t.runtime.tokens.verify(token)).rejects.toThrow(/second factor/);
+    expect(await t.runtime.tokens.verify(token, { allowEnrollment: true })).toEqual({ username: 'li.qiang', role: 'unit-admin', unitId: 'lj-rs', enrollmentOnly: true });
+    for (const refused of [windows, accounts]) {
+      expect(refused.status).toBe(403);
+      expect(refused.json.error.code).toBe('MFA_ENROLLMENT_REQUIRED');
+      expect(refused.json.error.issues[0].field).toBe('Authorization');
+    }
+    const entries = await auditEntries();
+    expect(entries.some((e) => e.action === 'login' && e.actor === 'li.qiang' && /enrollment-only/.test(e.detail ?? ''))).toBe(true);
   });
 
   it('enrolls: a new secret and otpauth URI, confirmed by a code from it, stored sealed', async () => {
@@ -85,6 +100,8 @@ describe('second factor (TOTP)', () => {
     const wrong = await request(gateway, 'POST', '/api/auth/totp/enrollment/confirm', { token, body: { code: '000000' === totpCode(secret) ? '111111' : '000000' } });
     const confirmed = await request(gateway, 'POST', '/api/auth/totp/enrollment/confirm', { token, body: { code: totpCode(secret) } });
     const again = await request(gateway, 'POST', '/api/auth/totp/enrollment', { token });
+    // Enrolling does not turn the enrollment-only token into a session: the next login asks for a code.
+    const stillRefused = await request(gateway, 'GET', '/api/windows', { token });
 
     // Assess
     expect(started.status).toBe(200);
@@ -93,6 +110,7 @@ describe('second factor (TOTP)', () => {
     expect(wrong.json.error.issues[0].field).toBe('code');
     expect(confirmed.status).toBe(200);
     expect(again.status).toBe(409);
+    expect(stillRefused.status).toBe(403);
     const stored = JSON.stringify(await scanAll(t.doc, t.tables.ops));
     const auditText = JSON.stringify(await auditEntries());
     expect(stored).not.toContain(secret);

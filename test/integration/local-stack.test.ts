@@ -1,13 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { spawnSync } from 'node:child_process';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/src/data/client.js';
 import { keys } from '../../functions/src/data/keys.js';
 import { freePort } from '../../infra/local/ports.js';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack.js';
 import { addDays, chinaDay } from '../../shared/src/domain/china-time.js';
+import { demoSecret, totpCode, withDemoCode } from '../support/demo-totp.js';
 
 /**
  * The local stack as `npm start` runs it (without the web app): its own DynamoDB Local persisted
@@ -81,14 +83,16 @@ describe('the local stack (npm start)', () => {
     // Prepare
     stack = await start();
 
-    // Act
-    const login = await api('/api/auth/login', { body: DEMO_LOGIN });
+    // Act: password, then the code of the fixed demo secret (what `npm run totp -- admin` prints).
+    const password = await api('/api/auth/login', { body: DEMO_LOGIN });
+    const login = await withDemoCode(stack.url, 'admin', (code) => api('/api/auth/login/totp', { body: { challenge: password.json.challenge, code } }));
     const { json: list } = await api('/api/windows', { token: login.json.token });
     const card = await api(`/api/public/windows/${list.windows[0].code}`);
     const reported = await ratingsReported(login.json.token);
     const marker = await seedMarker();
 
     // Assess
+    expect(password.json).toMatchObject({ mfaRequired: true });
     expect(login.status).toBe(200);
     expect(login.json.account.role).toBe('system-admin');
     expect(list.windows.length).toBeGreaterThanOrEqual(12);
@@ -104,9 +108,21 @@ describe('the local stack (npm start)', () => {
     firstRun = { ...reported, token: login.json.token, marker };
   });
 
+  it('prints the current code of a demo account with npm run totp', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'infra/local/totp.ts', 'admin'], { encoding: 'utf8' });
+    const now = Date.now();
+    expect(run.status).toBe(0);
+    expect([totpCode(demoSecret('admin')!, 0, now), totpCode(demoSecret('admin')!, -1, now)]).toContain(run.stdout.trim());
+    expect(run.stderr).toMatch(/demo-only/);
+    expect(spawnSync(process.execPath, ['--import', 'tsx', 'infra/local/totp.ts', 'nobody'], { encoding: 'utf8' }).status).toBe(2);
+  });
+
   it('keeps the data across a restart on the same data folder, without seeding it again', async () => {
-    // Prepare
+    // Prepare: a data folder seeded before second factors were required has no demo factor.
     expect(firstRun, 'the first start must have succeeded').toBeDefined();
+    const doc = createDocumentClient({ region: 'local', endpoint: stack!.dynamo.endpoint });
+    await doc.send(new UpdateCommand({ TableName: stack!.tables.ops, Key: keys.account('admin'), UpdateExpression: 'REMOVE totpSecret' }));
+    doc.destroy();
     await stack!.stop();
     stack = undefined;
 
@@ -114,10 +130,13 @@ describe('the local stack (npm start)', () => {
     stack = await start();
     const reported = await ratingsReported(firstRun.token);
     const marker = await seedMarker();
+    const password = await api('/api/auth/login', { body: DEMO_LOGIN });
 
     // Assess: the same ratings, the same seed marker, and the old session still valid (same secrets).
     expect(reported).toEqual({ windows: firstRun.windows, n: firstRun.n });
     expect(marker).toEqual(firstRun.marker);
+    // …and the restart gave the demo admin its fixed second factor back.
+    expect(password.json).toMatchObject({ mfaRequired: true });
   });
 
   it('serves a stack started again in the same process from its own DynamoDB Local, not the stopped one', async () => {

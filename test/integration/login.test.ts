@@ -11,6 +11,7 @@ import { call, type Reply } from './fixtures.js';
  */
 
 const ACCOUNT = { username: 'zhang.wei', displayName: '张伟', role: 'unit-admin' as const, unitId: 'lj-scjg' };
+const ACCOUNT_PRINCIPAL = { username: ACCOUNT.username, role: ACCOUNT.role, unitId: ACCOUNT.unitId };
 const PASSWORD = 'Correct-horse-满意-2026';
 
 const endpoint = inject('dynamoEndpoint');
@@ -41,7 +42,10 @@ describe('POST /api/auth/login', () => {
     expect(reply.status).toBe(200);
     expect(reply.json.account).toEqual(ACCOUNT);
     expect(reply.text).not.toContain('scrypt');
-    expect(await t.runtime.tokens.verify(reply.json.token)).toEqual({ username: ACCOUNT.username, role: ACCOUNT.role, unitId: ACCOUNT.unitId });
+    // A unit admin without a second factor yet: the token is enrollment-only (see accounts-login.test.ts).
+    expect(reply.json.mfaEnrollmentRequired).toBe(true);
+    await expect(t.runtime.tokens.verify(reply.json.token)).rejects.toThrow(/second factor/);
+    expect(await t.runtime.tokens.verify(reply.json.token, { allowEnrollment: true })).toEqual({ ...ACCOUNT_PRINCIPAL, enrollmentOnly: true });
     const expiresAt = Date.parse(reply.json.expiresAt);
     expect(expiresAt).toBeGreaterThan(before);
     expect(expiresAt).toBeLessThanOrEqual(Date.now() + 24 * 3_600_000);

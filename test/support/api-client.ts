@@ -1,12 +1,46 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { demoSecret, stateFile, withDemoCode } from './demo-totp.js';
+
 /** Small helpers for tests that talk to a running local stack over HTTP. */
+
+async function post(baseUrl: string, path: string, body: unknown): Promise<{ status: number; json: any }> {
+  const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, json: await response.json().catch(() => undefined) };
+}
+
+/**
+ * A session token. Demo accounts (admin, pingyi) log in with password and TOTP code; their session
+ * is kept for the rest of the run (one login per stack, not one per test file: each TOTP step logs
+ * in once, so logins are a scarce 2 per 30 s). Other accounts log in with the password only and get
+ * whatever the API answers (an enrollment-only token if their role needs a factor they lack).
+ */
 export async function loginToken(baseUrl: string, username = 'admin', password = 'Manyi-demo-2026'): Promise<string> {
-  const response = await fetch(`${baseUrl}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  if (response.status !== 200) throw new Error(`login failed: ${response.status}`);
-  return ((await response.json()) as { token: string }).token;
+  if (!demoSecret(username)) {
+    const reply = await post(baseUrl, '/api/auth/login', { username, password });
+    if (reply.status !== 200 || !reply.json?.token) throw new Error(`login failed: ${reply.status}`);
+    return reply.json.token as string;
+  }
+  const cached = await cachedSession(baseUrl, username);
+  if (cached) return cached;
+  const first = await post(baseUrl, '/api/auth/login', { username, password });
+  if (first.status !== 200 || !first.json?.mfaRequired) throw new Error(`login failed: ${first.status}`);
+  const done = await withDemoCode(baseUrl, username, (code) => post(baseUrl, '/api/auth/login/totp', { challenge: first.json.challenge, code }));
+  if (done.status !== 200) throw new Error(`login (TOTP step) failed: ${done.status} ${JSON.stringify(done.json)}`);
+  writeFileSync(stateFile(baseUrl, username, 'session'), JSON.stringify({ token: done.json.token, expiresAt: done.json.expiresAt }));
+  return done.json.token as string;
+}
+
+/** A kept session that the stack still accepts (a stack restarted on the same port has a new key). */
+async function cachedSession(baseUrl: string, username: string): Promise<string | undefined> {
+  let saved: { token: string; expiresAt: string };
+  try {
+    saved = JSON.parse(readFileSync(stateFile(baseUrl, username, 'session'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (Date.parse(saved.expiresAt) - Date.now() < 30 * 60_000) return undefined;
+  const probe = await fetch(`${baseUrl}/api/windows?limit=1`, { headers: { authorization: `Bearer ${saved.token}` } });
+  return probe.status === 200 ? saved.token : undefined;
 }
 
 export async function demoWindows(baseUrl: string, token: string): Promise<{ code: string; name: string; unitName: string }[]> {

@@ -1,4 +1,5 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { withDemoCode } from './demo-totp.js';
 
 /**
  * Debian's Chromium driven by playwright-core (test tools cannot download browsers here). The
@@ -54,10 +55,18 @@ function withTimeouts(context: BrowserContext): BrowserContext {
   return context;
 }
 
-/** Log in as the demo system admin through the /login form (works with and without JavaScript). */
+/**
+ * Log in as the demo system admin through the /login form and the /login/totp code form, with a
+ * fresh code of the demo secret (works with and without JavaScript). Each TOTP step logs in once,
+ * so a burst of logins waits up to 30 s for the next code (see demo-totp.ts).
+ */
 export async function adminLogin(page: Page, baseUrl: string): Promise<void> {
   await page.goto(`${baseUrl}/login`);
   await page.getByLabel('用户名').fill('admin');
   await page.getByLabel('密码').fill('Manyi-demo-2026');
-  await Promise.all([page.waitForURL(/\/admin/), page.getByRole('button', { name: '登录' }).click()]);
+  await Promise.all([page.waitForURL(/\/login\/totp$/), page.getByRole('button', { name: '登录' }).click()]);
+  await withDemoCode(baseUrl, 'admin', async (code) => {
+    await page.getByLabel('动态验证码').fill(code);
+    await Promise.all([page.waitForURL(/\/admin/), page.getByRole('button', { name: '验证' }).click()]);
+  });
 }

@@ -1,20 +1,56 @@
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { Role } from '#shared/contracts/auth.js';
+import { AppError } from '../errors.js';
 
 /** Who is calling: the claims every protected use case receives. */
 export interface Principal {
   username: string;
   role: Role;
   unitId: string;
+  /**
+   * Set only on the principal of an enrollment-only token (an admin role that has not enrolled its
+   * second factor yet): the TOTP enrollment routes accept it, every other route refuses it.
+   */
+  enrollmentOnly?: true;
 }
 
 export interface TokenIssuer {
+  /** A session token: accepted by every bearer route (the route's own checks still apply). */
   issue(principal: Principal, now: Date): Promise<{ token: string; expiresAt: Date }>;
 }
 
-export interface TokenVerifier {
-  verify(token: string): Promise<Principal>;
+export interface VerifyOptions {
+  /** Accept an enrollment-only token too (the TOTP enrollment routes only). Default: refuse it. */
+  allowEnrollment?: boolean;
 }
+
+export interface TokenVerifier {
+  /**
+   * The principal of a valid token. An enrollment-only token is refused with
+   * EnrollmentRequiredError (403) unless `allowEnrollment`; anything else invalid throws.
+   */
+  verify(token: string, options?: VerifyOptions): Promise<Principal>;
+}
+
+/**
+ * 403 for an enrollment-only token on any route but the TOTP enrollment ones. Thrown by the shared
+ * verifier, so no route can forget the check.
+ */
+export class EnrollmentRequiredError extends AppError {
+  override name = 'EnrollmentRequiredError';
+  override readonly statusCode = 403;
+  override readonly code = 'MFA_ENROLLMENT_REQUIRED';
+  override readonly expose = true;
+  constructor() {
+    const message =
+      'Authorization: this role must enrol a TOTP second factor first (POST /api/auth/totp/enrollment, then /confirm; web: /admin/accounts/totp), then log in again';
+    super(message, { issues: [{ field: 'Authorization', message }] });
+  }
+}
+
+/** How long an enrollment-only token lives: enough to scan a QR and type a code, not a working session. */
+export const ENROLLMENT_MINUTES = 30;
+const ENROLLMENT_AUDIENCE = 'manyi-totp-enrollment';
 
 /**
  * The short-lived proof that a password was right, exchanged with a TOTP code for a session token.
@@ -22,6 +58,11 @@ export interface TokenVerifier {
  */
 export interface ChallengeTokens {
   issueChallenge(username: string, now: Date): Promise<{ challenge: string; expiresAt: Date }>;
+  /**
+   * An enrollment-only token (its own audience, ENROLLMENT_MINUTES): accepted by the TOTP enrollment
+   * routes only. Issued by the password step to an account in a second-factor role without a factor.
+   */
+  issueEnrollment(principal: Principal, now: Date): Promise<{ token: string; expiresAt: Date }>;
   /** The username, or an error if forged, expired or not a challenge. */
   verifyChallenge(challenge: string, now: Date): Promise<string>;
 }
@@ -56,9 +97,25 @@ export function createLocalTokens(secret: string, sessionHours: number): TokenIs
         .sign(key);
       return { token, expiresAt };
     },
-    async verify(token) {
-      const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-      return principalFrom(payload);
+    async issueEnrollment(principal, now) {
+      const expiresAt = new Date(now.getTime() + ENROLLMENT_MINUTES * 60_000);
+      const token = await new SignJWT({ role: principal.role, unitId: principal.unitId })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(principal.username)
+        .setIssuer(ISSUER)
+        .setAudience(ENROLLMENT_AUDIENCE)
+        .setIssuedAt(Math.floor(now.getTime() / 1000))
+        .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+        .sign(key);
+      return { token, expiresAt };
+    },
+    async verify(token, options = {}) {
+      // Both audiences verify (signature, issuer, expiry); which one decides what the token may do.
+      const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: [AUDIENCE, ENROLLMENT_AUDIENCE], algorithms: ['HS256'] });
+      const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+      if (audiences.includes(AUDIENCE)) return principalFrom(payload);
+      if (!options.allowEnrollment) throw new EnrollmentRequiredError();
+      return { ...principalFrom(payload), enrollmentOnly: true };
     },
     async issueChallenge(username, now) {
       const expiresAt = new Date(now.getTime() + CHALLENGE_MINUTES * 60_000);
@@ -89,6 +146,7 @@ export function createLocalTokens(secret: string, sessionHours: number): TokenIs
 export function createCognitoVerifier(issuer: string, clientId: string): TokenVerifier {
   const jwks = createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`));
   return {
+    // Cognito completes MFA before it issues tokens: there is no enrollment-only Cognito token.
     async verify(token) {
       const { payload } = await jwtVerify(token, jwks, { issuer, audience: clientId, algorithms: ['RS256'] });
       return principalFrom(payload);

@@ -1,18 +1,32 @@
 import type middy from '@middy/core';
-import type { TokenVerifier } from '../auth/tokens.js';
+import { operations, type Operation } from '#shared/contracts/api.js';
+import { EnrollmentRequiredError, type TokenVerifier } from '../auth/tokens.js';
 import { UnauthorizedError } from '../errors.js';
 import { header, type Context, type HttpEvent, type HttpResult } from './http.js';
 
-/** Requires `Authorization: Bearer <token>` and puts the verified principal on the event. */
-export function bearerAuth(verifier: () => TokenVerifier): middy.MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
+/**
+ * The only operations an enrollment-only token (second factor not enrolled yet) may call. Every
+ * other bearer route refuses it with 403 MFA_ENROLLMENT_REQUIRED, here, before its handler runs.
+ */
+export const ENROLLMENT_OPERATIONS: readonly Operation[] = [operations.startTotpEnrollment, operations.confirmTotpEnrollment];
+
+/**
+ * Requires `Authorization: Bearer <token>` and puts the verified principal on the event. Whether an
+ * enrollment-only token is accepted is decided from the operation, never by the handler.
+ */
+export function bearerAuth(
+  verifier: () => TokenVerifier,
+  options: { allowEnrollment?: boolean } = {},
+): middy.MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
   return {
     before: async (request) => {
       const value = header(request.event, 'authorization') ?? '';
       const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(value);
       if (!match?.[1]) throw new UnauthorizedError();
       try {
-        request.event.principal = await verifier().verify(match[1]);
+        request.event.principal = await verifier().verify(match[1], { allowEnrollment: options.allowEnrollment === true });
       } catch (error) {
+        if (error instanceof EnrollmentRequiredError) throw error;
         throw new UnauthorizedError('Authorization: the token is invalid or expired', { cause: error });
       }
     },

@@ -13,7 +13,8 @@ import { UnauthorizedError } from '../errors.js';
 /**
  * Roles that must use a second factor (GB/T 22239-2019 level 3, 8.1.4.1 d: two or more
  * authentication techniques for administrators). Committee members only read, but they download
- * named results; they are included. Staff accounts see only their own aggregates.
+ * named results; they are included. Staff accounts see only their own aggregates and may enrol
+ * voluntarily. Without an enrolled factor these roles get an enrollment-only token (strict).
  */
 export const SECOND_FACTOR_ROLES: readonly Role[] = ['system-admin', 'unit-admin', 'auditor', 'committee'];
 
@@ -93,9 +94,12 @@ export async function loginTotp(deps: LocalLoginDeps, input: LoginTotpInput): Pr
 
 async function signedIn(deps: LocalLoginDeps, account: AccountRecord, now: Date, how: string): Promise<LoginSuccess> {
   await deps.accounts.clearThrottle(account.username);
-  const { token, expiresAt } = await deps.tokens.issue({ username: account.username, role: account.role, unitId: account.unitId }, now);
+  const principal = { username: account.username, role: account.role, unitId: account.unitId };
+  // A second-factor role without a factor gets only an enrollment-only token: the TOTP enrollment
+  // routes accept it, every other route answers 403 (enforced by the shared verifier).
   const enrollmentRequired = SECOND_FACTOR_ROLES.includes(account.role) && !account.totpSecret;
-  await audit(deps, now, account, 'login', 'ok', enrollmentRequired ? `${how}; second factor not enrolled yet` : how);
+  const { token, expiresAt } = enrollmentRequired ? await deps.tokens.issueEnrollment(principal, now) : await deps.tokens.issue(principal, now);
+  await audit(deps, now, account, 'login', 'ok', enrollmentRequired ? `${how}; second factor not enrolled: enrollment-only token` : how);
   return {
     token,
     expiresAt: expiresAt.toISOString(),

@@ -35,10 +35,16 @@ export const LoginMfaRequired = z
 export type LoginMfaRequired = z.infer<typeof LoginMfaRequired>;
 
 /**
- * A session token. `mfaEnrollmentRequired`: the role must use a second factor and has none yet;
- * the web app sends the person to enrollment (the demo accounts start that way).
+ * A session token. `mfaEnrollmentRequired`: the role must use a second factor and has none yet; the
+ * token is then enrollment-only (accepted by the TOTP enrollment routes, 403 everywhere else) and
+ * the web app sends the person to enrollment.
  */
-export const LoginSuccess = LoginOutput.extend({ mfaEnrollmentRequired: z.boolean().optional() }).meta({ id: 'LoginSuccess' });
+export const LoginSuccess = LoginOutput.extend({
+  mfaEnrollmentRequired: z
+    .boolean()
+    .optional()
+    .meta({ description: 'true: the token is enrollment-only (POST /api/auth/totp/enrollment and /confirm); log in again after enrolling' }),
+}).meta({ id: 'LoginSuccess' });
 export type LoginSuccess = z.infer<typeof LoginSuccess>;
 
 export const LoginAnswer = z.union([LoginSuccess, LoginMfaRequired]).meta({ id: 'LoginAnswer' });

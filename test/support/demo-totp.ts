@@ -1,0 +1,78 @@
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TOTP } from 'otpauth';
+import { DEMO_ACCOUNTS } from '../../infra/local/seed.js';
+
+/**
+ * TOTP codes for tests that log in to a running local stack. The server accepts each 30-second
+ * step once per account, in increasing order (RFC 6238 §5.2), and counts a refused code towards
+ * the lockout — so tests must never guess. Every login of a demo account against one stack goes
+ * through `withDemoCode`, which hands out the next unused step (the current one or the next, both
+ * inside the server's ±1 step window) and waits for the clock when both are used; a lock directory
+ * keeps two logins of the same account from reaching the server out of order.
+ */
+
+const PERIOD_MS = 30_000;
+
+export function totpCode(secret: string, offsetSteps = 0, now = Date.now()): string {
+  return new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: now + offsetSteps * PERIOD_MS });
+}
+
+export function demoSecret(username: string): string | undefined {
+  return DEMO_ACCOUNTS.find((account) => account.username === username)?.totpSecret;
+}
+
+/** Per stack (host:port) and account: the state files shared by every test process of one run. */
+export function stateFile(baseUrl: string, username: string, kind: 'step' | 'lock' | 'session'): string {
+  const host = new URL(baseUrl).host.replace(/[^A-Za-z0-9]/g, '_');
+  return join(tmpdir(), `manyi-test-totp-${host}-${username}.${kind}`);
+}
+
+async function lock(path: string): Promise<() => void> {
+  for (;;) {
+    try {
+      mkdirSync(path);
+      return () => rmSync(path, { recursive: true, force: true });
+    } catch {
+      // A lock older than a minute belongs to a process that died mid-login.
+      try {
+        if (Date.now() - statSync(path).mtimeMs > 60_000) rmSync(path, { recursive: true, force: true });
+      } catch {
+        // gone meanwhile
+      }
+      await sleep(100);
+    }
+  }
+}
+
+/**
+ * Calls `submit` with a code of `username`'s demo secret that the server has not seen, waiting
+ * for the next 30-second step if the current and next one are used already.
+ */
+export async function withDemoCode<T>(baseUrl: string, username: string, submit: (code: string) => Promise<T>): Promise<T> {
+  const secret = demoSecret(username);
+  if (!secret) throw new Error(`${username} is not a demo account with a fixed TOTP secret`);
+  const release = await lock(stateFile(baseUrl, username, 'lock'));
+  try {
+    const path = stateFile(baseUrl, username, 'step');
+    let last = -1;
+    try {
+      last = Number(readFileSync(path, 'utf8')) || -1;
+    } catch {
+      // first login of this account against this stack
+    }
+    let current = Math.floor(Date.now() / PERIOD_MS);
+    // Both usable steps (current, next) used: wait until `last` is the current step.
+    if (last > current) {
+      await sleep(last * PERIOD_MS - Date.now() + 200);
+      current = Math.floor(Date.now() / PERIOD_MS);
+    }
+    const step = Math.max(current, last + 1);
+    writeFileSync(path, String(step));
+    return await submit(totpCode(secret, 0, step * PERIOD_MS));
+  } finally {
+    release();
+  }
+}
