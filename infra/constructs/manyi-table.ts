@@ -11,7 +11,7 @@ import { ManyiKey } from './manyi-key.js';
  * BatchWriteItem (nothing deletes; TTL purges), and `put-only` for the contact store, whose
  * writer must never read a phone number back.
  */
-export type TableAccess = 'none' | 'read' | 'read-write' | 'put-only' | 'put-read';
+export type TableAccess = 'none' | 'read' | 'read-write' | 'put-only' | 'put-read' | 'read-put';
 
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
 /** TransactWriteItems has no IAM action of its own: each Put / Update / ConditionCheck is authorised as itself. */
@@ -23,6 +23,8 @@ const ACTIONS: Record<TableAccess, string[]> = {
   'put-only': ['dynamodb:PutItem'],
   /** The audit log's reader (the auditor's routes): append and read, never update or delete. */
   'put-read': ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+  /** Reads plus PutItem, never UpdateItem: a report export reads totals and registers its file (EXPORT# items). */
+  'read-put': [...READ_ACTIONS, 'dynamodb:PutItem'],
 };
 
 /**

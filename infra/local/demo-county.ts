@@ -63,6 +63,27 @@ const windowPlan: [unitId: string, hallId: string, name: string, post: string, d
   ['lj-yb', 'hall-main', '医保报销窗口', '医保经办员', '异地就医备案、医疗费用报销'],
 ];
 
+/**
+ * 事项 per demo window (by name), so that ratings can name one and reports break down by it. Kept
+ * out of the seeded random stream: the window codes the README lists must not change.
+ */
+const serviceItemsByWindow: Record<string, string[]> = {
+  综合受理1号窗口: ['企业投资项目备案', '居民身份证明开具', '残疾人证办理'],
+  综合受理2号窗口: ['企业投资项目备案', '居民身份证明开具', '残疾人证办理'],
+  帮办代办窗口: ['老年人优待证办理', '代办社保卡补办'],
+  企业开办窗口: ['营业执照设立登记', '营业执照变更登记', '营业执照注销登记'],
+  食品经营许可窗口: ['食品经营许可申请', '食品经营许可变更'],
+  户籍办理窗口: ['户口迁移', '出生登记', '居民身份证申领'],
+  出入境窗口: ['普通护照申领', '往来港澳通行证申领'],
+  不动产登记窗口: ['不动产转移登记', '不动产抵押登记'],
+  税费综合窗口: ['发票领用', '税费申报辅导'],
+  社保费缴纳窗口: ['城乡居民养老保险费缴纳', '城乡居民医疗保险费缴纳'],
+  社保经办窗口: ['参保登记', '缴费基数核定'],
+  养老待遇窗口: ['养老金申领', '养老金领取资格认证'],
+  就业服务窗口: ['失业登记', '就业补贴申请'],
+  医保报销窗口: ['异地就医备案', '医疗费用报销'],
+};
+
 const familyNames = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴', '徐', '孙', '马', '胡'];
 const givenNames = ['静', '磊', '芳', '伟', '敏', '洋', '丽', '军', '婷', '强', '霞', '杰', '娟', '涛', '艳', '勇'];
 const pledges = [
@@ -115,6 +136,7 @@ export function demoCounty(seed: number = DEMO_SEED): DemoCounty {
       name,
       active: true,
       staffOnDutyIds: onDuty,
+      serviceItems: (serviceItemsByWindow[name] ?? []).map((item) => ({ name: item })),
       surveyId: NATIONAL_SURVEY.surveyId,
       surveyVersion: NATIONAL_SURVEY.version,
     });

@@ -60,6 +60,8 @@ export async function seedDemo(
   }
 
   const random = seededRandom(DEMO_SEED + 1);
+  // A stream of its own, so the ratings themselves are the same as before service items existed.
+  const itemRandom = seededRandom(DEMO_SEED + 2);
   const now = options.now ?? new Date();
   const days = options.days ?? 60;
   let count = 0;
@@ -73,7 +75,10 @@ export async function seedDemo(
         const level = pick(random, weights);
         const reasons = level <= 2 ? pickReasons(random) : undefined;
         const comment = random() < 0.15 ? COMMENTS[Math.floor(random() * COMMENTS.length)] : undefined;
-        const input = { windowCode: window.code, level, ...(reasons ? { reasons } : {}), ...(comment ? { comment } : {}) };
+        const items = window.serviceItems ?? [];
+        // About two residents in three say what they came for.
+        const serviceItem = items.length > 0 && itemRandom() < 0.65 ? items[Math.floor(itemRandom() * items.length)]!.name : undefined;
+        const input = { windowCode: window.code, level, ...(reasons ? { reasons } : {}), ...(comment ? { comment } : {}), ...(serviceItem ? { serviceItem } : {}) };
         const id = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
         writes.push(
           submitRating(

@@ -9,6 +9,8 @@ import type { Principal } from './tokens.js';
 export const PERMISSIONS = {
   /** Read satisfaction results of units in scope. */
   'results:read': ['system-admin', 'unit-admin', 'committee'],
+  /** Download reports of units in scope as XLSX, CSV or PDF (audited; staff see only their own aggregate). */
+  'reports:export': ['system-admin', 'unit-admin', 'committee'],
   /** Read the unit tree, windows, staff and surveys in scope. */
   'org:read': ['system-admin', 'unit-admin', 'committee'],
   /** Change units, windows, staff, surveys, posters in scope. */

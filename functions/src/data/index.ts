@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAccounts } from './accounts.js';
 import { createAuditLog } from './audit.js';
 import { createDirectory } from './directory.js';
+import { createExportRegistry } from './export-registry.js';
 import { createHallStore } from './halls.js';
 import { createImportJobStore } from './import-jobs.js';
 import { createStaffStore } from './staff.js';
@@ -30,6 +31,7 @@ export function createDataLayer(doc: DynamoDBDocumentClient, tables: DataTables)
     totals: createTotalsReader(doc, tables.ops),
     accounts: createAccounts(doc, tables.ops),
     audit: createAuditLog(doc, tables.audit),
+    exports: createExportRegistry(doc, tables.ops),
     surveys: createSurveyStore(doc, tables.ops),
   };
 }

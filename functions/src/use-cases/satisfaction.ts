@@ -3,16 +3,41 @@ import type { SatisfactionQuery, SatisfactionResult } from '#shared/contracts/re
 import { mergeLevelCounts, totalCount } from '#shared/domain/level-counts.js';
 import { computeRate, NATIONAL_GOOD_RATE, NATIONAL_SATISFIED_RATE } from '#shared/domain/rates.js';
 import type { Principal } from '../auth/tokens.js';
+import type { AuditEntry, AuditLog } from '../data/audit.js';
 import type { Directory, WindowRecord } from '../data/directory.js';
 import type { UnitStore } from '../data/units.js';
 import type { TotalsReader } from '../data/totals.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { inScope, requirePermission } from '../auth/authorization.js';
+import { can, inScope, requirePermission } from '../auth/authorization.js';
 
 export interface SatisfactionDeps {
   directory: Pick<Directory, 'getWindow' | 'getUnits' | 'listWindows' | 'getHalls'>;
   units: Pick<UnitStore, 'get' | 'children'>;
   totals: TotalsReader;
+  /** Refusals (role without results:read, a window missing or out of scope) are audited. */
+  audit: Pick<AuditLog, 'append'>;
+  now: () => Date;
+}
+
+type Attempt = Pick<AuditEntry, 'action' | 'objectType' | 'objectId'>;
+
+function refusal(deps: SatisfactionDeps, principal: Principal, attempt: Attempt, result: 'denied' | 'not-found', extra: { unitId?: string; detail?: string }) {
+  return deps.audit.append({
+    at: deps.now().toISOString(),
+    actor: principal.username,
+    role: principal.role,
+    ...attempt,
+    ...(extra.unitId ? { unitId: extra.unitId } : {}),
+    result,
+    ...(extra.detail ? { detail: extra.detail } : {}),
+  });
+}
+
+/** The role check of the results routes, audited when refused (then the same 403 as before). */
+async function requireResults(deps: SatisfactionDeps, principal: Principal, attempt: Attempt): Promise<void> {
+  if (can(principal, 'results:read')) return;
+  await refusal(deps, principal, attempt, 'denied', { detail: 'role lacks results:read' });
+  requirePermission(principal, 'results:read');
 }
 
 /**
@@ -24,11 +49,19 @@ export async function windowSatisfaction(
   principal: Principal,
   query: SatisfactionQuery,
 ): Promise<SatisfactionResult> {
-  requirePermission(principal, 'results:read');
+  const attempt = { action: 'results.satisfaction', objectType: 'window', objectId: query.window };
+  await requireResults(deps, principal, attempt);
   const window = await deps.directory.getWindow(query.window);
-  if (!window) throw new NotFoundError('window', 'window');
+  if (!window) {
+    await refusal(deps, principal, attempt, 'not-found', { detail: 'window not found' });
+    throw new NotFoundError('window', 'window');
+  }
   const unit = (await deps.directory.getUnits([window.unitId])).get(window.unitId);
-  if (!inScope(principal, unit)) throw new NotFoundError('window', 'window');
+  // Out of scope answers exactly like "no such window", and is audited as denied.
+  if (!inScope(principal, unit)) {
+    await refusal(deps, principal, attempt, 'denied', { unitId: window.unitId, detail: 'window out of scope' });
+    throw new NotFoundError('window', 'window');
+  }
   const days = await deps.totals.windowDays(window.code, query.from, query.to);
   const counts = mergeLevelCounts(days.map((day) => day.counts));
   return {
@@ -53,8 +86,8 @@ export async function listWindows(
   deps: SatisfactionDeps,
   principal: Principal,
   page: { limit?: number; cursor?: string } = {},
-): Promise<WindowList & { cursor?: string }> {
-  requirePermission(principal, 'results:read');
+): Promise<WindowList> {
+  await requireResults(deps, principal, { action: 'results.list-windows', objectType: 'window', objectId: `unit:${principal.unitId}` });
   const limit = Math.min(Math.max(page.limit ?? 1000, 1), 1000);
   const scopes =
     principal.role === 'system-admin'

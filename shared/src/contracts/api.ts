@@ -17,8 +17,22 @@ export const Health = z.object({ ok: z.literal(true) }).meta({ id: 'Health', exa
 export const WindowSummary = z
   .object({ code: z.string(), name: z.string(), unitName: z.string(), hallName: z.string() })
   .meta({ id: 'WindowSummary' });
-export const WindowList = z.object({ windows: z.array(WindowSummary) }).meta({ id: 'WindowList' });
+export const WindowList = z
+  .object({
+    windows: z.array(WindowSummary),
+    cursor: z.string().optional().meta({ description: 'Pass as `cursor` for the next page; absent on the last page' }),
+  })
+  .meta({ id: 'WindowList' });
 export type WindowList = z.infer<typeof WindowList>;
+
+/** Query of GET /api/windows: one page of the caller's windows (default and maximum 1,000). */
+export const WindowListPageQuery = z
+  .strictObject({
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+    cursor: z.string().min(1).max(2048).optional(),
+  })
+  .meta({ id: 'WindowListPageQuery' });
+export type WindowListPageQuery = z.infer<typeof WindowListPageQuery>;
 
 /** Path parameters of GET /api/public/windows/{code}. */
 export const WindowCardParams = z.object({ code: WindowCode }).meta({ id: 'WindowCardParams' });
@@ -123,10 +137,11 @@ export const coreOperations = {
   listWindows: {
     method: 'GET',
     path: '/api/windows',
-    summary: 'Windows the caller may see results for',
+    summary: 'Windows the caller may see results for, one page at a time',
     tag: 'results',
     auth: 'bearer',
-    responses: { 200: { description: 'Windows', schema: WindowList }, 401: unauthorized },
+    query: WindowListPageQuery,
+    responses: { 200: { description: 'One page of windows', schema: WindowList }, 400: badRequest, 401: unauthorized },
   },
   satisfaction: {
     method: 'GET',

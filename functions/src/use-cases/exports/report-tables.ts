@@ -1,0 +1,231 @@
+import { RATING_LEVEL_NAMES } from '#shared/domain/rating-level.js';
+import type { Ranking, ReportCell, SatisfactionReport } from '#shared/contracts/reports.js';
+import { neutraliseCell } from '../accounts/audit-csv.js';
+
+/**
+ * The report as tables: what the XLSX sheets and the CSV sections print, built once so that both
+ * carry the same cells. A cell is a number (kept a number: Excel sums it), a percentage (a
+ * proportion, which both write as percent points with two decimals), or text. Every text cell goes
+ * through `neutraliseCell` here, once, so no renderer can forget it: a unit named
+ * `=HYPERLINK("http://x")` comes out as `'=HYPERLINK("http://x")`.
+ */
+export type TableValue = number | { percent: number } | string | null;
+
+export interface ReportTable {
+  /** Sheet name (XLSX) and section heading (CSV). */
+  name: string;
+  columns: { header: string; width?: number; percent?: boolean }[];
+  /** Made row by row as a renderer reads them, so 50,000 windows are never all in memory twice. */
+  rows: Iterable<TableValue[]>;
+}
+
+/** What a suppressed cell prints instead of any number. */
+export const SUPPRESSED_TEXT = { 'small-group': '<5', complementary: '已隐藏' } as const;
+/** A rate that cannot be given: suppressed, or no ratings. */
+export const NO_RATE = '—';
+
+/** The context printed with every file: the 数据校验码 and when the file was made. */
+export interface ExportStamp {
+  /** SHA-256 of the canonical JSON of the report (数据校验码). */
+  dataHash: string;
+  /** UTC ISO instant the file was produced. */
+  generatedAt: string;
+}
+
+export const LEVELS = [5, 4, 3, 2, 1] as const;
+
+const text = (value: string): string => neutraliseCell(value);
+const pct = (value: number | null | undefined): TableValue => (value === null || value === undefined ? NO_RATE : { percent: value });
+
+/** China time, to the second: 2026-10-31 18:05:09 (北京时间). */
+export function chinaTime(iso: string): string {
+  const shifted = new Date(Date.parse(iso) + 8 * 3600_000).toISOString();
+  return `${shifted.slice(0, 10)} ${shifted.slice(11, 19)}`;
+}
+
+/** Percent points with two decimals, the way the page and the PDF print a rate: 0.92307 → "92.31%". */
+export function percentText(value: number | null | undefined): string {
+  return value === null || value === undefined ? NO_RATE : `${(value * 100).toFixed(2)}%`;
+}
+
+export const CELL_COLUMNS: ReportTable['columns'] = [
+  { header: '名称', width: 28 },
+  { header: '代码', width: 14 },
+  { header: '评价数', width: 9 },
+  ...LEVELS.map((level) => ({ header: `${RATING_LEVEL_NAMES[level].zh}(${level})`, width: 10 })),
+  { header: '好评率', width: 10, percent: true },
+  { header: '好评率下限', width: 10, percent: true },
+  { header: '好评率上限', width: 10, percent: true },
+  { header: '满意率', width: 10, percent: true },
+  { header: '满意率下限', width: 10, percent: true },
+  { header: '满意率上限', width: 10, percent: true },
+  { header: '平均分', width: 9 },
+  { header: '说明', width: 16 },
+];
+
+/** One row of a breakdown; a suppressed cell prints its marker in every number column. */
+export function cellRow(cell: ReportCell): TableValue[] {
+  const head: TableValue[] = [text(cell.label), text(cell.key)];
+  if (cell.suppressed) {
+    const mark = SUPPRESSED_TEXT[cell.suppressed];
+    const note = cell.suppressed === 'small-group' ? '少于5条，不显示' : '为防推算而隐藏';
+    return [...head, mark, ...LEVELS.map(() => mark), NO_RATE, NO_RATE, NO_RATE, NO_RATE, NO_RATE, NO_RATE, NO_RATE, note];
+  }
+  return [
+    ...head,
+    cell.n,
+    ...LEVELS.map((level) => cell.counts?.[level] ?? null),
+    pct(cell.goodRate?.value),
+    pct(cell.goodRate?.low),
+    pct(cell.goodRate?.high),
+    pct(cell.satisfiedRate?.value),
+    pct(cell.satisfiedRate?.low),
+    pct(cell.satisfiedRate?.high),
+    cell.meanScore === null ? NO_RATE : round(cell.meanScore, 2),
+    cell.n === 0 ? '无评价' : '',
+  ];
+}
+
+export const round = (value: number, digits: number): number => Number(value.toFixed(digits));
+
+/** A rate column's header says its unit: 满意率(%) holds 92.31 for 92.31%. */
+export const columnHeader = (column: ReportTable['columns'][number]): string => (column.percent ? `${column.header}(%)` : column.header);
+
+function* cellRows(cells: readonly ReportCell[]): Generator<TableValue[]> {
+  for (const cell of cells) yield cellRow(cell);
+}
+
+function cellTable(name: string, cells: readonly ReportCell[]): ReportTable {
+  return { name, columns: CELL_COLUMNS, rows: cellRows(cells) };
+}
+
+const BASIS = { satisfied: '满意率', good: '好评率' } as const;
+
+function rankingRows(ranking: Ranking, kind: string): TableValue[][] {
+  const rows: TableValue[][] = ranking.rows.map((row) => [
+    kind,
+    row.rank,
+    text(row.label),
+    text(row.key),
+    row.n,
+    { percent: row.value },
+    { percent: row.low },
+    { percent: row.high },
+    row.overlapsPrevious ? '差异不显著' : '',
+  ]);
+  for (const row of ranking.unranked) {
+    rows.push([kind, '不排名', text(row.label), text(row.key), null, null, null, null, row.reason === 'below-min-n' ? '评价数低于最小样本量' : '小样本保护，已隐藏']);
+  }
+  return rows;
+}
+
+/** Label of the scope: the unit, and the window when the report is drilled down to one. */
+export function scopeLabel(report: SatisfactionReport): string {
+  return report.scope.window ? `${report.scope.name} / ${report.scope.window.name}` : report.scope.name;
+}
+
+/** The key facts of the report, printed at the top of the CSV and on the 汇总 sheet. */
+export function headerBlock(report: SatisfactionReport, stamp: ExportStamp): [string, string][] {
+  return [
+    ['报告', '满意度评价报告'],
+    ['范围', text(scopeLabel(report))],
+    ['范围单位代码', text(report.scope.unitId)],
+    ['期间', `${report.period.label.zh}（${report.period.from} 至 ${report.period.to}，北京时间）`],
+    ['渠道', report.channel === 'all' ? '全部渠道' : '窗口二维码'],
+    ['口径', text(`${report.definitions.name.zh}（${report.definitions.id}）`)],
+    ['数据提取时间', `${chinaTime(report.extractedAt)}（北京时间）`],
+    ['文件生成时间', `${chinaTime(stamp.generatedAt)}（北京时间）`],
+    ['数据校验码', stamp.dataHash],
+  ];
+}
+
+export function summaryTable(report: SatisfactionReport, stamp: ExportStamp): ReportTable & { rows: TableValue[][] } {
+  const rows: TableValue[][] = headerBlock(report, stamp).map(([k, v]) => [k, v]);
+  const s = report.summary;
+  const mark = s.suppressed ? SUPPRESSED_TEXT[s.suppressed] : undefined;
+  rows.push(['', '']);
+  rows.push(['评价数', mark ?? s.n]);
+  for (const level of LEVELS) rows.push([`${RATING_LEVEL_NAMES[level].zh}(${level})`, mark ?? s.counts?.[level] ?? null]);
+  const rate = (name: string, r: ReportCell['goodRate']) => {
+    rows.push([`${name}(%)`, mark ? NO_RATE : pct(r?.value)]);
+    rows.push([`${name} 95%区间下限(%)`, mark ? NO_RATE : pct(r?.low)]);
+    rows.push([`${name} 95%区间上限(%)`, mark ? NO_RATE : pct(r?.high)]);
+  };
+  rate('好评率', s.goodRate);
+  rate('满意率', s.satisfiedRate);
+  rows.push(['平均分', mark ? NO_RATE : s.meanScore === null ? NO_RATE : round(s.meanScore, 2)]);
+  rows.push(['考核得分', report.assessment.points === null ? NO_RATE : round(report.assessment.points, 2)]);
+  rows.push(['考核算式', text(report.assessment.arithmetic.zh)]);
+  return { name: '汇总', columns: [{ header: '项目', width: 18 }, { header: '内容', width: 90 }], rows };
+}
+
+export function reasonsTable(report: SatisfactionReport): ReportTable {
+  return {
+    name: '差评原因',
+    columns: [{ header: '原因代码', width: 16 }, { header: '差评原因', width: 30 }, { header: '次数', width: 8 }],
+    rows: report.topReasons.map((reason) => [text(reason.code), text(reason.label.zh), reason.count]),
+  };
+}
+
+export function rankingTable(report: SatisfactionReport): ReportTable {
+  const basis = BASIS[report.rankings.windows.basis];
+  return {
+    name: '排名',
+    columns: [
+      { header: '对象', width: 8 },
+      { header: '名次', width: 8 },
+      { header: '名称', width: 28 },
+      { header: '代码', width: 14 },
+      { header: '评价数', width: 9 },
+      { header: basis, width: 10, percent: true },
+      { header: '95%区间下限', width: 12, percent: true },
+      { header: '95%区间上限', width: 12, percent: true },
+      { header: '与上一名', width: 14 },
+    ],
+    rows: [...rankingRows(report.rankings.units, '单位'), ...rankingRows(report.rankings.windows, '窗口')],
+  };
+}
+
+/** 计算说明: the definitions, formulas, score map, minimum n, scheme and suppression rule. */
+export function notesTable(report: SatisfactionReport, stamp: ExportStamp): ReportTable & { rows: TableValue[][] } {
+  const d = report.definitions;
+  const levels = (list: readonly number[]) => list.map((level) => `${RATING_LEVEL_NAMES[level as 1 | 2 | 3 | 4 | 5].zh}(${level})`).join('、');
+  const scheme = report.assessment.scheme;
+  const rows: [string, string][] = [
+    ['口径', text(`${d.name.zh}（${d.id}${d.builtIn ? '，内置' : '，本地定义'}）`)],
+    ['好评率定义', text(`${levels(d.good.levels)}计为好评；${d.good.formula.zh}`)],
+    ['满意率定义', text(`${levels(d.satisfied.levels)}计为满意；${d.satisfied.formula.zh}`)],
+    ['置信区间', 'Wilson 95% 置信区间（z = 1.96）'],
+    ['平均分', `平均分 = Σ(各等级评价数 × 分值) ÷ 评价数；分值：${LEVELS.map((level, i) => `${RATING_LEVEL_NAMES[level].zh} ${report.scoreMap[i]}`).join('，')}`],
+    ['最小样本量', `评价数少于 ${report.minN} 的单位或窗口不参与排名；两者区间重叠时标注“差异不显著”`],
+    ['考核方案', `${BASIS[scheme.basis]}占考核 ${scheme.weight} 分：${BASIS[scheme.basis]} ${round(scheme.zeroAt * 100, 2)}% 得 0 分，${round(scheme.fullAt * 100, 2)}% 得满分，其间线性`],
+    ['考核算式', text(report.assessment.arithmetic.zh)],
+    ['小样本保护', text(report.suppression.rule.zh)],
+    ['显示规则', `“${SUPPRESSED_TEXT['small-group']}”：评价数少于 ${report.suppression.k}，不显示数字和比率；“${SUPPRESSED_TEXT.complementary}”：为防止由其他数字相减推算出小样本而隐藏`],
+    ['渠道', report.channel === 'all' ? '全部渠道' : '窗口二维码'],
+    ['期间', `${report.period.label.zh}：${report.period.from} 至 ${report.period.to}（${report.timeZone}）`],
+    ['数据来源', '按窗口、按日累计的评价总数（不读取单条评价）'],
+    ['数据提取时间', `${chinaTime(report.extractedAt)}（北京时间；UTC ${report.extractedAt}）`],
+    ['文件生成时间', `${chinaTime(stamp.generatedAt)}（北京时间）`],
+    ['数据校验码', stamp.dataHash],
+    ['校验方法', '数据校验码为报告数据（规范化 JSON）的 SHA-256；文件本身的 SHA-256 与数据校验码均可在 /verify 页面核验'],
+    ['公式防护', '以 = + - @ 制表符或回车开头的文本前加单引号，防止被表格软件当作公式执行'],
+    ...report.notes.map((note, i): [string, string] => [`附注 ${i + 1}`, text(note.zh)]),
+  ];
+  return { name: '计算说明', columns: [{ header: '项目', width: 16 }, { header: '说明', width: 100 }], rows };
+}
+
+/** Every table of the report, in the order of the XLSX sheets and the CSV sections. */
+export function reportTables(report: SatisfactionReport, stamp: ExportStamp): [ReportTable & { rows: TableValue[][] }, ...ReportTable[]] {
+  return [
+    summaryTable(report, stamp),
+    cellTable('按单位', report.byUnit),
+    cellTable('按窗口', report.byWindow),
+    cellTable('按人员', report.byStaff),
+    cellTable('按服务事项', report.byServiceItem),
+    cellTable('按月', report.trend),
+    rankingTable(report),
+    reasonsTable(report),
+    notesTable(report, stamp),
+  ];
+}
