@@ -31,6 +31,20 @@ export async function enrollDemoSecondFactors(data: Pick<DataLayer, 'accounts'>,
   }
 }
 
+/**
+ * A staff member's demo account (role staff: no second factor), for /me. It is linked to the first
+ * demo staff member (staff-001, on duty at 综合受理1号窗口) by its person id, which is the 工号.
+ */
+export const DEMO_STAFF_ACCOUNT = { username: 'gongzuo', password: 'Manyi-demo-2026', displayName: '窗口工作人员' } as const;
+
+/** Create the staff demo account if it is missing (also in a data folder seeded before it existed). */
+export async function ensureDemoStaffAccount(data: Pick<DataLayer, 'accounts'>): Promise<void> {
+  if (await data.accounts.get(DEMO_STAFF_ACCOUNT.username)) return;
+  const person = demoCounty().staff[0]!;
+  const { password, ...account } = DEMO_STAFF_ACCOUNT;
+  await data.accounts.put({ ...account, role: 'staff', unitId: person.unitId, personId: person.staffNo, passwordHash: await hashPassword(password) });
+}
+
 const COMMENTS = ['办事很快，态度很好', '工作人员耐心解答', '排队时间有点长', '材料一次说清楚了，点赞', '希望增加周末服务'];
 
 /**
@@ -47,6 +61,7 @@ export async function seedDemo(
   const marker = await doc.send(new GetCommand({ TableName: options.opsTable, Key: keys.seedMarker() }));
   if (marker.Item) {
     await enrollDemoSecondFactors(data, sealer);
+    await ensureDemoStaffAccount(data);
     return { seeded: false, ratings: 0 };
   }
 
@@ -58,6 +73,7 @@ export async function seedDemo(
   for (const { password, totpSecret, ...account } of DEMO_ACCOUNTS) {
     await data.accounts.put({ ...account, passwordHash: await hashPassword(password), totpSecret: await sealer.seal(totpSecret) });
   }
+  await ensureDemoStaffAccount(data);
 
   const random = seededRandom(DEMO_SEED + 1);
   // A stream of its own, so the ratings themselves are the same as before service items existed.
