@@ -14,6 +14,7 @@ describe('the demo county', () => {
     expect(new Set(county.windows.map((w) => w.hallId)).size).toBe(2);
     expect(county.windows.length).toBeGreaterThanOrEqual(12);
     expect(county.windows.every((w) => w.staffOnDutyIds.length > 0)).toBe(true);
+    expect(county.windows.every((w) => (w.serviceItems ?? []).length > 0)).toBe(true);
     expect(new Set(county.windows.map((w) => w.code)).size).toBe(county.windows.length);
   });
 });

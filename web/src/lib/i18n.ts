@@ -60,6 +60,8 @@ const zh = {
     optional: '（选填）',
     reasonsLegend: '如选择不满意或非常不满意，请选择原因',
     reasonsHint: '可多选',
+    serviceItemLegend: '您办理的事项（可不选）',
+    serviceItemNone: '不选',
     commentLabel: '意见或建议（选填）',
     commentHint: '最多 {max} 字',
     callbackLegend: '电话回访（选填）',
@@ -83,6 +85,7 @@ const zh = {
     commentTooLong: '意见不超过{max}字',
     commentInvalid: '意见中含有无法识别的字符',
     phoneInvalid: '请输入11位手机号码',
+    serviceItemInvalid: '请从本窗口的事项中选择一项，或选择“不选”',
     consentRequired: '留下电话需勾选同意回访',
   },
   thanks: {
@@ -169,6 +172,8 @@ const en: Messages = {
     optional: ' (optional)',
     reasonsLegend: 'If you are dissatisfied or very dissatisfied, please choose why',
     reasonsHint: 'Choose any that apply',
+    serviceItemLegend: 'What did you come for? (optional)',
+    serviceItemNone: 'Rather not say',
     commentLabel: 'Comments (optional)',
     commentHint: 'At most {max} characters',
     callbackLegend: 'Call back (optional)',
@@ -191,6 +196,7 @@ const en: Messages = {
     commentTooLong: 'At most {max} characters',
     commentInvalid: 'The comment contains characters that cannot be accepted',
     phoneInvalid: 'Please enter an 11-digit mobile number',
+    serviceItemInvalid: "Please choose one of this window's services, or “Rather not say”",
     consentRequired: 'Please agree to a call back, or leave the number empty',
   },
   thanks: {

@@ -22,6 +22,7 @@ export interface RatingRequestBody {
   indicators?: Record<string, number | string>;
   reasons?: string[];
   comment?: string;
+  serviceItem?: string;
   contactPhone?: string;
   consentToCallback?: boolean;
 }

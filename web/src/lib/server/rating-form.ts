@@ -15,6 +15,8 @@ export interface RatingFormValues {
   indicators: Record<string, string>;
   reasons: string[];
   comment: string;
+  /** The service item's name as posted ('' when none was chosen). */
+  serviceItem: string;
   contactPhone: string;
   consentToCallback: boolean;
   idempotencyKey: string;
@@ -50,6 +52,7 @@ export function readRatingForm(form: FormData): RatingFormValues {
     indicators,
     reasons: [...new Set(reasons)],
     comment: text(form, 'comment'),
+    serviceItem: text(form, 'serviceItem', 200),
     contactPhone: text(form, 'contactPhone', 64),
     consentToCallback: form.get('consentToCallback') !== null,
     // Without a usable key (a hand-made post), a fresh one still protects this request's retries.
@@ -76,6 +79,7 @@ export function toRequestBody(windowCode: string, values: RatingFormValues): Rat
   if (values.reasons.length > 0) body.reasons = values.reasons;
   const comment = normalizeComment(values.comment);
   if (comment !== '') body.comment = comment;
+  if (values.serviceItem !== '') body.serviceItem = values.serviceItem;
   // People write numbers in groups: 138 0013 8000 or 138-0013-8000.
   const phone = values.contactPhone.replace(/[\s-]/g, '');
   if (phone !== '') body.contactPhone = phone;
@@ -102,7 +106,8 @@ export function ratingFormErrors(
     else if (head === 'reasons') errors.reasons = Number(values.level) > 2 ? t.reasonsOnlyForBad : t.invalid;
     else if (head === 'comment') {
       errors.comment = normalizeComment(values.comment).length > commentMaxLength ? format(t.commentTooLong, { max: commentMaxLength }) : t.commentInvalid;
-    } else if (head === 'contactPhone') errors.contactPhone = t.phoneInvalid;
+    } else if (head === 'serviceItem') errors.serviceItem = t.serviceItemInvalid;
+    else if (head === 'contactPhone') errors.contactPhone = t.phoneInvalid;
     else if (head === 'consentToCallback') errors.consentToCallback = t.consentRequired;
     else general = true;
   }

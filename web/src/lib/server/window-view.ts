@@ -19,6 +19,8 @@ export interface WindowView {
   indicators: { code: string; name: string }[];
   reasons: { code: string; name: string }[];
   commentMaxLength: number;
+  /** Names of the window's service items (事项); empty: the page asks nothing about them. */
+  serviceItems: string[];
 }
 
 export function windowView(card: WindowCard, lang: Lang): WindowView {
@@ -36,5 +38,6 @@ export function windowView(card: WindowCard, lang: Lang): WindowView {
     indicators: survey.indicators.map(({ code, name }) => ({ code, name: name[lang] })),
     reasons: survey.reasons.map(({ code, name }) => ({ code, name: name[lang] })),
     commentMaxLength: survey.commentMaxLength,
+    serviceItems: card.serviceItems ?? [],
   };
 }

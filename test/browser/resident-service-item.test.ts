@@ -1,0 +1,89 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDocumentClient } from '../../functions/src/data/client.js';
+import { keys } from '../../functions/src/data/keys.js';
+import { chinaDay } from '../../shared/src/domain/china-time.js';
+import { demoWindows, loginToken } from '../support/api-client.js';
+import { JS_MODES, launchChromium, phoneContext } from '../support/browser.js';
+
+/**
+ * The resident says which 事项 they came for (optional), with JavaScript on and off; the choice is
+ * counted in the window-day totals under that item (read straight from DynamoDB Local).
+ */
+
+const baseUrl = inject('baseUrl');
+const doc = createDocumentClient({ region: 'local', endpoint: inject('dynamoEndpoint') });
+const OPS = 'manyi-ops';
+const today = chinaDay(new Date());
+let browser: Browser;
+let windows: Awaited<ReturnType<typeof demoWindows>>;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  windows = await demoWindows(baseUrl, await loginToken(baseUrl));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  doc.destroy();
+});
+
+async function counter(code: string, name: string): Promise<number> {
+  const { Item } = await doc.send(new GetCommand({ TableName: OPS, Key: keys.windowDayTotals(code, today), ConsistentRead: true }));
+  return Number(Item?.[name] ?? 0);
+}
+
+async function serviceItems(code: string): Promise<string[]> {
+  return ((await (await fetch(`${baseUrl}/api/public/windows/${code}`)).json()) as { serviceItems?: string[] }).serviceItems ?? [];
+}
+
+describe.each(JS_MODES)('a resident names the service item $name', ({ javaScriptEnabled }) => {
+  it('offers the window’s items with “不选” preselected, and the chosen item is counted under it', async () => {
+    const window = windows[javaScriptEnabled ? 5 : 6]!;
+    const items = await serviceItems(window.code);
+    expect(items.length).toBeGreaterThan(0);
+    const item = items.at(-1)!;
+    const before = await counter(window.code, `window-qr|si|${item}|4`);
+    const context = await phoneContext(browser, javaScriptEnabled);
+    const page = await context.newPage();
+
+    const response = await page.goto(`${baseUrl}/w/${window.code}`);
+    const html = await response!.body();
+    const group = page.getByRole('group', { name: '您办理的事项（可不选）' });
+    for (const name of items) await expect(group.getByRole('radio', { name, exact: true }).count()).resolves.toBe(1);
+    await expect(group.getByRole('radio', { name: '不选' }).isChecked()).resolves.toBe(true);
+    await page.getByRole('group', { name: /满意吗/ }).getByRole('radio', { name: '满意', exact: true }).check();
+    await group.getByRole('radio', { name: item, exact: true }).check();
+    await Promise.all([page.waitForURL(/\/thanks$/), page.getByRole('button', { name: /提交/ }).click()]);
+
+    expect(response?.status()).toBe(200);
+    expect(html.length).toBeLessThan(15_000); // the resident page's HTML budget
+    expect(await counter(window.code, `window-qr|si|${item}|4`)).toBe(before + 1);
+    await context.close();
+  });
+
+  it('shows a Chinese error next to the items when the posted item is not one of the window’s, and stores nothing', async () => {
+    const window = windows[7]!;
+    const context = await phoneContext(browser, javaScriptEnabled);
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/w/${window.code}`);
+    const before = await counter(window.code, 'c5');
+
+    // A stale page or a hand-made post: the radio's value is not an item of the window (any more).
+    const form = new URL((await page.locator('form[data-rating-form]').getAttribute('action'))!, page.url()).href;
+    const key = await page.locator('input[name="idempotencyKey"]').inputValue();
+    const reply = await page.request.post(form, {
+      form: { idempotencyKey: key, level: '5', serviceItem: '结婚登记' },
+      headers: { origin: baseUrl, accept: 'text/html' }, // what a browser without JavaScript sends
+      maxRedirects: 0,
+    });
+    const text = await reply.text();
+    await page.setContent(text);
+
+    expect(reply.status()).toBe(400);
+    await expect(page.locator('#service-item-error').innerText()).resolves.toContain('请从本窗口的事项中选择一项');
+    expect(await counter(window.code, 'c5')).toBe(before);
+    await context.close();
+  });
+});
