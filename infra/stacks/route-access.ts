@@ -94,4 +94,11 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   updateHall: { ops: 'read-write', contacts: 'none', sealContacts: false },
   archiveHall: { ops: 'read-write', contacts: 'none', sealContacts: false },
   listWindowHalls: READ_OPS,
+  // Committee reports (issue 4): windows of the scope (bySubtree), then one Query of window-day
+  // totals per window (pattern 6); a staff member's own report also reads its account and the
+  // unit's staff listing. The rate definition registry: two conditional Puts in one transaction.
+  satisfactionReport: { ...READ_OPS, memorySize: 512 },
+  myReport: READ_OPS,
+  listRateDefinitions: READ_OPS,
+  createRateDefinition: { ops: 'read-write', contacts: 'none', sealContacts: false },
 };

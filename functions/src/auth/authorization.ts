@@ -11,6 +11,10 @@ export const PERMISSIONS = {
   'results:read': ['system-admin', 'unit-admin', 'committee'],
   /** Download reports of units in scope as XLSX, CSV or PDF (audited; staff see only their own aggregate). */
   'reports:export': ['system-admin', 'unit-admin', 'committee'],
+  /** A staff member's own aggregate (the account's personId is the 工号 of a staff record of its unit). */
+  'reports:own': ['staff'],
+  /** Add local rate definitions (which levels count as 好评 / 满意) to the registry. */
+  'definitions:manage': ['system-admin'],
   /** Read the unit tree, windows, staff and surveys in scope. */
   'org:read': ['system-admin', 'unit-admin', 'committee'],
   /** Change units, windows, staff, surveys, posters in scope. */

@@ -11,6 +11,7 @@ import { createWindowStore } from './windows.js';
 import { createRatingStore } from './ratings.js';
 import { createSurveyStore } from './surveys.js';
 import { createTotalsReader } from './totals.js';
+import { createRateDefinitionStore } from './rate-definitions.js';
 
 export interface DataTables {
   ops: string;
@@ -29,6 +30,7 @@ export function createDataLayer(doc: DynamoDBDocumentClient, tables: DataTables)
     halls: createHallStore(doc, tables.ops),
     ratings: createRatingStore(doc, tables),
     totals: createTotalsReader(doc, tables.ops),
+    rateDefinitions: createRateDefinitionStore(doc, tables.ops),
     accounts: createAccounts(doc, tables.ops),
     audit: createAuditLog(doc, tables.audit),
     exports: createExportRegistry(doc, tables.ops),

@@ -46,4 +46,8 @@ export const keys = {
   surveyPartition: (unitId: string) => `SURVEY#${unitId}`,
   /** The version a unit's windows show (a copy of an immutable published version). */
   surveyCurrent: (unitId: string) => ({ pk: `SURVEY#${unitId}`, sk: 'CURRENT' }),
+  /** Rate definition registry (committee reports): one item per set, immutable, plus a listing item. */
+  rateDefinition: (id: string) => ({ pk: `RATEDEF#${id}`, sk: 'META' }),
+  rateDefinitionListing: (id: string) => ({ pk: 'RATEDEFS', sk: `RATEDEF#${id}` }),
+  rateDefinitionListingPartition: () => 'RATEDEFS',
 } as const;

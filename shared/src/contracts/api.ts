@@ -8,6 +8,7 @@ import { WindowCard, WindowCode } from './window-card.js';
 import { orgOperations } from './ops-org.js';
 import { accountOperations } from './ops-accounts.js';
 import { surveyOperations } from './ops-surveys.js';
+import { reportOperations } from './ops-reports.js';
 
 export type { Operation } from './operation.js';
 import type { Operation } from './operation.js';
@@ -170,6 +171,7 @@ export const operations = {
   ...orgOperations,
   ...accountOperations,
   ...surveyOperations,
+  ...reportOperations,
 } as const satisfies Record<string, Operation>;
 
 export type OperationId = keyof typeof operations;

@@ -1,0 +1,17 @@
+import { operations } from '#shared/contracts/api.js';
+import { httpHandler } from '../../middleware/http-handler.js';
+import { json, parse } from '../../middleware/http.js';
+import { getRuntime } from '../../runtime.js';
+import { myReport } from '../../use-cases/reports/my-report.js';
+
+const operation = operations.myReport;
+
+export const handler = httpHandler(
+  operation,
+  async (event) => {
+    const query = parse(operation.query, event.queryStringParameters ?? {});
+    const runtime = getRuntime();
+    return json(200, await myReport(runtime, event.principal!, query, runtime.now()));
+  },
+  { verifier: () => getRuntime().tokens },
+);
