@@ -36,6 +36,8 @@ const hostile = {
   question: `${P.script}${P.img}`,
   choices: [P.svg, P.template],
   displayName: P.img,
+  hallName: `${P.svg}${P.img}`,
+  hallAddress: P.script,
 };
 
 let browser: Browser;
@@ -76,6 +78,10 @@ beforeAll(async () => {
   code = window.json.code;
   const onDuty = await api(`/api/org/windows/${code}/staff`, { body: { staffIds: [staffId], onDutyIds: [staffId] } });
   expect(onDuty.status, JSON.stringify(onDuty.json)).toBe(200);
+  // A hall (服务大厅) of the unit with a hostile name and address, and the window in it.
+  const hall = await api(`/api/org/units/${unitId}/halls`, { body: { name: hostile.hallName, address: hostile.hallAddress } });
+  expect(hall.status, JSON.stringify(hall.json)).toBe(201);
+  expect((await api(`/api/org/windows/${code}`, { body: { hallId: hall.json.id } })).status).toBe(200);
 
   const draft = await api(`/api/admin/units/${unitId}/survey/drafts`, { method: 'POST' });
   expect(draft.status, JSON.stringify(draft.json)).toBe(201);
@@ -165,7 +171,7 @@ describe.each(JS_MODES)('hostile text in every view $name', ({ javaScriptEnabled
     const page = await context.newPage();
     const dialogs = countDialogs(page);
 
-    await visit(page, `/w/${code}`, [hostile.unitName, hostile.windowName, hostile.staffName, hostile.post, hostile.duties, hostile.pledge, hostile.question, ...hostile.choices, P.svg]);
+    await visit(page, `/w/${code}`, [hostile.unitName, hostile.windowName, hostile.staffName, hostile.post, hostile.duties, hostile.pledge, hostile.question, ...hostile.choices, P.svg, hostile.hallName, hostile.hallAddress]);
     expect(await page.getByText(P.img).count()).toBeGreaterThan(0);
 
     // A refused submit (phone without consent) re-renders the form with the comment kept.
@@ -193,8 +199,8 @@ describe.each(JS_MODES)('hostile text in every view $name', ({ javaScriptEnabled
 
     await visit(page, `/admin?window=${code}&from=${today}&to=${today}`, [hostile.windowName, hostile.unitName]);
     await visit(page, '/admin/units', [hostile.unitName]);
-    await visit(page, `/admin/units/${unitId}`, [hostile.unitName, hostile.staffName, hostile.windowName]);
-    await visit(page, `/admin/windows/${code}`, [hostile.windowName, ...hostile.serviceItems, hostile.staffName]);
+    await visit(page, `/admin/units/${unitId}`, [hostile.unitName, hostile.staffName, hostile.windowName, hostile.hallName, hostile.hallAddress]);
+    await visit(page, `/admin/windows/${code}`, [hostile.windowName, ...hostile.serviceItems, hostile.staffName, hostile.hallName]);
     await visit(page, `/admin/staff/${staffId}`, [hostile.staffName, hostile.post, hostile.duties, hostile.pledge]);
     await visit(page, `/admin/surveys?unit=${unitId}`, [hostile.surveyTitle]);
     await visit(page, `/admin/surveys/${unitId}/${surveyVersion}`, [hostile.surveyTitle, hostile.question, ...hostile.choices]);

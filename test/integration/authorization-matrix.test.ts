@@ -82,11 +82,19 @@ function attempts(route: Route): { path: string; query?: Record<string, string>;
     return {
       path: route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(fill(paramShape[name], id))),
       ...(Object.keys(query).length ? { query } : {}),
-      ...(hasBody(route) ? { body: {} } : {}),
+      ...(hasBody(route) ? { body: SAMPLE_BODIES[route.operationId] ?? {} } : {}),
     };
   });
 }
 const hasBody = (route: Route) => (operations[route.operationId] as { body?: unknown }).body !== undefined;
+/**
+ * Valid bodies for writes whose `{}` would be refused as bad input before the scope check, so the
+ * cross-scope attempt really reaches it (and must still change nothing).
+ */
+const SAMPLE_BODIES: Partial<Record<string, unknown>> = {
+  createHall: { name: '越权大厅', address: '越权路1号' },
+  archiveHall: { archived: true },
+};
 
 const refused = (status: number) => status === 401 || status === 403 || status === 404;
 const ownRoutes: Partial<Record<Role, string[]>> = { auditor: ['listAudit', 'exportAudit'], staff: [] };
