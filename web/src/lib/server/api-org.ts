@@ -5,6 +5,7 @@ import { ImportApplied, ImportPreview } from '#shared/contracts/org-imports.js';
 import { Staff, StaffPage, StaffPhotoSaved, type CreateStaffInput, type UpdateStaffInput } from '#shared/contracts/org-staff.js';
 import { MoveResult, Unit, UnitDetail, UnitPage, UnitTree } from '#shared/contracts/org-units.js';
 import { AdminWindow, WindowPage, type UpdateWindowInput } from '#shared/contracts/org-windows.js';
+import { Hall, HallPage, WindowHallOptions, type CreateHallInput, type UpdateHallInput } from '#shared/contracts/org-halls.js';
 import { call, fillPath, type ApiResult } from './api';
 import { webConfig } from './config';
 import { endSession } from './session';
@@ -105,6 +106,31 @@ export function getStaff(token: string, staffId: string): Promise<ApiResult<Staf
 export function updateStaff(token: string, staffId: string, body: UpdateStaffInput): Promise<ApiResult<Staff>> {
   const op = operations.updateStaff;
   return call(Staff, { method: op.method, path: fillPath(op.path, { staffId }), token, body });
+}
+
+export function listUnitHalls(token: string, unitId: string, cursor?: string | null): Promise<ApiResult<HallPage>> {
+  const op = operations.listUnitHalls;
+  return call(HallPage, { method: op.method, path: fillPath(op.path, { unitId }), token, query: page(cursor, { includeArchived: 'true' }) });
+}
+
+export function createHall(token: string, unitId: string, body: CreateHallInput): Promise<ApiResult<Hall>> {
+  const op = operations.createHall;
+  return call(Hall, { method: op.method, path: fillPath(op.path, { unitId }), token, body });
+}
+
+export function updateHall(token: string, hallId: string, body: UpdateHallInput): Promise<ApiResult<Hall>> {
+  const op = operations.updateHall;
+  return call(Hall, { method: op.method, path: fillPath(op.path, { hallId }), token, body });
+}
+
+export function archiveHall(token: string, hallId: string, archived: boolean): Promise<ApiResult<Hall>> {
+  const op = operations.archiveHall;
+  return call(Hall, { method: op.method, path: fillPath(op.path, { hallId }), token, body: { archived } });
+}
+
+export function listWindowHalls(token: string, code: string): Promise<ApiResult<WindowHallOptions>> {
+  const op = operations.listWindowHalls;
+  return call(WindowHallOptions, { method: op.method, path: fillPath(op.path, { code }), token });
 }
 
 export type ImportKind = 'units' | 'staff';

@@ -6,11 +6,12 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, params, url, cookies }) => {
   const token = api.requireToken(locals);
   const t = orgMessages(locals.lang);
-  const [unit, children, windows, staff] = await Promise.all([
+  const [unit, children, windows, staff, halls] = await Promise.all([
     api.getUnit(token, params.unitId),
     api.listUnitChildren(token, params.unitId),
     api.listUnitWindows(token, params.unitId, url.searchParams.get('windows')),
     api.listUnitStaff(token, params.unitId, url.searchParams.get('staff')),
+    api.listUnitHalls(token, params.unitId, url.searchParams.get('halls')),
   ]);
   if (!unit.ok) {
     if (unit.status === 401) api.sessionEnded(cookies, url);
@@ -26,6 +27,8 @@ export const load: PageServerLoad = async ({ locals, params, url, cookies }) => 
     windowsCursor: windows.ok ? (windows.data.cursor ?? null) : null,
     staff: staff.ok ? staff.data.staff : [],
     staffCursor: staff.ok ? (staff.data.cursor ?? null) : null,
+    halls: halls.ok ? halls.data.halls : [],
+    hallsCursor: halls.ok ? (halls.data.cursor ?? null) : null,
   };
 };
 
@@ -71,6 +74,34 @@ export const actions: Actions = {
     if (result.status === 401) api.sessionEnded(event.cookies, event.url);
     const errors = api.fieldErrors(result, { name: e.required, serviceItems: e.tooLong, unitId: e.unitArchived }, e.unavailable);
     return fail(400, { action: 'window', values, errors });
+  },
+  hall: async (event) => {
+    const { token, e, form } = await start(event);
+    const values = { name: text(form, 'name'), address: text(form, 'address') };
+    const result = await api.createHall(token, event.params.unitId, values);
+    if (result.ok) redirect(303, event.url.pathname);
+    if (result.status === 401) api.sessionEnded(event.cookies, event.url);
+    const errors = api.fieldErrors(result, { name: e.required, address: e.hallAddress, unitId: e.unitArchived }, e.unavailable);
+    return fail(400, { action: 'hall', values, errors });
+  },
+  hallUpdate: async (event) => {
+    const { token, e, form } = await start(event);
+    const hallId = text(form, 'hallId', 100);
+    const values = { name: text(form, 'name'), address: text(form, 'address') };
+    const result = await api.updateHall(token, hallId, values);
+    if (result.ok) redirect(303, event.url.pathname);
+    if (result.status === 401) api.sessionEnded(event.cookies, event.url);
+    const errors = api.fieldErrors(result, { name: e.required, address: e.hallAddress, hallId: e.notFound }, e.unavailable);
+    // hallId names the hall whose row the errors belong to (the page has one form per hall).
+    return fail(400, { action: `hallUpdate:${hallId}`, values, errors: errors.hallId ? { form: errors.hallId } : errors });
+  },
+  hallArchive: async (event) => {
+    const { token, e, form } = await start(event);
+    const hallId = text(form, 'hallId', 100);
+    const result = await api.archiveHall(token, hallId, form.get('archived') === 'true');
+    if (result.ok) redirect(303, event.url.pathname);
+    if (result.status === 401) api.sessionEnded(event.cookies, event.url);
+    return fail(400, { action: `hallUpdate:${hallId}`, values: {}, errors: { form: result.status === 403 ? e.forbidden : e.notFound } });
   },
   staff: async (event) => {
     const { token, e, form } = await start(event);

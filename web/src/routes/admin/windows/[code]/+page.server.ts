@@ -13,8 +13,14 @@ export const load: PageServerLoad = async ({ locals, params, url, cookies }) => 
     if (window.status === 403) error(403, { message: t.errors.forbidden });
     error(503, { message: t.errors.unavailable });
   }
-  const staff = await api.listUnitStaff(token, window.data.unitId);
-  return { t, window: window.data, unitStaff: staff.ok ? staff.data.staff : [] };
+  const [staff, halls] = await Promise.all([api.listUnitStaff(token, window.data.unitId), api.listWindowHalls(token, params.code)]);
+  return {
+    t,
+    window: window.data,
+    unitStaff: staff.ok ? staff.data.staff : [],
+    halls: halls.ok ? halls.data.halls : [],
+    currentHall: halls.ok ? halls.data.current : null,
+  };
 };
 
 export const actions: Actions = {
@@ -28,6 +34,17 @@ export const actions: Actions = {
     if (result.ok) redirect(303, url.pathname);
     if (result.status === 401) api.sessionEnded(cookies, url);
     return fail(400, { action: 'update', values, errors: api.fieldErrors(result, { name: e.required, serviceItems: e.tooLong }, e.unavailable) });
+  },
+  hall: async ({ request, locals, params, url, cookies }) => {
+    const token = api.requireToken(locals);
+    const e = orgMessages(locals.lang).errors;
+    const form = await request.formData();
+    const values = { hallId: String(form.get('hallId') ?? '').slice(0, 100) };
+    const result = await api.updateWindow(token, params.code, { hallId: values.hallId });
+    if (result.ok) redirect(303, url.pathname);
+    if (result.status === 401) api.sessionEnded(cookies, url);
+    const errors = api.fieldErrors(result, { hallId: e.hallNotFound, 'hallId.409': e.hallArchived, code: e.notFound }, e.unavailable);
+    return fail(400, { action: 'hall', values, errors });
   },
   active: async ({ request, locals, params, url, cookies }) => {
     const token = api.requireToken(locals);
