@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { repoRoot } from '../../infra/local/stack.js';
 import { BUNDLE_MAX_BYTES, IMPORT_MAX_MS, runBundles, type BundlesResult } from './bundles.js';
 import { PHASE_LABELS, runIngestion, type IngestionResult } from './ingestion.js';
+import { orgMarkdown, runOrg, type OrgResult } from './org.js';
 import { summarizeProfile, type ProfileSummary } from './profile.js';
 import { HTML_MAX_BYTES, JS_MAX_GZIP_BYTES, runResidentPage, type ResidentPageResult } from './resident-page.js';
 import { kb, loadAverage, markdownTable, median, table, waitForQuiet } from './stats.js';
@@ -143,6 +144,21 @@ async function main() {
     if (!page.measured) log(`resident page NOT MEASURED: ${page.reason}`);
   }
 
+  // Section `org` (opt-in: BENCH_SECTIONS=org): imports, posters and lists at scale (test/bench/org.ts).
+  let org: OrgResult | undefined;
+  let orgError: string | undefined;
+  if (sections.has('org')) {
+    await waitUntilQuiet(env('BENCH_WAIT_QUIET_SECTION', 30));
+    try {
+      org = await timed('org', () =>
+        runOrg({ rounds: env('BENCH_ORG_ROUNDS', 3), samples: env('BENCH_ORG_SAMPLES', 40), windows: env('BENCH_ORG_WINDOWS', 50_000), posters: env('BENCH_ORG_POSTERS', 500), log }),
+      );
+    } catch (error) {
+      orgError = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      log(`org FAILED: ${orgError}`);
+    }
+  }
+
   const checks = targets(ingestion, bundles, page);
   if (pinned) {
     checks.push({
@@ -156,12 +172,13 @@ async function main() {
       status: 'info',
     });
   }
-  const result = { machine: info, durationSeconds: Math.round((Date.now() - started) / 1000), sectionSeconds, targets: checks, ingestion, ingestionError, pinned, pinnedError, profile, bundles, bundlesError, page };
+  const result = { machine: info, durationSeconds: Math.round((Date.now() - started) / 1000), sectionSeconds, targets: checks, ingestion, ingestionError, pinned, pinnedError, profile, bundles, bundlesError, page, org, orgError };
   writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
 
   console.log(`\n${'='.repeat(100)}\n${consoleReport(result)}\n${'='.repeat(100)}`);
   console.log(`\nJSON: .bench/latest.json${ingestion?.profileFile ? `   CPU profile: .bench/${ingestion.profileFile.split('/').pop()}` : ''}`);
   console.log(`\n----- Markdown (paste into docs/performance.md) -----\n\n${markdown(result)}\n----- end -----`);
+  if (org) console.log(`\n----- Markdown, section org -----\n\n${orgMarkdown(org)}\n----- end -----`);
   log(`done in ${result.durationSeconds} s`);
 }
 
