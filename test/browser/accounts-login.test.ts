@@ -39,7 +39,9 @@ beforeAll(async () => {
     expect((await api('/api/auth/totp/enrollment/confirm', { token, body: { code: code(started.json.secret) } })).status).toBe(200);
     secrets.set(username, started.json.secret);
   }
-  await createAccount('audit.browser', 'auditor', 'B-audit');
+  // Auditors without a factor yet: they enrol through the web page in the test below.
+  await createAccount('audit.js', 'auditor', 'B-audit-js');
+  await createAccount('audit.nojs', 'auditor', 'B-audit-nojs');
 });
 
 afterAll(async () => {
@@ -75,14 +77,36 @@ describe.each(JS_MODES)('login with a second factor $name', ({ javaScriptEnabled
     await context.close();
   });
 
-  it('shows the auditor a failed login with the username tried', async () => {
+  it('sends an auditor without a factor to enrolment (every admin page redirects there), then signs in with the new code and shows a failed login', async () => {
+    const auditor = javaScriptEnabled ? 'audit.js' : 'audit.nojs';
     const ghost = `ghost.${javaScriptEnabled ? 'js' : 'nojs'}`;
     expect((await api('/api/auth/login', { body: { username: ghost, password: 'not-the-password' } })).status).toBe(401);
     const context = await desktopContext(browser, javaScriptEnabled);
     const page = await context.newPage();
 
-    await fillLogin(page, 'audit.browser', PASSWORD);
+    // Password only: an enrollment-only credential, which opens nothing but the enrolment page.
+    await fillLogin(page, auditor, PASSWORD);
     await page.waitForURL(/\/admin\/accounts\/totp$/);
+    expect((await context.cookies()).find((c) => c.name === 'manyi_session')).toBeUndefined();
+    await page.goto(`${baseUrl}/admin/audit?action=login.failed`);
+    await page.waitForURL(/\/admin\/accounts\/totp$/);
+    await expect(page.getByRole('status').first().innerText()).resolves.toContain('必须先设置两步验证');
+
+    // Enrol on the page: the secret is shown once; a code from it confirms.
+    await page.getByRole('button', { name: '生成二维码' }).click();
+    const secret = (await page.getByTestId('totp-secret').innerText()).trim();
+    await page.getByLabel('动态验证码').fill(code(secret));
+    await Promise.all([page.waitForURL(/\/login\?enrolled=1$/), page.getByRole('button', { name: '完成设置' }).click()]);
+    await expect(page.getByRole('status').innerText()).resolves.toContain('两步验证已启用');
+    expect((await context.cookies()).find((c) => c.name === 'manyi_enroll')).toBeUndefined();
+
+    // Log in again: password, then the next code.
+    await page.getByLabel('用户名').fill(auditor);
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(/\/login\/totp$/);
+    await page.getByLabel('动态验证码').fill(code(secret, 1));
+    await Promise.all([page.waitForURL(/\/admin$/), page.getByRole('button', { name: '验证' }).click()]);
     await page.goto(`${baseUrl}/admin/audit?action=login.failed`);
     const text = await page.locator('table').innerText();
     expect(text).toContain(ghost);

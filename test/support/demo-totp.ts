@@ -54,6 +54,11 @@ async function lock(path: string): Promise<() => void> {
 export async function withDemoCode<T>(baseUrl: string, username: string, submit: (code: string) => Promise<T>): Promise<T> {
   const secret = demoSecret(username);
   if (!secret) throw new Error(`${username} is not a demo account with a fixed TOTP secret`);
+  return withTotpCode(baseUrl, username, secret, submit);
+}
+
+/** The same for any account whose secret the test knows (see enrollTotp). */
+export async function withTotpCode<T>(baseUrl: string, username: string, secret: string, submit: (code: string) => Promise<T>): Promise<T> {
   const release = await lock(stateFile(baseUrl, username, 'lock'));
   try {
     const path = stateFile(baseUrl, username, 'step');
@@ -75,4 +80,29 @@ export async function withDemoCode<T>(baseUrl: string, username: string, submit:
   } finally {
     release();
   }
+}
+
+/**
+ * Enrol a TOTP factor for an account that has none yet, through the API as its owner would: the
+ * password step gives an enrollment-only token, which starts and confirms the enrollment. Returns
+ * the secret; log in later through `withTotpCode(baseUrl, username, secret, …)`.
+ */
+export async function enrollTotp(baseUrl: string, username: string, password: string): Promise<string> {
+  const post = async (path: string, body: unknown, token?: string) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, json: (await response.json().catch(() => undefined)) as any };
+  };
+  const login = await post('/api/auth/login', { username, password });
+  if (login.status !== 200 || !login.json.mfaEnrollmentRequired) throw new Error(`${username}: expected an enrollment-only login, got ${login.status}`);
+  const started = await post('/api/auth/totp/enrollment', undefined, login.json.token);
+  if (started.status !== 200) throw new Error(`${username}: enrollment start answered ${started.status}`);
+  const secret = started.json.secret as string;
+  // Through the step allocator: the confirmed step counts as used, like a login's.
+  const confirmed = await withTotpCode(baseUrl, username, secret, (code) => post('/api/auth/totp/enrollment/confirm', { code }, login.json.token));
+  if (confirmed.status !== 200) throw new Error(`${username}: enrollment confirm answered ${confirmed.status}`);
+  return secret;
 }

@@ -1,6 +1,6 @@
 import type { Handle, HandleServerError } from '@sveltejs/kit';
 import { DEFAULT_LANG, HTML_LANG, LANG_COOKIE, isLang, messages, type Lang } from '$lib/i18n';
-import { readSessionToken } from '$lib/server/session';
+import { ENROLLMENT_PAGE, readEnrollmentToken, readSessionToken } from '$lib/server/session';
 
 const ONE_YEAR_SECONDS = 365 * 24 * 3600;
 
@@ -44,9 +44,15 @@ export const handle: Handle = async ({ event, resolve }) => {
   event.locals.lang = lang;
   event.locals.sessionToken = readSessionToken(event.cookies);
 
-  const response = await resolve(event, {
-    transformPageChunk: ({ html }) => html.replace('%lang%', HTML_LANG[lang]),
-  });
+  // Only an enrollment-only token (second factor not set up yet): the API refuses it everywhere but
+  // the enrollment routes, so every admin page sends the person to set up the factor first.
+  const enrollmentOnly = !event.locals.sessionToken && readEnrollmentToken(event.cookies) !== undefined;
+  const response =
+    enrollmentOnly && event.url.pathname.startsWith('/admin') && event.url.pathname !== ENROLLMENT_PAGE
+      ? new Response(null, { status: 303, headers: { location: ENROLLMENT_PAGE } })
+      : await resolve(event, {
+          transformPageChunk: ({ html }) => html.replace('%lang%', HTML_LANG[lang]),
+        });
 
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
   if (event.url.protocol === 'https:') {

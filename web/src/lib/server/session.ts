@@ -44,3 +44,30 @@ export function readChallenge(cookies: Cookies): string | undefined {
 export function endChallenge(cookies: Cookies, url: URL): void {
   cookies.delete(CHALLENGE_COOKIE, { path: '/login', httpOnly: true, sameSite: 'strict', secure: url.protocol === 'https:' });
 }
+
+/**
+ * An enrollment-only token (an admin role without a second factor yet): the API accepts it on the
+ * TOTP enrollment routes only, so it is kept apart from the session. While it is the only
+ * credential, every /admin page redirects to /admin/accounts/totp (hooks.server.ts).
+ */
+export const ENROLLMENT_COOKIE = 'manyi_enroll';
+export const ENROLLMENT_PAGE = '/admin/accounts/totp';
+
+export function startEnrollment(cookies: Cookies, url: URL, token: string, expiresAt: string, now: Date = new Date()): void {
+  const seconds = Math.floor((Date.parse(expiresAt) - now.getTime()) / 1000);
+  cookies.set(ENROLLMENT_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: url.protocol === 'https:',
+    maxAge: Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 1800) : 1800,
+  });
+}
+
+export function readEnrollmentToken(cookies: Cookies): string | undefined {
+  return cookies.get(ENROLLMENT_COOKIE) || undefined;
+}
+
+export function endEnrollment(cookies: Cookies, url: URL): void {
+  cookies.delete(ENROLLMENT_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:' });
+}

@@ -2,12 +2,15 @@ import { fail, redirect } from '@sveltejs/kit';
 import { messages } from '$lib/i18n';
 import { accountMessages } from '$lib/i18n-accounts';
 import * as api from '$lib/server/api-accounts';
-import { startChallenge, startSession } from '$lib/server/session';
+import { ENROLLMENT_PAGE, endEnrollment, startChallenge, startEnrollment, startSession } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ locals }) => {
+export const load: PageServerLoad = ({ locals, url }) => {
   if (locals.sessionToken) redirect(303, '/admin');
-  return { t: messages(locals.lang).account };
+  // Back from enrolling a second factor (/admin/accounts/totp): log in again with a code.
+  const t = accountMessages(locals.lang);
+  const enrolledNotice = url.searchParams.get('enrolled') === '1' ? `${t.enrolled}${t.enrolledLogInAgain}` : null;
+  return { t: messages(locals.lang).account, enrolledNotice };
 };
 
 export const actions: Actions = {
@@ -24,9 +27,14 @@ export const actions: Actions = {
         startChallenge(cookies, url, result.data.challenge);
         redirect(303, '/login/totp');
       }
+      // An admin role without a second factor gets an enrollment-only token: set the factor up first.
+      if (result.data.mfaEnrollmentRequired) {
+        startEnrollment(cookies, url, result.data.token, result.data.expiresAt);
+        redirect(303, ENROLLMENT_PAGE);
+      }
+      endEnrollment(cookies, url);
       startSession(cookies, url, result.data.token, result.data.expiresAt);
-      // An admin role without a second factor is sent to set one up first.
-      redirect(303, result.data.mfaEnrollmentRequired ? '/admin/accounts/totp' : '/admin');
+      redirect(303, '/admin');
     }
     if (result.status === 429) return fail(429, { username, errors: { username: accountMessages(locals.lang).lockedOut } });
 

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { messages } from '$lib/i18n';
-import { endSession } from '$lib/server/session';
+import { endEnrollment, endSession } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
 
 // Logging out changes state, so it is a POST (the button on /admin); GET only asks.
@@ -12,6 +12,7 @@ export const load: PageServerLoad = ({ locals }) => {
 export const actions: Actions = {
   default: ({ cookies, url }) => {
     endSession(cookies, url);
+    endEnrollment(cookies, url);
     redirect(303, '/login');
   },
 };

@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { accountMessages } from '$lib/i18n-accounts';
 import * as api from '$lib/server/api-accounts';
-import { endChallenge, readChallenge, startSession } from '$lib/server/session';
+import { endChallenge, endEnrollment, readChallenge, startSession } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, cookies }) => {
@@ -20,6 +20,7 @@ export const actions: Actions = {
     const result = await api.loginTotp(challenge, code);
     if (result.ok) {
       endChallenge(cookies, url);
+      endEnrollment(cookies, url);
       startSession(cookies, url, result.data.token, result.data.expiresAt);
       redirect(303, '/admin');
     }
