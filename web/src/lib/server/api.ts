@@ -99,9 +99,13 @@ export function login(input: LoginInput): Promise<ApiResult<LoginOutput>> {
   return call(LoginOutput, { method: op.method, path: op.path, body: input });
 }
 
-export function listWindows(token: string): Promise<ApiResult<WindowList>> {
+/** One page of the caller's windows; pass the previous page's `cursor` for the next one. */
+export function listWindows(token: string, page: { cursor?: string; limit?: number } = {}): Promise<ApiResult<WindowList>> {
   const op = operations.listWindows;
-  return call(WindowList, { method: op.method, path: op.path, token });
+  const query: Record<string, string> = {};
+  if (page.cursor) query.cursor = page.cursor;
+  if (page.limit) query.limit = String(page.limit);
+  return call(WindowList, { method: op.method, path: op.path, token, ...(Object.keys(query).length ? { query } : {}) });
 }
 
 export function satisfaction(token: string, query: SatisfactionQuery): Promise<ApiResult<SatisfactionResult>> {

@@ -19,13 +19,21 @@ export const load: PageServerLoad = async ({ locals, url, cookies }) => {
     redirect(303, '/login');
   };
 
-  const listed = await api.listWindows(token);
+  // The window list is paged (1,000 a page): `wpage` is the API's cursor of the page shown.
+  let windowsCursor = url.searchParams.get('wpage')?.slice(0, 2048) || undefined;
+  let listed = await api.listWindows(token, windowsCursor ? { cursor: windowsCursor } : {});
+  // A stale or edited cursor (400 naming cursor) falls back to the first page.
+  if (!listed.ok && listed.status === 400 && windowsCursor) {
+    windowsCursor = undefined;
+    listed = await api.listWindows(token);
+  }
   if (!listed.ok) {
     if (listed.status === 401) sessionEnded();
     if (listed.status === 403) return { t, account: { logout: account.logout }, windows: [], query: null, result: null, problems: [t.forbidden] };
     error(503, { message: errors.errorTitle, hint: t.unavailable });
   }
   const windows = listed.data.windows;
+  const windowPages = { current: windowsCursor ?? null, next: listed.data.cursor ?? null };
 
   const today = chinaDay(new Date());
   const query = {
@@ -33,7 +41,7 @@ export const load: PageServerLoad = async ({ locals, url, cookies }) => {
     from: url.searchParams.get('from') || addDays(today, 1 - DEFAULT_DAYS),
     to: url.searchParams.get('to') || today,
   };
-  const page = { t, account: { logout: account.logout }, windows, query };
+  const page = { t, account: { logout: account.logout }, windows, windowPages, query };
   if (!query.window) return { ...page, result: null, problems: windows.length === 0 ? [t.noWindows] : [] };
 
   const result = await api.satisfaction(token, query);
