@@ -1,8 +1,9 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '../../functions/src/data/client.js';
 import { keys } from '../../functions/src/data/keys.js';
+import { READ_CACHE_TTL_MS } from '../../functions/src/data/read-cache.js';
 import { chinaDay } from '../../shared/src/domain/china-time.js';
 import { demoWindows, loginToken } from '../support/api-client.js';
 import { JS_MODES, launchChromium, phoneContext } from '../support/browser.js';
@@ -18,13 +19,35 @@ const OPS = 'manyi-ops';
 const today = chinaDay(new Date());
 let browser: Browser;
 let windows: Awaited<ReturnType<typeof demoWindows>>;
+/** A 综合窗口 with many 事项 (more than the page shows as radios), and what it had before. */
+const MANY_ITEMS = Array.from({ length: 30 }, (_, i) => `综合事项${String(i + 1).padStart(2, '0')}`);
+let manyItemsWindow: string;
+let originalItems: unknown;
+
+async function setServiceItems(code: string, items: unknown): Promise<unknown> {
+  const { Attributes } = await doc.send(
+    new UpdateCommand({
+      TableName: OPS,
+      Key: keys.window(code),
+      UpdateExpression: 'SET serviceItems = :items',
+      ExpressionAttributeValues: { ':items': items },
+      ReturnValues: 'UPDATED_OLD',
+    }),
+  );
+  return Attributes?.serviceItems;
+}
 
 beforeAll(async () => {
   browser = await launchChromium();
   windows = await demoWindows(baseUrl, await loginToken(baseUrl));
+  manyItemsWindow = windows[10]!.code;
+  originalItems = await setServiceItems(manyItemsWindow, MANY_ITEMS.map((name) => ({ name })));
+  // The rating path caches windows for a few seconds: let any cached copy of this one expire.
+  await new Promise((resolve) => setTimeout(resolve, READ_CACHE_TTL_MS + 500));
 });
 
 afterAll(async () => {
+  if (manyItemsWindow) await setServiceItems(manyItemsWindow, originalItems ?? []);
   await browser?.close();
   doc.destroy();
 });
@@ -60,6 +83,26 @@ describe.each(JS_MODES)('a resident names the service item $name', ({ javaScript
     expect(response?.status()).toBe(200);
     expect(html.length).toBeLessThan(15_000); // the resident page's HTML budget
     expect(await counter(window.code, `window-qr|si|${item}|4`)).toBe(before + 1);
+    await context.close();
+  });
+
+  it('offers many items as a drop-down list that starts at “不选”', async () => {
+    const item = MANY_ITEMS[javaScriptEnabled ? 20 : 21]!;
+    const before = await counter(manyItemsWindow, `window-qr|si|${item}|5`);
+    const context = await phoneContext(browser, javaScriptEnabled);
+    const page = await context.newPage();
+
+    const response = await page.goto(`${baseUrl}/w/${manyItemsWindow}`);
+    const html = await response!.body();
+    const list = page.getByRole('combobox', { name: '您办理的事项（可不选）' });
+    await expect(list.inputValue()).resolves.toBe('');
+    await expect(list.locator('option').count()).resolves.toBe(MANY_ITEMS.length + 1);
+    await page.getByRole('group', { name: /满意吗/ }).getByRole('radio', { name: '非常满意', exact: true }).check();
+    await list.selectOption(item);
+    await Promise.all([page.waitForURL(/\/thanks$/), page.getByRole('button', { name: /提交/ }).click()]);
+
+    expect(html.length).toBeLessThan(15_000);
+    expect(await counter(manyItemsWindow, `window-qr|si|${item}|5`)).toBe(before + 1);
     await context.close();
   });
 

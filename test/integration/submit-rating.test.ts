@@ -50,6 +50,7 @@ const RATING_ATTRIBUTES = new Set([
   'staffIds',
   'day',
   'level',
+  'serviceItem',
   'indicators',
   'reasons',
   'comment',

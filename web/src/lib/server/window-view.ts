@@ -38,6 +38,7 @@ export function windowView(card: WindowCard, lang: Lang): WindowView {
     indicators: survey.indicators.map(({ code, name }) => ({ code, name: name[lang] })),
     reasons: survey.reasons.map(({ code, name }) => ({ code, name: name[lang] })),
     commentMaxLength: survey.commentMaxLength,
-    serviceItems: card.serviceItems ?? [],
+    // Unique names: the page keys its choices by name, and two equal choices would mean nothing.
+    serviceItems: [...new Set(card.serviceItems ?? [])],
   };
 }
