@@ -91,6 +91,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // posts would then refuse every form served over plain http. We set the header ourselves on
       // every request (overwriting anything a client sent), so it works for localhost and 127.0.0.1.
       process.env.PROTOCOL_HEADER = 'x-forwarded-proto';
+      // adapter-node refuses bodies over 512 KB by default; an import file may be 3 MiB, and the
+      // confirm form carries it back base64-encoded (4 MiB).
+      process.env.BODY_SIZE_LIMIT ??= String(6 * 1024 * 1024);
       web = ((await import(pathToFileURL(handlerFile).href)) as { handler: typeof web }).handler;
     }
 

@@ -140,14 +140,20 @@ const IMPORT_OPS = {
 } as const;
 
 /** Imports send the file itself as the body, which `call` (JSON only) does not do. */
-async function upload<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, path: string, token: string, file: Uint8Array): Promise<ApiResult<T>> {
+async function upload<T>(
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
+  path: string,
+  token: string,
+  file: Uint8Array,
+  timeoutMs = 30_000,
+): Promise<ApiResult<T>> {
   let response: Response;
   try {
     response = await fetch(`${webConfig().API_BASE_URL}${path}`, {
       method: 'POST',
       headers: { accept: 'application/json', 'content-type': 'application/octet-stream', authorization: `Bearer ${token}` },
       body: file as unknown as BodyInit,
-      signal: AbortSignal.timeout(30_000),
+      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch {
     return { ok: false, status: 503, error: { error: { code: 'API_UNREACHABLE', message: 'the API could not be reached' } } };
@@ -167,7 +173,8 @@ export function previewImport(token: string, kind: ImportKind, file: Uint8Array)
 }
 
 export function applyImport(token: string, kind: ImportKind, file: Uint8Array): Promise<ApiResult<ImportApplied>> {
-  return upload(ImportApplied, IMPORT_OPS[kind].apply.path, token, file);
+  // A 5,000-row staff file is many transactions; locally (DynamoDB Local) that can take a minute.
+  return upload(ImportApplied, IMPORT_OPS[kind].apply.path, token, file, 120_000);
 }
 
 export function uploadStaffPhoto(token: string, staffId: string, image: Uint8Array): Promise<ApiResult<StaffPhotoSaved>> {

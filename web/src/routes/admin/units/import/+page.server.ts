@@ -5,8 +5,8 @@ import { IMPORT_COLUMN_LABELS, orgMessages, rowMessage } from '$lib/i18n-org';
 import * as api from '$lib/server/api-org';
 import type { Actions, PageServerLoad } from './$types';
 
-/** Same limit as the API's; checked here too so a huge upload is not base64-ed back into the page. */
-const MAX_FILE_BYTES = 1024 * 1024;
+/** Same limit as the API's (3 MiB); checked here too so a huge upload is not base64-ed back into the page. */
+const MAX_FILE_BYTES = 3 * 1024 * 1024;
 
 const kindOf = (value: unknown): api.ImportKind => (value === 'staff' ? 'staff' : 'units');
 
@@ -67,7 +67,18 @@ export const actions: Actions = {
     if (!file) return fail(400, { kind, errors: { file: e.file } });
     const result = await api.applyImport(token, kind, file);
     if (result.status === 401) api.sessionEnded(cookies, url);
-    if (result.ok) return { kind, created: result.data.created };
+    if (result.ok) return { kind, created: result.data.created, batches: result.data.batches };
+    if (result.status === 409) {
+      // A 工号 was taken while the file was being written: the job was rolled back, nothing is visible.
+      const field = result.error.error.issues?.[0]?.field ?? '';
+      const line = /^rows\.(\d+)\./.exec(field)?.[1];
+      const row = line ? orgMessages(locals.lang).rowLabel.replace('{line}', line) : '';
+      return fail(409, { kind, errors: { file: e.importConflict.replace('{row}', row) } });
+    }
+    if (result.status >= 500) {
+      // Timed out or failed midway: nothing is visible, and sending the same file again continues it.
+      return fail(503, { kind, errors: { file: e.importUnfinished }, fileBase64: Buffer.from(file).toString('base64'), retry: true });
+    }
     // Show the rows again with their problems: nothing was written.
     const preview = await api.previewImport(token, kind, file);
     return fail(400, { kind, errors: { file: result.status === 403 ? e.forbidden : e.invalid }, preview: preview.ok ? localize(preview.data, locals.lang) : undefined });
