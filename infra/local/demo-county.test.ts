@@ -17,4 +17,13 @@ describe('the demo county', () => {
     expect(county.windows.every((w) => (w.serviceItems ?? []).length > 0)).toBe(true);
     expect(new Set(county.windows.map((w) => w.code)).size).toBe(county.windows.length);
   });
+
+  it('puts every window in a hall of its own unit or of an ancestor, as administrators must', () => {
+    const county = demoCounty();
+    const units = new Map(county.units.map((u) => [u.id, u]));
+    const halls = new Map(county.halls.map((h) => [h.id, h]));
+    for (const window of county.windows) {
+      expect(units.get(window.unitId)!.path, window.name).toContain(halls.get(window.hallId)!.unitId);
+    }
+  });
 });
