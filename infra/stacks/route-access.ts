@@ -88,6 +88,12 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   getStaffPhoto: READ_OPS,
   previewStaffImport: { ...READ_OPS, memorySize: 1024 },
   applyStaffImport: { ops: 'read-write', contacts: 'none', sealContacts: false, memorySize: 1024 },
+  // Report downloads (issue 4): read the totals like the report, Put the EXPORT# registry items
+  // (PutItem only, never UpdateItem), append the audit entry; pdfkit with the CJK font and the
+  // exceljs zip need memory (50,000 windows stream within 512 MB; 1024 also buys CPU).
+  exportSatisfactionReport: { ops: 'read-put', contacts: 'none', sealContacts: false, memorySize: 1024, posterFont: true },
+  // /verify: one GetItem of EXPORT#{sha256}; public, so nothing is audited.
+  verifyExport: READ_OPS,
   // 服务大厅: two items per hall (record + unit listing), written together in one transaction.
   listUnitHalls: READ_OPS,
   createHall: { ops: 'read-write', contacts: 'none', sealContacts: false },

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { repoRoot } from '../../infra/local/stack.js';
 import { BUNDLE_MAX_BYTES, IMPORT_MAX_MS, runBundles, type BundlesResult } from './bundles.js';
+import { exportsMarkdown, runExports, type ExportsResult } from './exports.js';
 import { PHASE_LABELS, runIngestion, type IngestionResult } from './ingestion.js';
 import { orgMarkdown, runOrg, type OrgResult } from './org.js';
 import { summarizeProfile, type ProfileSummary } from './profile.js';
@@ -20,7 +21,8 @@ import { kb, loadAverage, markdownTable, median, table, waitForQuiet } from './s
  * prints a Markdown section for docs/performance.md.
  *
  * Knobs (environment), with defaults:
- *   BENCH_SECTIONS=ingestion,bundles,page (add `pinned` for the diagnostic)
+ *   BENCH_SECTIONS=ingestion,bundles,page,exports (add `pinned` for the diagnostic)
+ *   BENCH_EXPORT_SAMPLES=7 (runs per export format; section exports, test/bench/exports.ts)
  *   BENCH_ROUNDS=3 BENCH_PHASE_SECONDS=5 BENCH_SEQUENTIAL=400 BENCH_WARMUP_SECONDS=9 BENCH_WINDOWS=4
  *   BENCH_PINNED_ROUNDS=2 BENCH_PROFILE=1 (0: no server CPU profile)
  *   BENCH_WAIT_QUIET=90 (s to wait for an idle machine first) BENCH_WAIT_QUIET_SECTION=30
@@ -28,7 +30,7 @@ import { kb, loadAverage, markdownTable, median, table, waitForQuiet } from './s
  *   BENCH_IMPORT_SAMPLES=10 BENCH_SOURCEMAP_SAMPLES=3 BENCH_WEB_BUILD=auto|always|never
  */
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
-const sections = new Set((process.env.BENCH_SECTIONS ?? 'ingestion,bundles,page').split(',').map((s) => s.trim()));
+const sections = new Set((process.env.BENCH_SECTIONS ?? 'ingestion,bundles,page,exports').split(',').map((s) => s.trim()));
 const outDir = join(repoRoot, '.bench');
 mkdirSync(outDir, { recursive: true });
 
@@ -159,7 +161,19 @@ async function main() {
     }
   }
 
+  // Section `exports`: XLSX / PDF of 5,000 windows, XLSX of 50,000 windows in a child process.
+  let exportsResult: ExportsResult | undefined;
+  if (sections.has('exports')) {
+    await waitUntilQuiet(env('BENCH_WAIT_QUIET_SECTION', 30));
+    try {
+      exportsResult = await timed('exports', () => runExports({ samples: env('BENCH_EXPORT_SAMPLES', 7), log }));
+    } catch (error) {
+      log(`exports FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+
   const checks = targets(ingestion, bundles, page);
+  if (exportsResult) checks.push(...exportsResult.checks);
   if (pinned) {
     checks.push({
       target: 'Diagnostic, cores pinned (JVM CPU 0, Node CPU 1): throughput c=16 vs bare',
@@ -179,6 +193,7 @@ async function main() {
   console.log(`\nJSON: .bench/latest.json${ingestion?.profileFile ? `   CPU profile: .bench/${ingestion.profileFile.split('/').pop()}` : ''}`);
   console.log(`\n----- Markdown (paste into docs/performance.md) -----\n\n${markdown(result)}\n----- end -----`);
   if (org) console.log(`\n----- Markdown, section org -----\n\n${orgMarkdown(org)}\n----- end -----`);
+  if (exportsResult) console.log(`\n----- Markdown, section exports -----\n\n${exportsMarkdown(exportsResult)}\n----- end -----`);
   log(`done in ${result.durationSeconds} s`);
 }
 

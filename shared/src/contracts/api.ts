@@ -9,6 +9,7 @@ import { orgOperations } from './ops-org.js';
 import { accountOperations } from './ops-accounts.js';
 import { surveyOperations } from './ops-surveys.js';
 import { reportOperations } from './ops-reports.js';
+import { exportOperations } from './ops-reports.js';
 
 export type { Operation } from './operation.js';
 import type { Operation } from './operation.js';
@@ -172,6 +173,7 @@ export const operations = {
   ...accountOperations,
   ...surveyOperations,
   ...reportOperations,
+  ...exportOperations,
 } as const satisfies Record<string, Operation>;
 
 export type OperationId = keyof typeof operations;

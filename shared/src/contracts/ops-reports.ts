@@ -86,7 +86,14 @@ export const exportOperations = {
     tag: 'reports',
     auth: 'bearer',
     query: ExportQuery,
-    responses: { 200: { description: 'The file' }, 400: badRequest, 401: unauthorized, 403: forbidden, 404: scopeNotFound },
+    responses: {
+      200: { description: 'The file' },
+      400: badRequest,
+      401: unauthorized,
+      403: forbidden,
+      404: scopeNotFound,
+      413: { description: 'The file would be over the 4.4 MB a download can carry; the issue names `unit`', schema: ErrorBody },
+    },
   },
   verifyExport: {
     method: 'GET',

@@ -32,6 +32,26 @@ export interface ExportFile {
   dataHash: string;
 }
 
+/**
+ * A Lambda answers at most 6 MB, and a binary body travels base64-encoded (4/3 larger), so a file
+ * over this cannot be downloaded through API Gateway. Past it the caller gets a 413 naming `unit`
+ * (choose a smaller scope) instead of a 5xx from the runtime. A province-sized XLSX (50,000
+ * windows, ~7.4 MB) needs a download through S3, which is not built yet
+ * (docs/decisions/0008-reports-and-exports.md).
+ */
+export const MAX_DOWNLOAD_BYTES = 4_400_000;
+
+export class ExportTooLargeError extends AppError {
+  override name = 'ExportTooLargeError';
+  override readonly statusCode = 413;
+  override readonly code = 'EXPORT_TOO_LARGE';
+  override readonly expose = true;
+  constructor(bytes: number) {
+    const message = `the ${(bytes / 1e6).toFixed(1)} MB file of this scope is over the ${MAX_DOWNLOAD_BYTES / 1e6} MB a download can carry: choose a smaller unit (文件过大，请选择较小的单位范围)`;
+    super(`unit: ${message}`, { issues: [{ field: 'unit', message: `unit: ${message}` }] });
+  }
+}
+
 const CONTENT_TYPES: Record<ExportFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   csv: 'text/csv; charset=utf-8',
@@ -74,6 +94,10 @@ export async function exportSatisfactionReport(deps: ExportDeps, build: ReportBu
     throw error;
   }
   const file = await renderReport(report, format, now, deps.posterFontPath);
+  if (file.body.length > MAX_DOWNLOAD_BYTES) {
+    await deps.audit.append(auditEntry(deps, principal, attempt, 'invalid', { unitId: report.scope.unitId, detail: `${format}: file of ${file.body.length} bytes too large` }));
+    throw new ExportTooLargeError(file.body.length);
+  }
   const record = (sha256: string, matched: ExportRecord['matched']): ExportRecord => ({
     sha256,
     matched,

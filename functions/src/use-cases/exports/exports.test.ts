@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +9,9 @@ import { reportCsv } from './export-csv.js';
 import { reportPdf } from './export-pdf.js';
 import { reportXlsx } from './export-xlsx.js';
 import { reportDataHash } from './integrity.js';
+import type { AuditEntry } from '../../data/audit.js';
+import type { ExportRecord } from '../../data/export-registry.js';
+import { exportSatisfactionReport, ExportTooLargeError, MAX_DOWNLOAD_BYTES } from './export-report.js';
 
 const hostile = { unit: '=HYPERLINK("http://x","点我")', window: '@SUM(1)', staff: '+1-2' };
 const report = fixtureReport({ windows: 40, seed: 7, hostile });
@@ -87,4 +91,47 @@ describe('数据校验码', () => {
     expect(reportDataHash(value as never)).toBe(sha256Hex(canonical(value)));
     expect(reportDataHash(report)).toBe(sha256Hex(canonical(JSON.parse(JSON.stringify(report)))));
   });
+});
+
+describe('exportSatisfactionReport', () => {
+  const committee = { username: 'c.member', role: 'committee', unitId: 'jn-qh-lj' } as const;
+  const fakes = () => {
+    const audit: AuditEntry[] = [];
+    const registered: ExportRecord[] = [];
+    const deps = {
+      audit: { append: async (entry: AuditEntry) => void audit.push(entry) },
+      exports: { register: async (file: ExportRecord, data: ExportRecord) => void registered.push(file, data) },
+      now: () => new Date('2026-11-01T02:05:00.000Z'),
+    };
+    return { audit, registered, deps };
+  };
+  const query = { format: 'csv', period: 'month', channel: 'all', definition: 'national', minN: 30 } as const;
+
+  it('registers the file and its data (never who) and audits the download with both hashes', async () => {
+    const { audit, registered, deps } = fakes();
+    const file = await exportSatisfactionReport(deps, async () => report, committee, query);
+    expect(file.sha256).toBe(createHash('sha256').update(file.body).digest('hex'));
+    expect(registered.map((r) => [r.matched, r.sha256])).toEqual([['file', file.sha256], ['data', file.dataHash]]);
+    expect(JSON.stringify(registered)).not.toContain(committee.username);
+    expect(audit).toEqual([expect.objectContaining({ actor: committee.username, action: 'report.export', result: 'ok', objectId: 'jn-qh-lj', detail: expect.stringContaining(`sha256=${file.sha256} data=${file.dataHash}`) })]);
+  });
+
+  it('refuses staff with 403, audited, without building the report', async () => {
+    const { audit, deps } = fakes();
+    let built = false;
+    await expect(exportSatisfactionReport(deps, async () => ((built = true), report), { ...committee, role: 'staff' }, query)).rejects.toMatchObject({ statusCode: 403 });
+    expect(built).toBe(false);
+    expect(audit).toEqual([expect.objectContaining({ action: 'report.export', result: 'denied' })]);
+  });
+
+  it('answers a file too large to download with a 413 naming unit, registers nothing, audits it', async () => {
+    const { audit, registered, deps } = fakes();
+    const huge = fixtureReport({ windows: 60_000, seed: 3 });
+    const error = await exportSatisfactionReport(deps, async () => huge, committee, query).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExportTooLargeError);
+    expect((error as ExportTooLargeError).issues?.[0]?.field).toBe('unit');
+    expect(registered).toEqual([]);
+    expect(audit).toEqual([expect.objectContaining({ result: 'invalid' })]);
+    expect(MAX_DOWNLOAD_BYTES * (4 / 3)).toBeLessThan(6 * 1024 * 1024);
+  }, 60_000);
 });

@@ -1,0 +1,20 @@
+import { operations } from '#shared/contracts/api.js';
+import { httpHandler } from '../../middleware/http-handler.js';
+import { parse } from '../../middleware/http.js';
+import { getRuntime } from '../../runtime.js';
+import { exportSatisfactionReport } from '../../use-cases/exports/export-report.js';
+import { buildSatisfactionReport } from '../../use-cases/reports/satisfaction-report.js';
+import { binary } from '../posters/binary.js';
+
+const operation = operations.exportSatisfactionReport;
+
+export const handler = httpHandler(
+  operation,
+  async (event) => {
+    const query = parse(operation.query, event.queryStringParameters ?? {});
+    const runtime = getRuntime();
+    const file = await exportSatisfactionReport(runtime, (principal, reportQuery, now) => buildSatisfactionReport(runtime, principal, reportQuery, now), event.principal!, query);
+    return binary(file, { 'x-manyi-sha256': file.sha256, 'x-manyi-data-sha256': file.dataHash });
+  },
+  { verifier: () => getRuntime().tokens },
+);
