@@ -102,7 +102,10 @@ export async function pool<T>(items: T[], concurrency: number, work: (item: T) =
 
 async function batchGetAll(doc: DynamoDBDocumentClient, table: string, keyList: { pk: string; sk: string }[], projection: string, names?: Record<string, string>) {
   const found: Record<string, unknown>[] = [];
-  for (let start = 0; start < keyList.length; start += 100) {
+  const starts: number[] = [];
+  for (let start = 0; start < keyList.length; start += 100) starts.push(start);
+  // 5,000 claims are 50 BatchGets: 4 in flight.
+  await pool(starts, 4, async (start) => {
     type Request = { Keys: { pk: string; sk: string }[]; ProjectionExpression: string; ConsistentRead: boolean; ExpressionAttributeNames?: Record<string, string> };
     let request: Record<string, Request> | undefined = {
       [table]: { Keys: keyList.slice(start, start + 100), ProjectionExpression: projection, ConsistentRead: true, ...(names ? { ExpressionAttributeNames: names } : {}) },
@@ -113,7 +116,7 @@ async function batchGetAll(doc: DynamoDBDocumentClient, table: string, keyList: 
       request = result.UnprocessedKeys as typeof request;
       if (request && Object.keys(request).length > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** Math.min(attempt, 6)));
     }
-  }
+  });
   return found;
 }
 
