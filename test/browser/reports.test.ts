@@ -152,11 +152,15 @@ describe.each(JS_MODES)('the committee report $name', ({ javaScriptEnabled }) =>
     const visitor = await desktopContext(browser, javaScriptEnabled);
     const verify = await visitor.newPage();
     expect((await verify.goto(`${baseUrl}/verify`))?.status()).toBe(200);
-    await verify.getByLabel('报表文件（XLSX、CSV 或 PDF）').setInputFiles({ name: 'report.xlsx', mimeType: 'application/octet-stream', buffer: files.xlsx! });
-    await verify.locator('form', { has: verify.locator('input[type=file]') }).getByRole('button', { name: '核验' }).click();
-    const result = verify.getByTestId('verify-result');
-    await result.waitFor();
-    await expect(result.innerText()).resolves.toContain('此文件由本系统生成');
+    for (const format of ['xlsx', 'csv', 'pdf'] as const) {
+      await verify.goto(`${baseUrl}/verify`);
+      await verify.getByLabel('报表文件（XLSX、CSV 或 PDF）').setInputFiles({ name: `report.${format}`, mimeType: 'application/octet-stream', buffer: files[format]! });
+      await verify.locator('form', { has: verify.locator('input[type=file]') }).getByRole('button', { name: '核验' }).click();
+      const result = verify.getByTestId('verify-result');
+      await result.waitFor();
+      await expect(result.innerText(), format).resolves.toContain('此文件由本系统生成');
+      await expect(result.innerText(), format).resolves.toContain(format.toUpperCase());
+    }
 
     // A changed file is not recognised.
     const changed = Buffer.concat([files.csv!, Buffer.from('\n')]);
