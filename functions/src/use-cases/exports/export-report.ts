@@ -4,11 +4,7 @@ import { can } from '../../auth/authorization.js';
 import type { AuditLog } from '../../data/audit.js';
 import type { ExportRecord, ExportRegistry } from '../../data/export-registry.js';
 import { AppError, ForbiddenError, NotFoundError } from '../../errors.js';
-import { posterFont } from '../posters/poster-font.js';
 import { auditEntry } from '../surveys/scope.js';
-import { reportCsv } from './export-csv.js';
-import { reportPdf } from './export-pdf.js';
-import { reportXlsx } from './export-xlsx.js';
 import { reportDataHash, sha256Hex } from './integrity.js';
 
 export interface ExportDeps {
@@ -62,8 +58,15 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
 export async function renderReport(report: SatisfactionReport, format: ExportFormat, generatedAt: Date, fontPath?: string): Promise<Omit<ExportFile, 'filename'>> {
   const dataHash = reportDataHash(report);
   const stamp = { dataHash, generatedAt: generatedAt.toISOString() };
-  const body =
-    format === 'xlsx' ? await reportXlsx(report, stamp) : format === 'csv' ? reportCsv(report, stamp) : await reportPdf(report, stamp, posterFont(fontPath));
+  // Each writer is loaded when its format is asked for: exceljs and pdfkit (with fontkit) are most
+  // of the function's bundle, and a cold start evaluates only the one it needs.
+  let body: Buffer;
+  if (format === 'xlsx') body = await (await import('./export-xlsx.js')).reportXlsx(report, stamp);
+  else if (format === 'csv') body = (await import('./export-csv.js')).reportCsv(report, stamp);
+  else {
+    const [{ reportPdf }, { posterFont }] = await Promise.all([import('./export-pdf.js'), import('../posters/poster-font.js')]);
+    body = await reportPdf(report, stamp, posterFont(fontPath));
+  }
   return { contentType: CONTENT_TYPES[format], body, sha256: sha256Hex(body), dataHash };
 }
 
