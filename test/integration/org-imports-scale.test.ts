@@ -139,8 +139,11 @@ describe('staff import of 5,000 rows', () => {
   it('answers the same file sent again with the same result and writes nothing twice', async () => {
     const csv = Buffer.from(staffCsv('U', 5_000), 'utf8');
     const again = await post('/api/org/staff-imports/apply', csv);
+    const preview = await post('/api/org/staff-imports/preview', csv);
     expect(again.status).toBe(201);
     expect(again.json).toMatchObject({ created: 5_000, batches: 0 });
+    // A preview tells the truth: every 工号 of the file is now used.
+    expect(preview.json).toMatchObject({ valid: false, invalidRows: 5_000 });
     expect(withPrefix('U')(await storedListings())).toHaveLength(5_000);
   });
 

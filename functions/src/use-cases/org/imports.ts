@@ -162,7 +162,9 @@ export async function previewStaffImport(deps: ImportDeps, principal: Principal,
   const attempt = { action: 'import.staff.preview', objectType: 'import', objectId: 'staff' } as const;
   const table = await load(deps, principal, upload, attempt);
   await refuseOversized(deps, principal, table, attempt);
-  const checked = await checkStaff(deps, principal, table, staffJobId(principal, table.sha256));
+  // An unfinished job of this very file holds its 工号 for it; a committed one has used them.
+  const job = await deps.importJobs.get(staffJobId(principal, table.sha256));
+  const checked = await checkStaff(deps, principal, table, job && job.state !== 'committed' ? job.jobId : undefined);
   const result = preview('staff', table, checked, MAX_STAFF_ROWS);
   await audit(deps, principal, attempt, 'ok', { detail: `${checked.rows.length} rows, ${result.valid ? 'valid' : 'with errors'}` });
   return result;
