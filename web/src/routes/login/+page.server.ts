@@ -34,7 +34,8 @@ export const actions: Actions = {
       }
       endEnrollment(cookies, url);
       startSession(cookies, url, result.data.token, result.data.expiresAt);
-      redirect(303, '/admin');
+      // Staff see only their own totals (/me); every other role starts at the admin home.
+      redirect(303, result.data.account.role === 'staff' ? '/me' : '/admin');
     }
     if (result.status === 429) return fail(429, { username, errors: { username: accountMessages(locals.lang).lockedOut } });
 
