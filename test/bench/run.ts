@@ -10,6 +10,7 @@ import { PHASE_LABELS, runIngestion, type IngestionResult } from './ingestion.js
 import { orgMarkdown, runOrg, type OrgResult } from './org.js';
 import { summarizeProfile, type ProfileSummary } from './profile.js';
 import { HTML_MAX_BYTES, JS_MAX_GZIP_BYTES, runResidentPage, type ResidentPageResult } from './resident-page.js';
+import { reportsMarkdown, runReports, type ReportsResult } from './reports.js';
 import { kb, loadAverage, markdownTable, median, table, waitForQuiet } from './stats.js';
 
 /**
@@ -172,8 +173,20 @@ async function main() {
     }
   }
 
+  // Section `reports` (opt-in: BENCH_SECTIONS=reports): a monthly report of 1,000 windows (test/bench/reports.ts).
+  let reportsResult: ReportsResult | undefined;
+  if (sections.has('reports')) {
+    await waitUntilQuiet(env('BENCH_WAIT_QUIET_SECTION', 30));
+    try {
+      reportsResult = await timed('reports', () => runReports({ samples: env('BENCH_REPORT_SAMPLES', 7), windows: env('BENCH_REPORT_WINDOWS', 1000), log }));
+    } catch (error) {
+      log(`reports FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+
   const checks = targets(ingestion, bundles, page);
   if (exportsResult) checks.push(...exportsResult.checks);
+  if (reportsResult) checks.push(...reportsResult.checks);
   if (pinned) {
     checks.push({
       target: 'Diagnostic, cores pinned (JVM CPU 0, Node CPU 1): throughput c=16 vs bare',
@@ -186,7 +199,7 @@ async function main() {
       status: 'info',
     });
   }
-  const result = { machine: info, durationSeconds: Math.round((Date.now() - started) / 1000), sectionSeconds, targets: checks, ingestion, ingestionError, pinned, pinnedError, profile, bundles, bundlesError, page, org, orgError };
+  const result = { machine: info, durationSeconds: Math.round((Date.now() - started) / 1000), sectionSeconds, targets: checks, ingestion, ingestionError, pinned, pinnedError, profile, bundles, bundlesError, page, org, orgError, reports: reportsResult };
   writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
 
   console.log(`\n${'='.repeat(100)}\n${consoleReport(result)}\n${'='.repeat(100)}`);
@@ -194,6 +207,7 @@ async function main() {
   console.log(`\n----- Markdown (paste into docs/performance.md) -----\n\n${markdown(result)}\n----- end -----`);
   if (org) console.log(`\n----- Markdown, section org -----\n\n${orgMarkdown(org)}\n----- end -----`);
   if (exportsResult) console.log(`\n----- Markdown, section exports -----\n\n${exportsMarkdown(exportsResult)}\n----- end -----`);
+  if (reportsResult) console.log(`\n----- Markdown, section reports -----\n\n${reportsMarkdown(reportsResult)}\n----- end -----`);
   log(`done in ${result.durationSeconds} s`);
 }
 

@@ -41,8 +41,14 @@ export interface WindowDayTotalsLike {
   channels?: Partial<Record<string, ChannelTotals>>;
 }
 
+/** Adds `source` into `target` in place (never into `source`: its objects are copied on first sight). */
 function addInto(target: Record<string, LevelCounts>, source: Record<string, LevelCounts>): void {
-  for (const [key, counts] of Object.entries(source)) target[key] = mergeLevelCounts([target[key] ?? emptyLevelCounts(), counts]);
+  for (const key in source) {
+    const counts = source[key]!;
+    const into = target[key];
+    if (into) for (const level of RATING_LEVELS) into[level] += counts[level];
+    else target[key] = { ...counts };
+  }
 }
 
 /**
@@ -58,6 +64,11 @@ export function selectChannel(day: WindowDayTotalsLike, channel: ReportChannel):
         .map(([, part]) => part!)
     : [];
   if (!day.channels) return { ...base, counts: { ...day.counts }, staff: {}, serviceItems: {}, reasons: {} };
+  // One channel (today's case): its breakdowns as they are; nothing downstream writes into them.
+  if (parts.length === 1 && (channel !== 'all' || Object.keys(day.channels).length === 1)) {
+    const part = parts[0]!;
+    return { ...base, counts: channel === 'all' ? day.counts : part.counts, staff: part.staff ?? {}, serviceItems: part.serviceItems ?? {}, reasons: part.reasons ?? {} };
+  }
   const staff: Record<string, LevelCounts> = {};
   const serviceItems: Record<string, LevelCounts> = {};
   const reasons: Record<string, number> = {};

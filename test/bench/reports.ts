@@ -1,0 +1,272 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Principal } from '../../functions/src/auth/tokens.js';
+import { createDocumentClient } from '../../functions/src/data/client.js';
+import { createDataLayer } from '../../functions/src/data/index.js';
+import { keys } from '../../functions/src/data/keys.js';
+import { ratingCounterNames } from '../../functions/src/data/window-day-counters.js';
+import { windowIndexAttributes } from '../../functions/src/data/windows.js';
+import { runSatisfactionReport, type ReportRun } from '../../functions/src/use-cases/reports/satisfaction-report.js';
+import { TOTALS_CONCURRENCY } from '../../functions/src/use-cases/reports/report-deps.js';
+import { createTables } from '../../infra/local/create-tables.js';
+import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
+import { freePort } from '../../infra/local/ports.js';
+import { NATIONAL_SURVEY } from '../../shared/src/domain/national-survey.js';
+import type { RatingLevel } from '../../shared/src/domain/rating-level.js';
+import { markdownTable, median } from './stats.js';
+
+/**
+ * Section `reports` of `npm run bench` (issue 4): a monthly committee report over 1,000 windows ×
+ * 31 days of window-day totals (31,000 items with staff, service item and reason breakdowns) built
+ * through the use case, against the bare DynamoDB Local ceiling: the same 1,000 Queries, same
+ * parallelism, items counted and dropped. Targets: ≤ 2 s and ≤ 31,000 items read.
+ * DynamoDB Local runs on disk in its own process; one warm-up run of each before the samples.
+ *
+ * Knobs: BENCH_REPORT_SAMPLES=7, BENCH_REPORT_WINDOWS=1000.
+ */
+export const REPORT_MAX_MS = 2000;
+
+export interface ReportsCheck {
+  target: string;
+  measured: string;
+  status: 'pass' | 'FAIL' | 'info';
+}
+
+export interface ReportsResult {
+  windows: number;
+  days: number;
+  itemsSeeded: number;
+  seedMs: number;
+  samples: number;
+  report: { runsMs: number[]; medianMs: number; itemsRead: number; windowsRead: number; commands: Record<string, number> };
+  bare: { runsMs: number[]; medianMs: number; itemsRead: number };
+  ratio: number;
+  checks: ReportsCheck[];
+}
+
+const MONTH = '2026-10';
+const DAYS = 31;
+const ITEMS = ['社保登记', '医保报销', '不动产登记', '营业执照', ''];
+const REASONS = ['RUDE', 'SLOW', 'OTHER'];
+
+/** mulberry32: the seeded data is the same on every run. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
+
+async function batchWrite(doc: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]): Promise<void> {
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
+  await pool(chunks, 8, async (chunk) => {
+    let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = { [table]: chunk.map((Item) => ({ PutRequest: { Item } })) };
+    for (let attempt = 0; request && (request[table]?.length ?? 0) > 0; attempt++) {
+      const result = await doc.send(new BatchWriteCommand({ RequestItems: request }));
+      request = result.UnprocessedItems as typeof request;
+      if (request && (request[table]?.length ?? 0) > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** Math.min(attempt, 5)));
+    }
+  });
+}
+
+/** Count every command the document client sends, by name (ScanCommand must stay at 0). */
+function countCommands(doc: DynamoDBDocumentClient): Record<string, number> {
+  const counts: Record<string, number> = {};
+  doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = String((context as { commandName?: string }).commandName ?? 'unknown');
+      counts[name] = (counts[name] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchReportCommandCounter' },
+  );
+  return counts;
+}
+
+export async function runReports(options: { samples?: number; windows?: number; log: (line: string) => void }): Promise<ReportsResult> {
+  const { log } = options;
+  const samples = Math.max(5, options.samples ?? 7);
+  const windowCount = options.windows ?? 1000;
+  const dataDir = mkdtempSync(join(tmpdir(), 'manyi-bench-reports-'));
+  const port = await freePort();
+  log(`reports: starting DynamoDB Local on disk (${dataDir}) on port ${port} …`);
+  const db = await startDynamoDbLocal({ port, dataDir, log: () => {} });
+  const raw = new DynamoDBClient({ endpoint: db.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    const names = await createTables(raw, 'benchrep');
+    const tables = { ops: names.ops!, contacts: names.contacts!, audit: names.audit! };
+    const doc = createDocumentClient({ region: 'local', endpoint: db.endpoint });
+    const data = createDataLayer(doc, tables);
+
+    // A province-sized county: 20 departments of 50 windows, 5 staff each; every window rated every day.
+    const next = random(1000);
+    const seedStarted = performance.now();
+    await data.units.put({ id: 'br', name: '基准市', parentId: null, path: ['br'] });
+    const departments = Array.from({ length: 20 }, (_, i) => `br-d${String(i).padStart(2, '0')}`);
+    for (const id of departments) {
+      await data.units.put({ id, name: `部门${id.slice(-2)}`, parentId: 'br', path: ['br', id] });
+      for (let s = 0; s < 5; s++) await data.staff.put({ id: `${id}-s${s}`, unitId: id, staffNo: `${id}-${s}`, name: `工作人员${id.slice(-2)}${s}`, post: '受理员', duties: '受理', pledge: '一次告知', partyMember: false });
+    }
+    const windows = Array.from({ length: windowCount }, (_, i) => {
+      const unitId = departments[i % departments.length]!;
+      const code = `w${String(i).padStart(7, '0')}`;
+      return { code, unitId, unitPath: ['br', unitId] };
+    });
+    await batchWrite(
+      doc,
+      tables.ops,
+      windows.map((w) => ({
+        ...keys.window(w.code),
+        kind: 'window',
+        code: w.code,
+        unitId: w.unitId,
+        hallId: '',
+        name: `窗口${w.code.slice(1)}`,
+        active: true,
+        staffIds: [],
+        staffOnDutyIds: [],
+        serviceItems: [],
+        surveyId: NATIONAL_SURVEY.surveyId,
+        surveyVersion: NATIONAL_SURVEY.version,
+        unitPath: w.unitPath,
+        ...windowIndexAttributes(w),
+      })),
+    );
+    const totals: Record<string, unknown>[] = [];
+    for (const w of windows) {
+      for (let d = 1; d <= DAYS; d++) {
+        const day = `${MONTH}-${String(d).padStart(2, '0')}`;
+        const counters: Record<string, number> = {};
+        const ratings = 1 + Math.floor(next() * 6);
+        for (let r = 0; r < ratings; r++) {
+          const level = (1 + Math.floor(next() * 5)) as RatingLevel;
+          const staffIds = [`${w.unitId}-s${Math.floor(next() * 5)}`];
+          const reasons = level <= 2 ? [REASONS[Math.floor(next() * REASONS.length)]!] : [];
+          for (const name of ratingCounterNames({ level, channel: 'window-qr', staffIds, serviceItem: ITEMS[Math.floor(next() * ITEMS.length)]!, reasons })) {
+            counters[name] = (counters[name] ?? 0) + 1;
+          }
+        }
+        totals.push({ ...keys.windowDayTotals(w.code, day), windowCode: w.code, day, ...counters });
+      }
+    }
+    await batchWrite(doc, tables.ops, totals);
+    const seedMs = performance.now() - seedStarted;
+    log(`reports: seeded ${windows.length} windows and ${totals.length} window-day totals items in ${(seedMs / 1000).toFixed(1)} s`);
+
+    const commands = countCommands(doc);
+    const deps = { ...data, now: () => new Date() };
+    const committee: Principal = { username: 'bench.committee', role: 'committee', unitId: 'br' };
+    const query = { period: 'month', month: MONTH, channel: 'all', definition: 'national', minN: 30 } as const;
+    const build = () => runSatisfactionReport(deps, committee, query, new Date());
+
+    // The bare ceiling: the same key condition per window, same parallelism, nothing parsed.
+    const bareRead = async () => {
+      let items = 0;
+      await pool(windows, TOTALS_CONCURRENCY, async (w) => {
+        let ExclusiveStartKey: Record<string, unknown> | undefined;
+        do {
+          const page = await doc.send(
+            new QueryCommand({
+              TableName: tables.ops,
+              KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+              ExpressionAttributeValues: { ':pk': keys.windowTotalsPartition(w.code), ':from': `DAY#${MONTH}-01`, ':to': `DAY#${MONTH}-${DAYS}` },
+              ExclusiveStartKey,
+            }),
+          );
+          items += page.Items?.length ?? 0;
+          ExclusiveStartKey = page.LastEvaluatedKey;
+        } while (ExclusiveStartKey);
+      });
+      return items;
+    };
+
+    log('reports: warm-up (one report, one bare read)');
+    await build();
+    await bareRead();
+    const perReport: Record<string, number> = {};
+    const reportMs: number[] = [];
+    const bareMs: number[] = [];
+    let run: ReportRun | undefined;
+    let bareItems = 0;
+    // Interleaved, so a disturbance hits both alike.
+    for (let i = 0; i < samples; i++) {
+      const before = { ...commands };
+      let t = performance.now();
+      run = await build();
+      reportMs.push(Math.round(performance.now() - t));
+      // Commands of the report only (the bare read below goes through the same client).
+      for (const [name, count] of Object.entries(commands)) perReport[name] = (perReport[name] ?? 0) + count - (before[name] ?? 0);
+      t = performance.now();
+      bareItems = await bareRead();
+      bareMs.push(Math.round(performance.now() - t));
+      log(`reports: run ${i + 1}/${samples}: report ${reportMs.at(-1)} ms (${run.itemsRead} items), bare ${bareMs.at(-1)} ms`);
+    }
+    const perRun = Object.fromEntries(Object.entries(perReport).filter(([, count]) => count > 0).map(([name, count]) => [name, Math.round(count / samples)]));
+    const result: ReportsResult = {
+      windows: windows.length,
+      days: DAYS,
+      itemsSeeded: totals.length,
+      seedMs: Math.round(seedMs),
+      samples,
+      report: { runsMs: reportMs, medianMs: median(reportMs), itemsRead: run!.itemsRead, windowsRead: run!.windowsRead, commands: perRun },
+      bare: { runsMs: bareMs, medianMs: median(bareMs), itemsRead: bareItems },
+      ratio: median(reportMs) / median(bareMs),
+      checks: [],
+    };
+    result.checks.push(
+      {
+        target: `Monthly report of ${windows.length} windows ≤ ${REPORT_MAX_MS} ms (median of ${samples})`,
+        measured: `${result.report.medianMs} ms`,
+        status: result.report.medianMs <= REPORT_MAX_MS ? 'pass' : 'FAIL',
+      },
+      {
+        target: `Items read ≤ W × D = ${windows.length * DAYS}`,
+        measured: `${result.report.itemsRead} items (${result.report.windowsRead} windows); ${perRun.ScanCommand ?? 0} Scans`,
+        status: result.report.itemsRead <= windows.length * DAYS && !perRun.ScanCommand ? 'pass' : 'FAIL',
+      },
+      {
+        target: 'Report vs bare DynamoDB Local ceiling (same 1,000 Queries, 16 in flight)',
+        measured: `${result.report.medianMs} vs ${result.bare.medianMs} ms = ${result.ratio.toFixed(2)}×`,
+        status: 'info',
+      },
+    );
+    return result;
+  } finally {
+    raw.destroy();
+    await db.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export function reportsMarkdown(result: ReportsResult): string {
+  return [
+    `Monthly committee report over ${result.windows} windows × ${result.days} days (${result.itemsSeeded} window-day totals items with staff, service item and reason breakdowns; seeded in ${(result.seedMs / 1000).toFixed(1)} s), ${result.samples} runs after one warm-up:`,
+    '',
+    markdownTable(
+      ['measure', 'median', 'runs (ms)', 'items read'],
+      [
+        ['report through the use case (`runSatisfactionReport`)', `${result.report.medianMs} ms`, result.report.runsMs.join(', '), result.report.itemsRead],
+        ['bare DynamoDB Local: the same 1,000 Queries, 16 in flight', `${result.bare.medianMs} ms`, result.bare.runsMs.join(', '), result.bare.itemsRead],
+      ],
+    ),
+    '',
+    `Ratio report / bare: ${result.ratio.toFixed(2)}×. Commands per report: ${Object.entries(result.report.commands).map(([name, count]) => `${name} ${count}`).join(', ')}.`,
+    '',
+    markdownTable(['target', 'measured', 'status'], result.checks.map((c) => [c.target, c.measured, c.status])),
+  ].join('\n');
+}
