@@ -106,5 +106,5 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   satisfactionReport: { ...READ_OPS, memorySize: 512 },
   myReport: READ_OPS,
   listRateDefinitions: READ_OPS,
-  createRateDefinition: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  createRateDefinition: { ops: 'read-put', contacts: 'none', sealContacts: false },
 };
