@@ -260,18 +260,31 @@ describe('report downloads', () => {
     expect((await verify(sha256(file))).json).toMatchObject({ known: true, matched: 'file', format: 'pdf' });
   });
 
+  it('downloads a drill-down to one window with the numbers the API gives for it', async () => {
+    const query = { unit: IDS.b, window: W.b1, month };
+    const api = (await request(gateway, 'GET', '/api/reports/satisfaction', { token: tokens.committee!, query })).json as SatisfactionReport;
+    const reply = await download({ ...query, format: 'csv' });
+    expect(reply.status).toBe(200);
+    expect(String(reply.headers['content-disposition'])).toContain(`report-${IDS.b}-${W.b1}-`);
+    const records = parseCsv(bytes(reply).subarray(3), { relax_column_count: true }) as string[][];
+    expect(records.find((r) => r[0] === '范围')![1]).toBe('乙局 / 乙局一号窗口');
+    expect(records.find((r) => r[0] === '评价数')![1]).toBe(String(api.summary.n));
+    expect(api.summary.n).toBe(RATINGS[W.b1]!.length);
+    expect(records.find((r) => r[0] === '满意率(%)')![1]).toBe(String(pct(api.summary.satisfiedRate!.value)));
+  });
+
   it('registers what the file is but never who downloaded it; audits every download with format and hashes', async () => {
     const registry = (await scanAll(t.doc, t.tables.ops)).filter((item) => String(item.pk).startsWith('EXPORT#'));
-    expect(registry.length).toBeGreaterThanOrEqual(6);
+    expect(registry.length).toBeGreaterThanOrEqual(8);
     for (const item of registry) {
       expect(JSON.stringify(item)).not.toContain(committee.username);
       expect(Object.keys(item).sort()).toEqual(['definitionId', 'extractedAt', 'format', 'generatedAt', 'matched', 'n', 'periodLabel', 'pk', 'scopeName', 'sha256', 'sk']);
     }
     const audit = (await scanAll(t.doc, t.tables.audit)).filter((e) => e.action === 'report.export');
     const ok = audit.filter((e) => e.result === 'ok');
-    expect(ok.map((e) => String(e.detail).split(' ')[0]).sort()).toEqual(['csv', 'pdf', 'xlsx']);
+    expect(ok.map((e) => `${String(e.detail).split(' ')[0]} ${e.objectId}`).sort()).toEqual(['csv rx-b', 'csv rx-root', 'pdf rx-root', 'xlsx rx-root']);
     for (const entry of ok) {
-      expect(entry).toMatchObject({ actor: committee.username, role: 'committee', objectType: 'unit', objectId: IDS.root, unitId: IDS.root });
+      expect(entry).toMatchObject({ actor: committee.username, role: 'committee', objectType: 'unit', unitId: entry.objectId });
       expect(String(entry.detail)).toMatch(/sha256=[0-9a-f]{64} data=[0-9a-f]{64}$/);
     }
   });
