@@ -282,6 +282,18 @@ describe('api stack', () => {
     }
   });
 
+  it('lets report downloads read and put on the ops table but never update or delete, and /verify only read', () => {
+    const opsTable = logicalId(built.data, built.data.ops.table.node.defaultChild);
+    const onOps = (operationId: string) =>
+      statementsOf(operationId)
+        .filter((s) => mentions(s.Resource, opsTable))
+        .flatMap(actionsOf)
+        .filter((action) => action.startsWith('dynamodb:'));
+    expect([...new Set(onOps('exportSatisfactionReport'))].sort()).toEqual([...READ_ACTIONS, 'dynamodb:PutItem'].sort());
+    expect(onOps('verifyExport').length).toBeGreaterThan(0);
+    expect(onOps('verifyExport').filter((action) => !READ_ACTIONS.has(action))).toEqual([]);
+  });
+
   it('uses table keys only through DynamoDB', () => {
     const tableKeys = [built.data.ops.key, built.data.contacts.key].map((key) => logicalId(built.data, key.node.defaultChild));
     for (const route of routes) {
