@@ -299,8 +299,13 @@ export async function runOrg(options: OrgOptions): Promise<OrgResult> {
     for (let i = 0; i < 250; i++) deep = (await data.windows.listSubtree(province, { limit: 100, cursor: deep })).cursor;
     await measure('windows of the province, page 251 (next page deep inside)', 'O3', async () => (await data.windows.listSubtree(province, { limit: 100, cursor: deep })).items.length);
     await measure('  bare Query, same key condition, first page (100)', 'O3 ceiling', async () => (await bareQuery(`W#sz/`, 100)).Items?.length ?? 0);
+    await measure('  bare Query, same key condition, page 251', 'O3 ceiling', async () => {
+      const key = JSON.parse(Buffer.from(deep!, 'base64url').toString('utf8')) as Record<string, unknown>;
+      return (await bareQuery(`W#sz/`, 100, key)).Items?.length ?? 0;
+    });
     await measure('windows of a city (5,000), first page (100)', 'O3', async () => (await data.windows.listSubtree(city, { limit: 100 })).items.length);
     await measure('windows of one department, first page', 'O4', async () => (await data.windows.listUnit([...county, 'sz-c3-k7-d2'])).items.length);
+    await measure('  bare Query, same key condition', 'O4 ceiling', async () => (await bareQuery(`W#sz/sz-c3/sz-c3-k7/sz-c3-k7-d2/#`, 100)).Items?.length ?? 0);
     await measure('results window list, system admin, first page (1,000)', 'O5 + O3 + BatchGet units', async () => (await listWindows(deps, ADMIN, {})).windows.length);
     const resultsCursor = (await listWindows(deps, ADMIN, {})).cursor;
     await measure('results window list, system admin, next page (1,000)', 'O3 + BatchGet units', async () => (await listWindows(deps, ADMIN, { cursor: resultsCursor! })).windows.length);
