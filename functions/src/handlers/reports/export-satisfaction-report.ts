@@ -2,8 +2,7 @@ import { operations } from '#shared/contracts/api.js';
 import { httpHandler } from '../../middleware/http-handler.js';
 import { parse } from '../../middleware/http.js';
 import { getRuntime } from '../../runtime.js';
-import { exportSatisfactionReport } from '../../use-cases/exports/export-report.js';
-import { buildSatisfactionReport } from '../../use-cases/reports/satisfaction-report.js';
+import { downloadSatisfactionReport } from '../../use-cases/exports/export-report.js';
 import { binary } from '../posters/binary.js';
 
 const operation = operations.exportSatisfactionReport;
@@ -12,8 +11,7 @@ export const handler = httpHandler(
   operation,
   async (event) => {
     const query = parse(operation.query, event.queryStringParameters ?? {});
-    const runtime = getRuntime();
-    const file = await exportSatisfactionReport(runtime, (principal, reportQuery, now) => buildSatisfactionReport(runtime, principal, reportQuery, now), event.principal!, query);
+    const file = await downloadSatisfactionReport(getRuntime(), event.principal!, query);
     return binary(file, { 'x-manyi-sha256': file.sha256, 'x-manyi-data-sha256': file.dataHash });
   },
   { verifier: () => getRuntime().tokens },

@@ -4,6 +4,8 @@ import { can } from '../../auth/authorization.js';
 import type { AuditLog } from '../../data/audit.js';
 import type { ExportRecord, ExportRegistry } from '../../data/export-registry.js';
 import { AppError, ForbiddenError, NotFoundError } from '../../errors.js';
+import { buildSatisfactionReport } from '../reports/satisfaction-report.js';
+import type { ReportDeps } from '../reports/report-deps.js';
 import { auditEntry } from '../surveys/scope.js';
 import { reportDataHash, sha256Hex } from './integrity.js';
 
@@ -122,4 +124,9 @@ export async function exportSatisfactionReport(deps: ExportDeps, build: ReportBu
   const scope = report.scope.window ? `${report.scope.unitId}-${report.scope.window.code}` : report.scope.unitId;
   // Ids are [a-z0-9-] today; the header must stay safe whatever a future id holds.
   return { ...file, filename: `report-${scope}-${report.period.from}-${report.period.to}.${format}`.replace(/[^A-Za-z0-9._-]/g, '_') };
+}
+
+/** The download the API serves: the committee report built by the reports use case, then exported. */
+export function downloadSatisfactionReport(deps: ExportDeps & ReportDeps, principal: Principal, query: ExportQuery): Promise<ExportFile> {
+  return exportSatisfactionReport(deps, (who, reportQuery, now) => buildSatisfactionReport(deps, who, reportQuery, now), principal, query);
 }
