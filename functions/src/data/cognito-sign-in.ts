@@ -1,17 +1,36 @@
-import { CognitoIdentityProviderClient, InitiateAuthCommand, NotAuthorizedException, UserNotFoundException } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CodeMismatchException,
+  CognitoIdentityProviderClient,
+  ExpiredCodeException,
+  InitiateAuthCommand,
+  NotAuthorizedException,
+  RespondToAuthChallengeCommand,
+  UserNotFoundException,
+  type AuthenticationResultType,
+} from '@aws-sdk/client-cognito-identity-provider';
 
 /**
  * AWS: staff accounts live in the Cognito user pool. Signing in returns Cognito's ID token, which
  * the API then verifies against the pool's keys (auth/tokens.ts). Roles and unit scopes are
- * the pool's custom attributes.
+ * the pool's custom attributes. The pool requires TOTP: a password step answers with the
+ * SOFTWARE_TOKEN_MFA challenge and its session, which `answerTotp` completes with the code.
  */
 export type SignInResult =
   | { kind: 'signed-in'; idToken: string; expiresInSeconds: number }
-  | { kind: 'challenge'; challenge: string }
-  | { kind: 'refused' };
+  | { kind: 'challenge'; challenge: string; session: string }
+  /** Wrong password, unknown user, or (for `answerTotp`) a wrong code. */
+  | { kind: 'refused' }
+  /** The challenge session is no longer valid (Cognito keeps it 3 minutes): start again. */
+  | { kind: 'expired' };
 
 export interface CognitoSignIn {
   signIn(username: string, password: string): Promise<SignInResult>;
+  answerTotp(username: string, session: string, code: string): Promise<SignInResult>;
+}
+
+function signedIn(auth: AuthenticationResultType | undefined): SignInResult {
+  if (!auth?.IdToken) return { kind: 'refused' };
+  return { kind: 'signed-in', idToken: auth.IdToken, expiresInSeconds: auth.ExpiresIn ?? 3600 };
 }
 
 export function createCognitoSignIn(clientId: string, region: string): CognitoSignIn {
@@ -22,12 +41,29 @@ export function createCognitoSignIn(clientId: string, region: string): CognitoSi
         const result = await cognito.send(
           new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }),
         );
-        if (result.ChallengeName) return { kind: 'challenge', challenge: result.ChallengeName };
-        const auth = result.AuthenticationResult;
-        if (!auth?.IdToken) return { kind: 'refused' };
-        return { kind: 'signed-in', idToken: auth.IdToken, expiresInSeconds: auth.ExpiresIn ?? 3600 };
+        if (result.ChallengeName) return { kind: 'challenge', challenge: result.ChallengeName, session: result.Session ?? '' };
+        return signedIn(result.AuthenticationResult);
       } catch (error) {
         if (error instanceof NotAuthorizedException || error instanceof UserNotFoundException) return { kind: 'refused' };
+        throw error;
+      }
+    },
+
+    async answerTotp(username, session, code) {
+      try {
+        const result = await cognito.send(
+          new RespondToAuthChallengeCommand({
+            ClientId: clientId,
+            ChallengeName: 'SOFTWARE_TOKEN_MFA',
+            Session: session,
+            ChallengeResponses: { USERNAME: username, SOFTWARE_TOKEN_MFA_CODE: code },
+          }),
+        );
+        if (result.ChallengeName) return { kind: 'challenge', challenge: result.ChallengeName, session: result.Session ?? '' };
+        return signedIn(result.AuthenticationResult);
+      } catch (error) {
+        if (error instanceof CodeMismatchException) return { kind: 'refused' };
+        if (error instanceof NotAuthorizedException || error instanceof ExpiredCodeException) return { kind: 'expired' };
         throw error;
       }
     },

@@ -37,7 +37,7 @@ export type LoginResult = LoginSuccess | LoginMfaRequired;
 const refused = () => new UnauthorizedError('password: the username or password is incorrect', { field: 'password' });
 
 export async function login(deps: LoginDeps, input: LoginInput, local?: Omit<LocalLoginDeps, 'tokens' | 'now'>): Promise<LoginResult> {
-  if (deps.mode === 'cognito') return cognitoLogin(deps, input);
+  if (deps.mode === 'cognito') return cognitoLogin(deps, input, local?.audit);
   if (!local || !deps.tokens.issueChallenge) throw new Error('local login needs the account store, audit log and challenge tokens');
   return localLogin({ ...local, tokens: deps.tokens as TokenIssuer & ChallengeTokens, now: deps.now }, input);
 }
@@ -63,11 +63,10 @@ export async function localLogin(deps: LocalLoginDeps, input: LoginInput): Promi
   return signedIn(deps, account, now, 'password only');
 }
 
-/** POST /api/auth/login/totp in either mode (in AWS, Cognito's own MFA challenge is used instead). */
+/** POST /api/auth/login/totp in either mode (in AWS it answers Cognito's SOFTWARE_TOKEN_MFA challenge). */
 export async function loginSecondFactor(deps: LoginDeps, input: LoginTotpInput, local: Omit<LocalLoginDeps, 'tokens' | 'now'>): Promise<LoginSuccess> {
-  if (deps.mode === 'cognito' || !deps.tokens.issueChallenge) {
-    throw new UnauthorizedError('challenge: this deployment completes the second factor with Cognito', { field: 'challenge' });
-  }
+  if (deps.mode === 'cognito') return cognitoSecondFactor(deps, input, local.audit);
+  if (!deps.tokens.issueChallenge) throw new Error('local login needs challenge tokens');
   return loginTotp({ ...local, tokens: deps.tokens as TokenIssuer & ChallengeTokens, now: deps.now }, input);
 }
 
@@ -153,19 +152,89 @@ function audit(deps: LocalLoginDeps, now: Date, account: AccountRecord, action: 
   });
 }
 
-async function cognitoLogin(deps: Extract<LoginDeps, { mode: 'cognito' }>, input: LoginInput): Promise<LoginOutput> {
-  const result = await deps.cognito.signIn(input.username, input.password);
-  if (result.kind === 'refused') throw refused();
-  if (result.kind === 'challenge') {
-    // In AWS the user pool requires TOTP (SOFTWARE_TOKEN_MFA) and locks out repeated failures
-    // itself; the web app completes Cognito's challenge (see docs/decisions/0006-accounts-and-second-factor.md).
-    throw new UnauthorizedError(`password: a second factor is required (${result.challenge})`, { field: 'password' });
-  }
-  const principal = await deps.verifier.verify(result.idToken);
+/**
+ * In AWS the challenge handed to the browser carries Cognito's own session (opaque, valid 3
+ * minutes) and the username it belongs to, which RespondToAuthChallenge needs again. It grants
+ * nothing by itself: only the pool turns it and a valid TOTP code into tokens.
+ */
+const COGNITO_CHALLENGE_PREFIX = 'cognito.';
+const COGNITO_CHALLENGE_SECONDS = 180;
+
+export function cognitoChallenge(username: string, session: string): string {
+  return `${COGNITO_CHALLENGE_PREFIX}${Buffer.from(username, 'utf8').toString('base64url')}.${session}`;
+}
+
+export function readCognitoChallenge(challenge: string): { username: string; session: string } | undefined {
+  if (!challenge.startsWith(COGNITO_CHALLENGE_PREFIX)) return undefined;
+  const rest = challenge.slice(COGNITO_CHALLENGE_PREFIX.length);
+  const dot = rest.indexOf('.');
+  if (dot <= 0 || dot === rest.length - 1) return undefined;
+  const username = Buffer.from(rest.slice(0, dot), 'base64url').toString('utf8');
+  return username ? { username, session: rest.slice(dot + 1) } : undefined;
+}
+
+type CognitoDeps = Extract<LoginDeps, { mode: 'cognito' }>;
+type LoginAudit = Pick<AuditLog, 'append'> | undefined;
+
+/** Login events in AWS mode: Cognito decides, our audit log records (without the password or the code). */
+function auditCognito(audit: LoginAudit, now: Date, username: string, action: string, result: 'ok' | 'denied', detail: string, principal?: { role: Role; unitId: string }) {
+  return audit?.append({
+    at: now.toISOString(),
+    actor: username,
+    role: principal?.role ?? '',
+    action,
+    objectType: 'account',
+    objectId: username,
+    ...(principal ? { unitId: principal.unitId } : {}),
+    result,
+    detail,
+  });
+}
+
+async function cognitoSignedIn(deps: CognitoDeps, audit: LoginAudit, idToken: string, expiresInSeconds: number, how: string): Promise<LoginSuccess> {
+  const principal = await deps.verifier.verify(idToken);
+  const now = deps.now();
+  await auditCognito(audit, now, principal.username, 'login', 'ok', how, principal);
   return {
-    token: result.idToken,
-    expiresAt: new Date(deps.now().getTime() + result.expiresInSeconds * 1000).toISOString(),
+    token: idToken,
+    expiresAt: new Date(now.getTime() + expiresInSeconds * 1000).toISOString(),
     account: { username: principal.username, displayName: principal.username, role: principal.role, unitId: principal.unitId },
   };
 }
 
+async function cognitoLogin(deps: CognitoDeps, input: LoginInput, audit: LoginAudit): Promise<LoginResult> {
+  const result = await deps.cognito.signIn(input.username, input.password);
+  const now = deps.now();
+  if (result.kind === 'refused' || result.kind === 'expired') {
+    await auditCognito(audit, now, input.username, 'login.failed', 'denied', 'refused by Cognito');
+    throw refused();
+  }
+  if (result.kind === 'challenge') {
+    // The user pool requires TOTP (SOFTWARE_TOKEN_MFA) and locks out repeated failures itself.
+    if (result.challenge === 'SOFTWARE_TOKEN_MFA' && result.session) {
+      await auditCognito(audit, now, input.username, 'login.password', 'ok', 'second factor required (Cognito)');
+      return { mfaRequired: true, challenge: cognitoChallenge(input.username, result.session), expiresAt: new Date(now.getTime() + COGNITO_CHALLENGE_SECONDS * 1000).toISOString() };
+    }
+    // MFA_SETUP, NEW_PASSWORD_REQUIRED: first-time steps of the pool that this app does not drive
+    // (docs/decisions/0006-accounts-and-second-factor.md).
+    await auditCognito(audit, now, input.username, 'login.failed', 'denied', `Cognito challenge ${result.challenge} not supported`);
+    throw new UnauthorizedError(`password: this account must first complete Cognito's ${result.challenge} step; ask a system administrator`, { field: 'password' });
+  }
+  return cognitoSignedIn(deps, audit, result.idToken, result.expiresInSeconds, 'password (Cognito)');
+}
+
+async function cognitoSecondFactor(deps: CognitoDeps, input: LoginTotpInput, audit: LoginAudit): Promise<LoginSuccess> {
+  const challenge = readCognitoChallenge(input.challenge);
+  if (!challenge) throw new UnauthorizedError('challenge: expired or invalid; log in again', { field: 'challenge' });
+  const result = await deps.cognito.answerTotp(challenge.username, challenge.session, input.code);
+  const now = deps.now();
+  if (result.kind === 'refused') {
+    await auditCognito(audit, now, challenge.username, 'login.totp-failed', 'denied', 'wrong TOTP code (Cognito)');
+    throw new UnauthorizedError('code: the code is incorrect', { field: 'code' });
+  }
+  if (result.kind !== 'signed-in') {
+    await auditCognito(audit, now, challenge.username, 'login.totp-failed', 'denied', result.kind === 'expired' ? 'challenge expired (Cognito)' : `unexpected Cognito challenge ${result.challenge}`);
+    throw new UnauthorizedError('challenge: expired or invalid; log in again', { field: 'challenge' });
+  }
+  return cognitoSignedIn(deps, audit, result.idToken, result.expiresInSeconds, 'password + TOTP (Cognito)');
+}

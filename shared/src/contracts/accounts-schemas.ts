@@ -20,7 +20,7 @@ const NewPassword = z.string().min(1, { error: 'is required' }).max(256, { error
 const TotpCode = z.string().regex(/^\d{6}$/, { error: 'must be 6 digits' });
 
 export const LoginTotpInput = z
-  .strictObject({ challenge: z.string().min(1, { error: 'is required' }).max(2048), code: TotpCode })
+  .strictObject({ challenge: z.string().min(1, { error: 'is required' }).max(4096), code: TotpCode })
   .meta({ id: 'LoginTotpInput', examples: [{ challenge: 'eyJhbGciOiJIUzI1NiJ9…', code: '492039' }] });
 export type LoginTotpInput = z.infer<typeof LoginTotpInput>;
 
@@ -28,7 +28,7 @@ export type LoginTotpInput = z.infer<typeof LoginTotpInput>;
 export const LoginMfaRequired = z
   .object({
     mfaRequired: z.literal(true),
-    challenge: z.string().meta({ description: 'Short-lived (5 minutes) signed token for POST /api/auth/login/totp' }),
+    challenge: z.string().meta({ description: 'Short-lived token for POST /api/auth/login/totp: locally a signed token (5 minutes); in AWS it carries the Cognito challenge session (3 minutes)' }),
     expiresAt: z.string(),
   })
   .meta({ id: 'LoginMfaRequired' });
