@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '../../functions/src/auth/tokens.js';
 import { createDocumentClient } from '../../functions/src/data/client.js';
 import { createDataLayer } from '../../functions/src/data/index.js';
@@ -174,17 +174,19 @@ export async function runReports(options: { samples?: number; windows?: number; 
     const query = { period: 'month', month: MONTH, channel: 'all', definition: 'national', minN: 30 } as const;
     const build = () => runSatisfactionReport(deps, committee, query, new Date());
 
-    // The bare ceiling: the same key condition per window, same parallelism, nothing parsed.
+    // The bare ceiling: the same key condition per window, same parallelism, same client and the
+    // same low-level command the totals reader sends (attribute values, no unmarshalling), items
+    // counted and dropped.
     const bareRead = async () => {
       let items = 0;
       await pool(windows, TOTALS_CONCURRENCY, async (w) => {
-        let ExclusiveStartKey: Record<string, unknown> | undefined;
+        let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
         do {
           const page = await doc.send(
             new QueryCommand({
               TableName: tables.ops,
               KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-              ExpressionAttributeValues: { ':pk': keys.windowTotalsPartition(w.code), ':from': `DAY#${MONTH}-01`, ':to': `DAY#${MONTH}-${DAYS}` },
+              ExpressionAttributeValues: { ':pk': { S: keys.windowTotalsPartition(w.code) }, ':from': { S: `DAY#${MONTH}-01` }, ':to': { S: `DAY#${MONTH}-${DAYS}` } },
               ExclusiveStartKey,
             }),
           );

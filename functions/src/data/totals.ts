@@ -1,14 +1,13 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, QueryCommand as RawQueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { LevelCounts } from '#shared/domain/level-counts.js';
 import { RATING_LEVELS } from '#shared/domain/rating-level.js';
 import { keys } from './keys.js';
 import {
-  channelsOf,
   counterName,
   countersOfItem,
-  levelCountsOf,
   ratingCounterNames,
+  totalsOfItem,
   type CountedRating,
   type Counters,
   type DimensionTotals,
@@ -46,10 +45,13 @@ export function windowDayTotalsUpdate(table: string, rating: CountedRating & { w
   };
 }
 
-function toWindowDayTotals(windowCode: string, item: Record<string, unknown>): WindowDayTotals {
-  const counters = countersOfItem(item);
-  const channels = channelsOf(counters);
-  return { windowCode, day: String(item.day), counts: levelCountsOf(counters), ...(channels ? { channels } : {}) };
+/**
+ * A totals item as DynamoDB returns it (attribute values not unmarshalled): only numbers and the
+ * day matter, so this reads `.N` directly instead of running the document client's generic
+ * unmarshalling over every attribute of up to W × D items.
+ */
+function toWindowDayTotals(windowCode: string, item: Record<string, AttributeValue>): WindowDayTotals {
+  return { windowCode, day: String(item.day?.S), ...totalsOfItem(item) };
 }
 
 export interface WindowsDays {
@@ -75,13 +77,14 @@ export function createTotalsReader(doc: DynamoDBDocumentClient, table: string): 
   async function queryWindow(windowCode: string, from: string, to: string): Promise<WindowsDays> {
     const days: WindowDayTotals[] = [];
     let itemsRead = 0;
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
     do {
+      // The low-level command through the same client: its items come back as attribute values.
       const page = await doc.send(
-        new QueryCommand({
+        new RawQueryCommand({
           TableName: table,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': keys.windowTotalsPartition(windowCode), ':from': `DAY#${from}`, ':to': `DAY#${to}` },
+          ExpressionAttributeValues: { ':pk': { S: keys.windowTotalsPartition(windowCode) }, ':from': { S: `DAY#${from}` }, ':to': { S: `DAY#${to}` } },
           ExclusiveStartKey,
         }),
       );

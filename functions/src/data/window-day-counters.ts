@@ -155,3 +155,59 @@ export function channelsOf(counters: Counters): Partial<Record<RatingChannel, Di
   }
   return any ? channels : undefined;
 }
+
+const CHANNEL_SET: ReadonlySet<string> = new Set(RATING_CHANNELS);
+
+function newDimensionTotals(): DimensionTotals {
+  return { counts: emptyLevelCounts(), staff: {}, serviceItems: {}, reasons: {} };
+}
+
+/**
+ * `levelCountsOf(countersOfItem(item))` and `channelsOf(countersOfItem(item))` in one pass without
+ * regular expressions or an intermediate object: the report reader calls it for every one of up
+ * to W × D items (31,000 for a monthly report of 1,000 windows), where the two-step version cost
+ * ~0.5 s. It reads plain numbers and, as the totals reader passes them, DynamoDB attribute values
+ * (`{ N: '3' }`) as they come off the wire. The unit test checks it against the two-step version.
+ */
+export function totalsOfItem(item: Record<string, unknown>): { counts: LevelCounts; channels?: Partial<Record<RatingChannel, DimensionTotals>> } {
+  const counts = emptyLevelCounts();
+  let channels: Partial<Record<RatingChannel, DimensionTotals>> | undefined;
+  for (const name in item) {
+    const raw = item[name];
+    const count = typeof raw === 'number' ? raw : typeof raw === 'object' && raw !== null ? Number((raw as { N?: string }).N) : Number(raw);
+    if (count === 0 || Number.isNaN(count)) continue;
+    if (name.length === 2 && name.charCodeAt(0) === 99 /* c */) {
+      const level = name.charCodeAt(1) - 48;
+      if (level >= 1 && level <= 5) counts[level as RatingLevel] = count;
+      continue;
+    }
+    const bar = name.indexOf('|');
+    if (bar <= 0) continue;
+    const channel = name.slice(0, bar);
+    if (!CHANNEL_SET.has(channel)) continue;
+    const kindEnd = name.indexOf('|', bar + 1);
+    if (kindEnd < 0) continue;
+    const kind = name.slice(bar + 1, kindEnd);
+    const rest = name.slice(kindEnd + 1);
+    // No closure in this loop: a function created per attribute showed up in the profile.
+    if (kind === 'rs') {
+      channels ??= {};
+      (channels[channel as RatingChannel] ??= newDimensionTotals()).reasons[rest] = count;
+      continue;
+    }
+    if (kind !== 'c' && kind !== 'st' && kind !== 'si') continue;
+    const cut = rest.lastIndexOf('|');
+    const levelText = kind === 'c' ? rest : rest.slice(cut + 1);
+    if (levelText.length !== 1 || (kind !== 'c' && cut < 0)) continue;
+    const level = levelText.charCodeAt(0) - 48;
+    if (level < 1 || level > 5) continue;
+    channels ??= {};
+    const target = (channels[channel as RatingChannel] ??= newDimensionTotals());
+    if (kind === 'c') target.counts[level as RatingLevel] = count;
+    else {
+      const map = kind === 'st' ? target.staff : target.serviceItems;
+      (map[rest.slice(0, cut)] ??= emptyLevelCounts())[level as RatingLevel] = count;
+    }
+  }
+  return channels ? { counts, channels } : { counts };
+}
