@@ -17,12 +17,13 @@ import { kb, loadAverage, markdownTable, median, table, waitForQuiet } from './s
  * `npm run bench`: the performance criteria of the quality handbook (QUALITY.md, Performance),
  * measured on this machine in one run. Sections: ingestion (gateway vs bare DynamoDB writes,
  * DynamoDB Local on disk), bundles (Lambda bundle size, cold import), page (resident page: gzipped
- * JS, HTML, no-JS path); `pinned` (opt-in diagnostic) repeats the ingestion comparison with the
+ * JS, HTML, no-JS path), org (imports, posters, lists at 50,000 windows), exports (XLSX / PDF),
+ * reports (monthly report of 1,000 windows); `pinned` (opt-in diagnostic) repeats the ingestion comparison with the
  * JVM and the Node processes on separate cores. Prints tables, writes .bench/latest.json and
  * prints a Markdown section for docs/performance.md.
  *
  * Knobs (environment), with defaults:
- *   BENCH_SECTIONS=ingestion,bundles,page,exports (add `pinned` for the diagnostic)
+ *   BENCH_SECTIONS=ingestion,bundles,page,org,exports,reports (add `pinned` for the diagnostic)
  *   BENCH_EXPORT_SAMPLES=7 (runs per export format; section exports, test/bench/exports.ts)
  *   BENCH_ROUNDS=3 BENCH_PHASE_SECONDS=5 BENCH_SEQUENTIAL=400 BENCH_WARMUP_SECONDS=9 BENCH_WINDOWS=4
  *   BENCH_PINNED_ROUNDS=2 BENCH_PROFILE=1 (0: no server CPU profile)
@@ -31,7 +32,7 @@ import { kb, loadAverage, markdownTable, median, table, waitForQuiet } from './s
  *   BENCH_IMPORT_SAMPLES=10 BENCH_SOURCEMAP_SAMPLES=3 BENCH_WEB_BUILD=auto|always|never
  */
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
-const sections = new Set((process.env.BENCH_SECTIONS ?? 'ingestion,bundles,page,exports').split(',').map((s) => s.trim()));
+const sections = new Set((process.env.BENCH_SECTIONS ?? 'ingestion,bundles,page,org,exports,reports').split(',').map((s) => s.trim()));
 const outDir = join(repoRoot, '.bench');
 mkdirSync(outDir, { recursive: true });
 
@@ -147,7 +148,7 @@ async function main() {
     if (!page.measured) log(`resident page NOT MEASURED: ${page.reason}`);
   }
 
-  // Section `org` (opt-in: BENCH_SECTIONS=org): imports, posters and lists at scale (test/bench/org.ts).
+  // Section `org`: imports, posters and lists at scale (test/bench/org.ts).
   let org: OrgResult | undefined;
   let orgError: string | undefined;
   if (sections.has('org')) {
@@ -173,7 +174,7 @@ async function main() {
     }
   }
 
-  // Section `reports` (opt-in: BENCH_SECTIONS=reports): a monthly report of 1,000 windows (test/bench/reports.ts).
+  // Section `reports`: a monthly report of 1,000 windows (test/bench/reports.ts).
   let reportsResult: ReportsResult | undefined;
   if (sections.has('reports')) {
     await waitUntilQuiet(env('BENCH_WAIT_QUIET_SECTION', 30));
@@ -428,7 +429,7 @@ function markdown(result: Result): string {
     const ok = result.bundles.bundles.filter((b) => !b.error);
     const sizes = ok.map((b) => b.bytes);
     const imports = ok.map((b) => b.importMedianMs);
-    lines.push('', `Lambda bundles (esbuild as in ${result.bundles.settings.source}: ESM, minified, ${result.bundles.settings.target}, main fields ${result.bundles.settings.mainFields.join(',')}, AWS SDK bundled; import = median of ${result.bundles.samples} fresh Node processes each): ${ok.length} bundles, minified size median ${kb(median(sizes))} (min ${kb(Math.min(...sizes))}, max ${kb(Math.max(...sizes))}), ${sizes.filter((b) => b > BUNDLE_MAX_BYTES).length} over ${BUNDLE_MAX_BYTES / 1024} KB; import median of medians ${ms(median(imports), 1)} (min ${ms(Math.min(...imports), 1)}, max ${ms(Math.max(...imports), 1)}), ${imports.filter((v) => v > IMPORT_MAX_MS).length} over ${IMPORT_MAX_MS} ms.`);
+    lines.push('', `Lambda bundles (esbuild as in ${result.bundles.settings.source}: ESM, minified, ${result.bundles.settings.target}, main fields ${result.bundles.settings.mainFields.join(',')}, AWS SDK external as deployed (bundleAwsSDK: false), resolved from node_modules for the import timing; import = median of ${result.bundles.samples} fresh Node processes each): ${ok.length} bundles, minified size median ${kb(median(sizes))} (min ${kb(Math.min(...sizes))}, max ${kb(Math.max(...sizes))}), ${sizes.filter((b) => b > BUNDLE_MAX_BYTES).length} over ${BUNDLE_MAX_BYTES / 1024} KB; import median of medians ${ms(median(imports), 1)} (min ${ms(Math.min(...imports), 1)}, max ${ms(Math.max(...imports), 1)}), ${imports.filter((v) => v > IMPORT_MAX_MS).length} over ${IMPORT_MAX_MS} ms.`);
     lines.push('', '<details><summary>Every bundle</summary>', '');
     lines.push(
       markdownTable(
