@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   channelsOf,
@@ -76,38 +77,27 @@ describe('compareCounters', () => {
 });
 
 describe('totalsOfItem', () => {
-  /** mulberry32, fixed seed: the same items on every run. */
-  function random(seed: number) {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
+  const names = [
+    'c1', 'c2', 'c3', 'c4', 'c5', 'c0', 'c6', 'c55', 'pk', 'sk', 'day', 'windowCode',
+    'window-qr|c|1', 'window-qr|c|5', 'window-qr|c|9', 'window-qr|c|', 'sampled|c|4', 'window-qr|x|3',
+    'window-qr|st|s1|2', 'window-qr|st|s|x|5', 'window-qr|st|nolevel', 'window-qr|si||5', 'window-qr|si|社保卡补办|1',
+    'window-qr|si|a|b|3', 'window-qr|rs|RUDE', 'window-qr|rs|', 'window-qr|rs|a|b', 'Window-qr|c|1', '|c|1', 'window-qr',
+  ];
 
-  it('reads an item exactly as countersOfItem + levelCountsOf + channelsOf do, over 2,000 random items', () => {
-    const next = random(20261204);
-    const pick = <T,>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
-    const names = [
-      'c1', 'c2', 'c3', 'c4', 'c5', 'c0', 'c6', 'c55', 'pk', 'sk', 'day', 'windowCode',
-      'window-qr|c|1', 'window-qr|c|5', 'window-qr|c|9', 'window-qr|c|', 'sampled|c|4', 'window-qr|x|3',
-      'window-qr|st|s1|2', 'window-qr|st|s|x|5', 'window-qr|st|nolevel', 'window-qr|si||5', 'window-qr|si|社保卡补办|1',
-      'window-qr|si|a|b|3', 'window-qr|rs|RUDE', 'window-qr|rs|', 'window-qr|rs|a|b', 'Window-qr|c|1', '|c|1', 'window-qr',
-    ];
-    for (let i = 0; i < 2000; i++) {
-      const item: Record<string, unknown> = { pk: 'TOTALS#WINDOW#w', sk: 'DAY#2026-10-01', day: '2026-10-01', windowCode: 'w' };
-      const size = Math.floor(next() * 12);
-      for (let j = 0; j < size; j++) item[pick(names)] = pick([0, 1, 2, 7, 30]);
-      const counters = countersOfItem(item);
-      const channels = channelsOf(counters);
-      const expected = { counts: levelCountsOf(counters), ...(channels ? { channels } : {}) };
-      expect(totalsOfItem(item)).toEqual(expected);
-      // As the totals reader passes it: attribute values straight from DynamoDB.
-      const wire = Object.fromEntries(Object.entries(item).map(([name, value]) => [name, typeof value === 'number' ? { N: String(value) } : { S: String(value) }]));
-      expect(totalsOfItem(wire)).toEqual(expected);
-    }
+  it('reads an item exactly as countersOfItem + levelCountsOf + channelsOf do, plain or as attribute values (2,000 items, fixed seed)', () => {
+    const items = fc.dictionary(fc.constantFrom(...names), fc.constantFrom(0, 1, 2, 7, 30), { maxKeys: 12 });
+    fc.assert(
+      fc.property(items, (counters) => {
+        const item: Record<string, unknown> = { pk: 'TOTALS#WINDOW#w', sk: 'DAY#2026-10-01', day: '2026-10-01', windowCode: 'w', ...counters };
+        const read = countersOfItem(item);
+        const channels = channelsOf(read);
+        const expected = { counts: levelCountsOf(read), ...(channels ? { channels } : {}) };
+        expect(totalsOfItem(item)).toEqual(expected);
+        // As the totals reader passes it: attribute values straight from DynamoDB.
+        const wire = Object.fromEntries(Object.entries(item).map(([name, value]) => [name, typeof value === 'number' ? { N: String(value) } : { S: String(value) }]));
+        expect(totalsOfItem(wire)).toEqual(expected);
+      }),
+      { seed: 20261204, numRuns: 2000 },
+    );
   });
 });

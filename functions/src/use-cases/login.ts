@@ -125,31 +125,11 @@ async function fail(deps: LocalLoginDeps, username: string, now: Date, why: stri
     }
     state = await deps.accounts.getThrottle(username);
   }
-  await deps.audit.append({
-    at: now.toISOString(),
-    actor: username,
-    role: account?.role ?? '',
-    action,
-    objectType: 'account',
-    objectId: username,
-    ...(account ? { unitId: account.unitId } : {}),
-    result: 'denied',
-    detail: why,
-  });
+  await loginEvent(deps.audit, now, username, action, 'denied', why, account);
 }
 
 function audit(deps: LocalLoginDeps, now: Date, account: AccountRecord, action: string, result: 'ok', detail: string) {
-  return deps.audit.append({
-    at: now.toISOString(),
-    actor: account.username,
-    role: account.role,
-    action,
-    objectType: 'account',
-    objectId: account.username,
-    unitId: account.unitId,
-    result,
-    detail,
-  });
+  return loginEvent(deps.audit, now, account.username, action, result, detail, account);
 }
 
 /**
@@ -176,8 +156,8 @@ export function readCognitoChallenge(challenge: string): { username: string; ses
 type CognitoDeps = Extract<LoginDeps, { mode: 'cognito' }>;
 type LoginAudit = Pick<AuditLog, 'append'> | undefined;
 
-/** Login events in AWS mode: Cognito decides, our audit log records (without the password or the code). */
-function auditCognito(audit: LoginAudit, now: Date, username: string, action: string, result: 'ok' | 'denied', detail: string, principal?: { role: Role; unitId: string }) {
+/** A login event in the audit log, in either mode (never with the password or the code). */
+function loginEvent(audit: LoginAudit, now: Date, username: string, action: string, result: 'ok' | 'denied', detail: string, principal?: { role: Role; unitId: string }) {
   return audit?.append({
     at: now.toISOString(),
     actor: username,
@@ -194,7 +174,7 @@ function auditCognito(audit: LoginAudit, now: Date, username: string, action: st
 async function cognitoSignedIn(deps: CognitoDeps, audit: LoginAudit, idToken: string, expiresInSeconds: number, how: string): Promise<LoginSuccess> {
   const principal = await deps.verifier.verify(idToken);
   const now = deps.now();
-  await auditCognito(audit, now, principal.username, 'login', 'ok', how, principal);
+  await loginEvent(audit, now, principal.username, 'login', 'ok', how, principal);
   return {
     token: idToken,
     expiresAt: new Date(now.getTime() + expiresInSeconds * 1000).toISOString(),
@@ -206,18 +186,18 @@ async function cognitoLogin(deps: CognitoDeps, input: LoginInput, audit: LoginAu
   const result = await deps.cognito.signIn(input.username, input.password);
   const now = deps.now();
   if (result.kind === 'refused' || result.kind === 'expired') {
-    await auditCognito(audit, now, input.username, 'login.failed', 'denied', 'refused by Cognito');
+    await loginEvent(audit, now, input.username, 'login.failed', 'denied', 'refused by Cognito');
     throw refused();
   }
   if (result.kind === 'challenge') {
     // The user pool requires TOTP (SOFTWARE_TOKEN_MFA) and locks out repeated failures itself.
     if (result.challenge === 'SOFTWARE_TOKEN_MFA' && result.session) {
-      await auditCognito(audit, now, input.username, 'login.password', 'ok', 'second factor required (Cognito)');
+      await loginEvent(audit, now, input.username, 'login.password', 'ok', 'second factor required (Cognito)');
       return { mfaRequired: true, challenge: cognitoChallenge(input.username, result.session), expiresAt: new Date(now.getTime() + COGNITO_CHALLENGE_SECONDS * 1000).toISOString() };
     }
     // MFA_SETUP, NEW_PASSWORD_REQUIRED: first-time steps of the pool that this app does not drive
     // (docs/decisions/0006-accounts-and-second-factor.md).
-    await auditCognito(audit, now, input.username, 'login.failed', 'denied', `Cognito challenge ${result.challenge} not supported`);
+    await loginEvent(audit, now, input.username, 'login.failed', 'denied', `Cognito challenge ${result.challenge} not supported`);
     throw new UnauthorizedError(`password: this account must first complete Cognito's ${result.challenge} step; ask a system administrator`, { field: 'password' });
   }
   return cognitoSignedIn(deps, audit, result.idToken, result.expiresInSeconds, 'password (Cognito)');
@@ -229,11 +209,11 @@ async function cognitoSecondFactor(deps: CognitoDeps, input: LoginTotpInput, aud
   const result = await deps.cognito.answerTotp(challenge.username, challenge.session, input.code);
   const now = deps.now();
   if (result.kind === 'refused') {
-    await auditCognito(audit, now, challenge.username, 'login.totp-failed', 'denied', 'wrong TOTP code (Cognito)');
+    await loginEvent(audit, now, challenge.username, 'login.totp-failed', 'denied', 'wrong TOTP code (Cognito)');
     throw new UnauthorizedError('code: the code is incorrect', { field: 'code' });
   }
   if (result.kind !== 'signed-in') {
-    await auditCognito(audit, now, challenge.username, 'login.totp-failed', 'denied', result.kind === 'expired' ? 'challenge expired (Cognito)' : `unexpected Cognito challenge ${result.challenge}`);
+    await loginEvent(audit, now, challenge.username, 'login.totp-failed', 'denied', result.kind === 'expired' ? 'challenge expired (Cognito)' : `unexpected Cognito challenge ${result.challenge}`);
     throw new UnauthorizedError('challenge: expired or invalid; log in again', { field: 'challenge' });
   }
   return cognitoSignedIn(deps, audit, result.idToken, result.expiresInSeconds, 'password + TOTP (Cognito)');
