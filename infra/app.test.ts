@@ -262,7 +262,7 @@ describe('api stack', () => {
     }
   });
 
-  it('gives read-only routes read actions on the ops table, login only the audit log, and health and OpenAPI no data at all', () => {
+  it('gives read-only routes read actions on the ops table, login only the audit log and account items, and health and OpenAPI no data at all', () => {
     const opsTable = logicalId(built.data, built.data.ops.table.node.defaultChild);
     const auditTable = logicalId(built.data, built.data.audit.table.node.defaultChild);
     const dynamoActions = (operationId: string, table: string) =>
@@ -275,7 +275,13 @@ describe('api stack', () => {
       expect(dynamo.length, operationId).toBeGreaterThan(0);
       expect(dynamo.filter((action) => !READ_ACTIONS.has(action)), operationId).toEqual([]);
     }
-    expect(dynamoActions('login', opsTable)).toEqual([]);
+    // In AWS role and scope come from our accounts table: the login and the auditor's routes may
+    // GetItem account items (partition keys ACCOUNT#…) and nothing else of the ops table.
+    for (const operationId of ['login', 'loginTotp', 'listAudit', 'exportAudit']) {
+      const onOps = statementsOf(operationId).filter((s) => mentions(s.Resource, opsTable) && actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+      expect(onOps.flatMap(actionsOf), operationId).toEqual(['dynamodb:GetItem']);
+      expect(onOps.map((s) => (s as { Condition?: unknown }).Condition), operationId).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ACCOUNT#*'] } }]);
+    }
     expect(dynamoActions('login', auditTable)).toEqual(['dynamodb:PutItem']);
     for (const operationId of ['health', 'openapi']) {
       expect(statementsOf(operationId).flatMap(actionsOf).filter((action) => !/^(logs|xray):/.test(action))).toEqual([]);

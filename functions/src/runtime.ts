@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createCognitoVerifier, createLocalTokens, type TokenIssuer, type TokenVerifier } from './auth/tokens.js';
+import { accountPrincipals } from './auth/account-principals.js';
+import { createCognitoIdentity, createLocalTokens, type TokenIssuer, type TokenVerifier } from './auth/tokens.js';
 import { config } from './config.js';
 import { createDocumentClient } from './data/client.js';
 import type { CognitoSignIn } from './data/cognito-sign-in.js';
@@ -72,7 +73,8 @@ export function getRuntime(): Runtime {
     const signIn = localSignIn(data, local, now);
     getSignIn = () => signIn;
   } else {
-    const verifier = createCognitoVerifier(settings.COGNITO_ISSUER!, settings.COGNITO_CLIENT_ID!);
+    // Cognito says who; our accounts table says what they may do (role, unit scope, disabled).
+    const verifier = accountPrincipals(createCognitoIdentity(settings.COGNITO_ISSUER!, settings.COGNITO_CLIENT_ID!), data.accounts);
     tokens = verifier;
     let signIn: LoginDeps | undefined;
     getSignIn = () =>

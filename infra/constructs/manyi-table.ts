@@ -11,7 +11,7 @@ import { ManyiKey } from './manyi-key.js';
  * BatchWriteItem (nothing deletes; TTL purges), and `put-only` for the contact store, whose
  * writer must never read a phone number back.
  */
-export type TableAccess = 'none' | 'read' | 'read-write' | 'put-only' | 'put-read' | 'read-put';
+export type TableAccess = 'none' | 'read' | 'read-write' | 'put-only' | 'put-read' | 'read-put' | 'accounts-get';
 
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
 /** TransactWriteItems has no IAM action of its own: each Put / Update / ConditionCheck is authorised as itself. */
@@ -25,7 +25,16 @@ const ACTIONS: Record<TableAccess, string[]> = {
   'put-read': ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'],
   /** Reads plus PutItem, never UpdateItem: a report export reads totals and registers its file (EXPORT# items). */
   'read-put': [...READ_ACTIONS, 'dynamodb:PutItem'],
+  /**
+   * GetItem of account items only (partition keys `ACCOUNT#…`, by dynamodb:LeadingKeys): in AWS
+   * every signed-in request reads the caller's role and scope from our accounts table
+   * (functions/src/auth/account-principals.ts), including routes that touch no other ops data.
+   */
+  'accounts-get': ['dynamodb:GetItem'],
 };
+
+/** The partition keys an `accounts-get` grant may read (keys.account in functions/src/data/keys.ts). */
+export const ACCOUNT_LEADING_KEYS = ['ACCOUNT#*'];
 
 /**
  * With a customer-managed key, DynamoDB calls KMS as the caller, so the caller needs the key too,
@@ -106,10 +115,15 @@ export class ManyiTable extends Construct {
       this.table.tableArn,
       ...(readsIndexes ? this.definition.globalIndexes.map((index) => `${this.table.tableArn}/index/${index.indexName}`) : []),
     ];
-    iam.Grant.addToPrincipal({ grantee, actions, resourceArns });
     iam.Grant.addToPrincipal({
       grantee,
-      actions: access === 'read' ? KEY_ACTIONS_READ : KEY_ACTIONS_WRITE,
+      actions,
+      resourceArns,
+      ...(access === 'accounts-get' ? { conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ACCOUNT_LEADING_KEYS } } } : {}),
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: access === 'read' || access === 'accounts-get' ? KEY_ACTIONS_READ : KEY_ACTIONS_WRITE,
       resourceArns: [this.key.keyArn],
       conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
     });

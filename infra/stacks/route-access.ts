@@ -22,6 +22,8 @@ export interface RouteAccess {
 
 const NOTHING: RouteAccess = { ops: 'none', contacts: 'none', sealContacts: false };
 const READ_OPS: RouteAccess = { ops: 'read', contacts: 'none', sealContacts: false };
+/** No ops data, except the caller's own account item (role and scope, read on every signed-in request in AWS). */
+const ACCOUNT_ONLY: RouteAccess = { ops: 'accounts-get', contacts: 'none', sealContacts: false };
 
 /**
  * Least privilege per operation. Keyed by OperationId so that a new operation does not compile
@@ -36,22 +38,24 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   // Reads the window and the idempotency record, then one transaction: rating + totals (ops) and,
   // with consent, the sealed contact (contacts, PutItem only).
   submitRating: { ops: 'read-write', contacts: 'put-only', sealContacts: true },
-  // In AWS (AUTH_MODE=cognito) sign-in is Cognito's InitiateAuth, an unauthenticated Cognito API:
-  // no table, no scrypt (local accounts and their 128 MiB scrypt hashes exist only locally).
-  login: NOTHING,
+  // In AWS (AUTH_MODE=cognito) sign-in is Cognito's InitiateAuth and RespondToAuthChallenge,
+  // unauthenticated Cognito APIs: no scrypt (local password hashes exist only locally); the only
+  // ops read is the account item that gives the role and scope.
+  login: ACCOUNT_ONLY,
   listWindows: READ_OPS,
   satisfaction: READ_OPS,
-  // Accounts (账号): local mode only needs these; in AWS accounts live in Cognito (see
-  // docs/decisions/0006-accounts-and-second-factor.md), and the TOTP routes are Cognito's.
-  loginTotp: { ...NOTHING, audit: 'put-only' },
+  // Accounts (账号): roles and scopes live in our accounts table in both modes; in AWS passwords
+  // and TOTP are Cognito's, so the TOTP enrolment routes serve local mode only (see
+  // docs/decisions/0006-accounts-and-second-factor.md).
+  loginTotp: { ...ACCOUNT_ONLY, audit: 'put-only' },
   startTotpEnrollment: { ops: 'read-write', contacts: 'none', sealContacts: false },
   confirmTotpEnrollment: { ops: 'read-write', contacts: 'none', sealContacts: false },
   listAccounts: READ_OPS,
   createAccount: { ops: 'read-write', contacts: 'none', sealContacts: false, memorySize: 512 },
   updateAccount: { ops: 'read-write', contacts: 'none', sealContacts: false },
   resetAccountPassword: { ops: 'read-write', contacts: 'none', sealContacts: false, memorySize: 512 },
-  listAudit: { ...NOTHING, audit: 'put-read' },
-  exportAudit: { ...NOTHING, audit: 'put-read', memorySize: 512 },
+  listAudit: { ...ACCOUNT_ONLY, audit: 'put-read' },
+  exportAudit: { ...ACCOUNT_ONLY, audit: 'put-read', memorySize: 512 },
   // 问卷: versions and the unit's current-version item live in ops; publish and retire are one
   // transaction each (Update the version, Put the current item: no DeleteItem needed).
   listSurveyVersions: READ_OPS,

@@ -142,14 +142,20 @@ export function createLocalTokens(secret: string, sessionHours: number): TokenIs
   };
 }
 
-/** AWS mode: ID tokens of the Cognito user pool, checked against its published keys. */
-export function createCognitoVerifier(issuer: string, clientId: string): TokenVerifier {
+/**
+ * AWS mode: ID tokens of the Cognito user pool, checked against its published keys. Only the
+ * identity is taken from the token; role and scope come from our accounts table
+ * (auth/account-principals.ts).
+ */
+export function createCognitoIdentity(issuer: string, clientId: string): { verify(token: string): Promise<{ username: string }> } {
   const jwks = createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`));
   return {
     // Cognito completes MFA before it issues tokens: there is no enrollment-only Cognito token.
     async verify(token) {
       const { payload } = await jwtVerify(token, jwks, { issuer, audience: clientId, algorithms: ['RS256'] });
-      return principalFrom(payload);
+      const username = String(payload['cognito:username'] ?? '');
+      if (!username) throw new Error('token lacks cognito:username');
+      return { username };
     },
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../data/audit.js';
 import type { CognitoSignIn, SignInResult } from '../data/cognito-sign-in.js';
-import type { Principal, TokenVerifier } from '../auth/tokens.js';
+import { accountPrincipals } from '../auth/account-principals.js';
 import { cognitoChallenge, login, loginSecondFactor, readCognitoChallenge, type LoginDeps } from './login.js';
 
 /**
@@ -27,11 +27,9 @@ function pool(options: { challenge?: string } = {}) {
       return { kind: 'signed-in', idToken: `id-token-of-${username}`, expiresInSeconds: 3600 };
     },
   };
-  const verifier: TokenVerifier = {
-    async verify(token): Promise<Principal> {
-      return { username: token.replace('id-token-of-', ''), role: 'committee', unitId: 'county' };
-    },
-  };
+  // Role and scope from our accounts (the record), not from the Cognito token.
+  const records = new Map([['评议员甲', { username: '评议员甲', displayName: '评议员甲', role: 'committee' as const, unitId: 'county', passwordHash: 'cognito' }]]);
+  const verifier = accountPrincipals({ verify: async (token) => ({ username: token.replace('id-token-of-', '') }) }, { get: async (username) => records.get(username) });
   const entries: AuditEntry[] = [];
   const audit = { append: async (entry: AuditEntry) => void entries.push(entry) };
   const deps: LoginDeps = { mode: 'cognito', cognito, verifier, now: () => NOW };
@@ -63,6 +61,14 @@ describe('login in AWS mode (Cognito with required TOTP)', () => {
     await expect(loginSecondFactor(deps, { challenge: cognitoChallenge('x', 'stale'), code: '123456' }, local)).rejects.toMatchObject({ issues: [{ field: 'challenge' }] });
     await expect(loginSecondFactor(deps, { challenge: 'not-a-cognito-challenge', code: '123456' }, local)).rejects.toMatchObject({ issues: [{ field: 'challenge' }] });
     expect(entries.map((e) => `${e.action} ${e.result}`)).toEqual(['login.failed denied', 'login.totp-failed denied', 'login.totp-failed denied']);
+  });
+
+  it('refuses a Cognito user who has no Manyi account, naming the password field, and audits it', async () => {
+    const { deps, local, entries } = pool();
+    const first = await login(deps, { username: '陌生人', password: 'right-password' }, local);
+    const challenge = (first as { challenge: string }).challenge;
+    await expect(loginSecondFactor(deps, { challenge, code: '123456' }, local)).rejects.toMatchObject({ statusCode: 401, issues: [{ field: 'password' }] });
+    expect(entries.at(-1)).toMatchObject({ action: 'login.failed', result: 'denied', actor: '陌生人' });
   });
 
   it('refuses a first-time pool step it does not drive with a message, never a 5xx', async () => {

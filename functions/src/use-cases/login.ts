@@ -4,6 +4,7 @@ import type { AccountRecord, Accounts } from '../data/accounts.js';
 import type { AuditLog } from '../data/audit.js';
 import type { CognitoSignIn } from '../data/cognito-sign-in.js';
 import type { ContactSealer } from '../data/contact-sealer.js';
+import { NoActiveAccountError } from '../auth/account-principals.js';
 import { afterFailure, isLocked, LockedOutError } from '../auth/lockout.js';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from '../auth/password.js';
 import type { ChallengeTokens, TokenIssuer, TokenVerifier } from '../auth/tokens.js';
@@ -171,9 +172,17 @@ function loginEvent(audit: LoginAudit, now: Date, username: string, action: stri
   });
 }
 
-async function cognitoSignedIn(deps: CognitoDeps, audit: LoginAudit, idToken: string, expiresInSeconds: number, how: string): Promise<LoginSuccess> {
-  const principal = await deps.verifier.verify(idToken);
+async function cognitoSignedIn(deps: CognitoDeps, audit: LoginAudit, username: string, idToken: string, expiresInSeconds: number, how: string): Promise<LoginSuccess> {
   const now = deps.now();
+  let principal;
+  try {
+    // Role and scope from our accounts table (auth/account-principals.ts), not from the token.
+    principal = await deps.verifier.verify(idToken);
+  } catch (error) {
+    if (!(error instanceof NoActiveAccountError)) throw error;
+    await loginEvent(audit, now, username, 'login.failed', 'denied', `${how}: no active Manyi account for this Cognito user`);
+    throw refused();
+  }
   await loginEvent(audit, now, principal.username, 'login', 'ok', how, principal);
   return {
     token: idToken,
@@ -200,7 +209,7 @@ async function cognitoLogin(deps: CognitoDeps, input: LoginInput, audit: LoginAu
     await loginEvent(audit, now, input.username, 'login.failed', 'denied', `Cognito challenge ${result.challenge} not supported`);
     throw new UnauthorizedError(`password: this account must first complete Cognito's ${result.challenge} step; ask a system administrator`, { field: 'password' });
   }
-  return cognitoSignedIn(deps, audit, result.idToken, result.expiresInSeconds, 'password (Cognito)');
+  return cognitoSignedIn(deps, audit, input.username, result.idToken, result.expiresInSeconds, 'password (Cognito)');
 }
 
 async function cognitoSecondFactor(deps: CognitoDeps, input: LoginTotpInput, audit: LoginAudit): Promise<LoginSuccess> {
@@ -216,5 +225,5 @@ async function cognitoSecondFactor(deps: CognitoDeps, input: LoginTotpInput, aud
     await loginEvent(audit, now, challenge.username, 'login.totp-failed', 'denied', result.kind === 'expired' ? 'challenge expired (Cognito)' : `unexpected Cognito challenge ${result.challenge}`);
     throw new UnauthorizedError('challenge: expired or invalid; log in again', { field: 'challenge' });
   }
-  return cognitoSignedIn(deps, audit, result.idToken, result.expiresInSeconds, 'password + TOTP (Cognito)');
+  return cognitoSignedIn(deps, audit, challenge.username, result.idToken, result.expiresInSeconds, 'password + TOTP (Cognito)');
 }
