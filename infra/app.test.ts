@@ -1,3 +1,4 @@
+import { COGNITO_ADMIN_ACTIONS } from './stacks/api-stack.js';
 import { ROUTE_ACCESS } from './stacks/route-access.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -189,7 +190,7 @@ describe('api stack', () => {
       expect(properties.TracingConfig).toEqual({ Mode: 'Active' });
       const access = ROUTE_ACCESS[route.operationId];
       expect(properties.MemorySize).toBe(access.memorySize ?? 256);
-      const expected = ['AUDIT_TABLE', 'AUTH_MODE', 'COGNITO_CLIENT_ID', 'COGNITO_ISSUER', 'CONTACTS_TABLE', 'CONTACT_KMS_KEY_ID', 'NODE_OPTIONS', 'OPS_TABLE'];
+      const expected = ['AUDIT_TABLE', 'AUTH_MODE', 'COGNITO_CLIENT_ID', 'COGNITO_ISSUER', 'COGNITO_USER_POOL_ID', 'CONTACTS_TABLE', 'CONTACT_KMS_KEY_ID', 'NODE_OPTIONS', 'OPS_TABLE'];
       if (access.posterFont) expected.push('POSTER_FONT_PATH');
       expect(Object.keys(properties.Environment.Variables).sort()).toEqual(expected.sort());
       expect(properties.Environment.Variables).toMatchObject({ AUTH_MODE: 'cognito', NODE_OPTIONS: '--enable-source-maps' });
@@ -285,6 +286,19 @@ describe('api stack', () => {
     expect(dynamoActions('login', auditTable)).toEqual(['dynamodb:PutItem']);
     for (const operationId of ['health', 'openapi']) {
       expect(statementsOf(operationId).flatMap(actionsOf).filter((action) => !/^(logs|xray):/.test(action))).toEqual([]);
+    }
+  });
+
+  it('lets only the three account-administration routes manage users of the staff pool, and nothing more', () => {
+    const poolId = logicalId(built.data, built.data.staff.userPool.node.defaultChild);
+    const cognitoActions = (operationId: string) => statementsOf(operationId).flatMap(actionsOf).filter((action) => action.startsWith('cognito-idp:'));
+    for (const operationId of ['createAccount', 'updateAccount', 'resetAccountPassword']) {
+      const statements = statementsOf(operationId).filter((s) => actionsOf(s).some((a) => a.startsWith('cognito-idp:')));
+      expect(statements.flatMap(actionsOf).sort(), operationId).toEqual([...COGNITO_ADMIN_ACTIONS].sort());
+      expect(JSON.stringify(statements.map((s) => s.Resource)), operationId).toContain(poolId);
+    }
+    for (const operationId of Object.keys(ROUTE_ACCESS).filter((id) => !['createAccount', 'updateAccount', 'resetAccountPassword'].includes(id))) {
+      expect(cognitoActions(operationId), operationId).toEqual([]);
     }
   });
 

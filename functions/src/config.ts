@@ -16,6 +16,8 @@ const ConfigSchema = z.object({
   AUTH_SECRET: z.string().min(32).optional(),
   COGNITO_ISSUER: z.url().optional(),
   COGNITO_CLIENT_ID: z.string().optional(),
+  /** The pool account administration keeps in step (AdminCreateUser …); AWS mode. */
+  COGNITO_USER_POOL_ID: z.string().optional(),
   /** 32-byte AES key (base64) for the local contact store; in AWS, CONTACT_KMS_KEY_ID is used instead. */
   CONTACT_KEY: z.string().optional(),
   CONTACT_KMS_KEY_ID: z.string().optional(),
@@ -39,8 +41,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   const config = parsed.data;
   if (config.AUTH_MODE === 'local' && !config.AUTH_SECRET) throw new ConfigError('AUTH_SECRET is required when AUTH_MODE=local');
-  if (config.AUTH_MODE === 'cognito' && !(config.COGNITO_ISSUER && config.COGNITO_CLIENT_ID)) {
-    throw new ConfigError('COGNITO_ISSUER and COGNITO_CLIENT_ID are required when AUTH_MODE=cognito');
+  if (config.AUTH_MODE === 'cognito' && !(config.COGNITO_ISSUER && config.COGNITO_CLIENT_ID && config.COGNITO_USER_POOL_ID)) {
+    throw new ConfigError('COGNITO_ISSUER, COGNITO_CLIENT_ID and COGNITO_USER_POOL_ID are required when AUTH_MODE=cognito');
   }
   if (!config.CONTACT_KEY && !config.CONTACT_KMS_KEY_ID) throw new ConfigError('CONTACT_KEY or CONTACT_KMS_KEY_ID is required');
   return config;

@@ -3,6 +3,7 @@ import { accountPrincipals } from './auth/account-principals.js';
 import { createCognitoIdentity, createLocalTokens, type TokenIssuer, type TokenVerifier } from './auth/tokens.js';
 import { config } from './config.js';
 import { createDocumentClient } from './data/client.js';
+import type { IdentityDirectory } from './data/cognito-admin.js';
 import type { CognitoSignIn } from './data/cognito-sign-in.js';
 import { createAesContactSealer, type ContactSealer } from './data/contact-sealer.js';
 import { createDataLayer, type DataLayer } from './data/index.js';
@@ -18,6 +19,8 @@ export interface Runtime extends DataLayer {
   tokens: TokenVerifier;
   /** How /api/auth/login signs people in: local accounts, or Cognito. */
   signIn: LoginDeps;
+  /** AWS mode: the user pool that account administration keeps in step; absent locally. */
+  identities?: IdentityDirectory | undefined;
   now: () => Date;
   randomId: () => string;
   /** Base of the resident page URL printed in QR posters (tests leave it out: http://localhost:3000). */
@@ -42,6 +45,7 @@ export function localSignIn(data: DataLayer, tokens: TokenIssuer, now: () => Dat
 export interface AwsAdapters {
   kmsSealer(keyId: string, region: string): ContactSealer;
   cognitoSignIn(clientId: string, region: string): CognitoSignIn;
+  cognitoAdmin(userPoolId: string, region: string): IdentityDirectory;
 }
 let awsAdapters: AwsAdapters | undefined;
 export function registerAwsAdapters(adapters: AwsAdapters): void {
@@ -80,7 +84,10 @@ export function getRuntime(): Runtime {
     getSignIn = () =>
       (signIn ??= { mode: 'cognito', cognito: adapters().cognitoSignIn(settings.COGNITO_CLIENT_ID!, settings.AWS_REGION), verifier, now });
   }
-  // sealer and signIn are built on first use, so a function that never seals or signs in never
+  let identities: IdentityDirectory | undefined;
+  const getIdentities = (): IdentityDirectory | undefined =>
+    settings.AUTH_MODE === 'cognito' ? (identities ??= adapters().cognitoAdmin(settings.COGNITO_USER_POOL_ID!, settings.AWS_REGION)) : undefined;
+  // sealer, signIn and identities are built on first use, so a function that never seals or signs in never
   // needs the KMS or Cognito adapters.
   runtime = {
     ...data,
@@ -89,6 +96,9 @@ export function getRuntime(): Runtime {
     },
     get signIn() {
       return getSignIn();
+    },
+    get identities() {
+      return getIdentities();
     },
     tokens,
     now,

@@ -31,6 +31,16 @@ const BUNDLED_FONT = 'poster-font.otf';
  * the grants its operation needs (route-access.ts). Bearer routes are also checked at the gateway
  * by a Cognito JWT authorizer; the handlers verify the token again and apply role and unit scope.
  */
+/** What account administration may do to the staff user pool: no listing, no reading of attributes. */
+export const COGNITO_ADMIN_ACTIONS = [
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminDeleteUser',
+  'cognito-idp:AdminDisableUser',
+  'cognito-idp:AdminEnableUser',
+  'cognito-idp:AdminSetUserPassword',
+  'cognito-idp:AdminSetUserMFAPreference',
+];
+
 export class ApiStack extends Stack {
   readonly http: ManyiHttpApi;
   /** Route functions by operationId. */
@@ -62,6 +72,7 @@ export class ApiStack extends Stack {
       AUTH_MODE: 'cognito',
       COGNITO_ISSUER: data.staff.issuer,
       COGNITO_CLIENT_ID: data.staff.client.userPoolClientId,
+      COGNITO_USER_POOL_ID: data.staff.userPool.userPoolId,
       CONTACT_KMS_KEY_ID: data.contactSealingKey.keyArn,
       ...(props.publicBaseUrl ? { PUBLIC_BASE_URL: props.publicBaseUrl } : {}),
     };
@@ -91,6 +102,9 @@ export class ApiStack extends Stack {
       data.audit.grant(fn, access.audit ?? (route.auth === 'bearer' || route.operationId === 'login' ? 'put-only' : 'none'));
       if (access.sealContacts) {
         iam.Grant.addToPrincipal({ grantee: fn, actions: ['kms:Encrypt'], resourceArns: [data.contactSealingKey.keyArn] });
+      }
+      if (access.cognitoAdmin) {
+        iam.Grant.addToPrincipal({ grantee: fn, actions: COGNITO_ADMIN_ACTIONS, resourceArns: [data.staff.userPool.userPoolArn] });
       }
 
       const [apiRoute] = this.http.api.addRoutes({

@@ -8,6 +8,8 @@ export interface RouteAccess {
   contacts: Extract<TableAccess, 'none' | 'put-only'>;
   /** kms:Encrypt on the contact-sealing key; never Decrypt. */
   sealContacts: boolean;
+  /** Keep the Cognito user pool in step with account administration (AdminCreateUser …); AWS mode. */
+  cognitoAdmin?: boolean;
   /** Bundle the CJK poster font with the function (QR posters print Chinese). */
   posterFont?: boolean;
   /** MiB; default 256. */
@@ -51,9 +53,9 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   startTotpEnrollment: { ops: 'read-write', contacts: 'none', sealContacts: false },
   confirmTotpEnrollment: { ops: 'read-write', contacts: 'none', sealContacts: false },
   listAccounts: READ_OPS,
-  createAccount: { ops: 'read-write', contacts: 'none', sealContacts: false, memorySize: 512 },
-  updateAccount: { ops: 'read-write', contacts: 'none', sealContacts: false },
-  resetAccountPassword: { ops: 'read-write', contacts: 'none', sealContacts: false, memorySize: 512 },
+  createAccount: { ops: 'read-write', contacts: 'none', sealContacts: false, cognitoAdmin: true, memorySize: 512 },
+  updateAccount: { ops: 'read-write', contacts: 'none', sealContacts: false, cognitoAdmin: true },
+  resetAccountPassword: { ops: 'read-write', contacts: 'none', sealContacts: false, cognitoAdmin: true, memorySize: 512 },
   listAudit: { ...ACCOUNT_ONLY, audit: 'put-read' },
   exportAudit: { ...ACCOUNT_ONLY, audit: 'put-read', memorySize: 512 },
   // 问卷: versions and the unit's current-version item live in ops; publish and retire are one

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chinaDay } from '../../shared/src/domain/china-time.js';
 import { accountPrincipals } from '../../functions/src/auth/account-principals.js';
 import { verifyPassword } from '../../functions/src/auth/password.js';
+import type { IdentityDirectory } from '../../functions/src/data/cognito-admin.js';
 import type { CognitoSignIn, SignInResult } from '../../functions/src/data/cognito-sign-in.js';
 import { setRuntime } from '../../functions/src/runtime.js';
 import { createFirstAdmin, EXTERNAL_PASSWORD } from '../../functions/src/use-cases/accounts/first-admin.js';
@@ -19,11 +20,13 @@ const gateway = createGateway();
 let t: IsolatedTables;
 const today = chinaDay(new Date());
 
-/** The pool: every user's password is "pw-<username>", the code 246810; ID tokens are "pooltoken.<username>". */
+/** The pool: its users with password and status; every TOTP code is 246810; ID tokens are "pooltoken.<username>". */
 const SESSION = 'cognito-session-' + 'x'.repeat(600);
+const poolUsers = new Map<string, { password: string; enabled: boolean; totpReset?: boolean }>();
 const pool: CognitoSignIn = {
   async signIn(username, password): Promise<SignInResult> {
-    return password === `pw-${username}` ? { kind: 'challenge', challenge: 'SOFTWARE_TOKEN_MFA', session: SESSION } : { kind: 'refused' };
+    const user = poolUsers.get(username);
+    return user?.enabled && user.password === password ? { kind: 'challenge', challenge: 'SOFTWARE_TOKEN_MFA', session: SESSION } : { kind: 'refused' };
   },
   async answerTotp(username, session, code): Promise<SignInResult> {
     if (session !== SESSION) return { kind: 'expired' };
@@ -37,8 +40,28 @@ const identity = {
   },
 };
 
-async function signIn(username: string): Promise<string> {
-  const first = await request(gateway, 'POST', '/api/auth/login', { body: { username, password: `pw-${username}` } });
+const identities: IdentityDirectory = {
+  async createUser(username, password) {
+    if (poolUsers.has(username)) return false;
+    poolUsers.set(username, { password, enabled: true });
+    return true;
+  },
+  async deleteUser(username) {
+    poolUsers.delete(username);
+  },
+  async setEnabled(username, enabled) {
+    poolUsers.get(username)!.enabled = enabled;
+  },
+  async setPassword(username, password) {
+    poolUsers.get(username)!.password = password;
+  },
+  async resetSecondFactor(username) {
+    poolUsers.get(username)!.totpReset = true;
+  },
+};
+
+async function signIn(username: string, password = `pw-${username}`): Promise<string> {
+  const first = await request(gateway, 'POST', '/api/auth/login', { body: { username, password } });
   expect(first.status, first.text).toBe(200);
   expect(first.json).toMatchObject({ mfaRequired: true });
   const second = await request(gateway, 'POST', '/api/auth/login/totp', { body: { challenge: first.json.challenge, code: '246810' } });
@@ -49,7 +72,8 @@ async function signIn(username: string): Promise<string> {
 beforeAll(async () => {
   t = await isolatedTables(endpoint);
   const verifier = accountPrincipals(identity, t.runtime.accounts, { cacheMs: 0 });
-  setRuntime({ ...t.runtime, tokens: verifier, signIn: { mode: 'cognito', cognito: pool, verifier, now: () => new Date() } });
+  setRuntime({ ...t.runtime, tokens: verifier, signIn: { mode: 'cognito', cognito: pool, verifier, now: () => new Date() }, identities });
+  for (const username of ['first.admin', 'shen.ji', 'stranger']) poolUsers.set(username, { password: `pw-${username}`, enabled: true });
 }, 120_000);
 afterAll(() => t?.close());
 
@@ -87,12 +111,43 @@ describe('AWS mode: Cognito for identity, our accounts table for roles and scope
     expect(refused.json.issues?.[0]?.field ?? refused.text).toContain('password');
   });
 
+  it('keeps the pool in step when an administrator creates, disables and resets an account in the app', async () => {
+    const admin = await signIn('first.admin');
+    const password = 'Pingyi-Yuan-2026!';
+    const created = await request(gateway, 'POST', '/api/accounts', {
+      token: admin,
+      body: { username: 'xin.yuan', displayName: '新评议员', personId: 'P-77', role: 'committee', unitId: 'aws-root', password },
+    });
+    expect(created.status, created.text).toBe(201);
+    expect(poolUsers.get('xin.yuan')).toMatchObject({ password, enabled: true });
+    expect((await t.runtime.accounts.get('xin.yuan'))?.passwordHash).toBe(EXTERNAL_PASSWORD);
+    const member = await signIn('xin.yuan', password);
+    expect((await request(gateway, 'GET', '/api/accounts', { token: member })).status).toBe(403);
+
+    // A username the pool has already (made outside the app): 409, and no record of ours.
+    poolUsers.set('outside', { password: 'x', enabled: true });
+    const taken = await request(gateway, 'POST', '/api/accounts', {
+      token: admin,
+      body: { username: 'outside', displayName: '外部', personId: 'P-78', role: 'committee', unitId: 'aws-root', password },
+    });
+    expect(taken.status).toBe(409);
+    expect(await t.runtime.accounts.get('outside')).toBeUndefined();
+
+    const renewed = 'Pingyi-Yuan-2027!';
+    expect((await request(gateway, 'POST', '/api/accounts/xin.yuan/password', { token: admin, body: { password: renewed, resetSecondFactor: true } })).status).toBe(200);
+    expect(poolUsers.get('xin.yuan')).toMatchObject({ password: renewed, totpReset: true });
+    expect((await request(gateway, 'PATCH', '/api/accounts/xin.yuan', { token: admin, body: { disabled: true } })).status).toBe(200);
+    expect(poolUsers.get('xin.yuan')!.enabled).toBe(false);
+    expect((await request(gateway, 'POST', '/api/auth/login', { body: { username: 'xin.yuan', password: renewed } })).status).toBe(401);
+  });
+
   it('writes every login step to our audit log, without passwords or codes', async () => {
     const audit = await scanAll(t.doc, t.tables.audit);
     const actions = audit.filter((e) => String(e.objectType) === 'account').map((e) => `${e.actor} ${e.action} ${e.result}`);
     expect(actions).toEqual(expect.arrayContaining(['first.admin login.password ok', 'first.admin login ok', 'stranger login.failed denied']));
     const text = JSON.stringify(audit);
     expect(text).not.toContain('pw-');
+    expect(text).not.toContain('Pingyi-Yuan');
     expect(text).not.toContain('246810');
     expect(text).not.toContain(SESSION);
   });

@@ -1,3 +1,4 @@
+import '../../aws-adapters.js';
 import { operations } from '#shared/contracts/api.js';
 import { httpHandler } from '../../middleware/http-handler.js';
 import { json, parse } from '../../middleware/http.js';

@@ -10,13 +10,20 @@ import { hashPassword } from '../../auth/password.js';
 import { describePasswordProblems, passwordProblems } from '../../auth/password-policy.js';
 import type { Principal } from '../../auth/tokens.js';
 import { summarize, type AccountRecord, type Accounts } from '../../data/accounts.js';
+import type { IdentityDirectory } from '../../data/cognito-admin.js';
 import type { Directory } from '../../data/directory.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import { EXTERNAL_PASSWORD } from './first-admin.js';
 import { entry, guard, type AuditDeps } from './guard.js';
 
 export interface ManageAccountsDeps extends AuditDeps {
   accounts: Pick<Accounts, 'get' | 'create' | 'save' | 'list'>;
   directory: Pick<Directory, 'getUnits'>;
+  /**
+   * AWS mode: the Cognito user pool, kept in step (user, password, enabled, TOTP). Passwords then
+   * live only in the pool; the account record keeps role and scope, with EXTERNAL_PASSWORD.
+   */
+  identities?: IdentityDirectory | undefined;
 }
 
 /**
@@ -63,11 +70,26 @@ export async function createAccount(deps: ManageAccountsDeps, principal: Princip
     personId: input.personId,
     role: input.role,
     unitId: input.unitId,
-    passwordHash: await hashPassword(input.password),
+    passwordHash: deps.identities ? EXTERNAL_PASSWORD : await hashPassword(input.password),
     disabled: false,
     updatedAt: deps.now().toISOString(),
   };
-  await deps.accounts.create(record);
+  if (deps.identities) {
+    // The pool first (its username must be free), then our record; undo the pool user if the
+    // record cannot be written, so no half-made account is left behind.
+    if (!(await deps.identities.createUser(input.username, input.password))) {
+      await deps.audit.append(entry(deps, principal, attempt, 'invalid', 'username taken in the user pool'));
+      throw new ConflictError('username', 'this username is taken');
+    }
+    try {
+      await deps.accounts.create(record);
+    } catch (error) {
+      await deps.identities.deleteUser(input.username);
+      throw error;
+    }
+  } else {
+    await deps.accounts.create(record);
+  }
   await deps.audit.append(entry(deps, principal, attempt, 'ok', `role ${input.role}`));
   return summarize(record);
 }
@@ -95,6 +117,10 @@ export async function updateAccount(deps: ManageAccountsDeps, principal: Princip
       throw new ConflictError('role', `this person already holds a ${conflict.role} account; nobody may be both system-admin and auditor`);
     }
   }
+  if (deps.identities && input.disabled !== undefined && input.disabled !== (account.disabled ?? false)) {
+    // Access follows our record (within a minute); the pool also stops the user signing in.
+    await deps.identities.setEnabled(username, !input.disabled);
+  }
   await deps.accounts.save(next);
   const changes = Object.entries(stripUndefined(input))
     .map(([field, value]) => `${field}: ${field === 'displayName' ? '…' : String(account[field as keyof AccountRecord] ?? '')} → ${field === 'displayName' ? '…' : String(value)}`)
@@ -117,10 +143,14 @@ export async function resetAccountPassword(
     throw new NotFoundError('username', 'account');
   }
   checkPassword(input.password, username);
-  const next: AccountRecord = { ...account, passwordHash: await hashPassword(input.password), updatedAt: deps.now().toISOString() };
+  const next: AccountRecord = { ...account, passwordHash: deps.identities ? EXTERNAL_PASSWORD : await hashPassword(input.password), updatedAt: deps.now().toISOString() };
   if (input.resetSecondFactor) {
     delete next.totpSecret;
     delete next.totpPending;
+  }
+  if (deps.identities) {
+    await deps.identities.setPassword(username, input.password);
+    if (input.resetSecondFactor) await deps.identities.resetSecondFactor(username);
   }
   await deps.accounts.save(next);
   await deps.audit.append(
