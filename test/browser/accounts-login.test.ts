@@ -114,3 +114,37 @@ describe.each(JS_MODES)('login with a second factor $name', ({ javaScriptEnabled
     await context.close();
   });
 });
+
+/**
+ * AWS, first login (Cognito MFA_SETUP): the login action keeps Cognito's new secret in a cookie
+ * beside the challenge, and /login/totp shows it as a QR code and as text above the code field.
+ * This server runs in local mode, so the test sets the two cookies the login action would set;
+ * the API then refuses the Cognito challenge as expired, which the page must say.
+ */
+describe.each(JS_MODES)('first AWS login: setting up the second factor $name', ({ javaScriptEnabled }) => {
+  it('shows the secret and its QR code, then asks to log in again when the challenge is refused', async () => {
+    const context = await desktopContext(browser, javaScriptEnabled);
+    const secret = 'JBSWY3DPEHPK3PXPJBSWY3DP';
+    const at = { domain: new URL(baseUrl).hostname, path: '/login' };
+    await context.addCookies([
+      { name: 'manyi_mfa', value: 'cognito-setup.eGluLnl1YW4.session', ...at },
+      { name: 'manyi_mfa_setup', value: encodeURIComponent(JSON.stringify({ secret, uri: `otpauth://totp/Manyi:xin.yuan?secret=${secret}&issuer=Manyi` })), ...at },
+    ]);
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/login/totp`);
+    await expect(page.getByTestId('totp-setup').innerText()).resolves.toContain('首次登录');
+    await expect(page.getByTestId('totp-secret').innerText()).resolves.toBe(secret);
+    await expect(page.locator('img[alt="otpauth QR"]').getAttribute('src')).resolves.toMatch(/^data:image\/svg\+xml;base64,/);
+
+    await page.getByLabel('动态验证码').fill(code(secret));
+    await page.getByRole('button', { name: '验证' }).click();
+    // With JavaScript the message appears in place; without, the page reloads and sends the user
+    // to the login page, which says the same.
+    if (!javaScriptEnabled) await page.waitForURL(/\/login\?expired=1$/);
+    await expect(page.getByRole('alert').innerText()).resolves.toContain('登录已超时');
+    const names = (await context.cookies()).map((c) => c.name);
+    expect(names).not.toContain('manyi_mfa');
+    expect(names).not.toContain('manyi_mfa_setup');
+    await context.close();
+  });
+});

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chinaDay } from '../../shared/src/domain/china-time.js';
 import { accountPrincipals } from '../../functions/src/auth/account-principals.js';
 import { verifyPassword } from '../../functions/src/auth/password.js';
+import { newTotpSecret, totpCode } from '../../functions/src/auth/totp.js';
 import type { IdentityDirectory } from '../../functions/src/data/cognito-admin.js';
 import type { CognitoSignIn, SignInResult } from '../../functions/src/data/cognito-sign-in.js';
 import { setRuntime } from '../../functions/src/runtime.js';
@@ -22,11 +23,23 @@ const today = chinaDay(new Date());
 
 /** The pool: its users with password and status; every TOTP code is 246810; ID tokens are "pooltoken.<username>". */
 const SESSION = 'cognito-session-' + 'x'.repeat(600);
-const poolUsers = new Map<string, { password: string; enabled: boolean; totpReset?: boolean }>();
+const poolUsers = new Map<string, { password: string; enabled: boolean; totp?: string | undefined }>();
 const pool: CognitoSignIn = {
   async signIn(username, password): Promise<SignInResult> {
     const user = poolUsers.get(username);
-    return user?.enabled && user.password === password ? { kind: 'challenge', challenge: 'SOFTWARE_TOKEN_MFA', session: SESSION } : { kind: 'refused' };
+    if (!user?.enabled || user.password !== password) return { kind: 'refused' };
+    // Like the pool with MFA required: a user without TOTP must set it up first.
+    return user.totp ? { kind: 'challenge', challenge: 'SOFTWARE_TOKEN_MFA', session: SESSION } : { kind: 'challenge', challenge: 'MFA_SETUP', session: `setup:${username}` };
+  },
+  async beginTotpSetup(session) {
+    return session.startsWith('setup:') ? { kind: 'setup', secret: newTotpSecret(), session: `associated:${session.slice(6)}` } : { kind: 'expired' };
+  },
+  async finishTotpSetup(username, session, code): Promise<SignInResult> {
+    if (session !== `associated:${username}`) return { kind: 'expired' };
+    // The secret handed out is checked the way an authenticator app computes codes.
+    if (!pendingSecrets.has(username) || totpCode(pendingSecrets.get(username)!, new Date()) !== code) return { kind: 'refused' };
+    poolUsers.get(username)!.totp = pendingSecrets.get(username)!;
+    return { kind: 'signed-in', idToken: `pooltoken.${username}`, expiresInSeconds: 3600 };
   },
   async answerTotp(username, session, code): Promise<SignInResult> {
     if (session !== SESSION) return { kind: 'expired' };
@@ -39,6 +52,9 @@ const identity = {
     return { username: token.slice('pooltoken.'.length) };
   },
 };
+
+/** Secrets the login handed to each user during MFA_SETUP (what the user's authenticator app holds). */
+const pendingSecrets = new Map<string, string>();
 
 const identities: IdentityDirectory = {
   async createUser(username, password) {
@@ -56,7 +72,7 @@ const identities: IdentityDirectory = {
     poolUsers.get(username)!.password = password;
   },
   async resetSecondFactor(username) {
-    poolUsers.get(username)!.totpReset = true;
+    poolUsers.get(username)!.totp = undefined;
   },
 };
 
@@ -64,7 +80,14 @@ async function signIn(username: string, password = `pw-${username}`): Promise<st
   const first = await request(gateway, 'POST', '/api/auth/login', { body: { username, password } });
   expect(first.status, first.text).toBe(200);
   expect(first.json).toMatchObject({ mfaRequired: true });
-  const second = await request(gateway, 'POST', '/api/auth/login/totp', { body: { challenge: first.json.challenge, code: '246810' } });
+  let code = '246810';
+  if (first.json.setup) {
+    // First login: add the secret to the "authenticator" and answer with its current code.
+    expect(first.json.setup.uri).toContain(`secret=${first.json.setup.secret}`);
+    pendingSecrets.set(username, first.json.setup.secret);
+    code = totpCode(first.json.setup.secret, new Date());
+  }
+  const second = await request(gateway, 'POST', '/api/auth/login/totp', { body: { challenge: first.json.challenge, code } });
   expect(second.status, second.text).toBe(200);
   return second.json.token;
 }
@@ -73,7 +96,7 @@ beforeAll(async () => {
   t = await isolatedTables(endpoint);
   const verifier = accountPrincipals(identity, t.runtime.accounts, { cacheMs: 0 });
   setRuntime({ ...t.runtime, tokens: verifier, signIn: { mode: 'cognito', cognito: pool, verifier, now: () => new Date() }, identities });
-  for (const username of ['first.admin', 'shen.ji', 'stranger']) poolUsers.set(username, { password: `pw-${username}`, enabled: true });
+  for (const username of ['first.admin', 'shen.ji', 'stranger']) poolUsers.set(username, { password: `pw-${username}`, enabled: true, totp: 'enrolled' });
 }, 120_000);
 afterAll(() => t?.close());
 
@@ -120,8 +143,15 @@ describe('AWS mode: Cognito for identity, our accounts table for roles and scope
     });
     expect(created.status, created.text).toBe(201);
     expect(poolUsers.get('xin.yuan')).toMatchObject({ password, enabled: true });
+    expect(poolUsers.get('xin.yuan')!.totp).toBeUndefined();
     expect((await t.runtime.accounts.get('xin.yuan'))?.passwordHash).toBe(EXTERNAL_PASSWORD);
+    // First login sets up TOTP (MFA_SETUP): a wrong first code is refused, the right one signs in.
+    const setupStep = await request(gateway, 'POST', '/api/auth/login', { body: { username: 'xin.yuan', password } });
+    expect(setupStep.json.setup?.secret).toMatch(/^[A-Z2-7]+$/);
+    const wrong = await request(gateway, 'POST', '/api/auth/login/totp', { body: { challenge: setupStep.json.challenge, code: '000000' } });
+    expect(wrong.status).toBe(401);
     const member = await signIn('xin.yuan', password);
+    expect(poolUsers.get('xin.yuan')!.totp).toBe(pendingSecrets.get('xin.yuan'));
     expect((await request(gateway, 'GET', '/api/accounts', { token: member })).status).toBe(403);
 
     // A username the pool has already (made outside the app): 409, and no record of ours.
@@ -135,7 +165,7 @@ describe('AWS mode: Cognito for identity, our accounts table for roles and scope
 
     const renewed = 'Pingyi-Yuan-2027!';
     expect((await request(gateway, 'POST', '/api/accounts/xin.yuan/password', { token: admin, body: { password: renewed, resetSecondFactor: true } })).status).toBe(200);
-    expect(poolUsers.get('xin.yuan')).toMatchObject({ password: renewed, totpReset: true });
+    expect(poolUsers.get('xin.yuan')).toMatchObject({ password: renewed, totp: undefined });
     expect((await request(gateway, 'PATCH', '/api/accounts/xin.yuan', { token: admin, body: { disabled: true } })).status).toBe(200);
     expect(poolUsers.get('xin.yuan')!.enabled).toBe(false);
     expect((await request(gateway, 'POST', '/api/auth/login', { body: { username: 'xin.yuan', password: renewed } })).status).toBe(401);
@@ -150,5 +180,6 @@ describe('AWS mode: Cognito for identity, our accounts table for roles and scope
     expect(text).not.toContain('Pingyi-Yuan');
     expect(text).not.toContain('246810');
     expect(text).not.toContain(SESSION);
+    for (const secret of pendingSecrets.values()) expect(text).not.toContain(secret);
   });
 });

@@ -1,11 +1,14 @@
 import {
+  AssociateSoftwareTokenCommand,
   CodeMismatchException,
+  EnableSoftwareTokenMFAException,
   CognitoIdentityProviderClient,
   ExpiredCodeException,
   InitiateAuthCommand,
   NotAuthorizedException,
   RespondToAuthChallengeCommand,
   UserNotFoundException,
+  VerifySoftwareTokenCommand,
   type AuthenticationResultType,
 } from '@aws-sdk/client-cognito-identity-provider';
 
@@ -26,6 +29,10 @@ export type SignInResult =
 export interface CognitoSignIn {
   signIn(username: string, password: string): Promise<SignInResult>;
   answerTotp(username: string, session: string, code: string): Promise<SignInResult>;
+  /** MFA_SETUP, first step: a new TOTP secret for the user (AssociateSoftwareToken). */
+  beginTotpSetup(session: string): Promise<{ kind: 'setup'; secret: string; session: string } | { kind: 'expired' }>;
+  /** MFA_SETUP, second step: the first code from the new secret confirms it and signs in. */
+  finishTotpSetup(username: string, session: string, code: string): Promise<SignInResult>;
 }
 
 function signedIn(auth: AuthenticationResultType | undefined): SignInResult {
@@ -63,6 +70,33 @@ export function createCognitoSignIn(clientId: string, region: string): CognitoSi
         return signedIn(result.AuthenticationResult);
       } catch (error) {
         if (error instanceof CodeMismatchException) return { kind: 'refused' };
+        if (error instanceof NotAuthorizedException || error instanceof ExpiredCodeException) return { kind: 'expired' };
+        throw error;
+      }
+    },
+
+    async beginTotpSetup(session) {
+      try {
+        const result = await cognito.send(new AssociateSoftwareTokenCommand({ Session: session }));
+        if (!result.SecretCode || !result.Session) return { kind: 'expired' };
+        return { kind: 'setup', secret: result.SecretCode, session: result.Session };
+      } catch (error) {
+        if (error instanceof NotAuthorizedException || error instanceof ExpiredCodeException) return { kind: 'expired' };
+        throw error;
+      }
+    },
+
+    async finishTotpSetup(username, session, code) {
+      try {
+        const verified = await cognito.send(new VerifySoftwareTokenCommand({ Session: session, UserCode: code, FriendlyDeviceName: 'Manyi' }));
+        if (verified.Status !== 'SUCCESS' || !verified.Session) return { kind: 'refused' };
+        const result = await cognito.send(
+          new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'MFA_SETUP', Session: verified.Session, ChallengeResponses: { USERNAME: username } }),
+        );
+        if (result.ChallengeName) return { kind: 'challenge', challenge: result.ChallengeName, session: result.Session ?? '' };
+        return signedIn(result.AuthenticationResult);
+      } catch (error) {
+        if (error instanceof CodeMismatchException || error instanceof EnableSoftwareTokenMFAException) return { kind: 'refused' };
         if (error instanceof NotAuthorizedException || error instanceof ExpiredCodeException) return { kind: 'expired' };
         throw error;
       }

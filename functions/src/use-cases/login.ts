@@ -8,7 +8,7 @@ import { NoActiveAccountError } from '../auth/account-principals.js';
 import { afterFailure, isLocked, LockedOutError } from '../auth/lockout.js';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from '../auth/password.js';
 import type { ChallengeTokens, TokenIssuer, TokenVerifier } from '../auth/tokens.js';
-import { matchTotp } from '../auth/totp.js';
+import { matchTotp, totpUri } from '../auth/totp.js';
 import { UnauthorizedError } from '../errors.js';
 
 /**
@@ -138,20 +138,23 @@ function audit(deps: LocalLoginDeps, now: Date, account: AccountRecord, action: 
  * minutes) and the username it belongs to, which RespondToAuthChallenge needs again. It grants
  * nothing by itself: only the pool turns it and a valid TOTP code into tokens.
  */
-const COGNITO_CHALLENGE_PREFIX = 'cognito.';
+const COGNITO_CHALLENGE_PREFIX = { verify: 'cognito.', setup: 'cognito-setup.' } as const;
 const COGNITO_CHALLENGE_SECONDS = 180;
+type CognitoStep = keyof typeof COGNITO_CHALLENGE_PREFIX;
 
-export function cognitoChallenge(username: string, session: string): string {
-  return `${COGNITO_CHALLENGE_PREFIX}${Buffer.from(username, 'utf8').toString('base64url')}.${session}`;
+/** `step`: answer a TOTP code (SOFTWARE_TOKEN_MFA), or confirm a new secret (MFA_SETUP). */
+export function cognitoChallenge(username: string, session: string, step: CognitoStep = 'verify'): string {
+  return `${COGNITO_CHALLENGE_PREFIX[step]}${Buffer.from(username, 'utf8').toString('base64url')}.${session}`;
 }
 
-export function readCognitoChallenge(challenge: string): { username: string; session: string } | undefined {
-  if (!challenge.startsWith(COGNITO_CHALLENGE_PREFIX)) return undefined;
-  const rest = challenge.slice(COGNITO_CHALLENGE_PREFIX.length);
+export function readCognitoChallenge(challenge: string): { username: string; session: string; step: CognitoStep } | undefined {
+  const step = (Object.keys(COGNITO_CHALLENGE_PREFIX) as CognitoStep[]).find((s) => challenge.startsWith(COGNITO_CHALLENGE_PREFIX[s]));
+  if (!step) return undefined;
+  const rest = challenge.slice(COGNITO_CHALLENGE_PREFIX[step].length);
   const dot = rest.indexOf('.');
   if (dot <= 0 || dot === rest.length - 1) return undefined;
   const username = Buffer.from(rest.slice(0, dot), 'base64url').toString('utf8');
-  return username ? { username, session: rest.slice(dot + 1) } : undefined;
+  return username ? { username, session: rest.slice(dot + 1), step } : undefined;
 }
 
 type CognitoDeps = Extract<LoginDeps, { mode: 'cognito' }>;
@@ -204,8 +207,21 @@ async function cognitoLogin(deps: CognitoDeps, input: LoginInput, audit: LoginAu
       await loginEvent(audit, now, input.username, 'login.password', 'ok', 'second factor required (Cognito)');
       return { mfaRequired: true, challenge: cognitoChallenge(input.username, result.session), expiresAt: new Date(now.getTime() + COGNITO_CHALLENGE_SECONDS * 1000).toISOString() };
     }
-    // MFA_SETUP, NEW_PASSWORD_REQUIRED: first-time steps of the pool that this app does not drive
-    // (docs/decisions/0006-accounts-and-second-factor.md).
+    // First login without a factor: a new secret from the pool, confirmed by the code on the next step.
+    if (result.challenge === 'MFA_SETUP' && result.session) {
+      const setup = await deps.cognito.beginTotpSetup(result.session);
+      if (setup.kind === 'setup') {
+        await loginEvent(audit, now, input.username, 'login.password', 'ok', 'second factor to set up (Cognito MFA_SETUP)');
+        return {
+          mfaRequired: true,
+          challenge: cognitoChallenge(input.username, setup.session, 'setup'),
+          expiresAt: new Date(now.getTime() + COGNITO_CHALLENGE_SECONDS * 1000).toISOString(),
+          setup: { secret: setup.secret, uri: totpUri(setup.secret, input.username) },
+        };
+      }
+    }
+    // NEW_PASSWORD_REQUIRED and anything else: steps of the pool this app does not drive (accounts
+    // made in the app have a permanent password; docs/decisions/0006-accounts-and-second-factor.md).
     await loginEvent(audit, now, input.username, 'login.failed', 'denied', `Cognito challenge ${result.challenge} not supported`);
     throw new UnauthorizedError(`password: this account must first complete Cognito's ${result.challenge} step; ask a system administrator`, { field: 'password' });
   }
@@ -215,7 +231,10 @@ async function cognitoLogin(deps: CognitoDeps, input: LoginInput, audit: LoginAu
 async function cognitoSecondFactor(deps: CognitoDeps, input: LoginTotpInput, audit: LoginAudit): Promise<LoginSuccess> {
   const challenge = readCognitoChallenge(input.challenge);
   if (!challenge) throw new UnauthorizedError('challenge: expired or invalid; log in again', { field: 'challenge' });
-  const result = await deps.cognito.answerTotp(challenge.username, challenge.session, input.code);
+  const result =
+    challenge.step === 'setup'
+      ? await deps.cognito.finishTotpSetup(challenge.username, challenge.session, input.code)
+      : await deps.cognito.answerTotp(challenge.username, challenge.session, input.code);
   const now = deps.now();
   if (result.kind === 'refused') {
     await loginEvent(audit, now, challenge.username, 'login.totp-failed', 'denied', 'wrong TOTP code (Cognito)');
@@ -225,5 +244,5 @@ async function cognitoSecondFactor(deps: CognitoDeps, input: LoginTotpInput, aud
     await loginEvent(audit, now, challenge.username, 'login.totp-failed', 'denied', result.kind === 'expired' ? 'challenge expired (Cognito)' : `unexpected Cognito challenge ${result.challenge}`);
     throw new UnauthorizedError('challenge: expired or invalid; log in again', { field: 'challenge' });
   }
-  return cognitoSignedIn(deps, audit, challenge.username, result.idToken, result.expiresInSeconds, 'password + TOTP (Cognito)');
+  return cognitoSignedIn(deps, audit, challenge.username, result.idToken, result.expiresInSeconds, challenge.step === 'setup' ? 'password + new TOTP (Cognito MFA_SETUP)' : 'password + TOTP (Cognito)');
 }

@@ -30,6 +30,10 @@ export const LoginMfaRequired = z
     mfaRequired: z.literal(true),
     challenge: z.string().meta({ description: 'Short-lived token for POST /api/auth/login/totp: locally a signed token (5 minutes); in AWS it carries the Cognito challenge session (3 minutes)' }),
     expiresAt: z.string(),
+    setup: z
+      .object({ secret: z.string(), uri: z.string() })
+      .optional()
+      .meta({ description: 'AWS only, first login of an account without TOTP (Cognito MFA_SETUP): the new secret to add to an authenticator app; the code sent to /api/auth/login/totp confirms it' }),
   })
   .meta({ id: 'LoginMfaRequired' });
 export type LoginMfaRequired = z.infer<typeof LoginMfaRequired>;

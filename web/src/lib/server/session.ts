@@ -33,16 +33,39 @@ export function endSession(cookies: Cookies, url: URL): void {
  */
 export const CHALLENGE_COOKIE = 'manyi_mfa';
 
-export function startChallenge(cookies: Cookies, url: URL, challenge: string): void {
-  cookies.set(CHALLENGE_COOKIE, challenge, { path: '/login', httpOnly: true, sameSite: 'strict', secure: url.protocol === 'https:', maxAge: 300 });
+/** AWS, first login (Cognito MFA_SETUP): the new TOTP secret, shown on /login/totp until the code confirms it. */
+export const SETUP_COOKIE = 'manyi_mfa_setup';
+
+export interface TotpSetup {
+  secret: string;
+  uri: string;
+}
+
+export function startChallenge(cookies: Cookies, url: URL, challenge: string, setup?: TotpSetup): void {
+  const options = { path: '/login', httpOnly: true, sameSite: 'strict', secure: url.protocol === 'https:', maxAge: 300 } as const;
+  cookies.set(CHALLENGE_COOKIE, challenge, options);
+  if (setup) cookies.set(SETUP_COOKIE, JSON.stringify({ secret: setup.secret, uri: setup.uri }), options);
+  else cookies.delete(SETUP_COOKIE, options);
 }
 
 export function readChallenge(cookies: Cookies): string | undefined {
   return cookies.get(CHALLENGE_COOKIE) || undefined;
 }
 
+export function readSetup(cookies: Cookies): TotpSetup | undefined {
+  try {
+    const value: unknown = JSON.parse(cookies.get(SETUP_COOKIE) ?? 'null');
+    if (value && typeof value === 'object' && typeof (value as TotpSetup).secret === 'string' && typeof (value as TotpSetup).uri === 'string') return value as TotpSetup;
+  } catch {
+    // not ours: ignore
+  }
+  return undefined;
+}
+
 export function endChallenge(cookies: Cookies, url: URL): void {
-  cookies.delete(CHALLENGE_COOKIE, { path: '/login', httpOnly: true, sameSite: 'strict', secure: url.protocol === 'https:' });
+  const options = { path: '/login', httpOnly: true, sameSite: 'strict', secure: url.protocol === 'https:' } as const;
+  cookies.delete(CHALLENGE_COOKIE, options);
+  cookies.delete(SETUP_COOKIE, options);
 }
 
 /**

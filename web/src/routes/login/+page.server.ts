@@ -10,7 +10,9 @@ export const load: PageServerLoad = ({ locals, url }) => {
   // Back from enrolling a second factor (/admin/accounts/totp): log in again with a code.
   const t = accountMessages(locals.lang);
   const enrolledNotice = url.searchParams.get('enrolled') === '1' ? `${t.enrolled}${t.enrolledLogInAgain}` : null;
-  return { t: messages(locals.lang).account, enrolledNotice };
+  // Back from /login/totp without a valid challenge (timed out, or refused as expired).
+  const expiredNotice = url.searchParams.get('expired') === '1' ? t.challengeExpired : null;
+  return { t: messages(locals.lang).account, enrolledNotice, expiredNotice };
 };
 
 export const actions: Actions = {
@@ -22,9 +24,10 @@ export const actions: Actions = {
 
     const result = await api.login({ username, password });
     if (result.ok) {
-      // Second factor enrolled: the code comes next, on /login/totp.
+      // Second factor enrolled: the code comes next, on /login/totp (in AWS, on a first login, after
+      // setting up the secret that Cognito handed out).
       if ('mfaRequired' in result.data) {
-        startChallenge(cookies, url, result.data.challenge);
+        startChallenge(cookies, url, result.data.challenge, result.data.setup);
         redirect(303, '/login/totp');
       }
       // An admin role without a second factor gets an enrollment-only token: set the factor up first.

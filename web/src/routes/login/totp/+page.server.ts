@@ -1,12 +1,18 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { accountMessages } from '$lib/i18n-accounts';
 import * as api from '$lib/server/api-accounts';
-import { endChallenge, endEnrollment, readChallenge, startSession } from '$lib/server/session';
+import QRCode from 'qrcode';
+import { endChallenge, endEnrollment, readChallenge, readSetup, startSession } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ locals, cookies }) => {
-  if (!readChallenge(cookies)) redirect(303, '/login');
-  return { t: accountMessages(locals.lang) };
+export const load: PageServerLoad = async ({ locals, cookies }) => {
+  // Without JavaScript the page is loaded again after a refused challenge (its cookie is gone by
+  // then): say why on the login page instead of dropping the message.
+  if (!readChallenge(cookies)) redirect(303, '/login?expired=1');
+  const setup = readSetup(cookies);
+  if (!setup) return { t: accountMessages(locals.lang), setup: null };
+  const svg = await QRCode.toString(setup.uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  return { t: accountMessages(locals.lang), setup: { secret: setup.secret, qr: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` } };
 };
 
 export const actions: Actions = {
