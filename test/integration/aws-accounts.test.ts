@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chinaDay } from '../../shared/src/domain/china-time.js';
 import { accountPrincipals } from '../../functions/src/auth/account-principals.js';
-import { verifyPassword } from '../../functions/src/auth/password.js';
+import { EXTERNAL_PASSWORD, verifyPassword } from '../../functions/src/auth/password.js';
 import { newTotpSecret, totpCode } from '../../functions/src/auth/totp.js';
 import type { IdentityDirectory } from '../../functions/src/data/cognito-admin.js';
 import type { CognitoSignIn, SignInResult } from '../../functions/src/data/cognito-sign-in.js';
 import { setRuntime } from '../../functions/src/runtime.js';
-import { createFirstAdmin, EXTERNAL_PASSWORD } from '../../functions/src/use-cases/accounts/first-admin.js';
+import { createFirstAdmin } from '../../functions/src/use-cases/accounts/first-admin.js';
 import { createGateway } from '../../infra/local/gateway.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
 import { request, scanAll } from './accounts-helpers.js';

@@ -30,5 +30,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
+/**
+ * The password hash of an account whose password lives elsewhere (Cognito in AWS): no password
+ * matches it (verifyPassword accepts only scrypt$… hashes).
+ */
+export const EXTERNAL_PASSWORD = 'external:cognito';
+
 /** A hash no password matches: verified against for unknown usernames so timing does not reveal them. */
 export const DUMMY_PASSWORD_HASH = `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=`;

@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import type { IdentityVerifier } from './account-principals.js';
 import { Role } from '#shared/contracts/auth.js';
 import { AppError } from '../errors.js';
 
@@ -147,7 +148,7 @@ export function createLocalTokens(secret: string, sessionHours: number): TokenIs
  * identity is taken from the token; role and scope come from our accounts table
  * (auth/account-principals.ts).
  */
-export function createCognitoIdentity(issuer: string, clientId: string): { verify(token: string): Promise<{ username: string }> } {
+export function createCognitoIdentity(issuer: string, clientId: string): IdentityVerifier {
   const jwks = createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`));
   return {
     // Cognito completes MFA before it issues tokens: there is no enrollment-only Cognito token.

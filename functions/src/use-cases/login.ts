@@ -58,7 +58,7 @@ export async function localLogin(deps: LocalLoginDeps, input: LoginInput): Promi
   }
   if (account.totpSecret) {
     const { challenge, expiresAt } = await deps.tokens.issueChallenge(account.username, now);
-    await audit(deps, now, account, 'login.password', 'ok', 'second factor required');
+    await loginEvent(deps.audit, now, account.username, 'login.password', 'ok', 'second factor required', account);
     return { mfaRequired: true, challenge, expiresAt: expiresAt.toISOString() };
   }
   return signedIn(deps, account, now, 'password only');
@@ -99,7 +99,7 @@ async function signedIn(deps: LocalLoginDeps, account: AccountRecord, now: Date,
   // routes accept it, every other route answers 403 (enforced by the shared verifier).
   const enrollmentRequired = SECOND_FACTOR_ROLES.includes(account.role) && !account.totpSecret;
   const { token, expiresAt } = enrollmentRequired ? await deps.tokens.issueEnrollment(principal, now) : await deps.tokens.issue(principal, now);
-  await audit(deps, now, account, 'login', 'ok', enrollmentRequired ? `${how}; second factor not enrolled: enrollment-only token` : how);
+  await loginEvent(deps.audit, now, account.username, 'login', 'ok', enrollmentRequired ? `${how}; second factor not enrolled: enrollment-only token` : how);
   return {
     token,
     expiresAt: expiresAt.toISOString(),
@@ -129,10 +129,6 @@ async function fail(deps: LocalLoginDeps, username: string, now: Date, why: stri
   await loginEvent(deps.audit, now, username, action, 'denied', why, account);
 }
 
-function audit(deps: LocalLoginDeps, now: Date, account: AccountRecord, action: string, result: 'ok', detail: string) {
-  return loginEvent(deps.audit, now, account.username, action, result, detail, account);
-}
-
 /**
  * In AWS the challenge handed to the browser carries Cognito's own session (opaque, valid 3
  * minutes) and the username it belongs to, which RespondToAuthChallenge needs again. It grants
@@ -140,6 +136,7 @@ function audit(deps: LocalLoginDeps, now: Date, account: AccountRecord, action: 
  */
 const COGNITO_CHALLENGE_PREFIX = { verify: 'cognito.', setup: 'cognito-setup.' } as const;
 const COGNITO_CHALLENGE_SECONDS = 180;
+const cognitoChallengeExpiry = (now: Date) => new Date(now.getTime() + COGNITO_CHALLENGE_SECONDS * 1000).toISOString();
 type CognitoStep = keyof typeof COGNITO_CHALLENGE_PREFIX;
 
 /** `step`: answer a TOTP code (SOFTWARE_TOKEN_MFA), or confirm a new secret (MFA_SETUP). */
@@ -205,7 +202,7 @@ async function cognitoLogin(deps: CognitoDeps, input: LoginInput, audit: LoginAu
     // The user pool requires TOTP (SOFTWARE_TOKEN_MFA) and locks out repeated failures itself.
     if (result.challenge === 'SOFTWARE_TOKEN_MFA' && result.session) {
       await loginEvent(audit, now, input.username, 'login.password', 'ok', 'second factor required (Cognito)');
-      return { mfaRequired: true, challenge: cognitoChallenge(input.username, result.session), expiresAt: new Date(now.getTime() + COGNITO_CHALLENGE_SECONDS * 1000).toISOString() };
+      return { mfaRequired: true, challenge: cognitoChallenge(input.username, result.session), expiresAt: cognitoChallengeExpiry(now) };
     }
     // First login without a factor: a new secret from the pool, confirmed by the code on the next step.
     if (result.challenge === 'MFA_SETUP' && result.session) {
@@ -215,7 +212,7 @@ async function cognitoLogin(deps: CognitoDeps, input: LoginInput, audit: LoginAu
         return {
           mfaRequired: true,
           challenge: cognitoChallenge(input.username, setup.session, 'setup'),
-          expiresAt: new Date(now.getTime() + COGNITO_CHALLENGE_SECONDS * 1000).toISOString(),
+          expiresAt: cognitoChallengeExpiry(now),
           setup: { secret: setup.secret, uri: totpUri(setup.secret, input.username) },
         };
       }

@@ -1,13 +1,8 @@
 import type { AccountRecord, Accounts } from '../../data/accounts.js';
 import type { AuditLog } from '../../data/audit.js';
 import type { UnitStore } from '../../data/units.js';
+import { EXTERNAL_PASSWORD } from '../../auth/password.js';
 import { ConflictError, ValidationError } from '../../errors.js';
-
-/**
- * The password hash of an account whose password lives elsewhere (Cognito in AWS): no password
- * matches it (auth/password.ts accepts only scrypt$… hashes).
- */
-export const EXTERNAL_PASSWORD = 'external:cognito';
 
 export interface FirstAdminInput {
   username: string;

@@ -6,14 +6,13 @@ import type {
   AccountView,
 } from '#shared/contracts/accounts-schemas.js';
 import type { Role } from '#shared/contracts/auth.js';
-import { hashPassword } from '../../auth/password.js';
+import { EXTERNAL_PASSWORD, hashPassword } from '../../auth/password.js';
 import { describePasswordProblems, passwordProblems } from '../../auth/password-policy.js';
 import type { Principal } from '../../auth/tokens.js';
 import { summarize, type AccountRecord, type Accounts } from '../../data/accounts.js';
 import type { IdentityDirectory } from '../../data/cognito-admin.js';
 import type { Directory } from '../../data/directory.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
-import { EXTERNAL_PASSWORD } from './first-admin.js';
 import { entry, guard, type AuditDeps } from './guard.js';
 
 export interface ManageAccountsDeps extends AuditDeps {

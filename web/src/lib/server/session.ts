@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import type { Cookies } from '@sveltejs/kit';
 
 /**
@@ -36,10 +37,8 @@ export const CHALLENGE_COOKIE = 'manyi_mfa';
 /** AWS, first login (Cognito MFA_SETUP): the new TOTP secret, shown on /login/totp until the code confirms it. */
 export const SETUP_COOKIE = 'manyi_mfa_setup';
 
-export interface TotpSetup {
-  secret: string;
-  uri: string;
-}
+const TotpSetup = z.object({ secret: z.string(), uri: z.string() });
+export type TotpSetup = z.infer<typeof TotpSetup>;
 
 export function startChallenge(cookies: Cookies, url: URL, challenge: string, setup?: TotpSetup): void {
   const options = { path: '/login', httpOnly: true, sameSite: 'strict', secure: url.protocol === 'https:', maxAge: 300 } as const;
@@ -53,13 +52,13 @@ export function readChallenge(cookies: Cookies): string | undefined {
 }
 
 export function readSetup(cookies: Cookies): TotpSetup | undefined {
+  const value = cookies.get(SETUP_COOKIE);
+  if (!value) return undefined;
   try {
-    const value: unknown = JSON.parse(cookies.get(SETUP_COOKIE) ?? 'null');
-    if (value && typeof value === 'object' && typeof (value as TotpSetup).secret === 'string' && typeof (value as TotpSetup).uri === 'string') return value as TotpSetup;
+    return TotpSetup.safeParse(JSON.parse(value)).data;
   } catch {
-    // not ours: ignore
+    return undefined; // not JSON: not ours
   }
-  return undefined;
 }
 
 export function endChallenge(cookies: Cookies, url: URL): void {

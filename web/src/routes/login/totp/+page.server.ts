@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { accountMessages } from '$lib/i18n-accounts';
 import * as api from '$lib/server/api-accounts';
-import QRCode from 'qrcode';
+import { totpQrDataUrl } from '$lib/server/totp-qr';
 import { endChallenge, endEnrollment, readChallenge, readSetup, startSession } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -11,8 +11,7 @@ export const load: PageServerLoad = async ({ locals, cookies }) => {
   if (!readChallenge(cookies)) redirect(303, '/login?expired=1');
   const setup = readSetup(cookies);
   if (!setup) return { t: accountMessages(locals.lang), setup: null };
-  const svg = await QRCode.toString(setup.uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-  return { t: accountMessages(locals.lang), setup: { secret: setup.secret, qr: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` } };
+  return { t: accountMessages(locals.lang), setup: { secret: setup.secret, qr: await totpQrDataUrl(setup.uri) } };
 };
 
 export const actions: Actions = {

@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
-import QRCode from 'qrcode';
 import { accountMessages } from '$lib/i18n-accounts';
+import { totpQrDataUrl } from '$lib/server/totp-qr';
 import * as api from '$lib/server/api-accounts';
 import { endEnrollment, endSession, readEnrollmentToken } from '$lib/server/session';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -40,8 +40,7 @@ export const actions: Actions = {
       if (result.status === 401) signedOut(event);
       return fail(result.status === 409 ? 409 : 503, { message: result.status === 409 ? t.alreadyEnrolled : t.unavailable });
     }
-    const svg = await QRCode.toString(result.data.uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-    return { enrollment: { secret: result.data.secret, qr: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` } };
+    return { enrollment: { secret: result.data.secret, qr: await totpQrDataUrl(result.data.uri) } };
   },
   confirm: async (event) => {
     const t = accountMessages(event.locals.lang);
