@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { accountPrincipals } from './auth/account-principals.js';
-import { createCognitoIdentity, createLocalTokens, type TokenIssuer, type TokenVerifier } from './auth/tokens.js';
+import type { TokenIssuer, TokenVerifier } from './auth/principal.js';
+import { createCognitoIdentity, createLocalTokens } from './auth/tokens.js';
 import { config } from './config.js';
 import { createDocumentClient } from './data/client.js';
 import type { IdentityDirectory } from './data/cognito-admin.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Principal } from '../../functions/src/auth/tokens.js';
+import type { Principal } from '../../functions/src/auth/principal.js';
 import { createDocumentClient } from '../../functions/src/data/client.js';
 import { createDataLayer } from '../../functions/src/data/index.js';
 import { pool, STAFF_PER_JOB_BATCH } from '../../functions/src/data/import-jobs.js';

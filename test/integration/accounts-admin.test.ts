@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { hashPassword } from '../../functions/src/auth/password.js';
-import type { Principal } from '../../functions/src/auth/tokens.js';
+import type { Principal } from '../../functions/src/auth/principal.js';
 import { createGateway } from '../../infra/local/gateway.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
 import { request, scanAll } from './accounts-helpers.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import * as z from 'zod';
 import { operations } from '../../shared/src/contracts/api.js';
 import type { Role } from '../../shared/src/contracts/auth.js';
-import type { Principal } from '../../functions/src/auth/tokens.js';
+import type { Principal } from '../../functions/src/auth/principal.js';
 import { ENROLLMENT_OPERATIONS } from '../../functions/src/middleware/bearer-auth.js';
 import { routes, type Route } from '../../functions/src/routes.js';
 import { demoCounty } from '../../infra/local/demo-county.js';

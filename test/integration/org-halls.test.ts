@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Principal } from '../../functions/src/auth/tokens.js';
+import type { Principal } from '../../functions/src/auth/principal.js';
 import { keys } from '../../functions/src/data/keys.js';
 import { createGateway } from '../../infra/local/gateway.js';
 import { httpEvent, jsonHeaders } from '../support/http-events.js';

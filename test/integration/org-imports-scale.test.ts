@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Principal } from '../../functions/src/auth/tokens.js';
+import type { Principal } from '../../functions/src/auth/principal.js';
 import type { ImportJobStore } from '../../functions/src/data/import-jobs.js';
 import { keys } from '../../functions/src/data/keys.js';
 import { applyStaffImport, previewStaffImport, staffJobId, type ImportDeps, type Upload } from '../../functions/src/use-cases/org/imports.js';

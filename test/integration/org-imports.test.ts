@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Principal } from '../../functions/src/auth/tokens.js';
+import type { Principal } from '../../functions/src/auth/principal.js';
 import { createGateway } from '../../infra/local/gateway.js';
 import { httpEvent } from '../support/http-events.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';

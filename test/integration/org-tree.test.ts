@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Principal } from '../../functions/src/auth/tokens.js';
+import type { Principal } from '../../functions/src/auth/principal.js';
 import { createWindow } from '../../functions/src/use-cases/org/windows.js';
 import { createGateway } from '../../infra/local/gateway.js';
 import { httpEvent, jsonHeaders } from '../support/http-events.js';

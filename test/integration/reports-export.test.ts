@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Principal } from '../../functions/src/auth/tokens.js';
+import type { Principal } from '../../functions/src/auth/principal.js';
 import { createGateway } from '../../infra/local/gateway.js';
 import type { ReportCell, SatisfactionReport } from '../../shared/src/contracts/reports.js';
 import { chinaDay } from '../../shared/src/domain/china-time.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SatisfactionReport } from '../../shared/src/contracts/reports.js';
 import { chinaDay } from '../../shared/src/domain/china-time.js';
-import type { Principal } from '../../functions/src/auth/tokens.js';
+import type { Principal } from '../../functions/src/auth/principal.js';
 import { createGateway } from '../../infra/local/gateway.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
 import { request, scanAll } from './accounts-helpers.js';

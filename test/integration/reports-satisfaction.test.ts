@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SatisfactionReport, type ReportCell } from '../../shared/src/contracts/reports.js';
 import { chinaDay } from '../../shared/src/domain/china-time.js';
 import { countLevels, totalCount } from '../../shared/src/domain/level-counts.js';
-import type { Principal } from '../../functions/src/auth/tokens.js';
+import type { Principal } from '../../functions/src/auth/principal.js';
 import { runSatisfactionReport } from '../../functions/src/use-cases/reports/satisfaction-report.js';
 import { createGateway } from '../../infra/local/gateway.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';

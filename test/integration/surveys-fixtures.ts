@@ -1,4 +1,4 @@
-import type { Principal } from '../../functions/src/auth/tokens.js';
+import type { Principal } from '../../functions/src/auth/principal.js';
 import type { Runtime } from '../../functions/src/runtime.js';
 import { NATIONAL_SURVEY } from '../../shared/src/domain/national-survey.js';
 

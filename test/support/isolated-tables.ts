@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createLocalTokens, type ChallengeTokens, type TokenIssuer, type TokenVerifier } from '../../functions/src/auth/tokens.js';
+import type { TokenIssuer, TokenVerifier } from '../../functions/src/auth/principal.js';
+import { createLocalTokens, type ChallengeTokens } from '../../functions/src/auth/tokens.js';
 import { createDocumentClient } from '../../functions/src/data/client.js';
 import { createAesContactSealer } from '../../functions/src/data/contact-sealer.js';
 import { createDataLayer } from '../../functions/src/data/index.js';

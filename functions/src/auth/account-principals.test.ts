@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountRecord } from '../data/accounts.js';
-import { accountPrincipals, NoActiveAccountError, type IdentityVerifier } from './account-principals.js';
+import { accountPrincipals, NoActiveAccountError } from './account-principals.js';
+import type { IdentityVerifier } from './principal.js';
 
 /** Cognito's part is a stand-in: a token is "id:<username>"; a forged one is refused. */
 const identity: IdentityVerifier = {

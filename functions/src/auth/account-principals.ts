@@ -1,10 +1,5 @@
 import type { Accounts } from '../data/accounts.js';
-import type { Principal, TokenVerifier } from './tokens.js';
-
-/** Who a verified token names; the identity provider says nothing about what they may do. */
-export interface IdentityVerifier {
-  verify(token: string): Promise<{ username: string }>;
-}
+import type { IdentityVerifier, Principal, TokenVerifier } from './principal.js';
 
 export class NoActiveAccountError extends Error {
   override name = 'NoActiveAccountError';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError } from '../errors.js';
 import { can, inScope, requirePermission } from './authorization.js';
-import type { Principal } from './tokens.js';
+import type { Principal } from './principal.js';
 
 const county = { path: ['jn', 'jn-qh', 'jn-qh-lj'] };
 const department = { path: ['jn', 'jn-qh', 'jn-qh-lj', 'lj-rs'] };

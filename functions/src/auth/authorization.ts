@@ -1,6 +1,6 @@
 import type { Role } from '#shared/contracts/auth.js';
 import { ForbiddenError } from '../errors.js';
-import type { Principal } from './tokens.js';
+import type { Principal } from './principal.js';
 
 /**
  * Who may do what. Decided here, in the use cases, never only in the UI. Roles come from the

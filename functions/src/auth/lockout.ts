@@ -1,4 +1,7 @@
 import { AppError } from '../errors.js';
+import type { ThrottleState } from '../data/accounts.js';
+
+export type { ThrottleState };
 
 /**
  * Lockout after repeated failed logins (GB/T 22239-2019 8.1.4.1 b: 登录失败处理功能).
@@ -11,14 +14,6 @@ import { AppError } from '../errors.js';
  * 09:29; failures at 09:00 … 09:12 (4) and 09:16 → a new series starts at 09:16 (the first expired).
  */
 export const LOCKOUT_POLICY = { maxFailures: 5, windowMinutes: 15, lockMinutes: 15 } as const;
-
-export interface ThrottleState {
-  failures: number;
-  /** UTC ISO instant of the first failure of the current series. */
-  firstFailureAt: string;
-  /** UTC ISO instant until which the username is locked. */
-  lockedUntil?: string;
-}
 
 const minutes = (n: number) => n * 60_000;
 

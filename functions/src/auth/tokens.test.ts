@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLocalTokens, EnrollmentRequiredError, type Principal } from './tokens.js';
+import type { Principal } from './principal.js';
+import { createLocalTokens, EnrollmentRequiredError } from './tokens.js';
 
 const SECRET = 'a'.repeat(64);
 const who: Principal = { username: 'li.qiang', role: 'unit-admin', unitId: 'lj-rs' };

@@ -1,37 +1,7 @@
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload } from 'jose';
-import type { IdentityVerifier } from './account-principals.js';
+import type { IdentityVerifier, Principal, TokenIssuer, TokenVerifier, VerifyOptions } from './principal.js';
 import { Role } from '#shared/contracts/auth.js';
 import { AppError } from '../errors.js';
-
-/** Who is calling: the claims every protected use case receives. */
-export interface Principal {
-  username: string;
-  role: Role;
-  unitId: string;
-  /**
-   * Set only on the principal of an enrollment-only token (an admin role that has not enrolled its
-   * second factor yet): the TOTP enrollment routes accept it, every other route refuses it.
-   */
-  enrollmentOnly?: true;
-}
-
-export interface TokenIssuer {
-  /** A session token: accepted by every bearer route (the route's own checks still apply). */
-  issue(principal: Principal, now: Date): Promise<{ token: string; expiresAt: Date }>;
-}
-
-export interface VerifyOptions {
-  /** Accept an enrollment-only token too (the TOTP enrollment routes only). Default: refuse it. */
-  allowEnrollment?: boolean;
-}
-
-export interface TokenVerifier {
-  /**
-   * The principal of a valid token. An enrollment-only token is refused with
-   * EnrollmentRequiredError (403) unless `allowEnrollment`; anything else invalid throws.
-   */
-  verify(token: string, options?: VerifyOptions): Promise<Principal>;
-}
 
 /**
  * 403 for an enrollment-only token on any route but the TOTP enrollment ones. Thrown by the shared

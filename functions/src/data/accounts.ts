@@ -1,9 +1,17 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Role } from '#shared/contracts/auth.js';
-import type { ThrottleState } from '../auth/lockout.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { keys } from './keys.js';
+
+/** The login throttle of a username, stored with its account (the rules are in auth/lockout.ts). */
+export interface ThrottleState {
+  failures: number;
+  /** UTC ISO instant of the first failure of the current series. */
+  firstFailureAt: string;
+  /** UTC ISO instant until which the username is locked. */
+  lockedUntil?: string;
+}
 
 export interface AccountRecord {
   username: string;

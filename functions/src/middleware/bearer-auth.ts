@@ -1,6 +1,7 @@
 import type middy from '@middy/core';
 import { operations, type Operation } from '#shared/contracts/api.js';
-import { EnrollmentRequiredError, type TokenVerifier } from '../auth/tokens.js';
+import type { TokenVerifier } from '../auth/principal.js';
+import { EnrollmentRequiredError } from '../auth/tokens.js';
 import { UnauthorizedError } from '../errors.js';
 import { header, type Context, type HttpEvent, type HttpResult } from './http.js';
 

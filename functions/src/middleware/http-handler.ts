@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { Operation } from '#shared/contracts/api.js';
-import type { TokenVerifier } from '../auth/tokens.js';
+import type { TokenVerifier } from '../auth/principal.js';
 import { bearerAuth, ENROLLMENT_OPERATIONS } from './bearer-auth.js';
 import { errorHandler } from './error-handler.js';
 import type { Context, HttpEvent, HttpResult } from './http.js';

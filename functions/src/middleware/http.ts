@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { toFieldIssues } from '#shared/contracts/errors.js';
-import type { Principal } from '../auth/tokens.js';
+import type { Principal } from '../auth/principal.js';
 import { ValidationError } from '../errors.js';
 
 /** What the middlewares add to a request before the handler runs. */

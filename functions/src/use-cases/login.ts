@@ -7,7 +7,8 @@ import type { ContactSealer } from '../data/contact-sealer.js';
 import { NoActiveAccountError } from '../auth/account-principals.js';
 import { afterFailure, isLocked, LockedOutError } from '../auth/lockout.js';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from '../auth/password.js';
-import type { ChallengeTokens, TokenIssuer, TokenVerifier } from '../auth/tokens.js';
+import type { ChallengeTokens } from '../auth/tokens.js';
+import type { TokenIssuer, TokenVerifier } from '../auth/principal.js';
 import { matchTotp, totpUri } from '../auth/totp.js';
 import { UnauthorizedError } from '../errors.js';
 

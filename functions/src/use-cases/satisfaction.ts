@@ -2,7 +2,7 @@ import type { WindowList } from '#shared/contracts/api.js';
 import type { SatisfactionQuery, SatisfactionResult } from '#shared/contracts/results.js';
 import { mergeLevelCounts, totalCount } from '#shared/domain/level-counts.js';
 import { computeRate, NATIONAL_GOOD_RATE, NATIONAL_SATISFIED_RATE } from '#shared/domain/rates.js';
-import type { Principal } from '../auth/tokens.js';
+import type { Principal } from '../auth/principal.js';
 import type { AuditEntry, AuditLog } from '../data/audit.js';
 import type { Directory, WindowRecord } from '../data/directory.js';
 import type { UnitStore } from '../data/units.js';

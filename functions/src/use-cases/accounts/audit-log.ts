@@ -1,5 +1,5 @@
 import type { AuditExportQuery, AuditPageView, AuditQuery } from '#shared/contracts/accounts-schemas.js';
-import type { Principal } from '../../auth/tokens.js';
+import type { Principal } from '../../auth/principal.js';
 import type { AuditLog, StoredAuditEntry } from '../../data/audit.js';
 import { ValidationError } from '../../errors.js';
 import { auditCsv } from './audit-csv.js';

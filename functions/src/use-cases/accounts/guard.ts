@@ -1,5 +1,5 @@
 import { can, type Permission } from '../../auth/authorization.js';
-import type { Principal } from '../../auth/tokens.js';
+import type { Principal } from '../../auth/principal.js';
 import type { AuditEntry, AuditLog } from '../../data/audit.js';
 import { ForbiddenError } from '../../errors.js';
 

@@ -8,7 +8,7 @@ import type {
 import type { Role } from '#shared/contracts/auth.js';
 import { EXTERNAL_PASSWORD, hashPassword } from '../../auth/password.js';
 import { describePasswordProblems, passwordProblems } from '../../auth/password-policy.js';
-import type { Principal } from '../../auth/tokens.js';
+import type { Principal } from '../../auth/principal.js';
 import { summarize, type AccountRecord, type Accounts } from '../../data/accounts.js';
 import type { IdentityDirectory } from '../../data/cognito-admin.js';
 import type { Directory } from '../../data/directory.js';

@@ -1,5 +1,5 @@
 import type { TotpConfirmInput, TotpEnrollment } from '#shared/contracts/accounts-schemas.js';
-import type { Principal } from '../../auth/tokens.js';
+import type { Principal } from '../../auth/principal.js';
 import { matchTotp, newTotpSecret, totpUri } from '../../auth/totp.js';
 import type { Accounts } from '../../data/accounts.js';
 import type { ContactSealer } from '../../data/contact-sealer.js';

@@ -1,5 +1,5 @@
 import type { ExportFormat, ExportQuery, ReportQuery, SatisfactionReport } from '#shared/contracts/reports.js';
-import type { Principal } from '../../auth/tokens.js';
+import type { Principal } from '../../auth/principal.js';
 import { can } from '../../auth/authorization.js';
 import type { AuditLog } from '../../data/audit.js';
 import type { ExportRecord, ExportRegistry } from '../../data/export-registry.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CreateHallInput, Hall, HallListQuery, HallPage, UpdateHallInput, WindowHallOptions } from '#shared/contracts/org-halls.js';
-import type { Principal } from '../../auth/tokens.js';
+import type { Principal } from '../../auth/principal.js';
 import { inScope } from '../../auth/authorization.js';
 import type { HallRecord, UnitRecord, WindowRecord } from '../../data/directory.js';
 import { HallIdTakenError, HallMissingError, type HallStore } from '../../data/halls.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ImportApplied, ImportPreview } from '#shared/contracts/org-imports.js';
-import type { Principal } from '../../auth/tokens.js';
+import type { Principal } from '../../auth/principal.js';
 import { inScope } from '../../auth/authorization.js';
 import type { ImportJobStore } from '../../data/import-jobs.js';
 import { MAX_STAFF_PER_TRANSACTION, StaffNoTakenError } from '../../data/staff.js';

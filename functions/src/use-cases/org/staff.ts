@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CreateStaffInput, Staff, StaffListQuery, StaffPage, UpdateStaffInput } from '#shared/contracts/org-staff.js';
-import type { Principal } from '../../auth/tokens.js';
+import type { Principal } from '../../auth/principal.js';
 import { inScope } from '../../auth/authorization.js';
 import type { StaffRecord } from '../../data/directory.js';
 import { StaffMissingError, StaffNoTakenError } from '../../data/staff.js';

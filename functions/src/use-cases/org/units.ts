@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { CreateUnitInput, MoveResult, Unit, UnitDetail, UnitPage, UnitTree, UnitTreeQuery, UnitListQuery } from '#shared/contracts/org-units.js';
-import type { Principal } from '../../auth/tokens.js';
+import type { Principal } from '../../auth/principal.js';
 import type { UnitRecord } from '../../data/directory.js';
 import { UnitChangedError, UnitExistsError, UnitMoveInProgressError } from '../../data/units.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';

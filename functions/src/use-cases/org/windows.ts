@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { AdminWindow, CreateWindowInput, SetWindowStaffInput, UpdateWindowInput, WindowListQuery, WindowPage } from '#shared/contracts/org-windows.js';
 import { NATIONAL_SURVEY } from '#shared/domain/national-survey.js';
-import type { Principal } from '../../auth/tokens.js';
+import type { Principal } from '../../auth/principal.js';
 import type { UnitRecord, WindowRecord } from '../../data/directory.js';
 import { WindowCodeTakenError, WindowMissingError } from '../../data/windows.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';

@@ -1,5 +1,5 @@
 import type { PosterFormat, PosterSize } from '#shared/contracts/surveys-posters.js';
-import type { Principal } from '../../auth/tokens.js';
+import type { Principal } from '../../auth/principal.js';
 import { can, inScope } from '../../auth/authorization.js';
 import type { Directory, WindowView } from '../../data/directory.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';

@@ -1,7 +1,7 @@
 import type { ReportQuery, SatisfactionReport } from '#shared/contracts/reports.js';
 import { emptyLevelCounts, totalCount } from '#shared/domain/level-counts.js';
 import { buildReport, selectChannel, type DayBreakdown } from '#shared/domain/report-build.js';
-import type { Principal } from '../../auth/tokens.js';
+import type { Principal } from '../../auth/principal.js';
 import type { StaffRecord, WindowRecord } from '../../data/directory.js';
 import { NotFoundError } from '../../errors.js';
 import { resolveDefinitions } from './rate-definitions.js';

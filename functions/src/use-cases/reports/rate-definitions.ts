@@ -1,7 +1,7 @@
 import type { RateDefinitionInput, RateDefinitionList } from '#shared/contracts/ops-reports.js';
 import type { RateDefinitionSet as RateDefinitionSetView } from '#shared/contracts/reports.js';
 import { defineRateSet, NATIONAL_DEFINITIONS, type RateDefinitionSet } from '#shared/domain/report-definitions.js';
-import type { Principal } from '../../auth/tokens.js';
+import type { Principal } from '../../auth/principal.js';
 import { RateDefinitionExistsError, type StoredRateDefinition } from '../../data/rate-definitions.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import { auditReport, requireReportPermission, type ReportDeps } from './report-deps.js';

@@ -1,4 +1,4 @@
-import type { Principal } from '../../auth/tokens.js';
+import type { Principal } from '../../auth/principal.js';
 import { can, inScope, type Permission } from '../../auth/authorization.js';
 import type { Accounts } from '../../data/accounts.js';
 import type { AuditEntry, AuditLog } from '../../data/audit.js';

@@ -1,6 +1,6 @@
 import type { ReportQuery, SatisfactionReport } from '#shared/contracts/reports.js';
 import { buildReport, scopeGroups, selectChannel, type ReportFacts } from '#shared/domain/report-build.js';
-import type { Principal } from '../../auth/tokens.js';
+import type { Principal } from '../../auth/principal.js';
 import type { UnitRecord, WindowRecord } from '../../data/directory.js';
 import { ValidationError } from '../../errors.js';
 import { resolveDefinitions } from './rate-definitions.js';

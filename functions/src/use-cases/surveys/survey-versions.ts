@@ -1,6 +1,6 @@
 import type { SurveyDraftInput, SurveyVersionList, SurveyVersionOutput } from '#shared/contracts/surveys-versions.js';
 import { agencySurveyId, applicableVersion, nearestSection, transition, type SurveyVersionEvent } from '#shared/domain/survey-version.js';
-import type { Principal } from '../../auth/tokens.js';
+import type { Principal } from '../../auth/principal.js';
 import { SurveyVersionExistsError, SurveyVersionStateError, type SurveyStore, type SurveyVersionRecord } from '../../data/surveys.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { auditEntry, unitInScope, type Attempt, type ScopeDeps } from './scope.js';
