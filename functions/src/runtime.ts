@@ -8,6 +8,7 @@ import type { IdentityDirectory } from './data/cognito-admin.js';
 import type { CognitoSignIn } from './data/cognito-sign-in.js';
 import { createAesContactSealer, type ContactSealer } from './data/contact-sealer.js';
 import { createDataLayer, type DataLayer } from './data/index.js';
+import { useTokenVerifier } from './middleware/http-handler.js';
 import type { LoginDeps } from './use-cases/login.js';
 
 /**
@@ -109,6 +110,9 @@ export function getRuntime(): Runtime {
   };
   return runtime;
 }
+
+// Read per request, not at load: tests swap the runtime (setRuntime) after importing handlers.
+useTokenVerifier(() => getRuntime().tokens);
 
 /** For tests: swap pieces (a faulty client, a fixed clock) and get back to the real thing. */
 export function setRuntime(next: Runtime | undefined): void {

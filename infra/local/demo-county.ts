@@ -1,4 +1,7 @@
-import type { HallRecord, StaffRecord, UnitRecord, WindowRecord } from '../../functions/src/data/directory.js';
+import type { HallRecord } from '../../functions/src/data/halls.js';
+import type { StaffRecord } from '../../functions/src/data/staff.js';
+import type { UnitRecord } from '../../functions/src/data/units.js';
+import type { WindowRecord } from '../../functions/src/data/windows.js';
 import { NATIONAL_SURVEY } from '../../shared/src/domain/national-survey.js';
 
 /**

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '../../functions/src/data/client.js';
-import { createDirectory } from '../../functions/src/data/directory.js';
+import { createWindowStore } from '../../functions/src/data/windows.js';
 import { createRatingStore } from '../../functions/src/data/ratings.js';
 import { TABLES, physicalTableName } from '../../functions/src/data/tables.js';
 import { createTotalsMaintenance } from '../../functions/src/data/totals.js';
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   const summary = await recountTotals(
     {
       units: createUnitStore(doc, ops),
-      directory: createDirectory(doc, ops),
+      windows: createWindowStore(doc, ops),
       ratings: createRatingStore(doc, { ops, contacts }),
       totals: createTotalsMaintenance(doc, ops),
     },

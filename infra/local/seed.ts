@@ -4,6 +4,10 @@ import { BAD_RATING_REASON_CODES, type BadRatingReason } from '../../shared/src/
 import { hashPassword } from '../../functions/src/auth/password.js';
 import type { ContactSealer } from '../../functions/src/data/contact-sealer.js';
 import type { DataLayer } from '../../functions/src/data/index.js';
+import type { HallRecord } from '../../functions/src/data/halls.js';
+import type { StaffRecord } from '../../functions/src/data/staff.js';
+import type { UnitRecord } from '../../functions/src/data/units.js';
+import type { WindowRecord } from '../../functions/src/data/windows.js';
 import { keys } from '../../functions/src/data/keys.js';
 import { submitRating } from '../../functions/src/use-cases/submit-rating.js';
 import { demoCounty, DEMO_SEED, seededRandom } from './demo-county.js';
@@ -47,6 +51,24 @@ export async function ensureDemoStaffAccount(data: Pick<DataLayer, 'accounts'>):
 
 const COMMENTS = ['办事很快，态度很好', '工作人员耐心解答', '排队时间有点长', '材料一次说清楚了，点赞', '希望增加周末服务'];
 
+
+/**
+ * Unconditional writes of org records for the demo seed, test fixtures and benchmarks (never the
+ * API: it creates through the use cases). A window is put under its unit's current path.
+ */
+export function seedWriter(data: Pick<DataLayer, 'units' | 'halls' | 'staff' | 'windows'>) {
+  return {
+    putUnit: (unit: UnitRecord) => data.units.put(unit),
+    putHall: (hall: HallRecord) => data.halls.put(hall),
+    putStaff: (staff: StaffRecord) => data.staff.put(staff),
+    async putWindow(window: WindowRecord): Promise<void> {
+      const unit = await data.units.get(window.unitId);
+      if (!unit) throw new Error(`putWindow: unit ${window.unitId} does not exist`);
+      await data.windows.put({ ...window, unitPath: unit.path });
+    },
+  };
+}
+
 /**
  * Seed the demo county once (a marker item records it): units, halls, staff, windows, accounts and
  * a few hundred ratings over the last 60 days, written through the real submitRating use case so
@@ -66,10 +88,11 @@ export async function seedDemo(
   }
 
   const county = demoCounty();
-  for (const unit of county.units) await data.directory.putUnit(unit);
-  for (const hall of county.halls) await data.directory.putHall(hall);
-  for (const person of county.staff) await data.directory.putStaff(person);
-  for (const window of county.windows) await data.directory.putWindow(window);
+  const org = seedWriter(data);
+  for (const unit of county.units) await org.putUnit(unit);
+  for (const hall of county.halls) await org.putHall(hall);
+  for (const person of county.staff) await org.putStaff(person);
+  for (const window of county.windows) await org.putWindow(window);
   for (const { password, totpSecret, ...account } of DEMO_ACCOUNTS) {
     await data.accounts.put({ ...account, passwordHash: await hashPassword(password), totpSecret: await sealer.seal(totpSecret) });
   }

@@ -10,7 +10,8 @@ import { chinaDay } from '#shared/domain/china-time.js';
 import type { RatingLevel } from '#shared/domain/rating-level.js';
 import { NATIONAL_SURVEY } from '#shared/domain/national-survey.js';
 import { createDocumentClient } from '../../functions/src/data/client.js';
-import { createDirectory } from '../../functions/src/data/directory.js';
+import { createUnitStore } from '../../functions/src/data/units.js';
+import { createWindowStore } from '../../functions/src/data/windows.js';
 import { keys } from '../../functions/src/data/keys.js';
 import { createRatingStore, type StoredRating } from '../../functions/src/data/ratings.js';
 import { windowDayTotalsUpdate } from '../../functions/src/data/totals.js';
@@ -203,7 +204,7 @@ export async function runIngestion(options: IngestionOptions): Promise<Ingestion
   const agent = new Agent({ keepAlive: true, maxSockets: 32, keepAliveMsecs: 10_000 });
   const doc = createDocumentClient({ region: 'local', endpoint: ready.dynamoEndpoint });
   const store = createRatingStore(doc, ready.tables);
-  const directory = createDirectory(doc, ready.tables.ops);
+  const plainLookups = { windows: createWindowStore(doc, ready.tables.ops), units: createUnitStore(doc, ready.tables.ops) };
   const windows = new Map(
     ready.windowCodes.map((code) => [code, { code, unitId: BENCH_UNIT.id, hallId: BENCH_HALL.id, staffOnDutyIds: [] as string[], surveyId: NATIONAL_SURVEY.surveyId, surveyVersion: NATIONAL_SURVEY.version }]),
   );
@@ -299,7 +300,7 @@ export async function runIngestion(options: IngestionOptions): Promise<Ingestion
       async send(i) {
         await submitRating(
           {
-            directory,
+            ...plainLookups,
             ratings: store,
             sealer: { seal: () => Promise.reject(new Error('no contact in the benchmark')) } as never,
             now: () => new Date(),

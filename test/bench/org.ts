@@ -6,7 +6,8 @@ import { BatchWriteCommand, QueryCommand, TransactWriteCommand, type DynamoDBDoc
 import type { Principal } from '../../functions/src/auth/principal.js';
 import { createDocumentClient } from '../../functions/src/data/client.js';
 import { createDataLayer } from '../../functions/src/data/index.js';
-import { pool, STAFF_PER_JOB_BATCH } from '../../functions/src/data/import-jobs.js';
+import { STAFF_PER_JOB_BATCH } from '../../functions/src/data/import-jobs.js';
+import { pool } from '../../functions/src/data/pool.js';
 import { keys } from '../../functions/src/data/keys.js';
 import { unitIndexAttributes } from '../../functions/src/data/units.js';
 import { windowIndexAttributes } from '../../functions/src/data/windows.js';
@@ -188,7 +189,7 @@ export async function runOrg(options: OrgOptions): Promise<OrgResult> {
     const codes: string[] = [];
     for (const [u, id] of posterUnits.entries()) {
       await data.units.put({ id, name: `海州市第${u + 1}政务服务中心`, parentId: 'bp', path: ['bp', id] });
-      await data.directory.putHall({ id: `h-${id}`, unitId: id, name: `第${u + 1}服务大厅`, address: '人民路1号' });
+      await data.halls.put({ id: `h-${id}`, unitId: id, name: `第${u + 1}服务大厅`, address: '人民路1号' });
     }
     const posterItems: Record<string, unknown>[] = [];
     for (let i = 0; i < options.posters; i++) {

@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { pathToFileURL } from 'node:url';
 import { createDocumentClient } from '../../functions/src/data/client.js';
-import { createDirectory } from '../../functions/src/data/directory.js';
+import { createDataLayer } from '../../functions/src/data/index.js';
+import { seedWriter } from '../../infra/local/seed.js';
 import { freePort } from '../../infra/local/ports.js';
 import { startLocalStack } from '../../infra/local/stack.js';
 import { NATIONAL_SURVEY } from '../../shared/src/domain/national-survey.js';
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
   const windowCodes: string[] = [];
   if (options.windows > 0) {
     const doc = createDocumentClient({ region: 'local', endpoint: stack.dynamo.endpoint });
-    const directory = createDirectory(doc, stack.tables.ops!);
+    const directory = seedWriter(createDataLayer(doc, { ops: stack.tables.ops!, contacts: stack.tables.contacts!, audit: stack.tables.audit! }));
     await directory.putUnit(BENCH_UNIT);
     await directory.putHall(BENCH_HALL);
     for (let i = 0; i < options.windows; i++) {

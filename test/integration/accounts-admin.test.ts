@@ -23,7 +23,7 @@ const who: Record<string, Principal> = {
 beforeAll(async () => {
   t = await isolatedTables(endpoint);
   t.install();
-  await t.runtime.directory.putUnit({ id: 'it-root', name: '测试县', parentId: null, path: ['it-root'] });
+  await t.runtime.units.put({ id: 'it-root', name: '测试县', parentId: null, path: ['it-root'] });
   const passwordHash = await hashPassword(PASSWORD);
   await t.runtime.accounts.put({ ...who.admin!, displayName: '管理员', personId: 'P001', passwordHash });
   await t.runtime.accounts.put({ ...who.auditor!, displayName: '审计员', personId: 'P002', passwordHash });

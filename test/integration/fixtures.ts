@@ -5,6 +5,7 @@ import { keys } from '../../functions/src/data/keys.js';
 import { NATIONAL_SURVEY } from '../../shared/src/domain/national-survey.js';
 import type { Gateway } from '../../infra/local/gateway.js';
 import { httpEvent, jsonHeaders } from '../support/http-events.js';
+import { seedWriter } from '../../infra/local/seed.js';
 
 /**
  * Small helpers shared by the integration test files: a unit with one hall and one staff member,
@@ -17,9 +18,9 @@ export const HALL_ID = 'it-hall';
 export const STAFF_ID = 'it-staff';
 
 export async function putDirectory(runtime: Runtime, windowCodes: string[], options: { inactive?: string[] } = {}): Promise<void> {
-  await runtime.directory.putUnit({ id: UNIT_ID, name: '测试县政务服务中心', parentId: null, path: [UNIT_ID] });
-  await runtime.directory.putHall({ id: HALL_ID, unitId: UNIT_ID, name: '测试大厅', address: '测试路1号' });
-  await runtime.directory.putStaff({
+  await seedWriter(runtime).putUnit({ id: UNIT_ID, name: '测试县政务服务中心', parentId: null, path: [UNIT_ID] });
+  await seedWriter(runtime).putHall({ id: HALL_ID, unitId: UNIT_ID, name: '测试大厅', address: '测试路1号' });
+  await seedWriter(runtime).putStaff({
     id: STAFF_ID,
     unitId: UNIT_ID,
     staffNo: 'T0001',
@@ -30,7 +31,7 @@ export async function putDirectory(runtime: Runtime, windowCodes: string[], opti
     partyMember: false,
   });
   for (const code of windowCodes) {
-    await runtime.directory.putWindow({
+    await seedWriter(runtime).putWindow({
       code,
       unitId: UNIT_ID,
       hallId: HALL_ID,

@@ -3,6 +3,7 @@ import { createGateway } from '../../infra/local/gateway.js';
 import { demoCounty } from '../../infra/local/demo-county.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
 import { request, scanAll } from './accounts-helpers.js';
+import { seedWriter } from '../../infra/local/seed.js';
 
 /**
  * GET /api/windows pages with `limit` and `cursor` (bad values: 400 naming the field), and the
@@ -20,9 +21,9 @@ beforeAll(async () => {
   t.install();
   // The demo county's tree and windows, without ratings: seedDemo's rating transactions reuse
   // seeded ClientRequestTokens, which collide with another file seeding the same DynamoDB Local.
-  for (const unit of county.units) await t.runtime.directory.putUnit(unit);
-  for (const hall of county.halls) await t.runtime.directory.putHall(hall);
-  for (const window of county.windows) await t.runtime.directory.putWindow(window);
+  for (const unit of county.units) await seedWriter(t.runtime).putUnit(unit);
+  for (const hall of county.halls) await seedWriter(t.runtime).putHall(hall);
+  for (const window of county.windows) await seedWriter(t.runtime).putWindow(window);
   const now = new Date();
   tokens.admin = (await t.runtime.tokens.issue({ username: 'pages.admin', role: 'system-admin', unitId: 'jn-qh-lj' }, now)).token;
   tokens.county = (await t.runtime.tokens.issue({ username: 'pages.rs', role: 'unit-admin', unitId: 'lj-rs' }, now)).token;

@@ -1,6 +1,7 @@
 import type { Principal } from '../../functions/src/auth/principal.js';
 import type { Runtime } from '../../functions/src/runtime.js';
 import { NATIONAL_SURVEY } from '../../shared/src/domain/national-survey.js';
+import { seedWriter } from '../../infra/local/seed.js';
 
 /**
  * A small tree for the survey and poster tests: 省 root → 县 dept (two windows, one paused) and a
@@ -15,7 +16,7 @@ export const SV = {
 } as const;
 
 export async function putSurveyTree(runtime: Runtime): Promise<void> {
-  const d = runtime.directory;
+  const d = seedWriter(runtime);
   await d.putUnit({ id: SV.root, name: '测试市', parentId: null, path: [SV.root] });
   await d.putUnit({ id: SV.dept, name: '测试县人社局', parentId: SV.root, path: [SV.root, SV.dept] });
   await d.putUnit({ id: SV.other, name: '测试县医保局', parentId: SV.root, path: [SV.root, SV.other] });

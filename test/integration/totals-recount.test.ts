@@ -10,6 +10,7 @@ import { addDays, chinaDay } from '../../shared/src/domain/china-time.js';
 import { BAD_RATING_REASON_CODES } from '../../shared/src/domain/national-survey.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
 import { HALL_ID, mulberry32, postRating, putDirectory, queryPartition, storedRatings, STAFF_ID, UNIT_ID, withConcurrency } from './fixtures.js';
+import { seedWriter } from '../../infra/local/seed.js';
 
 /**
  * Breakdowns in the running totals (issue 4) and `npm run recount`: every counter of a window-day
@@ -38,17 +39,17 @@ beforeAll(async () => {
   t = await isolatedTables(endpoint);
   t.install();
   await putDirectory(t.runtime, Object.values(W));
-  await t.runtime.directory.putStaff({ id: STAFF_2, unitId: UNIT_ID, staffNo: 'T0002', name: '李强', post: '综合受理员', duties: '一窗受理', pledge: '限时办结。', partyMember: false });
+  await t.runtime.staff.put({ id: STAFF_2, unitId: UNIT_ID, staffNo: 'T0002', name: '李强', post: '综合受理员', duties: '一窗受理', pledge: '限时办结。', partyMember: false });
   for (const code of Object.values(W)) {
-    const window = (await t.runtime.directory.getWindow(code))!;
-    await t.runtime.directory.putWindow({
+    const window = (await t.runtime.windows.get(code))!;
+    await seedWriter(t.runtime).putWindow({
       ...window,
       hallId: HALL_ID,
       staffOnDutyIds: ON_DUTY[code] ?? [STAFF_ID],
       serviceItems: ITEMS.map((name, i) => ({ code: `S${i}`, name })),
     });
   }
-  deps = { units: t.runtime.units, directory: t.runtime.directory, ratings: t.runtime.ratings, totals: createTotalsMaintenance(t.doc, t.tables.ops) };
+  deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, totals: createTotalsMaintenance(t.doc, t.tables.ops) };
 });
 
 afterAll(() => t?.close());

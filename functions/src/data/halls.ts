@@ -1,9 +1,19 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { HallRecord } from './directory.js';
+import { batchGetItems } from './batch-get.js';
 import { keys } from './keys.js';
 import { decodeCursor, encodeCursor, type Page } from './page-cursor.js';
 import { setExpression } from './set-expression.js';
+
+/** 服务大厅 */
+export interface HallRecord {
+  id: string;
+  unitId: string;
+  name: string;
+  address: string;
+  /** Archived halls take no new windows; windows already in one keep it. Never deleted. */
+  archived?: boolean;
+}
 
 /** The random hall id is already taken (retry with a new one). */
 export class HallIdTakenError extends Error {
@@ -24,6 +34,7 @@ export type HallChanges = Partial<Pick<HallRecord, 'name' | 'address' | 'archive
  */
 export interface HallStore {
   get(id: string): Promise<HallRecord | undefined>;
+  getMany(ids: string[]): Promise<Map<string, HallRecord>>;
   /** Unconditional write of both items (demo seed, fixtures). */
   put(hall: HallRecord): Promise<void>;
   /** Create a hall under a never-used id; HallIdTakenError otherwise. */
@@ -50,6 +61,11 @@ export function createHallStore(doc: DynamoDBDocumentClient, table: string): Hal
     async get(id) {
       const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.hall(id), ConsistentRead: true }));
       return Item ? toHall(Item) : undefined;
+    },
+
+    async getMany(ids) {
+      const found = await batchGetItems(doc, table, ids.map((id) => keys.hall(id)));
+      return new Map(found.map((item) => [String(item.id), toHall(item)]));
     },
 
     async put(hall) {

@@ -1,6 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -9,8 +8,11 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { StaffRecord } from './directory.js';
+import type { StaffRecord } from './staff.js';
+import { batchGetItems } from './batch-get.js';
+import { jobKey } from './import-job-visibility.js';
 import { keys } from './keys.js';
+import { pool } from './pool.js';
 
 /**
  * Import jobs (issue 3): a staff file of up to 5,000 rows is written in many transactions, yet
@@ -77,48 +79,10 @@ export interface ImportJobStore {
   claims(pairs: { unitId: string; staffNo: string }[]): Promise<Map<string, string | undefined>>;
 }
 
-const jobKey = (jobId: string) => ({ pk: `IMPORT#${jobId}`, sk: 'META' });
 const chunkKey = (jobId: string, index: number) => ({ pk: `IMPORT#${jobId}`, sk: `ROWS#${String(index).padStart(5, '0')}` });
 export const claimKey = (unitId: string, staffNo: string) => `${unitId}\u0000${staffNo}`;
 
-export async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const runners = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    // After one failure no runner starts another item; those in flight finish.
-    while (!failed && next < items.length) {
-      try {
-        await work(items[next++]!);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  });
-  const results = await Promise.allSettled(runners);
-  const rejected = results.find((result) => result.status === 'rejected');
-  if (rejected) throw rejected.reason;
-}
 
-async function batchGetAll(doc: DynamoDBDocumentClient, table: string, keyList: { pk: string; sk: string }[], projection: string, names?: Record<string, string>) {
-  const found: Record<string, unknown>[] = [];
-  const starts: number[] = [];
-  for (let start = 0; start < keyList.length; start += 100) starts.push(start);
-  // 5,000 claims are 50 BatchGets: 4 in flight.
-  await pool(starts, 4, async (start) => {
-    type Request = { Keys: { pk: string; sk: string }[]; ProjectionExpression: string; ConsistentRead: boolean; ExpressionAttributeNames?: Record<string, string> };
-    let request: Record<string, Request> | undefined = {
-      [table]: { Keys: keyList.slice(start, start + 100), ProjectionExpression: projection, ConsistentRead: true, ...(names ? { ExpressionAttributeNames: names } : {}) },
-    };
-    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-      const result = await doc.send(new BatchGetCommand({ RequestItems: request }));
-      found.push(...(result.Responses?.[table] ?? []));
-      request = result.UnprocessedKeys as typeof request;
-      if (request && Object.keys(request).length > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** Math.min(attempt, 6)));
-    }
-  });
-  return found;
-}
 
 function toJob(item: Record<string, unknown>): ImportJob {
   const { pk: _pk, sk: _sk, ...rest } = item;
@@ -263,36 +227,9 @@ export function createImportJobStore(doc: DynamoDBDocumentClient, table: string)
 
     async claims(pairs) {
       const unique = [...new Map(pairs.map((p) => [claimKey(p.unitId, p.staffNo), keys.staffListing(p.unitId, p.staffNo)])).values()];
-      const found = await batchGetAll(doc, table, unique, 'unitId, staffNo, importJob');
+      const found = await batchGetItems(doc, table, unique, { projection: 'unitId, staffNo, importJob', consistent: true, concurrency: 4 });
       return new Map(found.map((item) => [claimKey(String(item.unitId), String(item.staffNo)), item.importJob === undefined ? undefined : String(item.importJob)]));
     },
   };
   return store;
-}
-
-/**
- * Which import jobs are committed, for readers of staff items. A committed job never changes
- * state again, so the answer is cached for the life of the process; uncommitted ones are asked
- * again every time (one consistent BatchGet per page that holds marked items).
- */
-export function createJobVisibility(doc: DynamoDBDocumentClient, table: string) {
-  const committed = new Set<string>();
-  return async function committedJobs(jobIds: Iterable<string>): Promise<ReadonlySet<string>> {
-    const unknown = [...new Set(jobIds)].filter((id) => !committed.has(id));
-    if (unknown.length > 0) {
-      const found = await batchGetAll(doc, table, unknown.map(jobKey), 'jobId, #state', { '#state': 'state' });
-      for (const item of found) if (item.state === 'committed') committed.add(String(item.jobId));
-    }
-    return committed;
-  };
-}
-export type JobVisibility = ReturnType<typeof createJobVisibility>;
-
-/** Keep the items a reader may see: unmarked ones, and those of committed jobs (mark removed). */
-export async function visibleStaffItems(committedJobs: JobVisibility, items: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
-  const marked = items.filter((item) => item.importJob !== undefined).map((item) => String(item.importJob));
-  const done = marked.length > 0 ? await committedJobs(marked) : new Set<string>();
-  return items
-    .filter((item) => item.importJob === undefined || done.has(String(item.importJob)))
-    .map(({ importJob: _job, ...item }) => item);
 }

@@ -1,13 +1,13 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAccounts } from './accounts.js';
 import { createAuditLog } from './audit.js';
-import { createDirectory } from './directory.js';
 import { createExportRegistry } from './export-registry.js';
 import { createHallStore } from './halls.js';
 import { createImportJobStore } from './import-jobs.js';
 import { createStaffStore } from './staff.js';
 import { createUnitStore } from './units.js';
 import { createWindowStore } from './windows.js';
+import { createWindowViews } from './window-views.js';
 import { createRatingStore } from './ratings.js';
 import { createSurveyStore } from './surveys.js';
 import { createTotalsReader } from './totals.js';
@@ -21,13 +21,17 @@ export interface DataTables {
 
 /** The whole data layer over one document client: what the use cases receive as dependencies. */
 export function createDataLayer(doc: DynamoDBDocumentClient, tables: DataTables) {
+  const units = createUnitStore(doc, tables.ops);
+  const windows = createWindowStore(doc, tables.ops);
+  const staff = createStaffStore(doc, tables.ops);
+  const halls = createHallStore(doc, tables.ops);
   return {
-    directory: createDirectory(doc, tables.ops),
-    units: createUnitStore(doc, tables.ops),
-    windows: createWindowStore(doc, tables.ops),
-    staff: createStaffStore(doc, tables.ops),
+    units,
+    windows,
+    staff,
+    halls,
+    windowViews: createWindowViews({ units, windows, staff, halls }),
     importJobs: createImportJobStore(doc, tables.ops),
-    halls: createHallStore(doc, tables.ops),
     ratings: createRatingStore(doc, tables),
     totals: createTotalsReader(doc, tables.ops),
     rateDefinitions: createRateDefinitionStore(doc, tables.ops),

@@ -1,5 +1,6 @@
-import type { Directory } from './directory.js';
 import type { SurveyStore } from './surveys.js';
+import type { UnitStore } from './units.js';
+import type { WindowStore } from './windows.js';
 
 /**
  * A small in-process read-through cache for the lookups of the rating hot path (the window, and
@@ -36,21 +37,20 @@ export function ttlCache<V>(ttlMs: number, clock: () => number = Date.now) {
 }
 
 type Lookups = {
-  directory: Pick<Directory, 'getWindow' | 'getUnits'>;
+  windows: Pick<WindowStore, 'get'>;
+  units: Pick<UnitStore, 'get'>;
   surveys?: Pick<SurveyStore, 'currentForUnits' | 'getVersionById'> | undefined;
 };
 
 export function cachedRatingLookups<T extends Lookups>(deps: T, ttlMs: number = READ_CACHE_TTL_MS, clock?: () => number): Lookups {
-  const windows = ttlCache<Awaited<ReturnType<Directory['getWindow']>>>(ttlMs, clock);
-  const units = ttlCache<Awaited<ReturnType<Directory['getUnits']>>>(ttlMs, clock);
+  const windows = ttlCache<Awaited<ReturnType<WindowStore['get']>>>(ttlMs, clock);
+  const units = ttlCache<Awaited<ReturnType<UnitStore['get']>>>(ttlMs, clock);
   const sections = ttlCache<Awaited<ReturnType<SurveyStore['currentForUnits']>>>(ttlMs, clock);
   const versions = ttlCache<Awaited<ReturnType<SurveyStore['getVersionById']>>>(ttlMs, clock);
   const surveys = deps.surveys;
   return {
-    directory: {
-      getWindow: (code) => windows.get(code, () => deps.directory.getWindow(code)),
-      getUnits: (ids) => units.get([...ids].sort().join('|'), () => deps.directory.getUnits(ids)),
-    },
+    windows: { get: (code) => windows.get(code, () => deps.windows.get(code)) },
+    units: { get: (id) => units.get(id, () => deps.units.get(id)) },
     surveys: surveys && {
       currentForUnits: (unitIds) => sections.get(unitIds.join('|'), () => surveys.currentForUnits(unitIds)),
       getVersionById: (surveyId, version) => versions.get(`${surveyId}#${version}`, () => surveys.getVersionById(surveyId, version)),

@@ -1,10 +1,24 @@
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { StaffRecord } from './directory.js';
-import { createJobVisibility, visibleStaffItems } from './import-jobs.js';
+import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createJobVisibility, visibleStaffItems } from './import-job-visibility.js';
+import { batchGetItems } from './batch-get.js';
 import { keys } from './keys.js';
 import { decodeCursor, encodeCursor, type Page } from './page-cursor.js';
+
+/** 工作人员 (亮身份: name, post, duties, pledge are shown to residents). */
+export interface StaffRecord {
+  id: string;
+  unitId: string;
+  staffNo: string;
+  name: string;
+  post: string;
+  duties: string;
+  pledge: string;
+  partyMember: boolean;
+  /** Set when a photo is stored (a short hash of it): the window card links the photo without reading it. */
+  photoTag?: string;
+}
 
 /** 工号 already used in this unit (or the staff id is taken). */
 export class StaffNoTakenError extends Error {
@@ -66,38 +80,16 @@ export function createStaffStore(doc: DynamoDBDocumentClient, table: string): St
     },
 
     async getMany(ids) {
-      const unique = [...new Set(ids)];
-      const found = new Map<string, StaffRecord>();
-      for (let start = 0; start < unique.length; start += 100) {
-        let request: Record<string, { Keys: { pk: string; sk: string }[] }> | undefined = {
-          [table]: { Keys: unique.slice(start, start + 100).map((id) => keys.staff(id)) },
-        };
-        for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-          const result = await doc.send(new BatchGetCommand({ RequestItems: request }));
-          for (const item of await visible(result.Responses?.[table] ?? [])) found.set(String(item.id), toStaff(item));
-          request = result.UnprocessedKeys as typeof request;
-          if (request && Object.keys(request).length > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
-        }
-      }
-      return found;
+      const found = await visible(await batchGetItems(doc, table, ids.map((id) => keys.staff(id))));
+      return new Map(found.map((item) => [String(item.id), toStaff(item)]));
     },
 
+
     async takenStaffNos(pairs) {
-      const keyList = [...new Map(pairs.map((p) => [`${p.unitId}\u0000${p.staffNo}`, keys.staffListing(p.unitId, p.staffNo)])).values()];
-      const taken = new Set<string>();
-      for (let start = 0; start < keyList.length; start += 100) {
-        let request: Record<string, { Keys: { pk: string; sk: string }[]; ProjectionExpression: string }> | undefined = {
-          [table]: { Keys: keyList.slice(start, start + 100), ProjectionExpression: 'unitId, staffNo' },
-        };
-        for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-          const result = await doc.send(new BatchGetCommand({ RequestItems: request }));
-          for (const item of result.Responses?.[table] ?? []) taken.add(`${String(item.unitId)}\u0000${String(item.staffNo)}`);
-          request = result.UnprocessedKeys as typeof request;
-          if (request && Object.keys(request).length > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
-        }
-      }
-      return taken;
+      const found = await batchGetItems(doc, table, pairs.map((p) => keys.staffListing(p.unitId, p.staffNo)), { projection: 'unitId, staffNo' });
+      return new Set(found.map((item) => `${String(item.unitId)}\u0000${String(item.staffNo)}`));
     },
+
 
     async put(staff) {
       await doc.send(new TransactWriteCommand({ TransactItems: items(staff).map((Item) => ({ Put: { TableName: table, Item } })) }));

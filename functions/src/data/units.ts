@@ -1,6 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -9,10 +8,20 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { UnitRecord } from './directory.js';
+import { batchGetItems } from './batch-get.js';
 import { keys } from './keys.js';
 import { setExpression } from './set-expression.js';
 import { decodeCursor, encodeCursor, type Page } from './page-cursor.js';
+
+/** 单位: a node of the unit tree; `path` holds the ids from the root down to this unit. */
+export interface UnitRecord {
+  id: string;
+  name: string;
+  parentId: string | null;
+  path: string[];
+  /** Archived units are hidden from lists by default and take no new windows; never deleted once rated. */
+  archived?: boolean;
+}
 
 /** A unit id (单位编码) is already taken. */
 export class UnitExistsError extends Error {
@@ -138,21 +147,10 @@ export function createUnitStore(doc: DynamoDBDocumentClient, table: string): Uni
     },
 
     async getMany(ids) {
-      const unique = [...new Set(ids)];
-      const found = new Map<string, UnitRecord>();
-      for (let start = 0; start < unique.length; start += 100) {
-        let request: Record<string, { Keys: { pk: string; sk: string }[] }> | undefined = {
-          [table]: { Keys: unique.slice(start, start + 100).map((id) => keys.unit(id)) },
-        };
-        for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-          const result = await doc.send(new BatchGetCommand({ RequestItems: request }));
-          for (const found_ of result.Responses?.[table] ?? []) found.set(String(found_.id), toUnit(found_));
-          request = result.UnprocessedKeys as typeof request;
-          if (request && Object.keys(request).length > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
-        }
-      }
-      return found;
+      const found = await batchGetItems(doc, table, ids.map((id) => keys.unit(id)));
+      return new Map(found.map((item) => [String(item.id), toUnit(item)]));
     },
+
 
     async put(unit) {
       await doc.send(new PutCommand({ TableName: table, Item: item(unit) }));

@@ -1,9 +1,31 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { WindowRecord } from './directory.js';
 import { keys } from './keys.js';
 import { setExpression } from './set-expression.js';
 import { decodeCursor, encodeCursor, type Page } from './page-cursor.js';
+
+/** 事项: a service item handled at a window (code optional, e.g. from the provincial item catalogue). */
+export interface ServiceItem {
+  code?: string;
+  name: string;
+}
+
+/** 窗口 */
+export interface WindowRecord {
+  code: string;
+  unitId: string;
+  hallId: string;
+  name: string;
+  active: boolean;
+  staffOnDutyIds: string[];
+  surveyId: string;
+  surveyVersion: number;
+  /** Staff assigned to the window; those on duty now are `staffOnDutyIds` (a subset). */
+  staffIds?: string[];
+  serviceItems?: ServiceItem[];
+  /** Ids from the root to the window's unit; kept in step by unit moves (see units.ts). */
+  unitPath?: string[];
+}
 
 /** The random window code is already used by another window (retry with a new one). */
 export class WindowCodeTakenError extends Error {

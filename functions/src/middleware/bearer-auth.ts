@@ -16,16 +16,17 @@ export const ENROLLMENT_OPERATIONS: readonly Operation[] = [operations.startTotp
  * enrollment-only token is accepted is decided from the operation, never by the handler.
  */
 export function bearerAuth(
+  operation: Operation,
   verifier: () => TokenVerifier,
-  options: { allowEnrollment?: boolean } = {},
 ): middy.MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
+  const allowEnrollment = ENROLLMENT_OPERATIONS.some((op) => op.method === operation.method && op.path === operation.path);
   return {
     before: async (request) => {
       const value = header(request.event, 'authorization') ?? '';
       const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(value);
       if (!match?.[1]) throw new UnauthorizedError();
       try {
-        request.event.principal = await verifier().verify(match[1], { allowEnrollment: options.allowEnrollment === true });
+        request.event.principal = await verifier().verify(match[1], { allowEnrollment });
       } catch (error) {
         if (error instanceof EnrollmentRequiredError) throw error;
         throw new UnauthorizedError('Authorization: the token is invalid or expired', { cause: error });

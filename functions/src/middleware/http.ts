@@ -8,8 +8,17 @@ import { ValidationError } from '../errors.js';
 export interface HttpEvent extends APIGatewayProxyEventV2 {
   /** Parsed JSON body (still untrusted: parse it with the operation's schema). */
   jsonBody?: unknown;
+  /** Set by bearerAuth, on bearer routes only: handlers see it through BearerEvent. */
   principal?: Principal;
 }
+
+/** A bearer route's handler runs only after bearerAuth verified the token, so the caller is known. */
+export interface BearerEvent extends HttpEvent {
+  principal: Principal;
+}
+
+/** A public route has no caller: reading a principal there is a type error, not an `undefined`. */
+export type PublicEvent = Omit<HttpEvent, 'principal'>;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 export type { Context };
 

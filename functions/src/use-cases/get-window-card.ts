@@ -1,19 +1,21 @@
 import type { WindowCard } from '#shared/contracts/window-card.js';
 import { BAD_RATING_REASONS, COMMENT_MAX_LENGTH, INDICATORS, NATIONAL_SURVEY } from '#shared/domain/national-survey.js';
 import { RATING_LEVEL_NAMES } from '#shared/domain/rating-level.js';
-import type { Directory } from '../data/directory.js';
 import type { SurveyStore } from '../data/surveys.js';
+import type { UnitStore } from '../data/units.js';
+import type { WindowViews } from '../data/window-views.js';
 import { NotFoundError } from '../errors.js';
 import { currentSurvey } from './surveys/shown-survey.js';
 
 export interface GetWindowCardDeps {
-  directory: Pick<Directory, 'getWindowView' | 'getUnits'>;
+  windowViews: WindowViews;
+  units: Pick<UnitStore, 'get'>;
   surveys: Pick<SurveyStore, 'currentForUnits' | 'getVersionById'>;
 }
 
 /** The card a resident sees: the unit, the window, the staff on duty and their pledge, and the survey. */
 export async function getWindowCard(deps: GetWindowCardDeps, code: string): Promise<WindowCard> {
-  const view = await deps.directory.getWindowView(code);
+  const view = await deps.windowViews.get(code);
   if (!view) throw new NotFoundError('code', 'window');
   const { window, unit, unitPath, hall, staffOnDuty } = view;
   // The agency section of the window's unit, else of its nearest ancestor (one BatchGet).

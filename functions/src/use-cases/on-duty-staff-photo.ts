@@ -1,9 +1,9 @@
-import type { Directory } from '../data/directory.js';
 import type { StaffPhoto, StaffStore } from '../data/staff.js';
+import type { WindowStore } from '../data/windows.js';
 import { NotFoundError } from '../errors.js';
 
 export interface OnDutyStaffPhotoDeps {
-  directory: Pick<Directory, 'getWindow'>;
+  windows: Pick<WindowStore, 'get'>;
   staff: Pick<StaffStore, 'getPhoto'>;
 }
 
@@ -15,7 +15,7 @@ export interface OnDutyStaffPhotoDeps {
  * of staff by guessing ids.
  */
 export async function getOnDutyStaffPhoto(deps: OnDutyStaffPhotoDeps, code: string, staffId: string): Promise<StaffPhoto> {
-  const window = await deps.directory.getWindow(code);
+  const window = await deps.windows.get(code);
   if (!window || !window.active || !window.staffOnDutyIds.includes(staffId)) throw new NotFoundError('staffId', 'photo');
   const photo = await deps.staff.getPhoto(staffId);
   if (!photo) throw new NotFoundError('staffId', 'photo');

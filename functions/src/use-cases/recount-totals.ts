@@ -1,13 +1,13 @@
 import { addDays } from '#shared/domain/china-time.js';
-import type { Directory } from '../data/directory.js';
 import type { RatingStore } from '../data/ratings.js';
 import { TotalsChangedError, type TotalsMaintenance } from '../data/totals.js';
 import type { UnitStore } from '../data/units.js';
+import type { WindowStore } from '../data/windows.js';
 import { compareCounters, recountCounters, type CounterDrift } from '../data/window-day-counters.js';
 
 export interface RecountDeps {
   units: Pick<UnitStore, 'children'>;
-  directory: Pick<Directory, 'listWindows'>;
+  windows: Pick<WindowStore, 'listSubtree'>;
   ratings: Pick<RatingStore, 'listCounted'>;
   totals: TotalsMaintenance;
 }
@@ -46,7 +46,7 @@ export interface RecountSummary {
 const MAX_REPAIR_ATTEMPTS = 10;
 
 /** Every window code: the roots of the forest (O5), then each root's windows (O3). No Scan. */
-export async function allWindowCodes(deps: Pick<RecountDeps, 'units' | 'directory'>): Promise<string[]> {
+export async function allWindowCodes(deps: Pick<RecountDeps, 'units' | 'windows'>): Promise<string[]> {
   const codes: string[] = [];
   let rootCursor: string | undefined;
   do {
@@ -54,7 +54,7 @@ export async function allWindowCodes(deps: Pick<RecountDeps, 'units' | 'director
     for (const root of roots.items) {
       let cursor: string | undefined;
       do {
-        const page = await deps.directory.listWindows(root.path, { cursor, limit: 500 });
+        const page = await deps.windows.listSubtree(root.path, { cursor, limit: 500 });
         codes.push(...page.items.map((window) => window.code));
         cursor = page.cursor;
       } while (cursor);

@@ -3,41 +3,20 @@ import type { SatisfactionQuery, SatisfactionResult } from '#shared/contracts/re
 import { mergeLevelCounts, totalCount } from '#shared/domain/level-counts.js';
 import { computeRate, NATIONAL_GOOD_RATE, NATIONAL_SATISFIED_RATE } from '#shared/domain/rates.js';
 import type { Principal } from '../auth/principal.js';
-import type { AuditEntry, AuditLog } from '../data/audit.js';
-import type { Directory, WindowRecord } from '../data/directory.js';
+import type { WindowRecord } from '../data/windows.js';
 import type { UnitStore } from '../data/units.js';
 import type { TotalsReader } from '../data/totals.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { can, inScope, requirePermission } from '../auth/authorization.js';
+import { authorize, isInScope, type AccessDeps } from '../access/index.js';
+import type { HallStore } from '../data/halls.js';
+import type { WindowStore } from '../data/windows.js';
 
-export interface SatisfactionDeps {
-  directory: Pick<Directory, 'getWindow' | 'getUnits' | 'listWindows' | 'getHalls'>;
-  units: Pick<UnitStore, 'get' | 'children'>;
+/** Refusals (role without results:read, a window missing or out of scope) are audited. */
+export interface SatisfactionDeps extends AccessDeps {
+  units: Pick<UnitStore, 'get' | 'getMany' | 'children'>;
+  windows: Pick<WindowStore, 'get' | 'listSubtree'>;
+  halls: Pick<HallStore, 'getMany'>;
   totals: TotalsReader;
-  /** Refusals (role without results:read, a window missing or out of scope) are audited. */
-  audit: Pick<AuditLog, 'append'>;
-  now: () => Date;
-}
-
-type Attempt = Pick<AuditEntry, 'action' | 'objectType' | 'objectId'>;
-
-function refusal(deps: SatisfactionDeps, principal: Principal, attempt: Attempt, result: 'denied' | 'not-found', extra: { unitId?: string; detail?: string }) {
-  return deps.audit.append({
-    at: deps.now().toISOString(),
-    actor: principal.username,
-    role: principal.role,
-    ...attempt,
-    ...(extra.unitId ? { unitId: extra.unitId } : {}),
-    result,
-    ...(extra.detail ? { detail: extra.detail } : {}),
-  });
-}
-
-/** The role check of the results routes, audited when refused (then the same 403 as before). */
-async function requireResults(deps: SatisfactionDeps, principal: Principal, attempt: Attempt): Promise<void> {
-  if (can(principal, 'results:read')) return;
-  await refusal(deps, principal, attempt, 'denied', { detail: 'role lacks results:read' });
-  requirePermission(principal, 'results:read');
 }
 
 /**
@@ -50,22 +29,11 @@ export async function windowSatisfaction(
   query: SatisfactionQuery,
 ): Promise<SatisfactionResult> {
   const attempt = { action: 'results.satisfaction', objectType: 'window', objectId: query.window };
-  await requireResults(deps, principal, attempt);
-  const window = await deps.directory.getWindow(query.window);
-  if (!window) {
-    await refusal(deps, principal, attempt, 'not-found', { detail: 'window not found' });
-    throw new NotFoundError('window', 'window');
-  }
-  const unit = (await deps.directory.getUnits([window.unitId])).get(window.unitId);
-  // Out of scope answers exactly like "no such window", and is audited as denied.
-  if (!inScope(principal, unit)) {
-    await refusal(deps, principal, attempt, 'denied', { unitId: window.unitId, detail: 'window out of scope' });
-    throw new NotFoundError('window', 'window');
-  }
+  const { window, unit } = await authorize(deps, principal, 'results:read', attempt, { window: query.window, field: 'window' });
   const days = await deps.totals.windowDays(window.code, query.from, query.to);
   const counts = mergeLevelCounts(days.map((day) => day.counts));
   return {
-    window: { code: window.code, name: window.name, unitName: unit?.name ?? '' },
+    window: { code: window.code, name: window.name, unitName: unit.name },
     from: query.from,
     to: query.to,
     timeZone: 'Asia/Shanghai',
@@ -87,7 +55,7 @@ export async function listWindows(
   principal: Principal,
   page: { limit?: number; cursor?: string } = {},
 ): Promise<WindowList> {
-  await requireResults(deps, principal, { action: 'results.list-windows', objectType: 'window', objectId: `unit:${principal.unitId}` });
+  await authorize(deps, principal, 'results:read', { action: 'results.list-windows', objectType: 'window', objectId: `unit:${principal.unitId}` });
   const limit = Math.min(Math.max(page.limit ?? 1000, 1), 1000);
   const scopes =
     principal.role === 'system-admin'
@@ -100,7 +68,7 @@ export async function listWindows(
   for (let index = startRoot; index < scopes.length && windows.length < limit; index++) {
     let inner = index === startRoot ? innerCursor : undefined;
     do {
-      const result = await deps.directory.listWindows(scopes[index]!, { limit: Math.min(limit - windows.length, 500), cursor: inner });
+      const result = await deps.windows.listSubtree(scopes[index]!, { limit: Math.min(limit - windows.length, 500), cursor: inner });
       windows.push(...result.items);
       inner = result.cursor;
     } while (inner && windows.length < limit);
@@ -108,12 +76,12 @@ export async function listWindows(
     else if (windows.length >= limit && index + 1 < scopes.length) cursor = `${index + 1}.`;
   }
   const [units, halls] = await Promise.all([
-    deps.directory.getUnits([...new Set(windows.map((w) => w.unitId))]),
-    deps.directory.getHalls([...new Set(windows.map((w) => w.hallId).filter((id) => id !== ''))]),
+    deps.units.getMany([...new Set(windows.map((w) => w.unitId))]),
+    deps.halls.getMany([...new Set(windows.map((w) => w.hallId).filter((id) => id !== ''))]),
   ]);
   return {
     windows: windows
-      .filter((w) => inScope(principal, units.get(w.unitId)))
+      .filter((w) => isInScope(principal, units.get(w.unitId)))
       .map((w) => ({
         code: w.code,
         name: w.name,

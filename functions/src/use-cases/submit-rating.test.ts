@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ContactSealer } from '../data/contact-sealer.js';
-import type { WindowRecord } from '../data/directory.js';
+import type { WindowRecord } from '../data/windows.js';
 import { IdempotencyKeyUsedError, type RatingStore } from '../data/ratings.js';
 import { ConflictError, IdempotencyMismatchError, NotFoundError } from '../errors.js';
 import { submitRating, type SubmitRatingDeps } from './submit-rating.js';
@@ -23,10 +23,8 @@ function fakeDeps(overrides: Partial<WindowRecord> = {}) {
   let next = 0;
   const sealer: ContactSealer = { seal: async (phone) => `sealed(${phone.length})`, open: async () => '' };
   const deps: SubmitRatingDeps = {
-    directory: {
-      getWindow: async (code) => (code === window.code ? { ...window, ...overrides } : undefined),
-      getUnits: async () => new Map([['unit-1', { id: 'unit-1', name: '测试单位', parentId: null, path: ['unit-1'] }]]),
-    },
+    windows: { get: async (code) => (code === window.code ? { ...window, ...overrides } : undefined) },
+    units: { get: async (id) => (id === 'unit-1' ? { id: 'unit-1', name: '测试单位', parentId: null, path: ['unit-1'] } : undefined) },
     // No agency section anywhere: the national questionnaire only.
     surveys: { currentForUnits: async () => new Map(), getVersionById: async () => undefined },
     ratings: {

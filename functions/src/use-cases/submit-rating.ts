@@ -3,13 +3,13 @@ import type { SubmitRatingInput } from '#shared/contracts/rating.js';
 import { chinaDay } from '#shared/domain/china-time.js';
 import { validateAnswers } from '#shared/domain/survey-answers.js';
 import type { ContactSealer } from '../data/contact-sealer.js';
-import type { Directory } from '../data/directory.js';
+import type { WindowStore } from '../data/windows.js';
 import { IdempotencyKeyUsedError, type RatingStore, type StoredRating } from '../data/ratings.js';
 import { ConflictError, IdempotencyMismatchError, NotFoundError, ValidationError } from '../errors.js';
 import { answeredSurvey, type ShownSurveyDeps } from './surveys/shown-survey.js';
 
-export interface SubmitRatingDeps {
-  directory: Pick<Directory, 'getWindow' | 'getUnits'>;
+export interface SubmitRatingDeps extends Pick<ShownSurveyDeps, 'units'> {
+  windows: Pick<WindowStore, 'get'>;
   /**
    * Agency sections. Without it (the ingestion benchmark) every window shows the national part
    * only, so any custom answer is refused as an unknown question: never accepted unchecked.
@@ -54,7 +54,7 @@ export async function submitRating(
   input: SubmitRatingInput,
   options: { idempotencyKey?: string | undefined } = {},
 ): Promise<{ id: string; replayed: boolean }> {
-  const window = await deps.directory.getWindow(input.windowCode);
+  const window = await deps.windows.get(input.windowCode);
   if (!window) throw new NotFoundError('windowCode', 'window');
   if (!window.active) throw new ConflictError('windowCode', 'this window is not collecting ratings');
 

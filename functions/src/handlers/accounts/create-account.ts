@@ -7,11 +7,7 @@ import { createAccount } from '../../use-cases/accounts/manage-accounts.js';
 
 const operation = operations.createAccount;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const input = parse(operation.body, event.jsonBody);
-    return json(201, await createAccount(getRuntime(), event.principal!, input));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const input = parse(operation.body, event.jsonBody);
+  return json(201, await createAccount(getRuntime(), event.principal, input));
+});

@@ -6,21 +6,17 @@ import { exportAudit } from '../../use-cases/accounts/audit-log.js';
 
 const operation = operations.exportAudit;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const query = parse(operation.query, event.queryStringParameters ?? {});
-    const { csv, filename } = await exportAudit(getRuntime(), event.principal!, query);
-    return {
-      statusCode: 200,
-      headers: {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="${filename}"`,
-        'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
-      },
-      body: csv,
-    };
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const query = parse(operation.query, event.queryStringParameters ?? {});
+  const { csv, filename } = await exportAudit(getRuntime(), event.principal, query);
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${filename}"`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    },
+    body: csv,
+  };
+});

@@ -6,6 +6,4 @@ import { listAccounts } from '../../use-cases/accounts/manage-accounts.js';
 
 const operation = operations.listAccounts;
 
-export const handler = httpHandler(operation, async (event) => json(200, await listAccounts(getRuntime(), event.principal!)), {
-  verifier: () => getRuntime().tokens,
-});
+export const handler = httpHandler(operation, async (event) => json(200, await listAccounts(getRuntime(), event.principal)));

@@ -7,12 +7,8 @@ import { resetAccountPassword } from '../../use-cases/accounts/manage-accounts.j
 
 const operation = operations.resetAccountPassword;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const { username } = parse(operation.params, event.pathParameters ?? {});
-    const input = parse(operation.body, event.jsonBody);
-    return json(200, await resetAccountPassword(getRuntime(), event.principal!, username, input));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const { username } = parse(operation.params, event.pathParameters ?? {});
+  const input = parse(operation.body, event.jsonBody);
+  return json(200, await resetAccountPassword(getRuntime(), event.principal, username, input));
+});

@@ -7,12 +7,8 @@ import { updateAccount } from '../../use-cases/accounts/manage-accounts.js';
 
 const operation = operations.updateAccount;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const { username } = parse(operation.params, event.pathParameters ?? {});
-    const input = parse(operation.body, event.jsonBody);
-    return json(200, await updateAccount(getRuntime(), event.principal!, username, input));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const { username } = parse(operation.params, event.pathParameters ?? {});
+  const input = parse(operation.body, event.jsonBody);
+  return json(200, await updateAccount(getRuntime(), event.principal, username, input));
+});

@@ -7,11 +7,7 @@ import { confirmTotpEnrollment } from '../../use-cases/accounts/totp-enrollment.
 
 const operation = operations.confirmTotpEnrollment;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const input = parse(operation.body, event.jsonBody);
-    return json(200, await confirmTotpEnrollment(getRuntime(), event.principal!, input));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const input = parse(operation.body, event.jsonBody);
+  return json(200, await confirmTotpEnrollment(getRuntime(), event.principal, input));
+});

@@ -7,6 +7,4 @@ import { startTotpEnrollment } from '../../use-cases/accounts/totp-enrollment.js
 
 const operation = operations.startTotpEnrollment;
 
-export const handler = httpHandler(operation, async (event) => json(200, await startTotpEnrollment(getRuntime(), event.principal!)), {
-  verifier: () => getRuntime().tokens,
-});
+export const handler = httpHandler(operation, async (event) => json(200, await startTotpEnrollment(getRuntime(), event.principal)));

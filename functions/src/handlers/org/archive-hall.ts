@@ -6,12 +6,8 @@ import { archiveHall } from '../../use-cases/org/halls.js';
 
 const operation = operations.archiveHall;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const params = parse(operation.params, event.pathParameters ?? {});
-    const body = parse(operation.body, event.jsonBody);
-    return json(200, await archiveHall(getRuntime(), event.principal!, params.hallId, body.archived));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const params = parse(operation.params, event.pathParameters ?? {});
+  const body = parse(operation.body, event.jsonBody);
+  return json(200, await archiveHall(getRuntime(), event.principal, params.hallId, body.archived));
+});

@@ -6,12 +6,8 @@ import { archiveUnit } from '../../use-cases/org/units.js';
 
 const operation = operations.archiveUnit;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const params = parse(operation.params, event.pathParameters ?? {});
-    const body = parse(operation.body, event.jsonBody);
-    return json(200, await archiveUnit(getRuntime(), event.principal!, params.unitId, body.archived));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const params = parse(operation.params, event.pathParameters ?? {});
+  const body = parse(operation.body, event.jsonBody);
+  return json(200, await archiveUnit(getRuntime(), event.principal, params.unitId, body.archived));
+});

@@ -6,12 +6,8 @@ import { createHall } from '../../use-cases/org/halls.js';
 
 const operation = operations.createHall;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const params = parse(operation.params, event.pathParameters ?? {});
-    const body = parse(operation.body, event.jsonBody);
-    return json(201, await createHall(getRuntime(), event.principal!, params.unitId, body));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const params = parse(operation.params, event.pathParameters ?? {});
+  const body = parse(operation.body, event.jsonBody);
+  return json(201, await createHall(getRuntime(), event.principal, params.unitId, body));
+});

@@ -6,12 +6,8 @@ import { createStaff } from '../../use-cases/org/staff.js';
 
 const operation = operations.createStaff;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const params = parse(operation.params, event.pathParameters ?? {});
-    const body = parse(operation.body, event.jsonBody);
-    return json(201, await createStaff(getRuntime(), event.principal!, params.unitId, body));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const params = parse(operation.params, event.pathParameters ?? {});
+  const body = parse(operation.body, event.jsonBody);
+  return json(201, await createStaff(getRuntime(), event.principal, params.unitId, body));
+});

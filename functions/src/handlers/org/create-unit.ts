@@ -6,11 +6,7 @@ import { createUnit } from '../../use-cases/org/units.js';
 
 const operation = operations.createUnit;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const body = parse(operation.body, event.jsonBody);
-    return json(201, await createUnit(getRuntime(), event.principal!, body));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const body = parse(operation.body, event.jsonBody);
+  return json(201, await createUnit(getRuntime(), event.principal, body));
+});

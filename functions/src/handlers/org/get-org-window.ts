@@ -6,11 +6,7 @@ import { getOrgWindow } from '../../use-cases/org/windows.js';
 
 const operation = operations.getOrgWindow;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const params = parse(operation.params, event.pathParameters ?? {});
-    return json(200, await getOrgWindow(getRuntime(), event.principal!, params.code));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const params = parse(operation.params, event.pathParameters ?? {});
+  return json(200, await getOrgWindow(getRuntime(), event.principal, params.code));
+});

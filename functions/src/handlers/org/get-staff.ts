@@ -6,11 +6,7 @@ import { getStaff } from '../../use-cases/org/staff.js';
 
 const operation = operations.getStaff;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const params = parse(operation.params, event.pathParameters ?? {});
-    return json(200, await getStaff(getRuntime(), event.principal!, params.staffId));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const params = parse(operation.params, event.pathParameters ?? {});
+  return json(200, await getStaff(getRuntime(), event.principal, params.staffId));
+});

@@ -6,11 +6,7 @@ import { getUnitTree } from '../../use-cases/org/units.js';
 
 const operation = operations.getUnitTree;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const query = parse(operation.query, event.queryStringParameters ?? {});
-    return json(200, await getUnitTree(getRuntime(), event.principal!, query));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const query = parse(operation.query, event.queryStringParameters ?? {});
+  return json(200, await getUnitTree(getRuntime(), event.principal, query));
+});

@@ -6,11 +6,7 @@ import { getUnit } from '../../use-cases/org/units.js';
 
 const operation = operations.getUnit;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const params = parse(operation.params, event.pathParameters ?? {});
-    return json(200, await getUnit(getRuntime(), event.principal!, params.unitId));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const params = parse(operation.params, event.pathParameters ?? {});
+  return json(200, await getUnit(getRuntime(), event.principal, params.unitId));
+});

@@ -6,12 +6,8 @@ import { listUnitStaff } from '../../use-cases/org/staff.js';
 
 const operation = operations.listUnitStaff;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const params = parse(operation.params, event.pathParameters ?? {});
-    const query = parse(operation.query, event.queryStringParameters ?? {});
-    return json(200, await listUnitStaff(getRuntime(), event.principal!, params.unitId, query));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const params = parse(operation.params, event.pathParameters ?? {});
+  const query = parse(operation.query, event.queryStringParameters ?? {});
+  return json(200, await listUnitStaff(getRuntime(), event.principal, params.unitId, query));
+});

@@ -6,11 +6,7 @@ import { listWindowHalls } from '../../use-cases/org/halls.js';
 
 const operation = operations.listWindowHalls;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const params = parse(operation.params, event.pathParameters ?? {});
-    return json(200, await listWindowHalls(getRuntime(), event.principal!, params.code));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const params = parse(operation.params, event.pathParameters ?? {});
+  return json(200, await listWindowHalls(getRuntime(), event.principal, params.code));
+});

@@ -6,11 +6,7 @@ import { previewUnitImport } from '../../use-cases/org/imports.js';
 
 const operation = operations.previewUnitImport;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    // The body is the uploaded file itself (CSV or XLSX), not JSON: see the operation's description.
-    return json(200, await previewUnitImport(getRuntime(), event.principal!, { body: event.body, isBase64Encoded: event.isBase64Encoded }));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  // The body is the uploaded file itself (CSV or XLSX), not JSON: see the operation's description.
+  return json(200, await previewUnitImport(getRuntime(), event.principal, { body: event.body, isBase64Encoded: event.isBase64Encoded }));
+});

@@ -6,12 +6,8 @@ import { setWindowStaff } from '../../use-cases/org/windows.js';
 
 const operation = operations.setWindowStaff;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const params = parse(operation.params, event.pathParameters ?? {});
-    const body = parse(operation.body, event.jsonBody);
-    return json(200, await setWindowStaff(getRuntime(), event.principal!, params.code, body));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const params = parse(operation.params, event.pathParameters ?? {});
+  const body = parse(operation.body, event.jsonBody);
+  return json(200, await setWindowStaff(getRuntime(), event.principal, params.code, body));
+});

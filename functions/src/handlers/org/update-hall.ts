@@ -6,12 +6,8 @@ import { updateHall } from '../../use-cases/org/halls.js';
 
 const operation = operations.updateHall;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const params = parse(operation.params, event.pathParameters ?? {});
-    const body = parse(operation.body, event.jsonBody);
-    return json(200, await updateHall(getRuntime(), event.principal!, params.hallId, body));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const params = parse(operation.params, event.pathParameters ?? {});
+  const body = parse(operation.body, event.jsonBody);
+  return json(200, await updateHall(getRuntime(), event.principal, params.hallId, body));
+});

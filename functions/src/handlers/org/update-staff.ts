@@ -6,12 +6,8 @@ import { updateStaff } from '../../use-cases/org/staff.js';
 
 const operation = operations.updateStaff;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const params = parse(operation.params, event.pathParameters ?? {});
-    const body = parse(operation.body, event.jsonBody);
-    return json(200, await updateStaff(getRuntime(), event.principal!, params.staffId, body));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const params = parse(operation.params, event.pathParameters ?? {});
+  const body = parse(operation.body, event.jsonBody);
+  return json(200, await updateStaff(getRuntime(), event.principal, params.staffId, body));
+});

@@ -6,12 +6,8 @@ import { updateWindow } from '../../use-cases/org/windows.js';
 
 const operation = operations.updateWindow;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const params = parse(operation.params, event.pathParameters ?? {});
-    const body = parse(operation.body, event.jsonBody);
-    return json(200, await updateWindow(getRuntime(), event.principal!, params.code, body));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const params = parse(operation.params, event.pathParameters ?? {});
+  const body = parse(operation.body, event.jsonBody);
+  return json(200, await updateWindow(getRuntime(), event.principal, params.code, body));
+});

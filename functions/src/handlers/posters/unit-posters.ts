@@ -7,12 +7,8 @@ import { binary } from './binary.js';
 
 const operation = operations.unitPosters;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const { id } = parse(operation.params, event.pathParameters ?? {});
-    const query = parse(operation.query, event.queryStringParameters ?? {});
-    return binary(await unitPosters(getRuntime(), event.principal!, id, query));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const { id } = parse(operation.params, event.pathParameters ?? {});
+  const query = parse(operation.query, event.queryStringParameters ?? {});
+  return binary(await unitPosters(getRuntime(), event.principal, id, query));
+});

@@ -7,12 +7,8 @@ import { binary } from './binary.js';
 
 const operation = operations.windowPoster;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const { code } = parse(operation.params, event.pathParameters ?? {});
-    const query = parse(operation.query, event.queryStringParameters ?? {});
-    return binary(await windowPoster(getRuntime(), event.principal!, code, query));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const { code } = parse(operation.params, event.pathParameters ?? {});
+  const query = parse(operation.query, event.queryStringParameters ?? {});
+  return binary(await windowPoster(getRuntime(), event.principal, code, query));
+});

@@ -6,11 +6,7 @@ import { createRateDefinition } from '../../use-cases/reports/rate-definitions.j
 
 const operation = operations.createRateDefinition;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const body = parse(operation.body, event.jsonBody);
-    return json(201, await createRateDefinition(getRuntime(), event.principal!, body));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const body = parse(operation.body, event.jsonBody);
+  return json(201, await createRateDefinition(getRuntime(), event.principal, body));
+});

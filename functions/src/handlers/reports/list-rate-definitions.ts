@@ -6,6 +6,4 @@ import { listRateDefinitions } from '../../use-cases/reports/rate-definitions.js
 
 const operation = operations.listRateDefinitions;
 
-export const handler = httpHandler(operation, async (event) => json(200, await listRateDefinitions(getRuntime(), event.principal!)), {
-  verifier: () => getRuntime().tokens,
-});
+export const handler = httpHandler(operation, async (event) => json(200, await listRateDefinitions(getRuntime(), event.principal)));

@@ -6,12 +6,8 @@ import { myReport } from '../../use-cases/reports/my-report.js';
 
 const operation = operations.myReport;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const query = parse(operation.query, event.queryStringParameters ?? {});
-    const runtime = getRuntime();
-    return json(200, await myReport(runtime, event.principal!, query, runtime.now()));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const query = parse(operation.query, event.queryStringParameters ?? {});
+  const runtime = getRuntime();
+  return json(200, await myReport(runtime, event.principal, query, runtime.now()));
+});

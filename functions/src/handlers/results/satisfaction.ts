@@ -6,11 +6,7 @@ import { windowSatisfaction } from '../../use-cases/satisfaction.js';
 
 const operation = operations.satisfaction;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const query = parse(operation.query, event.queryStringParameters ?? {});
-    return json(200, await windowSatisfaction(getRuntime(), event.principal!, query));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const query = parse(operation.query, event.queryStringParameters ?? {});
+  return json(200, await windowSatisfaction(getRuntime(), event.principal, query));
+});

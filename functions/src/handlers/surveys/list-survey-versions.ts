@@ -6,11 +6,7 @@ import { listSurveyVersions } from '../../use-cases/surveys/survey-versions.js';
 
 const operation = operations.listSurveyVersions;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const { id } = parse(operation.params, event.pathParameters ?? {});
-    return json(200, await listSurveyVersions(getRuntime(), event.principal!, id));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const { id } = parse(operation.params, event.pathParameters ?? {});
+  return json(200, await listSurveyVersions(getRuntime(), event.principal, id));
+});

@@ -6,11 +6,7 @@ import { retireSurveyVersion } from '../../use-cases/surveys/survey-versions.js'
 
 const operation = operations.retireSurveyVersion;
 
-export const handler = httpHandler(
-  operation,
-  async (event) => {
-    const { id, version } = parse(operation.params, event.pathParameters ?? {});
-    return json(200, await retireSurveyVersion(getRuntime(), event.principal!, id, version));
-  },
-  { verifier: () => getRuntime().tokens },
-);
+export const handler = httpHandler(operation, async (event) => {
+  const { id, version } = parse(operation.params, event.pathParameters ?? {});
+  return json(200, await retireSurveyVersion(getRuntime(), event.principal, id, version));
+});

@@ -3,9 +3,9 @@ import type { Principal } from '../../auth/principal.js';
 import type { AuditLog, StoredAuditEntry } from '../../data/audit.js';
 import { ValidationError } from '../../errors.js';
 import { auditCsv } from './audit-csv.js';
-import { entry, guard, type AuditDeps } from './guard.js';
+import { authorize, record, type AccessDeps } from '../../access/index.js';
 
-export interface AuditReadDeps extends AuditDeps {
+export interface AuditReadDeps extends AccessDeps {
   audit: Pick<AuditLog, 'append' | 'search'>;
 }
 
@@ -30,7 +30,7 @@ const filterOf = (query: AuditExportQuery) => ({
 
 /** The auditor reads the log, newest first, a page at a time. Nobody else may (not even a system admin). */
 export async function searchAudit(deps: AuditReadDeps, principal: Principal, query: AuditQuery): Promise<AuditPageView> {
-  await guard(deps, principal, 'audit:read', { action: 'audit.read', objectType: 'audit-log', objectId: '*' });
+  await authorize(deps, principal, 'audit:read', { action: 'audit.read', objectType: 'audit-log', objectId: '*' });
   checkRange(query);
   let page;
   try {
@@ -47,7 +47,7 @@ export async function searchAudit(deps: AuditReadDeps, principal: Principal, que
 /** CSV of every matching entry; the export itself is audited (with its filter). */
 export async function exportAudit(deps: AuditReadDeps, principal: Principal, query: AuditExportQuery): Promise<{ csv: string; filename: string; count: number }> {
   const attempt = { action: 'audit.export', objectType: 'audit-log', objectId: `${query.from}..${query.to}` };
-  await guard(deps, principal, 'audit:read', attempt);
+  await authorize(deps, principal, 'audit:read', attempt);
   checkRange(query);
   const entries: StoredAuditEntry[] = [];
   let cursor: string | undefined;
@@ -58,6 +58,6 @@ export async function exportAudit(deps: AuditReadDeps, principal: Principal, que
   } while (cursor && entries.length < AUDIT_EXPORT_MAX);
   const rows = entries.slice(0, AUDIT_EXPORT_MAX);
   const filter = [query.actor ? `actor=${query.actor}` : '', query.action ? `action=${query.action}` : ''].filter(Boolean).join(' ');
-  await deps.audit.append(entry(deps, principal, attempt, 'ok', `${rows.length} entries${filter ? `; ${filter}` : ''}`));
+  await record(deps, principal, attempt, 'ok', { detail: `${rows.length} entries${filter ? `; ${filter}` : ''}` });
   return { csv: auditCsv(rows), filename: `audit-${query.from}-${query.to}.csv`, count: rows.length };
 }

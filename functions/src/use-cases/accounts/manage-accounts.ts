@@ -11,13 +11,13 @@ import { describePasswordProblems, passwordProblems } from '../../auth/password-
 import type { Principal } from '../../auth/principal.js';
 import { summarize, type AccountRecord, type Accounts } from '../../data/accounts.js';
 import type { IdentityDirectory } from '../../data/cognito-admin.js';
-import type { Directory } from '../../data/directory.js';
+import type { UnitStore } from '../../data/units.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
-import { entry, guard, type AuditDeps } from './guard.js';
+import { authorize, record, type AccessDeps } from '../../access/index.js';
 
-export interface ManageAccountsDeps extends AuditDeps {
+export interface ManageAccountsDeps extends AccessDeps {
   accounts: Pick<Accounts, 'get' | 'create' | 'save' | 'list'>;
-  directory: Pick<Directory, 'getUnits'>;
+  units: Pick<UnitStore, 'get'>;
   /**
    * AWS mode: the Cognito user pool, kept in step (user, password, enabled, TOTP). Passwords then
    * live only in the pool; the account record keeps role and scope, with EXTERNAL_PASSWORD.
@@ -43,27 +43,27 @@ function checkPassword(password: string, username: string): void {
 }
 
 async function checkUnit(deps: ManageAccountsDeps, unitId: string): Promise<void> {
-  const unit = (await deps.directory.getUnits([unitId])).get(unitId);
+  const unit = await deps.units.get(unitId);
   if (!unit) throw ValidationError.forField('unitId', 'names no unit');
 }
 
 export async function listAccounts(deps: ManageAccountsDeps, principal: Principal): Promise<AccountList> {
-  await guard(deps, principal, 'accounts:manage', { action: 'account.list', objectType: 'account', objectId: '*' });
+  await authorize(deps, principal, 'accounts:manage', { action: 'account.list', objectType: 'account', objectId: '*' });
   const accounts = await deps.accounts.list();
   return { accounts: accounts.sort((a, b) => a.username.localeCompare(b.username)) };
 }
 
 export async function createAccount(deps: ManageAccountsDeps, principal: Principal, input: AccountCreateInput): Promise<AccountView> {
   const attempt = { action: 'account.create', objectType: 'account', objectId: input.username, unitId: input.unitId };
-  await guard(deps, principal, 'accounts:manage', attempt);
+  await authorize(deps, principal, 'accounts:manage', attempt);
   checkPassword(input.password, input.username);
   await checkUnit(deps, input.unitId);
   const conflict = dutyConflict(await deps.accounts.list(), input);
   if (conflict) {
-    await deps.audit.append(entry(deps, principal, attempt, 'invalid', `separation of duties: person already holds ${conflict.role}`));
+    await record(deps, principal, attempt, 'invalid', { detail: `separation of duties: person already holds ${conflict.role}` });
     throw new ConflictError('personId', `this person already holds a ${conflict.role} account; nobody may be both system-admin and auditor`);
   }
-  const record: AccountRecord = {
+  const created: AccountRecord = {
     username: input.username,
     displayName: input.displayName,
     personId: input.personId,
@@ -77,34 +77,34 @@ export async function createAccount(deps: ManageAccountsDeps, principal: Princip
     // The pool first (its username must be free), then our record; undo the pool user if the
     // record cannot be written, so no half-made account is left behind.
     if (!(await deps.identities.createUser(input.username, input.password))) {
-      await deps.audit.append(entry(deps, principal, attempt, 'invalid', 'username taken in the user pool'));
+      await record(deps, principal, attempt, 'invalid', { detail: 'username taken in the user pool' });
       throw new ConflictError('username', 'this username is taken');
     }
     try {
-      await deps.accounts.create(record);
+      await deps.accounts.create(created);
     } catch (error) {
       await deps.identities.deleteUser(input.username);
       throw error;
     }
   } else {
-    await deps.accounts.create(record);
+    await deps.accounts.create(created);
   }
-  await deps.audit.append(entry(deps, principal, attempt, 'ok', `role ${input.role}`));
-  return summarize(record);
+  await record(deps, principal, attempt, 'ok', { detail: `role ${input.role}` });
+  return summarize(created);
 }
 
 export async function updateAccount(deps: ManageAccountsDeps, principal: Principal, username: string, input: AccountUpdateInput): Promise<AccountView> {
   const attempt = { action: 'account.update', objectType: 'account', objectId: username };
-  await guard(deps, principal, 'accounts:manage', attempt);
+  await authorize(deps, principal, 'accounts:manage', attempt);
   const account = await deps.accounts.get(username);
   if (!account) {
-    await deps.audit.append(entry(deps, principal, attempt, 'not-found'));
+    await record(deps, principal, attempt, 'not-found');
     throw new NotFoundError('username', 'account');
   }
   // Nobody changes their own role, scope or status: an administrator cannot lock out the last
   // administrator by mistake, nor quietly widen their own rights.
   if (username === principal.username && (input.role !== undefined || input.unitId !== undefined || input.disabled !== undefined)) {
-    await deps.audit.append(entry(deps, principal, { ...attempt, unitId: account.unitId }, 'denied', 'own role, scope or status'));
+    await record(deps, principal, { ...attempt, unitId: account.unitId }, 'denied', { detail: 'own role, scope or status' });
     throw ValidationError.forField('username', 'you may not change your own role, scope or status');
   }
   if (input.unitId !== undefined) await checkUnit(deps, input.unitId);
@@ -112,7 +112,7 @@ export async function updateAccount(deps: ManageAccountsDeps, principal: Princip
   if (input.role !== undefined) {
     const conflict = dutyConflict(await deps.accounts.list(), summarize(next));
     if (conflict) {
-      await deps.audit.append(entry(deps, principal, { ...attempt, unitId: account.unitId }, 'invalid', `separation of duties: person already holds ${conflict.role}`));
+      await record(deps, principal, { ...attempt, unitId: account.unitId }, 'invalid', { detail: `separation of duties: person already holds ${conflict.role}` });
       throw new ConflictError('role', `this person already holds a ${conflict.role} account; nobody may be both system-admin and auditor`);
     }
   }
@@ -124,7 +124,7 @@ export async function updateAccount(deps: ManageAccountsDeps, principal: Princip
   const changes = Object.entries(stripUndefined(input))
     .map(([field, value]) => `${field}: ${field === 'displayName' ? '…' : String(account[field as keyof AccountRecord] ?? '')} → ${field === 'displayName' ? '…' : String(value)}`)
     .join('; ');
-  await deps.audit.append(entry(deps, principal, { ...attempt, unitId: next.unitId }, 'ok', changes || 'no change'));
+  await record(deps, principal, { ...attempt, unitId: next.unitId }, 'ok', { detail: changes || 'no change' });
   return summarize(next);
 }
 
@@ -135,10 +135,10 @@ export async function resetAccountPassword(
   input: AccountPasswordResetInput,
 ): Promise<AccountView> {
   const attempt = { action: 'account.reset-password', objectType: 'account', objectId: username };
-  await guard(deps, principal, 'accounts:manage', attempt);
+  await authorize(deps, principal, 'accounts:manage', attempt);
   const account = await deps.accounts.get(username);
   if (!account) {
-    await deps.audit.append(entry(deps, principal, attempt, 'not-found'));
+    await record(deps, principal, attempt, 'not-found');
     throw new NotFoundError('username', 'account');
   }
   checkPassword(input.password, username);
@@ -152,9 +152,7 @@ export async function resetAccountPassword(
     if (input.resetSecondFactor) await deps.identities.resetSecondFactor(username);
   }
   await deps.accounts.save(next);
-  await deps.audit.append(
-    entry(deps, principal, { ...attempt, unitId: account.unitId }, 'ok', input.resetSecondFactor ? 'password and second factor reset' : 'password reset'),
-  );
+  await record(deps, principal, { ...attempt, unitId: account.unitId }, 'ok', { detail: input.resetSecondFactor ? 'password and second factor reset' : 'password reset' });
   return summarize(next);
 }
 

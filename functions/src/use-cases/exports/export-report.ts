@@ -1,24 +1,23 @@
 import type { ExportFormat, ExportQuery, ReportQuery, SatisfactionReport } from '#shared/contracts/reports.js';
 import type { Principal } from '../../auth/principal.js';
-import { can } from '../../auth/authorization.js';
-import type { AuditLog } from '../../data/audit.js';
 import type { ExportRecord, ExportRegistry } from '../../data/export-registry.js';
-import { AppError, ForbiddenError, NotFoundError } from '../../errors.js';
-import { buildSatisfactionReport } from '../reports/satisfaction-report.js';
+import { AppError } from '../../errors.js';
+import { buildSatisfactionReport, type ReportAccess } from '../reports/satisfaction-report.js';
 import type { ReportDeps } from '../reports/report-deps.js';
-import { auditEntry } from '../surveys/scope.js';
+import { authorize, record, type AccessDeps } from '../../access/index.js';
 import { reportDataHash, sha256Hex } from './integrity.js';
 
-export interface ExportDeps {
-  audit: Pick<AuditLog, 'append'>;
-  now: () => Date;
+export interface ExportDeps extends AccessDeps {
   exports: Pick<ExportRegistry, 'register'>;
   /** A CJK font file for the PDF; absent: the font of @embedpdf/fonts-sc (as for posters). */
   posterFontPath?: string | undefined;
 }
 
 /** The report the page shows for a query: the reports use case, passed in so this one stays small. */
-export type ReportBuilder = (principal: Principal, query: ReportQuery, now: Date) => Promise<SatisfactionReport>;
+export type ReportBuilder = (principal: Principal, query: ReportQuery, now: Date, access: ReportAccess) => Promise<SatisfactionReport>;
+
+/** A download is its own permission and its own audited action: refusals say `report.export`. */
+const EXPORT_REPORT: ReportAccess = { permission: 'reports:export', action: 'report.export' };
 
 export interface ExportFile {
   contentType: string;
@@ -82,28 +81,25 @@ export async function renderReport(report: SatisfactionReport, format: ExportFor
 export async function exportSatisfactionReport(deps: ExportDeps, build: ReportBuilder, principal: Principal, query: ExportQuery): Promise<ExportFile> {
   const { format, ...reportQuery } = query;
   const unitId = reportQuery.unit ?? principal.unitId;
-  const attempt = { action: 'report.export', objectType: 'unit', objectId: unitId };
-  if (!can(principal, 'reports:export')) {
-    await deps.audit.append(auditEntry(deps, principal, attempt, 'denied', { detail: `${format}: role lacks reports:export` }));
-    throw new ForbiddenError('this role may not export reports');
-  }
+  const attempt = { action: EXPORT_REPORT.action, objectType: 'unit', objectId: unitId };
+  // The role first, so a refused download never builds a report.
+  await authorize(deps, principal, EXPORT_REPORT.permission, attempt);
   const now = deps.now();
   let report: SatisfactionReport;
   try {
-    // The report checks the scope: out of scope is 404 like unknown, and its own audit entry
-    // (report.read) tells which; this one records the refused download.
-    report = await build(principal, reportQuery, now);
+    // The report checks the role and the scope (out of scope is 404 like unknown) and audits every
+    // refusal once, as report.export; only a failure it could not answer is recorded here.
+    report = await build(principal, reportQuery, now, EXPORT_REPORT);
   } catch (error) {
-    const result = error instanceof NotFoundError ? 'not-found' : error instanceof AppError && error.statusCode < 500 ? 'invalid' : 'failed';
-    await deps.audit.append(auditEntry(deps, principal, attempt, result, { detail: `${format}: ${error instanceof AppError && error.expose ? error.message : 'error'}`.slice(0, 200) }));
+    if (!(error instanceof AppError && error.statusCode < 500)) await record(deps, principal, attempt, 'failed', { detail: `${format}: error` });
     throw error;
   }
   const file = await renderReport(report, format, now, deps.posterFontPath);
   if (file.body.length > MAX_DOWNLOAD_BYTES) {
-    await deps.audit.append(auditEntry(deps, principal, attempt, 'invalid', { unitId: report.scope.unitId, detail: `${format}: file of ${file.body.length} bytes too large` }));
+    await record(deps, principal, attempt, 'invalid', { unitId: report.scope.unitId, detail: `${format}: file of ${file.body.length} bytes too large` });
     throw new ExportTooLargeError(file.body.length);
   }
-  const record = (sha256: string, matched: ExportRecord['matched']): ExportRecord => ({
+  const registered = (sha256: string, matched: ExportRecord['matched']): ExportRecord => ({
     sha256,
     matched,
     format,
@@ -114,13 +110,11 @@ export async function exportSatisfactionReport(deps: ExportDeps, build: ReportBu
     extractedAt: report.extractedAt,
     generatedAt: now.toISOString(),
   });
-  await deps.exports.register(record(file.sha256, 'file'), record(file.dataHash, 'data'));
-  await deps.audit.append(
-    auditEntry(deps, principal, { ...attempt, objectId: report.scope.unitId }, 'ok', {
-      unitId: report.scope.unitId,
-      detail: `${format} ${report.period.from}..${report.period.to} sha256=${file.sha256} data=${file.dataHash}`,
-    }),
-  );
+  await deps.exports.register(registered(file.sha256, 'file'), registered(file.dataHash, 'data'));
+  await record(deps, principal, { ...attempt, objectId: report.scope.unitId }, 'ok', {
+    unitId: report.scope.unitId,
+    detail: `${format} ${report.period.from}..${report.period.to} sha256=${file.sha256} data=${file.dataHash}`,
+  });
   const scope = report.scope.window ? `${report.scope.unitId}-${report.scope.window.code}` : report.scope.unitId;
   // Ids are [a-z0-9-] today; the header must stay safe whatever a future id holds.
   return { ...file, filename: `report-${scope}-${report.period.from}-${report.period.to}.${format}`.replace(/[^A-Za-z0-9._-]/g, '_') };
@@ -128,5 +122,5 @@ export async function exportSatisfactionReport(deps: ExportDeps, build: ReportBu
 
 /** The download the API serves: the committee report built by the reports use case, then exported. */
 export function downloadSatisfactionReport(deps: ExportDeps & ReportDeps, principal: Principal, query: ExportQuery): Promise<ExportFile> {
-  return exportSatisfactionReport(deps, (who, reportQuery, now) => buildSatisfactionReport(deps, who, reportQuery, now), principal, query);
+  return exportSatisfactionReport(deps, (who, reportQuery, now, access) => buildSatisfactionReport(deps, who, reportQuery, now, access), principal, query);
 }

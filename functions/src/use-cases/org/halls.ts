@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { CreateHallInput, Hall, HallListQuery, HallPage, UpdateHallInput, WindowHallOptions } from '#shared/contracts/org-halls.js';
 import type { Principal } from '../../auth/principal.js';
-import { inScope } from '../../auth/authorization.js';
-import type { HallRecord, UnitRecord, WindowRecord } from '../../data/directory.js';
+import type { HallRecord } from '../../data/halls.js';
+import type { UnitRecord } from '../../data/units.js';
+import type { WindowRecord } from '../../data/windows.js';
 import { HallIdTakenError, HallMissingError, type HallStore } from '../../data/halls.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
-import { audit, refuse, requireOrg, unitInScope, windowInScope, type Attempt, type OrgDeps } from './org-deps.js';
+import { authorize, record, refuse, type Attempt } from '../../access/index.js';
+import type { OrgDeps } from './org-deps.js';
 
 /** The org dependencies plus the hall store (服务大厅). */
 export interface HallDeps extends OrgDeps {
@@ -23,19 +25,9 @@ export const hallView = (hall: HallRecord): Hall => ({
   archived: hall.archived === true,
 });
 
-/** A hall whose unit is in the caller's scope; missing and out of scope are the same 404, audited. */
-async function hallInScope(deps: HallDeps, principal: Principal, hallId: string, attempt: Attempt): Promise<{ hall: HallRecord; unit: UnitRecord }> {
-  const hall = await deps.halls.get(hallId);
-  const unit = hall ? await deps.units.get(hall.unitId) : undefined;
-  if (hall && unit && inScope(principal, unit)) return { hall, unit };
-  await audit(deps, principal, attempt, hall ? 'denied' : 'not-found', hall ? { unitId: hall.unitId, detail: 'out of scope' } : {});
-  throw new NotFoundError('hallId', 'hall');
-}
-
 export async function listUnitHalls(deps: HallDeps, principal: Principal, unitId: string, query: HallListQuery): Promise<HallPage> {
   const attempt = { action: 'hall.list', objectType: 'unit', objectId: unitId } as const;
-  await requireOrg(deps, principal, 'org:read', attempt);
-  const unit = await unitInScope(deps, principal, unitId, 'unitId', attempt);
+  const unit = await authorize(deps, principal, 'org:read', attempt, { unit: unitId, field: 'unitId' });
   const page = await deps.halls.listUnit(unit.id, { limit: query.limit, cursor: query.cursor, includeArchived: query.includeArchived });
   return { halls: page.items.map(hallView), ...(page.cursor ? { cursor: page.cursor } : {}) };
 }
@@ -44,8 +36,7 @@ const ID_ATTEMPTS = 3;
 
 export async function createHall(deps: HallDeps & { newHallId?: () => string }, principal: Principal, unitId: string, input: CreateHallInput): Promise<Hall> {
   const attempt = { action: 'hall.create', objectType: 'hall', objectId: `unit:${unitId}` } as const;
-  await requireOrg(deps, principal, 'org:write', attempt);
-  const unit = await unitInScope(deps, principal, unitId, 'unitId', attempt);
+  const unit = await authorize(deps, principal, 'org:write', attempt, { unit: unitId, field: 'unitId' });
   if (unit.archived) await refuse(deps, principal, attempt, new ConflictError('unitId', 'is archived and takes no new halls'), { unitId });
   const nextId = deps.newHallId ?? newHallId;
   for (let i = 0; i < ID_ATTEMPTS; i++) {
@@ -56,7 +47,7 @@ export async function createHall(deps: HallDeps & { newHallId?: () => string }, 
       if (error instanceof HallIdTakenError) continue;
       throw error;
     }
-    await audit(deps, principal, { ...attempt, objectId: hall.id }, 'ok', { unitId });
+    await record(deps, principal, { ...attempt, objectId: hall.id }, 'ok', { unitId });
     return hallView(hall);
   }
   // 64 random bits: three collisions in a row mean the generator is broken, not bad luck.
@@ -65,11 +56,10 @@ export async function createHall(deps: HallDeps & { newHallId?: () => string }, 
 
 export async function updateHall(deps: HallDeps, principal: Principal, hallId: string, input: UpdateHallInput): Promise<Hall> {
   const attempt = { action: 'hall.update', objectType: 'hall', objectId: hallId } as const;
-  await requireOrg(deps, principal, 'org:write', attempt);
-  const { unit } = await hallInScope(deps, principal, hallId, attempt);
+  const { unit } = await authorize(deps, principal, 'org:write', attempt, { hall: hallId, field: 'hallId' });
   try {
     const hall = await deps.halls.update(hallId, { name: input.name, address: input.address });
-    await audit(deps, principal, attempt, 'ok', { unitId: unit.id, detail: Object.keys(input).join(',') });
+    await record(deps, principal, attempt, 'ok', { unitId: unit.id, detail: Object.keys(input).join(',') });
     return hallView(hall);
   } catch (error) {
     if (error instanceof HallMissingError) throw new NotFoundError('hallId', 'hall');
@@ -80,10 +70,9 @@ export async function updateHall(deps: HallDeps, principal: Principal, hallId: s
 /** Archive or restore. There is no delete: windows (and the ratings made at them) point at halls. */
 export async function archiveHall(deps: HallDeps, principal: Principal, hallId: string, archived: boolean): Promise<Hall> {
   const attempt = { action: archived ? 'hall.archive' : 'hall.restore', objectType: 'hall', objectId: hallId } as const;
-  await requireOrg(deps, principal, 'org:write', attempt);
-  const { unit } = await hallInScope(deps, principal, hallId, attempt);
+  const { unit } = await authorize(deps, principal, 'org:write', attempt, { hall: hallId, field: 'hallId' });
   const hall = await deps.halls.update(hallId, { archived });
-  await audit(deps, principal, attempt, 'ok', { unitId: unit.id });
+  await record(deps, principal, attempt, 'ok', { unitId: unit.id });
   return hallView(hall);
 }
 
@@ -112,8 +101,7 @@ async function hallsAlong(deps: HallDeps, path: readonly string[]): Promise<Hall
  */
 export async function listWindowHalls(deps: HallDeps, principal: Principal, code: string): Promise<WindowHallOptions> {
   const attempt = { action: 'window.halls', objectType: 'window', objectId: code } as const;
-  await requireOrg(deps, principal, 'org:read', attempt);
-  const { window, unit } = await windowInScope(deps, principal, code, attempt);
+  const { window, unit } = await authorize(deps, principal, 'org:read', attempt, { window: code, field: 'code' });
   const [halls, units, current] = await Promise.all([
     hallsAlong(deps, [...unit.path].reverse()),
     deps.units.getMany(unit.path),
@@ -142,7 +130,7 @@ export async function checkWindowHall(
   if (hallId === '' || hallId === window.hallId) return;
   const hall = await deps.halls.get(hallId);
   if (!hall || !unit.path.includes(hall.unitId)) {
-    await audit(deps, principal, attempt, hall ? 'denied' : 'not-found', { unitId: unit.id, detail: hall ? `hallId of unit ${hall.unitId} not on the window's path` : 'hallId not found' });
+    await record(deps, principal, attempt, hall ? 'denied' : 'not-found', { unitId: unit.id, detail: hall ? `hallId of unit ${hall.unitId} not on the window's path` : 'hallId not found' });
     throw new NotFoundError('hallId', 'hall');
   }
   if (hall.archived) await refuse(deps, principal, attempt, new ConflictError('hallId', 'is archived'), { unitId: unit.id });

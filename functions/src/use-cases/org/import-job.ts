@@ -2,14 +2,15 @@ import type { Principal } from '../../auth/principal.js';
 import {
   ImportJobNotApplyingError,
   ImportStaffNoTakenError,
-  pool,
   STAFF_PER_JOB_BATCH,
   type ImportJobState,
   type ImportJobStore,
   type StagedStaff,
 } from '../../data/import-jobs.js';
+import { pool } from '../../data/pool.js';
 import { AppError, ConflictError } from '../../errors.js';
-import { audit, refuse, type Attempt, type OrgDeps } from './org-deps.js';
+import { record, refuse, type Attempt } from '../../access/index.js';
+import type { OrgDeps } from './org-deps.js';
 
 /**
  * Applying a large staff file as an import job (design: docs/decisions/0007, "Imports at scale").
@@ -66,7 +67,7 @@ export async function applyStaffJob(
   const batches: StagedStaff[][] = [];
   for (let start = 0; start < rows.length; start += STAFF_PER_JOB_BATCH) batches.push(rows.slice(start, start + STAFF_PER_JOB_BATCH));
   if (begun.job.state === 'committed') {
-    await audit(deps, principal, attempt, 'ok', { detail: `job ${jobId}: already committed, ${rows.length} staff (replay, nothing written)` });
+    await record(deps, principal, attempt, 'ok', { detail: `job ${jobId}: already committed, ${rows.length} staff (replay, nothing written)` });
     return { created: rows.length, batches: 0 };
   }
   if (begun.job.state === 'rolling-back') await rollBackStaffJob(deps, jobId);
@@ -89,6 +90,6 @@ export async function applyStaffJob(
   if (state !== 'committed') {
     await refuse(deps, principal, attempt, new ImportJobCancelledError('file: this import was rolled back meanwhile; nothing written'), { detail: `job ${jobId} ${state}` });
   }
-  await audit(deps, principal, attempt, 'ok', { detail: `job ${jobId}: ${rows.length} staff created in ${batches.length} batches` });
+  await record(deps, principal, attempt, 'ok', { detail: `job ${jobId}: ${rows.length} staff created in ${batches.length} batches` });
   return { created: rows.length, batches: batches.length };
 }

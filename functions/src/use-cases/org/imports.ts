@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { ImportApplied, ImportPreview } from '#shared/contracts/org-imports.js';
 import type { Principal } from '../../auth/principal.js';
-import { inScope } from '../../auth/authorization.js';
 import type { ImportJobStore } from '../../data/import-jobs.js';
 import { MAX_STAFF_PER_TRANSACTION, StaffNoTakenError } from '../../data/staff.js';
 import { UnitExistsError } from '../../data/units.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import type { FieldIssue } from '#shared/contracts/errors.js';
-import { audit, refuse, requireOrg, type Attempt, type OrgDeps } from './org-deps.js';
+import { authorize, isInScope, record, refuse, type Attempt } from '../../access/index.js';
+import type { OrgDeps } from './org-deps.js';
 import { readImportTable, uploadBytes, type ImportTable } from './import-file.js';
 import { checkStaffRows, checkUnitRows, mapColumns, STAFF_COLUMNS, type PreviewRow } from './import-rows.js';
 import { applyStaffJob, rollBackStaffJob } from './import-job.js';
@@ -38,7 +38,7 @@ export interface Upload {
 
 async function load(deps: OrgDeps, principal: Principal, upload: Upload, attempt: Attempt): Promise<ImportTable & { sha256: string }> {
   // The role first: a caller who may not import learns nothing about how files are read.
-  await requireOrg(deps, principal, 'org:write', attempt);
+  await authorize(deps, principal, 'org:write', attempt);
   try {
     const bytes = uploadBytes(upload.body, upload.isBase64Encoded);
     return { ...(await readImportTable(bytes)), sha256: createHash('sha256').update(bytes).digest('hex') };
@@ -87,7 +87,7 @@ async function checkUnits(deps: OrgDeps, principal: Principal, table: ImportTabl
   const ids = new Set<string>();
   for (const { cells } of table.rows) for (const value of cells) if (/^[A-Za-z0-9_-]{1,40}$/.test(value)) ids.add(value);
   const existing = await deps.units.getMany([...ids].slice(0, 5_000));
-  return checkUnitRows(table, { existing, inScope: (unit) => inScope(principal, unit), mayCreateRoots: principal.role === 'system-admin' });
+  return checkUnitRows(table, { existing, inScope: (unit) => isInScope(principal, unit), mayCreateRoots: principal.role === 'system-admin' });
 }
 
 /**
@@ -114,7 +114,7 @@ async function checkStaff(deps: ImportDeps, principal: Principal, table: ImportT
   }
   const units = await deps.units.getMany([...ids].slice(0, 5_000));
   // First pass without 工号 collisions, to learn the (unit, 工号) pairs to look up.
-  const draft = checkStaffRows(table, { units, inScope: (unit) => inScope(principal, unit), takenStaffNos: new Map() });
+  const draft = checkStaffRows(table, { units, inScope: (unit) => isInScope(principal, unit), takenStaffNos: new Map() });
   const claims = await deps.importJobs.claims(draft.rows.filter((row) => units.has(row.values.unitId)).map((row) => row.values));
   const byUnit = new Map<string, Set<string>>();
   for (const [pair, job] of claims) {
@@ -123,7 +123,7 @@ async function checkStaff(deps: ImportDeps, principal: Principal, table: ImportT
     const [unitId, staffNo] = pair.split('\u0000') as [string, string];
     byUnit.set(unitId, (byUnit.get(unitId) ?? new Set()).add(staffNo));
   }
-  return checkStaffRows(table, { units, inScope: (unit) => inScope(principal, unit), takenStaffNos: byUnit });
+  return checkStaffRows(table, { units, inScope: (unit) => isInScope(principal, unit), takenStaffNos: byUnit });
 }
 
 export async function previewUnitImport(deps: OrgDeps, principal: Principal, upload: Upload): Promise<ImportPreview> {
@@ -131,7 +131,7 @@ export async function previewUnitImport(deps: OrgDeps, principal: Principal, upl
   const table = await load(deps, principal, upload, attempt);
   const checked = await checkUnits(deps, principal, table);
   const result = preview('units', table, checked, MAX_UNIT_ROWS);
-  await audit(deps, principal, attempt, 'ok', { detail: `${checked.rows.length} rows, ${result.valid ? 'valid' : 'with errors'}` });
+  await record(deps, principal, attempt, 'ok', { detail: `${checked.rows.length} rows, ${result.valid ? 'valid' : 'with errors'}` });
   return result;
 }
 
@@ -141,7 +141,7 @@ export async function applyUnitImport(deps: OrgDeps, principal: Principal, uploa
   const checked = await checkUnits(deps, principal, table);
   const issues = problems(checked, MAX_UNIT_ROWS);
   if (issues.length > 0) {
-    await audit(deps, principal, attempt, 'invalid', { detail: `${issues.length} problems; nothing written` });
+    await record(deps, principal, attempt, 'invalid', { detail: `${issues.length} problems; nothing written` });
     throw new ValidationError(issues.map((issue) => issue.message).slice(0, 20).join('; '), { issues });
   }
   const units = checked.rows.map((row) => {
@@ -154,7 +154,7 @@ export async function applyUnitImport(deps: OrgDeps, principal: Principal, uploa
     if (error instanceof UnitExistsError) await refuse(deps, principal, attempt, new ConflictError('file', `units created meanwhile: ${error.unitIds.join(', ')}; nothing written`));
     throw error;
   }
-  await audit(deps, principal, attempt, 'ok', { detail: `${units.length} units created` });
+  await record(deps, principal, attempt, 'ok', { detail: `${units.length} units created` });
   return { kind: 'units', created: units.length };
 }
 
@@ -166,7 +166,7 @@ export async function previewStaffImport(deps: ImportDeps, principal: Principal,
   const job = await deps.importJobs.get(staffJobId(principal, table.sha256));
   const checked = await checkStaff(deps, principal, table, job && job.state !== 'committed' ? job.jobId : undefined);
   const result = preview('staff', table, checked, MAX_STAFF_ROWS);
-  await audit(deps, principal, attempt, 'ok', { detail: `${checked.rows.length} rows, ${result.valid ? 'valid' : 'with errors'}` });
+  await record(deps, principal, attempt, 'ok', { detail: `${checked.rows.length} rows, ${result.valid ? 'valid' : 'with errors'}` });
   return result;
 }
 
@@ -181,7 +181,7 @@ export async function applyStaffImport(deps: ImportDeps, principal: Principal, u
     // A job of this file left unfinished by a crash is rolled back: the file can no longer be applied.
     const unfinished = await deps.importJobs.get(jobId);
     if (unfinished && unfinished.state !== 'committed' && unfinished.state !== 'rolled-back') await rollBackStaffJob(deps, jobId);
-    await audit(deps, principal, attempt, 'invalid', { detail: `${issues.length} problems; nothing written` });
+    await record(deps, principal, attempt, 'invalid', { detail: `${issues.length} problems; nothing written` });
     throw new ValidationError(issues.map((issue) => issue.message).slice(0, 20).join('; '), { issues });
   }
   const staff = checked.rows.map((row) => ({ id: newStaffId(), ...row.values }));
@@ -196,6 +196,6 @@ export async function applyStaffImport(deps: ImportDeps, principal: Principal, u
     if (error instanceof StaffNoTakenError) await refuse(deps, principal, attempt, new ConflictError('file', `工号 taken meanwhile: ${error.staffNos.join(', ')}; nothing written`));
     throw error;
   }
-  await audit(deps, principal, attempt, 'ok', { detail: `${staff.length} staff created` });
+  await record(deps, principal, attempt, 'ok', { detail: `${staff.length} staff created` });
   return { kind: 'staff', created: staff.length };
 }

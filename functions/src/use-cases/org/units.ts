@@ -1,10 +1,11 @@
 import { randomInt } from 'node:crypto';
 import type { CreateUnitInput, MoveResult, Unit, UnitDetail, UnitPage, UnitTree, UnitTreeQuery, UnitListQuery } from '#shared/contracts/org-units.js';
 import type { Principal } from '../../auth/principal.js';
-import type { UnitRecord } from '../../data/directory.js';
+import type { UnitRecord } from '../../data/units.js';
 import { UnitChangedError, UnitExistsError, UnitMoveInProgressError } from '../../data/units.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
-import { audit, refuse, requireOrg, unitInScope, unitView, type OrgDeps } from './org-deps.js';
+import { authorize, record, refuse } from '../../access/index.js';
+import { unitView, type OrgDeps } from './org-deps.js';
 import { moveRefusal } from './unit-tree.js';
 import { WINDOW_CODE_ALPHABET } from './window-code.js';
 
@@ -12,7 +13,7 @@ type Deps = Pick<OrgDeps, 'units' | 'audit' | 'now'>;
 
 /** The unit tree of the caller's scope, parents before children (a system admin: every root). */
 export async function getUnitTree(deps: Deps, principal: Principal, query: UnitTreeQuery): Promise<UnitTree> {
-  await requireOrg(deps, principal, 'org:read', { action: 'unit.tree', objectType: 'unit', objectId: principal.unitId });
+  await authorize(deps, principal, 'org:read', { action: 'unit.tree', objectType: 'unit', objectId: principal.unitId });
   const roots =
     principal.role === 'system-admin'
       ? (await deps.units.children(null, { includeArchived: true, limit: 500 })).items.sort((a, b) => a.id.localeCompare(b.id))
@@ -48,8 +49,7 @@ function splitCursor(cursor: string | undefined): [number, string | undefined] {
 
 export async function getUnit(deps: Deps, principal: Principal, unitId: string): Promise<UnitDetail> {
   const attempt = { action: 'unit.read', objectType: 'unit', objectId: unitId } as const;
-  await requireOrg(deps, principal, 'org:read', attempt);
-  const unit = await unitInScope(deps, principal, unitId, 'unitId', attempt);
+  const unit = await authorize(deps, principal, 'org:read', attempt, { unit: unitId, field: 'unitId' });
   const ancestors = await deps.units.getMany(unit.path.slice(0, -1));
   return {
     ...unitView(unit),
@@ -59,8 +59,7 @@ export async function getUnit(deps: Deps, principal: Principal, unitId: string):
 
 export async function listUnitChildren(deps: Deps, principal: Principal, unitId: string, query: UnitListQuery): Promise<UnitPage> {
   const attempt = { action: 'unit.children', objectType: 'unit', objectId: unitId } as const;
-  await requireOrg(deps, principal, 'org:read', attempt);
-  const unit = await unitInScope(deps, principal, unitId, 'unitId', attempt);
+  const unit = await authorize(deps, principal, 'org:read', attempt, { unit: unitId, field: 'unitId' });
   const page = await deps.units.children(unit.id, { limit: query.limit, cursor: query.cursor, includeArchived: query.includeArchived });
   return { units: page.items.map(unitView), ...(page.cursor ? { cursor: page.cursor } : {}) };
 }
@@ -71,16 +70,16 @@ const newUnitId = () => `u-${Array.from({ length: 10 }, () => WINDOW_CODE_ALPHAB
 export async function createUnit(deps: Deps, principal: Principal, input: CreateUnitInput): Promise<Unit> {
   const id = input.id ?? newUnitId();
   const attempt = { action: 'unit.create', objectType: 'unit', objectId: id } as const;
-  await requireOrg(deps, principal, 'org:write', attempt);
+  await authorize(deps, principal, 'org:write', attempt);
   let parent: UnitRecord | null = null;
   if (input.parentId === null) {
     // A new root is a new province-level tree: only a system admin may start one.
     if (principal.role !== 'system-admin') {
-      await audit(deps, principal, attempt, 'denied', { detail: 'root unit by non-system-admin' });
+      await record(deps, principal, attempt, 'denied', { detail: 'root unit by non-system-admin' });
       throw new NotFoundError('parentId', 'unit');
     }
   } else {
-    parent = await unitInScope(deps, principal, input.parentId, 'parentId', attempt);
+    parent = await authorize(deps, principal, 'org:write', attempt, { unit: input.parentId, field: 'parentId' });
     if (parent.archived) await refuse(deps, principal, attempt, new ConflictError('parentId', 'is archived'), { unitId: parent.id });
   }
   const unit: UnitRecord = { id, name: input.name, parentId: parent?.id ?? null, path: [...(parent?.path ?? []), id] };
@@ -90,17 +89,16 @@ export async function createUnit(deps: Deps, principal: Principal, input: Create
     if (error instanceof UnitExistsError) await refuse(deps, principal, attempt, new ConflictError('id', 'is already used by another unit'), { unitId: parent?.id });
     throw error;
   }
-  await audit(deps, principal, attempt, 'ok', { unitId: id, detail: `under ${parent?.id ?? 'root'}` });
+  await record(deps, principal, attempt, 'ok', { unitId: id, detail: `under ${parent?.id ?? 'root'}` });
   return unitView(unit);
 }
 
 export async function renameUnit(deps: Deps, principal: Principal, unitId: string, name: string): Promise<Unit> {
   const attempt = { action: 'unit.rename', objectType: 'unit', objectId: unitId } as const;
-  await requireOrg(deps, principal, 'org:write', attempt);
-  await unitInScope(deps, principal, unitId, 'unitId', attempt);
+  await authorize(deps, principal, 'org:write', attempt, { unit: unitId, field: 'unitId' });
   try {
     const unit = await deps.units.rename(unitId, name);
-    await audit(deps, principal, attempt, 'ok', { unitId });
+    await record(deps, principal, attempt, 'ok', { unitId });
     return unitView(unit);
   } catch (error) {
     if (error instanceof UnitChangedError) throw new NotFoundError('unitId', 'unit');
@@ -110,14 +108,13 @@ export async function renameUnit(deps: Deps, principal: Principal, unitId: strin
 
 export async function archiveUnit(deps: Deps, principal: Principal, unitId: string, archived: boolean): Promise<Unit> {
   const attempt = { action: archived ? 'unit.archive' : 'unit.restore', objectType: 'unit', objectId: unitId } as const;
-  await requireOrg(deps, principal, 'org:write', attempt);
-  const unit = await unitInScope(deps, principal, unitId, 'unitId', attempt);
+  const unit = await authorize(deps, principal, 'org:write', attempt, { unit: unitId, field: 'unitId' });
   // A unit admin cannot archive their own scope root: they would hide their whole scope.
   if (principal.role !== 'system-admin' && unit.id === principal.unitId) {
     await refuse(deps, principal, attempt, new ConflictError('unitId', 'is the root of your scope'), { unitId });
   }
   const updated = await deps.units.setArchived(unitId, archived);
-  await audit(deps, principal, attempt, 'ok', { unitId });
+  await record(deps, principal, attempt, 'ok', { unitId });
   return unitView(updated);
 }
 
@@ -127,19 +124,18 @@ export async function archiveUnit(deps: Deps, principal: Principal, unitId: stri
  */
 export async function moveUnit(deps: Deps, principal: Principal, unitId: string, parentId: string | null): Promise<MoveResult> {
   const attempt = { action: 'unit.move', objectType: 'unit', objectId: unitId } as const;
-  await requireOrg(deps, principal, 'org:write', attempt);
-  const unit = await unitInScope(deps, principal, unitId, 'unitId', attempt);
+  const unit = await authorize(deps, principal, 'org:write', attempt, { unit: unitId, field: 'unitId' });
   if (principal.role !== 'system-admin' && unit.id === principal.unitId) {
     await refuse(deps, principal, attempt, new ConflictError('unitId', 'is the root of your scope'), { unitId });
   }
   let parent: UnitRecord | null = null;
   if (parentId === null) {
     if (principal.role !== 'system-admin') {
-      await audit(deps, principal, attempt, 'denied', { unitId, detail: 'move to root by non-system-admin' });
+      await record(deps, principal, attempt, 'denied', { unitId, detail: 'move to root by non-system-admin' });
       throw new NotFoundError('parentId', 'unit');
     }
   } else {
-    parent = await unitInScope(deps, principal, parentId, 'parentId', attempt);
+    parent = await authorize(deps, principal, 'org:write', attempt, { unit: parentId, field: 'parentId' });
   }
   const refusal = moveRefusal(unit, parent);
   if (refusal) await refuse(deps, principal, attempt, ValidationError.forField('parentId', refusal), { unitId });
@@ -150,7 +146,7 @@ export async function moveUnit(deps: Deps, principal: Principal, unitId: string,
   }
   try {
     const moved = await deps.units.move(unit, parent);
-    await audit(deps, principal, attempt, 'ok', {
+    await record(deps, principal, attempt, 'ok', {
       unitId,
       detail: `from ${unit.parentId ?? 'root'} to ${parent?.id ?? 'root'}: ${moved.units} units, ${moved.windows} windows`,
     });

@@ -2,11 +2,13 @@ import { randomInt } from 'node:crypto';
 import type { AdminWindow, CreateWindowInput, SetWindowStaffInput, UpdateWindowInput, WindowListQuery, WindowPage } from '#shared/contracts/org-windows.js';
 import { NATIONAL_SURVEY } from '#shared/domain/national-survey.js';
 import type { Principal } from '../../auth/principal.js';
-import type { UnitRecord, WindowRecord } from '../../data/directory.js';
+import type { UnitRecord } from '../../data/units.js';
+import type { WindowRecord } from '../../data/windows.js';
 import { WindowCodeTakenError, WindowMissingError } from '../../data/windows.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import { checkWindowHall, type HallDeps } from './halls.js';
-import { audit, refuse, requireOrg, unitInScope, windowInScope, type OrgDeps } from './org-deps.js';
+import { authorize, record, refuse } from '../../access/index.js';
+import type { OrgDeps } from './org-deps.js';
 import { windowCode } from './window-code.js';
 
 export interface WindowDeps extends OrgDeps {
@@ -37,8 +39,7 @@ async function view(deps: Pick<OrgDeps, 'units' | 'staff'>, window: WindowRecord
 
 export async function listUnitWindows(deps: OrgDeps, principal: Principal, unitId: string, query: WindowListQuery): Promise<WindowPage> {
   const attempt = { action: 'window.list', objectType: 'unit', objectId: unitId } as const;
-  await requireOrg(deps, principal, 'org:read', attempt);
-  const unit = await unitInScope(deps, principal, unitId, 'unitId', attempt);
+  const unit = await authorize(deps, principal, 'org:read', attempt, { unit: unitId, field: 'unitId' });
   const page = await deps.windows.listUnit(unit.path, { limit: query.limit, cursor: query.cursor });
   return {
     windows: page.items.map((w) => ({ code: w.code, unitId: w.unitId, name: w.name, active: w.active, staffOnDuty: w.staffOnDutyIds.length })),
@@ -48,16 +49,14 @@ export async function listUnitWindows(deps: OrgDeps, principal: Principal, unitI
 
 export async function getOrgWindow(deps: OrgDeps, principal: Principal, code: string): Promise<AdminWindow> {
   const attempt = { action: 'window.read', objectType: 'window', objectId: code } as const;
-  await requireOrg(deps, principal, 'org:read', attempt);
-  const { window, unit } = await windowInScope(deps, principal, code, attempt);
+  const { window, unit } = await authorize(deps, principal, 'org:read', attempt, { window: code, field: 'code' });
   return view(deps, window, unit);
 }
 
 /** Create a window under a random code, stable for its life; a collision retries with a new code. */
 export async function createWindow(deps: WindowDeps, principal: Principal, unitId: string, input: CreateWindowInput): Promise<AdminWindow> {
   const attempt = { action: 'window.create', objectType: 'window', objectId: `unit:${unitId}` } as const;
-  await requireOrg(deps, principal, 'org:write', attempt);
-  const unit = await unitInScope(deps, principal, unitId, 'unitId', attempt);
+  const unit = await authorize(deps, principal, 'org:write', attempt, { unit: unitId, field: 'unitId' });
   if (unit.archived) await refuse(deps, principal, attempt, new ConflictError('unitId', 'is archived and takes no new windows'), { unitId });
   const nextCode = deps.newWindowCode ?? (() => windowCode(randomInt));
   for (let i = 0; i < CODE_ATTEMPTS; i++) {
@@ -81,7 +80,7 @@ export async function createWindow(deps: WindowDeps, principal: Principal, unitI
       if (error instanceof WindowCodeTakenError) continue;
       throw error;
     }
-    await audit(deps, principal, { ...attempt, objectId: window.code }, 'ok', { unitId });
+    await record(deps, principal, { ...attempt, objectId: window.code }, 'ok', { unitId });
     return view(deps, window, unit);
   }
   // 31^8 codes: five collisions in a row mean the generator is broken, not bad luck.
@@ -91,12 +90,11 @@ export async function createWindow(deps: WindowDeps, principal: Principal, unitI
 export async function updateWindow(deps: HallDeps, principal: Principal, code: string, input: UpdateWindowInput): Promise<AdminWindow> {
   const action = input.active === false ? 'window.deactivate' : input.active === true ? 'window.activate' : 'window.update';
   const attempt = { action, objectType: 'window', objectId: code } as const;
-  await requireOrg(deps, principal, 'org:write', attempt);
-  const { window: current, unit } = await windowInScope(deps, principal, code, attempt);
+  const { window: current, unit } = await authorize(deps, principal, 'org:write', attempt, { window: code, field: 'code' });
   if (input.hallId !== undefined) await checkWindowHall(deps, principal, attempt, current, unit, input.hallId);
   try {
     const window = await deps.windows.update(code, { name: input.name, active: input.active, serviceItems: input.serviceItems, hallId: input.hallId });
-    await audit(deps, principal, attempt, 'ok', { unitId: unit.id, detail: Object.keys(input).join(',') });
+    await record(deps, principal, attempt, 'ok', { unitId: unit.id, detail: Object.keys(input).join(',') });
     return view(deps, window, unit);
   } catch (error) {
     if (error instanceof WindowMissingError) throw new NotFoundError('code', 'window');
@@ -107,8 +105,7 @@ export async function updateWindow(deps: HallDeps, principal: Principal, code: s
 /** Assign staff of the window's unit and set who is on duty now (a subset of those assigned). */
 export async function setWindowStaff(deps: OrgDeps, principal: Principal, code: string, input: SetWindowStaffInput): Promise<AdminWindow> {
   const attempt = { action: 'window.staff', objectType: 'window', objectId: code } as const;
-  await requireOrg(deps, principal, 'org:write', attempt);
-  const { unit } = await windowInScope(deps, principal, code, attempt);
+  const { unit } = await authorize(deps, principal, 'org:write', attempt, { window: code, field: 'code' });
   const staffIds = [...new Set(input.staffIds)];
   const onDutyIds = [...new Set(input.onDutyIds)];
   const people = await deps.staff.getMany(staffIds);
@@ -118,6 +115,6 @@ export async function setWindowStaff(deps: OrgDeps, principal: Principal, code: 
   const notAssigned = onDutyIds.findIndex((id) => !staffIds.includes(id));
   if (notAssigned >= 0) await refuse(deps, principal, attempt, ValidationError.forField(`onDutyIds.${notAssigned}`, 'must be one of staffIds'), { unitId: unit.id });
   const window = await deps.windows.update(code, { staffIds, staffOnDutyIds: onDutyIds });
-  await audit(deps, principal, attempt, 'ok', { unitId: unit.id, detail: `${staffIds.length} assigned, ${onDutyIds.length} on duty` });
+  await record(deps, principal, attempt, 'ok', { unitId: unit.id, detail: `${staffIds.length} assigned, ${onDutyIds.length} on duty` });
   return view(deps, window, unit);
 }

@@ -1,14 +1,17 @@
 import type { PosterFormat, PosterSize } from '#shared/contracts/surveys-posters.js';
 import type { Principal } from '../../auth/principal.js';
-import { can, inScope } from '../../auth/authorization.js';
-import type { Directory, WindowView } from '../../data/directory.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
-import { auditEntry, unitInScope, type ScopeDeps } from '../surveys/scope.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
+import { authorize, record, type AccessDeps } from '../../access/index.js';
+import type { UnitStore } from '../../data/units.js';
+import type { WindowStore } from '../../data/windows.js';
+import type { WindowView, WindowViews } from '../../data/window-views.js';
 import { posterFont } from './poster-font.js';
 import { posterPdf, qrPng, qrSvg, type PosterPage } from './poster-render.js';
 
-export interface PosterDeps extends ScopeDeps {
-  directory: Pick<Directory, 'getUnits' | 'getWindowView' | 'listWindows'>;
+export interface PosterDeps extends AccessDeps {
+  units: Pick<UnitStore, 'get'>;
+  windows: Pick<WindowStore, 'get' | 'listSubtree'>;
+  windowViews: WindowViews;
   publicBaseUrl?: string | undefined;
   posterFontPath?: string | undefined;
 }
@@ -44,48 +47,42 @@ function page(deps: PosterDeps, view: WindowView): PosterPage {
  */
 export async function windowPoster(deps: PosterDeps, principal: Principal, code: string, options: { format: PosterFormat; size: PosterSize }): Promise<PosterFile> {
   const attempt = { action: 'window.poster', objectType: 'window', objectId: code };
-  if (!can(principal, 'org:write')) {
-    await deps.audit.append(auditEntry(deps, principal, attempt, 'denied', { detail: 'role lacks org:write' }));
-    throw new ForbiddenError('this role may not print posters');
-  }
-  const view = await deps.directory.getWindowView(code);
-  if (!view || !inScope(principal, view.unit)) {
-    await deps.audit.append(auditEntry(deps, principal, attempt, view ? 'denied' : 'not-found', view ? { unitId: view.unit.id, detail: 'out of scope' } : {}));
-    throw new NotFoundError('code', 'window');
-  }
+  await authorize(deps, principal, 'org:write', attempt, { window: code, field: 'code' });
+  const view = await deps.windowViews.get(code);
+  if (!view) throw new NotFoundError('code', 'window');
   const poster = page(deps, view);
   let file: PosterFile;
   if (options.format === 'pdf') {
     file = { contentType: 'application/pdf', filename: `poster-${code}-${options.size}.pdf`, body: await posterPdf([poster], options.size, posterFont(deps.posterFontPath)) };
   } else if (!poster.active) {
     // The QR alone of a paused window would still collect ratings once printed: refuse it.
-    await deps.audit.append(auditEntry(deps, principal, attempt, 'invalid', { unitId: view.unit.id, detail: `${options.format}: window inactive` }));
+    await record(deps, principal, attempt, 'invalid', { unitId: view.unit.id, detail: `${options.format}: window inactive` });
     throw new ConflictError('code', 'the window is not collecting ratings (本窗口暂停评价): only its PDF poster, which says so, is available');
   } else if (options.format === 'png') {
     file = { contentType: 'image/png', filename: `qr-${code}.png`, body: await qrPng(poster.url) };
   } else {
     file = { contentType: 'image/svg+xml', filename: `qr-${code}.svg`, body: Buffer.from(await qrSvg(poster.url), 'utf8') };
   }
-  await deps.audit.append(auditEntry(deps, principal, attempt, 'ok', { unitId: view.unit.id, detail: `${options.format} ${options.size}` }));
+  await record(deps, principal, attempt, 'ok', { unitId: view.unit.id, detail: `${options.format} ${options.size}` });
   return file;
 }
 
 /** Posters of every active window of a unit subtree, one page each, in one PDF. */
 export async function unitPosters(deps: PosterDeps, principal: Principal, unitId: string, options: { size: PosterSize }): Promise<PosterFile> {
   const attempt = { action: 'unit.posters', objectType: 'unit', objectId: unitId };
-  const unit = await unitInScope(deps, principal, 'org:write', unitId, attempt);
+  const unit = await authorize(deps, principal, 'org:write', attempt, { unit: unitId, field: 'id' });
   const codes: string[] = [];
   let cursor: string | undefined;
   do {
-    const listed = await deps.directory.listWindows(unit.path, { limit: 100, cursor });
+    const listed = await deps.windows.listSubtree(unit.path, { limit: 100, cursor });
     codes.push(...listed.items.filter((w) => w.active).map((w) => w.code));
     cursor = listed.cursor;
   } while (cursor && codes.length < MAX_UNIT_POSTERS);
-  const views = (await Promise.all(codes.slice(0, MAX_UNIT_POSTERS).map((code) => deps.directory.getWindowView(code)))).filter(
+  const views = (await Promise.all(codes.slice(0, MAX_UNIT_POSTERS).map((code) => deps.windowViews.get(code)))).filter(
     (view): view is WindowView => view !== undefined && view.window.active,
   );
   views.sort((a, b) => a.hall.name.localeCompare(b.hall.name, 'zh-CN') || a.window.name.localeCompare(b.window.name, 'zh-CN'));
   const body = await posterPdf(views.map((view) => page(deps, view)), options.size, posterFont(deps.posterFontPath));
-  await deps.audit.append(auditEntry(deps, principal, attempt, 'ok', { unitId: unit.id, detail: `pdf ${options.size}, ${views.length} windows` }));
+  await record(deps, principal, attempt, 'ok', { unitId: unit.id, detail: `pdf ${options.size}, ${views.length} windows` });
   return { contentType: 'application/pdf', filename: `posters-${unit.id}-${options.size}.pdf`, body };
 }

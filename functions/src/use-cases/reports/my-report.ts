@@ -2,10 +2,12 @@ import type { ReportQuery, SatisfactionReport } from '#shared/contracts/reports.
 import { emptyLevelCounts, totalCount } from '#shared/domain/level-counts.js';
 import { buildReport, selectChannel, type DayBreakdown } from '#shared/domain/report-build.js';
 import type { Principal } from '../../auth/principal.js';
-import type { StaffRecord, WindowRecord } from '../../data/directory.js';
+import type { StaffRecord } from '../../data/staff.js';
+import type { WindowRecord } from '../../data/windows.js';
 import { NotFoundError } from '../../errors.js';
 import { resolveDefinitions } from './rate-definitions.js';
-import { allPages, auditReport, readTotals, reportUnit, reportWindow, requireReportPermission, type ReportDeps } from './report-deps.js';
+import { authorize, record } from '../../access/index.js';
+import { allPages, readTotals, type ReportDeps } from './report-deps.js';
 import { reportSettings } from './report-settings.js';
 
 /**
@@ -17,18 +19,17 @@ import { reportSettings } from './report-settings.js';
  */
 export async function myReport(deps: ReportDeps, principal: Principal, query: ReportQuery, now: Date): Promise<SatisfactionReport> {
   const attempt = { action: 'report.own', objectType: 'staff', objectId: principal.username } as const;
-  await requireReportPermission(deps, principal, 'reports:own', attempt);
-  const unit = await reportUnit(deps, principal, query.unit ?? principal.unitId, 'unit', attempt);
+  const unit = await authorize(deps, principal, 'reports:own', attempt, { unit: query.unit ?? principal.unitId, field: 'unit' });
   if (unit.id !== principal.unitId) {
-    await auditReport(deps, principal, attempt, 'denied', { unitId: unit.id, detail: 'unit is not the account’s own' });
+    await record(deps, principal, attempt, 'denied', { unitId: unit.id, detail: 'unit is not the account’s own' });
     throw new NotFoundError('unit', 'unit');
   }
   const person = await linkedStaff(deps, principal, unit.id);
   if (!person) {
-    await auditReport(deps, principal, attempt, 'not-found', { unitId: unit.id, detail: 'no staff record for the account’s personId' });
+    await record(deps, principal, attempt, 'not-found', { unitId: unit.id, detail: 'no staff record for the account’s personId' });
     throw new NotFoundError('personId', 'staff member in the account’s unit whose 工号 (staffNo) is the account’s person id; ask an administrator to set it');
   }
-  const window = query.window ? await reportWindow(deps, principal, unit, query.window, attempt) : undefined;
+  const window = query.window ? (await authorize(deps, principal, 'reports:own', attempt, { window: query.window, field: 'window', within: unit })).window : undefined;
   const definitions = await resolveDefinitions(deps, query.definition);
   const settings = reportSettings(query, definitions, now);
 

@@ -4,7 +4,8 @@ import { defineRateSet, NATIONAL_DEFINITIONS, type RateDefinitionSet } from '#sh
 import type { Principal } from '../../auth/principal.js';
 import { RateDefinitionExistsError, type StoredRateDefinition } from '../../data/rate-definitions.js';
 import { ConflictError, ValidationError } from '../../errors.js';
-import { auditReport, requireReportPermission, type ReportDeps } from './report-deps.js';
+import { authorize, record } from '../../access/index.js';
+import type { ReportDeps } from './report-deps.js';
 
 export function definitionSet(stored: StoredRateDefinition): RateDefinitionSet {
   return defineRateSet(stored);
@@ -23,7 +24,7 @@ export async function resolveDefinitions(deps: Pick<ReportDeps, 'rateDefinitions
 
 /** The registry, built-in national set first, then the local ones by id. */
 export async function listRateDefinitions(deps: Pick<ReportDeps, 'rateDefinitions' | 'audit' | 'now'>, principal: Principal): Promise<RateDefinitionList> {
-  await requireReportPermission(deps, principal, 'results:read', { action: 'rate-definition.list', objectType: 'rate-definition', objectId: '*' });
+  await authorize(deps, principal, 'results:read', { action: 'rate-definition.list', objectType: 'rate-definition', objectId: '*' });
   const stored = await deps.rateDefinitions.list();
   return { definitions: [NATIONAL_DEFINITIONS, ...stored.sort((a, b) => (a.id < b.id ? -1 : 1)).map(definitionSet)] };
 }
@@ -31,11 +32,11 @@ export async function listRateDefinitions(deps: Pick<ReportDeps, 'rateDefinition
 /** Add a local definition (system admin). Immutable: an existing id, the national one included, is a conflict. */
 export async function createRateDefinition(deps: Pick<ReportDeps, 'rateDefinitions' | 'audit' | 'now'>, principal: Principal, input: RateDefinitionInput): Promise<RateDefinitionSetView> {
   const attempt = { action: 'rate-definition.create', objectType: 'rate-definition', objectId: input.id } as const;
-  await requireReportPermission(deps, principal, 'definitions:manage', attempt);
+  await authorize(deps, principal, 'definitions:manage', attempt);
   // 满意 is the stricter rate: every level it counts must count as 好评 too.
   const loose = input.satisfiedLevels.filter((level) => !input.goodLevels.includes(level));
   if (loose.length > 0) {
-    await auditReport(deps, principal, attempt, 'invalid', { detail: 'satisfiedLevels not within goodLevels' });
+    await record(deps, principal, attempt, 'invalid', { detail: 'satisfiedLevels not within goodLevels' });
     throw ValidationError.forField('satisfiedLevels', `must be levels that also count as 好评 (goodLevels); ${loose.join(', ')} is not`);
   }
   const stored: StoredRateDefinition = { ...input, createdAt: deps.now().toISOString(), createdBy: principal.username };
@@ -44,9 +45,9 @@ export async function createRateDefinition(deps: Pick<ReportDeps, 'rateDefinitio
     await deps.rateDefinitions.create(stored);
   } catch (error) {
     if (!(error instanceof RateDefinitionExistsError)) throw error;
-    await auditReport(deps, principal, attempt, 'invalid', { detail: 'id exists' });
+    await record(deps, principal, attempt, 'invalid', { detail: 'id exists' });
     throw new ConflictError('id', 'a rate definition with this id exists; definitions never change, choose a new id');
   }
-  await auditReport(deps, principal, attempt, 'ok');
+  await record(deps, principal, attempt, 'ok');
   return definitionSet(stored);
 }

@@ -1,10 +1,12 @@
 import type { ReportQuery, SatisfactionReport } from '#shared/contracts/reports.js';
 import { buildReport, scopeGroups, selectChannel, type ReportFacts } from '#shared/domain/report-build.js';
 import type { Principal } from '../../auth/principal.js';
-import type { UnitRecord, WindowRecord } from '../../data/directory.js';
+import type { UnitRecord } from '../../data/units.js';
+import type { WindowRecord } from '../../data/windows.js';
 import { ValidationError } from '../../errors.js';
 import { resolveDefinitions } from './rate-definitions.js';
-import { allPages, auditReport, readTotals, reportUnit, reportWindow, requireReportPermission, type ReportAttempt, type ReportDeps } from './report-deps.js';
+import { authorize, record, refuse, type Attempt, type Permission } from '../../access/index.js';
+import { allPages, readTotals, type ReportDeps } from './report-deps.js';
 import { reportSettings } from './report-settings.js';
 
 /** A report with what it cost to read: the benchmark and the tests check items read ≤ W × D. */
@@ -20,25 +22,37 @@ export interface ReportRun {
  * names a unit. Out-of-scope units and windows answer 404 exactly like unknown ones, audited.
  * The page, the JSON API and every export call this one function, so they show the same numbers.
  */
-export async function buildSatisfactionReport(deps: ReportDeps, principal: Principal, query: ReportQuery, now: Date): Promise<SatisfactionReport> {
-  return (await runSatisfactionReport(deps, principal, query, now)).report;
+export async function buildSatisfactionReport(deps: ReportDeps, principal: Principal, query: ReportQuery, now: Date, access: ReportAccess = READ_REPORT): Promise<SatisfactionReport> {
+  return (await runSatisfactionReport(deps, principal, query, now, access)).report;
 }
 
-export async function runSatisfactionReport(deps: ReportDeps, principal: Principal, query: ReportQuery, now: Date): Promise<ReportRun> {
+/** What a report is read for: the page and API read it (results:read); a download exports it (reports:export). */
+export interface ReportAccess {
+  permission: Permission;
+  action: string;
+}
+export const READ_REPORT: ReportAccess = { permission: 'results:read', action: 'report.read' };
+
+export async function runSatisfactionReport(deps: ReportDeps, principal: Principal, query: ReportQuery, now: Date, access: ReportAccess = READ_REPORT): Promise<ReportRun> {
   const unitId = query.unit ?? (principal.role === 'system-admin' ? undefined : principal.unitId);
-  const attempt: ReportAttempt = query.window
-    ? { action: 'report.read', objectType: 'window', objectId: query.window }
-    : { action: 'report.read', objectType: 'unit', objectId: unitId ?? '' };
-  await requireReportPermission(deps, principal, 'results:read', attempt);
+  const attempt: Attempt = query.window
+    ? { action: access.action, objectType: 'window', objectId: query.window }
+    : { action: access.action, objectType: 'unit', objectId: unitId ?? '' };
+  await authorize(deps, principal, access.permission, attempt);
   if (unitId === undefined) {
-    await auditReport(deps, principal, attempt, 'invalid', { detail: 'system admin named no unit' });
+    await record(deps, principal, attempt, 'invalid', { detail: 'system admin named no unit' });
     throw ValidationError.forField('unit', 'is required for a system administrator (whose scope is every unit tree)');
   }
-  const scope = await reportUnit(deps, principal, unitId, 'unit', attempt);
-  const window = query.window ? await reportWindow(deps, principal, scope, query.window, attempt) : undefined;
+  const scope = await authorize(deps, principal, access.permission, attempt, { unit: unitId, field: 'unit' });
+  const window = query.window ? (await authorize(deps, principal, access.permission, attempt, { window: query.window, field: 'window', within: scope })).window : undefined;
   // Scope first, then the rest of the query: an out-of-scope id is answered alike whatever else is wrong.
-  const definitions = await resolveDefinitions(deps, query.definition);
-  const settings = reportSettings(query, definitions, now);
+  let settings: ReturnType<typeof reportSettings>;
+  try {
+    settings = reportSettings(query, await resolveDefinitions(deps, query.definition), now);
+  } catch (error) {
+    // A bad period or definition is a refusal too, audited once here (a download does not add another).
+    return refuse(deps, principal, attempt, error as Error, { unitId: scope.id });
+  }
 
   const [windows, children] = window
     ? [[window], [] as UnitRecord[]]

@@ -1,11 +1,12 @@
 import { NATIONAL_SURVEY } from '#shared/domain/national-survey.js';
 import { nearestSection, type SurveyQuestion } from '#shared/domain/survey-version.js';
-import type { Directory, WindowRecord } from '../../data/directory.js';
+import type { UnitStore } from '../../data/units.js';
+import type { WindowRecord } from '../../data/windows.js';
 import type { CurrentSection, SurveyStore } from '../../data/surveys.js';
 import { ValidationError } from '../../errors.js';
 
 export interface ShownSurveyDeps {
-  directory: Pick<Directory, 'getUnits'>;
+  units: Pick<UnitStore, 'get'>;
   /** Absent: no agency sections (national part only). */
   surveys?: Pick<SurveyStore, 'currentForUnits' | 'getVersionById'> | undefined;
 }
@@ -22,7 +23,7 @@ const NATIONAL_ONLY: ShownSurvey = { surveyId: NATIONAL_SURVEY.surveyId, version
 
 async function unitPath(deps: ShownSurveyDeps, window: WindowRecord): Promise<string[]> {
   if (window.unitPath?.length) return window.unitPath;
-  return (await deps.directory.getUnits([window.unitId])).get(window.unitId)?.path ?? [window.unitId];
+  return (await deps.units.get(window.unitId))?.path ?? [window.unitId];
 }
 
 /** What applies now: the published section of the window's unit, or of its nearest ancestor. */

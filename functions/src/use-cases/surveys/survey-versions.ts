@@ -3,9 +3,11 @@ import { agencySurveyId, applicableVersion, nearestSection, transition, type Sur
 import type { Principal } from '../../auth/principal.js';
 import { SurveyVersionExistsError, SurveyVersionStateError, type SurveyStore, type SurveyVersionRecord } from '../../data/surveys.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
-import { auditEntry, unitInScope, type Attempt, type ScopeDeps } from './scope.js';
+import { authorize, record, type AccessDeps, type Attempt } from '../../access/index.js';
+import type { UnitStore } from '../../data/units.js';
 
-export interface SurveyDeps extends ScopeDeps {
+export interface SurveyDeps extends AccessDeps {
+  units: Pick<UnitStore, 'get'>;
   surveys: SurveyStore;
 }
 
@@ -22,7 +24,7 @@ const versionAttempt = (unitId: string, version: number | string, action: string
 
 /** Versions of a unit's own section, newest first, and the version its windows show. */
 export async function listSurveyVersions(deps: SurveyDeps, principal: Principal, unitId: string): Promise<SurveyVersionList> {
-  const unit = await unitInScope(deps, principal, 'org:read', unitId, { action: 'survey.list', objectType: 'survey', objectId: agencySurveyId(unitId) });
+  const unit = await authorize(deps, principal, 'org:read', { action: 'survey.list', objectType: 'survey', objectId: agencySurveyId(unitId) }, { unit: unitId, field: 'id' });
   const [versions, current] = await Promise.all([deps.surveys.listVersions(unit.id), deps.surveys.currentForUnits(unit.path)]);
   const applies = nearestSection(unit.path, current);
   return {
@@ -43,11 +45,11 @@ function versionNumber(text: string): number | undefined {
 
 export async function getSurveyVersion(deps: SurveyDeps, principal: Principal, unitId: string, versionText: string): Promise<SurveyVersionOutput> {
   const attempt = versionAttempt(unitId, versionText, 'survey.read');
-  const unit = await unitInScope(deps, principal, 'org:read', unitId, attempt);
+  const unit = await authorize(deps, principal, 'org:read', attempt, { unit: unitId, field: 'id' });
   const version = versionNumber(versionText);
   const found = version === undefined ? undefined : await deps.surveys.getVersion(unit.id, version);
   if (!found) {
-    await deps.audit.append(auditEntry(deps, principal, attempt, 'not-found', { unitId: unit.id }));
+    await record(deps, principal, attempt, 'not-found', { unitId: unit.id });
     throw new NotFoundError('version', 'survey version');
   }
   return output(found);
@@ -56,10 +58,10 @@ export async function getSurveyVersion(deps: SurveyDeps, principal: Principal, u
 /** A new draft copies the newest version's questions, as version + 1; one draft at a time. */
 export async function createSurveyDraft(deps: SurveyDeps, principal: Principal, unitId: string): Promise<SurveyVersionOutput> {
   const attempt = { action: 'survey.draft', objectType: 'survey', objectId: agencySurveyId(unitId) };
-  const unit = await unitInScope(deps, principal, 'org:write', unitId, attempt);
+  const unit = await authorize(deps, principal, 'org:write', attempt, { unit: unitId, field: 'id' });
   const versions = await deps.surveys.listVersions(unit.id);
   const refuse = async (message: string) => {
-    await deps.audit.append(auditEntry(deps, principal, attempt, 'invalid', { unitId: unit.id, detail: message }));
+    await record(deps, principal, attempt, 'invalid', { unitId: unit.id, detail: message });
     return new ConflictError('id', message);
   };
   if (versions.some((v) => v.state === 'draft')) throw await refuse('this unit already has a draft; edit or publish it first');
@@ -81,7 +83,7 @@ export async function createSurveyDraft(deps: SurveyDeps, principal: Principal, 
     if (error instanceof SurveyVersionExistsError) throw await refuse('another draft was started at the same time');
     throw error;
   }
-  await deps.audit.append(auditEntry(deps, principal, { ...attempt, objectId: `${draft.surveyId}@${draft.version}` }, 'ok', { unitId: unit.id }));
+  await record(deps, principal, { ...attempt, objectId: `${draft.surveyId}@${draft.version}` }, 'ok', { unitId: unit.id });
   return output(draft);
 }
 
@@ -100,16 +102,16 @@ async function change(
   write: (found: SurveyVersionRecord, versions: SurveyVersionRecord[]) => Promise<SurveyVersionRecord>,
 ): Promise<SurveyVersionOutput> {
   const attempt = versionAttempt(unitId, versionText, `survey.${event}`);
-  const unit = await unitInScope(deps, principal, 'org:write', unitId, attempt);
+  const unit = await authorize(deps, principal, 'org:write', attempt, { unit: unitId, field: 'id' });
   const versions = await deps.surveys.listVersions(unit.id);
   const version = versionNumber(versionText);
   const found = versions.find((v) => v.version === version);
   if (!found) {
-    await deps.audit.append(auditEntry(deps, principal, attempt, 'not-found', { unitId: unit.id }));
+    await record(deps, principal, attempt, 'not-found', { unitId: unit.id });
     throw new NotFoundError('version', 'survey version');
   }
   const refuse = async () => {
-    await deps.audit.append(auditEntry(deps, principal, attempt, 'invalid', { unitId: unit.id, detail: `version is ${found.state}` }));
+    await record(deps, principal, attempt, 'invalid', { unitId: unit.id, detail: `version is ${found.state}` });
     return new ConflictError('version', `a ${found.state} version cannot be ${DONE[event]}`);
   };
   if (!transition(found.state, event)) throw await refuse();
@@ -120,7 +122,7 @@ async function change(
     if (error instanceof SurveyVersionStateError) throw await refuse();
     throw error;
   }
-  await deps.audit.append(auditEntry(deps, principal, attempt, 'ok', { unitId: unit.id }));
+  await record(deps, principal, attempt, 'ok', { unitId: unit.id });
   return output(saved);
 }
 

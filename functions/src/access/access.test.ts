@@ -1,27 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError } from '../errors.js';
-import { can, inScope, requirePermission } from './authorization.js';
-import type { Principal } from './principal.js';
+import type { Principal } from '../auth/principal.js';
+import type { AuditEntry } from '../data/audit.js';
+import { authorize, can, isInScope } from './index.js';
 
 const county = { path: ['jn', 'jn-qh', 'jn-qh-lj'] };
 const department = { path: ['jn', 'jn-qh', 'jn-qh-lj', 'lj-rs'] };
 const otherCounty = { path: ['jn', 'jn-qh', 'jn-qh-hx'] };
 const as = (role: Principal['role'], unitId: string): Principal => ({ username: 'u', role, unitId });
+const attempt = { action: 'report.read', objectType: 'unit', objectId: 'jn' };
+const auditOnly = (entries: AuditEntry[] = []) => ({ audit: { append: async (entry: AuditEntry) => void entries.push(entry) }, now: () => new Date('2026-12-06T00:00:00Z') });
 
 describe('scope', () => {
   it('lets a unit admin see their unit and everything below it', () => {
-    expect(inScope(as('unit-admin', 'jn-qh-lj'), county)).toBe(true);
-    expect(inScope(as('unit-admin', 'jn-qh-lj'), department)).toBe(true);
+    expect(isInScope(as('unit-admin', 'jn-qh-lj'), county)).toBe(true);
+    expect(isInScope(as('unit-admin', 'jn-qh-lj'), department)).toBe(true);
   });
 
   it('hides sibling and parent units from a unit admin', () => {
-    expect(inScope(as('unit-admin', 'jn-qh-lj'), otherCounty)).toBe(false);
-    expect(inScope(as('unit-admin', 'lj-rs'), county)).toBe(false);
+    expect(isInScope(as('unit-admin', 'jn-qh-lj'), otherCounty)).toBe(false);
+    expect(isInScope(as('unit-admin', 'lj-rs'), county)).toBe(false);
   });
 
   it('lets a system admin see every unit, and nobody see a unit that does not exist', () => {
-    expect(inScope(as('system-admin', 'lj-rs'), otherCounty)).toBe(true);
-    expect(inScope(as('system-admin', 'lj-rs'), undefined)).toBe(false);
+    expect(isInScope(as('system-admin', 'lj-rs'), otherCounty)).toBe(true);
+    expect(isInScope(as('system-admin', 'lj-rs'), undefined)).toBe(false);
   });
 });
 
@@ -34,7 +37,7 @@ describe('permissions', () => {
     expect(can(as('system-admin', 'jn'), 'audit:read')).toBe(false);
   });
 
-  it('refuses with a ForbiddenError', () => {
-    expect(() => requirePermission(as('staff', 'lj-rs'), 'results:read')).toThrow(ForbiddenError);
+  it('refuses with a ForbiddenError', async () => {
+    await expect(authorize(auditOnly(), as('staff', 'lj-rs'), 'results:read', attempt)).rejects.toThrow(ForbiddenError);
   });
 });

@@ -1,0 +1,51 @@
+import { Role } from '#shared/contracts/auth.js';
+import type { Principal } from '../auth/principal.js';
+
+/**
+ * Who may do what: the role × action matrix, as data. Every use case asks `authorize` (authorize.ts),
+ * which reads this table; the UI only hides what this table refuses. Scopes are unit subtrees
+ * (scope.ts). `docs/access-matrix.md` is generated from this table (npm run docs:access) and a
+ * test fails when it is stale.
+ */
+export const PERMISSIONS = {
+  'results:read': {
+    roles: ['system-admin', 'unit-admin', 'committee'],
+    description: 'Read satisfaction results and committee reports of units in scope',
+  },
+  'reports:export': {
+    roles: ['system-admin', 'unit-admin', 'committee'],
+    description: 'Download reports of units in scope as XLSX, CSV or PDF (audited)',
+  },
+  'reports:own': {
+    roles: ['staff'],
+    description: "A staff member's own aggregate (the account's personId is the 工号 of a staff record of its unit)",
+  },
+  'definitions:manage': {
+    roles: ['system-admin'],
+    description: 'Add local rate definitions (which levels count as 好评 / 满意) to the registry',
+  },
+  'org:read': {
+    roles: ['system-admin', 'unit-admin', 'committee'],
+    description: 'Read the unit tree, halls, windows, staff and surveys in scope',
+  },
+  'org:write': {
+    roles: ['system-admin', 'unit-admin'],
+    description: 'Change units, halls, windows, staff and surveys in scope; print posters',
+  },
+  'accounts:manage': {
+    roles: ['system-admin'],
+    description: 'Create accounts, assign roles and scopes, disable, reset passwords and second factors',
+  },
+  'audit:read': {
+    roles: ['auditor'],
+    description: 'Read and export the audit log (separation of duties: no administrator reads it)',
+  },
+} as const satisfies Record<string, { roles: readonly Role[]; description: string }>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export const ROLES = Role.options;
+
+export function can(principal: Pick<Principal, 'role'>, permission: Permission): boolean {
+  return (PERMISSIONS[permission].roles as readonly Role[]).includes(principal.role);
+}
