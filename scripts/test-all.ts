@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * `npm test`: type-check, build the web app (browser and CDK tests use the build), run every
+ * `npm test`: type-check, build the web app (browser and CDK tests use the build), lint, run every
  * vitest project (unit, cdk, integration, browser) in one run, and end with one line that totals
  * them all: `N passed, N failed`.
  */
@@ -24,6 +24,8 @@ const checks = [
   step('Type-check (tsc)', 'npx', ['tsc', '-p', 'tsconfig.json']),
   step('Build the web app', 'npx', ['vite', 'build', 'web', '--logLevel', 'warn']),
   step('Type-check the web app (svelte-check)', 'npx', ['svelte-check', '--workspace', 'web', '--fail-on-warnings', '--output', 'human']),
+  // dependency-cruiser (import boundaries, cycles) and ESLint; see docs/decisions/0011.
+  step('Lint (dependency-cruiser: import boundaries, no cycles; ESLint)', 'npm', ['run', '--silent', 'lint']),
 ];
 
 const reportFile = join(resultsDir, 'vitest.json');
