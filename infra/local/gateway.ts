@@ -12,6 +12,26 @@ type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promis
 
 /** API Gateway HTTP API refuses payloads over 10 MB (a Lambda invocation is further capped at 6 MB). */
 const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
+/** How much of an oversized body is read and dropped so that its sender sees the 413. */
+const GATEWAY_DRAIN_BYTES = 64 * 1024 * 1024;
+
+/** An error answer in the API's usual shape (`error.code`, `error.issues[].field`). */
+function errorResult(statusCode: number, code: string, field: string, message: string): APIGatewayProxyStructuredResultV2 {
+  const text = `${field}: ${message}`;
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    body: JSON.stringify({ error: { code, message: text, issues: [{ field, message: text }] } }),
+  };
+}
+
+async function drain(req: IncomingMessage, bound: number): Promise<void> {
+  let read = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    read += chunk.length;
+    if (read > bound) return;
+  }
+}
 const handlersRoot = fileURLToPath(new URL('../../functions/src/handlers/', import.meta.url));
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -65,9 +85,20 @@ export function createGateway(options: { onResult?: (route: Route | undefined, s
     return undefined;
   }
 
+  /** The route of a request, or a 400 naming `path` for a malformed percent-encoding (e.g. `/api/public/windows/%`). */
+  function route(method: string, path: string): ReturnType<typeof match> | APIGatewayProxyStructuredResultV2 {
+    try {
+      return match(method, path);
+    } catch (error) {
+      if (error instanceof URIError) return errorResult(400, 'VALIDATION_FAILED', 'path', 'is not valid percent-encoding');
+      throw error;
+    }
+  }
+
   async function invoke(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-    const found = match(event.requestContext.http.method, event.rawPath);
+    const found = route(event.requestContext.http.method, event.rawPath);
     if (!found) return { statusCode: 404, headers: { 'content-type': 'application/json' }, body: '{"message":"Not Found"}' };
+    if (!('route' in found)) return found;
     const handler = await load(found.route);
     const context = lambdaContext(found.route);
     return handler({ ...event, routeKey: `${found.route.method} ${found.route.path}`, pathParameters: found.params }, context);
@@ -84,7 +115,11 @@ export function createGateway(options: { onResult?: (route: Route | undefined, s
       for await (const chunk of req as AsyncIterable<Buffer>) {
         size += chunk.length;
         if (size > GATEWAY_MAX_BYTES) {
-          res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end('{"message":"Request Entity Too Large"}');
+          const result = errorResult(413, 'PAYLOAD_TOO_LARGE', 'body', `must be at most ${GATEWAY_MAX_BYTES} bytes`);
+          res.writeHead(413, { ...(result.headers as Record<string, string>), connection: 'close' }).end(result.body);
+          // Leaving the loop would destroy the request, and the client, still sending, would see a
+          // reset instead of this answer: read the rest and drop it (up to a bound), then close.
+          await drain(req, GATEWAY_DRAIN_BYTES - size);
           req.destroy();
           return;
         }
@@ -113,7 +148,8 @@ export function createGateway(options: { onResult?: (route: Route | undefined, s
       if (result.cookies?.length) headers['set-cookie'] = result.cookies;
       const payload = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
       res.writeHead(result.statusCode ?? 200, headers).end(payload);
-      options.onResult?.(match(event.requestContext.http.method, event.rawPath)?.route, result.statusCode ?? 200, performance.now() - started);
+      const routed = route(event.requestContext.http.method, event.rawPath);
+      options.onResult?.(routed && 'route' in routed ? routed.route : undefined, result.statusCode ?? 200, performance.now() - started);
     },
   };
 }
