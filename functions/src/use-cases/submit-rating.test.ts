@@ -76,6 +76,19 @@ describe('submitRating', () => {
     );
   });
 
+  it('fingerprints a request without the phone number: no stored hash can be brute-forced back to it (finding 3.1)', async () => {
+    const { deps, stored } = fakeDeps();
+    const body = { windowCode: window.code, level: 1 as const, consentToCallback: true };
+    await submitRating(deps, { ...body, contactPhone: '13800138000' }, { idempotencyKey: 'key-aaaaaaaa' });
+    await submitRating(deps, { ...body, contactPhone: '13900139000' }, { idempotencyKey: 'key-bbbbbbbb' });
+    const [first, second] = stored.map((write) => write.idempotency!.fingerprint);
+    // The fingerprint is the same whichever number was given, so it holds nothing of the number.
+    expect(first).toBe(second);
+    // Only the sealed contact carries the number; a request with no phone is still a different request.
+    await submitRating(deps, { windowCode: window.code, level: 1 }, { idempotencyKey: 'key-cccccccc' });
+    expect(stored[2]!.idempotency!.fingerprint).not.toBe(first);
+  });
+
   it('refuses unknown windows and windows that are not collecting ratings', async () => {
     await expect(submitRating(fakeDeps().deps, { windowCode: 'nosuchwin', level: 5 })).rejects.toBeInstanceOf(NotFoundError);
     await expect(submitRating(fakeDeps({ active: false }).deps, { windowCode: window.code, level: 5 })).rejects.toBeInstanceOf(ConflictError);

@@ -45,6 +45,18 @@ function dayBoundaryAfter(seconds: number): number {
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
+ * What makes a retry "the same request" under an Idempotency-Key: the answers, never the phone
+ * number. A hash of anything holding the number could be reversed by trying every mobile number
+ * (10^10, about 36 s on one core), so only whether a number was given goes in; a retry with
+ * another number under the same key replays the first answer. Claims made before this change
+ * expire within a day (IDEMPOTENCY_TTL_SECONDS).
+ */
+export function fingerprint(input: SubmitRatingInput): string {
+  const { contactPhone, ...answers } = input;
+  return sha256(canonical({ ...answers, hasContact: contactPhone !== undefined && contactPhone !== '' }));
+}
+
+/**
  * 一次一评: store one rating of a window exactly once and count it in the window's running totals
  * for the China-time day. With an idempotency key, a repeat of the same request returns the first
  * result and stores nothing; a different body under the same key is refused.
@@ -107,7 +119,7 @@ export async function submitRating(
   // The claim sits next to a rating id, so its expiry is rounded to a day boundary: an exact
   // "submitted at + 24 h" would store the rating's submission time to the second.
   const idempotency = options.idempotencyKey
-    ? { keyHash: sha256(options.idempotencyKey), fingerprint: sha256(canonical(input)), expiresAt: dayBoundaryAfter(nowSeconds + IDEMPOTENCY_TTL_SECONDS) }
+    ? { keyHash: sha256(options.idempotencyKey), fingerprint: fingerprint(input), expiresAt: dayBoundaryAfter(nowSeconds + IDEMPOTENCY_TTL_SECONDS) }
     : undefined;
 
   try {
