@@ -276,7 +276,9 @@ describe('report downloads', () => {
 
   it('registers what the file is but never who downloaded it; audits every download with format and hashes', async () => {
     const registry = (await scanAll(t.doc, t.tables.ops)).filter((item) => String(item.pk).startsWith('EXPORT#'));
-    expect(registry.length).toBeGreaterThanOrEqual(8);
+    // Four files downloaded (their bytes differ), two data sets (rx-root in three formats, rx-b): one 数据校验码 each.
+    expect(registry.filter((item) => item.matched === 'file')).toHaveLength(4);
+    expect(registry.filter((item) => item.matched === 'data')).toHaveLength(2);
     for (const item of registry) {
       expect(JSON.stringify(item)).not.toContain(committee.username);
       expect(Object.keys(item).sort()).toEqual(['definitionId', 'extractedAt', 'format', 'generatedAt', 'matched', 'n', 'periodLabel', 'pk', 'scopeName', 'sha256', 'sk']);
@@ -307,5 +309,14 @@ describe('report downloads', () => {
     // One entry per refusal, under the download's own action: out of scope is `denied`, unknown `not-found`.
     expect(refusals).toEqual(expect.arrayContaining([`${staffMember.username} denied ${IDS.root}`, `${committee.username} denied ${IDS.far}`, `${committee.username} not-found rx-nosuch`]));
     expect((await scanAll(t.doc, t.tables.audit)).filter((e) => e.objectId === IDS.far && e.result !== 'ok')).toHaveLength(1);
+  });
+
+  // Last: it adds downloads that the audit test above counts.
+  it('prints the same 数据校验码 on every download of the same data, in every format; each file keeps its own SHA-256', async () => {
+    const replies = [await download({ format: 'csv' }), await download({ format: 'xlsx' }), await download({ format: 'csv' })];
+    const codes = replies.map((reply) => reply.headers['x-manyi-data-sha256']);
+    expect(new Set(codes).size).toBe(1);
+    expect(codes[0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(new Set(replies.map((reply) => reply.headers['x-manyi-sha256'])).size).toBe(3);
   });
 });

@@ -89,7 +89,17 @@ describe('数据校验码', () => {
     const { sha256Hex } = await import('./integrity.js');
     const value = { b: [1, 'x', null, { d: undefined, c: '"引号"' }], a: { z: true, y: 0.1 + 0.2 }, long: 'y'.repeat(70_000) };
     expect(reportDataHash(value as never)).toBe(sha256Hex(canonical(value)));
-    expect(reportDataHash(report)).toBe(sha256Hex(canonical(JSON.parse(JSON.stringify(report)))));
+    const { extractedAt: _read, ...data } = JSON.parse(JSON.stringify(report)) as typeof report;
+    expect(reportDataHash(report)).toBe(sha256Hex(canonical(data)));
+  });
+
+  it('covers the query, the definitions and the numbers only: the same data read at another time has the same code', () => {
+    const later = { ...report, extractedAt: '2027-01-01T00:00:00.000Z' };
+    expect(reportDataHash(later)).toBe(reportDataHash(report));
+    const otherNumbers = { ...report, summary: { ...report.summary, n: report.summary.n + 1 } };
+    expect(reportDataHash(otherNumbers)).not.toBe(reportDataHash(report));
+    const otherDefinition = { ...report, definitions: { ...report.definitions, id: `${report.definitions.id}-x` } };
+    expect(reportDataHash(otherDefinition)).not.toBe(reportDataHash(report));
   });
 });
 

@@ -4,17 +4,19 @@ import type { SatisfactionReport } from '#shared/contracts/reports.js';
 export const sha256Hex = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
 
 /**
- * 数据校验码: the SHA-256 of the report's canonical JSON — exactly the bytes of the submit-rating
- * use case's `canonical()` (sorted keys, undefined left out) — printed inside every file made from
- * it. The JSON API returns the same object, so anyone holding the API answer can recompute it as
- * `sha256(canonical(report))`.
+ * 数据校验码: the SHA-256 of the report's canonical JSON without `extractedAt` — exactly the bytes
+ * of the submit-rating use case's `canonical()` (sorted keys, undefined left out) — printed inside
+ * every file made from it. It covers the query, the definitions and the numbers only, so two
+ * downloads of the same data carry the same code (the file's own SHA-256 still differs per file:
+ * it holds the time it was made). The JSON API returns the same object, so anyone holding the API
+ * answer can recompute it as `sha256(canonical(report minus extractedAt))`.
  *
  * Computed by walking the object and feeding the hash in 64 KB pieces instead of building the
  * string: a 50,000-window report's canonical JSON is ~80 MB, and building it with joins took
  * ~400 MB of transient memory (see the `exports` benchmark).
  */
 export function reportDataHash(report: SatisfactionReport): string {
-  return canonicalSha256(report);
+  return canonicalSha256({ ...report, extractedAt: undefined });
 }
 
 export function canonicalSha256(value: unknown): string {

@@ -208,7 +208,7 @@ export function notesTable(report: SatisfactionReport, stamp: ExportStamp): Repo
     ['数据提取时间', `${chinaTime(report.extractedAt)}（北京时间；UTC ${report.extractedAt}）`],
     ['文件生成时间', `${chinaTime(stamp.generatedAt)}（北京时间）`],
     ['数据校验码', stamp.dataHash],
-    ['校验方法', '数据校验码为报告数据（规范化 JSON）的 SHA-256；文件本身的 SHA-256 与数据校验码均可在 /verify 页面核验'],
+    ['校验方法', '数据校验码为报告数据（规范化 JSON，不含读取时间）的 SHA-256：同一数据多次下载，校验码相同；文件本身的 SHA-256 与数据校验码均可在 /verify 页面核验'],
     ['公式防护', '以 = + - @ 制表符或回车开头的文本前加单引号，防止被表格软件当作公式执行'],
     ...report.notes.map((note, i): [string, string] => [`附注 ${i + 1}`, text(note.zh)]),
   ];
