@@ -74,6 +74,11 @@ describe.each(JS_MODES)('the committee report $name', ({ javaScriptEnabled }) =>
     expect((await page.goto(`${baseUrl}/admin/reports?unit=${COUNTY}`))?.status()).toBe(200);
     await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe('满意度报表');
     await expectSameNAsApi(page);
+    // Without a period in the URL the page shows the last complete month, and says so.
+    const lastMonth = addDays(`${today.slice(0, 7)}-01`, -1);
+    const lastMonthLabel = `${Number(lastMonth.slice(0, 4))}年${Number(lastMonth.slice(5, 7))}月`;
+    await expect(page.getByTestId('default-period').innerText()).resolves.toContain(lastMonthLabel);
+    await expect(page.getByTestId('report-period').innerText()).resolves.toContain(lastMonthLabel);
     const text = await page.locator('main').innerText();
     for (const words of ['口径与公式', '95% 置信区间', '小样本保护规则', '考核折算', '数据提取时间', '北京时间', '月度趋势']) expect(text).toContain(words);
 

@@ -40,7 +40,7 @@ const reportQueryFields = {
   unit: z.string().min(1).max(64).optional().meta({ description: 'Scope: a unit subtree; default the caller’s own unit (a system admin must name one)' }),
   window: z.string().regex(/^[a-z0-9]{8}$/, { error: 'must be a window code' }).optional().meta({ description: 'Drill down to one window of the scope' }),
   period: z.enum(PERIOD_KINDS, { error: 'must be month, quarter, year or custom' }).default('month'),
-  month: Month.optional().meta({ description: 'For period=month; default the current China-time month' }),
+  month: Month.optional().meta({ description: 'For period=month; default the last complete China-time month' }),
   quarter: Quarter.optional().meta({ description: 'For period=quarter, e.g. 2026-Q3' }),
   year: Year.optional().meta({ description: 'For period=year' }),
   from: Day.optional().meta({ description: 'For period=custom: first day (China time)' }),

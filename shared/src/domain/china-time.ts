@@ -33,6 +33,15 @@ export function addDays(day: string, days: number): string {
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
+/**
+ * The last complete China-time month at an instant, YYYY-MM: the default of every month report.
+ * On 6 December the current month holds five days (nearly every cell "<5"), so reports open on
+ * November. 2026-10-31T17:00Z is already 1 November in Beijing: October is complete.
+ */
+export function lastCompleteMonth(instant: Date): string {
+  return addDays(`${chinaDay(instant).slice(0, 7)}-01`, -1).slice(0, 7);
+}
+
 /** Number of days in the inclusive range from..to; 0 when to is before from. */
 export function daysInRange(from: string, to: string): number {
   const ms = Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`);

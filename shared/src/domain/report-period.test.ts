@@ -2,15 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { isPeriodProblem, monthsBetween, resolvePeriod } from './report-period.js';
 
 describe('resolvePeriod', () => {
-  it('defaults a month report to the current China-time month', () => {
-    // 17:00 UTC on 31 October is 01:00 on 1 November in Beijing.
+  it('defaults a month report to the last complete China-time month', () => {
+    // 17:00 UTC on 31 October is 01:00 on 1 November in Beijing: October is complete.
     expect(resolvePeriod({ period: 'month' }, new Date('2026-10-31T17:00:00Z'))).toEqual({
       kind: 'month',
-      from: '2026-11-01',
-      to: '2026-11-30',
-      label: { zh: '2026年11月', en: 'November 2026' },
-      months: ['2026-11'],
+      from: '2026-10-01',
+      to: '2026-10-31',
+      label: { zh: '2026年10月', en: 'October 2026' },
+      months: ['2026-10'],
     });
+    // On 6 December (Beijing) the report opens on November, and on 1 January on December of the year before.
+    expect(resolvePeriod({ period: 'month' }, new Date('2026-12-06T02:00:00Z'))).toMatchObject({ from: '2026-11-01', to: '2026-11-30' });
+    expect(resolvePeriod({ period: 'month' }, new Date('2026-12-31T16:30:00Z'))).toMatchObject({ from: '2026-12-01', to: '2026-12-31' });
   });
 
   it('knows the length of February in leap years', () => {

@@ -1,4 +1,4 @@
-import { chinaDay, daysInRange, isCalendarDay } from './china-time.js';
+import { chinaDay, daysInRange, isCalendarDay, lastCompleteMonth } from './china-time.js';
 
 /** Longest custom range a report covers: a year, leap day included. */
 export const MAX_PERIOD_DAYS = 366;
@@ -59,7 +59,8 @@ export function monthLabel(month: string): { zh: string; en: string } {
 
 /**
  * The days a report covers, in China time (Asia/Shanghai). Without a month, `period=month` means
- * the current China-time month at `now`: at 2026-10-31T17:00Z it is already November in Beijing.
+ * the last complete China-time month at `now`: at 2026-10-31T17:00Z it is already November in
+ * Beijing, so October.
  */
 export function resolvePeriod(query: PeriodQuery, now: Date): ReportPeriod | PeriodProblem {
   const build = (from: string, to: string, label: { zh: string; en: string }): ReportPeriod => ({
@@ -71,7 +72,7 @@ export function resolvePeriod(query: PeriodQuery, now: Date): ReportPeriod | Per
   });
   switch (query.period) {
     case 'month': {
-      const month = query.month ?? chinaDay(now).slice(0, 7);
+      const month = query.month ?? lastCompleteMonth(now);
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return { field: 'month', message: 'must be a month written YYYY-MM' };
       return build(`${month}-01`, lastDayOfMonth(month), monthLabel(month));
     }

@@ -66,6 +66,7 @@ const zh = {
   // The report
   period: '统计期间',
   periodValue: '{label}（{from} 至 {to}，北京时间）',
+  defaultPeriodNote: '默认显示上一个完整月份：{label}。本月尚未结束，数据还不完整；可在上方选择其他期间。',
   channelUsed: '渠道',
   n: '有效评价数',
   definitionsTitle: '口径与公式',
@@ -214,6 +215,7 @@ const en: ReportMessages = {
   verifyLink: 'Verify a file',
   period: 'Period',
   periodValue: '{label} ({from} to {to}, China time)',
+  defaultPeriodNote: 'Showing the last complete month by default: {label}. The current month has not ended, so its data are incomplete; choose another period above.',
   channelUsed: 'Channel',
   n: 'Ratings',
   definitionsTitle: 'Definitions and formulas',

@@ -96,7 +96,7 @@ describe('数据校验码', () => {
   it('covers the query, the definitions and the numbers only: the same data read at another time has the same code', () => {
     const later = { ...report, extractedAt: '2027-01-01T00:00:00.000Z' };
     expect(reportDataHash(later)).toBe(reportDataHash(report));
-    const otherNumbers = { ...report, summary: { ...report.summary, n: report.summary.n + 1 } };
+    const otherNumbers = { ...report, summary: { ...report.summary, n: (report.summary.n ?? 0) + 1 } };
     expect(reportDataHash(otherNumbers)).not.toBe(reportDataHash(report));
     const otherDefinition = { ...report, definitions: { ...report.definitions, id: `${report.definitions.id}-x` } };
     expect(reportDataHash(otherDefinition)).not.toBe(reportDataHash(report));

@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import { reportMessages } from '$lib/i18n-reports';
 import { requireToken, sessionEnded } from '$lib/server/api-org';
 import * as api from '$lib/server/api-reports';
-import { extractedText, queryErrors, reportForm, reportQuery } from '../admin/reports/report-page.server';
+import { defaultPeriodNote, extractedText, queryErrors, reportForm, reportQuery } from '../admin/reports/report-page.server';
 import type { PageServerLoad } from './$types';
 
 /**
@@ -19,7 +19,10 @@ export const load: PageServerLoad = async ({ locals, url, cookies }) => {
 
   const result = await api.myReport(token, query);
   const page = { t, lang: locals.lang, form };
-  if (result.ok) return { ...page, report: result.data, extracted: extractedText(result.data, locals.lang), errors: {}, problem: null };
+  if (result.ok) {
+    const periodNote = defaultPeriodNote(url.searchParams, result.data, t, locals.lang);
+    return { ...page, report: result.data, periodNote, extracted: extractedText(result.data, locals.lang), errors: {}, problem: null };
+  }
   if (result.status === 401) sessionEnded(cookies, url);
   if (result.status === 403) return { ...page, report: null, extracted: '', errors: {}, problem: t.meForbidden };
   if (result.status === 400) return { ...page, report: null, extracted: '', errors: queryErrors(result, query, t), problem: t.invalidQuery };

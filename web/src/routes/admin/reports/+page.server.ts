@@ -3,7 +3,7 @@ import { reportMessages } from '$lib/i18n-reports';
 import { getUnitTree, requireToken, sessionEnded } from '$lib/server/api-org';
 import * as api from '$lib/server/api-reports';
 import { tokenUnitId } from '$lib/server/api-surveys';
-import { extractedText, queryErrors, reportForm, reportLinks, reportQuery } from './report-page.server';
+import { defaultPeriodNote, extractedText, queryErrors, reportForm, reportLinks, reportQuery } from './report-page.server';
 import type { PageServerLoad } from './$types';
 
 /** Units a scope select lists at most (pages of the tree API); a province-wide admin uses the unit page's search instead. */
@@ -49,7 +49,15 @@ export const load: PageServerLoad = async ({ locals, url, cookies }) => {
   };
 
   if (result.ok) {
-    return { ...page, report: result.data, extracted: extractedText(result.data, locals.lang), links: reportLinks(result.data, query), errors: {}, problem: null };
+    return {
+      ...page,
+      report: result.data,
+      periodNote: defaultPeriodNote(url.searchParams, result.data, t, locals.lang),
+      extracted: extractedText(result.data, locals.lang),
+      links: reportLinks(result.data, query),
+      errors: {},
+      problem: null,
+    };
   }
   if (result.status === 403) return { ...page, report: null, extracted: '', links: null, errors: {}, problem: t.forbidden };
   if (result.status === 400 || result.status === 404) {

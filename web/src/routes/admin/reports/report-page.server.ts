@@ -1,4 +1,4 @@
-import { addDays, chinaDay } from '#shared/domain/china-time.js';
+import { addDays, chinaDay, lastCompleteMonth } from '#shared/domain/china-time.js';
 import type { SatisfactionReport } from '#shared/contracts/reports.js';
 import type { Lang } from '$lib/i18n';
 import { chinaTimeText, type ReportMessages } from '$lib/i18n-reports';
@@ -15,7 +15,8 @@ import type { ReportForm } from './report-format';
 /** The values the form shows. Period fields all get a default so switching the kind needs no typing. */
 export function reportForm(search: URLSearchParams, now: Date = new Date()): ReportForm {
   const today = chinaDay(now);
-  const month = today.slice(0, 7);
+  // The last complete month, like the API's default: on the 6th the current month would show "<5" nearly everywhere.
+  const month = lastCompleteMonth(now);
   const quarter = `${today.slice(0, 4)}-Q${Math.ceil(Number(today.slice(5, 7)) / 3)}`;
   const typed: Record<string, string> = {};
   for (const [name, value] of search) if (value.trim()) typed[name] = value.trim().slice(0, 80);
@@ -33,7 +34,16 @@ export function reportForm(search: URLSearchParams, now: Date = new Date()): Rep
 }
 
 /**
- * The query of the report: exactly the form's values for the chosen period kind. The current month
+ * Says so when the page chose the period itself (no period or month in the URL): the last complete
+ * month, named, so nobody takes it for the current one.
+ */
+export function defaultPeriodNote(search: URLSearchParams, report: SatisfactionReport | null, t: ReportMessages, lang: Lang): string | null {
+  if (!report || search.get('period')?.trim() || search.get('month')?.trim()) return null;
+  return t.defaultPeriodNote.replace('{label}', report.period.label[lang]);
+}
+
+/**
+ * The query of the report: exactly the form's values for the chosen period kind. The default month
  * is written out rather than left to the API's default, so the download links carry the same
  * period as the page even if a month ends in between.
  */
