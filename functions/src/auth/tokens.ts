@@ -123,7 +123,10 @@ export function createCognitoIdentity(issuer: string, clientId: string): Identit
   return {
     // Cognito completes MFA before it issues tokens: there is no enrollment-only Cognito token.
     async verify(token) {
-      const { payload } = await jwtVerify(token, jwks, { issuer, audience: clientId, algorithms: ['RS256'] });
+      // `exp` required: jose checks it only when present, and a token that never expires is no ID token.
+      const { payload } = await jwtVerify(token, jwks, { issuer, audience: clientId, algorithms: ['RS256'], requiredClaims: ['exp'] });
+      // The pool signs its access tokens with the same keys: only an ID token says who signed in.
+      if (payload.token_use !== 'id') throw new Error('not a Cognito ID token (token_use)');
       const username = String(payload['cognito:username'] ?? '');
       if (!username) throw new Error('token lacks cognito:username');
       return { username };

@@ -6,9 +6,11 @@ import {
   AdminSetUserMFAPreferenceCommand,
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
+  InvalidPasswordException,
   UsernameExistsException,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { ValidationError } from '../errors.js';
 
 /**
  * The user pool seen from account administration (AWS mode): the identity half of an account.
@@ -28,8 +30,15 @@ export interface IdentityDirectory {
 
 export function createCognitoAdmin(userPoolId: string, region: string): IdentityDirectory {
   const cognito = new CognitoIdentityProviderClient({ region });
-  const setPassword = (username: string, password: string) =>
-    cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: username, Password: password, Permanent: true }));
+  const setPassword = async (username: string, password: string) => {
+    try {
+      await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: username, Password: password, Permanent: true }));
+    } catch (error) {
+      // The pool's own policy (infra/constructs/staff-user-pool.ts) may refuse what ours accepted: a 400, not a 500.
+      if (error instanceof InvalidPasswordException) throw ValidationError.forField('password', `refused by the user pool: ${error.message}`);
+      throw error;
+    }
+  };
   return {
     async createUser(username, password) {
       try {
@@ -39,7 +48,14 @@ export function createCognitoAdmin(userPoolId: string, region: string): Identity
         if (error instanceof UsernameExistsException) return false;
         throw error;
       }
-      await setPassword(username, password);
+      try {
+        await setPassword(username, password);
+      } catch (error) {
+        // Without its password the new pool user is half made, yet holds the username (a retry would
+        // be a 409): remove it again, and report what went wrong.
+        await cognito.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: username })).catch(() => undefined);
+        throw error;
+      }
       return true;
     },
     async deleteUser(username) {

@@ -19,9 +19,12 @@ export function createKmsContactSealer(keyId: string, region: string): ContactSe
     },
     async open(sealed) {
       if (!sealed.startsWith('kms.')) throw new Error('unrecognised sealed contact');
+      // KeyId too (AWS's advice for symmetric keys): only a ciphertext of this key is ever opened.
       const { Plaintext } = await kms.send(
-        new DecryptCommand({ CiphertextBlob: Buffer.from(sealed.slice(4), 'base64'), EncryptionContext: CONTEXT }),
+        new DecryptCommand({ KeyId: keyId, CiphertextBlob: Buffer.from(sealed.slice(4), 'base64'), EncryptionContext: CONTEXT }),
       );
+      // Never an empty phone number for a missing answer (TextDecoder decodes undefined to '').
+      if (!Plaintext) throw new Error('KMS returned no plaintext');
       return new TextDecoder().decode(Plaintext);
     },
   };
