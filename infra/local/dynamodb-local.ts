@@ -12,6 +12,14 @@ import { isPortFree } from './ports.js';
  * DynamoDB Local has no option to choose its listen address; every client here connects to
  * 127.0.0.1 only.
  */
+/**
+ * DynamoDB Local's jar has no option to bind an address: it listens on every interface and takes
+ * any credentials. `npm start` prints this; the README says how to keep the port private.
+ */
+export function exposureNotice(port: number): string {
+  return `DynamoDB Local listens on port ${port} of every network interface and accepts any credentials (the jar cannot bind to 127.0.0.1): keep that port closed to other machines, e.g. \`sudo nft add rule inet filter input tcp dport ${port} iifname != "lo" drop\` or \`sudo ufw deny ${port}\` (see the README).`;
+}
+
 export interface DynamoDbLocal {
   endpoint: string;
   port: number;

@@ -9,7 +9,7 @@ import { createDataLayer } from '../../functions/src/data/index.js';
 import { resetConfig } from '../../functions/src/config.js';
 import { setRuntime } from '../../functions/src/runtime.js';
 import { createTables } from './create-tables.js';
-import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
+import { exposureNotice, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { createGateway } from './gateway.js';
 import { freePort, isPortFree } from './ports.js';
 import { loadOrCreateSecrets } from './secrets.js';
@@ -52,6 +52,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}),
     log,
   });
+  log(exposureNotice(dynamo.port));
   try {
     const raw = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const tables = await createTables(raw, prefix);

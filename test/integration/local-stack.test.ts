@@ -35,8 +35,11 @@ afterAll(async () => {
 /** `npm start` keeps DynamoDB Local on one port (DYNAMODB_PORT, 8000 by default); so do these restarts. */
 let dynamoPort: number;
 
+/** What the stack printed while starting (npm start shows these lines). */
+const logged: string[] = [];
+
 async function start(options: { dynamoPort?: number } = { dynamoPort }): Promise<LocalStack> {
-  return startLocalStack({ port: await freePort(), web: false, dataDir, ...options });
+  return startLocalStack({ port: await freePort(), web: false, dataDir, log: (line) => logged.push(line), ...options });
 }
 
 async function api(path: string, init: { token?: string; body?: unknown } = {}): Promise<{ status: number; json: any }> {
@@ -92,6 +95,8 @@ describe('the local stack (npm start)', () => {
     const marker = await seedMarker();
 
     // Assess
+    // DynamoDB Local cannot bind to 127.0.0.1 and takes any credentials: the start says so, with its port (finding 3.7).
+    expect(logged.some((line) => line.includes(`port ${dynamoPort} of every network interface`) && line.includes('accepts any credentials'))).toBe(true);
     expect(password.json).toMatchObject({ mfaRequired: true });
     expect(login.status).toBe(200);
     expect(login.json.account.role).toBe('system-admin');
