@@ -117,6 +117,27 @@ describe('second factor (TOTP)', () => {
     expect(auditText).not.toContain(secret);
   });
 
+  it('lets a challenge open one session only: a second use, even with a fresh code, is refused (finding 3.5)', async () => {
+    // Prepare: an account with an enrolled factor.
+    const secret = new TOTP().secret.base32;
+    await t.runtime.accounts.put({ username: 'zhao.min', displayName: 'zhao.min', role: 'unit-admin', unitId: 'lj-rs', passwordHash: await hashPassword(PASSWORD), totpSecret: await t.runtime.sealer.seal(secret) });
+
+    // Act
+    const first = await login('zhao.min', PASSWORD);
+    const session = await request(gateway, 'POST', '/api/auth/login/totp', { body: { challenge: first.json.challenge, code: totpCode(secret, 0) } });
+    const second = await request(gateway, 'POST', '/api/auth/login/totp', { body: { challenge: first.json.challenge, code: totpCode(secret, 1) } });
+    const fresh = await login('zhao.min', PASSWORD);
+    const third = await request(gateway, 'POST', '/api/auth/login/totp', { body: { challenge: fresh.json.challenge, code: totpCode(secret, 1) } });
+
+    // Assess: the fresh code was good; the reused challenge was not.
+    expect(session.status).toBe(200);
+    expect(second.status).toBe(401);
+    expect(second.json.error.issues[0].field).toBe('challenge');
+    expect(second.json.token).toBeUndefined();
+    expect(third.status).toBe(200);
+    expect((await auditEntries()).some((e) => e.action === 'login.totp-failed' && e.actor === 'zhao.min' && e.detail === 'challenge used before')).toBe(true);
+  });
+
   it('asks for the code after the password, accepts it once, and refuses a replay and a forged challenge', async () => {
     // Act
     const first = await login('li.qiang', PASSWORD);

@@ -34,8 +34,11 @@ export interface ChallengeTokens {
    * routes only. Issued by the password step to an account in a second-factor role without a factor.
    */
   issueEnrollment(principal: Principal, now: Date): Promise<{ token: string; expiresAt: Date }>;
-  /** The username, or an error if forged, expired or not a challenge. */
-  verifyChallenge(challenge: string, now: Date): Promise<string>;
+  /**
+   * The username and when the challenge was issued (ms), or an error if forged, expired or not a
+   * challenge. `issued` makes a challenge single-use: the login records the last one used.
+   */
+  verifyChallenge(challenge: string, now: Date): Promise<{ username: string; issued: number }>;
 }
 
 export const CHALLENGE_MINUTES = 5;
@@ -90,7 +93,8 @@ export function createLocalTokens(secret: string, sessionHours: number): TokenIs
     },
     async issueChallenge(username, now) {
       const expiresAt = new Date(now.getTime() + CHALLENGE_MINUTES * 60_000);
-      const challenge = await new SignJWT({})
+      // `n`: the issue time in ms (`iat` has whole seconds only), remembered when the challenge is used.
+      const challenge = await new SignJWT({ n: now.getTime() })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(username)
         .setIssuer(ISSUER)
@@ -108,7 +112,8 @@ export function createLocalTokens(secret: string, sessionHours: number): TokenIs
         currentDate: now,
       });
       if (!payload.sub) throw new Error('challenge lacks subject');
-      return payload.sub;
+      if (typeof payload.n !== 'number' || !Number.isSafeInteger(payload.n)) throw new Error('challenge lacks its issue time');
+      return { username: payload.sub, issued: payload.n };
     },
   };
 }

@@ -30,6 +30,8 @@ export interface AccountRecord {
   totpPending?: string;
   /** Last TOTP time step accepted: a code is accepted once only. */
   totpLastStep?: number;
+  /** Issue time (ms) of the last login challenge used: a challenge opens one session only. */
+  lastChallengeIssued?: number;
   updatedAt?: string;
 }
 
@@ -55,6 +57,11 @@ export interface Accounts {
   list(): Promise<AccountSummary[]>;
   /** Remember a TOTP step; false if this step (or a later one) was already used — a replayed code. */
   useTotpStep(username: string, step: number): Promise<boolean>;
+  /**
+   * The second login step, atomically: the TOTP step (newer than the last accepted) and the
+   * challenge (issued after the last one used). Says which of the two was used before, if any.
+   */
+  useLoginStep(username: string, step: number, challengeIssued: number): Promise<'ok' | 'step-used' | 'challenge-used'>;
   getThrottle(username: string): Promise<ThrottleState | undefined>;
   /** Store the throttle state if nobody changed it since `previous` was read; false on a race. */
   putThrottle(username: string, next: ThrottleState, previous: ThrottleState | undefined): Promise<boolean>;
@@ -147,6 +154,29 @@ export function createAccounts(doc: DynamoDBDocumentClient, table: string): Acco
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return false;
         throw error;
+      }
+    },
+    async useLoginStep(username, step, challengeIssued) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: keys.account(username),
+            UpdateExpression: 'SET totpLastStep = :step, lastChallengeIssued = :issued',
+            ConditionExpression:
+              'attribute_exists(pk) AND (attribute_not_exists(totpLastStep) OR totpLastStep < :step) AND (attribute_not_exists(lastChallengeIssued) OR lastChallengeIssued < :issued)',
+            ExpressionAttributeValues: { ':step': step, ':issued': challengeIssued },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return 'ok';
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        // The failed condition's item comes back raw (the document client does not unmarshall errors).
+        // A used step is reported first: a replayed request (same challenge, same code) is a reused code.
+        const lastStep = Number(error.Item?.totpLastStep?.N ?? -1);
+        const lastIssued = Number(error.Item?.lastChallengeIssued?.N ?? -1);
+        return lastStep < step && lastIssued >= challengeIssued ? 'challenge-used' : 'step-used';
       }
     },
     async getThrottle(username) {

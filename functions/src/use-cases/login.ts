@@ -27,7 +27,7 @@ export type LoginDeps =
 
 /** What the local login needs besides the sign-in mode: the lockout counter, the audit log, the TOTP sealer. */
 export interface LocalLoginDeps {
-  accounts: Pick<Accounts, 'get' | 'getThrottle' | 'putThrottle' | 'clearThrottle' | 'useTotpStep'>;
+  accounts: Pick<Accounts, 'get' | 'getThrottle' | 'putThrottle' | 'clearThrottle' | 'useLoginStep'>;
   tokens: TokenIssuer & ChallengeTokens;
   audit: Pick<AuditLog, 'append'>;
   sealer: Pick<ContactSealer, 'open'>;
@@ -76,8 +76,9 @@ export async function loginSecondFactor(deps: LoginDeps, input: LoginTotpInput, 
 export async function loginTotp(deps: LocalLoginDeps, input: LoginTotpInput): Promise<LoginSuccess> {
   const now = deps.now();
   let username: string;
+  let issued: number;
   try {
-    username = await deps.tokens.verifyChallenge(input.challenge, now);
+    ({ username, issued } = await deps.tokens.verifyChallenge(input.challenge, now));
   } catch (cause) {
     throw new UnauthorizedError('challenge: expired or invalid; log in again', { cause, field: 'challenge' });
   }
@@ -85,8 +86,14 @@ export async function loginTotp(deps: LocalLoginDeps, input: LoginTotpInput): Pr
   const account = await deps.accounts.get(username);
   if (!account?.totpSecret || account.disabled) throw new UnauthorizedError('challenge: expired or invalid; log in again', { field: 'challenge' });
   const step = matchTotp(await deps.sealer.open(account.totpSecret), input.code, now);
-  // A replayed code (same step used before) is refused like a wrong one.
-  if (step === undefined || !(await deps.accounts.useTotpStep(username, step))) {
+  // A replayed code (same step used before) is refused like a wrong one; a challenge opens one
+  // session only (a second use, even with a fresh code, is refused like an expired challenge).
+  const used = step === undefined ? 'step-used' : await deps.accounts.useLoginStep(username, step, issued);
+  if (used === 'challenge-used') {
+    await loginEvent(deps.audit, now, username, 'login.totp-failed', 'denied', 'challenge used before', account);
+    throw new UnauthorizedError('challenge: expired or invalid; log in again', { field: 'challenge' });
+  }
+  if (used === 'step-used') {
     await fail(deps, username, now, 'wrong or reused TOTP code', account, 'login.totp-failed');
     throw new UnauthorizedError('code: the code is incorrect', { field: 'code' });
   }
@@ -100,7 +107,7 @@ async function signedIn(deps: LocalLoginDeps, account: AccountRecord, now: Date,
   // routes accept it, every other route answers 403 (enforced by the shared verifier).
   const enrollmentRequired = SECOND_FACTOR_ROLES.includes(account.role) && !account.totpSecret;
   const { token, expiresAt } = enrollmentRequired ? await deps.tokens.issueEnrollment(principal, now) : await deps.tokens.issue(principal, now);
-  await loginEvent(deps.audit, now, account.username, 'login', 'ok', enrollmentRequired ? `${how}; second factor not enrolled: enrollment-only token` : how);
+  await loginEvent(deps.audit, now, account.username, 'login', 'ok', enrollmentRequired ? `${how}; second factor not enrolled: enrollment-only token` : how, account);
   return {
     token,
     expiresAt: expiresAt.toISOString(),
