@@ -97,8 +97,8 @@ export function checkUnitRows(table: ImportTable, context: UnitRowContext) {
     else seen.set(row.values.id, row.line);
     if (context.existing.has(row.values.id)) row.errors.push({ field: 'id', message: 'already exists' });
     const parent = context.existing.get(row.values.parentId);
-    // A parent out of scope is reported exactly like a missing one.
-    if (parent && !context.inScope(parent)) row.errors.push({ field: 'parentId', message: 'no such unit' });
+    // A parent out of scope is reported exactly like a missing one (the same words as below).
+    if (parent && !context.inScope(parent)) row.errors.push({ field: 'parentId', message: NO_SUCH_PARENT });
     else if (parent?.archived) row.errors.push({ field: 'parentId', message: 'is archived' });
   }
   const usable = rows.filter((row) => row.errors.length === 0 && seen.get(row.values.id) === row.line);
@@ -110,10 +110,12 @@ export function checkUnitRows(table: ImportTable, context: UnitRowContext) {
   for (const row of usable) {
     const problem = plan.problems.get(row.values.id);
     if (problem === 'cycle') row.errors.push({ field: 'parentId', message: 'forms a cycle with other rows' });
-    else if (problem) row.errors.push({ field: 'parentId', message: 'no such unit (neither existing nor a valid row of the file)' });
+    else if (problem) row.errors.push({ field: 'parentId', message: NO_SUCH_PARENT });
   }
   return { columns: Object.keys(columns), missing, rows, paths: plan.paths };
 }
+
+const NO_SUCH_PARENT = 'no such unit (neither existing nor a valid row of the file)';
 
 export type StaffRowValues = {
   name: string;

@@ -1,0 +1,623 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { operations } from '../../shared/src/contracts/api.js';
+import type { Role } from '../../shared/src/contracts/auth.js';
+import type { Principal } from '../../functions/src/auth/principal.js';
+import { routes, type Route } from '../../functions/src/routes.js';
+import { demoCounty } from '../../infra/local/demo-county.js';
+import { createGateway, type Gateway } from '../../infra/local/gateway.js';
+import { seedWriter } from '../../infra/local/seed.js';
+import { httpEvent } from '../support/http-events.js';
+import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
+import { scanAll } from './accounts-helpers.js';
+import { call, type Reply } from './fixtures.js';
+
+/**
+ * The shared ground of authorization-matrix.test.ts and audit-writes.test.ts: the demo county in
+ * isolated tables, a VALID request for every bearer operation (REQUESTS, built for an object on
+ * either side of the scope line), fresh objects for requests that must succeed, and the audit
+ * entries one request wrote.
+ *
+ * Beyond the demo county's records (seedWriter), everything is made through the API itself (ratings
+ * through the public route, the rest by a fixture system admin), so these tests lean on the
+ * contracts and the gateway, not on the data layer.
+ */
+
+/** Unit A (市场监管局): the callers' scope. Unit B (人社局): a sibling department, out of their scope. */
+export const A = 'lj-scjg';
+export const B = 'lj-rs';
+export const PASSWORD = 'Matrix-Pass-2026!';
+
+export type Method = Route['method'];
+
+/** One API request: a JSON body, or a raw upload (CSV file, image) as the gateway passes it. */
+export interface Req {
+  method: Method;
+  path: string;
+  query?: Record<string, string>;
+  json?: unknown;
+  raw?: { body: string; isBase64Encoded: boolean; contentType: string };
+}
+
+/** Which side of the caller's scope line an object is on; `ghost` objects do not exist at all. */
+export type Side = 'in' | 'out' | 'ghost';
+
+/**
+ * The objects a request can be about, all on one side. Shared targets are the seeded ones (never
+ * changed by a request that is expected to be refused); fresh targets are made on first use, one
+ * set per request that must succeed, so a successful write never spoils another case.
+ */
+export interface Targets {
+  side: Side;
+  /** A unit (shared: A or B itself, the scope root of the callers). */
+  unit(): Promise<string>;
+  /** A unit below it that may be moved or archived (never a caller's scope root). */
+  movable(): Promise<string>;
+  /** Another unit below it, sibling of `movable`, to move it under. */
+  newParent(): Promise<string>;
+  /** A window of `unit`. */
+  window(): Promise<string>;
+  /** A staff member of `unit` (shared: with a photo). */
+  staff(): Promise<string>;
+  hall(): Promise<string>;
+  /** An account whose scope is `unit`. */
+  account(): Promise<string>;
+  /** A unit with a draft survey version, and that version. */
+  draft(): Promise<{ unit: string; version: string }>;
+  /** A unit with a published survey version, and that version. */
+  published(): Promise<{ unit: string; version: string }>;
+}
+
+export type Build = (x: Targets) => Promise<Req>;
+
+export interface RequestSpec {
+  /**
+   * `object`: the request names an object (path, query or body): built once in scope and once out
+   * of it. `caller`: it names none (the caller's own scope, a global registry, the audit log): built
+   * once. `import`: the object is named inside an uploaded file, where an out-of-scope unit is a row
+   * error exactly like an unknown one (the import routes have no 404).
+   */
+  scope: 'object' | 'caller' | 'import';
+  build: Build;
+  /**
+   * An in-scope object with an out-of-scope secondary object (a new parent, a hall, staff, a window
+   * in a report query). `hidden`: 404 exactly like an unknown id; `like-unknown`: answered exactly
+   * like an unknown id, whatever the status. Not run for the system admin (no scope limit: the
+   * secondary object is then refused for reasons of structure, not of scope).
+   */
+  cross?: { build: (inScope: Targets, other: Targets) => Promise<Req>; expect: 'hidden' | 'like-unknown' };
+}
+
+let counter = 0;
+/** A number unique in this test process: fresh ids, names, 工号, usernames. */
+export const uniq = () => ++counter;
+
+const chinaDay = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+export const today = chinaDay(Date.now());
+const monthAgo = chinaDay(Date.now() - 29 * 86_400_000);
+
+/** A 1×1 PNG: a valid staff photo. */
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a1e3c2a40000000049454e44ae426082',
+  'hex',
+);
+const photo = () => ({ body: PNG.toString('base64'), isBase64Encoded: true, contentType: 'image/png' });
+const csv = (lines: string[]) => ({ body: `${lines.join('\r\n')}\r\n`, isBase64Encoded: false, contentType: 'text/csv' });
+
+/**
+ * A valid request for every bearer operation but the two TOTP enrollment routes (tag `auth`: the
+ * caller's own account, no object to name). The matrix fails for an operation missing here.
+ */
+export const REQUESTS: Record<string, RequestSpec> = {
+  listWindows: { scope: 'caller', build: async () => ({ method: 'GET', path: '/api/windows', query: { limit: '100' } }) },
+  satisfaction: {
+    scope: 'object',
+    build: async (x) => ({ method: 'GET', path: '/api/results/satisfaction', query: { window: await x.window(), from: monthAgo, to: today } }),
+  },
+
+  getUnitTree: { scope: 'caller', build: async () => ({ method: 'GET', path: '/api/org/unit-tree' }) },
+  getUnit: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/org/units/${await x.unit()}` }) },
+  listUnitChildren: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/org/units/${await x.unit()}/children` }) },
+  createUnit: {
+    scope: 'object',
+    build: async (x) => {
+      const n = uniq();
+      return { method: 'POST', path: '/api/org/units', json: { id: `mx-new-${n}`, name: `矩阵新单位${n}`, parentId: await x.unit() } };
+    },
+  },
+  renameUnit: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/org/units/${await x.unit()}/rename`, json: { name: `矩阵更名${uniq()}` } }) },
+  moveUnit: {
+    scope: 'object',
+    build: async (x) => ({ method: 'POST', path: `/api/org/units/${await x.movable()}/move`, json: { parentId: await x.newParent() } }),
+    cross: {
+      build: async (mine, other) => ({ method: 'POST', path: `/api/org/units/${await mine.movable()}/move`, json: { parentId: await other.newParent() } }),
+      expect: 'hidden',
+    },
+  },
+  archiveUnit: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/org/units/${await x.movable()}/archive`, json: { archived: true } }) },
+  previewUnitImport: {
+    scope: 'import',
+    build: async (x) => {
+      const n = uniq();
+      return { method: 'POST', path: '/api/org/unit-imports/preview', raw: csv(['单位编码,单位名称,上级单位编码', `mx-imp-${n},矩阵导入单位${n},${await x.unit()}`]) };
+    },
+  },
+  applyUnitImport: {
+    scope: 'import',
+    build: async (x) => {
+      const n = uniq();
+      return { method: 'POST', path: '/api/org/unit-imports/apply', raw: csv(['单位编码,单位名称,上级单位编码', `mx-imp-${n},矩阵导入单位${n},${await x.unit()}`]) };
+    },
+  },
+  listUnitWindows: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/org/units/${await x.unit()}/windows` }) },
+  createWindow: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/org/units/${await x.unit()}/windows`, json: { name: `矩阵窗口${uniq()}` } }) },
+  getOrgWindow: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/org/windows/${await x.window()}` }) },
+  updateWindow: {
+    scope: 'object',
+    build: async (x) => ({ method: 'POST', path: `/api/org/windows/${await x.window()}`, json: { name: `矩阵窗口更名${uniq()}` } }),
+    cross: {
+      build: async (mine, other) => ({ method: 'POST', path: `/api/org/windows/${await mine.window()}`, json: { hallId: await other.hall() } }),
+      expect: 'hidden',
+    },
+  },
+  setWindowStaff: {
+    scope: 'object',
+    build: async (x) => {
+      const staff = await x.staff();
+      return { method: 'POST', path: `/api/org/windows/${await x.window()}/staff`, json: { staffIds: [staff], onDutyIds: [staff] } };
+    },
+    cross: {
+      build: async (mine, other) => {
+        const staff = await other.staff();
+        return { method: 'POST', path: `/api/org/windows/${await mine.window()}/staff`, json: { staffIds: [staff], onDutyIds: [staff] } };
+      },
+      // Staff of another unit are "no such staff member in this unit" (400 naming staffIds.0), like unknown ones.
+      expect: 'like-unknown',
+    },
+  },
+  listUnitStaff: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/org/units/${await x.unit()}/staff` }) },
+  createStaff: {
+    scope: 'object',
+    build: async (x) => ({
+      method: 'POST',
+      path: `/api/org/units/${await x.unit()}/staff`,
+      json: { staffNo: `MX${uniq()}`, name: '矩阵员工', post: '综合受理员', duties: '一窗受理', pledge: '一次告知', partyMember: false },
+    }),
+  },
+  getStaff: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/org/staff/${await x.staff()}` }) },
+  updateStaff: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/org/staff/${await x.staff()}`, json: { post: `矩阵岗位${uniq()}` } }) },
+  setStaffPhoto: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/org/staff/${await x.staff()}/photo`, raw: photo() }) },
+  getStaffPhoto: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/org/staff/${await x.staff()}/photo` }) },
+  previewStaffImport: {
+    scope: 'import',
+    build: async (x) => ({
+      method: 'POST',
+      path: '/api/org/staff-imports/preview',
+      raw: csv(['姓名,工号,所属单位编码,岗位,职责,服务承诺,是否党员', `矩阵导入,MXI${uniq()},${await x.unit()},综合受理员,一窗受理,一次告知,否`]),
+    }),
+  },
+  applyStaffImport: {
+    scope: 'import',
+    build: async (x) => ({
+      method: 'POST',
+      path: '/api/org/staff-imports/apply',
+      raw: csv(['姓名,工号,所属单位编码,岗位,职责,服务承诺,是否党员', `矩阵导入,MXI${uniq()},${await x.unit()},综合受理员,一窗受理,一次告知,否`]),
+    }),
+  },
+  listUnitHalls: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/org/units/${await x.unit()}/halls` }) },
+  createHall: {
+    scope: 'object',
+    build: async (x) => ({ method: 'POST', path: `/api/org/units/${await x.unit()}/halls`, json: { name: `矩阵大厅${uniq()}`, address: '矩阵路1号' } }),
+  },
+  updateHall: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/org/halls/${await x.hall()}`, json: { address: `矩阵路${uniq()}号` } }) },
+  archiveHall: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/org/halls/${await x.hall()}/archive`, json: { archived: true } }) },
+  listWindowHalls: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/org/windows/${await x.window()}/halls` }) },
+
+  listSurveyVersions: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/admin/units/${await x.unit()}/survey` }) },
+  getSurveyVersion: {
+    scope: 'object',
+    build: async (x) => {
+      const { unit, version } = await x.published();
+      return { method: 'GET', path: `/api/admin/units/${unit}/survey/versions/${version}` };
+    },
+  },
+  createSurveyDraft: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/admin/units/${await x.unit()}/survey/drafts` }) },
+  updateSurveyDraft: {
+    scope: 'object',
+    build: async (x) => {
+      const { unit, version } = await x.draft();
+      return {
+        method: 'POST',
+        path: `/api/admin/units/${unit}/survey/versions/${version}`,
+        json: { title: '矩阵补充问卷', questions: [{ id: 'q1', kind: 'rating', text: '等候时间是否可以接受', required: false }] },
+      };
+    },
+  },
+  publishSurveyVersion: {
+    scope: 'object',
+    build: async (x) => {
+      const { unit, version } = await x.draft();
+      return { method: 'POST', path: `/api/admin/units/${unit}/survey/versions/${version}/publish` };
+    },
+  },
+  retireSurveyVersion: {
+    scope: 'object',
+    build: async (x) => {
+      const { unit, version } = await x.published();
+      return { method: 'POST', path: `/api/admin/units/${unit}/survey/versions/${version}/retire` };
+    },
+  },
+
+  windowPoster: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/admin/windows/${await x.window()}/poster`, query: { format: 'svg' } }) },
+  unitPosters: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/admin/units/${await x.unit()}/posters`, query: { size: 'A5' } }) },
+
+  satisfactionReport: {
+    scope: 'object',
+    build: async (x) => ({ method: 'GET', path: '/api/reports/satisfaction', query: { unit: await x.unit() } }),
+    cross: {
+      build: async (mine, other) => ({ method: 'GET', path: '/api/reports/satisfaction', query: { unit: await mine.unit(), window: await other.window() } }),
+      expect: 'hidden',
+    },
+  },
+  exportSatisfactionReport: {
+    scope: 'object',
+    build: async (x) => ({ method: 'GET', path: '/api/reports/satisfaction/export', query: { unit: await x.unit(), format: 'csv' } }),
+    cross: {
+      build: async (mine, other) => ({
+        method: 'GET',
+        path: '/api/reports/satisfaction/export',
+        query: { unit: await mine.unit(), window: await other.window(), format: 'csv' },
+      }),
+      expect: 'hidden',
+    },
+  },
+  myReport: {
+    scope: 'object',
+    build: async (x) => ({ method: 'GET', path: '/api/reports/me', query: { unit: await x.unit() } }),
+    cross: {
+      build: async (mine, other) => ({ method: 'GET', path: '/api/reports/me', query: { unit: await mine.unit(), window: await other.window() } }),
+      expect: 'hidden',
+    },
+  },
+  listRateDefinitions: { scope: 'caller', build: async () => ({ method: 'GET', path: '/api/rate-definitions' }) },
+  createRateDefinition: {
+    scope: 'caller',
+    build: async () => ({ method: 'POST', path: '/api/rate-definitions', json: { id: `mx-def-${uniq()}`, name: '矩阵口径', goodLevels: [5, 4, 3], satisfiedLevels: [5, 4] } }),
+  },
+
+  listAccounts: { scope: 'caller', build: async () => ({ method: 'GET', path: '/api/accounts' }) },
+  createAccount: {
+    scope: 'object',
+    build: async (x) => {
+      const n = uniq();
+      return {
+        method: 'POST',
+        path: '/api/accounts',
+        json: { username: `mx.new${n}`, displayName: '矩阵账号', personId: `MXP${n}`, role: 'committee', unitId: await x.unit(), password: PASSWORD },
+      };
+    },
+  },
+  updateAccount: { scope: 'object', build: async (x) => ({ method: 'PATCH', path: `/api/accounts/${await x.account()}`, json: { displayName: `矩阵改名${uniq()}` } }) },
+  resetAccountPassword: {
+    scope: 'object',
+    build: async (x) => ({ method: 'POST', path: `/api/accounts/${await x.account()}/password`, json: { password: `${PASSWORD}${uniq()}` } }),
+  },
+  listAudit: { scope: 'caller', build: async () => ({ method: 'GET', path: '/api/audit', query: { from: today, to: today, limit: '5' } }) },
+  exportAudit: {
+    scope: 'caller',
+    build: async () => ({ method: 'GET', path: '/api/audit/export', query: { from: today, to: today, action: 'rate-definition.create' } }),
+  },
+};
+
+/** Bearer operations the request table must cover: all but the caller's-own-account routes (tag `auth`). */
+export const matrixRoutes = (): Route[] => routes.filter((r) => r.auth === 'bearer' && operations[r.operationId].tag !== 'auth');
+
+export interface AuditItem {
+  id: string;
+  at: string;
+  actor: string;
+  role: string;
+  action: string;
+  objectType: string;
+  objectId: string;
+  unitId?: string;
+  result: string;
+  detail?: string;
+}
+
+/** The world both tests run in: the demo county in fresh tables, callers of every role in unit A. */
+export interface World {
+  t: IsolatedTables;
+  gateway: Gateway;
+  principal(role: Role): Principal;
+  token(role: Role): string;
+  /** The shared objects of each side (`ghost`: ids that exist nowhere). */
+  shared: Record<Side, Targets>;
+  /** Brand-new objects on one side, made through the API on first use. */
+  fresh(side: 'in' | 'out'): Targets;
+  /** [ghost id, its shared out-of-scope twin]: to ask for "an unknown id" with the same request, and compare the answers. */
+  ghostToOut(): Promise<[string, string][]>;
+  /** Ids and names of every out-of-scope object, those made by the tests included: none may reach a scoped caller. */
+  leakMarkers: Set<string>;
+  /** Send a request; the reply and the audit entries written while it ran (nothing else writes meanwhile). */
+  send(req: Req, token?: string): Promise<{ reply: Reply; audit: AuditItem[] }>;
+  /** A fixture request by a system admin of its own (not measured); anything but 2xx throws. */
+  admin(method: Method, path: string, json?: unknown): Promise<any>;
+  /** Every item of the ops and contacts tables, by key (the audit table only grows). */
+  snapshot(): Promise<Map<string, string>>;
+  /** Requests made to prepare objects (not measured), and the time spent reading whole tables. */
+  stats: { fixtures: number; snapshotMs: number; items: number };
+  close(): void;
+}
+
+/** One request through the local gateway, any method, JSON or raw body. */
+export function send(gateway: Gateway, req: Req, token?: string): Promise<Reply> {
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  let body: string | undefined;
+  let isBase64Encoded = false;
+  if (req.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(req.json);
+  } else if (req.raw) {
+    headers['content-type'] = req.raw.contentType;
+    body = req.raw.body;
+    isBase64Encoded = req.raw.isBase64Encoded;
+  }
+  const event = httpEvent('GET', req.path, {
+    headers,
+    ...(req.query ? { query: req.query } : {}),
+    ...(body !== undefined ? { body, isBase64Encoded } : {}),
+  });
+  event.requestContext.http.method = req.method;
+  return call(gateway, event);
+}
+
+/** The text of a request, for "an answer may echo what the caller sent, nothing else". */
+export const requestText = (req: Req) => `${req.path} ${JSON.stringify(req.query ?? {})} ${JSON.stringify(req.json ?? null)} ${req.raw?.isBase64Encoded ? '' : (req.raw?.body ?? '')}`;
+
+export async function createWorld(endpoint: string): Promise<World> {
+  const t = await isolatedTables(endpoint);
+  t.install();
+  const gateway = createGateway();
+  // The demo county's tree, halls, staff and windows, and a few ratings of every window through the
+  // public route (not seedDemo's ratings: their seeded ClientRequestTokens collide with any other
+  // file seeding them in the same DynamoDB Local, e.g. audit-writes.test.ts next to this one).
+  const county = demoCounty();
+  const writer = seedWriter(t.runtime);
+  for (const unit of county.units) await writer.putUnit(unit);
+  for (const hall of county.halls) await writer.putHall(hall);
+  for (const person of county.staff) await writer.putStaff(person);
+  for (const window of county.windows) await writer.putWindow(window);
+
+  const principal = (role: Role): Principal => ({ username: `mx.${role}`, role, unitId: A });
+  const tokens = new Map<Role, string>();
+  for (const role of ['system-admin', 'unit-admin', 'committee', 'staff', 'auditor'] as const) {
+    tokens.set(role, (await t.runtime.tokens.issue(principal(role), new Date())).token);
+  }
+  const fixtureToken = (await t.runtime.tokens.issue({ username: 'fixture.admin', role: 'system-admin', unitId: 'jn-qh-lj' }, new Date())).token;
+
+  const stats = { fixtures: 0, snapshotMs: 0, items: 0 };
+  for (const window of county.windows) {
+    for (const level of [5, 4, 2]) {
+      stats.fixtures++;
+      const reply = await send(gateway, { method: 'POST', path: '/api/public/ratings', json: { windowCode: window.code, level } });
+      if (reply.status !== 201) throw new Error(`fixture rating → ${reply.status} ${reply.text.slice(0, 300)}`);
+    }
+  }
+  async function admin(method: Method, path: string, json?: unknown, raw?: Req['raw']): Promise<any> {
+    stats.fixtures++;
+    const reply = await send(gateway, { method, path, ...(json !== undefined ? { json } : {}), ...(raw ? { raw } : {}) }, fixtureToken);
+    if (reply.status < 200 || reply.status > 299) throw new Error(`fixture ${method} ${path} → ${reply.status} ${reply.text.slice(0, 300)}`);
+    return reply.json;
+  }
+
+  // What must never reach a caller of A: ids and names of B's units, windows and halls, ids of its staff
+  // (staff names repeat across units), and everything the tests make in B.
+  const inB = (unitId: string) => county.units.find((u) => u.id === unitId)?.path.includes(B) ?? false;
+  const leakMarkers = new Set<string>();
+  for (const unit of county.units.filter((u) => u.path.includes(B))) leakMarkers.add(unit.id).add(unit.name);
+  for (const window of county.windows.filter((w) => inB(w.unitId))) leakMarkers.add(window.code).add(window.name);
+  for (const person of county.staff.filter((s) => inB(s.unitId))) leakMarkers.add(person.id);
+  for (const hall of county.halls.filter((h) => h.unitId === B)) leakMarkers.add(hall.id).add(hall.name);
+
+  // Names carry their side (甲方 / 乙方) and end in 号, so no name of one side is part of a name of the other.
+  const label = (side: 'in' | 'out') => (side === 'in' ? '甲方' : '乙方');
+  const newUnit = async (parentId: string, side: 'in' | 'out') => {
+    const n = uniq();
+    const unit = await admin('POST', '/api/org/units', { id: `mx-${side}-${n}`, name: `${label(side)}夹具单位${n}号`, parentId });
+    if (side === 'out') leakMarkers.add(unit.id).add(unit.name);
+    return unit.id as string;
+  };
+  const newAccount = async (unitId: string, side: 'in' | 'out', extra: { role?: Role; personId?: string; username?: string } = {}) => {
+    const n = uniq();
+    const username = extra.username ?? `mx.${side}.acct${n}`;
+    await admin('POST', '/api/accounts', { username, displayName: '夹具账号', personId: extra.personId ?? `MXF${n}`, role: extra.role ?? 'committee', unitId, password: PASSWORD });
+    if (side === 'out') leakMarkers.add(username);
+    return username;
+  };
+  const newDraft = async (unitId: string) => {
+    const draft = await admin('POST', `/api/admin/units/${unitId}/survey/drafts`);
+    return { unit: unitId, version: String(draft.version) };
+  };
+  const newPublished = async (unitId: string) => {
+    const draft = await newDraft(unitId);
+    await admin('POST', `/api/admin/units/${unitId}/survey/versions/${draft.version}/publish`);
+    return draft;
+  };
+
+  /** Memoised getters: each object is made once per Targets. */
+  function lazy<T>(make: () => Promise<T>): () => Promise<T> {
+    let value: Promise<T> | undefined;
+    return () => (value ??= make());
+  }
+
+  function fresh(side: 'in' | 'out'): Targets {
+    const root = side === 'in' ? A : B;
+    const unit = lazy(() => newUnit(root, side));
+    const window = lazy(async () => {
+      const created = await admin('POST', `/api/org/units/${await unit()}/windows`, { name: `${label(side)}夹具窗口${uniq()}号` });
+      if (side === 'out') leakMarkers.add(created.code).add(created.name);
+      return created.code as string;
+    });
+    const staff = lazy(async () => {
+      const created = await admin('POST', `/api/org/units/${await unit()}/staff`, { staffNo: `FX${uniq()}`, name: '夹具员工', post: '综合受理员', duties: '', pledge: '', partyMember: false });
+      if (side === 'out') leakMarkers.add(created.id);
+      return created.id as string;
+    });
+    const hall = lazy(async () => {
+      const created = await admin('POST', `/api/org/units/${await unit()}/halls`, { name: `${label(side)}夹具大厅${uniq()}号`, address: '夹具路1号' });
+      if (side === 'out') leakMarkers.add(created.id).add(created.name);
+      return created.id as string;
+    });
+    return {
+      side,
+      unit,
+      movable: lazy(() => newUnit(root, side)),
+      newParent: lazy(() => newUnit(root, side)),
+      window,
+      staff,
+      hall,
+      account: lazy(async () => newAccount(await unit(), side)),
+      draft: lazy(async () => newDraft(await unit())),
+      published: lazy(async () => newPublished(await unit())),
+    };
+  }
+
+  const fixed = (values: { unit: string; movable: string; newParent: string; window: string; staff: string; hall: string; account: string }, side: Side): Targets => ({
+    side,
+    unit: async () => values.unit,
+    movable: async () => values.movable,
+    newParent: async () => values.newParent,
+    window: async () => values.window,
+    staff: async () => values.staff,
+    hall: async () => values.hall,
+    account: async () => values.account,
+    draft: async () => ({ unit: values.unit, version: '2' }),
+    published: async () => ({ unit: values.unit, version: '1' }),
+  });
+  // The shared objects of each side, made once. A has no hall of its own in the demo county (its windows
+  // are in the county's hall): it gets one. Both sides get a published survey version 1 and a draft
+  // version 2, a photo of the first staff member on duty, an account, and two units below the scope root.
+  async function sharedSide(side: 'in' | 'out'): Promise<Targets> {
+    const root = side === 'in' ? A : B;
+    const window = county.windows.find((w) => w.unitId === root)!;
+    const staff = county.staff.find((s) => s.id === window.staffOnDutyIds[0])!;
+    const hall = side === 'out' ? county.halls.find((h) => h.unitId === B)!.id : (await admin('POST', `/api/org/units/${A}/halls`, { name: '市场监管局自有大厅', address: '临江县建设路9号' })).id;
+    await admin('POST', `/api/org/staff/${staff.id}/photo`, undefined, photo());
+    await newPublished(root);
+    await newDraft(root);
+    return fixed(
+      { unit: root, movable: await newUnit(root, side), newParent: await newUnit(root, side), window: window.code, staff: staff.id, hall, account: await newAccount(root, side) },
+      side,
+    );
+  }
+  const ghostValues = {
+    unit: 'zz-ghost',
+    movable: 'zz-ghost-movable',
+    newParent: 'zz-ghost-parent',
+    window: 'ghostw01',
+    staff: 'ghost-staff-1',
+    hall: 'ghost-hall-1',
+    account: 'ghost.account',
+  };
+  const shared: Record<Side, Targets> = { in: await sharedSide('in'), out: await sharedSide('out'), ghost: fixed(ghostValues, 'ghost') };
+
+  // The staff caller's account: its person id is the 工号 of a staff member of A (GET /api/reports/me).
+  const person = county.staff.find((s) => s.unitId === A)!;
+  await newAccount(A, 'in', { role: 'staff', personId: person.staffNo, username: principal('staff').username });
+
+  async function ghostToOut(): Promise<[string, string][]> {
+    const out = shared.out;
+    return [
+      [ghostValues.unit, await out.unit()],
+      [ghostValues.movable, await out.movable()],
+      [ghostValues.newParent, await out.newParent()],
+      [ghostValues.window, await out.window()],
+      [ghostValues.staff, await out.staff()],
+      [ghostValues.hall, await out.hall()],
+      [ghostValues.account, await out.account()],
+    ];
+  }
+
+  async function auditSince(fromIso: string): Promise<AuditItem[]> {
+    const days = [...new Set([chinaDay(Date.parse(fromIso)), chinaDay(Date.now())])];
+    const items: AuditItem[] = [];
+    for (const day of days) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await t.doc.send(
+          new QueryCommand({
+            TableName: t.tables.audit,
+            KeyConditionExpression: 'pk = :pk AND sk >= :from',
+            ExpressionAttributeValues: { ':pk': `DAY#${day}`, ':from': fromIso },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        );
+        items.push(...((page.Items ?? []) as AuditItem[]));
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }
+    return items;
+  }
+
+  return {
+    t,
+    gateway,
+    principal,
+    token: (role) => tokens.get(role)!,
+    shared,
+    fresh,
+    ghostToOut,
+    leakMarkers,
+    async send(req, token) {
+      // Audit sort keys start with the entry's instant. Every earlier entry has `at` ≤ t0; every entry
+      // of this request has `at` > t0 (same clock, the request starts after it ticked).
+      const t0 = Date.now();
+      while (Date.now() <= t0) {
+        /* wait for the next millisecond */
+      }
+      const fromIso = new Date(t0 + 1).toISOString();
+      const reply = await send(gateway, req, token);
+      return { reply, audit: await auditSince(fromIso) };
+    },
+    admin: (method, path, json) => admin(method, path, json),
+    async snapshot() {
+      const started = performance.now();
+      const [ops, contacts] = await Promise.all([scanAll(t.doc, t.tables.ops), scanAll(t.doc, t.tables.contacts)]);
+      const items = new Map<string, string>();
+      for (const [table, list] of [['ops', ops], ['contacts', contacts]] as const) {
+        for (const item of list) items.set(`${table} ${String(item.pk)} ${String(item.sk ?? '')}`, stable(item));
+      }
+      stats.snapshotMs += performance.now() - started;
+      stats.items = items.size;
+      return items;
+    },
+    stats,
+    close: () => t.close(),
+  };
+}
+
+/** JSON with object keys sorted at every level, so equal items give equal text. */
+function stable(value: unknown): string {
+  if (value instanceof Set) return stable([...value].sort());
+  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${stable((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
+}
+
+/** What differs between two snapshots, by key: added, removed, changed. */
+export function tableChanges(before: Map<string, string>, after: Map<string, string>): string[] {
+  const changes: string[] = [];
+  for (const [key, value] of after) {
+    if (!before.has(key)) changes.push(`added ${key}`);
+    else if (before.get(key) !== value) changes.push(`changed ${key}`);
+  }
+  for (const key of before.keys()) if (!after.has(key)) changes.push(`removed ${key}`);
+  return changes;
+}
