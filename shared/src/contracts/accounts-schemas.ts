@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { LoginOutput, Role } from './auth.js';
+import { text } from './text.js';
 
 /**
  * Inputs and outputs of the accounts capability: second factor, account management, audit log.
@@ -11,9 +12,9 @@ const Username = z
   .min(3, { error: 'must be 3–32 characters' })
   .max(32, { error: 'must be 3–32 characters' })
   .regex(/^[a-z0-9][a-z0-9._-]*$/, { error: 'may contain only a–z, 0–9, dot, underscore and hyphen' });
-const DisplayName = z.string().trim().min(1, { error: 'is required' }).max(40, { error: 'must be at most 40 characters' });
+const DisplayName = text({ min: 1, max: 40 });
 /** Who the account belongs to (工号 or another stable person reference), used for separation of duties. */
-const PersonId = z.string().trim().min(1, { error: 'is required' }).max(32, { error: 'must be at most 32 characters' });
+const PersonId = text({ min: 1, max: 32 });
 const UnitId = z.string().min(1, { error: 'is required' }).max(64);
 /** The policy itself (length, classes, not the username) is checked by the use case, which knows the username. */
 const NewPassword = z.string().min(1, { error: 'is required' }).max(256, { error: 'must be at most 256 characters' });
@@ -87,7 +88,7 @@ export const AccountCreateInput = z
   .meta({ id: 'AccountCreateInput' });
 export type AccountCreateInput = z.infer<typeof AccountCreateInput>;
 
-export const AccountParams = z.strictObject({ username: z.string().min(1).max(64) }).meta({ id: 'AccountParams' });
+export const AccountParams = z.strictObject({ username: text({ min: 1, max: 64, trim: false }) }).meta({ id: 'AccountParams' });
 
 export const AccountUpdateInput = z
   .strictObject({ displayName: DisplayName.optional(), role: Role.optional(), unitId: UnitId.optional(), disabled: z.boolean().optional() })
@@ -105,8 +106,8 @@ export const AuditQuery = z
   .strictObject({
     from: Day,
     to: Day,
-    actor: z.string().max(64).optional(),
-    action: z.string().max(64).optional(),
+    actor: text({ max: 64, trim: false }).optional(),
+    action: text({ max: 64, trim: false }).optional(),
     cursor: z.string().max(2048).optional(),
     limit: z.coerce.number().int().min(1).max(200).optional(),
   })

@@ -1,8 +1,11 @@
 import * as z from 'zod';
+import { text } from './text.js';
 
 export const LoginInput = z
   .strictObject({
-    username: z.string().min(1, { error: 'is required' }).max(64),
+    // Looked up as sent (never trimmed), but still text: a NUL or a lone surrogate is no one's username.
+    username: text({ min: 1, max: 64, trim: false }),
+    // Any character may be part of a password; the policy is the use case's.
     password: z.string().min(1, { error: 'is required' }).max(256),
   })
   .meta({ id: 'LoginInput', examples: [{ username: 'admin', password: 'Manyi-demo-2026' }] });

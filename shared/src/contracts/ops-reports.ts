@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ErrorBody } from './errors.js';
 import type { Operation } from './operation.js';
+import { text } from './text.js';
 import { ExportQuery, ExportVerification, RateDefinitionSet, ReportQuery, SatisfactionReport } from './reports.js';
 
 const badRequest = { description: 'Invalid input; the message names the field', schema: ErrorBody };
@@ -20,7 +21,7 @@ const Levels = z
 export const RateDefinitionInput = z
   .strictObject({
     id: z.string().regex(/^[a-z0-9-]{1,40}$/, { error: 'must be 1–40 lowercase letters, digits or hyphens' }),
-    name: z.string().trim().min(1, { error: 'is required' }).max(60, { error: 'must be at most 60 characters' }),
+    name: text({ min: 1, max: 60 }),
     goodLevels: Levels.meta({ description: 'Levels counted as 好评' }),
     satisfiedLevels: Levels.meta({ description: 'Levels counted as 满意' }),
   })

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { text } from './text.js';
 
 /**
  * 服务大厅 (service halls) as administrators see and change them. A hall belongs to a unit; a window
@@ -12,16 +13,9 @@ export const HallId = z
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, - or _')
   .meta({ description: '服务大厅编号', example: 'hall-main' });
 
-const Text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `must be at most ${max} characters`)
-    .refine((text) => !/[\u0000-\u001f\u007f]/.test(text), 'must not contain control characters');
-
-/** Shown to residents on every window card and poster: trimmed, no control characters. */
-export const HallName = Text(60).pipe(z.string().min(1, 'is required')).meta({ description: '大厅名称', example: '临江县政务服务中心大厅' });
-export const HallAddress = Text(120).meta({ description: '地址', example: '临江县滨江大道88号' });
+/** Shown to residents on every window card and poster: trimmed, one line of text (text.ts). */
+export const HallName = text({ min: 1, max: 60 }).meta({ description: '大厅名称', example: '临江县政务服务中心大厅' });
+export const HallAddress = text({ max: 120 }).meta({ description: '地址', example: '临江县滨江大道88号' });
 
 export const Hall = z
   .object({

@@ -1,14 +1,7 @@
 import * as z from 'zod';
+import { text } from './text.js';
 
 /** 工作人员 as administrators see and change them (亮身份: name, post, duties, pledge are public). */
-
-const Text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `must be at most ${max} characters`)
-    .refine((text) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text), 'must not contain control characters');
-const Required = (max: number) => Text(max).pipe(z.string().min(1, 'is required'));
 
 export const StaffNo = z
   .string()
@@ -16,11 +9,12 @@ export const StaffNo = z
   .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1–32 letters, digits, - or _')
   .meta({ description: '工号, unique within the unit', example: 'LJ1001' });
 
+/** Text as text.ts defines it: name and post are one line; duties and pledge may span lines (as an XLSX cell may). */
 export const StaffFields = {
-  name: Required(30).meta({ description: '姓名' }),
-  post: Required(40).meta({ description: '岗位' }),
-  duties: Text(200).meta({ description: '职责' }),
-  pledge: Text(200).meta({ description: '服务承诺' }),
+  name: text({ min: 1, max: 30 }).meta({ description: '姓名' }),
+  post: text({ min: 1, max: 40 }).meta({ description: '岗位' }),
+  duties: text({ max: 200, multiline: true }).meta({ description: '职责' }),
+  pledge: text({ max: 200, multiline: true }).meta({ description: '服务承诺' }),
   partyMember: z.boolean().meta({ description: '是否党员' }),
 };
 

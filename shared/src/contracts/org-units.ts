@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { text } from './text.js';
 
 /**
  * 单位 (units) as the API shows them, and the inputs that change them. Input schemas are strict and
@@ -11,14 +12,8 @@ export const UnitId = z
   .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, - or _')
   .meta({ description: '单位编码', example: 'lj-zwfw' });
 
-/** Names are shown to residents and committees: trimmed, no control characters, at most 60. */
-export const UnitName = z
-  .string()
-  .trim()
-  .min(1, 'is required')
-  .max(60, 'must be at most 60 characters')
-  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters')
-  .meta({ description: '单位名称', example: '临江县政务服务中心' });
+/** Names are shown to residents and committees: trimmed, one line of text (text.ts), at most 60. */
+export const UnitName = text({ min: 1, max: 60 }).meta({ description: '单位名称', example: '临江县政务服务中心' });
 
 export const Unit = z
   .object({

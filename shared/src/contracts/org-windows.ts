@@ -1,20 +1,15 @@
 import * as z from 'zod';
 import { HallId } from './org-halls.js';
+import { text } from './text.js';
 import { WindowCode } from './window-card.js';
 
 /** 窗口 as administrators see and change them. */
 
-const Text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `must be at most ${max} characters`)
-    .refine((text) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text), 'must not contain control characters');
-
-export const WindowName = Text(60).pipe(z.string().min(1, 'is required')).meta({ description: '窗口名称', example: '综合受理1号窗口' });
+/** Names are one line of text (text.ts): trimmed, no control characters, no lone surrogates. */
+export const WindowName = text({ min: 1, max: 60 }).meta({ description: '窗口名称', example: '综合受理1号窗口' });
 
 export const ServiceItem = z
-  .strictObject({ code: Text(40).optional(), name: Text(100).pipe(z.string().min(1, 'is required')) })
+  .strictObject({ code: text({ max: 40 }).optional(), name: text({ min: 1, max: 100 }) })
   .meta({ id: 'OrgServiceItem', description: '事项' });
 export type ServiceItem = z.infer<typeof ServiceItem>;
 

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { BAD_RATING_REASON_CODES, COMMENT_MAX_LENGTH, type BadRatingReason } from '../domain/national-survey.js';
+import { safeRecord, text } from './text.js';
 import { WindowCode } from './window-card.js';
 
 const Level = z.literal([1, 2, 3, 4, 5], { error: 'must be an integer from 1 to 5' });
@@ -7,9 +8,9 @@ const Level = z.literal([1, 2, 3, 4, 5], { error: 'must be an integer from 1 to 
 /** Mainland mobile numbers: 11 digits starting 13–19. */
 export const MOBILE_PATTERN = /^1[3-9]\d{9}$/;
 
-// Control characters other than tab and newline have no place in a comment; NUL in particular
-// breaks downstream CSV and PDF tooling, so it is refused at the edge rather than stored.
-const NO_CONTROL_CHARACTERS = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
+// What a resident types is text as text.ts defines it (no control characters but tab and newline,
+// no lone surrogates), refused at the edge rather than stored. The use case trims the comment.
+const Comment = text({ max: COMMENT_MAX_LENGTH, multiline: true, trim: false });
 
 export const SubmitRatingInput = z
   .strictObject({
@@ -24,18 +25,8 @@ export const SubmitRatingInput = z
       .max(BAD_RATING_REASON_CODES.length)
       .optional()
       .meta({ description: 'Coded 差评 reasons; only for level 1 or 2' }),
-    comment: z
-      .string()
-      .max(COMMENT_MAX_LENGTH, { error: `must be at most ${COMMENT_MAX_LENGTH} characters` })
-      .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters')
-      // A lone surrogate ("\ud800" in JSON) has no UTF-8 form: DynamoDB and every export would choke.
-      .refine((text) => text.isWellFormed(), { error: 'must be valid Unicode text' })
-      .optional(),
-    serviceItem: z
-      .string()
-      .min(1, 'must not be empty')
-      .max(100, 'must be at most 100 characters')
-      .refine((text) => text.isWellFormed(), { error: 'must be valid Unicode text' })
+    comment: Comment.optional(),
+    serviceItem: text({ min: 1, max: 100, trim: false, empty: 'must not be empty' })
       .optional()
       .meta({ description: "The NAME of one of the window's service items (事项, from the window card) the resident had handled; checked against the window's current items" }),
     contactPhone: z
@@ -50,15 +41,10 @@ export const SubmitRatingInput = z
       .optional()
       .meta({ description: 'The survey the resident was shown (from the window card); default: the one the window shows now' }),
     surveyVersion: z.int().min(1).max(9999).optional().meta({ description: 'The version of that survey' }),
-    answers: z
-      .record(
-        z.string().regex(/^q\d{1,3}$/, 'must be a question id such as q1'),
-        z.union([
-          z.string().max(COMMENT_MAX_LENGTH, { error: `must be at most ${COMMENT_MAX_LENGTH} characters` }),
-          z.int(),
-          z.array(z.string().max(8)).max(16),
-        ]),
-      )
+    answers: safeRecord(
+      z.string().regex(/^q\d{1,3}$/, 'must be a question id such as q1'),
+      z.union([Comment, z.int(), z.array(text({ max: 8, trim: false })).max(16)]),
+    )
       .optional()
       .meta({ description: 'Answers to the agency section, by question id; checked against the survey version shown' }),
   })

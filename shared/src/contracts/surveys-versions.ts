@@ -1,30 +1,23 @@
 import * as z from 'zod';
 import { QUESTION_KINDS, SURVEY_LIMITS, SURVEY_VERSION_STATES } from '../domain/survey-version.js';
+import { text } from './text.js';
 
-// Agency-written text is shown to residents and printed: no control characters (tab and newline
-// aside) and well-formed Unicode, for the same reasons as the resident's comment (see rating.ts).
-const NO_CONTROL_CHARACTERS = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, { error: 'must not be empty' })
-    .max(max, { error: `must be at most ${max} characters` })
-    .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters')
-    .refine((value) => value.isWellFormed(), { error: 'must be valid Unicode text' });
+// Agency-written text is shown to residents and printed: text as text.ts defines it. Title and
+// choices are one line; a question's text may span lines.
+const line = (max: number) => text({ min: 1, max, empty: 'must not be empty' });
 
 export const UnitIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, - or _');
 // A path segment, read as a version number only once the caller's role and scope are checked: a
 // version that is not a number is a version that does not exist (404), like one out of scope.
 const VersionParam = z.string().min(1).max(16).meta({ description: 'Version number: 1, 2, …', example: '1' });
 
-export const SurveyChoiceInput = z.strictObject({ id: z.string().regex(/^c\d{1,2}$/, 'must be c1, c2, …'), text: text(SURVEY_LIMITS.choiceText) });
+export const SurveyChoiceInput = z.strictObject({ id: z.string().regex(/^c\d{1,2}$/, 'must be c1, c2, …'), text: line(SURVEY_LIMITS.choiceText) });
 
 export const SurveyQuestionInput = z
   .strictObject({
     id: z.string().regex(/^q\d{1,3}$/, 'must be q1, q2, …'),
     kind: z.enum(QUESTION_KINDS),
-    text: text(SURVEY_LIMITS.questionText),
+    text: text({ min: 1, max: SURVEY_LIMITS.questionText, multiline: true, empty: 'must not be empty' }),
     required: z.boolean().default(false),
     choices: z.array(SurveyChoiceInput).max(SURVEY_LIMITS.choices, { error: `must have at most ${SURVEY_LIMITS.choices} choices` }).optional(),
   })
@@ -43,7 +36,7 @@ export const SurveyQuestionInput = z
 /** The body that replaces a draft's content. */
 export const SurveyDraftInput = z
   .strictObject({
-    title: text(SURVEY_LIMITS.title),
+    title: line(SURVEY_LIMITS.title),
     questions: z.array(SurveyQuestionInput).max(SURVEY_LIMITS.questions, { error: `must have at most ${SURVEY_LIMITS.questions} questions` }),
   })
   .superRefine((draft, ctx) => {

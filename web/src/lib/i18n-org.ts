@@ -241,8 +241,7 @@ export const IMPORT_COLUMN_LABELS: Record<'units' | 'staff', Record<string, stri
 const ROW_MESSAGES_ZH: [RegExp, string][] = [
   [/^is required$/, '此项为必填'],
   [/^already exists$/, '已存在'],
-  [/^no such unit \(neither existing nor a valid row of the file\)$/, '找不到上级单位（既不存在，也不是文件中的有效行）'],
-  [/^no such unit$/, '找不到该单位，或不在您的管理范围内'],
+  [/^no such unit$/, '找不到该单位（不存在、不在您的管理范围内，或不是文件中的有效行）'],
   [/^is archived$/, '该单位已归档'],
   [/^forms a cycle with other rows$/, '与文件中其他行的上级关系形成循环'],
   [/^is already used in this unit$/, '该工号在本单位已被使用'],
@@ -252,6 +251,7 @@ const ROW_MESSAGES_ZH: [RegExp, string][] = [
   [/^must be 1–40 letters, digits, - or _$/, '只能包含字母、数字、- 或 _（最多 40 位）'],
   [/^must be 1–32 letters, digits, - or _$/, '只能包含字母、数字、- 或 _（最多 32 位）'],
   [/^must not contain control characters$/, '不能包含控制字符'],
+  [/^must be valid Unicode text$/, '包含无效字符（不完整的 Unicode 编码）'],
 ];
 
 export function rowMessage(lang: Lang, message: string): string {

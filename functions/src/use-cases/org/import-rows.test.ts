@@ -67,7 +67,7 @@ describe('checkUnitRows', () => {
     expect(checked.rows.map((row) => row.errors.map((e) => `${row.line}.${e.field}: ${e.message}`))).toEqual([
       ['2.name: is required'],
       ['3.id: must be 1–40 letters, digits, - or _'],
-      ['4.parentId: no such unit (neither existing nor a valid row of the file)'], // out of scope: the words of a missing parent
+      ['4.parentId: no such unit'],
       ['5.parentId: is required'],
       ['6.id: already exists'],
       ['7.parentId: forms a cycle with other rows'],

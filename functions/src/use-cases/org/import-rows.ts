@@ -115,7 +115,8 @@ export function checkUnitRows(table: ImportTable, context: UnitRowContext) {
   return { columns: Object.keys(columns), missing, rows, paths: plan.paths };
 }
 
-const NO_SUCH_PARENT = 'no such unit (neither existing nor a valid row of the file)';
+/** A parent that is missing, out of scope, or not a valid row of the file: one answer for all three. */
+const NO_SUCH_PARENT = 'no such unit';
 
 export type StaffRowValues = {
   name: string;
