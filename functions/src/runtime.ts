@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { accountPrincipals } from './auth/account-principals.js';
+import { accountPrincipals, LOCAL_ACCOUNT_CACHE_MS } from './auth/account-principals.js';
 import type { TokenIssuer, TokenVerifier } from './auth/principal.js';
 import { createCognitoIdentity, createLocalTokens } from './auth/tokens.js';
 import { config } from './config.js';
@@ -75,7 +75,9 @@ export function getRuntime(): Runtime {
   let getSignIn: () => LoginDeps;
   if (settings.AUTH_MODE === 'local') {
     const local = createLocalTokens(settings.AUTH_SECRET!, settings.SESSION_HOURS);
-    tokens = local;
+    // The token says who and which session; the account says whether that session still stands
+    // and what it may do (as in AWS mode), so a disabled, re-scoped or logged-out account stops.
+    tokens = accountPrincipals({ verify: local.verifyIdentity }, data.accounts, { cacheMs: LOCAL_ACCOUNT_CACHE_MS });
     const signIn = localSignIn(data, local, now);
     getSignIn = () => signIn;
   } else {

@@ -50,6 +50,8 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   // and TOTP are Cognito's, so the TOTP enrolment routes serve local mode only (see
   // docs/decisions/0006-accounts-and-second-factor.md).
   loginTotp: { ...ACCOUNT_ONLY, audit: 'put-only' },
+  // Reads the account (who is asking) and bumps its session version; like TOTP enrollment, only its own ACCOUNT item.
+  logout: { ops: 'read-write', contacts: 'none', sealContacts: false },
   startTotpEnrollment: { ops: 'read-write', contacts: 'none', sealContacts: false },
   confirmTotpEnrollment: { ops: 'read-write', contacts: 'none', sealContacts: false },
   listAccounts: READ_OPS,

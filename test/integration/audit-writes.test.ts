@@ -36,7 +36,7 @@ afterAll(() => {
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const writes = routes.filter((route) => route.auth === 'bearer' && WRITE_METHODS.has(route.method));
 /** Writes on the caller's own account: no object to name, so not in REQUESTS; each has its own case below. */
-const OWN_ACCOUNT_WRITES = ['startTotpEnrollment', 'confirmTotpEnrollment'];
+const OWN_ACCOUNT_WRITES = ['startTotpEnrollment', 'confirmTotpEnrollment', 'logout'];
 
 const describeEntries = (entries: AuditItem[]) =>
   entries.map((e) => `${e.actor}/${e.role} ${e.action} ${e.objectType}:${e.objectId} ${e.result}${e.detail ? ` (${e.detail})` : ''}`);
@@ -88,6 +88,7 @@ describe('the caller’s own second factor, and the two-step login that uses it:
   let token: string;
   let totp: TOTP;
   let challenge: string;
+  let session: string;
   const step = (req: Req, bearer?: string) => {
     sent++;
     return w.send(req, bearer);
@@ -122,5 +123,11 @@ describe('the caller’s own second factor, and the two-step login that uses it:
     const { reply, audit } = await step({ method: 'POST', path: '/api/auth/login/totp', json: { challenge, code } });
     expectOneOk('loginTotp', reply, audit, actor);
     expect(reply.json.token).toEqual(expect.any(String));
+    session = reply.json.token as string;
+  });
+
+  it('logout (POST /api/auth/logout)', async () => {
+    const { reply, audit } = await step({ method: 'POST', path: '/api/auth/logout' }, session);
+    expectOneOk('logout', reply, audit, actor);
   });
 });

@@ -149,7 +149,7 @@ describe('every bearer route', () => {
     }
   });
 
-  it('refuses an enrollment-only token (second factor not enrolled) with 403 everywhere but the two enrollment routes', async () => {
+  it('refuses an enrollment-only token (second factor not enrolled) with 403 everywhere but the two enrollment routes and logout', async () => {
     // Prepare: what the password step gives a unit admin without a factor.
     const { token } = await w.t.runtime.tokens.issueEnrollment(w.principal('unit-admin'), new Date());
     const bearerRoutes = routes.filter((r) => r.auth === 'bearer');
@@ -162,8 +162,9 @@ describe('every bearer route', () => {
       const reply = await send(w.gateway, req, token);
       const label = `${route.method} ${route.path} → ${reply.status}`;
       if (operations[route.operationId].tag === 'auth') {
-        // Past authentication: the enrollment use case answers (no account here: 404 / 409, or 400 for the empty body).
-        expect([400, 404, 409], label).toContain(reply.status);
+        // Past authentication: the enrollment use case answers (no account here: 404 / 409, or 400 for
+        // the empty body); a logout ends whatever sessions the account has (200).
+        expect(route.operationId === 'logout' ? [200] : [400, 404, 409], label).toContain(reply.status);
         accepted.push(route.operationId);
         continue;
       }
@@ -172,9 +173,9 @@ describe('every bearer route', () => {
       expect(reply.json.error.message, label).toMatch(/second factor/);
     }
 
-    // Assess: the walk covered every bearer route, and only the enrollment ones let the token in.
+    // Assess: the walk covered every bearer route, and only the enrollment ones and logout let the token in.
     expect(bearerRoutes.length).toBeGreaterThan(20);
-    expect(accepted.sort()).toEqual(['confirmTotpEnrollment', 'startTotpEnrollment']);
+    expect(accepted.sort()).toEqual(['confirmTotpEnrollment', 'logout', 'startTotpEnrollment']);
   });
 });
 

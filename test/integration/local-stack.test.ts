@@ -6,6 +6,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/src/data/client.js';
 import { keys } from '../../functions/src/data/keys.js';
+import { LOCAL_ACCOUNT_CACHE_MS } from '../../functions/src/auth/account-principals.js';
 import { freePort } from '../../infra/local/ports.js';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack.js';
 import { addDays, chinaDay } from '../../shared/src/domain/china-time.js';
@@ -157,5 +158,14 @@ describe('the local stack (npm start)', () => {
     // Assess
     expect(windows.status).toBe(200);
     expect(windows.json.windows).toHaveLength(firstRun.windows);
+  });
+
+  it('ends the session on logout: the same token is refused at once, as npm start runs it (finding 3.2)', async () => {
+    expect(firstRun, 'the first start must have succeeded').toBeDefined();
+    const loggedOut = await api('/api/auth/logout', { token: firstRun.token, body: {} });
+    expect(loggedOut.status).toBe(200);
+    // The account check caches for a few seconds per process (LOCAL_ACCOUNT_CACHE_MS); the logout cleared nothing by hand.
+    await new Promise((resolve) => setTimeout(resolve, LOCAL_ACCOUNT_CACHE_MS + 100));
+    expect((await api('/api/windows', { token: firstRun.token })).status).toBe(401);
   });
 });

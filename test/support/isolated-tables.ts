@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TokenIssuer, TokenVerifier } from '../../functions/src/auth/principal.js';
-import { createLocalTokens, type ChallengeTokens } from '../../functions/src/auth/tokens.js';
+import { createLocalTokens, type ChallengeTokens, type LocalIdentity } from '../../functions/src/auth/tokens.js';
 import { createDocumentClient } from '../../functions/src/data/client.js';
 import { createAesContactSealer } from '../../functions/src/data/contact-sealer.js';
 import { createDataLayer } from '../../functions/src/data/index.js';
@@ -14,7 +14,7 @@ export interface IsolatedTables {
   tables: { ops: string; contacts: string; audit: string };
   doc: DynamoDBDocumentClient;
   /** The runtime, with the local token issuer exposed so tests can mint bearer tokens. */
-  runtime: Runtime & { tokens: TokenVerifier & TokenIssuer & ChallengeTokens };
+  runtime: Runtime & { tokens: TokenVerifier & TokenIssuer & ChallengeTokens & LocalIdentity };
   contactKey: string;
   /** Install this runtime for handlers invoked in-process (through the gateway's invoke). */
   install(): void;

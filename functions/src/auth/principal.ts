@@ -10,6 +10,12 @@ export interface Principal {
    * second factor yet): the TOTP enrollment routes accept it, every other route refuses it.
    */
   enrollmentOnly?: true;
+  /**
+   * Local tokens: the account's session version when the token was issued. Disabling the account,
+   * changing its role or scope, resetting its password or factor, and logging out bump the
+   * account's version, and every older token stops working (auth/account-principals.ts).
+   */
+  sessionVersion?: number;
 }
 
 export interface TokenIssuer {
@@ -30,7 +36,11 @@ export interface TokenVerifier {
   verify(token: string, options?: VerifyOptions): Promise<Principal>;
 }
 
-/** Who a verified token names; the identity provider says nothing about what they may do. */
+/**
+ * Who a verified token names; the identity provider says nothing about what they may do. A local
+ * token also says which session version of the account it belongs to and whether it is an
+ * enrollment-only token; a Cognito ID token says neither.
+ */
 export interface IdentityVerifier {
-  verify(token: string): Promise<{ username: string }>;
+  verify(token: string, options?: VerifyOptions): Promise<{ username: string; sessionVersion?: number; enrollmentOnly?: true }>;
 }

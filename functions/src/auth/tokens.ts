@@ -56,12 +56,27 @@ function principalFrom(payload: JWTPayload): Principal {
 }
 
 /** Local mode: HS256 tokens signed by the app with a secret kept under .data/. */
-export function createLocalTokens(secret: string, sessionHours: number): TokenIssuer & TokenVerifier & ChallengeTokens {
+/** A local token read as an identity (who, which session, enrollment-only?) for auth/account-principals.ts. */
+export interface LocalIdentity {
+  verifyIdentity: IdentityVerifier['verify'];
+}
+
+export function createLocalTokens(secret: string, sessionHours: number): TokenIssuer & TokenVerifier & ChallengeTokens & LocalIdentity {
   const key = new TextEncoder().encode(secret);
+  async function claims(token: string, options: VerifyOptions) {
+    // Both audiences verify (signature, issuer, expiry); which one decides what the token may do.
+    const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: [AUDIENCE, ENROLLMENT_AUDIENCE], algorithms: ['HS256'] });
+    const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    // A token from before session versions existed counts as version 0.
+    const sessionVersion = typeof payload.sv === 'number' ? payload.sv : 0;
+    if (audiences.includes(AUDIENCE)) return { principal: principalFrom(payload), sessionVersion, enrollmentOnly: undefined };
+    if (!options.allowEnrollment) throw new EnrollmentRequiredError();
+    return { principal: principalFrom(payload), sessionVersion, enrollmentOnly: true as const };
+  }
   return {
     async issue(principal, now) {
       const expiresAt = new Date(now.getTime() + sessionHours * 3_600_000);
-      const token = await new SignJWT({ role: principal.role, unitId: principal.unitId })
+      const token = await new SignJWT({ role: principal.role, unitId: principal.unitId, sv: principal.sessionVersion ?? 0 })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(principal.username)
         .setIssuer(ISSUER)
@@ -73,7 +88,7 @@ export function createLocalTokens(secret: string, sessionHours: number): TokenIs
     },
     async issueEnrollment(principal, now) {
       const expiresAt = new Date(now.getTime() + ENROLLMENT_MINUTES * 60_000);
-      const token = await new SignJWT({ role: principal.role, unitId: principal.unitId })
+      const token = await new SignJWT({ role: principal.role, unitId: principal.unitId, sv: principal.sessionVersion ?? 0 })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(principal.username)
         .setIssuer(ISSUER)
@@ -84,12 +99,12 @@ export function createLocalTokens(secret: string, sessionHours: number): TokenIs
       return { token, expiresAt };
     },
     async verify(token, options = {}) {
-      // Both audiences verify (signature, issuer, expiry); which one decides what the token may do.
-      const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: [AUDIENCE, ENROLLMENT_AUDIENCE], algorithms: ['HS256'] });
-      const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-      if (audiences.includes(AUDIENCE)) return principalFrom(payload);
-      if (!options.allowEnrollment) throw new EnrollmentRequiredError();
-      return { ...principalFrom(payload), enrollmentOnly: true };
+      const { principal, enrollmentOnly } = await claims(token, options);
+      return enrollmentOnly ? { ...principal, enrollmentOnly } : principal;
+    },
+    async verifyIdentity(token, options = {}) {
+      const { principal, enrollmentOnly, sessionVersion } = await claims(token, options);
+      return { username: principal.username, sessionVersion, ...(enrollmentOnly ? { enrollmentOnly } : {}) };
     },
     async issueChallenge(username, now) {
       const expiresAt = new Date(now.getTime() + CHALLENGE_MINUTES * 60_000);

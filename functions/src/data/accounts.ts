@@ -32,6 +32,11 @@ export interface AccountRecord {
   totpLastStep?: number;
   /** Issue time (ms) of the last login challenge used: a challenge opens one session only. */
   lastChallengeIssued?: number;
+  /**
+   * Bumped when the account is disabled, its role or scope changes, its password or factor is
+   * reset, or it logs out: local tokens of an older version are refused (0 when absent).
+   */
+  sessionVersion?: number;
   updatedAt?: string;
 }
 
@@ -66,6 +71,8 @@ export interface Accounts {
   /** Store the throttle state if nobody changed it since `previous` was read; false on a race. */
   putThrottle(username: string, next: ThrottleState, previous: ThrottleState | undefined): Promise<boolean>;
   clearThrottle(username: string): Promise<void>;
+  /** End every session of the account (logout): its session version goes up by one. */
+  endSessions(username: string): Promise<void>;
 }
 
 export function summarize(account: AccountRecord): AccountSummary {
@@ -177,6 +184,22 @@ export function createAccounts(doc: DynamoDBDocumentClient, table: string): Acco
         const lastStep = Number(error.Item?.totpLastStep?.N ?? -1);
         const lastIssued = Number(error.Item?.lastChallengeIssued?.N ?? -1);
         return lastStep < step && lastIssued >= challengeIssued ? 'challenge-used' : 'step-used';
+      }
+    },
+    async endSessions(username) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: keys.account(username),
+            UpdateExpression: 'ADD sessionVersion :one',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':one': 1 },
+          }),
+        );
+      } catch (error) {
+        // No account, no session to end (and never an account item created by a logout).
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
     },
     async getThrottle(username) {

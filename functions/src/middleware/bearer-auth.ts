@@ -9,7 +9,7 @@ import { header, type Context, type HttpEvent, type HttpResult } from './http.js
  * The only operations an enrollment-only token (second factor not enrolled yet) may call. Every
  * other bearer route refuses it with 403 MFA_ENROLLMENT_REQUIRED, here, before its handler runs.
  */
-export const ENROLLMENT_OPERATIONS: readonly Operation[] = [operations.startTotpEnrollment, operations.confirmTotpEnrollment];
+export const ENROLLMENT_OPERATIONS: readonly Operation[] = [operations.startTotpEnrollment, operations.confirmTotpEnrollment, operations.logout];
 
 /**
  * Requires `Authorization: Bearer <token>` and puts the verified principal on the event. Whether an

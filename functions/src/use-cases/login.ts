@@ -102,7 +102,7 @@ export async function loginTotp(deps: LocalLoginDeps, input: LoginTotpInput): Pr
 
 async function signedIn(deps: LocalLoginDeps, account: AccountRecord, now: Date, how: string): Promise<LoginSuccess> {
   await deps.accounts.clearThrottle(account.username);
-  const principal = { username: account.username, role: account.role, unitId: account.unitId };
+  const principal = { username: account.username, role: account.role, unitId: account.unitId, sessionVersion: account.sessionVersion ?? 0 };
   // A second-factor role without a factor gets only an enrollment-only token: the TOTP enrollment
   // routes accept it, every other route answers 403 (enforced by the shared verifier).
   const enrollmentRequired = SECOND_FACTOR_ROLES.includes(account.role) && !account.totpSecret;

@@ -23,6 +23,7 @@ const forbidden = { description: 'The role may not do this (refusal audited)', s
 const notFound = { description: 'No such account', schema: ErrorBody };
 
 export const TotpEnrolled = z.object({ enrolled: z.literal(true) }).meta({ id: 'TotpEnrolled' });
+export const LoggedOut = z.object({ loggedOut: z.literal(true) }).meta({ id: 'LoggedOut' });
 
 /** Operations of the administration capability: accounts, roles, second factor, audit log (账号、角色、审计日志). */
 export const accountOperations = {
@@ -39,6 +40,20 @@ export const accountOperations = {
       400: badRequest,
       401: { description: 'Wrong or reused code, or an expired challenge', schema: ErrorBody },
       429: { description: 'Locked out after repeated failures', schema: ErrorBody },
+    },
+  },
+  logout: {
+    method: 'POST',
+    path: '/api/auth/logout',
+    summary: "End the caller's sessions: every token of this account issued before stops working",
+    description:
+      'Local mode: the account’s session version goes up, and the API refuses older tokens within seconds (401). ' +
+      'An enrollment-only token may log out too.',
+    tag: 'auth',
+    auth: 'bearer',
+    responses: {
+      200: { description: 'Logged out', schema: LoggedOut },
+      401: unauthorized,
     },
   },
   startTotpEnrollment: {

@@ -109,6 +109,9 @@ export async function updateAccount(deps: ManageAccountsDeps, principal: Princip
   }
   if (input.unitId !== undefined) await checkUnit(deps, input.unitId);
   const next: AccountRecord = { ...account, ...stripUndefined(input), updatedAt: deps.now().toISOString() };
+  // A change of what the account may do ends its sessions: the next request with an old token is 401.
+  const accessChanged = (input.role !== undefined && input.role !== account.role) || (input.unitId !== undefined && input.unitId !== account.unitId) || (input.disabled !== undefined && input.disabled !== (account.disabled ?? false));
+  if (accessChanged) next.sessionVersion = (account.sessionVersion ?? 0) + 1;
   if (input.role !== undefined) {
     const conflict = dutyConflict(await deps.accounts.list(), summarize(next));
     if (conflict) {
@@ -142,7 +145,13 @@ export async function resetAccountPassword(
     throw new NotFoundError('username', 'account');
   }
   checkPassword(input.password, username);
-  const next: AccountRecord = { ...account, passwordHash: deps.identities ? EXTERNAL_PASSWORD : await hashPassword(input.password), updatedAt: deps.now().toISOString() };
+  // A reset password (or factor) ends every session opened with the old one.
+  const next: AccountRecord = {
+    ...account,
+    passwordHash: deps.identities ? EXTERNAL_PASSWORD : await hashPassword(input.password),
+    sessionVersion: (account.sessionVersion ?? 0) + 1,
+    updatedAt: deps.now().toISOString(),
+  };
   if (input.resetSecondFactor) {
     delete next.totpSecret;
     delete next.totpPending;

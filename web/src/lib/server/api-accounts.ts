@@ -13,7 +13,7 @@ import {
   type AuditExportQuery,
   type AuditQuery,
 } from '#shared/contracts/accounts-schemas.js';
-import { TotpEnrolled } from '#shared/contracts/ops-accounts.js';
+import { LoggedOut, TotpEnrolled } from '#shared/contracts/ops-accounts.js';
 import type { LoginInput } from '#shared/contracts/auth.js';
 import { ErrorBody } from '#shared/contracts/errors.js';
 import { call, fillPath, type ApiResult } from './api';
@@ -29,6 +29,12 @@ export function login(input: LoginInput): Promise<ApiResult<LoginAnswer>> {
 export function loginTotp(challenge: string, code: string): Promise<ApiResult<LoginSuccess>> {
   const op = operations.loginTotp;
   return call(LoginSuccess, { method: op.method, path: op.path, body: { challenge, code } });
+}
+
+/** End every session of the caller's account (the API refuses older tokens from then on). */
+export function logout(token: string): Promise<ApiResult<z.infer<typeof LoggedOut>>> {
+  const op = operations.logout;
+  return call(LoggedOut, { method: op.method, path: op.path, token });
 }
 
 export function startTotpEnrollment(token: string): Promise<ApiResult<TotpEnrollment>> {
