@@ -59,6 +59,10 @@ describe('account management (system admin)', () => {
       expect(reply.status, JSON.stringify(body)).toBe(status);
       expect(reply.json.error.issues[0].field).toBe(field);
     }
+    // The refusals the use case decides (policy, unit) are audited once each, never with the password.
+    const refused = (await scanAll(t.doc, t.tables.audit)).filter((e) => e.action === 'account.create' && e.result === 'invalid' && ['a.b', 'liu.yang'].includes(String(e.objectId)));
+    expect(refused).toHaveLength(4);
+    expect(JSON.stringify(refused)).not.toMatch(/short1A!|alllowercaseletters|Liu\.Yang-2026-xx/);
   });
 
   it('never lets one person hold both a system-admin and an auditor account', async () => {

@@ -13,7 +13,7 @@ import { summarize, type AccountRecord, type Accounts } from '../../data/account
 import type { IdentityDirectory } from '../../data/cognito-admin.js';
 import type { UnitStore } from '../../data/units.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
-import { authorize, record, type AccessDeps } from '../../access/index.js';
+import { authorize, record, refuse, type AccessDeps } from '../../access/index.js';
 
 export interface ManageAccountsDeps extends AccessDeps {
   accounts: Pick<Accounts, 'get' | 'create' | 'save' | 'list'>;
@@ -37,14 +37,14 @@ export function dutyConflict(accounts: readonly { username: string; personId: st
   return accounts.find((a) => a.username !== candidate.username && a.personId === candidate.personId && a.role === other);
 }
 
-function checkPassword(password: string, username: string): void {
+function passwordProblem(password: string, username: string): ValidationError | undefined {
   const problems = passwordProblems(password, username);
-  if (problems.length > 0) throw ValidationError.forField('password', describePasswordProblems(problems));
+  return problems.length > 0 ? ValidationError.forField('password', describePasswordProblems(problems)) : undefined;
 }
 
-async function checkUnit(deps: ManageAccountsDeps, unitId: string): Promise<void> {
-  const unit = await deps.units.get(unitId);
-  if (!unit) throw ValidationError.forField('unitId', 'names no unit');
+async function unitProblem(deps: ManageAccountsDeps, unitId: string | undefined): Promise<ValidationError | undefined> {
+  if (unitId === undefined || (await deps.units.get(unitId))) return undefined;
+  return ValidationError.forField('unitId', 'names no unit');
 }
 
 export async function listAccounts(deps: ManageAccountsDeps, principal: Principal): Promise<AccountList> {
@@ -56,8 +56,9 @@ export async function listAccounts(deps: ManageAccountsDeps, principal: Principa
 export async function createAccount(deps: ManageAccountsDeps, principal: Principal, input: AccountCreateInput): Promise<AccountView> {
   const attempt = { action: 'account.create', objectType: 'account', objectId: input.username, unitId: input.unitId };
   await authorize(deps, principal, 'accounts:manage', attempt);
-  checkPassword(input.password, input.username);
-  await checkUnit(deps, input.unitId);
+  // A refused request is audited like every other outcome (the message names the rule, never the password).
+  const invalid = passwordProblem(input.password, input.username) ?? (await unitProblem(deps, input.unitId));
+  if (invalid) await refuse(deps, principal, attempt, invalid);
   const conflict = dutyConflict(await deps.accounts.list(), input);
   if (conflict) {
     await record(deps, principal, attempt, 'invalid', { detail: `separation of duties: person already holds ${conflict.role}` });
@@ -107,7 +108,8 @@ export async function updateAccount(deps: ManageAccountsDeps, principal: Princip
     await record(deps, principal, { ...attempt, unitId: account.unitId }, 'denied', { detail: 'own role, scope or status' });
     throw ValidationError.forField('username', 'you may not change your own role, scope or status');
   }
-  if (input.unitId !== undefined) await checkUnit(deps, input.unitId);
+  const badUnit = await unitProblem(deps, input.unitId);
+  if (badUnit) await refuse(deps, principal, { ...attempt, unitId: account.unitId }, badUnit);
   const next: AccountRecord = { ...account, ...stripUndefined(input), updatedAt: deps.now().toISOString() };
   // A change of what the account may do ends its sessions: the next request with an old token is 401.
   const accessChanged = (input.role !== undefined && input.role !== account.role) || (input.unitId !== undefined && input.unitId !== account.unitId) || (input.disabled !== undefined && input.disabled !== (account.disabled ?? false));
@@ -144,7 +146,8 @@ export async function resetAccountPassword(
     await record(deps, principal, attempt, 'not-found');
     throw new NotFoundError('username', 'account');
   }
-  checkPassword(input.password, username);
+  const invalid = passwordProblem(input.password, username);
+  if (invalid) await refuse(deps, principal, { ...attempt, unitId: account.unitId }, invalid);
   // A reset password (or factor) ends every session opened with the old one.
   const next: AccountRecord = {
     ...account,
