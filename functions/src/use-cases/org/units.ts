@@ -87,6 +87,10 @@ export async function createUnit(deps: Deps, principal: Principal, input: Create
     await deps.units.create(unit);
   } catch (error) {
     if (error instanceof UnitExistsError) await refuse(deps, principal, attempt, new ConflictError('id', 'is already used by another unit'), { unitId: parent?.id });
+    // The parent (or a unit above it) is being moved, or moved since it was read: the new unit
+    // would get a path that no longer exists, so nothing is written.
+    if (error instanceof UnitMoveInProgressError) await refuse(deps, principal, attempt, new ConflictError('parentId', error.reason), { unitId: parent?.id });
+    if (error instanceof UnitChangedError) throw new NotFoundError('parentId', 'unit');
     throw error;
   }
   await record(deps, principal, attempt, 'ok', { unitId: id, detail: `under ${parent?.id ?? 'root'}` });
@@ -120,7 +124,10 @@ export async function archiveUnit(deps: Deps, principal: Principal, unitId: stri
 
 /**
  * Move a unit and its subtree under a new parent in scope. Refused like "does not exist" when the
- * new parent is out of scope; never under itself or a descendant. Repeating a move completes it.
+ * new parent is out of scope; never under itself or a descendant. Refused with 409 (naming unitId
+ * or parentId) when another move holds either of them, or moved either since they were read here:
+ * of two crossing moves at most one is applied. Repeating a move completes it (the only way to
+ * finish one that crashed: until then the subtree, its old ancestors and its destination hold still).
  */
 export async function moveUnit(deps: Deps, principal: Principal, unitId: string, parentId: string | null): Promise<MoveResult> {
   const attempt = { action: 'unit.move', objectType: 'unit', objectId: unitId } as const;
@@ -153,7 +160,8 @@ export async function moveUnit(deps: Deps, principal: Principal, unitId: string,
     const after = await deps.units.get(unitId);
     return { unit: unitView(after ?? unit), movedUnits: moved.units, movedWindows: moved.windows };
   } catch (error) {
-    if (error instanceof UnitMoveInProgressError) await refuse(deps, principal, attempt, new ConflictError('unitId', 'is being moved elsewhere'), { unitId });
+    if (error instanceof UnitMoveInProgressError) await refuse(deps, principal, attempt, new ConflictError(error.field, error.reason), { unitId });
+    if (error instanceof UnitChangedError) throw new NotFoundError('unitId', 'unit');
     throw error;
   }
 }
