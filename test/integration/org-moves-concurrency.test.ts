@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Principal } from '../../functions/src/auth/principal.js';
 import { keys } from '../../functions/src/data/keys.js';
 import { createUnitStore, type UnitRecord } from '../../functions/src/data/units.js';
+import { createWindowStore } from '../../functions/src/data/windows.js';
 import { setRuntime } from '../../functions/src/runtime.js';
 import { NATIONAL_SURVEY } from '../../shared/src/domain/national-survey.js';
 import { createGateway } from '../../infra/local/gateway.js';
@@ -263,6 +264,69 @@ describe('a unit created under a unit that is being moved', () => {
       }
       if (moved.status === 200) expect(parent.path.slice(0, -1).includes(plan.destination) || parent.id === plan.moving, summary).toBe(true);
     }
+  });
+});
+
+describe('a window created in a unit that is being moved', () => {
+  freshTables();
+
+  it('gets its unit\'s path after the move, or is refused with a 409 naming unitId; never a stranded path', async () => {
+    // Prepare: per round a destination and a subtree of 3–7 units (seeded).
+    const rounds = 20;
+    const random = mulberry32(0x51d);
+    const plans: { moving: string; destination: string; unit: string; delay: number }[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const destination = `wdst${i}`;
+      await seedUnit(destination, i % 2 === 0 ? 'mv' : 'mv2');
+      const ids = await seedSubtree(`wsub${i}`, 'mv', { units: 2 + Math.floor(random() * 5), windows: 2 }, 300 + i);
+      plans.push({ moving: ids[0]!, destination, unit: ids[Math.floor(random() * ids.length)]!, delay: Math.floor(random() * 25) });
+    }
+
+    // Act: the move and, a little later (0–24 ms, seeded), a new window in a unit of the subtree.
+    const results: { plan: (typeof plans)[number]; moved: Reply; created: Reply }[] = [];
+    for (const plan of plans) {
+      const [moved, created] = await Promise.all([move(plan.moving, plan.destination), sleep(plan.delay).then(() => as('POST', `/api/org/units/${plan.unit}/windows`, { name: '并发窗口' }))]);
+      results.push({ plan, moved, created });
+    }
+
+    // Assess: the checker compares every window's unitPath with its unit's path.
+    expect(await treeProblems({ settled: true })).toEqual([]);
+    for (const { plan, moved, created } of results) {
+      const summary = `${JSON.stringify(plan)}: move ${moved.status} ${moved.text.slice(0, 120)}; window ${created.status} ${created.text.slice(0, 160)}`;
+      expect([200, 409], summary).toContain(moved.status);
+      expect([201, 409], summary).toContain(created.status);
+      if (created.status === 409) expect(field(created), summary).toBe('unitId');
+    }
+  });
+
+  it('refuses a window whose write lands after the move has finished (its unit was read before): 409 naming unitId, nothing stranded', async () => {
+    // Prepare: window writes held back 400 ms after the use case has read the unit's path.
+    await seedUnit('late-from', 'mv');
+    await seedUnit('late-to', 'mv2');
+    const [moving] = await seedSubtree('late-sub', 'late-from', { units: 2, windows: 1 }, 999);
+    const slow: DynamoDBDocumentClient = {
+      send: async (command: { constructor: { name: string } }) => {
+        if (/^(Put|TransactWrite)Command$/.test(command.constructor.name)) await sleep(400);
+        return t.doc.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    setRuntime({ ...t.runtime, windows: createWindowStore(slow, t.tables.ops) });
+
+    // Act: the window is asked for first; the move runs (and ends) while its write waits.
+    try {
+      const created = as('POST', `/api/org/units/${moving}/windows`, { name: '迟到的窗口' });
+      await sleep(100);
+      const moved = await move(moving!, 'late-to');
+      const reply = await created;
+
+      // Assess
+      expect(moved.status).toBe(200);
+      expect(reply.status, reply.text).toBe(409);
+      expect(field(reply)).toBe('unitId');
+    } finally {
+      t.install();
+    }
+    expect(await treeProblems({ settled: true })).toEqual([]);
   });
 });
 

@@ -1,6 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys } from './keys.js';
+import { UnitMoveInProgressError } from './units.js';
 import { setExpression } from './set-expression.js';
 import { decodeCursor, encodeCursor, type Page } from './page-cursor.js';
 
@@ -99,11 +100,33 @@ export function createWindowStore(doc: DynamoDBDocumentClient, table: string): W
     },
 
     async create(window) {
+      // Like a unit (units.ts, create): the window's unit must still have the path the window is
+      // written with, and no unit on that path may be moving, or the move's listing could miss
+      // the window and leave it with a path that no longer exists.
+      const [unitId, ...above] = [...window.unitPath].reverse();
       try {
-        await doc.send(new PutCommand({ TableName: table, Item: item(window), ConditionExpression: 'attribute_not_exists(pk)' }));
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: table, Item: item(window), ConditionExpression: 'attribute_not_exists(pk)' } },
+              {
+                ConditionCheck: {
+                  TableName: table,
+                  Key: keys.unit(unitId ?? window.unitId),
+                  ConditionExpression: '#path = :path AND attribute_not_exists(movingTo)',
+                  ExpressionAttributeNames: { '#path': 'path' },
+                  ExpressionAttributeValues: { ':path': window.unitPath },
+                },
+              },
+              ...above.map((id) => ({ ConditionCheck: { TableName: table, Key: keys.unit(id), ConditionExpression: 'attribute_not_exists(movingTo)' } })),
+            ],
+          }),
+        );
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) throw new WindowCodeTakenError(`window code ${window.code} is taken`);
-        throw error;
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const [put] = error.CancellationReasons ?? [];
+        if (put?.Code === 'ConditionalCheckFailed') throw new WindowCodeTakenError(`window code ${window.code} is taken`);
+        throw new UnitMoveInProgressError('unitId', 'is being moved or was just moved; try again when the move is finished');
       }
     },
 

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { AdminWindow, CreateWindowInput, SetWindowStaffInput, UpdateWindowInput, WindowListQuery, WindowPage } from '#shared/contracts/org-windows.js';
 import { NATIONAL_SURVEY } from '#shared/domain/national-survey.js';
 import type { Principal } from '../../auth/principal.js';
-import type { UnitRecord } from '../../data/units.js';
+import { UnitMoveInProgressError, type UnitRecord } from '../../data/units.js';
 import type { WindowRecord } from '../../data/windows.js';
 import { WindowCodeTakenError, WindowMissingError } from '../../data/windows.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
@@ -78,6 +78,8 @@ export async function createWindow(deps: WindowDeps, principal: Principal, unitI
       await deps.windows.create(window);
     } catch (error) {
       if (error instanceof WindowCodeTakenError) continue;
+      // The unit (or one above it) is being moved: a window written now could be left behind.
+      if (error instanceof UnitMoveInProgressError) await refuse(deps, principal, attempt, new ConflictError(error.field, error.reason), { unitId });
       throw error;
     }
     await record(deps, principal, { ...attempt, objectId: window.code }, 'ok', { unitId });
