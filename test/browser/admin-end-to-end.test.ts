@@ -8,7 +8,9 @@ import { JS_MODES, adminLogin, desktopContext, launchChromium, phoneContext } fr
  * From nothing to a counted rating, through the web app only, with JavaScript on and off: an
  * administrator creates a unit under the demo county, a staff member on duty and a window,
  * downloads the window's QR poster (a PDF), a resident opens the window's QR URL /w/{code} and
- * rates it 非常满意, and the administrator sees that one rating in the results.
+ * rates it 非常满意, and the administrator sees that the rating arrived — as "<5": one rating is a
+ * group of one, which no page shows (issue 11, item 1), not as "1" — and, once four more residents
+ * have rated, the five ratings with the first one counted.
  */
 
 const baseUrl = inject('baseUrl');
@@ -24,7 +26,9 @@ afterAll(async () => {
 describe.each(JS_MODES)('an administrator sets up a window and sees its first rating $name', ({ javaScriptEnabled }) => {
   it('creates unit, staff and window, downloads the QR poster, and counts the resident’s rating', async () => {
     const mode = javaScriptEnabled ? 'js' : 'nojs';
-    const unitName = `临江县端到端测试科（${mode}）`;
+    // A name that sorts after the demo county's halls: GET /api/windows lists by hall (a unit
+    // without one by its own name), and other browser tests rate the first demo windows listed.
+    const unitName = `临江县综合端到端测试科（${mode}）`;
     const windowName = `端到端窗口（${mode}）`;
     const admin = await desktopContext(browser, javaScriptEnabled);
     const page = await admin.newPage();
@@ -81,13 +85,30 @@ describe.each(JS_MODES)('an administrator sets up a window and sees its first ra
     await expect(phone.locator('main').innerText()).resolves.toContain('感谢');
     await resident.close();
 
-    // The administrator sees exactly that rating.
+    // The administrator sees that the window has a rating today, and that it is a group under 5:
+    // "<5", no count of any level, no rate, and why (before issue 11 the page showed n = 1 and
+    // 非常满意 1, which told everyone present how that one resident rated).
     const today = chinaDay(new Date());
     await page.goto(`${baseUrl}/admin?window=${code}&from=${today}&to=${today}`);
-    await expect(page.getByTestId('n').innerText()).resolves.toBe('1');
-    await expect(page.getByTestId('count-5').innerText()).resolves.toBe('1');
-    for (const level of [1, 2, 3, 4]) await expect(page.getByTestId(`count-${level}`).innerText()).resolves.toBe('0');
     await expect(page.locator('#result-title').innerText()).resolves.toContain(windowName);
+    await expect(page.getByTestId('n').innerText()).resolves.toBe('<5');
+    await expect(page.getByTestId('suppressed').innerText()).resolves.toContain('少于 5 条');
+    for (const level of [1, 2, 3, 4, 5]) await expect(page.getByTestId(`count-${level}`).count()).resolves.toBe(0);
+    await expect(page.getByTestId('good-rate').count()).resolves.toBe(0);
+    const shown = await page.locator('main').innerText();
+    expect(shown).not.toMatch(/非常满意\s*1/);
+    expect(shown).not.toContain('100.0%');
+
+    // Four more residents rate it (through the public API): five ratings are shown, the first one counted.
+    for (const level of [4, 4, 3, 5]) {
+      const rated = await fetch(`${baseUrl}/api/public/ratings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ windowCode: code, level }) });
+      expect(rated.status).toBe(201);
+    }
+    await page.goto(`${baseUrl}/admin?window=${code}&from=${today}&to=${today}`);
+    await expect(page.getByTestId('n').innerText()).resolves.toBe('5');
+    const expected = { 5: '2', 4: '2', 3: '1', 2: '0', 1: '0' };
+    for (const [level, count] of Object.entries(expected)) await expect(page.getByTestId(`count-${level}`).innerText()).resolves.toBe(count);
+    await expect(page.getByTestId('suppressed').count()).resolves.toBe(0);
     await admin.close();
   });
 });

@@ -1,47 +1,74 @@
 import type { WindowList } from '#shared/contracts/api.js';
+import { REPORT_DEFAULTS } from '#shared/contracts/reports.js';
 import type { SatisfactionQuery, SatisfactionResult } from '#shared/contracts/results.js';
-import { mergeLevelCounts, totalCount } from '#shared/domain/level-counts.js';
-import { computeRate, NATIONAL_GOOD_RATE, NATIONAL_SATISFIED_RATE } from '#shared/domain/rates.js';
 import type { Principal } from '../auth/principal.js';
 import type { WindowRecord } from '../data/windows.js';
 import type { UnitStore } from '../data/units.js';
-import type { TotalsReader } from '../data/totals.js';
-import { NotFoundError, ValidationError } from '../errors.js';
-import { authorize, isInScope, type AccessDeps } from '../access/index.js';
+import { ValidationError } from '../errors.js';
+import { authorize, isInScope, type Attempt } from '../access/index.js';
 import type { HallStore } from '../data/halls.js';
 import type { WindowStore } from '../data/windows.js';
+import type { ReportDeps } from './reports/report-deps.js';
+import { runSatisfactionReport, type ReportAccess } from './reports/satisfaction-report.js';
 
 /** Refusals (role without results:read, a window missing or out of scope) are audited. */
-export interface SatisfactionDeps extends AccessDeps {
+export interface SatisfactionDeps extends ReportDeps {
   units: Pick<UnitStore, 'get' | 'getMany' | 'children'>;
   windows: Pick<WindowStore, 'get' | 'listSubtree'>;
   halls: Pick<HallStore, 'getMany'>;
-  totals: TotalsReader;
 }
 
+/** What GET /api/results/satisfaction is audited as: the same verb as before it became a report view. */
+const READ_WINDOW_RESULTS: ReportAccess = { permission: 'results:read', action: 'results.satisfaction' };
+
 /**
- * Satisfaction of one window over a range of China-time days, from the running totals
- * (one item per day with ratings), never from raw ratings.
+ * Satisfaction of one window over a range of China-time days: a view of the committee report of
+ * that window (runSatisfactionReport: custom period from..to, all channels, the national
+ * definitions), so it shows exactly what the report's summary shows and goes through the report
+ * engine's one small-group suppression. Fewer than k = 5 ratings in the range (none included): no
+ * n, no counts, no rate, and `suppressed` says why. Never read from raw ratings.
+ *
+ * Access is checked on the window first, as before (404 alike for unknown and out of scope,
+ * audited once as results.satisfaction); the report then runs for the window's own unit, which the
+ * caller's scope covers, so it refuses nothing more.
  */
 export async function windowSatisfaction(
   deps: SatisfactionDeps,
   principal: Principal,
   query: SatisfactionQuery,
+  now: Date = deps.now(),
 ): Promise<SatisfactionResult> {
-  const attempt = { action: 'results.satisfaction', objectType: 'window', objectId: query.window };
-  const { window, unit } = await authorize(deps, principal, 'results:read', attempt, { window: query.window, field: 'window' });
-  const days = await deps.totals.windowDays(window.code, query.from, query.to);
-  const counts = mergeLevelCounts(days.map((day) => day.counts));
+  const attempt: Attempt = { action: READ_WINDOW_RESULTS.action, objectType: 'window', objectId: query.window };
+  const { window, unit } = await authorize(deps, principal, READ_WINDOW_RESULTS.permission, attempt, { window: query.window, field: 'window' });
+  const { report } = await runSatisfactionReport(
+    deps,
+    principal,
+    {
+      unit: unit.id,
+      window: window.code,
+      period: 'custom',
+      from: query.from,
+      to: query.to,
+      channel: REPORT_DEFAULTS.channel,
+      definition: REPORT_DEFAULTS.definition,
+      minN: REPORT_DEFAULTS.minN,
+    },
+    now,
+    READ_WINDOW_RESULTS,
+  );
+  const { summary } = report;
   return {
-    window: { code: window.code, name: window.name, unitName: unit.name },
-    from: query.from,
-    to: query.to,
-    timeZone: 'Asia/Shanghai',
-    n: totalCount(counts),
-    counts: { '1': counts[1], '2': counts[2], '3': counts[3], '4': counts[4], '5': counts[5] },
-    goodRate: computeRate(counts, NATIONAL_GOOD_RATE),
-    satisfiedRate: computeRate(counts, NATIONAL_SATISFIED_RATE),
-    interval: { method: 'wilson', confidence: 0.95 },
+    window: { code: window.code, name: window.name, unitId: unit.id, unitName: unit.name },
+    from: report.period.from,
+    to: report.period.to,
+    timeZone: report.timeZone,
+    suppressed: summary.suppressed,
+    n: summary.n,
+    counts: summary.counts,
+    goodRate: summary.goodRate,
+    satisfiedRate: summary.satisfiedRate,
+    suppression: { k: report.suppression.k, rule: report.suppression.rule },
+    interval: report.interval,
   };
 }
 

@@ -143,22 +143,32 @@ export const coreOperations = {
     tag: 'results',
     auth: 'bearer',
     query: WindowListPageQuery,
-    responses: { 200: { description: 'One page of windows', schema: WindowList }, 400: badRequest, 401: unauthorized },
+    responses: {
+      200: { description: 'One page of windows', schema: WindowList },
+      400: badRequest,
+      401: unauthorized,
+      403: { description: 'The role may not read results', schema: ErrorBody },
+    },
   },
   satisfaction: {
     method: 'GET',
     path: '/api/results/satisfaction',
-    summary: 'Satisfaction of one window over a range of China-time days',
+    summary: 'Satisfaction of one window over a range of China-time days, as the report of that window shows it',
     description:
-      'Reads the running totals of the window, one item per day; every rate names its definition and carries a Wilson 95% interval.',
+      'A view of the committee report (GET /api/reports/satisfaction with unit = the window’s unit, window, period=custom, from, to; ' +
+      'all channels, national definitions), read from the running totals of the window, one item per day. Small groups are ' +
+      'suppressed the way every report suppresses them: with fewer than 5 ratings in the range (none included) the answer ' +
+      'carries no n, no counts and no rate (null) and `suppressed` says why ("<5"). Shown rates name their definition and carry ' +
+      'a Wilson 95% interval. A window out of the caller’s scope is answered exactly like an unknown one.',
     tag: 'results',
     auth: 'bearer',
     query: SatisfactionQuery,
     responses: {
-      200: { description: 'Counts and rates', schema: SatisfactionResult },
+      200: { description: 'Counts and rates, or (small group) `suppressed` and no numbers', schema: SatisfactionResult },
       400: badRequest,
       401: unauthorized,
-      404: { description: 'No window has this code', schema: ErrorBody },
+      403: { description: 'The role may not read results', schema: ErrorBody },
+      404: { description: 'No window has this code in the caller’s scope', schema: ErrorBody },
     },
   },
 } as const satisfies Record<string, Operation>;

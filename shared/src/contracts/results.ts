@@ -39,26 +39,50 @@ export const RateResult = z
   })
   .meta({ id: 'RateResult' });
 
+const SUPPRESSION_RULE_EXAMPLE = {
+  zh: '评价数少于 5 的单元格显示为“<5”，不显示数量和比率；为防止用合计减去其他单元格推算出小样本，或推算出被隐藏的评价全部相同（如全部满意），另有单元格一并隐藏（互补隐藏）；评价意见仅在 10 条及以上时显示。',
+  en: 'Cells with fewer than 5 ratings show "<5" with no counts and no rate; further cells are hidden so that subtracting visible cells from a total recovers neither a small group nor hidden ratings that all gave the same kind of answer (e.g. all satisfied) (complementary suppression); comments are shown only for groups of 10 or more.',
+};
+
+/**
+ * One window over a range of days, as the committee report of that window shows it (the report
+ * engine's one suppression, k = 5): a window with fewer than 5 ratings in the range — none
+ * included — carries no n, no counts and no rate, and says why (`suppressed`, `suppression.rule`).
+ */
 export const SatisfactionResult = z
   .object({
-    window: z.object({ code: z.string(), name: z.string(), unitName: z.string() }),
+    window: z.object({
+      code: z.string(),
+      name: z.string(),
+      unitId: z.string().meta({ description: 'The window’s unit: with the window code and the range, the report of this window (GET /api/reports/satisfaction)' }),
+      unitName: z.string(),
+    }),
     from: z.string(),
     to: z.string(),
     timeZone: z.literal('Asia/Shanghai'),
-    n: z.number().int(),
-    counts: z.object({ '1': z.number().int(), '2': z.number().int(), '3': z.number().int(), '4': z.number().int(), '5': z.number().int() }),
-    goodRate: RateResult,
-    satisfiedRate: RateResult,
+    suppressed: z
+      .enum(['small-group', 'complementary'])
+      .nullable()
+      .meta({ description: 'Why no numbers are given: `small-group`, fewer than k ratings in the range (shown "<5"); null when the numbers are shown' }),
+    n: z.number().int().nullable().meta({ description: 'Valid ratings; null when suppressed' }),
+    counts: z
+      .object({ '1': z.number().int(), '2': z.number().int(), '3': z.number().int(), '4': z.number().int(), '5': z.number().int() })
+      .nullable()
+      .meta({ description: 'Ratings per level; null when suppressed' }),
+    goodRate: RateResult.nullable().meta({ description: 'null when suppressed' }),
+    satisfiedRate: RateResult.nullable().meta({ description: 'null when suppressed' }),
+    suppression: z.object({ k: z.number().int(), rule: Bilingual }).meta({ description: 'The small-group rule applied, as every report prints it' }),
     interval: z.object({ method: z.literal('wilson'), confidence: z.literal(0.95) }),
   })
   .meta({
     id: 'SatisfactionResult',
     examples: [
       {
-        window: { code: 'bzwgttxf', name: '综合受理1号窗口', unitName: '临江县政务服务中心' },
+        window: { code: 'bzwgttxf', name: '综合受理1号窗口', unitId: 'jn-qh-lj', unitName: '临江县政务服务中心' },
         from: '2026-10-01',
         to: '2026-10-31',
         timeZone: 'Asia/Shanghai',
+        suppressed: null,
         n: 30,
         counts: { '1': 2, '2': 5, '3': 7, '4': 6, '5': 10 },
         goodRate: {
@@ -87,6 +111,20 @@ export const SatisfactionResult = z
             formula: { zh: '满意率 =（非常满意 + 满意）÷ 有效评价数', en: 'Satisfaction rate = (very satisfied + satisfied) ÷ valid ratings' },
           },
         },
+        suppression: { k: 5, rule: SUPPRESSION_RULE_EXAMPLE },
+        interval: { method: 'wilson', confidence: 0.95 },
+      },
+      {
+        window: { code: 'k7m2q9xa', name: '不动产登记窗口', unitId: 'lj-zrzy', unitName: '临江县自然资源局' },
+        from: '2026-10-08',
+        to: '2026-10-08',
+        timeZone: 'Asia/Shanghai',
+        suppressed: 'small-group',
+        n: null,
+        counts: null,
+        goodRate: null,
+        satisfiedRate: null,
+        suppression: { k: 5, rule: SUPPRESSION_RULE_EXAMPLE },
         interval: { method: 'wilson', confidence: 0.95 },
       },
     ],

@@ -6,7 +6,7 @@ import type { RateDefinitionSet } from './report-definitions.js';
 import { monthLabel, type ReportPeriod } from './report-period.js';
 import { rank, type RankingResult } from './report-ranking.js';
 import { meanScore, type ScoreMap } from './report-score.js';
-import { suppress, type Suppression, type SuppressionFamily } from './report-suppression.js';
+import { suppress, uniformSets, type Suppression, type SuppressionFamily } from './report-suppression.js';
 
 /**
  * The committee report, built from window-day running totals with no I/O: the use case reads the
@@ -208,7 +208,9 @@ export function buildReport(facts: ReportFacts, settings: ReportSettings): Repor
     families.push({ total: 'total', rows: ids(windows) });
   }
   for (const rows of [trend, items, staff]) if (rows.length > 0) families.push({ total: 'total', rows: ids(rows) });
-  const hidden = suppress(n, families, settings.k);
+  // Hidden rows together must not be uniform either (all one level, all 好评 or none, all 满意 or none).
+  const uniform = { counts: new Map(all.map((d) => [d.id, d.counts])), sets: uniformSets(settings.definitions.good.levels, settings.definitions.satisfied.levels) };
+  const hidden = suppress(n, families, settings.k, uniform);
 
   const cell = (draft: Draft): ReportCellShape => {
     const suppressed = hidden.get(draft.id) ?? null;
@@ -268,8 +270,8 @@ export function buildReport(facts: ReportFacts, settings: ReportSettings): Repor
 
 export function suppressionRule(k: number, commentsK: number): { zh: string; en: string } {
   return {
-    zh: `评价数少于 ${k} 的单元格显示为“<${k}”，不显示数量和比率；为防止用合计减去其他单元格推算出小样本，另有单元格一并隐藏（互补隐藏）；评价意见仅在 ${commentsK} 条及以上时显示。`,
-    en: `Cells with fewer than ${k} ratings show "<${k}" with no counts and no rate; further cells are hidden so that no small group can be recovered by subtracting visible cells from a total (complementary suppression); comments are shown only for groups of ${commentsK} or more.`,
+    zh: `评价数少于 ${k} 的单元格显示为“<${k}”，不显示数量和比率；为防止用合计减去其他单元格推算出小样本，或推算出被隐藏的评价全部相同（如全部满意），另有单元格一并隐藏（互补隐藏）；评价意见仅在 ${commentsK} 条及以上时显示。`,
+    en: `Cells with fewer than ${k} ratings show "<${k}" with no counts and no rate; further cells are hidden so that subtracting visible cells from a total recovers neither a small group nor hidden ratings that all gave the same kind of answer (e.g. all satisfied) (complementary suppression); comments are shown only for groups of ${commentsK} or more.`,
   };
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countLevels, emptyLevelCounts, totalCount, type LevelCounts } from './level-counts.js';
+import { countLevels, emptyLevelCounts, mergeLevelCounts, totalCount, type LevelCounts } from './level-counts.js';
 import type { RatingLevel } from './rating-level.js';
 import { buildReport, scopeGroups, selectChannel, SELF_KEY, type ReportCellShape, type ReportChannel, type ReportShape, type WindowDayTotalsLike } from './report-build.js';
 import { NATIONAL_DEFINITIONS } from './report-definitions.js';
@@ -8,8 +8,9 @@ import { isPeriodProblem, resolvePeriod, type PeriodQuery } from './report-perio
 
 /**
  * Drill S-1: over ≥ 1,000 random filter combinations on synthetic data full of small groups, no
- * cell under k is shown, and no hidden cell can be recovered by subtracting visible rows from a
- * visible total. The checker below knows nothing of the suppression algorithm: it recounts every
+ * cell under k is shown, no hidden cell can be recovered by subtracting visible rows from a
+ * visible total, and the hidden rows together are never seen to have all given the same kind of
+ * answer (issue 11, item 1). The checker below knows nothing of the suppression algorithm: it recounts every
  * cell from the raw ratings and tests what a reader of the report could compute.
  */
 
@@ -147,6 +148,17 @@ function report(w: World, filter: Filter): { report: ReportShape; scopeWindows: 
   return { report: built, scopeWindows, scope, ...(window ? { window } : {}), from: period.from, to: period.to };
 }
 
+/** Level sets no hidden remainder may be seen to lie within, written out for the national definitions. */
+const UNIFORM_SETS: RatingLevel[][] = [[5], [4], [3], [2], [1], [5, 4, 3], [2, 1], [5, 4], [3, 2, 1]];
+const allWithin = (counts: LevelCounts, set: readonly RatingLevel[]) => totalCount(counts) > 0 && set.reduce((n, level) => n + counts[level], 0) === totalCount(counts);
+/** A shown cell's counts as the report prints them. */
+const totalCounts = (c: ReportCellShape): LevelCounts => ({ 5: c.counts!['5'], 4: c.counts!['4'], 3: c.counts!['3'], 2: c.counts!['2'], 1: c.counts!['1'] });
+const subtract = (from: LevelCounts, parts: LevelCounts[]): LevelCounts => {
+  const rest = { ...from };
+  for (const part of parts) for (const level of [5, 4, 3, 2, 1] as const) rest[level] -= part[level];
+  return rest;
+};
+
 /** The independent checker: true counts from raw ratings, then what a reader could derive. */
 function check(w: World, filter: Filter): string[] {
   const { report: r, scopeWindows, scope, window, from, to } = report(w, filter);
@@ -198,6 +210,17 @@ function check(w: World, filter: Filter): string[] {
     const visibleSum = rows.filter((c) => c.suppressed === null).reduce((a, c) => a + c.n!, 0);
     const isStaff = rows === r.byStaff;
     if (!isStaff && total.n! - visibleSum !== sum) problems.push(`${total.key}: rows do not add up`);
+    // 2b. Nor may that difference show hidden ratings that all gave the same kind of answer (one
+    //     level; all 好评 or none; all 满意 or none) unless the visible total shows as much itself.
+    //     Additive families: by level, the way a reader subtracts. Staff rows do not add up, so
+    //     nothing can be subtracted once all are hidden; otherwise their true hidden sum is checked.
+    const visibleRows = rows.filter((c) => c.suppressed === null);
+    if (isStaff && visibleRows.length === 0) continue;
+    const shownTotal = totalCounts(total);
+    const rest = isStaff ? mergeLevelCounts(rows.filter((c) => c.suppressed !== null).map((c) => truth.get(c)!)) : subtract(shownTotal, visibleRows.map(totalCounts));
+    for (const set of UNIFORM_SETS) {
+      if (allWithin(rest, set) && !allWithin(shownTotal, set)) problems.push(`${total.key}: the ${totalCount(rest)} hidden ratings all in levels ${set.join(',')}`);
+    }
   }
   // 3. Nothing about a hidden scope leaks through reasons, rankings or the assessment.
   if (r.summary.suppressed !== null && (r.topReasons.length > 0 || r.assessment.points !== null)) problems.push('hidden scope shows reasons or points');

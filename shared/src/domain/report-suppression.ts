@@ -1,3 +1,6 @@
+import { emptyLevelCounts, mergeLevelCounts, totalCount, type LevelCounts } from './level-counts.js';
+import { RATING_LEVELS, type RatingLevel } from './rating-level.js';
+
 /**
  * Small-group suppression (统计披露控制) for committee reports.
  *
@@ -19,9 +22,22 @@
  * protection: if the hidden rows of a family add up to 0, the difference only tells that nobody
  * rated them. So the rule counts the non-empty hidden rows: none, or at least two adding up to k.
  *
+ * Uniform remainders: the hidden rows together must not be found, by subtraction, to have all
+ * given the same kind of answer. Two hidden service items of 3 and 4 ratings pass the size rule
+ * (7 ≥ k over two rows), but if the total minus the shown rows is 7 ratings all 满意 or better, the
+ * reader learns that everybody in both small groups was satisfied. So, given the cells' counts and
+ * the level sets that must not be disclosed this way (`uniformSets`: each level, 好评 and not,
+ * 满意 and not), while the hidden rows' combined counts lie entirely within such a set, the smallest
+ * visible row is hidden too ('complementary') — unless the total itself lies entirely within that
+ * set: then the total says so already and subtraction adds nothing. Hiding every row makes the
+ * remainder the total, so the rule always ends.
+ *
  * A hidden total hides its rows: were they shown, their sum would reveal it. Hiding is repeated
  * over all families until nothing changes, because a cell can sit in two families (a unit row is
  * a row of the scope and the total of its windows).
+ *
+ * What a reader can still tell: that a 'complementary' cell exists means the rule needed one (the
+ * hidden small rows were one, fewer than k together, or uniform) — not which, not in which level.
  */
 export type Suppression = 'small-group' | 'complementary';
 
@@ -34,14 +50,52 @@ export interface SuppressionFamily {
 
 export const SUPPRESSION_K = 5;
 
+/** The cells' counts by level and the level sets a hidden remainder must not lie entirely within. */
+export interface UniformRule {
+  counts: ReadonlyMap<string, LevelCounts>;
+  sets: readonly (readonly RatingLevel[])[];
+}
+
+/**
+ * The level sets of the uniform-remainder rule for a rate definition set: each single level, the
+ * 好评 levels and the others, the 满意 levels and the others. Empty and all-level sets say nothing
+ * and are left out; duplicates are dropped.
+ */
+export function uniformSets(good: readonly RatingLevel[], satisfied: readonly RatingLevel[]): RatingLevel[][] {
+  const complement = (levels: readonly RatingLevel[]) => RATING_LEVELS.filter((level) => !levels.includes(level));
+  const candidates = [...RATING_LEVELS.map((level) => [level]), good, complement(good), satisfied, complement(satisfied)];
+  const sets = new Map<string, RatingLevel[]>();
+  for (const candidate of candidates) {
+    const levels = RATING_LEVELS.filter((level) => candidate.includes(level));
+    if (levels.length > 0 && levels.length < RATING_LEVELS.length) sets.set(levels.join(','), levels);
+  }
+  return [...sets.values()];
+}
+
+/** Whether every one of `counts`' ratings (at least one) has a level of `set`. */
+function allWithin(counts: LevelCounts, set: readonly RatingLevel[]): boolean {
+  const n = totalCount(counts);
+  return n > 0 && set.reduce((sum, level) => sum + counts[level], 0) === n;
+}
+
+/** Whether the remainder lies within a set that the total itself does not. */
+export function revealsUniform(remainder: LevelCounts, total: LevelCounts, sets: readonly (readonly RatingLevel[])[]): boolean {
+  return sets.some((set) => allWithin(remainder, set) && !allWithin(total, set));
+}
+
 export function suppress(
   n: ReadonlyMap<string, number>,
   families: readonly SuppressionFamily[],
   k: number = SUPPRESSION_K,
+  uniform?: UniformRule,
 ): Map<string, Suppression> {
   const hidden = new Map<string, Suppression>();
   const size = (id: string) => n.get(id) ?? 0;
   for (const [id, count] of n) if (count < k) hidden.set(id, 'small-group');
+
+  const countsOf = (id: string) => uniform?.counts.get(id) ?? emptyLevelCounts();
+  const uniformRemainder = (total: string, hiddenRows: readonly string[]) =>
+    uniform !== undefined && revealsUniform(mergeLevelCounts(hiddenRows.map(countsOf)), countsOf(total), uniform.sets);
 
   const hide = (id: string) => {
     if (hidden.has(id)) return false;
@@ -59,7 +113,7 @@ export function suppress(
       for (;;) {
         const hiddenRows = family.rows.filter((row) => hidden.has(row) && size(row) > 0);
         const hiddenSum = hiddenRows.reduce((sum, row) => sum + size(row), 0);
-        if (hiddenSum === 0 || (hiddenRows.length >= 2 && hiddenSum >= k)) break;
+        if (hiddenSum === 0 || (hiddenRows.length >= 2 && hiddenSum >= k && !uniformRemainder(family.total, hiddenRows))) break;
         // Smallest visible row first (ties by id, so the same data always hides the same rows).
         const next = family.rows
           .filter((row) => !hidden.has(row))

@@ -134,6 +134,11 @@ const zh = {
     unavailable: '服务暂时不可用，请稍后再试。',
     ratio: '{numerator} / {n}',
     definition: '口径',
+    smallGroup: '<{k}',
+    hidden: '已隐藏',
+    suppressedNote: '此期间该窗口的评价数少于 {k} 条（含暂无评价），为保护评价人，不显示数量和比率。可放宽日期范围后再查询。',
+    suppressionTitle: '小样本保护规则',
+    fullReport: '查看该窗口同期的满意度报表（按人员、服务事项、月份）',
   },
 };
 
@@ -247,6 +252,11 @@ const en: Messages = {
     unavailable: 'The service is unavailable; please try again later.',
     ratio: '{numerator} of {n}',
     definition: 'Definition',
+    smallGroup: '<{k}',
+    hidden: 'Hidden',
+    suppressedNote: 'This window has fewer than {k} ratings in this period (or none); to protect raters no counts or rates are shown. Try a longer period.',
+    suppressionTitle: 'Small-group rule',
+    fullReport: 'The satisfaction report of this window for the same days (by staff, service item and month)',
   },
 };
 

@@ -201,7 +201,7 @@ export function notesTable(report: SatisfactionReport, stamp: ExportStamp): Repo
     ['考核方案', `${BASIS[scheme.basis]}占考核 ${scheme.weight} 分：${BASIS[scheme.basis]} ${round(scheme.zeroAt * 100, 2)}% 得 0 分，${round(scheme.fullAt * 100, 2)}% 得满分，其间线性`],
     ['考核算式', text(report.assessment.arithmetic.zh)],
     ['小样本保护', text(report.suppression.rule.zh)],
-    ['显示规则', `“${SUPPRESSED_TEXT['small-group']}”：评价数少于 ${report.suppression.k}，不显示数字和比率；“${SUPPRESSED_TEXT.complementary}”：为防止由其他数字相减推算出小样本而隐藏`],
+    ['显示规则', `“${SUPPRESSED_TEXT['small-group']}”：评价数少于 ${report.suppression.k}，不显示数字和比率；“${SUPPRESSED_TEXT.complementary}”：为防止由其他数字相减推算出小样本（或推算出被隐藏的评价全部属于同一等级、全部好评或全部差评）而隐藏`],
     ['渠道', report.channel === 'all' ? '全部渠道' : '窗口二维码'],
     ['期间', `${report.period.label.zh}：${report.period.from} 至 ${report.period.to}（${report.timeZone}）`],
     ['数据来源', '按窗口、按日累计的评价总数（不读取单条评价）'],
