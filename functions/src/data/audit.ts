@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { chinaDay } from '#shared/domain/china-time.js';
+import { ValidationError } from '../errors.js';
 
 /**
  * The audit log (审计日志): who, when, what, which object, with what result. Append-only: this
@@ -61,8 +62,32 @@ const previousDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - 8
 export const AUDIT_RETENTION_DAYS = 400;
 
 const encodeCursor = (key: Record<string, unknown> | undefined) => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined);
-const decodeCursor = (cursor: string | undefined) =>
-  cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined;
+/**
+ * A client-supplied cursor of the audit log: a DynamoDB key (strings), or for `search` the day it
+ * continues on with such a key. Anything else — not JSON, an empty or non-string key part, a day
+ * that is not YYYY-MM-DD — is bad input naming `cursor`, never a 5xx from DynamoDB or a TypeError.
+ */
+function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  const refuse = () => ValidationError.forField('cursor', 'is not a cursor of this list');
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw refuse();
+  }
+  const isKey = (candidate: unknown): boolean =>
+    !!candidate && typeof candidate === 'object' && !Array.isArray(candidate) && Object.values(candidate).every((part) => typeof part === 'string' && part.length > 0 && part.length <= 1024);
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw refuse();
+  const record = value as Record<string, unknown>;
+  if ('day' in record || 'key' in record) {
+    if (record.day !== undefined && (typeof record.day !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(record.day))) throw refuse();
+    if (record.key !== undefined && !isKey(record.key)) throw refuse();
+    return record;
+  }
+  if (!isKey(record)) throw refuse();
+  return record;
+}
 
 export function createAuditLog(doc: DynamoDBDocumentClient, table: string): AuditLog {
   function toEntry(item: Record<string, unknown>): StoredAuditEntry {

@@ -30,7 +30,8 @@ export function decodeCursor(
   const record = key as Record<string, unknown>;
   const allowed = new Set(['pk', 'sk', ...Object.keys(expect)]);
   for (const [name, value] of Object.entries(record)) {
-    if (!allowed.has(name) || typeof value !== 'string' || value.length > 1024) throw ValidationError.forField('cursor', 'is not a cursor of this list');
+    // DynamoDB refuses an empty key attribute (a 5xx if it reached it): a forged empty part is bad input.
+    if (!allowed.has(name) || typeof value !== 'string' || value.length === 0 || value.length > 1024) throw ValidationError.forField('cursor', 'is not a cursor of this list');
   }
   for (const [name, rule] of Object.entries(expect)) {
     const value = record[name];

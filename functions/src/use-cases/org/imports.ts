@@ -115,7 +115,8 @@ async function checkStaff(deps: ImportDeps, principal: Principal, table: ImportT
   const units = await deps.units.getMany([...ids].slice(0, 5_000));
   // First pass without 工号 collisions, to learn the (unit, 工号) pairs to look up.
   const draft = checkStaffRows(table, { units, inScope: (unit) => isInScope(principal, unit), takenStaffNos: new Map() });
-  const claims = await deps.importJobs.claims(draft.rows.filter((row) => units.has(row.values.unitId)).map((row) => row.values));
+  // Only well-formed 工号 are looked up: a malformed one (e.g. 1 KB long) is already refused, and as a key it would exceed DynamoDB's limits.
+  const claims = await deps.importJobs.claims(draft.rows.filter((row) => units.has(row.values.unitId) && !row.errors.some((error) => error.field === 'staffNo')).map((row) => row.values));
   const byUnit = new Map<string, Set<string>>();
   for (const [pair, job] of claims) {
     // A claim of this very job (a retry after a crash) is not a collision.

@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import * as z from 'zod';
+import { operations } from '../../shared/src/contracts/api.js';
+import type { Role } from '../../shared/src/contracts/auth.js';
+import { StaffFields, StaffNo } from '../../shared/src/contracts/org-staff.js';
+import { UnitId, UnitName } from '../../shared/src/contracts/org-units.js';
+import type { Route } from '../../functions/src/routes.js';
+import { MAY } from '../integration/authorization-expectations.js';
+import { PASSWORD, REQUESTS, type World } from '../integration/authorization-requests.js';
+import type { Baseline, CsvSpec } from './fuzz-requests.js';
+
+/**
+ * The VALID request the fuzz mutates, for every operation of the route table, and who sends it.
+ * Bearer operations reuse the matrix's request table (authorization-requests.ts REQUESTS, built for
+ * objects in the caller's scope) and are sent by a role that may call them (the system admin where
+ * it may), so a refusal is never about authorization. Public operations and the caller's own TOTP
+ * enrollment have their baselines here.
+ */
+
+/** The account of the TOTP enrollment routes and the login baseline (made in the world by the test). */
+export const FUZZ_ACCOUNT = 'fz.account';
+/** The account that logs out (its sessions end, so no other operation uses its token). */
+export const FUZZ_LOGOUT_ACCOUNT = 'fz.logout';
+
+export interface Caller {
+  /** 'none': a public route; 'account' / 'logout': the fuzz account's own session (TOTP enrollment) / the one that logs out. */
+  as: Role | 'none' | 'account' | 'logout';
+}
+
+/** The role that sends an operation's requests: one that may call it, the system admin where it may. */
+export function callerOf(route: Route): Caller {
+  if (route.auth === 'none') return { as: 'none' };
+  if (route.operationId === 'logout') return { as: 'logout' };
+  if (operations[route.operationId].tag === 'auth') return { as: 'account' };
+  const roles = MAY[route.operationId];
+  if (!roles || roles.length === 0) throw new Error(`${route.operationId}: no role may call it (authorization-expectations.ts MAY)`);
+  return { as: roles.includes('system-admin') ? 'system-admin' : roles[0]! };
+}
+
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a1e3c2a40000000049454e44ae426082',
+  'hex',
+);
+
+/**
+ * The cells of the import files, with the contract schema each is checked with (the import
+ * description: a file's rows are the inputs of createUnit / createStaff). An empty parent cell is
+ * no parent (CreateUnitInput.parentId null: a root, for the system admin).
+ */
+const CELLS: Record<string, { field: string; schema: z.ZodType }> = {
+  单位编码: { field: 'id', schema: UnitId },
+  单位名称: { field: 'name', schema: UnitName },
+  上级单位编码: { field: 'parentId', schema: z.union([UnitId, z.literal('')]) },
+  姓名: { field: 'name', schema: StaffFields.name },
+  工号: { field: 'staffNo', schema: StaffNo },
+  所属单位编码: { field: 'unitId', schema: UnitId },
+  岗位: { field: 'post', schema: StaffFields.post },
+  职责: { field: 'duties', schema: StaffFields.duties },
+  服务承诺: { field: 'pledge', schema: StaffFields.pledge },
+};
+const REQUIRED_COLUMNS = { units: ['id', 'name'], staff: ['name', 'staffNo', 'unitId', 'post'] };
+
+function csvSpec(text: string, kind: 'units' | 'staff', preview: boolean): CsvSpec {
+  const [header, row] = text.split('\r\n').map((line) => line.split(',')) as [string[], string[]];
+  return { kind: 'csv', header, row, cells: header.map((name) => CELLS[name]), required: REQUIRED_COLUMNS[kind], preview };
+}
+
+/** The baseline request of an operation. */
+export async function baselineOf(route: Route, w: World): Promise<Baseline> {
+  const window = () => w.shared.in.window();
+  switch (route.operationId) {
+    case 'health':
+      return { method: 'GET', path: '/api/health' };
+    case 'openapi':
+      return { method: 'GET', path: '/api/openapi.json' };
+    case 'getWindowCard':
+      return { method: 'GET', path: `/api/public/windows/${await window()}` };
+    case 'getWindowStaffPhoto':
+      return { method: 'GET', path: `/api/public/windows/${await window()}/staff/${await w.shared.in.staff()}/photo` };
+    case 'submitRating':
+      return {
+        method: 'POST',
+        path: '/api/public/ratings',
+        json: {
+          windowCode: await window(),
+          level: 2,
+          indicators: { efficiency: 2, competence: 3, attitude: 2 },
+          reasons: ['SLOW', 'REPEAT_VISITS'],
+          comment: '材料要求没有一次说清楚',
+          contactPhone: '13800138000',
+          consentToCallback: true,
+        },
+      };
+    case 'login':
+      return { method: 'POST', path: '/api/auth/login', json: { username: FUZZ_ACCOUNT, password: PASSWORD } };
+    case 'loginTotp':
+      return { method: 'POST', path: '/api/auth/login/totp', json: { challenge: 'eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl', code: '492039' } };
+    case 'verifyExport':
+      return { method: 'GET', path: `/api/public/exports/${createHash('sha256').update('fuzz').digest('hex')}` };
+    case 'logout':
+      return { method: 'POST', path: '/api/auth/logout' };
+    case 'startTotpEnrollment':
+      return { method: 'POST', path: '/api/auth/totp/enrollment' };
+    case 'confirmTotpEnrollment':
+      return { method: 'POST', path: '/api/auth/totp/enrollment/confirm', json: { code: '123456' } };
+  }
+  const spec = REQUESTS[route.operationId];
+  if (!spec) throw new Error(`${route.operationId} has no baseline: add it to REQUESTS (authorization-requests.ts) or to baselineOf (fuzz-baselines.ts)`);
+  const req = await spec.build(w.shared.in);
+  const baseline: Baseline = { method: req.method, path: req.path };
+  if (req.query) baseline.query = req.query;
+  if (req.json !== undefined) baseline.json = req.json;
+  if (req.raw) {
+    const kind = route.operationId.includes('Unit') ? 'units' : 'staff';
+    const spec =
+      route.operationId === 'setStaffPhoto'
+        ? { kind: 'image' as const, valid: req.raw.isBase64Encoded ? Buffer.from(req.raw.body, 'base64') : PNG, maxBytes: 200 * 1024 }
+        : csvSpec(req.raw.body, kind, route.operationId.startsWith('preview'));
+    baseline.raw = { ...req.raw, spec };
+  }
+  return baseline;
+}
