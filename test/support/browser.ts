@@ -64,7 +64,11 @@ export async function adminLogin(page: Page, baseUrl: string): Promise<void> {
   await page.goto(`${baseUrl}/login`);
   await page.getByLabel('用户名').fill('admin');
   await page.getByLabel('密码').fill('Manyi-demo-2026');
-  await Promise.all([page.waitForURL(/\/login\/totp$/), page.getByRole('button', { name: '登录' }).click()]);
+  await Promise.all([page.waitForURL(/\/login\/totp$/), page.getByRole('button', { name: '登录' }).click()]).catch(async (error: unknown) => {
+    // Say what the login page answered instead of only "timeout" (a lockout, a refused password).
+    const shown = await page.locator('main').innerText().catch(() => '(no page)');
+    throw new Error(`admin login did not reach /login/totp (at ${page.url()}): ${shown.slice(0, 300)}`, { cause: error });
+  });
   await withDemoCode(baseUrl, 'admin', async (code) => {
     await page.getByLabel('动态验证码').fill(code);
     await Promise.all([page.waitForURL(/\/admin/), page.getByRole('button', { name: '验证' }).click()]);
