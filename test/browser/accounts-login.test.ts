@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { TOTP } from 'otpauth';
 import { desktopContext, JS_MODES, launchChromium } from '../support/browser.js';
 import { loginToken } from '../support/api-client.js';
+import { enrollTotp, totpCode, withTotpCode } from '../support/demo-totp.js';
 
 /** Login with the TOTP second step, and the auditor finding a failed login — with and without JavaScript. */
 
@@ -21,7 +21,14 @@ async function api(path: string, init: { method?: string; token?: string; body?:
   return { status: response.status, json: (await response.json().catch(() => undefined)) as any };
 }
 
-const code = (secret: string, offsetSteps = 0) => new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: Date.now() + offsetSteps * 30_000 });
+/**
+ * A code the server refuses whatever its 30-second step: none of the steps it may accept while the
+ * code is typed and sent (the one before now up to two after) gives it.
+ */
+function wrongCode(secret: string): string {
+  const near = new Set([-1, 0, 1, 2].map((offset) => totpCode(secret, offset)));
+  return ['123456', '654321', '111111', '222222', '333333'].find((candidate) => !near.has(candidate))!;
+}
 
 async function createAccount(username: string, role: string, personId: string) {
   const created = await api('/api/accounts', { token: adminToken, body: { username, displayName: username, personId, role, unitId: 'lj-scjg', password: PASSWORD } });
@@ -34,10 +41,8 @@ beforeAll(async () => {
   for (const mode of ['js', 'nojs']) {
     const username = `totp.${mode}`;
     await createAccount(username, 'unit-admin', `B-${mode}`);
-    const token = (await api('/api/auth/login', { body: { username, password: PASSWORD } })).json.token as string;
-    const started = await api('/api/auth/totp/enrollment', { token });
-    expect((await api('/api/auth/totp/enrollment/confirm', { token, body: { code: code(started.json.secret) } })).status).toBe(200);
-    secrets.set(username, started.json.secret);
+    // Password login (enrollment-only token), start and confirm: the confirmed step counts as used.
+    secrets.set(username, await enrollTotp(baseUrl, username, PASSWORD));
   }
   // Auditors without a factor yet: they enrol through the web page in the test below.
   await createAccount('audit.js', 'auditor', 'B-audit-js');
@@ -65,13 +70,15 @@ describe.each(JS_MODES)('login with a second factor $name', ({ javaScriptEnabled
     await fillLogin(page, username, PASSWORD);
     await page.waitForURL(/\/login\/totp$/);
     const secret = secrets.get(username)!;
-    const wrong = code(secret) === '123456' ? '654321' : '123456';
-    await page.getByLabel('动态验证码').fill(wrong);
+    await page.getByLabel('动态验证码').fill(wrongCode(secret));
     await page.getByRole('button', { name: '验证' }).click();
     await expect(page.getByRole('alert').innerText()).resolves.toContain('验证码错误');
 
-    await page.getByLabel('动态验证码').fill(code(secret, 1));
-    await Promise.all([page.waitForURL(/\/admin$/), page.getByRole('button', { name: '验证' }).click()]);
+    // The next step this account has not used (the enrollment used one), inside the server's window.
+    await withTotpCode(baseUrl, username, secret, async (code) => {
+      await page.getByLabel('动态验证码').fill(code);
+      await Promise.all([page.waitForURL(/\/admin$/), page.getByRole('button', { name: '验证' }).click()]);
+    });
     const cookies = await context.cookies();
     expect(cookies.find((c) => c.name === 'manyi_session')?.httpOnly).toBe(true);
     await context.close();
@@ -95,8 +102,10 @@ describe.each(JS_MODES)('login with a second factor $name', ({ javaScriptEnabled
     // Enrol on the page: the secret is shown once; a code from it confirms.
     await page.getByRole('button', { name: '生成二维码' }).click();
     const secret = (await page.getByTestId('totp-secret').innerText()).trim();
-    await page.getByLabel('动态验证码').fill(code(secret));
-    await Promise.all([page.waitForURL(/\/login\?enrolled=1$/), page.getByRole('button', { name: '完成设置' }).click()]);
+    await withTotpCode(baseUrl, auditor, secret, async (code) => {
+      await page.getByLabel('动态验证码').fill(code);
+      await Promise.all([page.waitForURL(/\/login\?enrolled=1$/), page.getByRole('button', { name: '完成设置' }).click()]);
+    });
     await expect(page.getByRole('status').innerText()).resolves.toContain('两步验证已启用');
     expect((await context.cookies()).find((c) => c.name === 'manyi_enroll')).toBeUndefined();
 
@@ -105,8 +114,11 @@ describe.each(JS_MODES)('login with a second factor $name', ({ javaScriptEnabled
     await page.getByLabel('密码').fill(PASSWORD);
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL(/\/login\/totp$/);
-    await page.getByLabel('动态验证码').fill(code(secret, 1));
-    await Promise.all([page.waitForURL(/\/admin$/), page.getByRole('button', { name: '验证' }).click()]);
+    // A step after the one the enrollment used.
+    await withTotpCode(baseUrl, auditor, secret, async (code) => {
+      await page.getByLabel('动态验证码').fill(code);
+      await Promise.all([page.waitForURL(/\/admin$/), page.getByRole('button', { name: '验证' }).click()]);
+    });
     await page.goto(`${baseUrl}/admin/audit?action=login.failed`);
     const text = await page.locator('table').innerText();
     expect(text).toContain(ghost);
@@ -136,7 +148,8 @@ describe.each(JS_MODES)('first AWS login: setting up the second factor $name', (
     await expect(page.getByTestId('totp-secret').innerText()).resolves.toBe(secret);
     await expect(page.locator('img[alt="otpauth QR"]').getAttribute('src')).resolves.toMatch(/^data:image\/svg\+xml;base64,/);
 
-    await page.getByLabel('动态验证码').fill(code(secret));
+    // Any code: this local-mode server refuses the Cognito challenge before it looks at the code.
+    await page.getByLabel('动态验证码').fill(totpCode(secret));
     await page.getByRole('button', { name: '验证' }).click();
     // With JavaScript the message appears in place; without, the page reloads and sends the user
     // to the login page, which says the same.

@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { addDays, chinaDay } from '../../shared/src/domain/china-time.js';
+import { addDays, chinaDay, lastCompleteMonth } from '../../shared/src/domain/china-time.js';
+import { monthLabel } from '../../shared/src/domain/report-period.js';
 import { loginToken } from '../support/api-client.js';
 import { JS_MODES, adminLogin, desktopContext, launchChromium } from '../support/browser.js';
 
@@ -19,6 +20,11 @@ import { JS_MODES, adminLogin, desktopContext, launchChromium } from '../support
 const baseUrl = inject('baseUrl');
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const COUNTY = 'jn-qh-lj';
+/**
+ * The end of the custom ranges below. Each such URL names both days, so the page and the API answer
+ * for the same days even if the China day changes during the run; only a page without a period
+ * depends on the clock (see `expectSameNAsApi` and the default month below).
+ */
 const today = chinaDay(new Date());
 const STAFF = { username: 'gongzuo', password: 'Manyi-demo-2026' };
 const SIXTY_DAYS = `period=custom&from=${addDays(today, -59)}&to=${today}`;
@@ -52,8 +58,20 @@ async function shownN(page: Page): Promise<string> {
   return (await page.getByTestId('report-n').innerText()).trim();
 }
 
+/** The days the page's report covers, as its period line says: `{label}（{from} 至 {to}，北京时间）`. */
+async function shownPeriod(page: Page): Promise<{ from: string; to: string }> {
+  const text = await page.getByTestId('report-period').innerText();
+  const match = /(\d{4}-\d{2}-\d{2}) 至 (\d{4}-\d{2}-\d{2})/.exec(text);
+  expect(match, text).not.toBeNull();
+  return { from: match![1]!, to: match![2]! };
+}
+
 async function expectSameNAsApi(page: Page): Promise<void> {
-  const report = await apiReport(searchOf(page));
+  const search = new URLSearchParams(searchOf(page));
+  // Without a period in the URL the page chose the last complete month when it was built; the API,
+  // asked later, would choose its own (another one if a month ended in between): ask for the page's.
+  if (!search.get('period') && !search.get('month')) search.set('month', (await shownPeriod(page)).from.slice(0, 7));
+  const report = await apiReport(`?${search}`);
   expect(await shownN(page)).toBe(report.summary.suppressed ? (report.summary.suppressed === 'small-group' ? '<5' : '已隐藏') : String(report.summary.n));
 }
 
@@ -71,12 +89,16 @@ describe.each(JS_MODES)('the committee report $name', ({ javaScriptEnabled }) =>
   });
 
   it('shows the county’s report with definitions, intervals and the suppression rule, and changes period and scope through the form', async () => {
+    const requested = new Date();
     expect((await page.goto(`${baseUrl}/admin/reports?unit=${COUNTY}`))?.status()).toBe(200);
+    const answered = new Date();
     await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe('满意度报表');
     await expectSameNAsApi(page);
-    // Without a period in the URL the page shows the last complete month, and says so.
-    const lastMonth = addDays(`${today.slice(0, 7)}-01`, -1);
-    const lastMonthLabel = `${Number(lastMonth.slice(0, 4))}年${Number(lastMonth.slice(5, 7))}月`;
+    // Without a period in the URL the page shows the last complete month, and says so: the month
+    // complete when the server built the page, somewhere between the request and its answer.
+    const lastMonth = (await shownPeriod(page)).from.slice(0, 7);
+    expect([lastCompleteMonth(requested), lastCompleteMonth(answered)]).toContain(lastMonth);
+    const lastMonthLabel = monthLabel(lastMonth).zh;
     await expect(page.getByTestId('default-period').innerText()).resolves.toContain(lastMonthLabel);
     await expect(page.getByTestId('report-period').innerText()).resolves.toContain(lastMonthLabel);
     const text = await page.locator('main').innerText();

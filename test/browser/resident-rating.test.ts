@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chinaDay, addDays } from '../../shared/src/domain/china-time.js';
 import { demoWindows, loginToken, windowCounts } from '../support/api-client.js';
 import { JS_MODES, adminLogin, desktopContext, launchChromium, phoneContext } from '../support/browser.js';
+import { daysFrom } from '../support/clock.js';
 
 const baseUrl = inject('baseUrl');
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -13,8 +13,6 @@ const LEVEL_NAMES = ['非常满意', '满意', '基本满意', '不满意', '非
 let browser: Browser;
 let token: string;
 let windows: Awaited<ReturnType<typeof demoWindows>>;
-const today = chinaDay(new Date());
-const from = addDays(today, -59);
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -54,7 +52,9 @@ describe.each(JS_MODES)('a resident rates a window $name', ({ javaScriptEnabled 
 
   it('submits a 差评 with a reason, lands on a thank-you page that shows no score, and the admin count moves', async () => {
     const window = windows[javaScriptEnabled ? 1 : 2]!;
-    const before = await windowCounts(baseUrl, token, window.code, from, today);
+    // Up to tomorrow: the rating lands in the range even if the China day changes before it is sent.
+    const { from, to } = daysFrom(59);
+    const before = await windowCounts(baseUrl, token, window.code, from, to);
     const context = await phoneContext(browser, javaScriptEnabled);
     const page = await context.newPage();
     await page.goto(`${baseUrl}/w/${window.code}`);
@@ -69,14 +69,14 @@ describe.each(JS_MODES)('a resident rates a window $name', ({ javaScriptEnabled 
     expect(thanks).toContain('感谢');
     for (const level of LEVEL_NAMES) expect(thanks).not.toContain(level);
     expect(page.url()).not.toMatch(/level|idempotency/i);
-    const after = await windowCounts(baseUrl, token, window.code, from, today);
+    const after = await windowCounts(baseUrl, token, window.code, from, to);
     expect(after.n).toBe(before.n + 1);
     expect(after.counts['1']).toBe(before.counts['1'] + 1);
 
     const admin = await desktopContext(browser, javaScriptEnabled);
     const adminPage = await admin.newPage();
     await adminLogin(adminPage, baseUrl);
-    await adminPage.goto(`${baseUrl}/admin?window=${window.code}&from=${from}&to=${today}`);
+    await adminPage.goto(`${baseUrl}/admin?window=${window.code}&from=${from}&to=${to}`);
     await expect(adminPage.getByTestId('count-1').innerText()).resolves.toContain(String(after.counts['1']));
     await expect(adminPage.getByTestId('n').innerText()).resolves.toContain(String(after.n));
     const adminText = await adminPage.locator('body').innerText();
@@ -90,7 +90,8 @@ describe.each(JS_MODES)('a resident rates a window $name', ({ javaScriptEnabled 
 
   it('keeps what the resident entered and names the problem when the phone is given without consent', async () => {
     const window = windows[3]!;
-    const before = await windowCounts(baseUrl, token, window.code, from, today);
+    const { from, to } = daysFrom(59);
+    const before = await windowCounts(baseUrl, token, window.code, from, to);
     const context = await phoneContext(browser, javaScriptEnabled);
     const page = await context.newPage();
     await page.goto(`${baseUrl}/w/${window.code}`);
@@ -103,7 +104,7 @@ describe.each(JS_MODES)('a resident rates a window $name', ({ javaScriptEnabled 
     expect(await page.getByText('留下电话需勾选同意回访').count()).toBeGreaterThan(0);
     expect(page.url()).not.toMatch(/\/thanks$/);
     await expect(overall(page).getByRole('radio', { name: '满意', exact: true }).isChecked()).resolves.toBe(true);
-    const after = await windowCounts(baseUrl, token, window.code, from, today);
+    const after = await windowCounts(baseUrl, token, window.code, from, to);
     expect(after.n).toBe(before.n);
     await context.close();
   });

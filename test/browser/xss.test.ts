@@ -48,7 +48,8 @@ let unitId: string;
 let staffId: string;
 let code: string;
 let surveyVersion: number;
-const today = chinaDay(new Date());
+/** The China days on which the hostile rating can have landed (two if the day changed while it was sent). */
+let rated: { from: string; to: string };
 
 async function api(path: string, init: { method?: string; body?: unknown; auth?: string | null } = {}) {
   const auth = init.auth === undefined ? token : init.auth;
@@ -102,11 +103,13 @@ beforeAll(async () => {
 
   // A rating whose comment and free-text answer carry every payload.
   const card = await api(`/api/public/windows/${code}`, { auth: null });
+  const sending = new Date();
   const rating = await api('/api/public/ratings', {
     auth: null,
     body: { windowCode: code, level: 2, comment: ALL, surveyId: card.json.agencySection.surveyId, surveyVersion: card.json.agencySection.version, answers: { q2: ALL } },
   });
   expect(rating.status, JSON.stringify(rating.json)).toBe(201);
+  rated = { from: chinaDay(sending), to: chinaDay(new Date()) };
 
   // An auditor whose display name is hostile (shown on /admin/accounts).
   const account = await api('/api/accounts', {
@@ -205,7 +208,7 @@ describe.each(JS_MODES)('hostile text in every view $name', ({ javaScriptEnabled
     const dialogs = countDialogs(page);
     await adminLogin(page, baseUrl);
 
-    await visit(page, `/admin?window=${code}&from=${today}&to=${today}`, [hostile.windowName, hostile.unitName]);
+    await visit(page, `/admin?window=${code}&from=${rated.from}&to=${rated.to}`, [hostile.windowName, hostile.unitName]);
     await visit(page, '/admin/units', [hostile.unitName]);
     await visit(page, `/admin/units/${unitId}`, [hostile.unitName, hostile.staffName, hostile.windowName, hostile.hallName, hostile.hallAddress]);
     await visit(page, `/admin/windows/${code}`, [hostile.windowName, ...hostile.serviceItems, hostile.staffName, hostile.hallName]);
@@ -215,8 +218,8 @@ describe.each(JS_MODES)('hostile text in every view $name', ({ javaScriptEnabled
     await visit(page, '/admin/posters', [hostile.windowName, hostile.unitName]);
     await visit(page, '/admin/accounts', [hostile.displayName]);
     // The committee report: the hostile unit as scope and as a row of its parent, its window and staff as rows.
-    await visit(page, `/admin/reports?unit=${unitId}&period=custom&from=${today}&to=${today}`, [hostile.unitName, hostile.windowName, hostile.staffName]);
-    await visit(page, `/admin/reports?unit=jn-qh-lj&period=custom&from=${today}&to=${today}`, [hostile.unitName]);
+    await visit(page, `/admin/reports?unit=${unitId}&period=custom&from=${rated.from}&to=${rated.to}`, [hostile.unitName, hostile.windowName, hostile.staffName]);
+    await visit(page, `/admin/reports?unit=jn-qh-lj&period=custom&from=${rated.from}&to=${rated.to}`, [hostile.unitName]);
 
     expect(dialogs.count).toBe(0);
     await context.close();

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { hashPassword } from '../../functions/src/auth/password.js';
 import type { Principal } from '../../functions/src/auth/principal.js';
 import { createGateway } from '../../infra/local/gateway.js';
+import { chinaDay } from '../../shared/src/domain/china-time.js';
+import { pinnedClock } from '../support/clock.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
 import { request, scanAll } from './accounts-helpers.js';
 
@@ -12,7 +14,9 @@ const gateway = createGateway();
 let t: IsolatedTables;
 const tokens: Record<string, string> = {};
 const PASSWORD = 'Strong-Pass-2026!';
-const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+/** The runtime's clock: every audit entry of this file is on its day, whatever the wall clock does. */
+const now = pinnedClock();
+const today = chinaDay(now());
 
 const who: Record<string, Principal> = {
   admin: { username: 'sys.admin', role: 'system-admin', unitId: 'it-root' },
@@ -21,7 +25,7 @@ const who: Record<string, Principal> = {
 };
 
 beforeAll(async () => {
-  t = await isolatedTables(endpoint);
+  t = await isolatedTables(endpoint, { now });
   t.install();
   await t.runtime.units.put({ id: 'it-root', name: '测试县', parentId: null, path: ['it-root'] });
   const passwordHash = await hashPassword(PASSWORD);
@@ -126,7 +130,7 @@ describe('audit log (auditor)', () => {
   });
 
   it('exports CSV with a BOM and neutralised cells, and audits the export', async () => {
-    await t.runtime.audit.append({ at: new Date().toISOString(), actor: '=cmd|calc', role: '', action: 'login.failed', objectType: 'account', objectId: '=cmd|calc', result: 'denied' });
+    await t.runtime.audit.append({ at: now().toISOString(), actor: '=cmd|calc', role: '', action: 'login.failed', objectType: 'account', objectId: '=cmd|calc', result: 'denied' });
     const reply = await request(gateway, 'GET', '/api/audit/export', { token: tokens.auditor, query: { from: today, to: today } });
     expect(reply.status).toBe(200);
     expect(reply.headers['content-type']).toMatch(/^text\/csv/);

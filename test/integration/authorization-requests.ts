@@ -92,8 +92,12 @@ let counter = 0;
 export const uniq = () => ++counter;
 
 const chinaDay = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
-export const today = chinaDay(Date.now());
-const monthAgo = chinaDay(Date.now() - 29 * 86_400_000);
+/**
+ * The China day when a request is built, right before it is sent (not when this module loaded: a
+ * run may cross 16:00 UTC). The answers these requests get do not depend on the day's data.
+ */
+const today = () => chinaDay(Date.now());
+const monthAgo = () => chinaDay(Date.now() - 29 * 86_400_000);
 
 /** A 1×1 PNG: a valid staff photo. */
 const PNG = Buffer.from(
@@ -111,7 +115,7 @@ export const REQUESTS: Record<string, RequestSpec> = {
   listWindows: { scope: 'caller', build: async () => ({ method: 'GET', path: '/api/windows', query: { limit: '100' } }) },
   satisfaction: {
     scope: 'object',
-    build: async (x) => ({ method: 'GET', path: '/api/results/satisfaction', query: { window: await x.window(), from: monthAgo, to: today } }),
+    build: async (x) => ({ method: 'GET', path: '/api/results/satisfaction', query: { window: await x.window(), from: monthAgo(), to: today() } }),
   },
 
   getUnitTree: { scope: 'caller', build: async () => ({ method: 'GET', path: '/api/org/unit-tree' }) },
@@ -301,10 +305,10 @@ export const REQUESTS: Record<string, RequestSpec> = {
     scope: 'object',
     build: async (x) => ({ method: 'POST', path: `/api/accounts/${await x.account()}/password`, json: { password: `${PASSWORD}${uniq()}` } }),
   },
-  listAudit: { scope: 'caller', build: async () => ({ method: 'GET', path: '/api/audit', query: { from: today, to: today, limit: '5' } }) },
+  listAudit: { scope: 'caller', build: async () => ({ method: 'GET', path: '/api/audit', query: { from: today(), to: today(), limit: '5' } }) },
   exportAudit: {
     scope: 'caller',
-    build: async () => ({ method: 'GET', path: '/api/audit/export', query: { from: today, to: today, action: 'rate-definition.create' } }),
+    build: async () => ({ method: 'GET', path: '/api/audit/export', query: { from: today(), to: today(), action: 'rate-definition.create' } }),
   },
 };
 

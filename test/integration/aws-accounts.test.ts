@@ -8,6 +8,7 @@ import type { CognitoSignIn, SignInResult } from '../../functions/src/data/cogni
 import { setRuntime } from '../../functions/src/runtime.js';
 import { createFirstAdmin } from '../../functions/src/use-cases/accounts/first-admin.js';
 import { createGateway } from '../../infra/local/gateway.js';
+import { frozenClock, PINNED_INSTANT, pinnedClock } from '../support/clock.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
 import { request, scanAll } from './accounts-helpers.js';
 
@@ -19,7 +20,16 @@ import { request, scanAll } from './accounts-helpers.js';
 const endpoint = inject('dynamoEndpoint');
 const gateway = createGateway();
 let t: IsolatedTables;
-const today = chinaDay(new Date());
+/** The runtime's clock (audit entries, login steps): the audit queries below ask for its day. */
+const now = pinnedClock();
+const today = chinaDay(now());
+/**
+ * The clock of the pool's TOTP check and of the user's authenticator app: one instant that never
+ * moves, so a code computed by the "app" is checked in the same 30-second step (with the wall
+ * clock, a step boundary between computing and checking refused it: this stand-in, unlike
+ * Cognito, accepts the current step only).
+ */
+const totpClock = frozenClock(PINNED_INSTANT);
 
 /** The pool: its users with password and status; every TOTP code is 246810; ID tokens are "pooltoken.<username>". */
 const SESSION = 'cognito-session-' + 'x'.repeat(600);
@@ -37,7 +47,7 @@ const pool: CognitoSignIn = {
   async finishTotpSetup(username, session, code): Promise<SignInResult> {
     if (session !== `associated:${username}`) return { kind: 'expired' };
     // The secret handed out is checked the way an authenticator app computes codes.
-    if (!pendingSecrets.has(username) || totpCode(pendingSecrets.get(username)!, new Date()) !== code) return { kind: 'refused' };
+    if (!pendingSecrets.has(username) || totpCode(pendingSecrets.get(username)!, totpClock()) !== code) return { kind: 'refused' };
     poolUsers.get(username)!.totp = pendingSecrets.get(username)!;
     return { kind: 'signed-in', idToken: `pooltoken.${username}`, expiresInSeconds: 3600 };
   },
@@ -85,7 +95,7 @@ async function signIn(username: string, password = `pw-${username}`): Promise<st
     // First login: add the secret to the "authenticator" and answer with its current code.
     expect(first.json.setup.uri).toContain(`secret=${first.json.setup.secret}`);
     pendingSecrets.set(username, first.json.setup.secret);
-    code = totpCode(first.json.setup.secret, new Date());
+    code = totpCode(first.json.setup.secret, totpClock());
   }
   const second = await request(gateway, 'POST', '/api/auth/login/totp', { body: { challenge: first.json.challenge, code } });
   expect(second.status, second.text).toBe(200);
@@ -93,16 +103,16 @@ async function signIn(username: string, password = `pw-${username}`): Promise<st
 }
 
 beforeAll(async () => {
-  t = await isolatedTables(endpoint);
+  t = await isolatedTables(endpoint, { now });
   const verifier = accountPrincipals(identity, t.runtime.accounts, { cacheMs: 0 });
-  setRuntime({ ...t.runtime, tokens: verifier, signIn: { mode: 'cognito', cognito: pool, verifier, now: () => new Date() }, identities });
+  setRuntime({ ...t.runtime, tokens: verifier, signIn: { mode: 'cognito', cognito: pool, verifier, now }, identities });
   for (const username of ['first.admin', 'shen.ji', 'stranger']) poolUsers.set(username, { password: `pw-${username}`, enabled: true, totp: 'enrolled' });
 }, 120_000);
 afterAll(() => t?.close());
 
 describe('AWS mode: Cognito for identity, our accounts table for roles and scopes', () => {
   it('npm run first-admin writes the first system administrator and the root unit, once', async () => {
-    const deps = { ...t.runtime, now: () => new Date() };
+    const deps = { ...t.runtime, now };
     const { account, unitCreated } = await createFirstAdmin(deps, { username: 'first.admin', displayName: '首任管理员', unitId: 'aws-root', unitName: '云上市' });
     expect(unitCreated).toBe(true);
     expect(account).toMatchObject({ role: 'system-admin', unitId: 'aws-root', passwordHash: EXTERNAL_PASSWORD });

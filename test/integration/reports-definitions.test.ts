@@ -5,6 +5,7 @@ import { chinaDay } from '../../shared/src/domain/china-time.js';
 import type { Principal } from '../../functions/src/auth/principal.js';
 import { keys } from '../../functions/src/data/keys.js';
 import { createGateway } from '../../infra/local/gateway.js';
+import { pinnedClock } from '../support/clock.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
 import { request, scanAll } from './accounts-helpers.js';
 import { putReportTree, rateAll, recount, TREE, WINDOWS } from './reports-fixtures.js';
@@ -18,6 +19,8 @@ import { putReportTree, rateAll, recount, TREE, WINDOWS } from './reports-fixtur
 const endpoint = inject('dynamoEndpoint');
 const gateway = createGateway();
 let t: IsolatedTables;
+/** The runtime's clock: the ratings of beforeAll and the report of the last test are on its day. */
+const now = pinnedClock();
 const tokens: Record<string, string> = {};
 const principals = {
   systemAdmin: { username: 'def.sysadmin', role: 'system-admin', unitId: TREE.root.id },
@@ -26,7 +29,7 @@ const principals = {
 } satisfies Record<string, Principal>;
 
 beforeAll(async () => {
-  t = await isolatedTables(endpoint);
+  t = await isolatedTables(endpoint, { now });
   t.install();
   await putReportTree(t.runtime);
   await rateAll(gateway, 9);
@@ -96,7 +99,7 @@ describe('rate definition registry', () => {
   });
 
   it('computes a report with the chosen set and prints it', async () => {
-    const day = chinaDay(new Date());
+    const day = chinaDay(now());
     const reply = await request(gateway, 'GET', '/api/reports/satisfaction', { token: tokens.committee!, query: { month: day.slice(0, 7), definition: 'strict-2026' } });
     expect(reply.status, reply.text).toBe(200);
     const body = SatisfactionReport.parse(reply.json);

@@ -8,6 +8,7 @@ import { createGateway } from '../../infra/local/gateway.js';
 import type { ReportCell, SatisfactionReport } from '../../shared/src/contracts/reports.js';
 import { chinaDay } from '../../shared/src/domain/china-time.js';
 import { NATIONAL_SURVEY } from '../../shared/src/domain/national-survey.js';
+import { pinnedClock } from '../support/clock.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
 import { request, scanAll } from './accounts-helpers.js';
 import { postRating, type Reply } from './fixtures.js';
@@ -38,7 +39,9 @@ const W = { a1: 'rxwina01', a2: 'rxwina02', b1: 'rxwinb01', b2: 'rxwinb02', far:
 const committee: Principal = { username: 'rx.committee', role: 'committee', unitId: IDS.root };
 const staffMember: Principal = { username: 'rx.staff', role: 'staff', unitId: IDS.a };
 const tokens: Record<string, string> = {};
-const month = chinaDay(new Date()).slice(0, 7);
+/** The runtime's clock: the ratings land in its month and every download asks for that month. */
+const now = pinnedClock();
+const month = chinaDay(now()).slice(0, 7);
 
 /** Levels of the ratings per window: a1 is large, a2 and b2 are small groups (< 5). */
 const RATINGS: Record<string, number[]> = {
@@ -83,7 +86,7 @@ async function putTree(): Promise<void> {
 }
 
 beforeAll(async () => {
-  t = await isolatedTables(endpoint);
+  t = await isolatedTables(endpoint, { now });
   t.install();
   await putTree();
   for (const [code, levels] of Object.entries(RATINGS)) {

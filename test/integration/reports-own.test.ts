@@ -3,6 +3,7 @@ import { SatisfactionReport } from '../../shared/src/contracts/reports.js';
 import { chinaDay } from '../../shared/src/domain/china-time.js';
 import type { Principal } from '../../functions/src/auth/principal.js';
 import { createGateway } from '../../infra/local/gateway.js';
+import { pinnedClock } from '../support/clock.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
 import { request, scanAll } from './accounts-helpers.js';
 import { postRating } from './fixtures.js';
@@ -17,7 +18,9 @@ import { putReportTree, rateAll, recount, STAFF, TREE } from './reports-fixtures
 const endpoint = inject('dynamoEndpoint');
 const gateway = createGateway();
 let t: IsolatedTables;
-const day = chinaDay(new Date());
+/** The runtime's clock: ratings land on its day and the report reads its month, whatever the wall clock does. */
+const now = pinnedClock();
+const day = chinaDay(now());
 const month = day.slice(0, 7);
 const tokens: Record<string, string> = {};
 const principals = {
@@ -27,7 +30,7 @@ const principals = {
 } satisfies Record<string, Principal>;
 
 beforeAll(async () => {
-  t = await isolatedTables(endpoint);
+  t = await isolatedTables(endpoint, { now });
   t.install();
   await putReportTree(t.runtime);
   for (const [username, personId] of [['li.min', STAFF.staffNo], ['nobody', 'Z999']] as const) {

@@ -5,6 +5,7 @@ import { countLevels, totalCount } from '../../shared/src/domain/level-counts.js
 import type { Principal } from '../../functions/src/auth/principal.js';
 import { runSatisfactionReport } from '../../functions/src/use-cases/reports/satisfaction-report.js';
 import { createGateway } from '../../infra/local/gateway.js';
+import { pinnedClock } from '../support/clock.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
 import { request, scanAll } from './accounts-helpers.js';
 import { putReportTree, rateAll, recount, STAFF, TREE, WINDOWS, type WindowCode } from './reports-fixtures.js';
@@ -19,7 +20,9 @@ import { putReportTree, rateAll, recount, STAFF, TREE, WINDOWS, type WindowCode 
 const endpoint = inject('dynamoEndpoint');
 const gateway = createGateway();
 let t: IsolatedTables;
-const day = chinaDay(new Date());
+/** The runtime's clock: ratings land on its day and the report reads its month, whatever the wall clock does. */
+const now = pinnedClock();
+const day = chinaDay(now());
 const month = day.slice(0, 7);
 const tokens: Record<string, string> = {};
 const principals = {
@@ -33,7 +36,7 @@ const principals = {
 const codesOf = (unitId: string) => (Object.keys(WINDOWS) as WindowCode[]).filter((code) => (WINDOWS[code].unit.path as readonly string[]).includes(unitId));
 
 beforeAll(async () => {
-  t = await isolatedTables(endpoint);
+  t = await isolatedTables(endpoint, { now });
   t.install();
   await putReportTree(t.runtime);
   await rateAll(gateway);
@@ -133,7 +136,7 @@ describe('GET /api/reports/satisfaction', () => {
   });
 
   it('reads at most W × D totals items', async () => {
-    const run = await runSatisfactionReport(t.runtime, principals.committee, SatisfactionReportQuery({ month }), new Date());
+    const run = await runSatisfactionReport(t.runtime, principals.committee, SatisfactionReportQuery({ month }), now());
     expect(run.windowsRead).toBe(5);
     // One item per window that has ratings today; never a raw rating.
     expect(run.itemsRead).toBe(5);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createGateway } from '../../infra/local/gateway.js';
 import { keys } from '../../functions/src/data/keys.js';
+import { chinaDay } from '../../shared/src/domain/china-time.js';
+import { pinnedClock } from '../support/clock.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
 import { request, scanAll } from './accounts-helpers.js';
 import { postRating, queryPartition } from './fixtures.js';
@@ -15,6 +17,8 @@ import { committee, deptAdmin, putSurveyTree, SV, systemAdmin } from './surveys-
 const endpoint = inject('dynamoEndpoint');
 const gateway = createGateway();
 let t: IsolatedTables;
+/** The runtime's clock: a rating lands on its day, which the test then reads. */
+const now = pinnedClock();
 const tokens: Record<string, string> = {};
 const base = `/api/admin/units/${SV.dept}/survey`;
 
@@ -33,7 +37,7 @@ async function auditActions(actor: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  t = await isolatedTables(endpoint);
+  t = await isolatedTables(endpoint, { now });
   t.install();
   await putSurveyTree(t.runtime);
   for (const [name, principal] of Object.entries({ deptAdmin, systemAdmin, committee })) tokens[name] = (await t.runtime.tokens.issue(principal, new Date())).token;
@@ -88,7 +92,7 @@ describe('survey versions', () => {
       answers: { q1: 'c2', q2: ['c1', 'c2'], q3: 3, q4: '  希望增加座位  ' },
     });
     expect(reply.status).toBe(201);
-    const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const day = chinaDay(now());
     const [rating] = await queryPartition(t.doc, t.tables.ops, keys.ratingPartition(SV.windows.open, day));
     expect(rating).toMatchObject({ surveyId: `agency-${SV.dept}`, surveyVersion: 1, answers: { q1: 'c2', q2: ['c1', 'c2'], q3: 3, q4: '希望增加座位' } });
   });

@@ -8,6 +8,7 @@ import { createGateway } from '../../infra/local/gateway.js';
 import { DEFAULT_RECOUNT_DAYS, parseRecountArgs } from '../../infra/local/recount.js';
 import { addDays, chinaDay } from '../../shared/src/domain/china-time.js';
 import { BAD_RATING_REASON_CODES } from '../../shared/src/domain/national-survey.js';
+import { pinnedClock } from '../support/clock.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
 import { HALL_ID, mulberry32, postRating, putDirectory, queryPartition, storedRatings, STAFF_ID, UNIT_ID, withConcurrency } from './fixtures.js';
 import { seedWriter } from '../../infra/local/seed.js';
@@ -28,7 +29,9 @@ const STAFF_2 = 'it-staff-2';
 const W = { items: 'items001', a: 'prop0001', b: 'prop0002', c: 'prop0003', drift: 'drift001', live: 'live0001' } as const;
 /** Staff on duty per window: none, one, two. */
 const ON_DUTY: Record<string, string[]> = { [W.a]: [], [W.b]: [STAFF_ID], [W.c]: [STAFF_ID, STAFF_2] };
-const TODAY = chinaDay(new Date());
+/** The runtime's clock (a test that rates on other days sets its own, then puts this one back): TODAY is its day, whatever the wall clock does. */
+const clock = pinnedClock();
+const TODAY = chinaDay(clock());
 const DAYS = [addDays(TODAY, -2), addDays(TODAY, -1), TODAY];
 
 function atNoon(day: string): Date {
@@ -36,7 +39,7 @@ function atNoon(day: string): Date {
 }
 
 beforeAll(async () => {
-  t = await isolatedTables(endpoint);
+  t = await isolatedTables(endpoint, { now: clock });
   t.install();
   await putDirectory(t.runtime, Object.values(W));
   await t.runtime.staff.put({ id: STAFF_2, unitId: UNIT_ID, staffNo: 'T0002', name: '李强', post: '综合受理员', duties: '一窗受理', pledge: '限时办结。', partyMember: false });
@@ -132,7 +135,7 @@ describe('running totals with breakdowns', () => {
         expected.set(key, totals);
       }
     }
-    t.runtime.now = () => new Date();
+    t.runtime.now = clock;
 
     // Assess: one Query per window, at most windows × days items read.
     const read = await t.runtime.totals.windowsDays(windows, DAYS[0]!, DAYS[2]!, { concurrency: 2 });
@@ -158,7 +161,7 @@ describe('recountTotals (npm run recount)', () => {
       const body = { windowCode: code, level: (i % 5) + 1, ...(i % 3 ? { serviceItem: ITEMS[i % 3] } : {}), ...(i % 5 < 2 ? { reasons: ['SLOW'] } : {}) };
       expect((await postRating(gateway, body, { 'idempotency-key': randomUUID() })).status).toBe(201);
     }
-    t.runtime.now = () => new Date();
+    t.runtime.now = clock;
   }
 
   it('reports wrong, missing, stale and orphan totals, repairs them, and a second run finds none', async () => {

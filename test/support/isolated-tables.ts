@@ -21,11 +21,20 @@ export interface IsolatedTables {
   close(): void;
 }
 
+export interface IsolatedTablesOptions {
+  /**
+   * The runtime's clock (default: the wall clock). A test that seeds and then queries by China-time
+   * day pins it (test/support/clock.ts), so the day cannot change between the two. Tokens are still
+   * checked against the wall clock: a login through the handlers needs a clock near it.
+   */
+  now?: () => Date;
+}
+
 /**
  * Fresh tables with a unique prefix in the shared DynamoDB Local, and a runtime wired to them,
  * so test files never see each other's data.
  */
-export async function isolatedTables(endpoint: string): Promise<IsolatedTables> {
+export async function isolatedTables(endpoint: string, options: IsolatedTablesOptions = {}): Promise<IsolatedTables> {
   const prefix = `t${randomBytes(4).toString('hex')}`;
   const raw = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const names = await createTables(raw, prefix);
@@ -35,13 +44,14 @@ export async function isolatedTables(endpoint: string): Promise<IsolatedTables> 
   const contactKey = randomBytes(32).toString('base64');
   const data = createDataLayer(doc, tables);
   const tokens = createLocalTokens(randomBytes(32).toString('hex'), 8);
-  const now = () => new Date();
   const runtime: IsolatedTables['runtime'] = {
     ...data,
     sealer: createAesContactSealer(contactKey),
     tokens,
-    signIn: localSignIn(data, tokens, now),
-    now,
+    // The login reads the runtime's clock at each call, so a test that sets `runtime.now` later
+    // moves the login (challenges, TOTP steps, lockout, audit times) with everything else.
+    signIn: localSignIn(data, tokens, () => runtime.now()),
+    now: options.now ?? (() => new Date()),
     randomId,
   };
   return {
