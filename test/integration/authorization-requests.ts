@@ -2,6 +2,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { operations } from '../../shared/src/contracts/api.js';
 import type { Role } from '../../shared/src/contracts/auth.js';
 import type { Principal } from '../../functions/src/auth/principal.js';
+import type { StoredAuditEntry } from '../../functions/src/data/audit.js';
 import { routes, type Route } from '../../functions/src/routes.js';
 import { demoCounty } from '../../infra/local/demo-county.js';
 import { createGateway, type Gateway } from '../../infra/local/gateway.js';
@@ -315,18 +316,8 @@ export const REQUESTS: Record<string, RequestSpec> = {
 /** Bearer operations the request table must cover: all but the caller's-own-account routes (tag `auth`). */
 export const matrixRoutes = (): Route[] => routes.filter((r) => r.auth === 'bearer' && operations[r.operationId].tag !== 'auth');
 
-export interface AuditItem {
-  id: string;
-  at: string;
-  actor: string;
-  role: string;
-  action: string;
-  objectType: string;
-  objectId: string;
-  unitId?: string;
-  result: string;
-  detail?: string;
-}
+/** An audit item as the table holds it (the data layer's own type). */
+export type AuditItem = StoredAuditEntry;
 
 /** The world both tests run in: the demo county in fresh tables, callers of every role in unit A. */
 export interface World {

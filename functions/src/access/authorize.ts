@@ -28,7 +28,7 @@ export interface AuditExtra {
   detail?: string | undefined;
 }
 
-export function auditEntry(deps: Pick<AccessDeps, 'now'>, principal: Principal, attempt: Attempt, result: AuditEntry['result'], extra: AuditExtra = {}): AuditEntry {
+function auditEntry(deps: Pick<AccessDeps, 'now'>, principal: Principal, attempt: Attempt, result: AuditEntry['result'], extra: AuditExtra = {}): AuditEntry {
   const unitId = extra.unitId ?? attempt.unitId;
   return {
     at: deps.now().toISOString(),
