@@ -61,7 +61,9 @@ function withTimeouts(context: BrowserContext): BrowserContext {
  * so a burst of logins waits up to 30 s for the next code (see demo-totp.ts).
  */
 export async function adminLogin(page: Page, baseUrl: string): Promise<void> {
-  await page.goto(`${baseUrl}/login`);
+  // networkidle: with JavaScript, hydration must be done first, or it resets the fields just filled
+  // (seen under load: the form then refused an empty username, 请输入用户名).
+  await page.goto(`${baseUrl}/login`, { waitUntil: 'networkidle' });
   await page.getByLabel('用户名').fill('admin');
   await page.getByLabel('密码').fill('Manyi-demo-2026');
   await Promise.all([page.waitForURL(/\/login\/totp$/), page.getByRole('button', { name: '登录' }).click()]).catch(async (error: unknown) => {
