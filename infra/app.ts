@@ -3,8 +3,10 @@ import { pathToFileURL } from 'node:url';
 import { App, Tags, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { REPO_ROOT } from './constructs/manyi-function.js';
+import { rateLimitFrom } from './constructs/web-firewall.js';
 import { ApiStack } from './stacks/api-stack.js';
 import { DataStack } from './stacks/data-stack.js';
+import { EdgeStack } from './stacks/edge-stack.js';
 import { findWebBuild, WebStack } from './stacks/web-stack.js';
 
 export interface BuildAppOptions {
@@ -22,6 +24,8 @@ export interface ManyiApp {
   app: App;
   data: DataStack;
   api: ApiStack;
+  /** The CloudFront web ACL in us-east-1; absent with `-c waf=off`. */
+  edge: EdgeStack | undefined;
   web: WebStack;
 }
 
@@ -47,6 +51,9 @@ export function buildApp(options: BuildAppOptions = {}): ManyiApp {
   if (Boolean(domainName) !== Boolean(certificateArn)) {
     throw new Error('set both -c domainName=... and -c certificateArn=... (an ACM certificate in us-east-1), or neither');
   }
+  const waf: unknown = app.node.tryGetContext('waf') ?? 'on';
+  if (waf !== 'on' && waf !== 'off') throw new Error(`-c waf=${String(waf)}: expected on or off`);
+  const rateLimit = rateLimitFrom(app.node.tryGetContext('wafRateLimit'));
   const customDomain = options.customDomain ?? (domainName && certificateArn ? { domainNames: [domainName], certificateArn } : undefined);
   // Fail before bundling a single Lambda when the web app has not been built.
   const webBuildDir = path.resolve(REPO_ROOT, options.webBuildDir ?? context('webBuildDir') ?? 'web/build');
@@ -60,9 +67,18 @@ export function buildApp(options: BuildAppOptions = {}): ManyiApp {
     ...(publicBaseUrl ? { publicBaseUrl } : {}),
     description: 'Manyi: HTTP API and its Lambda functions',
   });
+  const edge =
+    waf === 'on'
+      ? new EdgeStack(app, `${prefix}-edge`, {
+          prefix,
+          rateLimit,
+          description: 'Manyi: CloudFront web ACL (WAF), in us-east-1',
+        })
+      : undefined;
   const web = new WebStack(app, `${prefix}-web`, {
     prefix,
     api,
+    edge,
     webBuildDir,
     customDomain,
     description: 'Manyi: CloudFront, SvelteKit server and static assets',
@@ -71,7 +87,7 @@ export function buildApp(options: BuildAppOptions = {}): ManyiApp {
   Tags.of(app).add('manyi:prefix', prefix);
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, data, api, web };
+  return { app, data, api, edge, web };
 }
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;

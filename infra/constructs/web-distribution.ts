@@ -22,6 +22,8 @@ export interface WebDistributionProps {
   /** Top-level static files of the client build (`/favicon.png`, `/icons/*`). */
   staticPathPatterns: string[];
   customDomain?: CustomDomain | undefined;
+  /** ARN of a CloudFront-scope WAF web ACL (in us-east-1); none only with `-c waf=off`. */
+  webAclArn?: string | undefined;
 }
 
 /** SvelteKit paths under `/_app` that the server answers, not S3. */
@@ -127,6 +129,7 @@ export class WebDistribution extends Construct {
       defaultBehavior: pages,
       additionalBehaviors,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
       ...(custom
         ? {
             domainNames: custom.domainNames,
@@ -148,12 +151,14 @@ export class WebDistribution extends Construct {
       'Residents rate from wherever they are, including outside mainland China (Hong Kong, Macao, abroad); no ' +
         'country is to be refused.',
     );
-    acknowledge(
-      'AwsSolutions-CFR2',
-      'No WAF web ACL yet: a CloudFront web ACL must live in us-east-1 (a separate stack and account setting). Abuse ' +
-        'is bounded by stage throttling on both HTTP APIs and by idempotent rating writes; add a rate-based web ACL ' +
-        'when the deployment has a us-east-1 stack.',
-    );
+    if (!props.webAclArn) {
+      acknowledge(
+        'AwsSolutions-CFR2',
+        'Synthesised with -c waf=off, for partitions without CloudFront-scope WAF (the AWS China regions offer WAF ' +
+          'at regional level only). Abuse is then bounded by stage throttling on both HTTP APIs and by the rate ' +
+          'limits in the application; see docs/decisions/0014-waf.md.',
+      );
+    }
     if (!custom) {
       acknowledge(
         'AwsSolutions-CFR4',

@@ -7,6 +7,7 @@ import { StaticAssets } from '../constructs/static-assets.js';
 import { SvelteKitServer } from '../constructs/sveltekit-server.js';
 import { WebDistribution, type CustomDomain } from '../constructs/web-distribution.js';
 import type { ApiStack } from './api-stack.js';
+import type { EdgeStack } from './edge-stack.js';
 
 export interface WebStackProps extends StackProps {
   prefix: string;
@@ -14,6 +15,8 @@ export interface WebStackProps extends StackProps {
   /** The SvelteKit (adapter-node) build directory; default `web/build` in the repository. */
   webBuildDir?: string | undefined;
   customDomain?: CustomDomain | undefined;
+  /** The us-east-1 stack with the CloudFront web ACL; none only with `-c waf=off`. */
+  edge?: EdgeStack | undefined;
 }
 
 export class WebBuildMissingError extends Error {
@@ -67,7 +70,9 @@ export class WebStack extends Stack {
       assetsBucket: this.assets.bucket,
       staticPathPatterns: this.assets.rootPathPatterns,
       customDomain: props.customDomain,
+      webAclArn: props.edge?.webAclArn,
     });
+    if (props.edge) this.addDependency(props.edge, 'the distribution names the web ACL');
     // A new server version renders links to new hashed chunks: upload them before it goes live.
     this.server.function.node.addDependency(this.assets.immutableUpload);
 
