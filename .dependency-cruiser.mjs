@@ -12,6 +12,7 @@ const WEB_DOMAIN_ALLOW_LIST = [
   'rating-level', // RATING_LEVELS, RATING_LEVEL_NAMES: the level names the report tables print
   'survey-version', // QUESTION_KINDS, SURVEY_LIMITS: the survey editor's choices and limits
   'national-survey', // COMMENT_MAX_LENGTH: the rating form's comment-length check
+  'client-key', // forwardedClient, DEVICE_COOKIE: the web server forwards the keyed client and the device id
 ];
 
 /** @type {import('dependency-cruiser').IConfiguration} */

@@ -7,12 +7,15 @@ import path from 'node:path';
 import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { physicalTableName, TABLES } from '../functions/src/data/tables.js';
 import { routes } from '../functions/src/routes.js';
 import { buildApp, type ManyiApp } from './app.js';
 import { REPO_ROOT } from './constructs/manyi-function.js';
+import { RATE_LIMIT, rateLimitFrom } from './constructs/web-firewall.js';
+import { EDGE_REGION, EdgeStack } from './stacks/edge-stack.js';
 import { findWebBuild } from './stacks/web-stack.js';
 
 /**
@@ -62,11 +65,44 @@ function single(resources: Record<string, any>): any {
   return values[0];
 }
 
+/**
+ * What a WAF statement of the synthesised template decides for a request, for the statement types
+ * and transformations the web ACL uses; anything else fails the test instead of passing it.
+ */
+type WafRequest = { method: string; path: string };
+function wafMatches(statement: any, request: WafRequest): boolean {
+  if (statement.AndStatement) return statement.AndStatement.Statements.every((s: unknown) => wafMatches(s, request));
+  if (statement.OrStatement) return statement.OrStatement.Statements.some((s: unknown) => wafMatches(s, request));
+  if (statement.NotStatement) return !wafMatches(statement.NotStatement.Statement, request);
+  const match = statement.ByteMatchStatement ?? statement.RegexMatchStatement;
+  if (!match) throw new Error(`statement not evaluated by this test: ${JSON.stringify(statement)}`);
+  const field = Object.keys(match.FieldToMatch);
+  let value = field[0] === 'Method' ? request.method : field[0] === 'UriPath' ? request.path : undefined;
+  if (value === undefined || field.length !== 1) throw new Error(`field not evaluated by this test: ${JSON.stringify(match.FieldToMatch)}`);
+  for (const { Type } of [...match.TextTransformations].sort((a, b) => a.Priority - b.Priority)) {
+    if (Type === 'URL_DECODE') value = value.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    else if (Type !== 'NONE') throw new Error(`transformation not evaluated by this test: ${Type}`);
+  }
+  if (statement.RegexMatchStatement) return new RegExp(match.RegexString).test(value);
+  const search: string = match.SearchString;
+  switch (match.PositionalConstraint) {
+    case 'EXACTLY':
+      return value === search;
+    case 'STARTS_WITH':
+      return value.startsWith(search);
+    default:
+      throw new Error(`positional constraint not evaluated by this test: ${match.PositionalConstraint}`);
+  }
+}
+/** A route path of the route table with its parameters filled in. */
+const concrete = (routePath: string) => routePath.replace(/\{[^}]+\}/g, 'AB12');
+
 let workDir: string;
 let webBuildDir: string;
 let built: ManyiApp;
 let data: Template;
 let api: Template;
+let edge: Template;
 let web: Template;
 
 beforeAll(() => {
@@ -82,6 +118,8 @@ beforeAll(() => {
   built.app.synth();
   data = Template.fromStack(built.data);
   api = Template.fromStack(built.api);
+  // Only a missing edge stack leaves this unset; its tests then fail one by one.
+  if (built.edge) edge = Template.fromStack(built.edge);
   web = Template.fromStack(built.web);
 });
 
@@ -146,13 +184,30 @@ describe('data stack', () => {
     expect(sseKeyOf(logicalId(built.data, built.data.ops.table.node.defaultChild))).toEqual({ 'Fn::GetAtt': [opsKey, 'Arn'] });
   });
 
-  it('rotates every key and keeps it when the stack goes', () => {
+  it('rotates every encryption key and keeps every key when the stack goes', () => {
     const keys = data.findResources('AWS::KMS::Key');
-    expect(Object.keys(keys)).toHaveLength(TABLES.length + 1);
+    // One per table, the contact-sealing key and the anti-stuffing client key.
+    expect(Object.keys(keys)).toHaveLength(TABLES.length + 2);
     for (const key of Object.values(keys)) {
-      expect(key.Properties.EnableKeyRotation).toBe(true);
+      // KMS rotates symmetric encryption keys only; the HMAC client key is checked below.
+      if (key.Properties.KeySpec === undefined) expect(key.Properties.EnableKeyRotation).toBe(true);
       expect(key.DeletionPolicy).toBe('Retain');
+      expect(key.Properties.PendingWindowInDays).toBe(30);
     }
+  });
+
+  it('derives the anti-stuffing day keys from an HMAC_256 key of its own (GenerateMac), retained, with an alias', () => {
+    const clientKeyId = logicalId(built.data, built.data.clientKey.node.defaultChild);
+    const key = data.toJSON().Resources[clientKeyId];
+    expect(key.Properties).toMatchObject({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
+    // KMS cannot rotate HMAC keys; the day keys derived from it change every day anyway.
+    expect(key.Properties.EnableKeyRotation).not.toBe(true);
+    expect(key.DeletionPolicy).toBe('Retain');
+    expect(key.UpdateReplacePolicy).toBe('Retain');
+    data.hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/${PREFIX}/client-key`, TargetKeyId: { 'Fn::GetAtt': [clientKeyId, 'Arn'] } });
+    const tableKeys = [built.data.ops, built.data.contacts, built.data.audit].map((t) => logicalId(built.data, t.key.node.defaultChild));
+    expect(tableKeys).not.toContain(clientKeyId);
+    expect(clientKeyId).not.toBe(logicalId(built.data, built.data.contactSealingKey.node.defaultChild));
   });
 
   it('requires TOTP MFA and admin-created accounts in the staff user pool', () => {
@@ -192,6 +247,7 @@ describe('api stack', () => {
       expect(properties.MemorySize).toBe(access.memorySize ?? 256);
       const expected = ['AUDIT_TABLE', 'AUTH_MODE', 'COGNITO_CLIENT_ID', 'COGNITO_ISSUER', 'COGNITO_USER_POOL_ID', 'CONTACTS_TABLE', 'CONTACT_KMS_KEY_ID', 'NODE_OPTIONS', 'OPS_TABLE'];
       if (access.posterFont) expected.push('POSTER_FONT_PATH');
+      if (access.clientLimits) expected.push('CLIENT_FROM', 'CLIENT_KMS_KEY_ID');
       expect(Object.keys(properties.Environment.Variables).sort()).toEqual(expected.sort());
       expect(properties.Environment.Variables).toMatchObject({ AUTH_MODE: 'cognito', NODE_OPTIONS: '--enable-source-maps' });
     }
@@ -263,6 +319,83 @@ describe('api stack', () => {
     }
   });
 
+  it('lets only the rating and sign-in functions compute day keys: kms:GenerateMac on the client key, nothing more', () => {
+    const clientKey = logicalId(built.data, built.data.clientKey.node.defaultChild);
+    const limited = ['login', 'submitRating'];
+    expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].clientLimits).map((route) => route.operationId).sort()).toEqual(limited);
+    for (const route of routes) {
+      const statements = statementsOf(route.operationId);
+      const onClientKey = statements.filter((s) => mentions(s.Resource, clientKey));
+      const macs = statements.filter((s) => actionsOf(s).includes('kms:GenerateMac'));
+      if (limited.includes(route.operationId)) {
+        expect(onClientKey.map((s) => [actionsOf(s), s.Effect, s.Condition]), route.operationId).toEqual([[['kms:GenerateMac'], 'Allow', undefined]]);
+        expect(macs, route.operationId).toEqual(onClientKey);
+      } else {
+        expect(onClientKey, route.operationId).toEqual([]);
+        expect(macs, route.operationId).toEqual([]);
+      }
+    }
+    // Nor may any other role of the app (the web server forwards no client in AWS).
+    const limitedRoles = limited.map((id) => ({ Ref: logicalId(built.api, built.api.functions.get(id as never)!.role!.node.defaultChild) }));
+    for (const [name, template] of [['data', data], ['api', api], ['web', web], ['edge', edge]] as const) {
+      for (const policy of Object.values(template?.findResources('AWS::IAM::Policy') ?? {})) {
+        for (const statement of policy.Properties.PolicyDocument.Statement as Statement[]) {
+          if (!mentions(statement, clientKey) && !actionsOf(statement).includes('kms:GenerateMac')) continue;
+          expect(name).toBe('api');
+          expect(limitedRoles, JSON.stringify(policy.Properties.Roles)).toEqual(expect.arrayContaining(policy.Properties.Roles));
+        }
+      }
+    }
+  });
+
+  it('tells the rating and sign-in functions the client key and to count forwarded clients only; no other function learns the key', () => {
+    const clientKey = logicalId(built.data, built.data.clientKey.node.defaultChild);
+    for (const fn of Object.values(api.findResources('AWS::Lambda::Function'))) {
+      const variables = fn.Properties.Environment?.Variables ?? {};
+      const operationId = routes.find((route) => fn.Properties.Description?.endsWith(`(${route.operationId})`))?.operationId;
+      if (operationId === 'login' || operationId === 'submitRating') {
+        expect(mentions(variables.CLIENT_KMS_KEY_ID, clientKey), operationId).toBe(true);
+        expect(JSON.stringify(variables.CLIENT_KMS_KEY_ID), operationId).toMatch(/Arn/);
+        expect(variables.CLIENT_FROM, operationId).toBe('forwarded-only');
+      } else {
+        expect(variables.CLIENT_KMS_KEY_ID, operationId).toBeUndefined();
+        expect(variables.CLIENT_FROM, operationId).toBeUndefined();
+        expect(JSON.stringify(variables), operationId).not.toContain(clientKey);
+      }
+    }
+    for (const fn of Object.values(web.findResources('AWS::Lambda::Function'))) {
+      expect(JSON.stringify(fn.Properties.Environment ?? {})).not.toContain(clientKey);
+    }
+  });
+
+  it("lets the throttle write its own items: login's counters by partition key, the rating's counters and device slots in its transaction", () => {
+    const opsTable = logicalId(built.data, built.data.ops.table.node.defaultChild);
+    const opsKey = logicalId(built.data, built.data.ops.key.node.defaultChild);
+    const allows = (operationId: string, action: string, pk: string) =>
+      statementsOf(operationId).some((s) => {
+        if (!mentions(s.Resource, opsTable) || !actionsOf(s).includes(action)) return false;
+        const leading = (s.Condition as { 'ForAllValues:StringLike'?: { 'dynamodb:LeadingKeys': string[] } } | undefined)?.['ForAllValues:StringLike']?.[
+          'dynamodb:LeadingKeys'
+        ];
+        if (s.Condition !== undefined && !leading) return false;
+        // The grants use only trailing wildcards (`PREFIX#*`).
+        return !leading || leading.some((pattern) => (pattern.endsWith('*') ? pk.startsWith(pattern.slice(0, -1)) : pk === pattern));
+      });
+    // Counters (UpdateItem; login also reads them) and device slots (PutItem in the rating's transaction).
+    expect(allows('login', 'dynamodb:GetItem', 'THROTTLE#login|abc')).toBe(true);
+    expect(allows('login', 'dynamodb:UpdateItem', 'THROTTLE#pair|abc')).toBe(true);
+    expect(allows('login', 'dynamodb:UpdateItem', 'ACCOUNT#admin')).toBe(false);
+    expect(allows('login', 'dynamodb:PutItem', 'THROTTLE#login|abc')).toBe(false);
+    expect(allows('login', 'dynamodb:GetItem', 'WINDOW#AB12')).toBe(false);
+    expect(allows('submitRating', 'dynamodb:UpdateItem', 'THROTTLE#rating|abc')).toBe(true);
+    expect(allows('submitRating', 'dynamodb:PutItem', 'SLOT#abc')).toBe(true);
+    // DynamoDB calls the table key as the writer: login now writes, so it needs what every writer has, through DynamoDB only.
+    const keyActions = (operationId: string) =>
+      [...new Set(statementsOf(operationId).filter((s) => mentions(s.Resource, opsKey)).flatMap(actionsOf))].sort();
+    expect(keyActions('login')).toEqual(keyActions('submitRating'));
+    expect(keyActions('login')).toContain('kms:Encrypt');
+  });
+
   it('gives read-only routes read actions on the ops table, login only the audit log and account items, and health and OpenAPI no data at all', () => {
     const opsTable = logicalId(built.data, built.data.ops.table.node.defaultChild);
     const auditTable = logicalId(built.data, built.data.audit.table.node.defaultChild);
@@ -277,11 +410,16 @@ describe('api stack', () => {
       expect(dynamo.filter((action) => !READ_ACTIONS.has(action)), operationId).toEqual([]);
     }
     // In AWS role and scope come from our accounts table: the login and the auditor's routes may
-    // GetItem account items (partition keys ACCOUNT#…) and nothing else of the ops table.
+    // GetItem account items (partition keys ACCOUNT#…) and nothing else of the ops table; login
+    // also reads and adds to its anti-stuffing counters (THROTTLE#…), and only those.
     for (const operationId of ['login', 'loginTotp', 'listAudit', 'exportAudit']) {
       const onOps = statementsOf(operationId).filter((s) => mentions(s.Resource, opsTable) && actionsOf(s).some((a) => a.startsWith('dynamodb:')));
-      expect(onOps.flatMap(actionsOf), operationId).toEqual(['dynamodb:GetItem']);
-      expect(onOps.map((s) => (s as { Condition?: unknown }).Condition), operationId).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ACCOUNT#*'] } }]);
+      expect(onOps.map((s) => [actionsOf(s), s.Condition]), operationId).toEqual([
+        [['dynamodb:GetItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ACCOUNT#*'] } }],
+        ...(operationId === 'login'
+          ? [[['dynamodb:GetItem', 'dynamodb:UpdateItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['THROTTLE#*'] } }]]
+          : []),
+      ]);
     }
     expect(dynamoActions('login', auditTable)).toEqual(['dynamodb:PutItem']);
     for (const operationId of ['health', 'openapi']) {
@@ -413,6 +551,15 @@ describe('web stack', () => {
     expect(originDomain(pages.TargetOriginId)).toContain(serverApi);
   });
 
+  it("sits behind the edge stack's web ACL, read from us-east-1 whatever region the web stack deploys to", () => {
+    expect(distributionConfig().WebACLId).toEqual({
+      'Fn::GetStackOutput': { StackName: `${PREFIX}-edge`, OutputName: EdgeStack.WEB_ACL_ARN_OUTPUT, Region: 'us-east-1' },
+    });
+    expect(built.web.dependencies).toContain(built.edge);
+    // Environment-agnostic, so it deploys wherever the credentials point, us-east-1 included.
+    expect(built.web.region).toMatch(/^\$\{Token/);
+  });
+
   it('adds security headers to every response', () => {
     web.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
       ResponseHeadersPolicyConfig: {
@@ -461,6 +608,132 @@ describe('web stack', () => {
   });
 });
 
+describe('edge stack (us-east-1)', () => {
+  const webAcl = () => single(edge.findResources('AWS::WAFv2::WebACL')).Properties;
+  const rule = (name: string) => {
+    const found = webAcl().Rules.find((r: { Name: string }) => r.Name === name);
+    if (!found) throw new Error(`no rule ${name}`);
+    return found;
+  };
+  const rateRule = () => rule('RateLimitPublicWrites');
+  const rateLimited = (method: string, path: string) => wafMatches(rateRule().Statement.RateBasedStatement.ScopeDownStatement, { method, path });
+  const inCommonRuleSet = (path: string) =>
+    wafMatches(rule('AWSManagedRulesCommonRuleSet').Statement.ManagedRuleGroupStatement.ScopeDownStatement, { method: 'POST', path });
+
+  it('holds one CloudFront-scope web ACL, in us-east-1, that lets through what no rule blocks', () => {
+    expect(built.edge!.region).toBe(EDGE_REGION);
+    expect(EDGE_REGION).toBe('us-east-1');
+    expect(webAcl()).toMatchObject({ Scope: 'CLOUDFRONT', DefaultAction: { Allow: {} }, Name: `${PREFIX}-web` });
+    const aclId = Object.keys(edge.findResources('AWS::WAFv2::WebACL'))[0];
+    expect(edge.toJSON().Outputs[EdgeStack.WEB_ACL_ARN_OUTPUT].Value).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
+  });
+
+  it('blocks POSTs to the public write paths above 300 per client IP per 5 minutes, with a 429 page in Chinese and English', () => {
+    expect(rateRule().Statement.RateBasedStatement).toMatchObject({ Limit: 300, EvaluationWindowSec: 300, AggregateKeyType: 'IP' });
+    expect(rateRule().Action).toEqual({
+      Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'too-many-requests', ResponseHeaders: [{ Name: 'retry-after', Value: '300' }] } },
+    });
+    const page = webAcl().CustomResponseBodies['too-many-requests'];
+    expect(page.ContentType).toBe('TEXT_HTML');
+    expect(page.Content).toContain('<meta charset="utf-8">');
+    expect(page.Content).toContain('提交过于频繁');
+    expect(page.Content).toContain('Too many requests');
+    expect(Buffer.byteLength(page.Content)).toBeLessThanOrEqual(4096);
+  });
+
+  it('rate-limits every anonymous POST route of the route table, the rating form and sign-in, and nothing else', () => {
+    const publicPosts = routes.filter((route) => route.auth === 'none' && route.method === 'POST');
+    expect(publicPosts.map((route) => route.operationId)).toEqual(expect.arrayContaining(['submitRating', 'login', 'loginTotp']));
+    for (const route of publicPosts) expect(rateLimited('POST', concrete(route.path)), route.path).toBe(true);
+    // The resident's form posts to its own page (?/rate); sign-in is a page too. Percent-encoding
+    // does not dodge the rule: SvelteKit would route /%77/… to /w/….
+    for (const path of ['/w/AB12', '/w/AB12/thanks', '/login', '/login/totp', '/%77/AB12', '/api/public/%72atings']) {
+      expect(rateLimited('POST', path), path).toBe(true);
+    }
+    for (const path of ['/w/AB12', '/login', '/api/public/windows/AB12']) expect(rateLimited('GET', path), `GET ${path}`).toBe(false);
+    for (const path of ['/', '/wx', '/loginx', '/verify', '/admin/units/import', '/api/org/units', '/api/accounts']) {
+      expect(rateLimited('POST', path), path).toBe(false);
+    }
+  });
+
+  it('runs the IP reputation, known bad inputs and common rule sets, in that order around the rate limit', () => {
+    const rules = [...webAcl().Rules].sort((a, b) => a.Priority - b.Priority);
+    expect(rules.map((r: { Name: string }) => r.Name)).toEqual([
+      'AWSManagedRulesAmazonIpReputationList',
+      'RateLimitPublicWrites',
+      'AWSManagedRulesKnownBadInputsRuleSet',
+      'AWSManagedRulesCommonRuleSet',
+    ]);
+    for (const managed of rules.filter((r: { Statement: any }) => r.Statement.ManagedRuleGroupStatement)) {
+      expect(managed.Statement.ManagedRuleGroupStatement).toMatchObject({ VendorName: 'AWS', Name: managed.Name });
+      expect(managed.OverrideAction).toEqual({ None: {} });
+    }
+  });
+
+  it('only counts the common rule set\'s 8 KB body limit, and keeps file uploads out of the common rule set', () => {
+    expect(rule('AWSManagedRulesCommonRuleSet').Statement.ManagedRuleGroupStatement.RuleActionOverrides).toEqual([
+      { Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } },
+    ]);
+    const uploadRoutes = ['previewUnitImport', 'applyUnitImport', 'previewStaffImport', 'applyStaffImport', 'setStaffPhoto'].map((id) => {
+      const route = routes.find((r) => r.operationId === id);
+      if (!route) throw new Error(`no route ${id}`);
+      return concrete(route.path);
+    });
+    for (const path of [...uploadRoutes, '/admin/units/import', '/admin/staff/S001', '/verify']) expect(inCommonRuleSet(path), path).toBe(false);
+    for (const path of ['/w/AB12', '/api/public/ratings', '/login', '/admin/units', '/api/org/staff/S001', '/api/org/staff-imports/other', '/verify/x']) {
+      expect(inCommonRuleSet(path), path).toBe(true);
+    }
+  });
+
+  it('keeps counts only: CloudWatch metrics, no sampled requests, no WAF logging (invariant 3)', () => {
+    const visibility = [webAcl().VisibilityConfig, ...webAcl().Rules.map((r: { VisibilityConfig: unknown }) => r.VisibilityConfig)];
+    expect(visibility).toHaveLength(5);
+    for (const config of visibility) expect(config).toMatchObject({ SampledRequestsEnabled: false, CloudWatchMetricsEnabled: true, MetricName: expect.any(String) });
+    for (const stack of [data, api, edge, web]) stack.resourceCountIs('AWS::WAFv2::LoggingConfiguration', 0);
+    // NIST 800-53 (like HIPAA and PCI) wants every web ACL logged: it finds the reason acknowledged
+    // here, while it does flag a bare web ACL.
+    const report = new NIST80053R5Checks().validateScope(built.edge!);
+    expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
+    const control = new Stack(new App(), 'Control');
+    new CfnWebACL(control, 'Unlogged', {
+      scope: 'CLOUDFRONT',
+      defaultAction: { allow: {} },
+      visibilityConfig: { metricName: 'unlogged', cloudWatchMetricsEnabled: true, sampledRequestsEnabled: false },
+    });
+    expect(new NIST80053R5Checks().validateScope(control).violations.map((violation) => violation.ruleName)).toEqual([
+      'NIST.800.53.R5-WAFv2LoggingEnabled',
+    ]);
+  });
+
+  it('takes the limit from -c wafRateLimit, within what WAF accepts', () => {
+    expect(rateLimitFrom(undefined)).toBe(RATE_LIMIT.default);
+    expect(rateLimitFrom('120')).toBe(120);
+    expect(rateLimitFrom(1000)).toBe(1000);
+    for (const bad of [9, '9', 2.5, '1e3', 'many', 3_000_000_000, true]) expect(() => rateLimitFrom(bad), String(bad)).toThrow(/wafRateLimit/);
+  });
+
+  it('can be left out with -c waf=off, where CloudFront has no WAF (AWS China), cdk-nag saying why; other settings are refused', () => {
+    const context = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
+    // No Lambda bundling (what `cdk synth <one stack> --exclusively` does): only the wiring is looked at.
+    const noWaf = buildApp({
+      prefix: 'nowaf',
+      webBuildDir,
+      appProps: { outdir: path.join(workDir, 'nowaf.out'), context: { ...context, waf: 'off', 'aws:cdk:bundling-stacks': [] } },
+    });
+    noWaf.app.synth(); // cdk-nag runs here and throws on an unacknowledged CFR2
+    expect(noWaf.edge).toBeUndefined();
+    expect(noWaf.app.node.tryFindChild('nowaf-edge')).toBeUndefined();
+    const distribution = single(Template.fromStack(noWaf.web).findResources('AWS::CloudFront::Distribution'));
+    expect(distribution.Properties.DistributionConfig.WebACLId).toBeUndefined();
+    expect(() =>
+      buildApp({ prefix: 'badwaf', webBuildDir, appProps: { outdir: path.join(workDir, 'badwaf.out'), context: { ...context, waf: 'maybe' } } }),
+    ).toThrow(/waf=maybe/);
+    expect(() =>
+      buildApp({ prefix: 'badlimit', webBuildDir, appProps: { outdir: path.join(workDir, 'badlimit.out'), context: { ...context, wafRateLimit: '5' } } }),
+    ).toThrow(/wafRateLimit must be a whole number .* from 10/);
+  });
+});
+
 describe('cdk-nag AwsSolutions', () => {
   it('reports no unacknowledged finding, error or warning', () => {
     const report = new AwsSolutionsChecks().validateScope(built.app);
@@ -491,12 +764,14 @@ describe('cdk CLI', () => {
     const outdir = path.join(workDir, 'cli.out');
     const result = spawnSync(
       'npx',
-      ['cdk', 'synth', 'clitest-data', '--exclusively', '--no-notices', '-q', '-c', 'prefix=clitest', '-c', `webBuildDir=${webBuildDir}`, '-o', outdir],
+      ['cdk', 'synth', 'clitest-data', '--exclusively', '--no-notices', '-q', '-c', 'prefix=clitest', '-c', `webBuildDir=${webBuildDir}`, '-c', 'wafRateLimit=120', '-o', outdir],
       { cwd: REPO_ROOT, env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: '1' }, encoding: 'utf8' },
     );
     expect(result.status, result.stderr).toBe(0);
-    for (const stack of ['data', 'api', 'web']) {
+    for (const stack of ['data', 'api', 'edge', 'web']) {
       expect(existsSync(path.join(outdir, `clitest-${stack}.template.json`)), stack).toBe(true);
     }
+    // -c wafRateLimit from the command line reaches the rate-based rule.
+    expect(readFileSync(path.join(outdir, 'clitest-edge.template.json'), 'utf8')).toMatch(/"Limit": ?120\b/);
   });
 });

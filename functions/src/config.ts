@@ -21,6 +21,24 @@ const ConfigSchema = z.object({
   /** 32-byte AES key (base64) for the local contact store; in AWS, CONTACT_KMS_KEY_ID is used instead. */
   CONTACT_KEY: z.string().optional(),
   CONTACT_KMS_KEY_ID: z.string().optional(),
+  /**
+   * Root of the anti-stuffing day keys (decision 0015): 32 bytes base64 locally (the web server
+   * gets the same one), or an HMAC_256 KMS key in AWS. Locally it defaults to one derived from AUTH_SECRET.
+   */
+  CLIENT_KEY: z.string().min(32).optional(),
+  CLIENT_KMS_KEY_ID: z.string().optional(),
+  /**
+   * Where the per-client limits learn the client: `source-ip` (locally: the web server's forwarded
+   * client, else the connection) or `forwarded-only` (AWS: behind CloudFront the source address is
+   * an edge server's, so only a forwarded client counts and WAF limits addresses at the edge).
+   */
+  CLIENT_FROM: z.enum(['source-ip', 'forwarded-only']).default('source-ip'),
+  /** At most one rating of a window per device within this many minutes. */
+  RATING_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(30),
+  /** Ratings per client (keyed network address) per 15 minutes. */
+  RATINGS_PER_CLIENT: z.coerce.number().int().min(1).default(120),
+  /** Failed logins per client per 15 minutes, whatever the usernames. */
+  LOGIN_FAILURES_PER_CLIENT: z.coerce.number().int().min(1).default(30),
   SESSION_HOURS: z.coerce.number().int().min(1).max(24).default(8),
   /** Where residents open the rating page; QR posters point at `${PUBLIC_BASE_URL}/w/{code}`. */
   PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { accountPrincipals, LOCAL_ACCOUNT_CACHE_MS } from './auth/account-principals.js';
 import type { TokenIssuer, TokenVerifier } from './auth/principal.js';
 import { createCognitoIdentity, createLocalTokens } from './auth/tokens.js';
@@ -8,6 +8,8 @@ import type { IdentityDirectory } from './data/cognito-admin.js';
 import type { CognitoSignIn } from './data/cognito-sign-in.js';
 import { createAesContactSealer, type ContactSealer } from './data/contact-sealer.js';
 import { createDataLayer, type DataLayer } from './data/index.js';
+import { createThrottleCounters } from './data/throttle.js';
+import { cachedKeyring, DEFAULT_THROTTLE_POLICY, localKeyring, type ClientKeyring, type Throttle } from './throttle/index.js';
 import { useTokenVerifier } from './middleware/http-handler.js';
 import type { LoginDeps } from './use-cases/login.js';
 
@@ -23,6 +25,8 @@ export interface Runtime extends DataLayer {
   signIn: LoginDeps;
   /** AWS mode: the user pool that account administration keeps in step; absent locally. */
   identities?: IdentityDirectory | undefined;
+  /** The anti-stuffing limits (throttle/index.ts): keyed client hashes in short-lived counters. */
+  throttle: Throttle;
   now: () => Date;
   randomId: () => string;
   /** Base of the resident page URL printed in QR posters (tests leave it out: http://localhost:3000). */
@@ -46,6 +50,7 @@ export function localSignIn(data: DataLayer, tokens: TokenIssuer, now: () => Dat
  */
 export interface AwsAdapters {
   kmsSealer(keyId: string, region: string): ContactSealer;
+  kmsKeyring(keyId: string, region: string): ClientKeyring;
   cognitoSignIn(clientId: string, region: string): CognitoSignIn;
   cognitoAdmin(userPoolId: string, region: string): IdentityDirectory;
 }
@@ -88,6 +93,26 @@ export function getRuntime(): Runtime {
     getSignIn = () =>
       (signIn ??= { mode: 'cognito', cognito: adapters().cognitoSignIn(settings.COGNITO_CLIENT_ID!, settings.AWS_REGION), verifier, now });
   }
+  let keyring: ClientKeyring | undefined;
+  const getKeyring = (): ClientKeyring =>
+    (keyring ??= settings.CLIENT_KMS_KEY_ID
+      ? adapters().kmsKeyring(settings.CLIENT_KMS_KEY_ID, settings.AWS_REGION)
+      : cachedKeyring(localKeyring(localClientRoot(settings))));
+  const counters = createThrottleCounters(doc, settings.OPS_TABLE);
+  const policy = {
+    ...DEFAULT_THROTTLE_POLICY,
+    ratingIntervalSeconds: settings.RATING_INTERVAL_MINUTES * 60,
+    ratingsPerClient: settings.RATINGS_PER_CLIENT,
+    loginFailuresPerClient: settings.LOGIN_FAILURES_PER_CLIENT,
+    clientFrom: settings.CLIENT_FROM,
+  };
+  const throttle: Throttle = {
+    get keyring() {
+      return getKeyring();
+    },
+    counters,
+    policy,
+  };
   let identities: IdentityDirectory | undefined;
   const getIdentities = (): IdentityDirectory | undefined =>
     settings.AUTH_MODE === 'cognito' ? (identities ??= adapters().cognitoAdmin(settings.COGNITO_USER_POOL_ID!, settings.AWS_REGION)) : undefined;
@@ -105,12 +130,25 @@ export function getRuntime(): Runtime {
       return getIdentities();
     },
     tokens,
+    throttle,
     now,
     randomId,
     publicBaseUrl: settings.PUBLIC_BASE_URL,
     posterFontPath: settings.POSTER_FONT_PATH,
   };
   return runtime;
+}
+
+/** A throttle over the ops table with a local root key (tests, the bench, local mode). */
+export function localThrottle(doc: Parameters<typeof createThrottleCounters>[0], opsTable: string, root: Buffer, policy: Partial<Throttle['policy']> = {}): Throttle {
+  return { keyring: cachedKeyring(localKeyring(root)), counters: createThrottleCounters(doc, opsTable), policy: { ...DEFAULT_THROTTLE_POLICY, ...policy } };
+}
+
+/** The local root of the day keys: CLIENT_KEY, or (local mode) one derived from AUTH_SECRET. */
+export function localClientRoot(settings: Pick<ReturnType<typeof config>, 'CLIENT_KEY' | 'AUTH_SECRET'>): Buffer {
+  if (settings.CLIENT_KEY) return Buffer.from(settings.CLIENT_KEY, 'base64');
+  if (settings.AUTH_SECRET) return createHmac('sha256', settings.AUTH_SECRET).update('manyi-client-root').digest();
+  throw new Error('CLIENT_KEY or CLIENT_KMS_KEY_ID is required (the anti-stuffing day keys)');
 }
 
 // Read per request, not at load: tests swap the runtime (setRuntime) after importing handlers.

@@ -9,11 +9,19 @@ import { dirname } from 'node:path';
 export interface LocalSecrets {
   authSecret: string;
   contactKey: string;
+  /** Root of the anti-stuffing day keys, shared by the API and the web server (decision 0015). */
+  clientKey: string;
 }
 
 export function loadOrCreateSecrets(file: string | undefined): LocalSecrets {
-  if (file && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets;
-  const secrets = { authSecret: randomBytes(32).toString('base64url'), contactKey: randomBytes(32).toString('base64') };
+  const stored = file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets>) : undefined;
+  // A data folder from before a secret existed gets the missing one added; the others are kept.
+  if (stored?.authSecret && stored.contactKey && stored.clientKey) return stored as LocalSecrets;
+  const secrets: LocalSecrets = {
+    authSecret: stored?.authSecret ?? randomBytes(32).toString('base64url'),
+    contactKey: stored?.contactKey ?? randomBytes(32).toString('base64'),
+    clientKey: stored?.clientKey ?? randomBytes(32).toString('base64'),
+  };
   if (file) {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });

@@ -101,6 +101,8 @@ export async function seedDemo(
   const random = seededRandom(DEMO_SEED + 1);
   // A stream of its own, so the ratings themselves are the same as before service items existed.
   const itemRandom = seededRandom(DEMO_SEED + 2);
+  // And one for who served them (docs/decisions/0012-attribution.md), for the same reason.
+  const staffRandom = seededRandom(DEMO_SEED + 3);
   const now = options.now ?? new Date();
   const days = options.days ?? 60;
   let count = 0;
@@ -117,7 +119,17 @@ export async function seedDemo(
         const items = window.serviceItems ?? [];
         // About two residents in three say what they came for.
         const serviceItem = items.length > 0 && itemRandom() < 0.65 ? items[Math.floor(itemRandom() * items.length)]!.name : undefined;
-        const input = { windowCode: window.code, level, ...(reasons ? { reasons } : {}), ...(comment ? { comment } : {}), ...(serviceItem ? { serviceItem } : {}) };
+        // About two residents in five name the staff member who served them; the rest leave 不确定.
+        const onDuty = window.staffOnDutyIds;
+        const staffId = onDuty.length > 0 && staffRandom() < 0.4 ? onDuty[Math.floor(staffRandom() * onDuty.length)] : undefined;
+        const input = {
+          windowCode: window.code,
+          level,
+          ...(reasons ? { reasons } : {}),
+          ...(comment ? { comment } : {}),
+          ...(serviceItem ? { serviceItem } : {}),
+          ...(staffId ? { staffId } : {}),
+        };
         const id = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
         writes.push(
           submitRating(

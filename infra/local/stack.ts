@@ -35,6 +35,8 @@ export interface LocalStack {
   url: string;
   dynamo: DynamoDbLocal;
   tables: Record<string, string>;
+  /** Root of the anti-stuffing day keys (base64): the benchmark forwards clients as the web server does. */
+  clientKey: string;
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AUTH_MODE: 'local',
       AUTH_SECRET: secrets.authSecret,
       CONTACT_KEY: secrets.contactKey,
+      CLIENT_KEY: secrets.clientKey,
     });
     resetConfig();
     setRuntime(undefined);
@@ -122,6 +125,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       url: `http://127.0.0.1:${options.port}`,
       dynamo,
       tables,
+      clientKey: secrets.clientKey,
       async stop() {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));

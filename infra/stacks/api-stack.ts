@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -9,8 +9,9 @@ import type { Construct } from 'constructs';
 import { routes, type Route } from '../../functions/src/routes.js';
 import { ManyiFunction } from '../constructs/manyi-function.js';
 import { ManyiHttpApi } from '../constructs/manyi-http-api.js';
+import { KEY_ACTIONS_WRITE, type ManyiTable } from '../constructs/manyi-table.js';
 import type { DataStack } from './data-stack.js';
-import { ROUTE_ACCESS } from './route-access.js';
+import { ROUTE_ACCESS, THROTTLE_ITEM_GRANTS, type ItemGrant } from './route-access.js';
 
 export interface ApiStackProps extends StackProps {
   prefix: string;
@@ -40,6 +41,25 @@ export const COGNITO_ADMIN_ACTIONS = [
   'cognito-idp:AdminSetUserPassword',
   'cognito-idp:AdminSetUserMFAPreference',
 ];
+
+
+/** Grant `grants` on `table`, each restricted by dynamodb:LeadingKeys, plus the table key for writing. */
+function grantItems(table: ManyiTable, grantee: iam.IGrantable, grants: readonly ItemGrant[]): void {
+  for (const { actions, leadingKeys } of grants) {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [table.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } },
+    });
+  }
+  iam.Grant.addToPrincipal({
+    grantee,
+    actions: KEY_ACTIONS_WRITE,
+    resourceArns: [table.key.keyArn],
+    conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
+  });
+}
 
 export class ApiStack extends Stack {
   readonly http: ManyiHttpApi;
@@ -76,6 +96,10 @@ export class ApiStack extends Stack {
       CONTACT_KMS_KEY_ID: data.contactSealingKey.keyArn,
       ...(props.publicBaseUrl ? { PUBLIC_BASE_URL: props.publicBaseUrl } : {}),
     };
+    // The anti-stuffing limits (functions/src/throttle): day keys by KMS GenerateMac. Behind
+    // CloudFront the source address is an edge server's, so only a client forwarded with a valid
+    // proof counts; WAF limits addresses at the edge.
+    const clientLimitsEnvironment = { CLIENT_KMS_KEY_ID: data.clientKey.keyArn, CLIENT_FROM: 'forwarded-only' };
 
     const functions = new Map<Route['operationId'], ManyiFunction>();
     for (const route of routes) {
@@ -84,7 +108,11 @@ export class ApiStack extends Stack {
       const fn = new ManyiFunction(this, name, {
         entry: `functions/src/handlers/${route.handler}.ts`,
         description: `${prefix} ${route.method} ${route.path} (${route.operationId})`,
-        environment: access.posterFont ? { ...environment, POSTER_FONT_PATH: `/var/task/${BUNDLED_FONT}` } : environment,
+        environment: {
+          ...environment,
+          ...(access.clientLimits ? clientLimitsEnvironment : {}),
+          ...(access.posterFont ? { POSTER_FONT_PATH: `/var/task/${BUNDLED_FONT}` } : {}),
+        },
         ...(access.memorySize ? { memorySize: access.memorySize } : {}),
         ...(access.posterFont
           ? {
@@ -102,6 +130,10 @@ export class ApiStack extends Stack {
       data.audit.grant(fn, access.audit ?? (route.auth === 'bearer' || route.operationId === 'login' ? 'put-only' : 'none'));
       if (access.sealContacts) {
         iam.Grant.addToPrincipal({ grantee: fn, actions: ['kms:Encrypt'], resourceArns: [data.contactSealingKey.keyArn] });
+      }
+      if (access.clientLimits) {
+        iam.Grant.addToPrincipal({ grantee: fn, actions: ['kms:GenerateMac'], resourceArns: [data.clientKey.keyArn] });
+        grantItems(data.ops, fn, THROTTLE_ITEM_GRANTS[access.clientLimits]);
       }
       if (access.cognitoAdmin) {
         iam.Grant.addToPrincipal({ grantee: fn, actions: COGNITO_ADMIN_ACTIONS, resourceArns: [data.staff.userPool.userPoolArn] });

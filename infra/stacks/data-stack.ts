@@ -10,7 +10,8 @@ export interface DataStackProps extends StackProps {
 }
 
 /**
- * Everything stateful: the tables, their keys, the contact-sealing key and the staff user pool.
+ * Everything stateful: the tables, their keys, the contact-sealing key, the anti-stuffing client
+ * key and the staff user pool.
  * Termination-protected, and every resource is retained if the stack is deleted anyway.
  */
 export class DataStack extends Stack {
@@ -27,6 +28,14 @@ export class DataStack extends Stack {
    * role gets Decrypt here.
    */
   readonly contactSealingKey: ManyiKey;
+  /**
+   * Root of the anti-stuffing day keys (decision 0015-anti-stuffing, shared/src/domain/client-key.ts):
+   * an HMAC_256 key that only the rating and sign-in functions may use, and only for kms:GenerateMac
+   * of the day's message (functions/src/data/kms-keyring.ts); the root never leaves KMS. KMS cannot
+   * rotate HMAC keys, and need not: the keys that hash clients and devices change every China-time
+   * day by construction, and a new root would only reset counters that expire within the hour.
+   */
+  readonly clientKey: ManyiKey;
   readonly staff: StaffUserPool;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
@@ -42,6 +51,11 @@ export class DataStack extends Stack {
     this.contactSealingKey = new ManyiKey(this, 'ContactSealingKey', {
       alias: `${prefix}/contact-sealing`,
       description: 'Seals 回访 phone numbers before they are stored (KMS Encrypt by the rating writer only)',
+    });
+    this.clientKey = new ManyiKey(this, 'ClientKey', {
+      alias: `${prefix}/client-key`,
+      description: 'Root of the anti-stuffing day keys (KMS GenerateMac by the rating and sign-in functions only; HMAC keys do not rotate, the day keys do)',
+      usage: 'mac',
     });
     this.staff = new StaffUserPool(this, 'Staff', { prefix });
 

@@ -1,5 +1,33 @@
 import type { OperationId } from '#shared/contracts/api.js';
+import { keys } from '../../functions/src/data/keys.js';
 import type { TableAccess } from '../constructs/manyi-table.js';
+
+/** Which anti-stuffing items a route's limits write (functions/src/throttle, decision 0015-anti-stuffing). */
+export type ClientLimits = 'login' | 'rating';
+
+/** One grant on the ops table, restricted to items whose partition key matches `leadingKeys`. */
+export interface ItemGrant {
+  actions: string[];
+  leadingKeys: string[];
+}
+
+/** `THROTTLE#*`, `SLOT#*`: the partition keys of keys.ts with the hash replaced by a wildcard. */
+const THROTTLE_COUNTERS = [keys.throttleCounter('*', 0).pk];
+const DEVICE_SLOTS = [keys.deviceSlot('*').pk];
+
+/**
+ * The throttle's own ops items, by partition key (functions/src/data/throttle.ts): the sign-in
+ * reads its counters (GetItem) and adds failures to them (UpdateItem); the rating adds to its
+ * client counter (Update) and takes the device's slot (Put) inside its TransactWriteItems, which
+ * IAM authorises as UpdateItem and PutItem. Nothing deletes them: TTL does, within the hour.
+ */
+export const THROTTLE_ITEM_GRANTS: Record<ClientLimits, readonly ItemGrant[]> = {
+  login: [{ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: THROTTLE_COUNTERS }],
+  rating: [
+    { actions: ['dynamodb:UpdateItem'], leadingKeys: THROTTLE_COUNTERS },
+    { actions: ['dynamodb:PutItem'], leadingKeys: DEVICE_SLOTS },
+  ],
+};
 
 /** What one route's Lambda may touch. Everything not listed here is denied. */
 export interface RouteAccess {
@@ -12,6 +40,12 @@ export interface RouteAccess {
   cognitoAdmin?: boolean;
   /** Bundle the CJK poster font with the function (QR posters print Chinese). */
   posterFont?: boolean;
+  /**
+   * The anti-stuffing limits: kms:GenerateMac on the client key (the day keys), CLIENT_KMS_KEY_ID
+   * and CLIENT_FROM=forwarded-only in the environment, and THROTTLE_ITEM_GRANTS[clientLimits] on
+   * the ops table (on top of `ops`, so the limits keep working whatever `ops` is narrowed to).
+   */
+  clientLimits?: ClientLimits;
   /** MiB; default 256. */
   memorySize?: number;
   /**
@@ -38,12 +72,14 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   // 亮身份 photo: GetItem of the window and of the photo item; nothing else, not even the audit log.
   getWindowStaffPhoto: READ_OPS,
   // Reads the window and the idempotency record, then one transaction: rating + totals (ops) and,
-  // with consent, the sealed contact (contacts, PutItem only).
-  submitRating: { ops: 'read-write', contacts: 'put-only', sealContacts: true },
+  // with consent, the sealed contact (contacts, PutItem only); the device slot and client counter
+  // of the anti-stuffing limits are written in the same transaction.
+  submitRating: { ops: 'read-write', contacts: 'put-only', sealContacts: true, clientLimits: 'rating' },
   // In AWS (AUTH_MODE=cognito) sign-in is Cognito's InitiateAuth and RespondToAuthChallenge,
   // unauthenticated Cognito APIs: no scrypt (local password hashes exist only locally); the only
-  // ops read is the account item that gives the role and scope.
-  login: ACCOUNT_ONLY,
+  // ops read is the account item that gives the role and scope. The per-client limits read and add
+  // to their THROTTLE#… counters (a client past its failures is refused before Cognito is asked).
+  login: { ...ACCOUNT_ONLY, clientLimits: 'login' },
   listWindows: READ_OPS,
   satisfaction: READ_OPS,
   // Accounts (账号): roles and scopes live in our accounts table in both modes; in AWS passwords
@@ -113,6 +149,10 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   // unit's staff listing. The rate definition registry: two conditional Puts in one transaction.
   satisfactionReport: { ...READ_OPS, memorySize: 512 },
   myReport: READ_OPS,
+  // 评价留言: windows of the scope (bySubtree), the comment counters of the window-day totals items
+  // (Query per window, projected), then the ratings of only the window-days a page shows (Query,
+  // projected to the comment): read only, like the report.
+  listComments: { ...READ_OPS, memorySize: 512 },
   listRateDefinitions: READ_OPS,
   createRateDefinition: { ops: 'read-put', contacts: 'none', sealContacts: false },
 };

@@ -14,9 +14,12 @@ import { createUnitStore } from '../../functions/src/data/units.js';
 import { createWindowStore } from '../../functions/src/data/windows.js';
 import { keys } from '../../functions/src/data/keys.js';
 import { createRatingStore, type StoredRating } from '../../functions/src/data/ratings.js';
+import { admissionItems } from '../../functions/src/data/throttle.js';
 import { windowDayTotalsUpdate } from '../../functions/src/data/totals.js';
 import { canonical, IDEMPOTENCY_TTL_SECONDS, submitRating } from '../../functions/src/use-cases/submit-rating.js';
-import { randomId } from '../../functions/src/runtime.js';
+import { localThrottle, randomId } from '../../functions/src/runtime.js';
+import { mac128, ratingAdmission } from '../../functions/src/throttle/index.js';
+import { CLIENT_HEADER, DEVICE_HEADER, forwardedClient } from '#shared/domain/client-key.js';
 import { BENCH_HALL, BENCH_UNIT } from './server.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { machineCpu, median, processCpuMs, summarize, waitForQuiet, type LatencySummary } from './stats.js';
@@ -30,6 +33,8 @@ import { machineCpu, median, processCpuMs, summarize, waitForQuiet, type Latency
  *              own RatingStore (idempotency Put + rating Put, both conditional, + totals ADD).
  *  - gateway:  HTTP POST /api/public/ratings over keep-alive sockets to the server child process
  *              (local gateway → submit-rating Lambda handler → use case → data layer).
+ *  Every phase sends the anti-stuffing admission items too (a fresh phone per request, 1,000
+ *  forwarded clients; decision 0015): the device slot and the client counter ride in the transaction.
  *  - check:    diagnostic, not a target: the bare transaction plus a ConditionCheck that the window
  *              exists and is active, i.e. what a submission would cost DynamoDB if the handler
  *              checked the window inside the transaction (with a cached window record) instead
@@ -214,6 +219,24 @@ export async function runIngestion(options: IngestionOptions): Promise<Ingestion
   };
   let stored = 0;
 
+  // With the checks on, as residents arrive: every request from a fresh phone (device id), the
+  // phones spread over 1,000 addresses, forwarded with a proof as the web server does. The bare
+  // phase writes the same admission items (device slot, client counter) in its transaction.
+  const throttle = localThrottle(doc, ready.tables.ops, Buffer.from(ready.clientKey, 'base64'));
+  const CLIENTS = 1_000;
+  const address = (i: number) => `10.${(i % CLIENTS) >> 8}.${i % 256}.1`;
+  // Unique over the whole run (the request index restarts with every phase): each request is a new phone.
+  let phones = 0;
+  const deviceFor = (_i: number) => `bench-${String(++phones).padStart(16, '0')}`;
+  const requester = async (i: number) => {
+    const key = await throttle.keyring.dayKey(chinaDay(new Date()));
+    return { client: forwardedClient(mac128, key, address(i)).split('.')[0]!, deviceId: deviceFor(i) };
+  };
+  const requesterHeaders = async (i: number) => {
+    const key = await throttle.keyring.dayKey(chinaDay(new Date()));
+    return { [CLIENT_HEADER]: forwardedClient(mac128, key, address(i)), [DEVICE_HEADER]: deviceFor(i) };
+  };
+
   /** The rating and idempotency claim submitRating would build for request i (window known). */
   function bareWrite(i: number): { rating: StoredRating; idempotency: { keyHash: string; fingerprint: string; expiresAt: number } } {
     const input = ratingInput(ready.windowCodes, i);
@@ -226,7 +249,6 @@ export async function runIngestion(options: IngestionOptions): Promise<Ingestion
         windowCode: window.code,
         unitId: window.unitId,
         hallId: window.hallId,
-        staffIds: window.staffOnDutyIds,
         day: chinaDay(now),
         level: input.level,
         ...(input.indicators ? { indicators: input.indicators } : {}),
@@ -245,7 +267,9 @@ export async function runIngestion(options: IngestionOptions): Promise<Ingestion
     bare: {
       // Exactly the transaction submitRating sends, built by the data layer's RatingStore.
       async send(i) {
-        await store.store(bareWrite(i));
+        const write = bareWrite(i);
+        const now = new Date();
+        await store.store({ ...write, admission: await ratingAdmission(throttle, await requester(i), write.rating.windowCode, now), now });
         stored++;
         return true;
       },
@@ -255,6 +279,8 @@ export async function runIngestion(options: IngestionOptions): Promise<Ingestion
       async send(i) {
         const { rating, idempotency } = bareWrite(i);
         const { pk, sk } = keys.rating(rating.windowCode, rating.day, rating.id);
+        const now = new Date();
+        const admission = admissionItems(ready.tables.ops, await ratingAdmission(throttle, await requester(i), rating.windowCode, now), now).items;
         await doc.send(
           new TransactWriteCommand({
             ClientRequestToken: rating.id,
@@ -269,6 +295,7 @@ export async function runIngestion(options: IngestionOptions): Promise<Ingestion
               },
               { Put: { TableName: ready.tables.ops, Item: { pk, sk, kind: 'rating', ...rating }, ConditionExpression: 'attribute_not_exists(pk)' } },
               { Update: windowDayTotalsUpdate(ready.tables.ops, rating) },
+              ...admission,
               {
                 ConditionCheck: {
                   TableName: ready.tables.ops,
@@ -287,7 +314,7 @@ export async function runIngestion(options: IngestionOptions): Promise<Ingestion
     gateway: {
       async send(i) {
         const body = JSON.stringify(ratingInput(ready.windowCodes, i));
-        const res = await post(agent, new URL('/api/public/ratings', ready.url), body, { 'idempotency-key': randomUUID() });
+        const res = await post(agent, new URL('/api/public/ratings', ready.url), body, { ...(await requesterHeaders(i)), 'idempotency-key': randomUUID() });
         if (res.status === 201) {
           stored++;
           return true;
@@ -303,11 +330,12 @@ export async function runIngestion(options: IngestionOptions): Promise<Ingestion
             ...plainLookups,
             ratings: store,
             sealer: { seal: () => Promise.reject(new Error('no contact in the benchmark')) } as never,
+            throttle,
             now: () => new Date(),
             randomId,
           },
           ratingInput(ready.windowCodes, i),
-          { idempotencyKey: randomUUID() },
+          { idempotencyKey: randomUUID(), requester: await requester(i) },
         );
         stored++;
         return true;

@@ -155,9 +155,10 @@ export async function runReports(options: { samples?: number; windows?: number; 
         const ratings = 1 + Math.floor(next() * 6);
         for (let r = 0; r < ratings; r++) {
           const level = (1 + Math.floor(next() * 5)) as RatingLevel;
-          const staffIds = [`${w.unitId}-s${Math.floor(next() * 5)}`];
+          // About one resident in three names who served them (docs/decisions/0012-attribution.md).
+          const servedBy = next() < 0.35 ? `${w.unitId}-s${Math.floor(next() * 5)}` : undefined;
           const reasons = level <= 2 ? [REASONS[Math.floor(next() * REASONS.length)]!] : [];
-          for (const name of ratingCounterNames({ level, channel: 'window-qr', staffIds, serviceItem: ITEMS[Math.floor(next() * ITEMS.length)]!, reasons })) {
+          for (const name of ratingCounterNames({ level, channel: 'window-qr', servedBy, serviceItem: ITEMS[Math.floor(next() * ITEMS.length)]!, reasons })) {
             counters[name] = (counters[name] ?? 0) + 1;
           }
         }

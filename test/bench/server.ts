@@ -31,6 +31,8 @@ export interface ServerReady {
   tables: { ops: string; contacts: string };
   windowCodes: string[];
   javaPid: number | undefined;
+  /** The stack's anti-stuffing root key (base64), so the driver forwards clients as the web server does. */
+  clientKey: string;
 }
 
 export type ServerRequest =
@@ -133,6 +135,7 @@ async function main(): Promise<void> {
     tables: { ops: stack.tables.ops!, contacts: stack.tables.contacts! },
     windowCodes,
     javaPid: java?.pid,
+    clientKey: stack.clientKey,
   });
 }
 

@@ -41,8 +41,9 @@ async function created<T = any>(path: string, body: unknown): Promise<T> {
   return reply.json as T;
 }
 
-async function rate(windowCode: string, level: number, serviceItem?: string): Promise<void> {
-  const reply = await api('/api/public/ratings', { windowCode, level, ...(level <= 2 ? { reasons: ['SLOW'] } : {}), ...(serviceItem ? { serviceItem } : {}) }, null);
+async function rate(windowCode: string, level: number, serviceItem?: string, staffId?: string): Promise<void> {
+  const body = { windowCode, level, ...(level <= 2 ? { reasons: ['SLOW'] } : {}), ...(serviceItem ? { serviceItem } : {}), ...(staffId ? { staffId } : {}) };
+  const reply = await api('/api/public/ratings', body, null);
   expect(reply.status, JSON.stringify(reply.json)).toBe(201);
 }
 
@@ -56,14 +57,16 @@ beforeAll(async () => {
   for (const [i, name] of ['一', '二', '三', '四'].entries()) {
     const window = await created(`/api/org/units/${fixture.unit}/windows`, { name: `小样本${name}号窗口`, serviceItems });
     fixture.small.push(window.code);
-    // 肖洋 is on duty at the first and the third: 1 + 3 = 4 ratings of their own.
+    // 肖洋 is on duty at the first and the third, and named by their residents: 1 + 3 = 4 ratings of their own.
     if (i === 0 || i === 2) await created(`/api/org/windows/${window.code}/staff`, { staffIds: [staff.id], onDutyIds: [staff.id] });
   }
   fixture.big = (await created(`/api/org/units/${fixture.unit}/windows`, { name: '小样本综合窗口', serviceItems })).code;
   await created('/api/accounts', { ...STAFF_LOGIN, displayName: '肖洋', personId: 'XY-01', role: 'staff', unitId: fixture.unit });
 
   // 1, 2, 3 and 4 ratings today.
-  for (const [i, code] of fixture.small.entries()) for (let r = 0; r <= i; r++) await rate(code, [5, 4, 1, 3][r]!, r === 0 ? ITEMS[0] : undefined);
+  for (const [i, code] of fixture.small.entries()) {
+    for (let r = 0; r <= i; r++) await rate(code, [5, 4, 1, 3][r]!, r === 0 ? ITEMS[0] : undefined, i === 0 || i === 2 ? staff.id : undefined);
+  }
   // The large window: 3 × 非常满意 for 社保登记, 4 × 满意 for 不动产登记, 20 mixed without an item.
   for (let r = 0; r < 3; r++) await rate(fixture.big, 5, ITEMS[0]);
   for (let r = 0; r < 4; r++) await rate(fixture.big, 4, ITEMS[1]);
@@ -205,6 +208,8 @@ describe.each(JS_MODES)('no page shows a group under 5 $name', ({ javaScriptEnab
     expect((await staffPage.goto(`${baseUrl}/me?period=custom&${RANGE}`))?.status()).toBe(200);
     expect(smallSizes('/me', await shownSizes(staffPage))).toEqual([]);
     await expect(staffPage.getByTestId('me-suppressed').innerText()).resolves.toBe('样本不足5条，暂不显示');
+    // The 4 that named 肖洋 are also all the named ratings of the unit's 37: printed as "<5".
+    await expect(staffPage.getByTestId('attribution').innerText()).resolves.toBe('本期范围内共 37 条评价，其中 <5 条由评价人指明了工作人员；您的统计只含指明您本人的评价。');
     expect(await staffPage.getByTestId('count-5').count()).toBe(0);
     await context.close();
   });

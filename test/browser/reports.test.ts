@@ -45,7 +45,11 @@ afterAll(async () => {
 async function apiReport(search: string, bearer = token) {
   const response = await fetch(`${baseUrl}/api/reports/satisfaction${search}`, { headers: { authorization: `Bearer ${bearer}` } });
   expect(response.status, await response.clone().text()).toBe(200);
-  return (await response.json()) as { scope: { name: string; window?: { name: string } }; summary: { n: number | null; suppressed: string | null } };
+  return (await response.json()) as {
+    scope: { name: string; window?: { name: string } };
+    summary: { n: number | null; suppressed: string | null };
+    attribution: { text: { zh: string } };
+  };
 }
 
 /** The query of the page now shown, as the page sends it to the API: a submitted form's empty fields are left out. */
@@ -73,6 +77,8 @@ async function expectSameNAsApi(page: Page): Promise<void> {
   if (!search.get('period') && !search.get('month')) search.set('month', (await shownPeriod(page)).from.slice(0, 7));
   const report = await apiReport(`?${search}`);
   expect(await shownN(page)).toBe(report.summary.suppressed ? (report.summary.suppressed === 'small-group' ? '<5' : '已隐藏') : String(report.summary.n));
+  // How many ratings named a staff member, next to the staff rows (decision 0012-attribution).
+  await expect(page.getByTestId('attribution').innerText()).resolves.toBe(report.attribution.text.zh);
 }
 
 describe.each(JS_MODES)('the committee report $name', ({ javaScriptEnabled }) => {
@@ -238,10 +244,13 @@ describe.each(JS_MODES)('the staff member’s own page $name', ({ javaScriptEnab
     const staffToken = await loginToken(baseUrl, STAFF.username, STAFF.password);
     const response = await fetch(`${baseUrl}/api/reports/me${searchOf(page)}`, { headers: { authorization: `Bearer ${staffToken}` } });
     expect(response.status).toBe(200);
-    const own = (await response.json()) as { scope: { name: string }; summary: { n: number | null; suppressed: string | null } };
+    const own = (await response.json()) as { scope: { name: string }; summary: { n: number | null; suppressed: string | null }; attribution: { text: { zh: string } } };
     await expect(page.getByTestId('report-scope').innerText()).resolves.toContain(own.scope.name);
     if (own.summary.suppressed) await expect(page.getByTestId('me-suppressed').innerText()).resolves.toBe('样本不足5条，暂不显示');
     else await expect(page.getByTestId('report-n').innerText()).resolves.toBe(String(own.summary.n));
+    // The figures are the ratings that named this person: the page says how many named anybody.
+    await expect(page.getByTestId('attribution').innerText()).resolves.toBe(own.attribution.text.zh);
+    expect(own.attribution.text.zh).toContain('您的统计只含指明您本人的评价');
     // No breakdown by other people, windows' staff or rankings on this page.
     expect(await page.getByTestId('by-staff').count()).toBe(0);
     expect(await page.getByTestId('rank-units').count()).toBe(0);

@@ -86,6 +86,9 @@ export const MAY: Record<string, readonly Role[]> = {
   // added to by the system admin only.
   satisfactionReport: READERS,
   exportSatisfactionReport: READERS,
+  // Comments (评价留言, 0013): what residents wrote, text and day only, read by the readers of the
+  // scope's reports; staff never (a comment about a window is about its staff).
+  listComments: READERS,
   myReport: [ST],
   listRateDefinitions: READERS,
   createRateDefinition: [SA],

@@ -275,6 +275,14 @@ export const REQUESTS: Record<string, RequestSpec> = {
       expect: 'hidden',
     },
   },
+  listComments: {
+    scope: 'object',
+    build: async (x) => ({ method: 'GET', path: '/api/reports/comments', query: { unit: await x.unit() } }),
+    cross: {
+      build: async (mine, other) => ({ method: 'GET', path: '/api/reports/comments', query: { unit: await mine.unit(), window: await other.window() } }),
+      expect: 'hidden',
+    },
+  },
   myReport: {
     scope: 'object',
     build: async (x) => ({ method: 'GET', path: '/api/reports/me', query: { unit: await x.unit() } }),

@@ -93,7 +93,14 @@ beforeAll(async () => {
   for (const rating of RATINGS) {
     // Noon in China on the rating's day.
     t.runtime.now = () => new Date(`${DAYS[rating.day]}T04:00:00Z`);
-    const body = { windowCode: rating.window, level: rating.level, ...(rating.level <= 2 ? { reasons: ['SLOW'] } : {}), ...(rating.serviceItem ? { serviceItem: rating.serviceItem } : {}) };
+    const body = {
+      windowCode: rating.window,
+      level: rating.level,
+      ...(rating.level <= 2 ? { reasons: ['SLOW'] } : {}),
+      ...(rating.serviceItem ? { serviceItem: rating.serviceItem } : {}),
+      // The residents of the few-ratings window name the staff member on duty: a staff row and a named count of 1–4.
+      ...(rating.window === W.few ? { staffId: STAFF.id } : {}),
+    };
     const reply = await postRating(gateway, body);
     if (reply.status !== 201) throw new Error(`rating refused: ${reply.status} ${reply.text}`);
   }
@@ -190,12 +197,33 @@ interface ReportJson {
   trend: Cell[];
   byUnit: Cell[];
   byWindow: Cell[];
+  byStaff: Cell[];
   byServiceItem: Cell[];
+  attribution: { ratings: { n: number | null }; attributed: { n: number | null } };
 }
 
-/** The additive families of a report as a reader sees them (staff rows do not add up to the total). */
+/**
+ * Staff rows add up to the named count, and the named count plus the 不确定 ones to the total
+ * (docs/decisions/0012-attribution.md). The named count is printed without levels, so these differences are by n only.
+ */
+function attributionFamilies(report: ReportJson): string[] {
+  const named = report.attribution.attributed.n;
+  if (named === null) return report.byStaff.some((c) => c.suppressed === null) ? ['byStaff: rows shown under a hidden named count'] : [];
+  const problems: string[] = [];
+  const unnamed = report.attribution.ratings.n === null ? 0 : report.attribution.ratings.n - named;
+  if (unnamed > 0 && unnamed < K) problems.push(`attribution: ratings − named = ${unnamed}`);
+  const hiddenStaff = named - report.byStaff.reduce((total, c) => total + (c.n ?? 0), 0);
+  if (hiddenStaff > 0 && hiddenStaff < K) problems.push(`byStaff: named − shown rows = ${hiddenStaff}`);
+  // A staff member's own report: the summary is the ratings that named them, the rest named colleagues.
+  const own = report.summary.n;
+  if (own !== null && own !== report.attribution.ratings.n && named - own > 0 && named - own < K) problems.push(`attribution: named − own = ${named - own}`);
+  return problems;
+}
+
+/** The additive families of a report as a reader sees them. */
 function reportFamilies(report: ReportJson): string[] {
   return [
+    ...attributionFamilies(report),
     ...derivable('trend', report.summary, report.trend),
     ...derivable('byServiceItem', report.summary, report.byServiceItem),
     ...(report.byUnit.length > 0 ? derivable('byUnit', report.summary, report.byUnit) : derivable('byWindow', report.summary, report.byWindow)),

@@ -198,7 +198,8 @@ describe('staff and windows', () => {
     expect(stranger.json.error.issues[0].field).toBe('staffIds.0');
     expect(onDuty.json.staff).toEqual([{ id: created.json.id, name: '陈敏', staffNo: 'LJ2001', onDuty: true }]);
     const card = await call(gateway, httpEvent('GET', `/api/public/windows/${window.json.code}`));
-    expect(card.json.staffOnDuty).toEqual([{ name: '陈敏', staffNo: 'LJ2001', post: '登记员', duties: '设立登记', pledge: '一次告知' }]);
+    // The id lets a resident name who served them (docs/decisions/0012-attribution.md); it is already public in the photo path.
+    expect(card.json.staffOnDuty).toEqual([{ id: created.json.id, name: '陈敏', staffNo: 'LJ2001', post: '登记员', duties: '设立登记', pledge: '一次告知' }]);
   });
 });
 

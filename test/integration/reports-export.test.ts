@@ -91,7 +91,8 @@ beforeAll(async () => {
   await putTree();
   for (const [code, levels] of Object.entries(RATINGS)) {
     for (const level of levels) {
-      const reply = await postRating(gateway, { windowCode: code, level, ...(level <= 2 ? { reasons: ['SLOW'] } : {}) });
+      // The residents of a1 name the staff member who served them (docs/decisions/0012-attribution.md); the others say 不确定.
+      const reply = await postRating(gateway, { windowCode: code, level, ...(level <= 2 ? { reasons: ['SLOW'] } : {}), ...(code === W.a1 ? { staffId: 'rx-s1' } : {}) });
       expect(reply.status).toBe(201);
     }
   }
@@ -157,6 +158,9 @@ describe('report downloads', () => {
     expect(report.byWindow.filter((cell) => cell.suppressed === 'small-group').map((cell) => cell.key).sort()).toEqual([W.a2, W.b2].sort());
     // a1 = rx-a − a2 and b1 = rx-b − b2 would give the small groups away: hidden as well.
     expect(report.byWindow.filter((cell) => cell.suppressed === 'complementary').map((cell) => cell.key).sort()).toEqual([W.a1, W.b1].sort());
+    // a1's 12 residents named the staff member: a staff row of 12 and 12 of 25 named.
+    expect(report.byStaff).toEqual([expect.objectContaining({ key: 'rx-s1', n: 12, suppressed: null })]);
+    expect(report.attribution).toMatchObject({ ratings: { n: 25 }, attributed: { n: 12, suppressed: null } });
   });
 
   it('XLSX: sheets, the same numbers as the API, "<5" / "已隐藏" and never a number for suppressed cells, inert hostile names, hashes that /verify confirms', async () => {
@@ -179,13 +183,17 @@ describe('report downloads', () => {
     expect(reply.headers['x-manyi-data-sha256']).toBe(dataHash);
 
     for (const [sheet, cells] of [['按单位', report.byUnit], ['按窗口', report.byWindow], ['按人员', report.byStaff]] as const) {
-      const rows = book.get(sheet)!.slice(1);
+      const all = book.get(sheet)!.slice(1);
+      // 按人员 says under its rows how many ratings named a staff member (docs/decisions/0012-attribution.md).
+      const rows = sheet === '按人员' ? all.slice(0, cells.length) : all;
       expect(rows).toHaveLength(cells.length);
       cells.forEach((cell, i) => {
         expect(rows[i]!.slice(2, 15)).toEqual(expectedRow(cell));
         expectInert(rows[i]!);
       });
     }
+    expect(book.get('按人员')!.slice(1 + report.byStaff.length).map((row) => row[0]).filter(Boolean)).toEqual([`说明：${report.attribution.text.zh}`]);
+    expect(summary.get('指明工作人员的评价数')).toBe(report.attribution.attributed.n);
     const windowNames = book.get('按窗口')!.map((row) => row[0]);
     expect(windowNames).toEqual(expect.arrayContaining([`'${HOSTILE.window}`, `'${HOSTILE.tabbed}`]));
     expect(book.get('按单位')!.map((row) => row[0])).toContain(`'${HOSTILE.unit}`);
@@ -234,6 +242,7 @@ describe('report downloads', () => {
       cells.forEach((cell, i) => expect(rows[i]!.slice(2, 15)).toEqual(expectedRow(cell).map(asCsv)));
     }
     expect(section('汇总').find((r) => r[0] === '评价数')![1]).toBe(String(report.summary.n));
+    expect(records.map((r) => r[0])).toContain(`说明：${report.attribution.text.zh}`);
     const all = records.flat();
     expect(all).toEqual(expect.arrayContaining([`'${HOSTILE.root}`, `'${HOSTILE.unit}`, `'${HOSTILE.window}`, `'${HOSTILE.tabbed}`, `'${HOSTILE.staff}`]));
     expectInert(all);
@@ -254,6 +263,7 @@ describe('report downloads', () => {
     expect(text).toContain(HOSTILE.root);
     expect(text).toContain(HOSTILE.window);
     expect(text).toContain(`数据校验码 ${reply.headers['x-manyi-data-sha256']}`);
+    expect(text.replace(/\s+/g, '')).toContain(`说明：${report.attribution.text.zh}`.replace(/\s+/g, ''));
     // Table rows (cells compared without the spaces a PDF reader puts between them): a suppressed
     // window prints its marker in every number column, a unit its numbers.
     const cells = text.replace(/\s+/g, '');

@@ -51,7 +51,10 @@ export async function putReportTree(runtime: Runtime): Promise<void> {
   }
 }
 
-/** Ratings through the real rating handler, levels from a fixed seed; 差评 carry a reason. */
+/**
+ * Ratings through the real rating handler, levels from a fixed seed; 差评 carry a reason. Every other
+ * resident of 甲局's first window names 李敏 as the one who served them; everyone else says 不确定.
+ */
 export async function rateAll(gateway: Gateway, seed = 4): Promise<void> {
   const random = mulberry32(seed);
   for (const [code, { ratings }] of Object.entries(WINDOWS)) {
@@ -62,6 +65,8 @@ export async function rateAll(gateway: Gateway, seed = 4): Promise<void> {
         level,
         ...(level <= 2 ? { reasons: [random() < 0.5 ? 'SLOW' : 'RUDE'] } : {}),
         ...(random() < 0.5 ? { serviceItem: '社保登记' } : {}),
+        // Not from the random stream, so the levels and items are those of before attribution.
+        ...(code === 'rpaone01' && i % 2 === 0 ? { staffId: STAFF.id } : {}),
       };
       const reply = await postRating(gateway, body);
       if (reply.status !== 201) throw new Error(`rating refused: ${reply.status} ${reply.text}`);
@@ -71,13 +76,13 @@ export async function rateAll(gateway: Gateway, seed = 4): Promise<void> {
 
 /** The raw ratings of a window on a day, read straight from DynamoDB Local (pattern 7), never via totals. */
 export async function recount(doc: Parameters<typeof storedRatings>[0], table: string, codes: readonly string[], day: string) {
-  const levels: { code: string; level: RatingLevel; staffIds: string[]; serviceItem?: string; reasons: string[] }[] = [];
+  const levels: { code: string; level: RatingLevel; servedBy?: string; serviceItem?: string; reasons: string[] }[] = [];
   for (const code of codes) {
     for (const item of await storedRatings(doc, table, code, day)) {
       levels.push({
         code,
         level: Number(item.level) as RatingLevel,
-        staffIds: (item.staffIds as string[] | undefined) ?? [],
+        ...(typeof item.servedBy === 'string' ? { servedBy: item.servedBy } : {}),
         ...(typeof item.serviceItem === 'string' ? { serviceItem: item.serviceItem } : {}),
         reasons: (item.reasons as string[] | undefined) ?? [],
       });

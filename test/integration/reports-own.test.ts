@@ -11,8 +11,8 @@ import { putReportTree, rateAll, recount, STAFF, TREE } from './reports-fixtures
 
 /**
  * A staff member's own aggregate: the account's personId is the 工号 of a staff record of its
- * unit; the report counts the ratings given while that person was on duty, never single ratings,
- * and hides a total under 5 like any other small group.
+ * unit; the report counts the ratings whose resident named that person (docs/decisions/0012-attribution.md), never
+ * single ratings, and hides a total under 5 like any other small group.
  */
 
 const endpoint = inject('dynamoEndpoint');
@@ -44,17 +44,18 @@ const mine = (who: keyof typeof principals, query: Record<string, string> = {}) 
 
 describe('GET /api/reports/me', () => {
   it('hides a total under 5: three ratings show as "<5" with no numbers', async () => {
-    for (const level of [5, 1, 4]) expect((await postRating(gateway, { windowCode: 'rpaone01', level })).status).toBe(201);
+    for (const level of [5, 1, 4]) expect((await postRating(gateway, { windowCode: 'rpaone01', level, staffId: STAFF.id })).status).toBe(201);
     const body = SatisfactionReport.parse((await mine('linked')).json);
     expect(body.summary).toMatchObject({ suppressed: 'small-group', n: null, counts: null, goodRate: null });
     expect(body.topReasons).toEqual([]);
     expect(body.assessment.points).toBeNull();
   });
 
-  it('shows the person’s aggregate, equal to a recount of the ratings given while on duty', async () => {
-    // Prepare: 20 + 3 more ratings at 甲局's first window (李敏 on duty), others elsewhere.
+  it('shows the person’s aggregate, equal to a recount of the ratings that named them, and how many ratings named anybody', async () => {
+    // Prepare: 20 + 3 more ratings at 甲局's first window (李敏 on duty, named by 10 of the 20), others elsewhere.
     await rateAll(gateway, 11);
-    const raw = (await recount(t.doc, t.tables.ops, ['rpaone01', 'rpatwo01', 'rpself01'], day)).filter((r) => r.staffIds.includes(STAFF.id));
+    const all = await recount(t.doc, t.tables.ops, ['rpaone01', 'rpatwo01'], day);
+    const raw = all.filter((r) => r.servedBy === STAFF.id);
 
     // Act
     const reply = await mine('linked');
@@ -63,7 +64,12 @@ describe('GET /api/reports/me', () => {
     expect(reply.status, reply.text).toBe(200);
     const body = SatisfactionReport.parse(reply.json);
     expect(body.scope.name).toBe('李敏（工号 A001）');
+    expect(raw).toHaveLength(13);
     expect(body.summary.n).toBe(raw.length);
+    // 甲局's windows had 26 ratings; the 13 that named anybody named 李敏.
+    expect(all).toHaveLength(26);
+    expect(body.attribution).toMatchObject({ ratings: { n: 26, suppressed: null }, attributed: { n: 13, suppressed: null } });
+    expect(body.attribution.text.zh).toBe('本期范围内共 26 条评价，其中 13 条由评价人指明了工作人员；您的统计只含指明您本人的评价。');
     expect(body.summary.satisfiedRate!.numerator).toBe(raw.filter((r) => r.level >= 4).length);
     expect(body.byWindow.map((c) => c.key)).toEqual(['rpaone01']);
     // Never other people, never service items or reasons next to a person's counts.

@@ -90,10 +90,14 @@ describe('GET /api/reports/satisfaction', () => {
     expectHidden(window('rpbone01'), 'small-group');
     expectHidden(window('rpcone01'), 'complementary');
     expect(body.byWindow.some((c) => c.key === 'rqone001')).toBe(false);
-    // Staff (李敏 at 甲局's first window) and service items add up from the same ratings.
-    const staffLevels = raw.filter((r) => r.staffIds.includes(STAFF.id)).map((r) => r.level);
+    // Staff (李敏, named by every other resident of 甲局's first window) and service items add up from the same ratings.
+    const staffLevels = raw.filter((r) => r.servedBy === STAFF.id).map((r) => r.level);
+    expect(staffLevels).toHaveLength(10);
     expectCounts(body.byStaff.find((c) => c.key === STAFF.id)!, staffLevels);
     expect(body.byStaff.find((c) => c.key === STAFF.id)!.label).toBe('李敏');
+    // Only those 10 of the 45 named anybody, and the report says so.
+    expect(body.attribution).toMatchObject({ ratings: { n: 45, suppressed: null }, attributed: { n: 10, suppressed: null } });
+    expect(body.attribution.text.zh).toBe('本期 45 条评价中 10 条由评价人指明了工作人员；人员统计只含指明的评价。');
     const items = body.byServiceItem.filter((c) => c.suppressed === null);
     expect(items.map((c) => c.key).sort()).toEqual(['', '社保登记']);
     for (const item of items) expectCounts(item, raw.filter((r) => (r.serviceItem ?? '') === item.key).map((r) => r.level));

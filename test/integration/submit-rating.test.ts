@@ -47,7 +47,7 @@ const RATING_ATTRIBUTES = new Set([
   'windowCode',
   'unitId',
   'hallId',
-  'staffIds',
+  'servedBy',
   'day',
   'level',
   'serviceItem',

@@ -74,9 +74,9 @@ describe('a rating with a service item', () => {
     expect(await totalsItem(W.items, TODAY)).toBeUndefined();
   });
 
-  it('is stored with the item and counted per channel, staff, item and reason in the same totals item', async () => {
+  it('is stored with the item and counted per channel, named staff member, item and reason in the same totals item', async () => {
     const key = randomUUID();
-    const body = { windowCode: W.items, level: 2, serviceItem: ITEMS[0], reasons: ['RUDE', 'SLOW'] };
+    const body = { windowCode: W.items, level: 2, serviceItem: ITEMS[0], reasons: ['RUDE', 'SLOW'], staffId: STAFF_ID };
 
     const reply = await postRating(gateway, body, { 'idempotency-key': key });
     const other = await postRating(gateway, { ...body, serviceItem: ITEMS[1] }, { 'idempotency-key': key });
@@ -84,12 +84,13 @@ describe('a rating with a service item', () => {
     expect(reply.status).toBe(201);
     expect(other.status).toBe(422); // the item is part of the request's fingerprint
     const [rating] = await storedRatings(t.doc, t.tables.ops, W.items, TODAY);
-    expect(rating).toMatchObject({ serviceItem: ITEMS[0], level: 2, staffIds: [STAFF_ID] });
+    expect(rating).toMatchObject({ serviceItem: ITEMS[0], level: 2, servedBy: STAFF_ID });
     const item = await totalsItem(W.items, TODAY);
     expect(item).toMatchObject({
       c2: 1,
       'window-qr|c|2': 1,
-      [`window-qr|st|${STAFF_ID}|2`]: 1,
+      'window-qr|at|2': 1,
+      [`window-qr|sv|${STAFF_ID}|2`]: 1,
       [`window-qr|si|${ITEMS[0]}|2`]: 1,
       'window-qr|rs|RUDE': 1,
       'window-qr|rs|SLOW': 1,
@@ -97,6 +98,7 @@ describe('a rating with a service item', () => {
     const [day] = await t.runtime.totals.windowDays(W.items, TODAY, TODAY);
     expect(day!.channels?.['window-qr']).toEqual({
       counts: { ...levels(), 2: 1 },
+      attributed: { ...levels(), 2: 1 },
       staff: { [STAFF_ID]: { ...levels(), 2: 1 } },
       serviceItems: { [ITEMS[0]!]: { ...levels(), 2: 1 } },
       reasons: { RUDE: 1, SLOW: 1 },
@@ -119,6 +121,9 @@ describe('running totals with breakdowns', () => {
         const level = pick([1, 2, 3, 4, 5] as const);
         const body: Record<string, unknown> = { windowCode: pick(windows), level };
         if (random() < 0.6) body.serviceItem = pick(ITEMS);
+        // Some residents name one of those on duty; the rest leave 不确定.
+        const onDuty = ON_DUTY[body.windowCode as string]!;
+        if (onDuty.length > 0 && random() < 0.5) body.staffId = pick(onDuty);
         if (level <= 2 && random() < 0.8) body.reasons = BAD_RATING_REASON_CODES.filter(() => random() < 0.3);
         return body;
       });
@@ -126,10 +131,13 @@ describe('running totals with breakdowns', () => {
       expect(replies.map((r) => r.status)).toEqual(bodies.map(() => 201));
       for (const body of bodies) {
         const key = `${body.windowCode}|${day}`;
-        const totals = expected.get(key) ?? { counts: levels(), staff: {}, serviceItems: {}, reasons: {} };
+        const totals: DimensionTotals = expected.get(key) ?? { counts: levels(), attributed: levels(), staff: {}, serviceItems: {}, reasons: {} };
         const level = body.level as 1 | 2 | 3 | 4 | 5;
         totals.counts[level]++;
-        for (const staffId of ON_DUTY[body.windowCode as string]!) (totals.staff[staffId] ??= levels())[level]++;
+        if (typeof body.staffId === 'string') {
+          totals.attributed[level]++;
+          (totals.staff[body.staffId] ??= levels())[level]++;
+        }
         (totals.serviceItems[(body.serviceItem as string | undefined) ?? ''] ??= levels())[level]++;
         for (const reason of (body.reasons as string[] | undefined) ?? []) totals.reasons[reason] = (totals.reasons[reason] ?? 0) + 1;
         expected.set(key, totals);
@@ -158,7 +166,13 @@ describe('recountTotals (npm run recount)', () => {
   async function rate(code: string, day: string, count: number): Promise<void> {
     t.runtime.now = () => atNoon(day);
     for (let i = 0; i < count; i++) {
-      const body = { windowCode: code, level: (i % 5) + 1, ...(i % 3 ? { serviceItem: ITEMS[i % 3] } : {}), ...(i % 5 < 2 ? { reasons: ['SLOW'] } : {}) };
+      const body = {
+        windowCode: code,
+        level: (i % 5) + 1,
+        ...(i % 3 ? { serviceItem: ITEMS[i % 3] } : {}),
+        ...(i % 5 < 2 ? { reasons: ['SLOW'] } : {}),
+        ...(i % 2 === 0 ? { staffId: STAFF_ID } : {}),
+      };
       expect((await postRating(gateway, body, { 'idempotency-key': randomUUID() })).status).toBe(201);
     }
     t.runtime.now = clock;
@@ -175,7 +189,7 @@ describe('recountTotals (npm run recount)', () => {
         TableName: t.tables.ops,
         Key: keys.windowDayTotals(W.drift, wrongDay),
         UpdateExpression: 'ADD c5 :three, #st :one',
-        ExpressionAttributeNames: { '#st': `window-qr|st|${STAFF_ID}|1` },
+        ExpressionAttributeNames: { '#st': `window-qr|sv|${STAFF_ID}|1` },
         ExpressionAttributeValues: { ':three': 3, ':one': 1 },
       }),
     );
@@ -204,7 +218,7 @@ describe('recountTotals (npm run recount)', () => {
     expect(dry.every((d) => d.windowCode === W.drift && !d.repaired)).toBe(true);
     expect(dry.find((d) => d.day === wrongDay)!.counters).toEqual([
       { name: 'c5', stored: Number(before[0]!.c5) + 3, recounted: Number(before[0]!.c5) },
-      { name: `window-qr|st|${STAFF_ID}|1`, stored: Number(before[0]![`window-qr|st|${STAFF_ID}|1`]) + 1, recounted: Number(before[0]![`window-qr|st|${STAFF_ID}|1`]) },
+      { name: `window-qr|sv|${STAFF_ID}|1`, stored: Number(before[0]![`window-qr|sv|${STAFF_ID}|1`]) + 1, recounted: Number(before[0]![`window-qr|sv|${STAFF_ID}|1`]) },
     ]);
     expect(dry.find((d) => d.day === staleDay)!.counters.every((c) => c.stored === 0 && c.name.startsWith('window-qr|'))).toBe(true);
     expect(afterDryRun[1]).toBeUndefined(); // the dry run wrote nothing

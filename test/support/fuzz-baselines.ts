@@ -87,6 +87,8 @@ export async function baselineOf(route: Route, w: World): Promise<Baseline> {
           indicators: { efficiency: 2, competence: 3, attitude: 2 },
           reasons: ['SLOW', 'REPEAT_VISITS'],
           comment: '材料要求没有一次说清楚',
+          // Who served the resident (decision 0012-attribution): the world's staff member, on duty at its window.
+          staffId: await w.shared.in.staff(),
           contactPhone: '13800138000',
           consentToCallback: true,
         },

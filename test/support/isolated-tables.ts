@@ -6,7 +6,8 @@ import { createLocalTokens, type ChallengeTokens, type LocalIdentity } from '../
 import { createDocumentClient } from '../../functions/src/data/client.js';
 import { createAesContactSealer } from '../../functions/src/data/contact-sealer.js';
 import { createDataLayer } from '../../functions/src/data/index.js';
-import { localSignIn, randomId, setRuntime, type Runtime } from '../../functions/src/runtime.js';
+import { localSignIn, localThrottle, randomId, setRuntime, type Runtime } from '../../functions/src/runtime.js';
+import type { ThrottlePolicy } from '../../functions/src/throttle/index.js';
 import { createTables } from '../../infra/local/create-tables.js';
 
 export interface IsolatedTables {
@@ -28,6 +29,8 @@ export interface IsolatedTablesOptions {
    * checked against the wall clock: a login through the handlers needs a clock near it.
    */
   now?: () => Date;
+  /** The anti-stuffing limits (default: the deployed defaults); a test of the limits lowers them. */
+  throttle?: Partial<ThrottlePolicy>;
 }
 
 /**
@@ -51,6 +54,10 @@ export async function isolatedTables(endpoint: string, options: IsolatedTablesOp
     // The login reads the runtime's clock at each call, so a test that sets `runtime.now` later
     // moves the login (challenges, TOTP steps, lockout, audit times) with everything else.
     signIn: localSignIn(data, tokens, () => runtime.now()),
+    // The harness is one client (127.0.0.1) sending thousands of ratings, so the per-client rating
+    // limit is lifted unless a test asks for it; every other limit is as deployed. The limits
+    // themselves are tested in anti-stuffing.test.ts.
+    throttle: localThrottle(doc, tables.ops, randomBytes(32), { ratingsPerClient: Number.MAX_SAFE_INTEGER, ...options.throttle }),
     now: options.now ?? (() => new Date()),
     randomId,
   };

@@ -109,6 +109,15 @@ export function fixtureReport(options: FixtureOptions): SatisfactionReport {
     byUnit: units,
     byWindow: windows,
     byStaff: staff,
+    // s1's ratings and s2's hidden few named a staff member; the rest of the scope said 不确定.
+    attribution: {
+      ratings: { n: summary.n, suppressed: null },
+      attributed: { n: staff[0]!.n! + 3, suppressed: null },
+      text: {
+        zh: `本期 ${summary.n} 条评价中 ${staff[0]!.n! + 3} 条由评价人指明了工作人员；人员统计只含指明的评价。`,
+        en: `Of the ${summary.n} ratings in this period, ${staff[0]!.n! + 3} named the staff member who served the resident; staff figures count only those.`,
+      },
+    },
     byServiceItem: [fixtureCell('社保卡办理', '社保卡办理', randomCounts(random, 40)), fixtureCell('', '（未填服务事项）', null, 'small-group')],
     rankings: { units: rank(units), windows: rank(windows) },
     assessment: {
@@ -117,7 +126,7 @@ export function fixtureReport(options: FixtureOptions): SatisfactionReport {
       rate,
       arithmetic: { zh: `满意率 ${(rate * 100).toFixed(2)}% → (${(rate * 100).toFixed(2)} − 80) ÷ (100 − 80) × 30 = ${points.toFixed(2)} 分`, en: '' },
     },
-    notes: [{ zh: '一条评价计入当时在岗的每位工作人员', en: 'A rating counts for every staff member on duty' }],
+    notes: [{ zh: '按人员统计只含评价人指明了为其服务的工作人员的评价', en: 'By staff, only ratings that named the staff member who served the resident count' }],
     extractedAt: '2026-11-01T02:03:04.000Z',
   };
 }

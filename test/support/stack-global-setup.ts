@@ -6,6 +6,11 @@ import './dynamodb-global-setup.js';
 /** The whole local product (in-memory DynamoDB Local, seeded demo county, API and web) for browser tests. */
 export default async function setup(project: TestProject) {
   process.env.MANYI_QUIET = '1';
+  // Every browser test is the same client (127.0.0.1, forwarded by the web server), rating a few
+  // hundred times in a run: lift the per-client rating limit here, and only here. The limit itself
+  // is tested in test/integration/anti-stuffing.test.ts; the device interval and the self-rating
+  // refusal stay as deployed (test/browser/anti-stuffing.test.ts).
+  process.env.RATINGS_PER_CLIENT = '1000000';
   const stack = await startLocalStack({ port: await freePort() });
   project.provide('baseUrl', stack.url);
   project.provide('dynamoEndpoint', stack.dynamo.endpoint);

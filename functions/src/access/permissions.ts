@@ -16,6 +16,10 @@ export const PERMISSIONS = {
     roles: ['system-admin', 'unit-admin', 'committee'],
     description: 'Download reports of units in scope as XLSX, CSV or PDF (audited)',
   },
+  'comments:read': {
+    roles: ['system-admin', 'unit-admin', 'committee'],
+    description: 'Read residents’ comments (text and day only) of units in scope, only for groups of 10 or more; every read audited',
+  },
   'reports:own': {
     roles: ['staff'],
     description: "A staff member's own aggregate (the account's personId is the 工号 of a staff record of its unit)",

@@ -4,35 +4,50 @@ import type { ThrottleState } from '../data/accounts.js';
 export type { ThrottleState };
 
 /**
- * Lockout after repeated failed logins (GB/T 22239-2019 8.1.4.1 b: 登录失败处理功能).
+ * Failed-login handling (GB/T 22239-2019 8.1.4.1 b: 登录失败处理功能) that no one can turn into a
+ * denial of service (decision 0015-anti-stuffing).
  *
- * Rule: 5 failed attempts for the same username within 15 minutes of the first failure of the
- * series lock that username for 15 minutes. It is counted per username TRIED, whether or not an
- * account exists, so an unknown username locks exactly like a real one and the answers never
- * reveal which usernames exist. While locked, even the right password is refused. A successful
- * login clears the series. Example: failures at 09:00, 09:02, 09:05, 09:09, 09:14 → locked until
- * 09:29; failures at 09:00 … 09:12 (4) and 09:16 → a new series starts at 09:16 (the first expired).
+ * Per username TRIED (whether or not an account exists, so the answers never reveal which exist):
+ * from the 5th failure within 15 minutes of the first failure of the series, every failure makes
+ * the username wait before the next attempt: 1 s, 2 s, 4 s … doubling, at most 60 s. While it
+ * waits even the right password is refused (429 with the seconds left). A successful login clears
+ * the series. So an attacker with many addresses gets about one guess a minute per username, and
+ * the account's owner waits at most a minute — never the 15 minutes anyone could once impose on
+ * any account, admin included.
+ *
+ * Per client (keyed hash of the address, throttle/index.ts): 5 failures of one username from one
+ * client, or 30 failures of any usernames from one client, refuse that client for the rest of
+ * its 15-minute window — spraying from one place is stopped without touching anyone else.
+ *
+ * Example (one username): failures at 09:00:00, :10, :20, :30 → no wait; 09:00:40 (5th) → wait
+ * until 09:00:41; 09:00:45 (6th) → until 09:00:47; … the 11th and later → 60 s each.
  */
-export const LOCKOUT_POLICY = { maxFailures: 5, windowMinutes: 15, lockMinutes: 15 } as const;
+export const LOCKOUT_POLICY = { delayFromFailure: 5, windowMinutes: 15, maxDelaySeconds: 60 } as const;
 
 const minutes = (n: number) => n * 60_000;
+
+/** The wait after the `failures`-th failure of a series, in seconds (0 before the 5th). */
+export function delaySeconds(failures: number): number {
+  if (failures < LOCKOUT_POLICY.delayFromFailure) return 0;
+  return Math.min(2 ** (failures - LOCKOUT_POLICY.delayFromFailure), LOCKOUT_POLICY.maxDelaySeconds);
+}
 
 export function isLocked(state: ThrottleState | undefined, now: Date): boolean {
   return !!state?.lockedUntil && Date.parse(state.lockedUntil) > now.getTime();
 }
 
+/** Whole seconds until the username may try again (at least 1 while locked). */
+export function secondsLeft(state: ThrottleState | undefined, now: Date): number {
+  return state?.lockedUntil ? Math.max(1, Math.ceil((Date.parse(state.lockedUntil) - now.getTime()) / 1000)) : 0;
+}
+
 /** The state after one more failure at `now`. */
 export function afterFailure(state: ThrottleState | undefined, now: Date): ThrottleState {
-  const seriesOver =
-    !state ||
-    (state.lockedUntil !== undefined && Date.parse(state.lockedUntil) <= now.getTime()) ||
-    (state.lockedUntil === undefined && now.getTime() - Date.parse(state.firstFailureAt) > minutes(LOCKOUT_POLICY.windowMinutes));
-  const next: ThrottleState = seriesOver
-    ? { failures: 1, firstFailureAt: now.toISOString() }
-    : { failures: state.failures + 1, firstFailureAt: state.firstFailureAt, ...(state.lockedUntil ? { lockedUntil: state.lockedUntil } : {}) };
-  if (!next.lockedUntil && next.failures >= LOCKOUT_POLICY.maxFailures) {
-    next.lockedUntil = new Date(now.getTime() + minutes(LOCKOUT_POLICY.lockMinutes)).toISOString();
-  }
+  const seriesOver = !state || now.getTime() - Date.parse(state.firstFailureAt) > minutes(LOCKOUT_POLICY.windowMinutes);
+  const failures = seriesOver ? 1 : state.failures + 1;
+  const next: ThrottleState = { failures, firstFailureAt: seriesOver ? now.toISOString() : state.firstFailureAt };
+  const wait = delaySeconds(failures);
+  if (wait > 0) next.lockedUntil = new Date(now.getTime() + wait * 1000).toISOString();
   return next;
 }
 
@@ -42,8 +57,8 @@ export class LockedOutError extends AppError {
   override readonly statusCode = 429;
   override readonly code = 'LOCKED_OUT';
   override readonly expose = true;
-  constructor() {
-    const message = `too many failed logins; try again in ${LOCKOUT_POLICY.lockMinutes} minutes`;
+  constructor(readonly retryAfterSeconds: number) {
+    const message = `too many failed logins; try again in ${retryAfterSeconds} seconds`;
     super(`username: ${message}`, { issues: [{ field: 'username', message: `username: ${message}` }] });
   }
 }

@@ -9,6 +9,7 @@ import { createUnitStore } from './units.js';
 import { createWindowStore } from './windows.js';
 import { createWindowViews } from './window-views.js';
 import { createRatingStore } from './ratings.js';
+import { createRatingComments } from './rating-comments.js';
 import { createSurveyStore } from './surveys.js';
 import { createTotalsReader } from './totals.js';
 import { createRateDefinitionStore } from './rate-definitions.js';
@@ -34,6 +35,7 @@ export function createDataLayer(doc: DynamoDBDocumentClient, tables: DataTables)
     importJobs: createImportJobStore(doc, tables.ops),
     ratings: createRatingStore(doc, tables),
     totals: createTotalsReader(doc, tables.ops),
+    comments: createRatingComments(doc, tables.ops),
     rateDefinitions: createRateDefinitionStore(doc, tables.ops),
     accounts: createAccounts(doc, tables.ops),
     audit: createAuditLog(doc, tables.audit),

@@ -31,6 +31,13 @@ export const keys = {
   accountListingPartition: () => 'ACCOUNTS',
   /** Failed-login counter per username tried, whether or not an account exists (no enumeration). */
   loginThrottle: (username: string) => ({ pk: `LOGIN_THROTTLE#${username}`, sk: 'META' }),
+  /**
+   * Anti-stuffing (decision 0015): a fixed-window counter of a keyed hash (client, client+username)
+   * and the one-rating-per-interval slot of a device at a window. Keys are HMACs under a day key,
+   * never an address or a device id; every item expires within the hour (TTL `expiresAt`).
+   */
+  throttleCounter: (key: string, windowStart: number) => ({ pk: `THROTTLE#${key}`, sk: `W#${windowStart}` }),
+  deviceSlot: (slot: string) => ({ pk: `SLOT#${slot}`, sk: 'META' }),
   /** Raw ratings of one window on one China-time day; sk is the random rating id. */
   rating: (windowCode: string, day: string, ratingId: string) => ({ pk: `RATINGS#${windowCode}#${day}`, sk: `RATING#${ratingId}` }),
   ratingPartition: (windowCode: string, day: string) => `RATINGS#${windowCode}#${day}`,

@@ -5,6 +5,7 @@ import { keys } from './keys.js';
 import { windowDayTotalsUpdate } from './totals.js';
 import type { CountedRating } from './window-day-counters.js';
 import { contactPut, type SealedContact } from './contacts.js';
+import { admissionItems, type RatingAdmission } from './throttle.js';
 
 /** A rating as stored: random id, China-time day only (no finer time), nothing about the rater. */
 export interface StoredRating {
@@ -12,7 +13,12 @@ export interface StoredRating {
   windowCode: string;
   unitId: string;
   hallId: string;
-  staffIds: string[];
+  /**
+   * The staff member the resident said served them (one of those on duty when they rated); absent
+   * for 不确定 / 未注意. Ratings stored before docs/decisions/0012-attribution.md have no servedBy but
+   * `staffIds` (everyone on duty then), which nothing reads: they name nobody.
+   */
+  servedBy?: string;
   day: string;
   level: RatingLevel;
   /** The NAME of the window's service item (事项) the resident chose, if any. */
@@ -62,7 +68,7 @@ export interface RatingStore {
    * Store one rating, its contact (if any) and its totals increment in one transaction, so a
    * rating is never stored without being counted, or counted without being stored.
    */
-  store(write: { rating: StoredRating; contact?: SealedContact; idempotency?: IdempotencyClaim }): Promise<void>;
+  store(write: { rating: StoredRating; contact?: SealedContact; idempotency?: IdempotencyClaim; admission?: RatingAdmission; now?: Date }): Promise<void>;
   listLevels(windowCode: string, day: string): Promise<RatingLevel[]>;
   /** What the totals count of each rating of a window-day (pattern 7), strongly consistent: for the recount. */
   listCounted(windowCode: string, day: string): Promise<CountedRating[]>;
@@ -82,7 +88,7 @@ export function createRatingStore(doc: DynamoDBDocumentClient, tables: RatingTab
   }
 
   return {
-    async store({ rating, contact, idempotency }) {
+    async store({ rating, contact, idempotency, admission, now }) {
       const { pk, sk } = keys.rating(rating.windowCode, rating.day, rating.id);
       const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [];
       if (idempotency) {
@@ -100,6 +106,10 @@ export function createRatingStore(doc: DynamoDBDocumentClient, tables: RatingTab
       });
       items.push({ Update: windowDayTotalsUpdate(tables.ops, rating) });
       if (contact) items.push({ Put: contactPut(tables.contacts, contact) });
+      // Last, so that an idempotent replay (item 0) is recognised before a refused admission.
+      const admitted = admission ? admissionItems(tables.ops, admission, now ?? new Date()) : undefined;
+      const admissionStart = items.length;
+      if (admitted) items.push(...admitted.items);
 
       for (let attempt = 0; ; attempt++) {
         try {
@@ -117,6 +127,8 @@ export function createRatingStore(doc: DynamoDBDocumentClient, tables: RatingTab
               : await readIdempotency(idempotency.keyHash);
             if (existing) throw new IdempotencyKeyUsedError(existing);
           }
+          const refused = admitted?.refusal(reasons.slice(admissionStart).map((reason) => reason.Code));
+          if (refused) throw refused;
           const conflicted = reasons.some((reason) => reason.Code === 'TransactionConflict');
           if (!conflicted || attempt >= MAX_CONFLICT_RETRIES) {
             throw new RatingWriteConflictError('rating transaction was cancelled', { cause: error });
@@ -155,8 +167,10 @@ export function createRatingStore(doc: DynamoDBDocumentClient, tables: RatingTab
             TableName: tables.ops,
             KeyConditionExpression: 'pk = :pk',
             ExpressionAttributeValues: { ':pk': keys.ratingPartition(windowCode, day) },
-            ProjectionExpression: '#level, #channel, staffIds, serviceItem, reasons',
-            ExpressionAttributeNames: { '#level': 'level', '#channel': 'channel' },
+            // Not the legacy staffIds (everyone on duty): an old rating names nobody (0012-attribution.md).
+            ProjectionExpression: '#level, #channel, servedBy, serviceItem, reasons, #comment',
+            // COMMENT is a DynamoDB reserved word.
+            ExpressionAttributeNames: { '#level': 'level', '#channel': 'channel', '#comment': 'comment' },
             ConsistentRead: true,
             ExclusiveStartKey,
           }),
@@ -165,9 +179,10 @@ export function createRatingStore(doc: DynamoDBDocumentClient, tables: RatingTab
           ratings.push({
             level: item.level as RatingLevel,
             channel: item.channel as CountedRating['channel'],
-            staffIds: (item.staffIds as string[] | undefined) ?? [],
+            ...(typeof item.servedBy === 'string' ? { servedBy: item.servedBy } : {}),
             ...(typeof item.serviceItem === 'string' ? { serviceItem: item.serviceItem } : {}),
             ...(Array.isArray(item.reasons) ? { reasons: item.reasons as string[] } : {}),
+            ...(typeof item.comment === 'string' && item.comment !== '' ? { comment: item.comment } : {}),
           });
         }
         ExclusiveStartKey = page.LastEvaluatedKey;

@@ -11,41 +11,50 @@ import {
   type CountedRating,
 } from './window-day-counters.js';
 
-const rude: CountedRating = { level: 2, channel: 'window-qr', staffIds: ['s1', 's2'], serviceItem: '社保卡补办', reasons: ['RUDE', 'SLOW'] };
-const plain: CountedRating = { level: 5, channel: 'window-qr', staffIds: ['s1'] };
+const rude: CountedRating = { level: 2, channel: 'window-qr', servedBy: 's1', serviceItem: '社保卡补办', reasons: ['RUDE', 'SLOW'] };
+const plain: CountedRating = { level: 5, channel: 'window-qr', servedBy: 's1' };
+/** 不确定: the resident did not say who served them. */
+const unsure: CountedRating = { level: 2, channel: 'window-qr', serviceItem: '社保卡补办', reasons: ['RUDE'] };
 
 describe('ratingCounterNames', () => {
-  it('adds to the all-channel level, the channel level, each staff on duty, the service item and each reason', () => {
+  it('adds to the all-channel level, the channel level, the attributed count and the ONE staff member named, the service item and each reason', () => {
     expect(ratingCounterNames(rude)).toEqual([
       'c2',
       'window-qr|c|2',
-      'window-qr|st|s1|2',
-      'window-qr|st|s2|2',
+      'window-qr|at|2',
+      'window-qr|sv|s1|2',
       'window-qr|si|社保卡补办|2',
       'window-qr|rs|RUDE',
       'window-qr|rs|SLOW',
     ]);
   });
 
+  it('counts a 不确定 rating for the window only: no attributed count, no staff counter', () => {
+    const names = ratingCounterNames(unsure);
+    expect(names).toEqual(['c2', 'window-qr|c|2', 'window-qr|si|社保卡补办|2', 'window-qr|rs|RUDE']);
+    expect(names.some((name) => /\|(at|sv|st)\|/.test(name))).toBe(false);
+  });
+
   it("counts a rating without a service item under '' and never names a counter twice", () => {
-    const names = ratingCounterNames({ level: 4, channel: 'window-qr', staffIds: ['s1', 's1'], reasons: [] });
-    expect(names).toEqual(['c4', 'window-qr|c|4', 'window-qr|st|s1|4', 'window-qr|si||4']);
+    const names = ratingCounterNames({ level: 4, channel: 'window-qr', servedBy: 's1', reasons: ['SLOW', 'SLOW'] });
+    expect(names).toEqual(['c4', 'window-qr|c|4', 'window-qr|at|4', 'window-qr|sv|s1|4', 'window-qr|si||4', 'window-qr|rs|SLOW']);
     expect(new Set(names).size).toBe(names.length);
   });
 });
 
 describe('recountCounters and channelsOf', () => {
   it('sums ratings into counters that parse back into per-channel breakdowns', () => {
-    const counters = recountCounters([rude, plain, plain, { ...rude, serviceItem: 'a|b', staffIds: [] }]);
-    expect(levelCountsOf(counters)).toEqual({ 1: 0, 2: 2, 3: 0, 4: 0, 5: 2 });
+    const counters = recountCounters([rude, plain, plain, { ...rude, serviceItem: 'a|b', servedBy: 's|2' }, { ...unsure, serviceItem: undefined, reasons: [] }]);
+    expect(levelCountsOf(counters)).toEqual({ 1: 0, 2: 3, 3: 0, 4: 0, 5: 2 });
     expect(channelsOf(counters)).toEqual({
       'window-qr': {
-        counts: { 1: 0, 2: 2, 3: 0, 4: 0, 5: 2 },
-        staff: { s1: { 1: 0, 2: 1, 3: 0, 4: 0, 5: 2 }, s2: { 1: 0, 2: 1, 3: 0, 4: 0, 5: 0 } },
+        counts: { 1: 0, 2: 3, 3: 0, 4: 0, 5: 2 },
+        attributed: { 1: 0, 2: 2, 3: 0, 4: 0, 5: 2 },
+        staff: { s1: { 1: 0, 2: 1, 3: 0, 4: 0, 5: 2 }, 's|2': { 1: 0, 2: 1, 3: 0, 4: 0, 5: 0 } },
         serviceItems: {
           '社保卡补办': { 1: 0, 2: 1, 3: 0, 4: 0, 5: 0 },
           'a|b': { 1: 0, 2: 1, 3: 0, 4: 0, 5: 0 },
-          '': { 1: 0, 2: 0, 3: 0, 4: 0, 5: 2 },
+          '': { 1: 0, 2: 1, 3: 0, 4: 0, 5: 2 },
         },
         reasons: { RUDE: 2, SLOW: 2 },
       },
@@ -57,7 +66,18 @@ describe('recountCounters and channelsOf', () => {
   });
 
   it('ignores unknown channels and malformed names rather than guessing', () => {
-    expect(channelsOf({ 'sampled|c|5': 1, 'window-qr|c|9': 1, 'window-qr|st|nolevel': 1 })).toBeUndefined();
+    expect(channelsOf({ 'sampled|c|5': 1, 'window-qr|c|9': 1, 'window-qr|sv|nolevel': 1, 'window-qr|at|7': 1 })).toBeUndefined();
+  });
+
+  it('never reads the legacy on-duty counters (st) as attributions, but keeps them counters so that the recount removes them', () => {
+    const legacy = countersOfItem({ pk: 'p', sk: 's', windowCode: 'w', day: 'd', c2: 1, 'window-qr|c|2': 1, 'window-qr|st|s1|2': 1, 'window-qr|st|s2|2': 1 });
+    expect(channelsOf(legacy)!['window-qr']).toMatchObject({ attributed: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 }, staff: {} });
+    // The same rating recounted (stored before attribution, so it names nobody): the on-duty counters are drift to remove.
+    expect(compareCounters(legacy, recountCounters([{ level: 2, channel: 'window-qr' }]))).toEqual([
+      { name: 'window-qr|si||2', stored: 0, recounted: 1 },
+      { name: 'window-qr|st|s1|2', stored: 1, recounted: 0 },
+      { name: 'window-qr|st|s2|2', stored: 1, recounted: 0 },
+    ]);
   });
 });
 
@@ -67,10 +87,11 @@ describe('compareCounters', () => {
     const recounted = recountCounters([plain]);
     expect(compareCounters(stored, recounted)).toEqual([
       { name: 'c5', stored: 2, recounted: 1 },
+      { name: 'window-qr|at|5', stored: 0, recounted: 1 },
       { name: 'window-qr|c|5', stored: 0, recounted: 1 },
       { name: 'window-qr|rs|RUDE', stored: 1, recounted: 0 },
       { name: 'window-qr|si||5', stored: 0, recounted: 1 },
-      { name: 'window-qr|st|s1|5', stored: 0, recounted: 1 },
+      { name: 'window-qr|sv|s1|5', stored: 0, recounted: 1 },
     ]);
     expect(compareCounters(recounted, recountCounters([plain]))).toEqual([]);
   });
@@ -80,7 +101,8 @@ describe('totalsOfItem', () => {
   const names = [
     'c1', 'c2', 'c3', 'c4', 'c5', 'c0', 'c6', 'c55', 'pk', 'sk', 'day', 'windowCode',
     'window-qr|c|1', 'window-qr|c|5', 'window-qr|c|9', 'window-qr|c|', 'sampled|c|4', 'window-qr|x|3',
-    'window-qr|st|s1|2', 'window-qr|st|s|x|5', 'window-qr|st|nolevel', 'window-qr|si||5', 'window-qr|si|社保卡补办|1',
+    'window-qr|st|s1|2', 'window-qr|st|s|x|5', 'window-qr|st|nolevel', 'window-qr|sv|s1|2', 'window-qr|sv|s|x|5', 'window-qr|sv|nolevel',
+    'window-qr|at|2', 'window-qr|at|5', 'window-qr|at|', 'window-qr|at|2|x', 'window-qr|si||5', 'window-qr|si|社保卡补办|1',
     'window-qr|si|a|b|3', 'window-qr|rs|RUDE', 'window-qr|rs|', 'window-qr|rs|a|b', 'Window-qr|c|1', '|c|1', 'window-qr',
   ];
 

@@ -9,12 +9,22 @@ import { RATING_LEVELS, type RatingLevel } from '#shared/domain/rating-level.js'
  *
  *   c{level}                          all channels, per level (kept from before issue 4)
  *   {channel}|c|{level}               per channel, per level
- *   {channel}|st|{staffId}|{level}    per staff member on duty when the rating was given
+ *   {channel}|at|{level}              ratings attributed to a staff member (the resident named who served them)
+ *   {channel}|sv|{staffId}|{level}    per staff member named as having served the resident (at most one per rating)
  *   {channel}|si|{serviceItem}|{level} per service item name chosen; '' when none was chosen
  *   {channel}|rs|{reasonCode}         per 差评 reason given
+ *   {channel}|cm|n                    ratings with a comment (评价留言); read only by the comments feed
+ *                                     (data/rating-comments.ts), never by the report (0013-comments-feed.md)
  *
- * Example: a level-2 rating by window QR, staff s1 and s2 on duty, item "社保卡补办", reason RUDE adds
- * 1 to c2, window-qr|c|2, window-qr|st|s1|2, window-qr|st|s2|2, window-qr|si|社保卡补办|2, window-qr|rs|RUDE.
+ * Example: a level-2 rating by window QR that names staff s1 (s1 and s2 on duty), item "社保卡补办",
+ * reason RUDE adds 1 to c2, window-qr|c|2, window-qr|at|2, window-qr|sv|s1|2, window-qr|si|社保卡补办|2,
+ * window-qr|rs|RUDE. The same rating with 不确定 adds no at and no sv counter: s2 is never counted.
+ *
+ * Legacy: `{channel}|st|{staffId}|{level}` counted a rating for EVERY staff member on duty (before
+ * docs/decisions/0012-attribution.md). Nothing writes or reads it any more; it is still a counter
+ * name, so `npm run recount` sees it as drift (recounted 0) and removes it. A new name rather than
+ * a new meaning for `st`, so that an item not yet recounted can never show on-duty counts as
+ * attributions.
  */
 
 /** The channels a rating arrives by; sampled rounds (阳光测评) will add theirs. */
@@ -24,7 +34,9 @@ export type RatingChannel = (typeof RATING_CHANNELS)[number];
 /** The breakdowns of one channel's ratings of one window-day (committee reports, issue 4). */
 export interface DimensionTotals {
   counts: LevelCounts;
-  /** Per staff id on duty when the rating was given (a rating counts for each of them). */
+  /** Ratings that named the staff member who served the resident (the sum of `staff`). */
+  attributed: LevelCounts;
+  /** Per staff id the resident named as having served them; a rating counts for at most one. */
   staff: Record<string, LevelCounts>;
   /** Per service item name the resident chose; '' for ratings without one. */
   serviceItems: Record<string, LevelCounts>;
@@ -36,9 +48,12 @@ export interface DimensionTotals {
 export interface CountedRating {
   level: RatingLevel;
   channel: RatingChannel;
-  staffIds: readonly string[];
+  /** The staff member the resident named; absent for 不确定 and for ratings stored before attribution. */
+  servedBy?: string | undefined;
   serviceItem?: string | undefined;
   reasons?: readonly string[] | undefined;
+  /** The comment, if any: only whether there is one is counted (`{channel}|cm|n`). */
+  comment?: string | undefined;
 }
 
 export type Counters = Record<string, number>;
@@ -46,18 +61,21 @@ export type Counters = Record<string, number>;
 export const counterName = {
   level: (level: RatingLevel) => `c${level}`,
   channelLevel: (channel: RatingChannel, level: RatingLevel) => `${channel}|c|${level}`,
-  staff: (channel: RatingChannel, staffId: string, level: RatingLevel) => `${channel}|st|${staffId}|${level}`,
+  attributed: (channel: RatingChannel, level: RatingLevel) => `${channel}|at|${level}`,
+  staff: (channel: RatingChannel, staffId: string, level: RatingLevel) => `${channel}|sv|${staffId}|${level}`,
   serviceItem: (channel: RatingChannel, name: string, level: RatingLevel) => `${channel}|si|${name}|${level}`,
   reason: (channel: RatingChannel, code: string) => `${channel}|rs|${code}`,
+  comments: (channel: RatingChannel) => `${channel}|cm|n`,
 } as const;
 
 /** The counters one rating adds 1 to; no name twice (a counter can be ADDed once per expression). */
 export function ratingCounterNames(rating: CountedRating): string[] {
   const { level, channel } = rating;
   const names = [counterName.level(level), counterName.channelLevel(channel, level)];
-  for (const staffId of new Set(rating.staffIds)) names.push(counterName.staff(channel, staffId, level));
+  if (rating.servedBy !== undefined) names.push(counterName.attributed(channel, level), counterName.staff(channel, rating.servedBy, level));
   names.push(counterName.serviceItem(channel, rating.serviceItem ?? '', level));
   for (const code of new Set(rating.reasons ?? [])) names.push(counterName.reason(channel, code));
+  if (rating.comment) names.push(counterName.comments(channel));
   return names;
 }
 
@@ -71,7 +89,8 @@ export function recountCounters(ratings: Iterable<CountedRating>): Counters {
 }
 
 const LEVEL_NAME = /^c[1-5]$/;
-const CHANNEL_COUNTER = /^([a-z][a-z0-9-]*)\|(c|st|si|rs)\|/;
+/** `st` is the legacy on-duty counter: still a counter (so the recount removes it), never read. */
+const CHANNEL_COUNTER = /^([a-z][a-z0-9-]*)\|(c|at|sv|st|si|rs|cm)\|/;
 
 /** Is this attribute of a totals item a counter (as opposed to pk, sk, windowCode, day)? */
 export function isCounterName(name: string): boolean {
@@ -127,8 +146,7 @@ export function levelCountsOf(counters: Counters): LevelCounts {
  */
 export function channelsOf(counters: Counters): Partial<Record<RatingChannel, DimensionTotals>> | undefined {
   const channels: Partial<Record<RatingChannel, DimensionTotals>> = {};
-  const dimension = (channel: RatingChannel) =>
-    (channels[channel] ??= { counts: emptyLevelCounts(), staff: {}, serviceItems: {}, reasons: {} });
+  const dimension = (channel: RatingChannel) => (channels[channel] ??= newDimensionTotals());
   let any = false;
   for (const [name, count] of Object.entries(counters)) {
     const match = CHANNEL_COUNTER.exec(name);
@@ -136,19 +154,22 @@ export function channelsOf(counters: Counters): Partial<Record<RatingChannel, Di
     const channel = match[1];
     const rest = name.slice(match[0].length);
     const kind = match[2];
+    if (kind === 'st') continue;
     if (kind === 'rs') {
       dimension(channel).reasons[rest] = count;
       any = true;
       continue;
     }
     const cut = rest.lastIndexOf('|');
-    const level = kind === 'c' ? rest : rest.slice(cut + 1);
-    if (!isLevel(level) || (kind !== 'c' && cut < 0)) continue;
+    const whole = kind === 'c' || kind === 'at';
+    const level = whole ? rest : rest.slice(cut + 1);
+    if (!isLevel(level) || (!whole && cut < 0)) continue;
     const target = dimension(channel);
     const lvl = Number(level) as RatingLevel;
     if (kind === 'c') target.counts[lvl] = count;
+    else if (kind === 'at') target.attributed[lvl] = count;
     else {
-      const map = kind === 'st' ? target.staff : target.serviceItems;
+      const map = kind === 'sv' ? target.staff : target.serviceItems;
       (map[rest.slice(0, cut)] ??= emptyLevelCounts())[lvl] = count;
     }
     any = true;
@@ -159,7 +180,7 @@ export function channelsOf(counters: Counters): Partial<Record<RatingChannel, Di
 const CHANNEL_SET: ReadonlySet<string> = new Set(RATING_CHANNELS);
 
 function newDimensionTotals(): DimensionTotals {
-  return { counts: emptyLevelCounts(), staff: {}, serviceItems: {}, reasons: {} };
+  return { counts: emptyLevelCounts(), attributed: emptyLevelCounts(), staff: {}, serviceItems: {}, reasons: {} };
 }
 
 /**
@@ -195,17 +216,20 @@ export function totalsOfItem(item: Record<string, unknown>): { counts: LevelCoun
       (channels[channel as RatingChannel] ??= newDimensionTotals()).reasons[rest] = count;
       continue;
     }
-    if (kind !== 'c' && kind !== 'st' && kind !== 'si') continue;
+    // 'st' (the legacy on-duty counter) is skipped here: see the layout above.
+    if (kind !== 'c' && kind !== 'at' && kind !== 'sv' && kind !== 'si') continue;
+    const whole = kind === 'c' || kind === 'at';
     const cut = rest.lastIndexOf('|');
-    const levelText = kind === 'c' ? rest : rest.slice(cut + 1);
-    if (levelText.length !== 1 || (kind !== 'c' && cut < 0)) continue;
+    const levelText = whole ? rest : rest.slice(cut + 1);
+    if (levelText.length !== 1 || (!whole && cut < 0)) continue;
     const level = levelText.charCodeAt(0) - 48;
     if (level < 1 || level > 5) continue;
     channels ??= {};
     const target = (channels[channel as RatingChannel] ??= newDimensionTotals());
     if (kind === 'c') target.counts[level as RatingLevel] = count;
+    else if (kind === 'at') target.attributed[level as RatingLevel] = count;
     else {
-      const map = kind === 'st' ? target.staff : target.serviceItems;
+      const map = kind === 'sv' ? target.staff : target.serviceItems;
       (map[rest.slice(0, cut)] ??= emptyLevelCounts())[level as RatingLevel] = count;
     }
   }

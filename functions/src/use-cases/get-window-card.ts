@@ -27,6 +27,7 @@ export async function getWindowCard(deps: GetWindowCardDeps, code: string): Prom
     unit: { id: unit.id, name: unit.name, path: unitPath.map((u) => u.name) },
     hall: { id: hall.id, name: hall.name, address: hall.address },
     staffOnDuty: staffOnDuty.map(({ id, name, staffNo, post, duties, pledge, photoTag }) => ({
+      id,
       name,
       staffNo,
       post,

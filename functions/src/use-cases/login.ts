@@ -5,12 +5,13 @@ import type { AuditLog } from '../data/audit.js';
 import type { CognitoSignIn } from '../data/cognito-sign-in.js';
 import type { ContactSealer } from '../data/contact-sealer.js';
 import { NoActiveAccountError } from '../auth/account-principals.js';
-import { afterFailure, isLocked, LockedOutError } from '../auth/lockout.js';
+import { afterFailure, isLocked, LockedOutError, secondsLeft } from '../auth/lockout.js';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from '../auth/password.js';
 import type { ChallengeTokens } from '../auth/tokens.js';
 import type { TokenIssuer, TokenVerifier } from '../auth/principal.js';
 import { matchTotp, totpUri } from '../auth/totp.js';
 import { UnauthorizedError } from '../errors.js';
+import { countLoginFailure, refuseThrottledLogin, type Requester, type Throttle } from '../throttle/index.js';
 
 /**
  * Roles that must use a second factor (GB/T 22239-2019 level 3, 8.1.4.1 d: two or more
@@ -32,6 +33,9 @@ export interface LocalLoginDeps {
   audit: Pick<AuditLog, 'append'>;
   sealer: Pick<ContactSealer, 'open'>;
   now: () => Date;
+  /** Per-client limits (throttle/index.ts), in either mode; absent: none (unit tests of the password rules). */
+  throttle?: Throttle | undefined;
+  requester?: Requester | undefined;
 }
 
 export type LoginResult = LoginSuccess | LoginMfaRequired;
@@ -39,9 +43,24 @@ export type LoginResult = LoginSuccess | LoginMfaRequired;
 const refused = () => new UnauthorizedError('password: the username or password is incorrect', { field: 'password' });
 
 export async function login(deps: LoginDeps, input: LoginInput, local?: Omit<LocalLoginDeps, 'tokens' | 'now'>): Promise<LoginResult> {
-  if (deps.mode === 'cognito') return cognitoLogin(deps, input, local?.audit);
-  if (!local || !deps.tokens.issueChallenge) throw new Error('local login needs the account store, audit log and challenge tokens');
-  return localLogin({ ...local, tokens: deps.tokens as TokenIssuer & ChallengeTokens, now: deps.now }, input);
+  const { throttle, requester } = local ?? {};
+  const now = deps.now();
+  // A client past its limits is refused before any password is checked, in either mode.
+  if (throttle && requester) {
+    await refuseThrottledLogin(throttle, requester, input.username, now).catch(async (error: unknown) => {
+      // Audited under the username tried, like every refusal; the client is not written anywhere.
+      await loginEvent(local?.audit, now, input.username, 'login.throttled', 'denied', 'too many failed logins from this client');
+      throw error;
+    });
+  }
+  try {
+    if (deps.mode === 'cognito') return await cognitoLogin(deps, input, local?.audit);
+    if (!local || !deps.tokens.issueChallenge) throw new Error('local login needs the account store, audit log and challenge tokens');
+    return await localLogin({ ...local, tokens: deps.tokens as TokenIssuer & ChallengeTokens, now: deps.now }, input);
+  } catch (error) {
+    if (throttle && requester && error instanceof UnauthorizedError) await countLoginFailure(throttle, requester, input.username, now);
+    throw error;
+  }
 }
 
 /**
@@ -119,8 +138,9 @@ async function signedIn(deps: LocalLoginDeps, account: AccountRecord, now: Date,
 async function refuseIfLocked(deps: LocalLoginDeps, username: string, now: Date): Promise<void> {
   const state = await deps.accounts.getThrottle(username);
   if (!isLocked(state, now)) return;
-  await deps.audit.append({ at: now.toISOString(), actor: username, role: '', action: 'login.locked', objectType: 'account', objectId: username, result: 'denied', detail: 'locked out' });
-  throw new LockedOutError();
+  const wait = secondsLeft(state, now);
+  await deps.audit.append({ at: now.toISOString(), actor: username, role: '', action: 'login.locked', objectType: 'account', objectId: username, result: 'denied', detail: `waiting ${wait} s after repeated failures` });
+  throw new LockedOutError(wait);
 }
 
 /** Count the failure (retrying a lost race a few times) and audit it with the username tried. */
@@ -129,7 +149,7 @@ async function fail(deps: LocalLoginDeps, username: string, now: Date, why: stri
   for (let attempt = 0; attempt < 5; attempt++) {
     const next = afterFailure(state, now);
     if (await deps.accounts.putThrottle(username, next, state)) {
-      why = next.lockedUntil && !state?.lockedUntil ? `${why}; locked until ${next.lockedUntil}` : why;
+      why = next.lockedUntil ? `${why}; failure ${next.failures} of the series: next attempt after ${next.lockedUntil}` : why;
       break;
     }
     state = await deps.accounts.getThrottle(username);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ContactSealer } from '../data/contact-sealer.js';
 import type { WindowRecord } from '../data/windows.js';
 import { IdempotencyKeyUsedError, type RatingStore } from '../data/ratings.js';
-import { ConflictError, IdempotencyMismatchError, NotFoundError } from '../errors.js';
+import { ConflictError, IdempotencyMismatchError, NotFoundError, ValidationError } from '../errors.js';
 import { submitRating, type SubmitRatingDeps } from './submit-rating.js';
 
 const window: WindowRecord = {
@@ -45,11 +45,28 @@ function fakeDeps(overrides: Partial<WindowRecord> = {}) {
 }
 
 describe('submitRating', () => {
-  it('stores the rating on the China-time day with the window, unit and staff on duty', async () => {
-    const { deps, stored } = fakeDeps();
+  it('stores the rating on the China-time day with the window and unit, attributed to nobody when the resident named nobody (不确定)', async () => {
+    const { deps, stored } = fakeDeps({ staffOnDutyIds: ['staff-1', 'staff-2'] });
     const result = await submitRating(deps, { windowCode: window.code, level: 4 });
     expect(result).toEqual({ id: 'id-1', replayed: false });
-    expect(stored[0]!.rating).toMatchObject({ day: '2026-03-02', level: 4, unitId: 'unit-1', staffIds: ['staff-1'], hasContact: false });
+    expect(stored[0]!.rating).toMatchObject({ day: '2026-03-02', level: 4, unitId: 'unit-1', hasContact: false });
+    expect(stored[0]!.rating).not.toHaveProperty('servedBy');
+    expect(stored[0]!.rating).not.toHaveProperty('staffIds');
+  });
+
+  it('attributes the rating to the one staff member the resident named, not to everyone on duty', async () => {
+    const { deps, stored } = fakeDeps({ staffOnDutyIds: ['staff-1', 'staff-2'] });
+    await submitRating(deps, { windowCode: window.code, level: 1, staffId: 'staff-2' });
+    expect(stored[0]!.rating.servedBy).toBe('staff-2');
+    expect(stored[0]!.rating).not.toHaveProperty('staffIds');
+  });
+
+  it('refuses a staffId not on duty at the window now (400 naming staffId) and stores nothing', async () => {
+    const { deps, stored } = fakeDeps({ staffOnDutyIds: ['staff-1'] });
+    const refused = submitRating(deps, { windowCode: window.code, level: 1, staffId: 'staff-9' });
+    await expect(refused).rejects.toBeInstanceOf(ValidationError);
+    await expect(refused).rejects.toMatchObject({ issues: [{ field: 'staffId' }] });
+    expect(stored).toEqual([]);
   });
 
   it('keeps a consented phone only in sealed form, never on the rating', async () => {

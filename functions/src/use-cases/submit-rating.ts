@@ -5,7 +5,11 @@ import { validateAnswers } from '#shared/domain/survey-answers.js';
 import type { ContactSealer } from '../data/contact-sealer.js';
 import type { WindowStore } from '../data/windows.js';
 import { IdempotencyKeyUsedError, type RatingStore, type StoredRating } from '../data/ratings.js';
-import { ConflictError, IdempotencyMismatchError, NotFoundError, ValidationError } from '../errors.js';
+import { ClientLimitError, DeviceSlotTakenError } from '../data/throttle.js';
+import { ratingAdmission, RatedRecentlyError, TooManyRequestsError, type Requester, type Throttle } from '../throttle/index.js';
+import { ConflictError, ForbiddenError, IdempotencyMismatchError, NotFoundError, ValidationError } from '../errors.js';
+import { record, type AccessDeps } from '../access/index.js';
+import type { Principal } from '../auth/principal.js';
 import { answeredSurvey, type ShownSurveyDeps } from './surveys/shown-survey.js';
 
 export interface SubmitRatingDeps extends Pick<ShownSurveyDeps, 'units'> {
@@ -19,6 +23,8 @@ export interface SubmitRatingDeps extends Pick<ShownSurveyDeps, 'units'> {
   sealer: ContactSealer;
   now: () => Date;
   randomId: () => string;
+  /** Anti-stuffing: one rating per device and window per interval, a per-client limit. Absent: none (the bare benchmark). */
+  throttle?: Throttle;
 }
 
 /** How long an Idempotency-Key is remembered, and how long a 回访 contact is kept. */
@@ -57,6 +63,20 @@ export function fingerprint(input: SubmitRatingInput): string {
 }
 
 /**
+ * Self-rating: a browser signed in as staff or an administrator cannot rate (the web server sends
+ * its session with the rating). The attempt is refused, writes no rating and is counted in the audit
+ * log under the account, the window and the day: an auditor counts them (action `rating.self-refused`).
+ */
+export async function refuseStaffRating(deps: AccessDeps, principal: Principal, windowCode: string): Promise<never> {
+  await record(deps, principal, { action: 'rating.self-refused', objectType: 'window', objectId: windowCode, unitId: principal.unitId }, 'denied', {
+    detail: 'a signed-in account tried to rate a window',
+  });
+  throw new ForbiddenError('authorization: an account that is signed in cannot rate a window; sign out first', {
+    issues: [{ field: 'authorization', message: 'authorization: an account that is signed in cannot rate a window; sign out first' }],
+  });
+}
+
+/**
  * 一次一评: store one rating of a window exactly once and count it in the window's running totals
  * for the China-time day. With an idempotency key, a repeat of the same request returns the first
  * result and stores nothing; a different body under the same key is refused.
@@ -64,7 +84,7 @@ export function fingerprint(input: SubmitRatingInput): string {
 export async function submitRating(
   deps: SubmitRatingDeps,
   input: SubmitRatingInput,
-  options: { idempotencyKey?: string | undefined } = {},
+  options: { idempotencyKey?: string | undefined; requester?: Requester } = {},
 ): Promise<{ id: string; replayed: boolean }> {
   const window = await deps.windows.get(input.windowCode);
   if (!window) throw new NotFoundError('windowCode', 'window');
@@ -74,6 +94,12 @@ export async function submitRating(
   // breakdown into spellings, and anything a resident can type must not become a report row.
   if (input.serviceItem !== undefined && !(window.serviceItems ?? []).some((item) => item.name === input.serviceItem)) {
     throw ValidationError.forField('serviceItem', "must be one of the window's service items");
+  }
+  // Attribution (docs/decisions/0012-attribution.md): the resident may name who served them, and
+  // only someone on duty at this window now; the rating counts for that one person, never for
+  // everyone on duty.
+  if (input.staffId !== undefined && !window.staffOnDutyIds.includes(input.staffId)) {
+    throw ValidationError.forField('staffId', 'must be one of the staff on duty at this window');
   }
 
   // Custom answers are checked against the version the resident was shown, never trusted as sent.
@@ -91,7 +117,7 @@ export async function submitRating(
     windowCode: window.code,
     unitId: window.unitId,
     hallId: window.hallId,
-    staffIds: window.staffOnDutyIds,
+    ...(input.staffId !== undefined ? { servedBy: input.staffId } : {}),
     day: chinaDay(now),
     level: input.level,
     ...(input.serviceItem !== undefined ? { serviceItem: input.serviceItem } : {}),
@@ -122,10 +148,15 @@ export async function submitRating(
     ? { keyHash: sha256(options.idempotencyKey), fingerprint: fingerprint(input), expiresAt: dayBoundaryAfter(nowSeconds + IDEMPOTENCY_TTL_SECONDS) }
     : undefined;
 
+  const admission = deps.throttle && options.requester ? await ratingAdmission(deps.throttle, options.requester, window.code, now) : undefined;
+
   try {
-    await deps.ratings.store({ rating, ...(contact ? { contact } : {}), ...(idempotency ? { idempotency } : {}) });
+    await deps.ratings.store({ rating, ...(contact ? { contact } : {}), ...(idempotency ? { idempotency } : {}), ...(admission ? { admission, now } : {}) });
     return { id: rating.id, replayed: false };
   } catch (error) {
+    const policy = deps.throttle?.policy;
+    if (error instanceof DeviceSlotTakenError && policy) throw new RatedRecentlyError(Math.round(policy.ratingIntervalSeconds / 60));
+    if (error instanceof ClientLimitError && policy) throw new TooManyRequestsError('client', Math.ceil(policy.clientWindowSeconds / 60));
     if (!(error instanceof IdempotencyKeyUsedError) || !idempotency) throw error;
     if (error.existing.fingerprint !== idempotency.fingerprint) throw new IdempotencyMismatchError();
     return { id: error.existing.ratingId, replayed: true };

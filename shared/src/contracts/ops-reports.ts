@@ -3,6 +3,7 @@ import { ErrorBody } from './errors.js';
 import type { Operation } from './operation.js';
 import { text } from './text.js';
 import { ExportQuery, ExportVerification, RateDefinitionSet, ReportQuery, SatisfactionReport } from './reports.js';
+import { CommentsPage, CommentsQuery } from './comments.js';
 
 const badRequest = { description: 'Invalid input; the message names the field', schema: ErrorBody };
 const unauthorized = { description: 'Missing, invalid or expired bearer token', schema: ErrorBody };
@@ -52,6 +53,19 @@ export const reportOperations = {
     auth: 'bearer',
     query: ReportQuery,
     responses: { 200: { description: 'The report of the caller as staff', schema: SatisfactionReport }, 400: badRequest, 401: unauthorized, 403: forbidden, 404: scopeNotFound },
+  },
+  listComments: {
+    method: 'GET',
+    path: '/api/reports/comments',
+    summary: 'Comments (评价留言) of a unit subtree (or one window) over a period: text and China-time day only, one page at a time',
+    description:
+      'Committee members, unit and system admins of the scope; every read is audited (comments.read, scope and period, never the texts). ' +
+      'A window’s comments are shown when it has at least 10 in the period; a unit’s own windows with fewer than 10 each are shown together ' +
+      'when they add up to 10 (unit listings only). Otherwise `suppressed` and no comment. Newest day first, sorted by text within a day.',
+    tag: 'reports',
+    auth: 'bearer',
+    query: CommentsQuery,
+    responses: { 200: { description: 'One page of comments', schema: CommentsPage }, 400: badRequest, 401: unauthorized, 403: forbidden, 404: scopeNotFound },
   },
   listRateDefinitions: {
     method: 'GET',

@@ -32,7 +32,10 @@ export const Staff = z
   .meta({ id: 'OrgStaff' });
 export type Staff = z.infer<typeof Staff>;
 
-export const StaffParams = z.strictObject({ staffId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a staff id') }).meta({ id: 'OrgStaffParams' });
+/** A staff record's id (not the 工号): what window assignments and a rating's staffId name. */
+export const StaffId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a staff id');
+
+export const StaffParams = z.strictObject({ staffId: StaffId }).meta({ id: 'OrgStaffParams' });
 
 export const CreateStaffInput = z.strictObject({ staffNo: StaffNo, ...StaffFields }).meta({ id: 'OrgCreateStaffInput' });
 export type CreateStaffInput = z.infer<typeof CreateStaffInput>;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { HallId } from './org-halls.js';
+import { StaffId } from './org-staff.js';
 import { text } from './text.js';
 import { WindowCode } from './window-card.js';
 
@@ -12,8 +13,6 @@ export const ServiceItem = z
   .strictObject({ code: text({ max: 40 }).optional(), name: text({ min: 1, max: 100 }) })
   .meta({ id: 'OrgServiceItem', description: '事项' });
 export type ServiceItem = z.infer<typeof ServiceItem>;
-
-const StaffId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a staff id');
 
 export const AdminWindow = z
   .object({

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { BAD_RATING_REASON_CODES, COMMENT_MAX_LENGTH, type BadRatingReason } from '../domain/national-survey.js';
+import { StaffId } from './org-staff.js';
 import { safeRecord, text } from './text.js';
 import { WindowCode } from './window-card.js';
 
@@ -29,6 +30,11 @@ export const SubmitRatingInput = z
     serviceItem: text({ min: 1, max: 100, trim: false, empty: 'must not be empty' })
       .optional()
       .meta({ description: "The NAME of one of the window's service items (事项, from the window card) the resident had handled; checked against the window's current items" }),
+    staffId: StaffId.optional().meta({
+      description:
+        "Who served the resident: the id of one of the window card's staffOnDuty, checked against the staff on duty at the window now. " +
+        'Absent: 不确定 / 未注意, and the rating counts for the window only, for no staff member (docs/decisions/0012-attribution.md)',
+    }),
     contactPhone: z
       .string()
       .regex(MOBILE_PATTERN, 'must be an 11-digit mainland mobile number')
@@ -72,7 +78,7 @@ export const SubmitRatingInput = z
   .meta({
     id: 'SubmitRatingInput',
     examples: [
-      { windowCode: 'k7m2q9xa', level: 5, indicators: { efficiency: 5, competence: 5, attitude: 5 }, serviceItem: '社会保障卡补办' },
+      { windowCode: 'k7m2q9xa', level: 5, indicators: { efficiency: 5, competence: 5, attitude: 5 }, serviceItem: '社会保障卡补办', staffId: 'staff-001' },
       {
         windowCode: 'k7m2q9xa',
         level: 2,

@@ -36,7 +36,8 @@ const Year = z.string().regex(/^\d{4}$/, { error: 'must be a year written YYYY' 
 const Day = z.string().refine(isCalendarDay, { error: 'must be a calendar day written YYYY-MM-DD' });
 const Percent = z.coerce.number({ error: 'must be a number' }).min(0, { error: 'must be at least 0' }).max(100, { error: 'must be at most 100' });
 
-const reportQueryFields = {
+/** The fields of a report query; the comments feed (comments.ts) takes its scope and period ones. */
+export const reportQueryFields = {
   unit: z.string().min(1).max(64).optional().meta({ description: 'Scope: a unit subtree; default the caller’s own unit (a system admin must name one)' }),
   window: z.string().regex(/^[a-z0-9]{8}$/, { error: 'must be a window code' }).optional().meta({ description: 'Drill down to one window of the scope' }),
   period: z.enum(PERIOD_KINDS, { error: 'must be month, quarter, year or custom' }).default('month'),
@@ -99,6 +100,24 @@ export const ReportCell = z
   })
   .meta({ id: 'ReportCell' });
 export type ReportCell = z.infer<typeof ReportCell>;
+
+const AttributionCount = z.object({
+  n: z.number().int().nullable().meta({ description: 'null when suppressed: fewer than k ("<5"), or hidden so that no small group can be derived' }),
+  suppressed: z.enum(['small-group', 'complementary']).nullable(),
+});
+
+/**
+ * How many ratings in scope named the staff member who served the resident (the rating form's
+ * optional 为您服务的工作人员; docs/decisions/0012-attribution.md). Staff figures count only those.
+ */
+export const Attribution = z
+  .object({
+    ratings: AttributionCount.meta({ description: 'The ratings in scope: the summary’s; on a staff member’s own report, those of the report’s windows' }),
+    attributed: AttributionCount.meta({ description: 'Of those, the ratings that named a staff member; the byStaff rows add up to it' }),
+    text: z.object({ zh: z.string(), en: z.string() }).meta({ description: 'The sentence printed with staff figures, e.g. 本期 120 条评价中 37 条由评价人指明了工作人员；人员统计只含指明的评价。' }),
+  })
+  .meta({ id: 'ReportAttribution' });
+export type Attribution = z.infer<typeof Attribution>;
 
 export const RankingRow = z
   .object({
@@ -167,7 +186,10 @@ export const SatisfactionReport = z
     trend: z.array(ReportCell).meta({ description: 'One row per month of the period (key YYYY-MM)' }),
     byUnit: z.array(ReportCell).meta({ description: 'Child units of the scope (key unit id); the scope’s own windows as key "self"' }),
     byWindow: z.array(ReportCell),
-    byStaff: z.array(ReportCell).meta({ description: 'A rating counts for every staff member on duty at the window' }),
+    byStaff: z
+      .array(ReportCell)
+      .meta({ description: 'Only ratings whose resident named the staff member who served them, each for that one person; see attribution' }),
+    attribution: Attribution,
     byServiceItem: z.array(ReportCell).meta({ description: 'Key: the service item name; "" for ratings without one' }),
     rankings: z.object({ units: Ranking, windows: Ranking }),
     assessment: Assessment,

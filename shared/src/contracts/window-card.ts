@@ -10,6 +10,7 @@ export const WindowCode = z
 const Bilingual = z.object({ zh: z.string(), en: z.string() });
 
 export const StaffCard = z.object({
+  id: z.string().meta({ description: "The staff member's id: what a rating names as staffId when the resident says this person served them" }),
   name: z.string(),
   staffNo: z.string().meta({ description: '工号' }),
   post: z.string().meta({ description: '岗位' }),
@@ -53,7 +54,7 @@ export const WindowCard = z
         unit: { id: 'lj-zwfw', name: '临江县政务服务中心', path: ['江南省', '清河市', '临江县', '临江县政务服务中心'] },
         hall: { id: 'hall-main', name: '临江县政务服务中心大厅', address: '临江县滨江大道88号' },
         serviceItems: ['社会保障卡补办', '个体工商户登记'],
-        staffOnDuty: [{ name: '王静', staffNo: 'LJ1001', post: '综合受理员', duties: '一窗受理、材料初审、告知承诺', pledge: '首问负责，一次告知，限时办结。' }],
+        staffOnDuty: [{ id: 'staff-001', name: '王静', staffNo: 'LJ1001', post: '综合受理员', duties: '一窗受理、材料初审、告知承诺', pledge: '首问负责，一次告知，限时办结。' }],
         survey: {
           surveyId: 'national-hcp',
           version: 1,

@@ -2,6 +2,7 @@ import { emptyLevelCounts, mergeLevelCounts, totalCount, type LevelCounts } from
 import { computeRate, type Rate } from './rates.js';
 import { RATING_LEVELS } from './rating-level.js';
 import { assess, type AssessmentResult, type AssessmentScheme } from './report-assessment.js';
+import { ATTRIBUTION_CELLS, attributionShape, type AttributionShape } from './report-attribution.js';
 import type { RateDefinitionSet } from './report-definitions.js';
 import { monthLabel, type ReportPeriod } from './report-period.js';
 import { rank, type RankingResult } from './report-ranking.js';
@@ -21,6 +22,8 @@ export interface DayBreakdown {
   windowCode: string;
   day: string;
   counts: LevelCounts;
+  /** Ratings that named the staff member who served the resident: what the staff rows add up to. */
+  attributed: LevelCounts;
   staff: Record<string, LevelCounts>;
   serviceItems: Record<string, LevelCounts>;
   reasons: Record<string, number>;
@@ -28,6 +31,8 @@ export interface DayBreakdown {
 
 interface ChannelTotals {
   counts: LevelCounts;
+  /** Absent on items written before attribution (docs/decisions/0012-attribution.md): none named. */
+  attributed?: LevelCounts;
   staff: Record<string, LevelCounts>;
   serviceItems: Record<string, LevelCounts>;
   reasons: Record<string, number>;
@@ -63,11 +68,18 @@ export function selectChannel(day: WindowDayTotalsLike, channel: ReportChannel):
         .filter(([name, part]) => part !== undefined && (channel === 'all' || name === channel))
         .map(([, part]) => part!)
     : [];
-  if (!day.channels) return { ...base, counts: { ...day.counts }, staff: {}, serviceItems: {}, reasons: {} };
+  if (!day.channels) return { ...base, counts: { ...day.counts }, attributed: emptyLevelCounts(), staff: {}, serviceItems: {}, reasons: {} };
   // One channel (today's case): its breakdowns as they are; nothing downstream writes into them.
   if (parts.length === 1 && (channel !== 'all' || Object.keys(day.channels).length === 1)) {
     const part = parts[0]!;
-    return { ...base, counts: channel === 'all' ? day.counts : part.counts, staff: part.staff ?? {}, serviceItems: part.serviceItems ?? {}, reasons: part.reasons ?? {} };
+    return {
+      ...base,
+      counts: channel === 'all' ? day.counts : part.counts,
+      attributed: part.attributed ?? emptyLevelCounts(),
+      staff: part.staff ?? {},
+      serviceItems: part.serviceItems ?? {},
+      reasons: part.reasons ?? {},
+    };
   }
   const staff: Record<string, LevelCounts> = {};
   const serviceItems: Record<string, LevelCounts> = {};
@@ -78,7 +90,8 @@ export function selectChannel(day: WindowDayTotalsLike, channel: ReportChannel):
     for (const [code, count] of Object.entries(part.reasons ?? {})) reasons[code] = (reasons[code] ?? 0) + count;
   }
   const counts = channel === 'all' ? { ...day.counts } : mergeLevelCounts(parts.map((part) => part.counts));
-  return { ...base, counts, staff, serviceItems, reasons };
+  const attributed = mergeLevelCounts(parts.map((part) => part.attributed ?? emptyLevelCounts()));
+  return { ...base, counts, attributed, staff, serviceItems, reasons };
 }
 
 export interface ReportFacts {
@@ -89,6 +102,12 @@ export interface ReportFacts {
   windows: { code: string; name: string; group?: string }[];
   staffNames: ReadonlyMap<string, string>;
   days: readonly DayBreakdown[];
+  /**
+   * A staff member's own report (/me), whose cells are the ratings that named that person: the
+   * attribution sentence then counts the ratings of the report's windows and how many of them
+   * named anybody. Absent (committee reports): it counts the report's own days.
+   */
+  ownAttribution?: { ratings: LevelCounts; attributed: LevelCounts };
 }
 
 export interface ReportSettings {
@@ -132,6 +151,8 @@ export interface ReportShape {
   byUnit: ReportCellShape[];
   byWindow: ReportCellShape[];
   byStaff: ReportCellShape[];
+  /** How many ratings in scope named the staff member who served them (the staff rows count only those). */
+  attribution: AttributionShape;
   byServiceItem: ReportCellShape[];
   rankings: { units: RankingResult<AssessmentScheme['basis']>; windows: RankingResult<AssessmentScheme['basis']> };
   assessment: AssessmentResult;
@@ -150,6 +171,7 @@ export function buildReport(facts: ReportFacts, settings: ReportSettings): Repor
   // Aggregate every dimension from the window-days.
   const windowGroup = new Map(facts.windows.map((w) => [w.code, w.group]));
   const total = emptyLevelCounts();
+  const attributed = emptyLevelCounts();
   const perWindow = new Map<string, LevelCounts>(facts.windows.map((w) => [w.code, emptyLevelCounts()]));
   const perGroup = new Map<string, LevelCounts>(facts.groups.map((g) => [g.key, emptyLevelCounts()]));
   const perMonth = new Map<string, LevelCounts>(settings.period.months.map((m) => [m, emptyLevelCounts()]));
@@ -162,6 +184,7 @@ export function buildReport(facts: ReportFacts, settings: ReportSettings): Repor
   for (const day of facts.days) {
     if (!perWindow.has(day.windowCode) || day.day < settings.period.from || day.day > settings.period.to) continue;
     add(total, day.counts);
+    add(attributed, day.attributed);
     add(perWindow.get(day.windowCode), day.counts);
     const group = windowGroup.get(day.windowCode);
     if (group !== undefined) add(perGroup.get(group), day.counts);
@@ -195,7 +218,17 @@ export function buildReport(facts: ReportFacts, settings: ReportSettings): Repor
     .map(([id, counts]) => ({ id: `staff:${id}`, key: id, label: facts.staffNames.get(id) ?? id, counts }))
     .sort(byLabel);
 
-  const all = [summary, ...units, ...windows, ...trend, ...items, ...staff];
+  // Attribution: the ratings in scope split into those that named a staff member (what the staff
+  // rows add up to) and the rest, each a family of the suppression like any other breakdown.
+  const own = facts.ownAttribution;
+  const scopeRatings: Draft = own ? { id: ATTRIBUTION_CELLS.ratings, key: '', label: '', counts: own.ratings } : summary;
+  const namedCounts = own ? own.attributed : attributed;
+  const named: Draft = { id: ATTRIBUTION_CELLS.named, key: '', label: '', counts: namedCounts };
+  const unnamedCounts = emptyLevelCounts();
+  for (const level of RATING_LEVELS) unnamedCounts[level] = scopeRatings.counts[level] - namedCounts[level];
+  const unnamed: Draft = { id: ATTRIBUTION_CELLS.unnamed, key: '', label: '', counts: unnamedCounts };
+
+  const all = [summary, ...units, ...windows, ...trend, ...items, ...staff, ...(own ? [scopeRatings] : []), named, unnamed];
   const n = new Map(all.map((d) => [d.id, totalCount(d.counts)]));
   const families: SuppressionFamily[] = [];
   const ids = (drafts: Draft[]) => drafts.map((d) => d.id);
@@ -207,10 +240,20 @@ export function buildReport(facts: ReportFacts, settings: ReportSettings): Repor
   } else if (windows.length > 0) {
     families.push({ total: 'total', rows: ids(windows) });
   }
-  for (const rows of [trend, items, staff]) if (rows.length > 0) families.push({ total: 'total', rows: ids(rows) });
+  for (const rows of [trend, items]) if (rows.length > 0) families.push({ total: 'total', rows: ids(rows) });
+  families.push({ total: scopeRatings.id, rows: [named.id, unnamed.id] });
+  if (staff.length > 0) families.push({ total: named.id, rows: ids(staff) });
   // Hidden rows together must not be uniform either (all one level, all 好评 or none, all 满意 or none).
   const uniform = { counts: new Map(all.map((d) => [d.id, d.counts])), sets: uniformSets(settings.definitions.good.levels, settings.definitions.satisfied.levels) };
   const hidden = suppress(n, families, settings.k, uniform);
+  // On a staff member's own report, named − own = the ratings that named colleagues: a small one
+  // (1 to k − 1) must not be derivable, so the named count goes instead of the person's own figures.
+  const others = totalCount(named.counts) - totalCount(summary.counts);
+  if (own && !hidden.has(summary.id) && !hidden.has(named.id) && others > 0 && others < settings.k) hidden.set(named.id, 'complementary');
+  const countOf = (draft: Draft) => {
+    const suppressed = hidden.get(draft.id) ?? null;
+    return { n: suppressed ? null : totalCount(draft.counts), suppressed };
+  };
 
   const cell = (draft: Draft): ReportCellShape => {
     const suppressed = hidden.get(draft.id) ?? null;
@@ -257,6 +300,7 @@ export function buildReport(facts: ReportFacts, settings: ReportSettings): Repor
     byUnit: unitCells,
     byWindow: windowCells,
     byStaff: staff.map(cell),
+    attribution: attributionShape(countOf(scopeRatings), countOf(named), settings.k, own ? 'own' : 'committee'),
     byServiceItem: items.map(cell),
     rankings: {
       units: rank(rankable(unitCells.filter((c) => c.key !== SELF_KEY)), basis, settings.minN),
@@ -300,8 +344,8 @@ function reportNotes(settings: ReportSettings): { zh: string; en: string }[] {
       en: `Assessment: points = weight × clamp((rate − zero line) ÷ (full line − zero line), 0, 1); no points below ${settings.minN} ratings`,
     },
     {
-      zh: '按人员统计时，一条评价计入评价时在岗的每一位工作人员，各人员之和可能不等于合计',
-      en: 'By staff, a rating counts for every staff member on duty when it was given, so staff rows need not add up to the total',
+      zh: '按人员统计只含评价人指明了为其服务的工作人员的评价，每条评价至多计入一人；选择“不确定 / 未注意”的评价只计入窗口和单位；评价人可以指明工作人员之前的评价不计入任何人员',
+      en: 'By staff, only ratings whose resident named the staff member who served them count, each for that one person; ratings marked "not sure" count for the window and unit only, and ratings given before residents could name anyone count for no staff member',
     },
     {
       zh: '时间按北京时间（Asia/Shanghai）计；数据取自按窗口按日的累计数，不读取单条评价',

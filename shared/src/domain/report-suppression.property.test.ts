@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countLevels, emptyLevelCounts, mergeLevelCounts, totalCount, type LevelCounts } from './level-counts.js';
+import { countLevels, emptyLevelCounts, totalCount, type LevelCounts } from './level-counts.js';
 import type { RatingLevel } from './rating-level.js';
 import { buildReport, scopeGroups, selectChannel, SELF_KEY, type ReportCellShape, type ReportChannel, type ReportShape, type WindowDayTotalsLike } from './report-build.js';
 import { NATIONAL_DEFINITIONS } from './report-definitions.js';
@@ -18,7 +18,8 @@ const K = 5;
 
 interface Unit { id: string; name: string; path: string[] }
 interface Window { code: string; name: string; unitPath: string[] }
-interface Rating { window: string; day: string; level: RatingLevel; channel: string; staff: string[]; item: string; reasons: string[] }
+/** `staff`: the one staff member the resident named (0012-attribution.md), or null for 不确定. */
+interface Rating { window: string; day: string; level: RatingLevel; channel: string; staff: string | null; item: string; reasons: string[] }
 interface World { units: Unit[]; windows: Window[]; ratings: Rating[] }
 
 /** mulberry32: a tiny seeded generator, so the synthetic world is the same on every run. */
@@ -64,7 +65,7 @@ function world(seed: number): World {
         day: `${month}-${String(1 + Math.floor(next() * 28)).padStart(2, '0')}`,
         level,
         channel: next() < 0.8 ? 'window-qr' : 'sampled',
-        staff: staffPool.filter(() => next() < 0.3),
+        staff: next() < 0.55 ? pick(staffPool) : null,
         item: pick(items),
         reasons: level <= 2 ? reasons.filter(() => next() < 0.5) : [],
       });
@@ -81,9 +82,12 @@ function totalsItems(ratings: readonly Rating[]): WindowDayTotalsLike[] {
     const item = items.get(key) ?? { windowCode: r.window, day: r.day, counts: emptyLevelCounts(), channels: {} };
     items.set(key, item);
     item.counts[r.level] += 1;
-    const part = (item.channels![r.channel] ??= { counts: emptyLevelCounts(), staff: {}, serviceItems: {}, reasons: {} });
+    const part = (item.channels![r.channel] ??= { counts: emptyLevelCounts(), attributed: emptyLevelCounts(), staff: {}, serviceItems: {}, reasons: {} });
     part.counts[r.level] += 1;
-    for (const s of r.staff) (part.staff[s] ??= emptyLevelCounts())[r.level] += 1;
+    if (r.staff !== null) {
+      part.attributed![r.level] += 1;
+      (part.staff[r.staff] ??= emptyLevelCounts())[r.level] += 1;
+    }
     (part.serviceItems[r.item] ??= emptyLevelCounts())[r.level] += 1;
     for (const code of r.reasons) part.reasons[code] = (part.reasons[code] ?? 0) + 1;
   }
@@ -177,7 +181,18 @@ function check(w: World, filter: Filter): string[] {
   for (const c of r.byWindow) truth.set(c, trueCounts((x) => x.window === c.key));
   for (const c of r.trend) truth.set(c, trueCounts((x) => x.day.startsWith(c.key)));
   for (const c of r.byServiceItem) truth.set(c, trueCounts((x) => x.item === c.key));
-  for (const c of r.byStaff) truth.set(c, trueCounts((x) => x.staff.includes(c.key)));
+  for (const c of r.byStaff) truth.set(c, trueCounts((x) => x.staff === c.key));
+  // 1a. The attribution count: shown only at k or more, and then the true number of ratings that named anybody.
+  const named = totalCount(trueCounts((x) => x.staff !== null));
+  const a = r.attribution.attributed;
+  if (a.suppressed === null && (a.n !== named || named < K)) problems.push(`attributed: shows ${a.n}, true ${named}`);
+  if (a.suppressed !== null && a.n !== null) problems.push('attributed: hidden but carries a number');
+  if (r.attribution.ratings.n !== r.summary.n) problems.push('attribution: ratings differ from the summary');
+  // 1b. The summary minus the named count (those who said 不确定) is no small group either.
+  if (r.summary.n !== null && a.n !== null) {
+    const unnamed = r.summary.n - a.n;
+    if (unnamed > 0 && unnamed < K) problems.push(`attribution: ${unnamed} unnamed ratings derivable`);
+  }
 
   // 1. Every shown cell has n ≥ k and the true numbers; every hidden cell shows no number at all.
   for (const [c, counts] of truth) {
@@ -196,7 +211,10 @@ function check(w: World, filter: Filter): string[] {
     families.push([r.summary, r.byUnit]);
     for (const u of r.byUnit) families.push([u, r.byWindow.filter((c) => groupOf(c.key) === u.key)]);
   } else families.push([r.summary, r.byWindow]);
-  families.push([r.summary, r.trend], [r.summary, r.byServiceItem], [r.summary, r.byStaff]);
+  families.push([r.summary, r.trend], [r.summary, r.byServiceItem]);
+  // Staff rows add up to the named count, which is printed as a number only.
+  const namedCell = { key: 'attribution:named', suppressed: a.suppressed, n: a.n } as ReportCellShape;
+  families.push([namedCell, r.byStaff]);
   for (const [total, rows] of families) {
     if (rows.length === 0) continue;
     if (total.suppressed !== null) {
@@ -208,16 +226,15 @@ function check(w: World, filter: Filter): string[] {
     if (sum > 0 && (hidden.filter((n) => n > 0).length < 2 || sum < K)) problems.push(`${total.key}: hidden rows ${hidden.join('+')} derivable`);
     // The same difference, the way a reader would compute it from the report alone.
     const visibleSum = rows.filter((c) => c.suppressed === null).reduce((a, c) => a + c.n!, 0);
-    const isStaff = rows === r.byStaff;
-    if (!isStaff && total.n! - visibleSum !== sum) problems.push(`${total.key}: rows do not add up`);
+    if (total.n! - visibleSum !== sum) problems.push(`${total.key}: rows do not add up`);
     // 2b. Nor may that difference show hidden ratings that all gave the same kind of answer (one
     //     level; all 好评 or none; all 满意 or none) unless the visible total shows as much itself.
-    //     Additive families: by level, the way a reader subtracts. Staff rows do not add up, so
-    //     nothing can be subtracted once all are hidden; otherwise their true hidden sum is checked.
+    //     By level, the way a reader subtracts. The named count is printed without its levels, so
+    //     the staff rows' hidden remainder has no levels to subtract from.
+    if (total === namedCell) continue;
     const visibleRows = rows.filter((c) => c.suppressed === null);
-    if (isStaff && visibleRows.length === 0) continue;
     const shownTotal = totalCounts(total);
-    const rest = isStaff ? mergeLevelCounts(rows.filter((c) => c.suppressed !== null).map((c) => truth.get(c)!)) : subtract(shownTotal, visibleRows.map(totalCounts));
+    const rest = subtract(shownTotal, visibleRows.map(totalCounts));
     for (const set of UNIFORM_SETS) {
       if (allWithin(rest, set) && !allWithin(shownTotal, set)) problems.push(`${total.key}: the ${totalCount(rest)} hidden ratings all in levels ${set.join(',')}`);
     }
@@ -233,6 +250,8 @@ describe('small-group suppression (drill S-1)', () => {
   it('shows no cell under 5 and lets none be derived, over 1,000 random filter combinations', () => {
     let hiddenSeen = 0;
     let complementarySeen = 0;
+    let staffShown = 0;
+    let attributedShown = 0;
     fc.assert(
       fc.property(filters, (filter) => {
         const w = world(filter.seed);
@@ -241,6 +260,8 @@ describe('small-group suppression (drill S-1)', () => {
         const cells = [r.summary, ...r.byUnit, ...r.byWindow, ...r.trend, ...r.byServiceItem, ...r.byStaff];
         hiddenSeen += cells.filter((c) => c.suppressed === 'small-group').length;
         complementarySeen += cells.filter((c) => c.suppressed === 'complementary').length;
+        staffShown += r.byStaff.filter((c) => c.suppressed === null).length;
+        if (r.attribution.attributed.n !== null) attributedShown++;
         expect(problems).toEqual([]);
       }),
       { seed: 20261015, numRuns: 1000 },
@@ -248,5 +269,8 @@ describe('small-group suppression (drill S-1)', () => {
     // The data really is full of small groups, and complementary suppression really happens.
     expect(hiddenSeen).toBeGreaterThan(5000);
     expect(complementarySeen).toBeGreaterThan(500);
+    // And the staff checks are not vacuous: staff rows and the named count are shown often.
+    expect(staffShown).toBeGreaterThan(250);
+    expect(attributedShown).toBeGreaterThan(150);
   });
 });

@@ -15,8 +15,10 @@ import { RATING_LEVELS, type RatingLevel } from './rating-level.js';
  * row is hidden too ('complementary'). Example: 本级 12, 甲 3, 乙 20, scope 35: 甲 is small, 本级
  * (the smallest visible) goes with it, and the difference 35 − 20 = 15 covers two rows.
  *
- * Staff are not strictly additive (a rating counts for every staff member on duty, and for none
- * when nobody was on duty); they are treated as additive, which can only hide more.
+ * Staff rows add up to the ratings that named a staff member (each counts for the one person
+ * named, docs/decisions/0012-attribution.md), and those named ratings and the rest (不确定) add up
+ * to the total: two families, so neither a small staff row nor a small 不确定 remainder can be
+ * recovered from the printed named count.
  *
  * Empty rows (n = 0) are hidden like any small group ("<5"), but they protect nothing and need no
  * protection: if the hidden rows of a family add up to 0, the difference only tells that nobody

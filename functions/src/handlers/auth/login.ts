@@ -3,6 +3,7 @@ import { operations } from '#shared/contracts/api.js';
 import { httpHandler } from '../../middleware/http-handler.js';
 import { json, parse } from '../../middleware/http.js';
 import { getRuntime } from '../../runtime.js';
+import { clientOf, currentKeys } from '../../throttle/index.js';
 import { login } from '../../use-cases/login.js';
 
 const operation = operations.login;
@@ -10,5 +11,7 @@ const operation = operations.login;
 export const handler = httpHandler(operation, async (event) => {
   const input = parse(operation.body, event.jsonBody);
   const runtime = getRuntime();
-  return json(200, await login(runtime.signIn, input, { accounts: runtime.accounts, audit: runtime.audit, sealer: runtime.sealer }));
+  const requester = { client: clientOf(event, await currentKeys(runtime.throttle.keyring, runtime.now()), runtime.throttle.policy.clientFrom) };
+  const local = { accounts: runtime.accounts, audit: runtime.audit, sealer: runtime.sealer, throttle: runtime.throttle, requester };
+  return json(200, await login(runtime.signIn, input, local));
 });

@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { SatisfactionReport } from '#shared/contracts/reports.js';
 import { columnHeader, headerBlock, reportTables, round, type ExportStamp, type TableValue } from './report-tables.js';
+import { commentsTable, type ExportComments } from './comments-table.js';
 
 /**
  * The report as one CSV file: UTF-8 with a byte-order mark (so that Excel and WPS open Chinese
@@ -9,9 +10,9 @@ import { columnHeader, headerBlock, reportTables, round, type ExportStamp, type 
  * Rates are written as percent points with two decimals, under headers ending in (%).
  * Text cells were neutralised against formula injection when the tables were built.
  */
-export function reportCsv(report: SatisfactionReport, stamp: ExportStamp): Buffer {
+export function reportCsv(report: SatisfactionReport, stamp: ExportStamp, comments?: ExportComments): Buffer {
   const header = headerBlock(report, stamp);
-  const [summary, ...tables] = reportTables(report, stamp);
+  const [summary, ...tables] = reportTables(report, stamp, comments ? [commentsTable(comments)] : []);
   const records: (string | number)[][] = header.map(([key, value]) => [key, value]);
   // 汇总 begins with the header block; its numbers follow it.
   records.push([], ['【汇总】'], ['项目', '内容']);
@@ -20,6 +21,7 @@ export function reportCsv(report: SatisfactionReport, stamp: ExportStamp): Buffe
     records.push([], [`【${table.name}】`]);
     records.push(table.columns.map(columnHeader));
     for (const row of table.rows) records.push(row.map(csvValue));
+    if (table.notes?.length) records.push([], ...table.notes.map((note) => [note]));
   }
   return Buffer.concat([Buffer.from('\uFEFF', 'utf8'), Buffer.from(stringify(records, { record_delimiter: '\r\n' }), 'utf8')]);
 }

@@ -54,6 +54,9 @@ export function reportPdf(report: SatisfactionReport, stamp: ExportStamp, font: 
   cellTable(doc, '按单位', report.byUnit, report.rankings.units);
   cellTable(doc, '按窗口', report.byWindow, report.rankings.windows);
   cellTable(doc, '按人员', report.byStaff);
+  // Staff rows count only the ratings that named someone: say how many did (docs/decisions/0012-attribution.md).
+  if (report.byStaff.length === 0) heading(doc, '按人员（0 个）');
+  line(doc, `说明：${report.attribution.text.zh}`, 8.5, MUTED);
   cellTable(doc, '按服务事项', report.byServiceItem);
   reasons(doc, report);
   notes(doc, report, stamp);

@@ -1,10 +1,13 @@
-import type { ExportFormat, ExportQuery, ReportQuery, SatisfactionReport } from '#shared/contracts/reports.js';
+import { REPORT_DEFAULTS, type ExportFormat, type ExportQuery, type ReportQuery, type SatisfactionReport } from '#shared/contracts/reports.js';
+import { commentsRule } from '#shared/domain/comment-visibility.js';
 import type { Principal } from '../../auth/principal.js';
 import type { ExportRecord, ExportRegistry } from '../../data/export-registry.js';
 import { AppError } from '../../errors.js';
 import { buildSatisfactionReport, type ReportAccess } from '../reports/satisfaction-report.js';
 import type { ReportDeps } from '../reports/report-deps.js';
-import { authorize, record, type AccessDeps } from '../../access/index.js';
+import { authorize, can, record, type AccessDeps } from '../../access/index.js';
+import { exportComments, type CommentsDeps, type CommentsFeed } from '../reports/comments.js';
+import type { ExportComments } from './comments-table.js';
 import { reportDataHash, sha256Hex } from './integrity.js';
 
 export interface ExportDeps extends AccessDeps {
@@ -15,6 +18,9 @@ export interface ExportDeps extends AccessDeps {
 
 /** The report the page shows for a query: the reports use case, passed in so this one stays small. */
 export type ReportBuilder = (principal: Principal, query: ReportQuery, now: Date, access: ReportAccess) => Promise<SatisfactionReport>;
+
+/** The comments feed of a built report's scope, period and channel (reports/comments.ts), for the 评价留言 sheet. */
+export type CommentsLoader = (report: SatisfactionReport) => Promise<CommentsFeed>;
 
 /** A download is its own permission and its own audited action: refusals say `report.export`. */
 const EXPORT_REPORT: ReportAccess = { permission: 'reports:export', action: 'report.export' };
@@ -56,14 +62,15 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
 };
 
 /** The file of a report, with its 数据校验码 inside; pure apart from reading the font file. */
-export async function renderReport(report: SatisfactionReport, format: ExportFormat, generatedAt: Date, fontPath?: string): Promise<Omit<ExportFile, 'filename'>> {
+export async function renderReport(report: SatisfactionReport, format: ExportFormat, generatedAt: Date, fontPath?: string, comments?: ExportComments): Promise<Omit<ExportFile, 'filename'>> {
   const dataHash = reportDataHash(report);
   const stamp = { dataHash, generatedAt: generatedAt.toISOString() };
   // Each writer is loaded when its format is asked for: exceljs and pdfkit (with fontkit) are most
   // of the function's bundle, and a cold start evaluates only the one it needs.
   let body: Buffer;
-  if (format === 'xlsx') body = await (await import('./export-xlsx.js')).reportXlsx(report, stamp);
-  else if (format === 'csv') body = (await import('./export-csv.js')).reportCsv(report, stamp);
+  // Comments go into the XLSX and the CSV (the tables to work with), not into the PDF.
+  if (format === 'xlsx') body = await (await import('./export-xlsx.js')).reportXlsx(report, stamp, comments);
+  else if (format === 'csv') body = (await import('./export-csv.js')).reportCsv(report, stamp, comments);
   else {
     const [{ reportPdf }, { posterFont }] = await Promise.all([import('./export-pdf.js'), import('../posters/poster-font.js')]);
     body = await reportPdf(report, stamp, posterFont(fontPath));
@@ -78,7 +85,7 @@ export async function renderReport(report: SatisfactionReport, format: ExportFor
  * file and its data are registered for /verify, and every attempt is audited with the format and
  * both hashes.
  */
-export async function exportSatisfactionReport(deps: ExportDeps, build: ReportBuilder, principal: Principal, query: ExportQuery): Promise<ExportFile> {
+export async function exportSatisfactionReport(deps: ExportDeps, build: ReportBuilder, principal: Principal, query: ExportQuery, loadComments?: CommentsLoader): Promise<ExportFile> {
   const { format, ...reportQuery } = query;
   const unitId = reportQuery.unit ?? principal.unitId;
   const attempt = { action: EXPORT_REPORT.action, objectType: 'unit', objectId: unitId };
@@ -94,7 +101,19 @@ export async function exportSatisfactionReport(deps: ExportDeps, build: ReportBu
     if (!(error instanceof AppError && error.statusCode < 500)) await record(deps, principal, attempt, 'failed', { detail: `${format}: error` });
     throw error;
   }
-  const file = await renderReport(report, format, now, deps.posterFontPath);
+  // 评价留言 (XLSX and CSV, for a role that may read comments): the feed's own rule decides what is shown.
+  let comments: ExportComments | undefined;
+  if (loadComments && format !== 'pdf' && can(principal, 'comments:read')) {
+    try {
+      const feed = await loadComments(report);
+      const k = REPORT_DEFAULTS.commentsK;
+      comments = { k, suppressed: feed.suppressed, total: feed.total, comments: feed.comments, rule: commentsRule(k).zh };
+    } catch (error) {
+      await record(deps, principal, attempt, 'failed', { unitId: report.scope.unitId, detail: `${format}: comments error` });
+      throw error;
+    }
+  }
+  const file = await renderReport(report, format, now, deps.posterFontPath, comments);
   if (file.body.length > MAX_DOWNLOAD_BYTES) {
     await record(deps, principal, attempt, 'invalid', { unitId: report.scope.unitId, detail: `${format}: file of ${file.body.length} bytes too large` });
     throw new ExportTooLargeError(file.body.length);
@@ -113,14 +132,26 @@ export async function exportSatisfactionReport(deps: ExportDeps, build: ReportBu
   await deps.exports.register(registered(file.sha256, 'file'), registered(file.dataHash, 'data'));
   await record(deps, principal, { ...attempt, objectId: report.scope.unitId }, 'ok', {
     unitId: report.scope.unitId,
-    detail: `${format} ${report.period.from}..${report.period.to} sha256=${file.sha256} data=${file.dataHash}`,
+    // Whether comments were in the file, and how many (never their texts).
+    detail: `${format} ${report.period.from}..${report.period.to} ${commentsAudit(comments)} sha256=${file.sha256} data=${file.dataHash}`,
   });
   const scope = report.scope.window ? `${report.scope.unitId}-${report.scope.window.code}` : report.scope.unitId;
   // Ids are [a-z0-9-] today; the header must stay safe whatever a future id holds.
   return { ...file, filename: `report-${scope}-${report.period.from}-${report.period.to}.${format}`.replace(/[^A-Za-z0-9._-]/g, '_') };
 }
 
-/** The download the API serves: the committee report built by the reports use case, then exported. */
-export function downloadSatisfactionReport(deps: ExportDeps & ReportDeps, principal: Principal, query: ExportQuery): Promise<ExportFile> {
-  return exportSatisfactionReport(deps, (who, reportQuery, now, access) => buildSatisfactionReport(deps, who, reportQuery, now, access), principal, query);
+function commentsAudit(comments: ExportComments | undefined): string {
+  if (!comments) return 'comments=not included';
+  return comments.suppressed ? `comments=none (fewer than ${comments.k})` : `comments=${comments.comments.length} of ${comments.total}`;
+}
+
+/** The download the API serves: the committee report built by the reports use case, then exported with its comments. */
+export function downloadSatisfactionReport(deps: ExportDeps & ReportDeps & Pick<CommentsDeps, 'comments'>, principal: Principal, query: ExportQuery): Promise<ExportFile> {
+  return exportSatisfactionReport(
+    deps,
+    (who, reportQuery, now, access) => buildSatisfactionReport(deps, who, reportQuery, now, access),
+    principal,
+    query,
+    (report) => exportComments(deps, report),
+  );
 }

@@ -17,6 +17,8 @@ export interface ReportTable {
   columns: { header: string; width?: number; percent?: boolean }[];
   /** Made row by row as a renderer reads them, so 50,000 windows are never all in memory twice. */
   rows: Iterable<TableValue[]>;
+  /** Lines printed under the rows, after an empty row (XLSX) or line (CSV): e.g. the attribution sentence under 按人员. */
+  notes?: string[];
 }
 
 /** What a suppressed cell prints instead of any number. */
@@ -95,8 +97,18 @@ function* cellRows(cells: readonly ReportCell[]): Generator<TableValue[]> {
   for (const cell of cells) yield cellRow(cell);
 }
 
-function cellTable(name: string, cells: readonly ReportCell[]): ReportTable {
-  return { name, columns: CELL_COLUMNS, rows: cellRows(cells) };
+function cellTable(name: string, cells: readonly ReportCell[], notes?: string[]): ReportTable {
+  return { name, columns: CELL_COLUMNS, rows: cellRows(cells), ...(notes ? { notes } : {}) };
+}
+
+/** An attribution count as a cell prints it: the number, or the marker of its suppression. */
+export function attributionValue(count: SatisfactionReport['attribution']['attributed']): number | string {
+  return count.suppressed ? SUPPRESSED_TEXT[count.suppressed] : (count.n ?? SUPPRESSED_TEXT['small-group']);
+}
+
+/** What the 按人员 sheet says under its rows (docs/decisions/0012-attribution.md): how many ratings named a staff member. */
+export function attributionNote(report: SatisfactionReport): string {
+  return text(`说明：${report.attribution.text.zh}`);
 }
 
 const BASIS = { satisfied: '满意率', good: '好评率' } as const;
@@ -154,6 +166,7 @@ export function summaryTable(report: SatisfactionReport, stamp: ExportStamp): Re
   rate('好评率', s.goodRate);
   rate('满意率', s.satisfiedRate);
   rows.push(['平均分', mark ? NO_RATE : s.meanScore === null ? NO_RATE : round(s.meanScore, 2)]);
+  rows.push(['指明工作人员的评价数', attributionValue(report.attribution.attributed)]);
   rows.push(['考核得分', report.assessment.points === null ? NO_RATE : round(report.assessment.points, 2)]);
   rows.push(['考核算式', text(report.assessment.arithmetic.zh)]);
   return { name: '汇总', columns: [{ header: '项目', width: 18 }, { header: '内容', width: 90 }], rows };
@@ -216,16 +229,18 @@ export function notesTable(report: SatisfactionReport, stamp: ExportStamp): Repo
 }
 
 /** Every table of the report, in the order of the XLSX sheets and the CSV sections. */
-export function reportTables(report: SatisfactionReport, stamp: ExportStamp): [ReportTable & { rows: TableValue[][] }, ...ReportTable[]] {
+/** `extra`: tables that are not the report's own (the 评价留言 sheet, comments-table.ts), printed before 计算说明. */
+export function reportTables(report: SatisfactionReport, stamp: ExportStamp, extra: readonly ReportTable[] = []): [ReportTable & { rows: TableValue[][] }, ...ReportTable[]] {
   return [
     summaryTable(report, stamp),
     cellTable('按单位', report.byUnit),
     cellTable('按窗口', report.byWindow),
-    cellTable('按人员', report.byStaff),
+    cellTable('按人员', report.byStaff, [attributionNote(report)]),
     cellTable('按服务事项', report.byServiceItem),
     cellTable('按月', report.trend),
     rankingTable(report),
     reasonsTable(report),
+    ...extra,
     notesTable(report, stamp),
   ];
 }

@@ -1,5 +1,6 @@
 import type { ReportQuery, SatisfactionReport } from '#shared/contracts/reports.js';
 import { emptyLevelCounts, totalCount } from '#shared/domain/level-counts.js';
+import { RATING_LEVELS } from '#shared/domain/rating-level.js';
 import { buildReport, selectChannel, type DayBreakdown } from '#shared/domain/report-build.js';
 import type { Principal } from '../../auth/principal.js';
 import type { StaffRecord } from '../../data/staff.js';
@@ -13,7 +14,9 @@ import { reportSettings } from './report-settings.js';
 /**
  * A staff member's own aggregate (role `staff`). The account is linked to a staff record by its
  * personId, which is the staff member's 工号 (staffNo) in the account's unit; the report covers the
- * windows of that unit's subtree and counts only ratings given while the person was on duty.
+ * windows of that unit's subtree and counts only the ratings whose resident named this person as
+ * the one who served them (docs/decisions/0012-attribution.md), saying how many ratings of those
+ * windows named anybody.
  * Never single ratings, and small-group suppression applies as everywhere: fewer than 5 ratings
  * show "<5". `window` narrows to one window; `unit`, if given, must be the account's unit.
  */
@@ -35,11 +38,20 @@ export async function myReport(deps: ReportDeps, principal: Principal, query: Re
 
   const windows: WindowRecord[] = window ? [window] : await allPages((cursor) => deps.windows.listSubtree(unit.path, { limit: 500, cursor }));
   const { days } = await readTotals(deps.totals, windows.map((w) => w.code), settings.period.from, settings.period.to);
+  // What the attribution sentence counts: every rating of the report's windows, and those that named anybody.
+  const ratings = emptyLevelCounts();
+  const attributed = emptyLevelCounts();
   const own: DayBreakdown[] = days.map((day) => {
     const part = selectChannel(day, settings.channel);
-    // The person's share of the day: only the staff breakdown, no service items or reasons (those
-    // are not broken down per person, and a reason next to a small count would point at a rating).
-    return { windowCode: day.windowCode, day: day.day, counts: part.staff[person.id] ?? emptyLevelCounts(), staff: {}, serviceItems: {}, reasons: {} };
+    for (const level of RATING_LEVELS) {
+      ratings[level] += part.counts[level];
+      attributed[level] += part.attributed[level];
+    }
+    // The person's share of the day: the ratings that named them (0012-attribution.md), no service
+    // items or reasons (those are not broken down per person, and a reason next to a small count
+    // would point at a rating).
+    const mine = part.staff[person.id] ?? emptyLevelCounts();
+    return { windowCode: day.windowCode, day: day.day, counts: mine, attributed: mine, staff: {}, serviceItems: {}, reasons: {} };
   });
   const rated = new Set(own.filter((day) => totalCount(day.counts) > 0).map((day) => day.windowCode));
   const report = buildReport(
@@ -49,6 +61,7 @@ export async function myReport(deps: ReportDeps, principal: Principal, query: Re
       windows: windows.filter((w) => rated.has(w.code) || w.code === window?.code).map((w) => ({ code: w.code, name: w.name })),
       staffNames: new Map(),
       days: own,
+      ownAttribution: { ratings, attributed },
     },
     { ...settings, extractedAt: deps.now().toISOString() },
   );

@@ -21,9 +21,10 @@ import { webConfig } from './config';
 
 /** Client functions of the accounts capability (login with TOTP, accounts, audit log). */
 
-export function login(input: LoginInput): Promise<ApiResult<LoginAnswer>> {
+/** `requester`: the forwarded client (server/requester.ts), for the per-client login limits. */
+export function login(input: LoginInput, requester: Record<string, string> = {}): Promise<ApiResult<LoginAnswer>> {
   const op = operations.login;
-  return call(LoginAnswer, { method: op.method, path: op.path, body: input });
+  return call(LoginAnswer, { method: op.method, path: op.path, body: input, headers: requester });
 }
 
 export function loginTotp(challenge: string, code: string): Promise<ApiResult<LoginSuccess>> {

@@ -23,6 +23,7 @@ export interface RatingRequestBody {
   reasons?: string[];
   comment?: string;
   serviceItem?: string;
+  staffId?: string;
   contactPhone?: string;
   consentToCallback?: boolean;
 }
@@ -89,14 +90,18 @@ export function getWindowCard(code: string): Promise<ApiResult<WindowCard>> {
 }
 
 /** The Idempotency-Key makes a double submit (two taps, a resent form) store one rating. */
-export function submitRating(body: RatingRequestBody, idempotencyKey: string): Promise<ApiResult<RatingCreated>> {
+/**
+ * `requester`: the forwarded client and device headers (server/requester.ts); `token`: the visitor's
+ * session, if any — the API refuses a rating from a signed-in account (self-rating).
+ */
+export function submitRating(body: RatingRequestBody, idempotencyKey: string, requester: Record<string, string> = {}, token?: string): Promise<ApiResult<RatingCreated>> {
   const op = operations.submitRating;
-  return call(RatingCreated, { method: op.method, path: op.path, body, headers: { 'idempotency-key': idempotencyKey } });
+  return call(RatingCreated, { method: op.method, path: op.path, body, headers: { ...requester, 'idempotency-key': idempotencyKey }, ...(token ? { token } : {}) });
 }
 
-export function login(input: LoginInput): Promise<ApiResult<LoginOutput>> {
+export function login(input: LoginInput, requester: Record<string, string> = {}): Promise<ApiResult<LoginOutput>> {
   const op = operations.login;
-  return call(LoginOutput, { method: op.method, path: op.path, body: input });
+  return call(LoginOutput, { method: op.method, path: op.path, body: input, headers: requester });
 }
 
 /** One page of the caller's windows; pass the previous page's `cursor` for the next one. */

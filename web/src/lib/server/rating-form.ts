@@ -17,6 +17,8 @@ export interface RatingFormValues {
   comment: string;
   /** The service item's name as posted ('' when none was chosen). */
   serviceItem: string;
+  /** The id of the staff member the resident said served them ('' for 不确定 / 未注意). */
+  staffId: string;
   contactPhone: string;
   consentToCallback: boolean;
   idempotencyKey: string;
@@ -53,6 +55,7 @@ export function readRatingForm(form: FormData): RatingFormValues {
     reasons: [...new Set(reasons)],
     comment: text(form, 'comment'),
     serviceItem: text(form, 'serviceItem', 200),
+    staffId: text(form, 'staffId', 80),
     contactPhone: text(form, 'contactPhone', 64),
     consentToCallback: form.get('consentToCallback') !== null,
     // Without a usable key (a hand-made post), a fresh one still protects this request's retries.
@@ -80,6 +83,7 @@ export function toRequestBody(windowCode: string, values: RatingFormValues): Rat
   const comment = normalizeComment(values.comment);
   if (comment !== '') body.comment = comment;
   if (values.serviceItem !== '') body.serviceItem = values.serviceItem;
+  if (values.staffId !== '') body.staffId = values.staffId;
   // People write numbers in groups: 138 0013 8000 or 138-0013-8000.
   const phone = values.contactPhone.replace(/[\s-]/g, '');
   if (phone !== '') body.contactPhone = phone;
@@ -107,6 +111,7 @@ export function ratingFormErrors(
     else if (head === 'comment') {
       errors.comment = normalizeComment(values.comment).length > commentMaxLength ? format(t.commentTooLong, { max: commentMaxLength }) : t.commentInvalid;
     } else if (head === 'serviceItem') errors.serviceItem = t.serviceItemInvalid;
+    else if (head === 'staffId') errors.staffId = t.servedByInvalid;
     else if (head === 'contactPhone') errors.contactPhone = t.phoneInvalid;
     else if (head === 'consentToCallback') errors.consentToCallback = t.consentRequired;
     else general = true;

@@ -2,8 +2,9 @@ import type { WindowCard } from '#shared/contracts/window-card.js';
 import type { Lang } from '$lib/i18n';
 
 /**
- * The window card as the resident page needs it: one language, no ids. The page's data is
- * serialised into its HTML, and the resident page must stay under 15 KB on a slow phone network.
+ * The window card as the resident page needs it: one language, and no ids but the staff on duty's
+ * (the rating form's 为您服务的工作人员 posts one as staffId). The page's data is serialised into
+ * its HTML, and the resident page must stay under 15 KB on a slow phone network.
  */
 export interface WindowView {
   code: string;

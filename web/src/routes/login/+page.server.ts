@@ -2,6 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { messages } from '$lib/i18n';
 import { accountMessages } from '$lib/i18n-accounts';
 import * as api from '$lib/server/api-accounts';
+import { requesterHeaders } from '$lib/server/requester';
 import { ENROLLMENT_PAGE, endEnrollment, startChallenge, startEnrollment, startSession } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -16,13 +17,14 @@ export const load: PageServerLoad = ({ locals, url }) => {
 };
 
 export const actions: Actions = {
-  default: async ({ request, cookies, url, locals }) => {
+  default: async (event) => {
+    const { request, cookies, url, locals } = event;
     const t = messages(locals.lang).account;
     const form = await request.formData();
     const username = String(form.get('username') ?? '').trim().slice(0, 64);
     const password = String(form.get('password') ?? '').slice(0, 256);
 
-    const result = await api.login({ username, password });
+    const result = await api.login({ username, password }, requesterHeaders(event));
     if (result.ok) {
       // Second factor enrolled: the code comes next, on /login/totp (in AWS, on a first login, after
       // setting up the secret that Cognito handed out).
@@ -40,7 +42,11 @@ export const actions: Actions = {
       // Staff see only their own totals (/me); every other role starts at the admin home.
       redirect(303, result.data.account.role === 'staff' ? '/me' : '/admin');
     }
-    if (result.status === 429) return fail(429, { username, errors: { username: accountMessages(locals.lang).lockedOut } });
+    if (result.status === 429) {
+      // LOCKED_OUT: this username waits a few seconds (at most a minute); otherwise this network is paused.
+      const m = accountMessages(locals.lang);
+      return fail(429, { username, errors: { username: result.error.error.code === 'LOCKED_OUT' ? m.lockedOut : m.tooManyFromHere } });
+    }
 
     // The password is never sent back into the page.
     if (result.status === 401) return fail(400, { username, errors: { password: t.invalidCredentials } });

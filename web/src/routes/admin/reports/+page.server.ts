@@ -2,9 +2,13 @@ import { error } from '@sveltejs/kit';
 import { reportMessages } from '$lib/i18n-reports';
 import { getUnitTree, requireToken, sessionEnded } from '$lib/server/api-org';
 import * as api from '$lib/server/api-reports';
+import { commentParams, listComments } from '$lib/server/api-comments';
 import { tokenUnitId } from '$lib/server/api-surveys';
 import { defaultPeriodNote, extractedText, queryErrors, reportForm, reportLinks, reportQuery } from './report-page.server';
 import type { PageServerLoad } from './$types';
+
+/** Comments the report page shows; the rest are on /admin/reports/comments, a page at a time. */
+const COMMENTS_ON_REPORT = 20;
 
 /** Units a scope select lists at most (pages of the tree API); a province-wide admin uses the unit page's search instead. */
 const MAX_TREE_PAGES = 5;
@@ -33,7 +37,12 @@ export const load: PageServerLoad = async ({ locals, url, cookies }) => {
   form.unit ??= tokenUnitId(token);
   const query = reportQuery(form);
 
-  const [tree, definitions, result] = await Promise.all([unitChoices(token), api.listRateDefinitions(token), api.satisfactionReport(token, query)]);
+  const [tree, definitions, result, comments] = await Promise.all([
+    unitChoices(token),
+    api.listRateDefinitions(token),
+    api.satisfactionReport(token, query),
+    listComments(token, query, { limit: COMMENTS_ON_REPORT }),
+  ]);
   if (tree.status === 401 || (!result.ok && result.status === 401)) sessionEnded(cookies, url);
 
   // The chosen unit stays selectable even when the tree could not list it.
@@ -55,6 +64,10 @@ export const load: PageServerLoad = async ({ locals, url, cookies }) => {
       periodNote: defaultPeriodNote(url.searchParams, result.data, t, locals.lang),
       extracted: extractedText(result.data, locals.lang),
       links: reportLinks(result.data, query),
+      // 评价留言 of the same scope, period and channel (the API shows them only for groups of 10 or more).
+      comments: comments.ok ? comments.data : null,
+      commentsProblem: comments.ok ? null : comments.status === 403 ? t.commentsForbidden : t.commentsUnavailable,
+      commentsHref: `/admin/reports/comments${api.reportSearch(commentParams(query))}`,
       errors: {},
       problem: null,
     };

@@ -5,6 +5,7 @@ import { format, messages, type Messages } from '$lib/i18n';
 import { surveyMessages } from '$lib/i18n-surveys';
 import * as api from '$lib/server/api';
 import { ratingFormErrors, readRatingForm, toRequestBody } from '$lib/server/rating-form';
+import { deviceId, requesterHeaders } from '$lib/server/requester';
 import { windowView } from '$lib/server/window-view';
 import { agencyErrors, agencyRequestPart, readAgencyAnswers } from './agency-section.server';
 import type { Actions, PageServerLoad } from './$types';
@@ -17,8 +18,10 @@ const OTHER_FAILURES: Record<number, (m: Messages) => string> = {
   429: (m) => m.ratingErrors.tooMany,
 };
 
-export const load: PageServerLoad = async ({ params, locals }) => {
+export const load: PageServerLoad = async ({ params, locals, cookies, url }) => {
   const t = messages(locals.lang);
+  // One random id per browser (first-party cookie): at most one rating of a window per interval.
+  deviceId(cookies, url.protocol === 'https:');
   const card = await api.getWindowCard(params.code);
   if (!card.ok) {
     // 400 is a code that cannot exist (wrong shape): for a resident that is the same as unknown.
@@ -39,14 +42,23 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 };
 
 export const actions: Actions = {
-  rate: async ({ params, request, locals }) => {
+  rate: async (event) => {
+    const { params, request, locals } = event;
     const t = messages(locals.lang).ratingErrors;
     // A broken multipart body is the sender's problem, not a server error: treat it as empty.
     const form = await request.formData().catch(() => new FormData());
     const values = readRatingForm(form);
     const agency = readAgencyAnswers(form);
-    const result = await api.submitRating({ ...toRequestBody(params.code, values), ...agencyRequestPart(agency) }, values.idempotencyKey);
+    const result = await api.submitRating(
+      { ...toRequestBody(params.code, values), ...agencyRequestPart(agency) },
+      values.idempotencyKey,
+      requesterHeaders(event, { device: true }),
+      locals.sessionToken,
+    );
     if (result.ok) redirect(303, `/w/${encodeURIComponent(params.code)}/thanks`);
+    // This phone rated this window a short while ago: nothing was written; say so kindly.
+    if (result.status === 429 && result.error.error.code === 'RATED_RECENTLY') redirect(303, `/w/${encodeURIComponent(params.code)}/recent`);
+    if (result.status === 403) return fail(403, { values, answers: agency.answers, errors: {}, message: t.signedIn });
 
     const { status, error: body } = result;
     if (status === 400) {
