@@ -114,6 +114,11 @@ describe.each(JS_MODES)('评价留言 on the report $name', ({ javaScriptEnabled
     expect(await page.getByTestId('comment').count()).toBe(0);
     for (const text of SMALL) expect(await page.locator('main').innerText()).not.toContain(text);
 
+    // Opened without any query (a bookmark): the administrator's own scope, not an error.
+    expect((await page.goto(`${baseUrl}/admin/reports/comments`))?.status()).toBe(200);
+    expect(await page.locator('main').innerText()).not.toContain('查询条件有误');
+    await expect(page.getByTestId('comments-back').getAttribute('href')).resolves.toMatch(/unit=/);
+
     expect(dialogs).toBe(0);
     await context.close();
   });

@@ -3,6 +3,7 @@ import { reportMessages } from '$lib/i18n-reports';
 import { requireToken, sessionEnded } from '$lib/server/api-org';
 import { commentParams, listComments } from '$lib/server/api-comments';
 import { reportParams, reportSearch } from '$lib/server/api-reports';
+import { tokenUnitId } from '$lib/server/api-surveys';
 import type { PageServerLoad } from './$types';
 
 const PAGE_SIZE = 50;
@@ -16,6 +17,8 @@ export const load: PageServerLoad = async ({ locals, url, cookies }) => {
   const token = requireToken(locals);
   const t = reportMessages(locals.lang);
   const query = reportParams(url.searchParams);
+  // Opened without a scope (a bookmark, the address typed): the caller's own unit, as the report page does.
+  if (!query.unit && !query.window) query.unit = tokenUnitId(token);
   const cursor = url.searchParams.get('cursor');
   const result = await listComments(token, query, { limit: PAGE_SIZE, cursor });
   if (result.status === 401) sessionEnded(cookies, url);
