@@ -7,8 +7,10 @@ import {
   InitiateAuthCommand,
   InternalErrorException,
   NotAuthorizedException,
+  PasswordResetRequiredException,
   RespondToAuthChallengeCommand,
   TooManyRequestsException,
+  UserNotConfirmedException,
   UserNotFoundException,
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -120,6 +122,9 @@ describe('cognitoSignIn', () => {
       ['NotAuthorizedException (disabled user)', () => fault(NotAuthorizedException, 'User is disabled.')],
       ['NotAuthorizedException (the pool locked the user out)', () => fault(NotAuthorizedException, 'Password attempts exceeded')],
       ['UserNotFoundException', () => fault(UserNotFoundException, 'User does not exist.')],
+      // A state of the account, not a fault of the pool: answered like a wrong password (no 500, no enumeration).
+      ['PasswordResetRequiredException', () => fault(PasswordResetRequiredException, 'Password reset required for the user')],
+      ['UserNotConfirmedException', () => fault(UserNotConfirmedException, 'User is not confirmed.')],
     ])('maps %s to refused', async (_name, error) => {
       // Prepare
       cognito.on(InitiateAuthCommand).rejects(error());

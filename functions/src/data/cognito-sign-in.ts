@@ -6,7 +6,9 @@ import {
   ExpiredCodeException,
   InitiateAuthCommand,
   NotAuthorizedException,
+  PasswordResetRequiredException,
   RespondToAuthChallengeCommand,
+  UserNotConfirmedException,
   UserNotFoundException,
   VerifySoftwareTokenCommand,
   type AuthenticationResultType,
@@ -51,7 +53,10 @@ export function createCognitoSignIn(clientId: string, region: string): CognitoSi
         if (result.ChallengeName) return { kind: 'challenge', challenge: result.ChallengeName, session: result.Session ?? '' };
         return signedIn(result.AuthenticationResult);
       } catch (error) {
-        if (error instanceof NotAuthorizedException || error instanceof UserNotFoundException) return { kind: 'refused' };
+        // The account's state (a reset pending, never confirmed) is answered like a wrong password:
+        // a 401 that says nothing about the account, never a 500. An administrator sets a new one.
+        const refusals = [NotAuthorizedException, UserNotFoundException, PasswordResetRequiredException, UserNotConfirmedException];
+        if (refusals.some((Type) => error instanceof Type)) return { kind: 'refused' };
         throw error;
       }
     },
