@@ -50,6 +50,30 @@ export class UnsupportedMediaTypeError extends AppError {
   }
 }
 
+/** 429 (anti-stuffing, decision 0015): this device rated this window within the interval; the resident page says 您刚刚已评价过本窗口. */
+export class RatedRecentlyError extends AppError {
+  override name = 'RatedRecentlyError';
+  override readonly statusCode = 429;
+  override readonly code = 'RATED_RECENTLY';
+  override readonly expose = true;
+  constructor(minutes: number) {
+    const message = `this device already rated this window within the last ${minutes} minutes`;
+    super(`windowCode: ${message}`, fieldError('windowCode', message));
+  }
+}
+
+/** 429 (anti-stuffing, decision 0015): too many requests from one client (keyed address) in the current window. */
+export class TooManyRequestsError extends AppError {
+  override name = 'TooManyRequestsError';
+  override readonly statusCode = 429;
+  override readonly code = 'TOO_MANY_REQUESTS';
+  override readonly expose = true;
+  constructor(field: string, minutes: number) {
+    const message = `too many requests from this network; try again in up to ${minutes} minutes`;
+    super(`${field}: ${message}`, fieldError(field, message));
+  }
+}
+
 export class NotFoundError extends AppError {
   override name = 'NotFoundError';
   override readonly statusCode = 404;

@@ -9,6 +9,7 @@ import { BAD_RATING_REASON_CODES } from '../../shared/src/domain/national-survey
 import { httpEvent } from '../support/http-events.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
 import { call, putDirectory, scanTable, type Reply } from './fixtures.js';
+import { NOT_JSON_CONTENT_TYPES } from '../support/fuzz-requests.js';
 
 /**
  * I-1 / R-2 and invariant 5: generated malformed requests get a clear 4xx naming the field, never
@@ -222,20 +223,7 @@ const badRequest: fc.Arbitrary<BadRequest> = fc.oneof(
   fc
     .tuple(
       validEntries,
-      fc.constantFrom<string | undefined>(
-        undefined,
-        '',
-        'text/plain',
-        'text/json',
-        'application/x-www-form-urlencoded',
-        'multipart/form-data; boundary=xyz',
-        'application/xml',
-        'application/jsonp',
-        'application/json-patch+json',
-        'application/vnd.api+json',
-        'json',
-        'application/javascript',
-      ),
+      fc.constantFrom<string | undefined>(...NOT_JSON_CONTENT_TYPES),
     )
     .map(([e, contentType]): BadRequest => ({
       kind: 'content-type',

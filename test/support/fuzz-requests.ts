@@ -219,7 +219,8 @@ const isUtf8 = (bytes: Uint8Array) => {
   }
 };
 
-const CONTENT_TYPES = [
+/** Content types that are not JSON (none, empty, another type): every one is refused (also test/integration/malformed-input.test.ts). */
+export const NOT_JSON_CONTENT_TYPES: readonly (string | undefined)[] = [
   undefined,
   '',
   'text/plain',
@@ -232,6 +233,10 @@ const CONTENT_TYPES = [
   'application/vnd.api+json',
   'json',
   'application/javascript',
+];
+
+const CONTENT_TYPES = [
+  ...NOT_JSON_CONTENT_TYPES,
   'application/json, text/plain',
   'APPLICATION/JSON',
   'application/json; charset=utf-8',

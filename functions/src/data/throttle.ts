@@ -23,6 +23,17 @@ export interface DeviceSlot {
 
 const windowStart = (now: Date, windowSeconds: number) => Math.floor(now.getTime() / 1000 / windowSeconds) * windowSeconds;
 
+/** +1 on the counter of `key` for the window `now` falls in; the item goes (TTL) a minute after the window. */
+function counterUpdate(table: string, key: string, windowSeconds: number, now: Date) {
+  const start = windowStart(now, windowSeconds);
+  return {
+    TableName: table,
+    Key: keys.throttleCounter(key, start),
+    UpdateExpression: 'ADD n :one SET kind = :kind, expiresAt = :exp',
+    ExpressionAttributeValues: { ':one': 1, ':kind': 'throttle', ':exp': start + windowSeconds + 60 } as Record<string, unknown>,
+  };
+}
+
 export function createThrottleCounters(doc: DynamoDBDocumentClient, table: string): ThrottleCounters {
   return {
     async count(key, windowSeconds, now) {
@@ -32,16 +43,7 @@ export function createThrottleCounters(doc: DynamoDBDocumentClient, table: strin
       return typeof Item?.n === 'number' ? Item.n : 0;
     },
     async add(key, windowSeconds, now) {
-      const start = windowStart(now, windowSeconds);
-      const { Attributes } = await doc.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: keys.throttleCounter(key, start),
-          UpdateExpression: 'ADD n :one SET kind = :kind, expiresAt = :exp',
-          ExpressionAttributeValues: { ':one': 1, ':kind': 'throttle', ':exp': start + windowSeconds + 60 },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
+      const { Attributes } = await doc.send(new UpdateCommand({ ...counterUpdate(table, key, windowSeconds, now), ReturnValues: 'UPDATED_NEW' }));
       return Number(Attributes?.n ?? 1);
     },
   };
@@ -94,14 +96,12 @@ export function admissionItems(table: string, admission: RatingAdmission, now: D
   }
   if (admission.clientCounter) {
     const { key, windowSeconds, limit } = admission.clientCounter;
-    const start = windowStart(now, windowSeconds);
+    const update = counterUpdate(table, key, windowSeconds, now);
     items.push({
       Update: {
-        TableName: table,
-        Key: keys.throttleCounter(key, start),
-        UpdateExpression: 'ADD n :one SET kind = :kind, expiresAt = :exp',
+        ...update,
         ConditionExpression: 'attribute_not_exists(n) OR n < :limit',
-        ExpressionAttributeValues: { ':one': 1, ':kind': 'throttle', ':exp': start + windowSeconds + 60, ':limit': limit },
+        ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':limit': limit },
       },
     });
     errors.push(() => new ClientLimitError());

@@ -1,6 +1,6 @@
 import { deviceSlot, loginPair } from '#shared/domain/client-key.js';
 import type { RatingAdmission, ThrottleCounters } from '../data/throttle.js';
-import { AppError } from '../errors.js';
+import { TooManyRequestsError } from '../errors.js';
 import { currentKeys, type ClientKeyring } from './keyring.js';
 import { mac128 } from './mac.js';
 import type { ThrottlePolicy } from './policy.js';
@@ -26,30 +26,6 @@ export interface Requester {
   client?: string | undefined;
   /** The random id of the device cookie, as forwarded by the web server. */
   deviceId?: string | undefined;
-}
-
-/** 429: this device rated this window within the interval. The resident page shows 您刚刚已评价过本窗口. */
-export class RatedRecentlyError extends AppError {
-  override name = 'RatedRecentlyError';
-  override readonly statusCode = 429;
-  override readonly code = 'RATED_RECENTLY';
-  override readonly expose = true;
-  constructor(minutes: number) {
-    const message = `this device already rated this window within the last ${minutes} minutes`;
-    super(`windowCode: ${message}`, { issues: [{ field: 'windowCode', message: `windowCode: ${message}` }] });
-  }
-}
-
-/** 429: too many requests from one client (keyed address) in the current window. */
-export class TooManyRequestsError extends AppError {
-  override name = 'TooManyRequestsError';
-  override readonly statusCode = 429;
-  override readonly code = 'TOO_MANY_REQUESTS';
-  override readonly expose = true;
-  constructor(field: string, minutes: number) {
-    const message = `too many requests from this network; try again in up to ${minutes} minutes`;
-    super(`${field}: ${message}`, { issues: [{ field, message: `${field}: ${message}` }] });
-  }
 }
 
 /** The admission items of one rating of `windowCode` (written in the rating's transaction). */

@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import { operations, WindowList } from '#shared/contracts/api.js';
-import { LoginOutput, type LoginInput } from '#shared/contracts/auth.js';
 import { ErrorBody } from '#shared/contracts/errors.js';
 import { RatingCreated } from '#shared/contracts/rating.js';
 import { SatisfactionResult, type SatisfactionQuery } from '#shared/contracts/results.js';
@@ -97,11 +96,6 @@ export function getWindowCard(code: string): Promise<ApiResult<WindowCard>> {
 export function submitRating(body: RatingRequestBody, idempotencyKey: string, requester: Record<string, string> = {}, token?: string): Promise<ApiResult<RatingCreated>> {
   const op = operations.submitRating;
   return call(RatingCreated, { method: op.method, path: op.path, body, headers: { ...requester, 'idempotency-key': idempotencyKey }, ...(token ? { token } : {}) });
-}
-
-export function login(input: LoginInput, requester: Record<string, string> = {}): Promise<ApiResult<LoginOutput>> {
-  const op = operations.login;
-  return call(LoginOutput, { method: op.method, path: op.path, body: input, headers: requester });
 }
 
 /** One page of the caller's windows; pass the previous page's `cursor` for the next one. */
