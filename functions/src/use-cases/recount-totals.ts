@@ -104,6 +104,9 @@ export async function recountTotals(deps: RecountDeps, options: RecountOptions):
       } catch (error) {
         if (!(error instanceof TotalsChangedError) || attempt >= MAX_REPAIR_ATTEMPTS) throw error;
         summary.retries++;
+        // Back off (jittered, 10 ms doubling): retrying at once against a window taking ratings
+        // back to back can lose every race; a short pause lets the read and the repair fit between two.
+        await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** (attempt - 1) * Math.random()));
       }
     }
   }
