@@ -39,6 +39,12 @@ const ConfigSchema = z.object({
   RATINGS_PER_CLIENT: z.coerce.number().int().min(1).default(120),
   /** Failed logins per client per 15 minutes, whatever the usernames. */
   LOGIN_FAILURES_PER_CLIENT: z.coerce.number().int().min(1).default(30),
+  /**
+   * Burst detector (decision 0016): the ratings of a window in one hour past BURST_FACTOR × its usual
+   * rate for that hour of the week, and past BURST_FLOOR, are stored as 可疑评价 and counted apart.
+   */
+  BURST_FACTOR: z.coerce.number().min(1).max(100).default(3),
+  BURST_FLOOR: z.coerce.number().int().min(1).default(20),
   SESSION_HOURS: z.coerce.number().int().min(1).max(24).default(8),
   /** Where residents open the rating page; QR posters point at `${PUBLIC_BASE_URL}/w/{code}`. */
   PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),

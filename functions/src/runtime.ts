@@ -9,6 +9,9 @@ import type { CognitoSignIn } from './data/cognito-sign-in.js';
 import { createAesContactSealer, type ContactSealer } from './data/contact-sealer.js';
 import { createDataLayer, type DataLayer } from './data/index.js';
 import { createThrottleCounters } from './data/throttle.js';
+import { createBurstStore } from './data/burst.js';
+import { createBurstWatch, type BurstWatch } from './throttle/burst.js';
+import { DEFAULT_BURST_POLICY, type BurstPolicy } from '#shared/domain/burst.js';
 import { cachedKeyring, DEFAULT_THROTTLE_POLICY, localKeyring, type ClientKeyring, type Throttle } from './throttle/index.js';
 import { useTokenVerifier } from './middleware/http-handler.js';
 import type { LoginDeps } from './use-cases/login.js';
@@ -27,6 +30,8 @@ export interface Runtime extends DataLayer {
   identities?: IdentityDirectory | undefined;
   /** The anti-stuffing limits (throttle/index.ts): keyed client hashes in short-lived counters. */
   throttle: Throttle;
+  /** The burst detector (throttle/burst.ts): ratings far above a window's usual rate for the hour are 可疑. */
+  burst: BurstWatch;
   now: () => Date;
   randomId: () => string;
   /** Base of the resident page URL printed in QR posters (tests leave it out: http://localhost:3000). */
@@ -131,6 +136,7 @@ export function getRuntime(): Runtime {
     },
     tokens,
     throttle,
+    burst: localBurst(doc, settings.OPS_TABLE, { factor: settings.BURST_FACTOR, floor: settings.BURST_FLOOR }),
     now,
     randomId,
     publicBaseUrl: settings.PUBLIC_BASE_URL,
@@ -142,6 +148,11 @@ export function getRuntime(): Runtime {
 /** A throttle over the ops table with a local root key (tests, the bench, local mode). */
 export function localThrottle(doc: Parameters<typeof createThrottleCounters>[0], opsTable: string, root: Buffer, policy: Partial<Throttle['policy']> = {}): Throttle {
   return { keyring: cachedKeyring(localKeyring(root)), counters: createThrottleCounters(doc, opsTable), policy: { ...DEFAULT_THROTTLE_POLICY, ...policy } };
+}
+
+/** The burst detector over the ops table (AWS and local alike: it needs no key). */
+export function localBurst(doc: Parameters<typeof createBurstStore>[0], opsTable: string, policy: Partial<BurstPolicy> = {}): BurstWatch {
+  return createBurstWatch(createBurstStore(doc, opsTable), { ...DEFAULT_BURST_POLICY, ...policy });
 }
 
 /** The local root of the day keys: CLIENT_KEY, or (local mode) one derived from AUTH_SECRET. */

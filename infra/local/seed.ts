@@ -11,6 +11,8 @@ import type { WindowRecord } from '../../functions/src/data/windows.js';
 import { keys } from '../../functions/src/data/keys.js';
 import { submitRating } from '../../functions/src/use-cases/submit-rating.js';
 import { demoCounty, DEMO_SEED, seededRandom } from './demo-county.js';
+import { DEFAULT_BURST_POLICY, hourIndex } from '../../shared/src/domain/burst.js';
+import { lastCompleteMonth } from '../../shared/src/domain/china-time.js';
 
 /**
  * The demo accounts. Both roles must use a second factor, so each is enrolled with a FIXED TOTP
@@ -144,9 +146,30 @@ export async function seedDemo(
     }
   }
   await Promise.all(writes);
+  const suspect = await seedDemoBurst(data, sealer, county.windows[0]!.code, now);
   await doc.send(new PutCommand({ TableName: options.opsTable, Item: { ...keys.seedMarker(), seededAt: now.toISOString(), ratings: count } }));
-  options.log?.(`seeded the demo county: ${county.windows.length} windows, ${count} ratings over ${days} days`);
+  options.log?.(`seeded the demo county: ${county.windows.length} windows, ${count} ratings over ${days} days (and ${suspect} 可疑评价 of one burst)`);
   return { seeded: true, ratings: count };
+}
+
+/** Ratings of the demo burst: more than k, so the report of that month prints the count. */
+export const DEMO_BURST_RATINGS = 12;
+
+/**
+ * One burst for the demo (docs/decisions/0016-burst-detector.md): twelve 非常满意 ratings of one
+ * window in one hour (10:00 on the 15th of the last complete month), all past the threshold, so the
+ * committee's default report shows "本期另有 12 条可疑评价" and none of them in any rate. Through the
+ * real use case and store, with a burst check whose threshold is 0.
+ */
+async function seedDemoBurst(data: DataLayer, sealer: ContactSealer, windowCode: string, now: Date): Promise<number> {
+  const at = new Date(`${lastCompleteMonth(now)}-15T02:30:00.000Z`);
+  const random = seededRandom(DEMO_SEED + 4);
+  const burst = { policy: DEFAULT_BURST_POLICY, check: async () => ({ hour: hourIndex(at), threshold: 0 }) };
+  for (let i = 0; i < DEMO_BURST_RATINGS; i++) {
+    const id = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
+    await submitRating({ ...data, sealer, burst, now: () => at, randomId: () => id }, { windowCode, level: 5 });
+  }
+  return DEMO_BURST_RATINGS;
 }
 
 function pick(random: () => number, weights: number[]): RatingLevel {

@@ -17,11 +17,13 @@ import { createRatingStore, type StoredRating } from '../../functions/src/data/r
 import { admissionItems } from '../../functions/src/data/throttle.js';
 import { windowDayTotalsUpdate } from '../../functions/src/data/totals.js';
 import { canonical, IDEMPOTENCY_TTL_SECONDS, submitRating } from '../../functions/src/use-cases/submit-rating.js';
-import { localThrottle, randomId } from '../../functions/src/runtime.js';
+import { localBurst, localThrottle, randomId } from '../../functions/src/runtime.js';
+import { hourCountUpdate } from '../../functions/src/data/burst.js';
+import { hourIndex } from '../../shared/src/domain/burst.js';
 import { mac128, ratingAdmission } from '../../functions/src/throttle/index.js';
 import { CLIENT_HEADER, DEVICE_HEADER, forwardedClient } from '#shared/domain/client-key.js';
 import { BENCH_HALL, BENCH_UNIT } from './server.js';
-import { startServerProcess, type ServerProcess } from './server-process.js';
+import { BENCH_BURST_FLOOR, startServerProcess, type ServerProcess } from './server-process.js';
 import { machineCpu, median, processCpuMs, summarize, waitForQuiet, type LatencySummary } from './stats.js';
 
 /**
@@ -35,6 +37,7 @@ import { machineCpu, median, processCpuMs, summarize, waitForQuiet, type Latency
  *              (local gateway → submit-rating Lambda handler → use case → data layer).
  *  Every phase sends the anti-stuffing admission items too (a fresh phone per request, 1,000
  *  forwarded clients; decision 0015): the device slot and the client counter ride in the transaction.
+ *  And the burst detector's conditional hour count (decision 0016), with a floor no phase reaches.
  *  - check:    diagnostic, not a target: the bare transaction plus a ConditionCheck that the window
  *              exists and is active, i.e. what a submission would cost DynamoDB if the handler
  *              checked the window inside the transaction (with a cached window record) instead
@@ -223,6 +226,7 @@ export async function runIngestion(options: IngestionOptions): Promise<Ingestion
   // phones spread over 1,000 addresses, forwarded with a proof as the web server does. The bare
   // phase writes the same admission items (device slot, client counter) in its transaction.
   const throttle = localThrottle(doc, ready.tables.ops, Buffer.from(ready.clientKey, 'base64'));
+  const burst = localBurst(doc, ready.tables.ops, { floor: BENCH_BURST_FLOOR });
   const CLIENTS = 1_000;
   const address = (i: number) => `10.${(i % CLIENTS) >> 8}.${i % 256}.1`;
   // Unique over the whole run (the request index restarts with every phase): each request is a new phone.
@@ -269,7 +273,12 @@ export async function runIngestion(options: IngestionOptions): Promise<Ingestion
       async send(i) {
         const write = bareWrite(i);
         const now = new Date();
-        await store.store({ ...write, admission: await ratingAdmission(throttle, await requester(i), write.rating.windowCode, now), now });
+        await store.store({
+          ...write,
+          admission: await ratingAdmission(throttle, await requester(i), write.rating.windowCode, now),
+          burst: { hour: hourIndex(now), threshold: BENCH_BURST_FLOOR },
+          now,
+        });
         stored++;
         return true;
       },
@@ -295,6 +304,7 @@ export async function runIngestion(options: IngestionOptions): Promise<Ingestion
               },
               { Put: { TableName: ready.tables.ops, Item: { pk, sk, kind: 'rating', ...rating }, ConditionExpression: 'attribute_not_exists(pk)' } },
               { Update: windowDayTotalsUpdate(ready.tables.ops, rating) },
+              hourCountUpdate(ready.tables.ops, rating.windowCode, hourIndex(now), BENCH_BURST_FLOOR),
               ...admission,
               {
                 ConditionCheck: {
@@ -331,6 +341,7 @@ export async function runIngestion(options: IngestionOptions): Promise<Ingestion
             ratings: store,
             sealer: { seal: () => Promise.reject(new Error('no contact in the benchmark')) } as never,
             throttle,
+            burst,
             now: () => new Date(),
             randomId,
           },

@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { addDays, chinaDay, lastCompleteMonth } from '../../shared/src/domain/china-time.js';
 import { monthLabel } from '../../shared/src/domain/report-period.js';
+import { DEMO_BURST_RATINGS } from '../../infra/local/seed.js';
 import { loginToken } from '../support/api-client.js';
 import { JS_MODES, adminLogin, desktopContext, launchChromium } from '../support/browser.js';
 
@@ -49,6 +50,7 @@ async function apiReport(search: string, bearer = token) {
     scope: { name: string; window?: { name: string } };
     summary: { n: number | null; suppressed: string | null };
     attribution: { text: { zh: string } };
+    suspect: { text: { zh: string } };
   };
 }
 
@@ -79,6 +81,8 @@ async function expectSameNAsApi(page: Page): Promise<void> {
   expect(await shownN(page)).toBe(report.summary.suppressed ? (report.summary.suppressed === 'small-group' ? '<5' : '已隐藏') : String(report.summary.n));
   // How many ratings named a staff member, next to the staff rows (decision 0012-attribution).
   await expect(page.getByTestId('attribution').innerText()).resolves.toBe(report.attribution.text.zh);
+  // How many 可疑评价 the period had, counted apart (decision 0016-burst-detector).
+  await expect(page.getByTestId('report-suspect').innerText()).resolves.toBe(report.suspect.text.zh);
 }
 
 describe.each(JS_MODES)('the committee report $name', ({ javaScriptEnabled }) => {
@@ -107,6 +111,8 @@ describe.each(JS_MODES)('the committee report $name', ({ javaScriptEnabled }) =>
     const lastMonthLabel = monthLabel(lastMonth).zh;
     await expect(page.getByTestId('default-period').innerText()).resolves.toContain(lastMonthLabel);
     await expect(page.getByTestId('report-period').innerText()).resolves.toContain(lastMonthLabel);
+    // The demo's burst (twelve ratings of one window in one hour on the 15th) is in that month: counted apart.
+    await expect(page.getByTestId('report-suspect').innerText()).resolves.toContain(`本期另有 ${DEMO_BURST_RATINGS} 条可疑评价`);
     const text = await page.locator('main').innerText();
     for (const words of ['口径与公式', '95% 置信区间', '小样本保护规则', '考核折算', '数据提取时间', '北京时间', '月度趋势']) expect(text).toContain(words);
 

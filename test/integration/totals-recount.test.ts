@@ -102,6 +102,7 @@ describe('a rating with a service item', () => {
       staff: { [STAFF_ID]: { ...levels(), 2: 1 } },
       serviceItems: { [ITEMS[0]!]: { ...levels(), 2: 1 } },
       reasons: { RUDE: 1, SLOW: 1 },
+      suspect: levels(),
     });
   });
 });
@@ -131,7 +132,7 @@ describe('running totals with breakdowns', () => {
       expect(replies.map((r) => r.status)).toEqual(bodies.map(() => 201));
       for (const body of bodies) {
         const key = `${body.windowCode}|${day}`;
-        const totals: DimensionTotals = expected.get(key) ?? { counts: levels(), attributed: levels(), staff: {}, serviceItems: {}, reasons: {} };
+        const totals: DimensionTotals = expected.get(key) ?? { counts: levels(), attributed: levels(), staff: {}, serviceItems: {}, reasons: {}, suspect: levels() };
         const level = body.level as 1 | 2 | 3 | 4 | 5;
         totals.counts[level]++;
         if (typeof body.staffId === 'string') {

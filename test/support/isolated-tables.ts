@@ -6,7 +6,8 @@ import { createLocalTokens, type ChallengeTokens, type LocalIdentity } from '../
 import { createDocumentClient } from '../../functions/src/data/client.js';
 import { createAesContactSealer } from '../../functions/src/data/contact-sealer.js';
 import { createDataLayer } from '../../functions/src/data/index.js';
-import { localSignIn, localThrottle, randomId, setRuntime, type Runtime } from '../../functions/src/runtime.js';
+import { localBurst, localSignIn, localThrottle, randomId, setRuntime, type Runtime } from '../../functions/src/runtime.js';
+import type { BurstPolicy } from '../../shared/src/domain/burst.js';
 import type { ThrottlePolicy } from '../../functions/src/throttle/index.js';
 import { createTables } from '../../infra/local/create-tables.js';
 
@@ -31,6 +32,8 @@ export interface IsolatedTablesOptions {
   now?: () => Date;
   /** The anti-stuffing limits (default: the deployed defaults); a test of the limits lowers them. */
   throttle?: Partial<ThrottlePolicy>;
+  /** The burst detector (default: off, floor at MAX_SAFE_INTEGER); a test of it sets a floor. */
+  burst?: Partial<BurstPolicy>;
 }
 
 /**
@@ -58,6 +61,9 @@ export async function isolatedTables(endpoint: string, options: IsolatedTablesOp
     // limit is lifted unless a test asks for it; every other limit is as deployed. The limits
     // themselves are tested in anti-stuffing.test.ts.
     throttle: localThrottle(doc, tables.ops, randomBytes(32), { ratingsPerClient: Number.MAX_SAFE_INTEGER, ...options.throttle }),
+    // Tests send dozens of ratings to one window within a minute: the burst detector would flag
+    // them, so it is off unless a test asks for it (burst.test.ts).
+    burst: localBurst(doc, tables.ops, { floor: Number.MAX_SAFE_INTEGER, ...options.burst }),
     now: options.now ?? (() => new Date()),
     randomId,
   };

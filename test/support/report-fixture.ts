@@ -2,6 +2,7 @@ import type { ReportCell, SatisfactionReport } from '../../shared/src/contracts/
 import { REPORT_DEFAULTS } from '../../shared/src/contracts/reports.js';
 import type { LevelCounts } from '../../shared/src/domain/level-counts.js';
 import { totalCount } from '../../shared/src/domain/level-counts.js';
+import { suspectShape } from '../../shared/src/domain/report-suspect.js';
 import { computeRate, NATIONAL_GOOD_RATE, NATIONAL_SATISFIED_RATE } from '../../shared/src/domain/rates.js';
 
 /**
@@ -118,6 +119,8 @@ export function fixtureReport(options: FixtureOptions): SatisfactionReport {
         en: `Of the ${summary.n} ratings in this period, ${staff[0]!.n! + 3} named the staff member who served the resident; staff figures count only those.`,
       },
     },
+    // A burst at one window: 7 ratings past its threshold, counted apart (0016-burst-detector.md).
+    suspect: suspectShape(7, 5, 'committee'),
     byServiceItem: [fixtureCell('社保卡办理', '社保卡办理', randomCounts(random, 40)), fixtureCell('', '（未填服务事项）', null, 'small-group')],
     rankings: { units: rank(units), windows: rank(windows) },
     assessment: {

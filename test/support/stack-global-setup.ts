@@ -11,6 +11,9 @@ export default async function setup(project: TestProject) {
   // is tested in test/integration/anti-stuffing.test.ts; the device interval and the self-rating
   // refusal stay as deployed (test/browser/anti-stuffing.test.ts).
   process.env.RATINGS_PER_CLIENT = '1000000';
+  // The same for the burst detector: tests rate the demo windows dozens of times within an hour.
+  // The detector itself is tested in test/integration/burst.test.ts.
+  process.env.BURST_FLOOR = '1000000';
   const stack = await startLocalStack({ port: await freePort() });
   project.provide('baseUrl', stack.url);
   project.provide('dynamoEndpoint', stack.dynamo.endpoint);

@@ -38,6 +38,14 @@ export const keys = {
    */
   throttleCounter: (key: string, windowStart: number) => ({ pk: `THROTTLE#${key}`, sk: `W#${windowStart}` }),
   deviceSlot: (slot: string) => ({ pk: `SLOT#${slot}`, sk: 'META' }),
+  /**
+   * Burst detector (decision 0016): a window's rating count per hour (hour index since the epoch,
+   * zero-padded so a sort-key range is an hour range; gone within a day) and its usual rate per
+   * hour of the week.
+   */
+  burstHour: (windowCode: string, hour: number) => ({ pk: `BURST#${windowCode}`, sk: `H#${String(hour).padStart(9, '0')}` }),
+  burstBaseline: (windowCode: string) => ({ pk: `BURST#${windowCode}`, sk: 'BASE' }),
+  burstPartition: (windowCode: string) => `BURST#${windowCode}`,
   /** Raw ratings of one window on one China-time day; sk is the random rating id. */
   rating: (windowCode: string, day: string, ratingId: string) => ({ pk: `RATINGS#${windowCode}#${day}`, sk: `RATING#${ratingId}` }),
   ratingPartition: (windowCode: string, day: string) => `RATINGS#${windowCode}#${day}`,

@@ -91,7 +91,8 @@ export function createRatingComments(doc: DynamoDBDocumentClient, table: string)
             TableName: table,
             KeyConditionExpression: 'pk = :pk',
             // The filter saves the transfer, not the read: every rating of the window-day is read.
-            FilterExpression: `attribute_exists(#comment) AND #channel IN (${Object.keys(channelValues).join(', ')})`,
+            // 可疑评价 are in no count of comments (`cm`), so their comments are not shown either (0016-burst-detector.md).
+            FilterExpression: `attribute_exists(#comment) AND attribute_not_exists(suspect) AND #channel IN (${Object.keys(channelValues).join(', ')})`,
             ProjectionExpression: '#comment',
             ExpressionAttributeNames: { '#comment': 'comment', '#channel': 'channel' },
             ExpressionAttributeValues: { ':pk': keys.ratingPartition(windowCode, day), ...channelValues },

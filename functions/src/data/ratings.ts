@@ -1,11 +1,14 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { RatingLevel } from '#shared/domain/rating-level.js';
 import { keys } from './keys.js';
 import { windowDayTotalsUpdate } from './totals.js';
 import type { CountedRating } from './window-day-counters.js';
 import { contactPut, type SealedContact } from './contacts.js';
 import { admissionItems, type RatingAdmission } from './throttle.js';
+import { hourCountUpdate } from './burst.js';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** A rating as stored: random id, China-time day only (no finer time), nothing about the rater. */
 export interface StoredRating {
@@ -36,6 +39,17 @@ export interface StoredRating {
   /** Poster ratings are not bound to a transaction and carry the lower trust level. */
   trust: 'poster';
   hasContact: boolean;
+  /**
+   * 可疑评价: stored past the burst threshold of its window's hour (docs/decisions/0016-burst-detector.md).
+   * Counted apart (`{channel}|sp|{level}`), in no rate, breakdown or comment feed.
+   */
+  suspect?: true;
+}
+
+/** The hour a rating falls in and how many ratings of its window that hour may hold before the rest are suspect. */
+export interface BurstCheck {
+  hour: number;
+  threshold: number;
 }
 
 export interface IdempotencyClaim {
@@ -68,7 +82,15 @@ export interface RatingStore {
    * Store one rating, its contact (if any) and its totals increment in one transaction, so a
    * rating is never stored without being counted, or counted without being stored.
    */
-  store(write: { rating: StoredRating; contact?: SealedContact; idempotency?: IdempotencyClaim; admission?: RatingAdmission; now?: Date }): Promise<void>;
+  store(write: {
+    rating: StoredRating;
+    contact?: SealedContact;
+    idempotency?: IdempotencyClaim;
+    admission?: RatingAdmission;
+    now?: Date;
+    /** The burst detector's hour and threshold for the window (decision 0016): past it, the rating is stored as suspect. */
+    burst?: BurstCheck;
+  }): Promise<{ suspect: boolean }>;
   listLevels(windowCode: string, day: string): Promise<RatingLevel[]>;
   /** What the totals count of each rating of a window-day (pattern 7), strongly consistent: for the recount. */
   listCounted(windowCode: string, day: string): Promise<CountedRating[]>;
@@ -88,35 +110,48 @@ export function createRatingStore(doc: DynamoDBDocumentClient, tables: RatingTab
   }
 
   return {
-    async store({ rating, contact, idempotency, admission, now }) {
-      const { pk, sk } = keys.rating(rating.windowCode, rating.day, rating.id);
-      const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [];
-      if (idempotency) {
+    async store({ rating: given, contact, idempotency, admission, now, burst }) {
+      const at = now ?? new Date();
+      /** The transaction of the rating as normal (under the burst threshold) or as suspect (past it). */
+      const build = (suspect: boolean) => {
+        const rating: StoredRating = suspect ? { ...given, suspect: true } : given;
+        const { pk, sk } = keys.rating(rating.windowCode, rating.day, rating.id);
+        const items: TransactItem[] = [];
+        if (idempotency) {
+          items.push({
+            Put: {
+              TableName: tables.ops,
+              Item: { ...keys.idempotency(idempotency.keyHash), fingerprint: idempotency.fingerprint, ratingId: rating.id, expiresAt: idempotency.expiresAt },
+              ConditionExpression: 'attribute_not_exists(pk)',
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          });
+        }
         items.push({
-          Put: {
-            TableName: tables.ops,
-            Item: { ...keys.idempotency(idempotency.keyHash), fingerprint: idempotency.fingerprint, ratingId: rating.id, expiresAt: idempotency.expiresAt },
-            ConditionExpression: 'attribute_not_exists(pk)',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          },
+          Put: { TableName: tables.ops, Item: { pk, sk, kind: 'rating', ...rating }, ConditionExpression: 'attribute_not_exists(pk)' },
         });
-      }
-      items.push({
-        Put: { TableName: tables.ops, Item: { pk, sk, kind: 'rating', ...rating }, ConditionExpression: 'attribute_not_exists(pk)' },
-      });
-      items.push({ Update: windowDayTotalsUpdate(tables.ops, rating) });
-      if (contact) items.push({ Put: contactPut(tables.contacts, contact) });
-      // Last, so that an idempotent replay (item 0) is recognised before a refused admission.
-      const admitted = admission ? admissionItems(tables.ops, admission, now ?? new Date()) : undefined;
-      const admissionStart = items.length;
-      if (admitted) items.push(...admitted.items);
+        items.push({ Update: windowDayTotalsUpdate(tables.ops, rating) });
+        if (contact) items.push({ Put: contactPut(tables.contacts, contact) });
+        // The hour count: conditional on the threshold for a normal rating, plain for a suspect one.
+        const burstIndex = burst ? items.length : -1;
+        if (burst) items.push(hourCountUpdate(tables.ops, rating.windowCode, burst.hour, suspect ? undefined : burst.threshold));
+        // Last, so that an idempotent replay (item 0) is recognised before a refused admission.
+        const admitted = admission ? admissionItems(tables.ops, admission, at) : undefined;
+        const admissionStart = items.length;
+        if (admitted) items.push(...admitted.items);
+        return { items, burstIndex, admitted, admissionStart };
+      };
 
+      // A threshold of 0 flags every rating (the condition could not: a missing count passes it).
+      let suspect = burst !== undefined && burst.threshold <= 0;
+      let built = build(suspect);
       for (let attempt = 0; ; attempt++) {
         try {
           // ClientRequestToken makes an SDK-level retry of this very call (e.g. after a timeout
-          // whose write did commit) a no-op instead of a second rating.
-          await doc.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: rating.id }));
-          return;
+          // whose write did commit) a no-op instead of a second rating. The suspect version is
+          // another request, so it gets its own token.
+          await doc.send(new TransactWriteCommand({ TransactItems: built.items, ClientRequestToken: suspect ? `${given.id}-s` : given.id }));
+          return { suspect };
         } catch (error) {
           if (!(error instanceof TransactionCanceledException)) throw error;
           const reasons = error.CancellationReasons ?? [];
@@ -127,8 +162,14 @@ export function createRatingStore(doc: DynamoDBDocumentClient, tables: RatingTab
               : await readIdempotency(idempotency.keyHash);
             if (existing) throw new IdempotencyKeyUsedError(existing);
           }
-          const refused = admitted?.refusal(reasons.slice(admissionStart).map((reason) => reason.Code));
+          const refused = built.admitted?.refusal(reasons.slice(built.admissionStart).map((reason) => reason.Code));
           if (refused) throw refused;
+          if (!suspect && built.burstIndex >= 0 && reasons[built.burstIndex]?.Code === 'ConditionalCheckFailed') {
+            // Past the window's threshold for this hour: the same rating again, flagged 可疑.
+            suspect = true;
+            built = build(suspect);
+            continue;
+          }
           const conflicted = reasons.some((reason) => reason.Code === 'TransactionConflict');
           if (!conflicted || attempt >= MAX_CONFLICT_RETRIES) {
             throw new RatingWriteConflictError('rating transaction was cancelled', { cause: error });
@@ -168,7 +209,7 @@ export function createRatingStore(doc: DynamoDBDocumentClient, tables: RatingTab
             KeyConditionExpression: 'pk = :pk',
             ExpressionAttributeValues: { ':pk': keys.ratingPartition(windowCode, day) },
             // Not the legacy staffIds (everyone on duty): an old rating names nobody (0012-attribution.md).
-            ProjectionExpression: '#level, #channel, servedBy, serviceItem, reasons, #comment',
+            ProjectionExpression: '#level, #channel, servedBy, serviceItem, reasons, #comment, suspect',
             // COMMENT is a DynamoDB reserved word.
             ExpressionAttributeNames: { '#level': 'level', '#channel': 'channel', '#comment': 'comment' },
             ConsistentRead: true,
@@ -183,6 +224,7 @@ export function createRatingStore(doc: DynamoDBDocumentClient, tables: RatingTab
             ...(typeof item.serviceItem === 'string' ? { serviceItem: item.serviceItem } : {}),
             ...(Array.isArray(item.reasons) ? { reasons: item.reasons as string[] } : {}),
             ...(typeof item.comment === 'string' && item.comment !== '' ? { comment: item.comment } : {}),
+            ...(item.suspect === true ? { suspect: true } : {}),
           });
         }
         ExclusiveStartKey = page.LastEvaluatedKey;

@@ -57,8 +57,25 @@ describe('recountCounters and channelsOf', () => {
           '': { 1: 0, 2: 1, 3: 0, 4: 0, 5: 2 },
         },
         reasons: { RUDE: 2, SLOW: 2 },
+        suspect: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
       },
     });
+  });
+
+  it('counts a 可疑评价 (burst detector) apart: in its own per-level counter and in no count, breakdown, reason or comment count', () => {
+    const flagged: CountedRating = { ...rude, comment: '很好', suspect: true };
+    expect(ratingCounterNames(flagged)).toEqual(['window-qr|sp|2']);
+    const counters = recountCounters([plain, flagged, { ...flagged, level: 5 }]);
+    expect(levelCountsOf(counters)).toEqual({ 1: 0, 2: 0, 3: 0, 4: 0, 5: 1 });
+    expect(channelsOf(counters)!['window-qr']).toEqual({
+      counts: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 1 },
+      attributed: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 1 },
+      staff: { s1: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 1 } },
+      serviceItems: { '': { 1: 0, 2: 0, 3: 0, 4: 0, 5: 1 } },
+      reasons: {},
+      suspect: { 1: 0, 2: 1, 3: 0, 4: 0, 5: 1 },
+    });
+    expect(totalsOfItem(counters)).toEqual({ counts: levelCountsOf(counters), channels: channelsOf(counters) });
   });
 
   it('has no channels for a totals item written before issue 4', () => {

@@ -15,6 +15,10 @@ import { RATING_LEVELS, type RatingLevel } from '#shared/domain/rating-level.js'
  *   {channel}|rs|{reasonCode}         per 差评 reason given
  *   {channel}|cm|n                    ratings with a comment (评价留言); read only by the comments feed
  *                                     (data/rating-comments.ts), never by the report (0013-comments-feed.md)
+ *   {channel}|sp|{level}              可疑评价: ratings past the burst threshold of their window's hour
+ *                                     (0016-burst-detector.md). A suspect rating adds to this counter
+ *                                     ONLY: not to c{level} nor any other, so no rate, breakdown or
+ *                                     comment count includes it.
  *
  * Example: a level-2 rating by window QR that names staff s1 (s1 and s2 on duty), item "社保卡补办",
  * reason RUDE adds 1 to c2, window-qr|c|2, window-qr|at|2, window-qr|sv|s1|2, window-qr|si|社保卡补办|2,
@@ -42,6 +46,8 @@ export interface DimensionTotals {
   serviceItems: Record<string, LevelCounts>;
   /** 差评 reason code → number of ratings that gave it. */
   reasons: Record<string, number>;
+  /** 可疑评价 per level: counted apart, in none of the above (0016-burst-detector.md). */
+  suspect: LevelCounts;
 }
 
 /** What the totals count of a rating: nothing else of it reaches the totals item. */
@@ -54,6 +60,8 @@ export interface CountedRating {
   reasons?: readonly string[] | undefined;
   /** The comment, if any: only whether there is one is counted (`{channel}|cm|n`). */
   comment?: string | undefined;
+  /** 可疑评价 (burst detector): counted apart, in `{channel}|sp|{level}` only. */
+  suspect?: boolean | undefined;
 }
 
 export type Counters = Record<string, number>;
@@ -66,11 +74,13 @@ export const counterName = {
   serviceItem: (channel: RatingChannel, name: string, level: RatingLevel) => `${channel}|si|${name}|${level}`,
   reason: (channel: RatingChannel, code: string) => `${channel}|rs|${code}`,
   comments: (channel: RatingChannel) => `${channel}|cm|n`,
+  suspect: (channel: RatingChannel, level: RatingLevel) => `${channel}|sp|${level}`,
 } as const;
 
 /** The counters one rating adds 1 to; no name twice (a counter can be ADDed once per expression). */
 export function ratingCounterNames(rating: CountedRating): string[] {
   const { level, channel } = rating;
+  if (rating.suspect) return [counterName.suspect(channel, level)];
   const names = [counterName.level(level), counterName.channelLevel(channel, level)];
   if (rating.servedBy !== undefined) names.push(counterName.attributed(channel, level), counterName.staff(channel, rating.servedBy, level));
   names.push(counterName.serviceItem(channel, rating.serviceItem ?? '', level));
@@ -90,7 +100,7 @@ export function recountCounters(ratings: Iterable<CountedRating>): Counters {
 
 const LEVEL_NAME = /^c[1-5]$/;
 /** `st` is the legacy on-duty counter: still a counter (so the recount removes it), never read. */
-const CHANNEL_COUNTER = /^([a-z][a-z0-9-]*)\|(c|at|sv|st|si|rs|cm)\|/;
+const CHANNEL_COUNTER = /^([a-z][a-z0-9-]*)\|(c|at|sv|st|si|rs|cm|sp)\|/;
 
 /** Is this attribute of a totals item a counter (as opposed to pk, sk, windowCode, day)? */
 export function isCounterName(name: string): boolean {
@@ -161,13 +171,14 @@ export function channelsOf(counters: Counters): Partial<Record<RatingChannel, Di
       continue;
     }
     const cut = rest.lastIndexOf('|');
-    const whole = kind === 'c' || kind === 'at';
+    const whole = kind === 'c' || kind === 'at' || kind === 'sp';
     const level = whole ? rest : rest.slice(cut + 1);
     if (!isLevel(level) || (!whole && cut < 0)) continue;
     const target = dimension(channel);
     const lvl = Number(level) as RatingLevel;
     if (kind === 'c') target.counts[lvl] = count;
     else if (kind === 'at') target.attributed[lvl] = count;
+    else if (kind === 'sp') target.suspect[lvl] = count;
     else {
       const map = kind === 'sv' ? target.staff : target.serviceItems;
       (map[rest.slice(0, cut)] ??= emptyLevelCounts())[lvl] = count;
@@ -180,7 +191,7 @@ export function channelsOf(counters: Counters): Partial<Record<RatingChannel, Di
 const CHANNEL_SET: ReadonlySet<string> = new Set(RATING_CHANNELS);
 
 function newDimensionTotals(): DimensionTotals {
-  return { counts: emptyLevelCounts(), attributed: emptyLevelCounts(), staff: {}, serviceItems: {}, reasons: {} };
+  return { counts: emptyLevelCounts(), attributed: emptyLevelCounts(), staff: {}, serviceItems: {}, reasons: {}, suspect: emptyLevelCounts() };
 }
 
 /**
@@ -217,8 +228,8 @@ export function totalsOfItem(item: Record<string, unknown>): { counts: LevelCoun
       continue;
     }
     // 'st' (the legacy on-duty counter) is skipped here: see the layout above.
-    if (kind !== 'c' && kind !== 'at' && kind !== 'sv' && kind !== 'si') continue;
-    const whole = kind === 'c' || kind === 'at';
+    if (kind !== 'c' && kind !== 'at' && kind !== 'sv' && kind !== 'si' && kind !== 'sp') continue;
+    const whole = kind === 'c' || kind === 'at' || kind === 'sp';
     const cut = rest.lastIndexOf('|');
     const levelText = whole ? rest : rest.slice(cut + 1);
     if (levelText.length !== 1 || (!whole && cut < 0)) continue;
@@ -228,6 +239,7 @@ export function totalsOfItem(item: Record<string, unknown>): { counts: LevelCoun
     const target = (channels[channel as RatingChannel] ??= newDimensionTotals());
     if (kind === 'c') target.counts[level as RatingLevel] = count;
     else if (kind === 'at') target.attributed[level as RatingLevel] = count;
+    else if (kind === 'sp') target.suspect[level as RatingLevel] = count;
     else {
       const map = kind === 'sv' ? target.staff : target.serviceItems;
       (map[rest.slice(0, cut)] ??= emptyLevelCounts())[level as RatingLevel] = count;

@@ -8,7 +8,7 @@ import { createLocalTokens } from '../auth/tokens.js';
 import { createDocumentClient } from '../data/client.js';
 import { createAesContactSealer } from '../data/contact-sealer.js';
 import { createDataLayer } from '../data/index.js';
-import { localSignIn, localThrottle, randomId, setRuntime, type Runtime } from '../runtime.js';
+import { localBurst, localSignIn, localThrottle, randomId, setRuntime, type Runtime } from '../runtime.js';
 import { httpHandler } from './http-handler.js';
 import { json } from './http.js';
 
@@ -36,7 +36,7 @@ function runtimeWithTokens() {
   const now = () => new Date();
   const sealer = createAesContactSealer(randomBytes(32).toString('base64'));
   const throttle = localThrottle(doc, 'ops', randomBytes(32));
-  const runtime: Runtime = { ...data, sealer, tokens, signIn: localSignIn(data, tokens, now), throttle, now, randomId };
+  const runtime: Runtime = { ...data, sealer, tokens, signIn: localSignIn(data, tokens, now), throttle, burst: localBurst(doc, 'ops'), now, randomId };
   return { runtime, tokens };
 }
 

@@ -35,6 +35,7 @@ function fakeDeps(overrides: Partial<WindowRecord> = {}) {
           claims.set(write.idempotency.keyHash, { fingerprint: write.idempotency.fingerprint, ratingId: write.rating.id });
         }
         stored.push(write);
+        return { suspect: false };
       },
     },
     sealer,

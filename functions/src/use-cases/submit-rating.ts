@@ -7,6 +7,7 @@ import type { WindowStore } from '../data/windows.js';
 import { IdempotencyKeyUsedError, type RatingStore, type StoredRating } from '../data/ratings.js';
 import { ClientLimitError, DeviceSlotTakenError } from '../data/throttle.js';
 import { ratingAdmission, type Requester, type Throttle } from '../throttle/index.js';
+import type { BurstWatch } from '../throttle/burst.js';
 import { ConflictError, ForbiddenError, IdempotencyMismatchError, NotFoundError, RatedRecentlyError, TooManyRequestsError, ValidationError } from '../errors.js';
 import { record, type AccessDeps } from '../access/index.js';
 import type { Principal } from '../auth/principal.js';
@@ -25,6 +26,8 @@ export interface SubmitRatingDeps extends Pick<ShownSurveyDeps, 'units'> {
   randomId: () => string;
   /** Anti-stuffing: one rating per device and window per interval, a per-client limit. Absent: none (the bare benchmark). */
   throttle?: Throttle;
+  /** The burst detector: past a window's threshold for the hour a rating is stored as 可疑. Absent: none (the seed). */
+  burst?: BurstWatch;
 }
 
 /** How long an Idempotency-Key is remembered, and how long a 回访 contact is kept. */
@@ -148,10 +151,21 @@ export async function submitRating(
     ? { keyHash: sha256(options.idempotencyKey), fingerprint: fingerprint(input), expiresAt: dayBoundaryAfter(nowSeconds + IDEMPOTENCY_TTL_SECONDS) }
     : undefined;
 
-  const admission = deps.throttle && options.requester ? await ratingAdmission(deps.throttle, options.requester, window.code, now) : undefined;
+  const [admission, burst] = await Promise.all([
+    deps.throttle && options.requester ? ratingAdmission(deps.throttle, options.requester, window.code, now) : undefined,
+    deps.burst?.check(window.code, now),
+  ]);
 
   try {
-    await deps.ratings.store({ rating, ...(contact ? { contact } : {}), ...(idempotency ? { idempotency } : {}), ...(admission ? { admission, now } : {}) });
+    // Whether the rating was stored as 可疑 is not said to the resident: it would tell a script the threshold.
+    await deps.ratings.store({
+      rating,
+      ...(contact ? { contact } : {}),
+      ...(idempotency ? { idempotency } : {}),
+      ...(admission ? { admission } : {}),
+      ...(burst ? { burst } : {}),
+      now,
+    });
     return { id: rating.id, replayed: false };
   } catch (error) {
     const policy = deps.throttle?.policy;

@@ -119,6 +119,15 @@ export const Attribution = z
   .meta({ id: 'ReportAttribution' });
 export type Attribution = z.infer<typeof Attribution>;
 
+/** 可疑评价 (docs/decisions/0016-burst-detector.md): counted apart, in no other number of the report. */
+export const SuspectCount = z
+  .object({
+    n: z.number().int().nullable().meta({ description: 'Suspect ratings in scope and period; null when fewer than k (and on a staff member’s own report)' }),
+    suppressed: z.enum(['small-group']).nullable(),
+    text: z.object({ zh: z.string(), en: z.string() }).meta({ description: 'The sentence printed with the figures, e.g. 本期另有 12 条可疑评价（…），单独统计，不计入评价数、比率、平均分及各项分类统计。' }),
+  })
+  .meta({ id: 'ReportSuspect' });
+
 export const RankingRow = z
   .object({
     rank: z.number().int(),
@@ -190,6 +199,7 @@ export const SatisfactionReport = z
       .array(ReportCell)
       .meta({ description: 'Only ratings whose resident named the staff member who served them, each for that one person; see attribution' }),
     attribution: Attribution,
+    suspect: SuspectCount,
     byServiceItem: z.array(ReportCell).meta({ description: 'Key: the service item name; "" for ratings without one' }),
     rankings: z.object({ units: Ranking, windows: Ranking }),
     assessment: Assessment,

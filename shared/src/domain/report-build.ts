@@ -7,6 +7,7 @@ import type { RateDefinitionSet } from './report-definitions.js';
 import { monthLabel, type ReportPeriod } from './report-period.js';
 import { rank, type RankingResult } from './report-ranking.js';
 import { meanScore, type ScoreMap } from './report-score.js';
+import { suspectShape, type SuspectShape } from './report-suspect.js';
 import { suppress, uniformSets, type Suppression, type SuppressionFamily } from './report-suppression.js';
 
 /**
@@ -27,6 +28,8 @@ export interface DayBreakdown {
   staff: Record<string, LevelCounts>;
   serviceItems: Record<string, LevelCounts>;
   reasons: Record<string, number>;
+  /** 可疑评价 (burst detector), counted apart: in none of the above (0016-burst-detector.md). */
+  suspect: LevelCounts;
 }
 
 interface ChannelTotals {
@@ -36,6 +39,8 @@ interface ChannelTotals {
   staff: Record<string, LevelCounts>;
   serviceItems: Record<string, LevelCounts>;
   reasons: Record<string, number>;
+  /** Absent on items written before the burst detector. */
+  suspect?: LevelCounts;
 }
 
 /** The shape of a window-day totals item as the data layer reads it. */
@@ -68,7 +73,7 @@ export function selectChannel(day: WindowDayTotalsLike, channel: ReportChannel):
         .filter(([name, part]) => part !== undefined && (channel === 'all' || name === channel))
         .map(([, part]) => part!)
     : [];
-  if (!day.channels) return { ...base, counts: { ...day.counts }, attributed: emptyLevelCounts(), staff: {}, serviceItems: {}, reasons: {} };
+  if (!day.channels) return { ...base, counts: { ...day.counts }, attributed: emptyLevelCounts(), staff: {}, serviceItems: {}, reasons: {}, suspect: emptyLevelCounts() };
   // One channel (today's case): its breakdowns as they are; nothing downstream writes into them.
   if (parts.length === 1 && (channel !== 'all' || Object.keys(day.channels).length === 1)) {
     const part = parts[0]!;
@@ -79,6 +84,7 @@ export function selectChannel(day: WindowDayTotalsLike, channel: ReportChannel):
       staff: part.staff ?? {},
       serviceItems: part.serviceItems ?? {},
       reasons: part.reasons ?? {},
+      suspect: part.suspect ?? emptyLevelCounts(),
     };
   }
   const staff: Record<string, LevelCounts> = {};
@@ -91,7 +97,8 @@ export function selectChannel(day: WindowDayTotalsLike, channel: ReportChannel):
   }
   const counts = channel === 'all' ? { ...day.counts } : mergeLevelCounts(parts.map((part) => part.counts));
   const attributed = mergeLevelCounts(parts.map((part) => part.attributed ?? emptyLevelCounts()));
-  return { ...base, counts, attributed, staff, serviceItems, reasons };
+  const suspect = mergeLevelCounts(parts.map((part) => part.suspect ?? emptyLevelCounts()));
+  return { ...base, counts, attributed, staff, serviceItems, reasons, suspect };
 }
 
 export interface ReportFacts {
@@ -153,6 +160,8 @@ export interface ReportShape {
   byStaff: ReportCellShape[];
   /** How many ratings in scope named the staff member who served them (the staff rows count only those). */
   attribution: AttributionShape;
+  /** How many 可疑评价 the period had: counted apart, in no other number. */
+  suspect: SuspectShape;
   byServiceItem: ReportCellShape[];
   rankings: { units: RankingResult<AssessmentScheme['basis']>; windows: RankingResult<AssessmentScheme['basis']> };
   assessment: AssessmentResult;
@@ -178,6 +187,7 @@ export function buildReport(facts: ReportFacts, settings: ReportSettings): Repor
   const perStaff: Record<string, LevelCounts> = {};
   const perItem: Record<string, LevelCounts> = {};
   const reasons: Record<string, number> = {};
+  let suspect = 0;
   const add = (target: LevelCounts | undefined, counts: LevelCounts) => {
     if (target) for (const level of RATING_LEVELS) target[level] += counts[level];
   };
@@ -185,6 +195,7 @@ export function buildReport(facts: ReportFacts, settings: ReportSettings): Repor
     if (!perWindow.has(day.windowCode) || day.day < settings.period.from || day.day > settings.period.to) continue;
     add(total, day.counts);
     add(attributed, day.attributed);
+    suspect += totalCount(day.suspect);
     add(perWindow.get(day.windowCode), day.counts);
     const group = windowGroup.get(day.windowCode);
     if (group !== undefined) add(perGroup.get(group), day.counts);
@@ -301,6 +312,7 @@ export function buildReport(facts: ReportFacts, settings: ReportSettings): Repor
     byWindow: windowCells,
     byStaff: staff.map(cell),
     attribution: attributionShape(countOf(scopeRatings), countOf(named), settings.k, own ? 'own' : 'committee'),
+    suspect: suspectShape(suspect, settings.k, own ? 'own' : 'committee'),
     byServiceItem: items.map(cell),
     rankings: {
       units: rank(rankable(unitCells.filter((c) => c.key !== SELF_KEY)), basis, settings.minN),

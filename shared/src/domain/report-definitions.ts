@@ -37,8 +37,8 @@ function rateDefinition(id: string, name: { zh: string; en: string }, levels: re
     name,
     levels: sorted,
     formula: {
-      zh: `${name.zh} =（${sorted.map((l) => RATING_LEVEL_NAMES[l].zh).join(' + ')}）÷ 有效评价数`,
-      en: `${name.en} = (${sorted.map((l) => RATING_LEVEL_NAMES[l].en.toLowerCase()).join(' + ')}) ÷ valid ratings`,
+      zh: `${name.zh} =（${sorted.map((l) => RATING_LEVEL_NAMES[l].zh).join(' + ')}）÷ 有效评价数（不含可疑评价）`,
+      en: `${name.en} = (${sorted.map((l) => RATING_LEVEL_NAMES[l].en.toLowerCase()).join(' + ')}) ÷ valid ratings (suspect ratings excluded)`,
     },
   };
 }

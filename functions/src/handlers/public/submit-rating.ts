@@ -30,7 +30,7 @@ export const handler = httpHandler(operation, async (event) => {
   if (rater) await refuseStaffRating(runtime, rater, input.windowCode);
   const keys = await currentKeys(runtime.throttle.keyring, runtime.now());
   const requester = { client: clientOf(event, keys, runtime.throttle.policy.clientFrom), deviceId: deviceOf(event) };
-  const deps = { ...lookups(runtime), ratings: runtime.ratings, sealer: runtime.sealer, throttle: runtime.throttle, now: runtime.now, randomId: runtime.randomId };
+  const deps = { ...lookups(runtime), ratings: runtime.ratings, sealer: runtime.sealer, throttle: runtime.throttle, burst: runtime.burst, now: runtime.now, randomId: runtime.randomId };
   const { id, replayed } = await submitRating(deps, input, { idempotencyKey: key, requester });
   return json(201, { id }, replayed ? { 'idempotent-replayed': 'true' } : {});
 });

@@ -102,7 +102,7 @@ function cellTable(name: string, cells: readonly ReportCell[], notes?: string[])
 }
 
 /** An attribution count as a cell prints it: the number, or the marker of its suppression. */
-export function attributionValue(count: SatisfactionReport['attribution']['attributed']): number | string {
+export function attributionValue(count: Pick<SatisfactionReport['attribution']['attributed'], 'n' | 'suppressed'>): number | string {
   return count.suppressed ? SUPPRESSED_TEXT[count.suppressed] : (count.n ?? SUPPRESSED_TEXT['small-group']);
 }
 
@@ -167,6 +167,9 @@ export function summaryTable(report: SatisfactionReport, stamp: ExportStamp): Re
   rate('满意率', s.satisfiedRate);
   rows.push(['平均分', mark ? NO_RATE : s.meanScore === null ? NO_RATE : round(s.meanScore, 2)]);
   rows.push(['指明工作人员的评价数', attributionValue(report.attribution.attributed)]);
+  // 可疑评价 are in none of the numbers above: their count, and what they are (0016-burst-detector.md).
+  rows.push(['可疑评价数（单独统计）', attributionValue(report.suspect)]);
+  rows.push(['可疑评价说明', text(report.suspect.text.zh)]);
   rows.push(['考核得分', report.assessment.points === null ? NO_RATE : round(report.assessment.points, 2)]);
   rows.push(['考核算式', text(report.assessment.arithmetic.zh)]);
   return { name: '汇总', columns: [{ header: '项目', width: 18 }, { header: '内容', width: 90 }], rows };
