@@ -12,7 +12,11 @@ import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { physicalTableName, TABLES } from '../functions/src/data/tables.js';
 import { routes } from '../functions/src/routes.js';
+import { ORIGIN_HEADER } from '../functions/src/middleware/origin-guard.js';
 import { buildApp, type ManyiApp } from './app.js';
+import { originSecretVersionFrom } from './constructs/origin-secret.js';
+import { VIEWER_REQUEST_FUNCTION } from './constructs/web-distribution.js';
+import { VIEWER_ADDRESS_HEADER, VIEWER_HOST_HEADER } from './lambda/lambda-http.js';
 import { REPO_ROOT } from './constructs/manyi-function.js';
 import { RATE_LIMIT, rateLimitFrom } from './constructs/web-firewall.js';
 import { EDGE_REGION, EdgeStack } from './stacks/edge-stack.js';
@@ -245,7 +249,7 @@ describe('api stack', () => {
       expect(properties.TracingConfig).toEqual({ Mode: 'Active' });
       const access = ROUTE_ACCESS[route.operationId];
       expect(properties.MemorySize).toBe(access.memorySize ?? 256);
-      const expected = ['AUDIT_TABLE', 'AUTH_MODE', 'COGNITO_CLIENT_ID', 'COGNITO_ISSUER', 'COGNITO_USER_POOL_ID', 'CONTACTS_TABLE', 'CONTACT_KMS_KEY_ID', 'NODE_OPTIONS', 'OPS_TABLE'];
+      const expected = ['AUDIT_TABLE', 'AUTH_MODE', 'COGNITO_CLIENT_ID', 'COGNITO_ISSUER', 'COGNITO_USER_POOL_ID', 'CONTACTS_TABLE', 'CONTACT_KMS_KEY_ID', 'NODE_OPTIONS', 'OPS_TABLE', 'ORIGIN_SECRET_ARN'];
       if (access.posterFont) expected.push('POSTER_FONT_PATH');
       if (access.clientLimits) expected.push('CLIENT_FROM', 'CLIENT_KMS_KEY_ID');
       expect(Object.keys(properties.Environment.Variables).sort()).toEqual(expected.sort());
@@ -319,7 +323,7 @@ describe('api stack', () => {
     }
   });
 
-  it('lets only the rating and sign-in functions compute day keys: kms:GenerateMac on the client key, nothing more', () => {
+  it('lets only the rating and sign-in functions and the web server compute day keys: kms:GenerateMac on the client key, nothing more', () => {
     const clientKey = logicalId(built.data, built.data.clientKey.node.defaultChild);
     const limited = ['login', 'submitRating'];
     expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].clientLimits).map((route) => route.operationId).sort()).toEqual(limited);
@@ -335,20 +339,29 @@ describe('api stack', () => {
         expect(macs, route.operationId).toEqual([]);
       }
     }
-    // Nor may any other role of the app (the web server forwards no client in AWS).
+    // Nor may any other role of the app, but the web server's (it forwards the viewer's client, 0015).
     const limitedRoles = limited.map((id) => ({ Ref: logicalId(built.api, built.api.functions.get(id as never)!.role!.node.defaultChild) }));
+    const webServerRole = { Ref: logicalId(built.web, built.web.server.function.role!.node.defaultChild) };
+    const webServerMacs: Statement[] = [];
     for (const [name, template] of [['data', data], ['api', api], ['web', web], ['edge', edge]] as const) {
       for (const policy of Object.values(template?.findResources('AWS::IAM::Policy') ?? {})) {
         for (const statement of policy.Properties.PolicyDocument.Statement as Statement[]) {
           if (!mentions(statement, clientKey) && !actionsOf(statement).includes('kms:GenerateMac')) continue;
+          if (name === 'web') {
+            expect(policy.Properties.Roles).toEqual([webServerRole]);
+            webServerMacs.push(statement);
+            continue;
+          }
           expect(name).toBe('api');
           expect(limitedRoles, JSON.stringify(policy.Properties.Roles)).toEqual(expect.arrayContaining(policy.Properties.Roles));
         }
       }
     }
+    expect(webServerMacs.map((s) => [actionsOf(s), s.Effect, s.Condition])).toEqual([[['kms:GenerateMac'], 'Allow', undefined]]);
+    expect(mentions(webServerMacs[0]!.Resource, clientKey)).toBe(true);
   });
 
-  it('tells the rating and sign-in functions the client key and to count forwarded clients only; no other function learns the key', () => {
+  it('tells the rating and sign-in functions the client key and to count forwarded clients only, the web server the key; no other function learns it', () => {
     const clientKey = logicalId(built.data, built.data.clientKey.node.defaultChild);
     for (const fn of Object.values(api.findResources('AWS::Lambda::Function'))) {
       const variables = fn.Properties.Environment?.Variables ?? {};
@@ -363,8 +376,15 @@ describe('api stack', () => {
         expect(JSON.stringify(variables), operationId).not.toContain(clientKey);
       }
     }
-    for (const fn of Object.values(web.findResources('AWS::Lambda::Function'))) {
-      expect(JSON.stringify(fn.Properties.Environment ?? {})).not.toContain(clientKey);
+    const serverId = logicalId(built.web, built.web.server.function.node.defaultChild);
+    for (const [id, fn] of Object.entries(web.findResources('AWS::Lambda::Function'))) {
+      const variables = fn.Properties.Environment?.Variables ?? {};
+      if (id === serverId) {
+        expect(mentions(variables.CLIENT_KMS_KEY_ID, clientKey)).toBe(true);
+        expect(variables.CLIENT_FROM).toBeUndefined();
+      } else {
+        expect(JSON.stringify(variables), id).not.toContain(clientKey);
+      }
     }
   });
 
@@ -422,8 +442,11 @@ describe('api stack', () => {
       ]);
     }
     expect(dynamoActions('login', auditTable)).toEqual(['dynamodb:PutItem']);
+    // Beyond logs and traces, only the origin secret (decision 0014), which is no data.
+    const originSecret = logicalId(built.api, built.api.originSecret.secret.node.defaultChild);
     for (const operationId of ['health', 'openapi']) {
-      expect(statementsOf(operationId).flatMap(actionsOf).filter((action) => !/^(logs|xray):/.test(action))).toEqual([]);
+      const statements = statementsOf(operationId).filter((s) => actionsOf(s).some((action) => !/^(logs|xray):/.test(action)));
+      expect(statements.map((s) => [actionsOf(s), s.Resource])).toEqual([[['secretsmanager:GetSecretValue'], { Ref: originSecret }]]);
     }
   });
 
@@ -605,6 +628,96 @@ describe('web stack', () => {
     expect(() => buildApp({ webBuildDir: missing, appProps: { outdir: path.join(workDir, 'unused.out') } })).toThrow(
       /The web build is missing: .*no-such-web.* Run `npm run build:web` first/,
     );
+  });
+});
+
+describe('origin verification (decision 0014)', () => {
+  const distributionConfig = () => single(web.findResources('AWS::CloudFront::Distribution')).Properties.DistributionConfig;
+  const originSecretId = () => logicalId(built.api, built.api.originSecret.secret.node.defaultChild);
+  const SECRET_REFERENCE = /^\{\{resolve:secretsmanager:.*OriginSecret.*:SecretString:::(.*)\}\}$/;
+
+  it('has Secrets Manager generate the origin secret at deploy, so no template holds its value', () => {
+    const secret = api.toJSON().Resources[originSecretId()];
+    expect(secret.Type).toBe('AWS::SecretsManager::Secret');
+    expect(secret.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false });
+    expect(secret.Properties.SecretString).toBeUndefined();
+    for (const template of [data, api, web, edge]) template.resourceCountIs('AWS::SSM::Parameter', 0);
+    api.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    web.resourceCountIs('AWS::SecretsManager::Secret', 0);
+  });
+
+  it('has CloudFront send the origin header to the web server and the API, by a dynamic reference, and to S3 nothing', () => {
+    const origins = distributionConfig().Origins as { Id: string; CustomOriginConfig?: unknown; OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[] }[];
+    const custom = origins.filter((origin) => origin.CustomOriginConfig);
+    expect(custom).toHaveLength(2);
+    const behaviours = [distributionConfig().DefaultCacheBehavior, ...distributionConfig().CacheBehaviors] as { TargetOriginId: string; PathPattern?: string }[];
+    const apiOriginId = behaviours.find((b) => b.PathPattern === '/api/*')!.TargetOriginId;
+    expect(custom.map((origin) => origin.Id).sort()).toEqual([distributionConfig().DefaultCacheBehavior.TargetOriginId, apiOriginId].sort());
+    for (const origin of custom) {
+      expect(origin.OriginCustomHeaders?.map((header) => header.HeaderName), origin.Id).toEqual([ORIGIN_HEADER]);
+      const value = origin.OriginCustomHeaders![0]!.HeaderValue as { 'Fn::Join': [string, unknown[]] };
+      // Resolved by CloudFormation at deploy; the template holds the reference only.
+      const text = value['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'OriginSecret')).join('');
+      expect(text).toMatch(SECRET_REFERENCE);
+      expect(SECRET_REFERENCE.exec(text)![1]).toBe('');
+      expect(JSON.stringify(value)).toContain('Fn::GetStackOutput');
+    }
+    for (const origin of origins.filter((origin) => !origin.CustomOriginConfig)) expect(origin.OriginCustomHeaders).toBeUndefined();
+  });
+
+  it('lets every route function and the web server read that secret and nothing else of Secrets Manager, and tells them where it is', () => {
+    for (const route of routes) {
+      const fn = built.api.functions.get(route.operationId)!;
+      const properties = api.toJSON().Resources[logicalId(built.api, fn.node.defaultChild)].Properties;
+      expect(properties.Environment.Variables.ORIGIN_SECRET_ARN, route.operationId).toEqual({ Ref: originSecretId() });
+      const secrets = statementsOf(route.operationId).filter((s) => actionsOf(s).some((action) => action.startsWith('secretsmanager:')));
+      expect(secrets.map((s) => [actionsOf(s), s.Resource, s.Effect]), route.operationId).toEqual([[['secretsmanager:GetSecretValue'], { Ref: originSecretId() }, 'Allow']]);
+    }
+    const serverId = logicalId(built.web, built.web.server.function.node.defaultChild);
+    const server = web.toJSON().Resources[serverId].Properties;
+    expect(JSON.stringify(server.Environment.Variables.ORIGIN_SECRET_ARN)).toMatch(/Fn::GetStackOutput.*OriginSecret/);
+    const serverRole = { Ref: logicalId(built.web, built.web.server.function.role!.node.defaultChild) };
+    const onSecrets = Object.values(web.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      (policy.Properties.PolicyDocument.Statement as Statement[])
+        .filter((s) => actionsOf(s).some((action) => action.startsWith('secretsmanager:')))
+        .map((s) => [policy.Properties.Roles, actionsOf(s), JSON.stringify(s.Resource)]),
+    );
+    expect(onSecrets).toEqual([[[serverRole], ['secretsmanager:GetSecretValue'], expect.stringMatching(/Fn::GetStackOutput.*OriginSecret/)]]);
+  });
+
+  it("has the pages' viewer-request function write the viewer's address and host over whatever the viewer sent", () => {
+    const fn = single(web.findResources('AWS::CloudFront::Function'));
+    expect(fn.Properties.FunctionCode).toBe(VIEWER_REQUEST_FUNCTION);
+    const handler = new Function(`${VIEWER_REQUEST_FUNCTION}\nreturn handler;`)() as (event: unknown) => { headers: Record<string, { value: string }> };
+    const request = handler({
+      viewer: { ip: '2001:db8::7' },
+      request: { headers: { host: { value: 'rate.example.gov.cn' }, [VIEWER_ADDRESS_HEADER]: { value: '192.0.2.1' }, [VIEWER_HOST_HEADER]: { value: 'evil.example' } } },
+    });
+    expect(request.headers[VIEWER_ADDRESS_HEADER]).toEqual({ value: '2001:db8::7' });
+    expect(request.headers[VIEWER_HOST_HEADER]).toEqual({ value: 'rate.example.gov.cn' });
+    // Every behaviour of the web server runs it; the API's and the assets' do not need it.
+    const behaviours = [distributionConfig().DefaultCacheBehavior, ...distributionConfig().CacheBehaviors] as { TargetOriginId: string; FunctionAssociations?: unknown[] }[];
+    const webOriginId = distributionConfig().DefaultCacheBehavior.TargetOriginId;
+    for (const behaviour of behaviours) {
+      expect(behaviour.FunctionAssociations?.length ?? 0, JSON.stringify(behaviour)).toBe(behaviour.TargetOriginId === webOriginId ? 1 : 0);
+    }
+  });
+
+  it('sends the version named with -c originSecretVersion (a rotation step); anything but a version id is refused', () => {
+    const context = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
+    const version = '3f1c2a9e-5b7d-4c8e-9a10-2b3c4d5e6f70';
+    const pinned = buildApp({
+      prefix: 'pinned',
+      webBuildDir,
+      appProps: { outdir: path.join(workDir, 'pinned.out'), context: { ...context, originSecretVersion: version, 'aws:cdk:bundling-stacks': [] } },
+    });
+    const origins = single(Template.fromStack(pinned.web).findResources('AWS::CloudFront::Distribution')).Properties.DistributionConfig.Origins;
+    const values = origins.flatMap((origin: { OriginCustomHeaders?: { HeaderValue: unknown }[] }) => origin.OriginCustomHeaders ?? []);
+    expect(values).toHaveLength(2);
+    for (const { HeaderValue } of values) expect(JSON.stringify(HeaderValue)).toContain(`:SecretString:::${version}}}`);
+    expect(originSecretVersionFrom(undefined)).toBeUndefined();
+    expect(originSecretVersionFrom('')).toBeUndefined();
+    for (const bad of ['latest', 'AWSCURRENT', `${version}}}`, 42]) expect(() => originSecretVersionFrom(bad), String(bad)).toThrow(/originSecretVersion/);
   });
 });
 

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { App, Tags, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { REPO_ROOT } from './constructs/manyi-function.js';
+import { originSecretVersionFrom } from './constructs/origin-secret.js';
 import { rateLimitFrom } from './constructs/web-firewall.js';
 import { ApiStack } from './stacks/api-stack.js';
 import { DataStack } from './stacks/data-stack.js';
@@ -54,6 +55,7 @@ export function buildApp(options: BuildAppOptions = {}): ManyiApp {
   const waf: unknown = app.node.tryGetContext('waf') ?? 'on';
   if (waf !== 'on' && waf !== 'off') throw new Error(`-c waf=${String(waf)}: expected on or off`);
   const rateLimit = rateLimitFrom(app.node.tryGetContext('wafRateLimit'));
+  const originSecretVersion = originSecretVersionFrom(app.node.tryGetContext('originSecretVersion'));
   const customDomain = options.customDomain ?? (domainName && certificateArn ? { domainNames: [domainName], certificateArn } : undefined);
   // Fail before bundling a single Lambda when the web app has not been built.
   const webBuildDir = path.resolve(REPO_ROOT, options.webBuildDir ?? context('webBuildDir') ?? 'web/build');
@@ -78,6 +80,8 @@ export function buildApp(options: BuildAppOptions = {}): ManyiApp {
   const web = new WebStack(app, `${prefix}-web`, {
     prefix,
     api,
+    clientKey: data.clientKey,
+    originSecretVersion,
     edge,
     webBuildDir,
     customDomain,

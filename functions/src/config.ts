@@ -76,10 +76,37 @@ let cached: Config | undefined;
 /** Forget the parsed configuration (the local runtime re-reads it after changing the environment). */
 export function resetConfig(): void {
   cached = undefined;
+  cachedOrigin = undefined;
 }
 
 /** The process-wide configuration, parsed on first use. */
 export function config(): Config {
   cached ??= parseConfig(process.env);
   return cached;
+}
+
+/**
+ * Origin verification (decision 0014): what CloudFront must send in its origin header. In AWS
+ * ORIGIN_SECRET_ARN names the Secrets Manager secret, read at run time (data/origin-secrets.ts);
+ * ORIGIN_SECRET gives the value itself (tests). Neither (local mode): no origin is checked. Apart
+ * from config() because every route checks it, health and OpenAPI too, which have no runtime.
+ */
+const OriginConfigSchema = z.object({
+  AWS_REGION: z.string().default('cn-north-1'),
+  ORIGIN_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  ORIGIN_SECRET: z.string().min(32).optional(),
+});
+export type OriginConfig = z.infer<typeof OriginConfigSchema>;
+
+let cachedOrigin: OriginConfig | undefined;
+/** The origin settings, parsed on first use (a new object after resetConfig()). */
+export function originConfig(): OriginConfig {
+  if (!cachedOrigin) {
+    const parsed = OriginConfigSchema.safeParse(process.env);
+    if (!parsed.success) {
+      throw new ConfigError(`invalid configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    }
+    cachedOrigin = parsed.data;
+  }
+  return cachedOrigin;
 }

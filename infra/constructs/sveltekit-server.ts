@@ -23,7 +23,9 @@ export interface SvelteKitServerProps {
  * Why not a Lambda Function URL with origin access control: with OAC, CloudFront signs requests
  * to the URL, and Lambda then requires every POST to carry the SHA-256 of its body in
  * `x-amz-content-sha256`. A browser submitting a plain HTML form (the rating form without
- * JavaScript) cannot send that header. Without OAC the URL would be open to anyone.
+ * JavaScript) cannot send that header. Without OAC the URL would be open to anyone. The HTTP API's
+ * own URL is public too, but the server refuses every request without CloudFront's origin secret
+ * (infra/lambda/web-handler.ts, decision 0014).
  */
 export class SvelteKitServer extends Construct {
   readonly function: ManyiFunction;

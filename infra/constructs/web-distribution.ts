@@ -4,7 +4,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { VIEWER_HOST_HEADER } from '../lambda/lambda-http.js';
+import { VIEWER_ADDRESS_HEADER, VIEWER_HOST_HEADER } from '../lambda/lambda-http.js';
 
 export interface CustomDomain {
   /** e.g. `['rate.example.gov.cn']`. */
@@ -24,7 +24,26 @@ export interface WebDistributionProps {
   customDomain?: CustomDomain | undefined;
   /** ARN of a CloudFront-scope WAF web ACL (in us-east-1); none only with `-c waf=off`. */
   webAclArn?: string | undefined;
+  /**
+   * Headers CloudFront adds to every request to the web server and the API (replacing any header of
+   * the same name the viewer sent): the origin secret, by which both refuse whatever went around
+   * CloudFront (decision 0014).
+   */
+  originHeaders?: Record<string, string> | undefined;
 }
+
+/**
+ * The viewer-request function of the pages' behaviours (CloudFront Functions, JS 2.0): the viewer's
+ * Host and address, which API Gateway's own Host and source address replace, in headers of ours.
+ */
+export const VIEWER_REQUEST_FUNCTION = [
+  'function handler(event) {',
+  '  var request = event.request;',
+  `  request.headers['${VIEWER_HOST_HEADER}'] = { value: request.headers.host.value };`,
+  `  request.headers['${VIEWER_ADDRESS_HEADER}'] = { value: event.viewer.ip };`,
+  '  return request;',
+  '}',
+].join('\n');
 
 /** SvelteKit paths under `/_app` that the server answers, not S3. */
 const SERVER_APP_PATHS = ['/_app/env.js', '/_app/env.script.js', '/_app/remote/*'];
@@ -48,18 +67,15 @@ export class WebDistribution extends Construct {
       );
     }
 
+    // Both headers are overwritten on every request, so a viewer cannot choose them through
+    // CloudFront; the web server believes the address only with the origin secret (decision 0014).
+    // Why a function and not the CloudFront-Viewer-Address header: an origin request policy can add
+    // CloudFront headers only to a whitelist of viewer headers or to all of them including Host,
+    // which API Gateway refuses; the managed AllViewerExceptHostHeader adds none.
     const viewerHost = new cloudfront.Function(this, 'ViewerHost', {
-      comment: `Copies the viewer's Host into ${VIEWER_HOST_HEADER} for SvelteKit's origin check`,
+      comment: `Copies the viewer's Host into ${VIEWER_HOST_HEADER} (SvelteKit's origin check) and address into ${VIEWER_ADDRESS_HEADER}`,
       runtime: cloudfront.FunctionRuntime.JS_2_0,
-      code: cloudfront.FunctionCode.fromInline(
-        [
-          'function handler(event) {',
-          '  var request = event.request;',
-          `  request.headers['${VIEWER_HOST_HEADER}'] = { value: request.headers.host.value };`,
-          '  return request;',
-          '}',
-        ].join('\n'),
-      ),
+      code: cloudfront.FunctionCode.fromInline(VIEWER_REQUEST_FUNCTION),
     });
 
     const securityHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
@@ -101,6 +117,7 @@ export class WebDistribution extends Construct {
         protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
         originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
         readTimeout: Duration.seconds(30),
+        ...(props.originHeaders ? { customHeaders: props.originHeaders } : {}),
       });
 
     const webOrigin = httpsOrigin(props.webOriginDomain);

@@ -14,6 +14,14 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
  */
 export const VIEWER_HOST_HEADER = 'x-manyi-viewer-host';
 
+/**
+ * The viewer's IP address, written by the same function (`event.viewer.ip`, overwriting anything
+ * the viewer sent). API Gateway's source address is an edge server's. Believed only on a request
+ * that carried the origin secret (web-handler.ts), used only to compute the keyed client, and
+ * never passed on to SvelteKit, stored or logged.
+ */
+export const VIEWER_ADDRESS_HEADER = 'x-manyi-viewer-address';
+
 export interface ToRequestOptions {
   /** Fixed public origin (`https://rate.example.gov.cn`); wins over any header when set. */
   origin?: string | undefined;

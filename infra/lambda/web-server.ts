@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { Server } from 'manyi-sveltekit-server/index.js';
 import { manifest } from 'manyi-sveltekit-server/manifest.js';
-import { contentTypeOf, findPrerendered, toRequest, toResult } from './lambda-http.js';
+import { createKmsKeyring } from '../../functions/src/data/kms-keyring.js';
+import { configuredOriginSecrets } from '../../functions/src/middleware/origin-guard.js';
+import { createWebHandler, fetchWithOriginHeader } from './web-handler.js';
 
 /**
  * The SvelteKit server in Lambda, behind API Gateway and CloudFront. It imports SvelteKit's own
@@ -12,27 +12,23 @@ import { contentTypeOf, findPrerendered, toRequest, toResult } from './lambda-ht
  * Static assets are served from S3 by CloudFront and never reach this function; prerendered pages
  * are copied next to this bundle (see the web stack) and served from here.
  *
+ * In AWS the web stack sets ORIGIN_SECRET_ARN (requests without the origin secret are refused, and
+ * calls to the API carry it) and CLIENT_KMS_KEY_ID (the day keys of the forwarded client, derived
+ * by KMS GenerateMac exactly as the API derives them): web-handler.ts, decision 0014.
+ *
  * Not supported here: `read` from `$app/server` (client assets are in S3, not in the bundle).
  */
-const server = new Server(manifest);
-const ready = server.init({ env: process.env as Record<string, string> });
-const PRERENDERED_DIR = fileURLToPath(new URL('./prerendered/', import.meta.url));
-
-export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  await ready;
-  const method = event.requestContext.http.method.toUpperCase();
-  if (method === 'GET' || method === 'HEAD') {
-    const file = findPrerendered(PRERENDERED_DIR, event.rawPath);
-    if (file) {
-      const body = readFileSync(file);
-      return toResult(new Response(body, { headers: { 'content-type': contentTypeOf(file) } }), method);
-    }
-  }
-  const request = toRequest(event, { origin: process.env.ORIGIN });
-  const response = await server.respond(request, {
-    // Behind CloudFront this is an edge address, never the resident's: the app must not use or
-    // store client addresses (ARCHITECTURE.md, invariant 3).
-    getClientAddress: () => event.requestContext.http.sourceIp,
-  });
-  return toResult(response, method);
+const originSecrets = configuredOriginSecrets();
+if (originSecrets && process.env.API_BASE_URL) {
+  globalThis.fetch = fetchWithOriginHeader(globalThis.fetch.bind(globalThis), process.env.API_BASE_URL, originSecrets);
 }
+const server = new Server(manifest);
+
+export const handler = createWebHandler({
+  server,
+  ready: server.init({ env: process.env as Record<string, string> }),
+  prerenderedDir: fileURLToPath(new URL('./prerendered/', import.meta.url)),
+  origin: process.env.ORIGIN,
+  originSecrets,
+  keyring: process.env.CLIENT_KMS_KEY_ID ? createKmsKeyring(process.env.CLIENT_KMS_KEY_ID, process.env.AWS_REGION ?? 'cn-north-1') : undefined,
+});

@@ -10,6 +10,7 @@ import { routes, type Route } from '../../functions/src/routes.js';
 import { ManyiFunction } from '../constructs/manyi-function.js';
 import { ManyiHttpApi } from '../constructs/manyi-http-api.js';
 import { KEY_ACTIONS_WRITE, type ManyiTable } from '../constructs/manyi-table.js';
+import { OriginSecret } from '../constructs/origin-secret.js';
 import type { DataStack } from './data-stack.js';
 import { ROUTE_ACCESS, THROTTLE_ITEM_GRANTS, type ItemGrant } from './route-access.js';
 
@@ -63,6 +64,8 @@ function grantItems(table: ManyiTable, grantee: iam.IGrantable, grants: readonly
 
 export class ApiStack extends Stack {
   readonly http: ManyiHttpApi;
+  /** What CloudFront sends to this API and to the web server; every route function checks it (decision 0014). */
+  readonly originSecret: OriginSecret;
   /** Route functions by operationId. */
   readonly functions: ReadonlyMap<Route['operationId'], ManyiFunction>;
 
@@ -101,6 +104,10 @@ export class ApiStack extends Stack {
     // proof counts; WAF limits addresses at the edge.
     const clientLimitsEnvironment = { CLIENT_KMS_KEY_ID: data.clientKey.keyArn, CLIENT_FROM: 'forwarded-only' };
 
+    // Every route refuses a request without it (functions/src/middleware/origin-guard.ts): the
+    // execute-api endpoint is public, and only CloudFront (and the web server) know the value.
+    this.originSecret = new OriginSecret(this, 'OriginSecret', { prefix });
+
     const functions = new Map<Route['operationId'], ManyiFunction>();
     for (const route of routes) {
       const access = ROUTE_ACCESS[route.operationId];
@@ -124,6 +131,7 @@ export class ApiStack extends Stack {
             }
           : {}),
       });
+      this.originSecret.grantCheck(fn);
       data.ops.grant(fn, access.ops);
       data.contacts.grant(fn, access.contacts);
       // Append-only audit log: PutItem (plus reads for the auditor), never Update/Delete (drill D-3).
@@ -159,6 +167,8 @@ export class ApiStack extends Stack {
     this.functions = functions;
 
     new CfnOutput(this, 'ApiEndpoint', { value: this.http.api.apiEndpoint });
+    // Named in the rotation steps of decision 0014.
+    new CfnOutput(this, 'OriginSecretArn', { value: this.originSecret.secret.secretArn });
   }
 }
 

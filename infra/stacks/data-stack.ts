@@ -30,8 +30,9 @@ export class DataStack extends Stack {
   readonly contactSealingKey: ManyiKey;
   /**
    * Root of the anti-stuffing day keys (decision 0015-anti-stuffing, shared/src/domain/client-key.ts):
-   * an HMAC_256 key that only the rating and sign-in functions may use, and only for kms:GenerateMac
-   * of the day's message (functions/src/data/kms-keyring.ts); the root never leaves KMS. KMS cannot
+   * an HMAC_256 key that only the rating and sign-in functions and the web server (which forwards
+   * the viewer's client) may use, and only for kms:GenerateMac of the day's message
+   * (functions/src/data/kms-keyring.ts); the root never leaves KMS. KMS cannot
    * rotate HMAC keys, and need not: the keys that hash clients and devices change every China-time
    * day by construction, and a new root would only reset counters that expire within the hour.
    */
@@ -54,7 +55,7 @@ export class DataStack extends Stack {
     });
     this.clientKey = new ManyiKey(this, 'ClientKey', {
       alias: `${prefix}/client-key`,
-      description: 'Root of the anti-stuffing day keys (KMS GenerateMac by the rating and sign-in functions only; HMAC keys do not rotate, the day keys do)',
+      description: 'Root of the anti-stuffing day keys (KMS GenerateMac by the rating and sign-in functions and the web server only; HMAC keys do not rotate, the day keys do)',
       usage: 'mac',
     });
     this.staff = new StaffUserPool(this, 'Staff', { prefix });

@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { ORIGIN_HEADER } from '../../functions/src/middleware/origin-guard.js';
 import { REPO_ROOT } from '../constructs/manyi-function.js';
 import { StaticAssets } from '../constructs/static-assets.js';
 import { SvelteKitServer } from '../constructs/sveltekit-server.js';
@@ -12,6 +15,10 @@ import type { EdgeStack } from './edge-stack.js';
 export interface WebStackProps extends StackProps {
   prefix: string;
   api: ApiStack;
+  /** The HMAC key of the anti-stuffing day keys (data stack): the server derives them as the API does. */
+  clientKey: kms.IKey;
+  /** `-c originSecretVersion=…`: the version of the origin secret CloudFront sends; default the current one. */
+  originSecretVersion?: string | undefined;
   /** The SvelteKit (adapter-node) build directory; default `web/build` in the repository. */
   webBuildDir?: string | undefined;
   customDomain?: CustomDomain | undefined;
@@ -61,9 +68,13 @@ export class WebStack extends Stack {
       prefix: props.prefix,
       serverDir,
       prerenderedDir: path.join(buildDir, 'prerendered'),
-      // The server calls the API directly over HTTPS (not back through CloudFront).
-      environment: { API_BASE_URL: props.api.http.api.apiEndpoint },
+      // The server calls the API directly over HTTPS (not back through CloudFront), with the origin
+      // header (infra/lambda/web-handler.ts). It computes the forwarded client of the viewer with a day
+      // key derived by KMS GenerateMac, as the API derives it (decision 0015-anti-stuffing).
+      environment: { API_BASE_URL: props.api.http.api.apiEndpoint, CLIENT_KMS_KEY_ID: props.clientKey.keyArn },
     });
+    props.api.originSecret.grantCheck(this.server.function);
+    iam.Grant.addToPrincipal({ grantee: this.server.function, actions: ['kms:GenerateMac'], resourceArns: [props.clientKey.keyArn] });
     this.web = new WebDistribution(this, 'Web', {
       webOriginDomain: this.server.http.domainName,
       apiOriginDomain: props.api.http.domainName,
@@ -71,6 +82,7 @@ export class WebStack extends Stack {
       staticPathPatterns: this.assets.rootPathPatterns,
       customDomain: props.customDomain,
       webAclArn: props.edge?.webAclArn,
+      originHeaders: { [ORIGIN_HEADER]: props.api.originSecret.headerValue(props.originSecretVersion) },
     });
     if (props.edge) this.addDependency(props.edge, 'the distribution names the web ACL');
     // A new server version renders links to new hashed chunks: upload them before it goes live.

@@ -12,6 +12,13 @@ declare global {
       /** Bearer token from the session cookie, if any (validity is the API's call). */
       sessionToken: string | undefined;
     }
+    /**
+     * Set by the Lambda adapter in AWS (infra/lambda/web-handler.ts); adapter-node passes `req`.
+     * `viewer`: see ViewerPlatform in $lib/server/forwarded-client.
+     */
+    interface Platform {
+      viewer?: { forwardedClient: string | undefined };
+    }
     interface PageData {
       lang?: Lang;
       common?: Messages['common'];

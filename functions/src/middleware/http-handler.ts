@@ -5,6 +5,7 @@ import { bearerAuth } from './bearer-auth.js';
 import { errorHandler } from './error-handler.js';
 import type { BearerEvent, Context, HttpEvent, HttpResult, PublicEvent } from './http.js';
 import { jsonBody } from './json-body.js';
+import { originGuard } from './origin-guard.js';
 
 /** What a route's handler receives, read from its operation's `auth` literal. */
 export type RouteEvent<O extends Operation> = O['auth'] extends 'bearer' ? BearerEvent : PublicEvent;
@@ -28,7 +29,8 @@ function tokens(): TokenVerifier {
 }
 
 /**
- * The middy stack of every HTTP route, chosen from its operation: errors → auth → body → handler.
+ * The middy stack of every HTTP route, chosen from its operation: errors → origin → auth → body →
+ * handler (in AWS the origin guard refuses whatever did not come through CloudFront, decision 0014).
  * The handler itself only parses, calls one use case and returns; on a bearer route it gets the
  * verified principal, on a public one it has none to read.
  */
@@ -39,7 +41,7 @@ export function httpHandler<O extends Operation>(
 // Wider than the signature above on purpose: what makes RouteEvent<O> true at run time is
 // bearerAuth, registered below for exactly the operations whose auth is 'bearer'.
 export function httpHandler(operation: Operation, handler: RouteHandler<HttpEvent>) {
-  const chain = middy<HttpEvent, HttpResult, Error, Context>().use(errorHandler());
+  const chain = middy<HttpEvent, HttpResult, Error, Context>().use(errorHandler()).use(originGuard());
   // Read per request, not at load: tests swap the runtime (setRuntime) after importing handlers.
   if (operation.auth === 'bearer') chain.use(bearerAuth(operation, tokens));
   if (operation.body) chain.use(jsonBody());
