@@ -420,6 +420,64 @@ export async function runIngestion(options: IngestionOptions): Promise<Ingestion
       log(`    other processes used ${run.cpuBusy.others.toFixed(2)} cores: discarded, running it again (machine now ${busy.toFixed(2)} cores busy)`);
     }
   }
+  /** Two runs of one phase as one: counts and CPU added up, latencies pooled. */
+  function combine(a: PhaseRun, b: PhaseRun): PhaseRun {
+    const ok = a.ok + b.ok;
+    const elapsedMs = a.elapsedMs + b.elapsedMs;
+    const perRequest = (key: 'serverCpuMsPerRequest' | 'javaCpuMsPerRequest' | 'loadGenCpuMsPerRequest') => (a[key] * a.ok + b[key] * b.ok) / Math.max(1, ok);
+    const busy = (key: keyof PhaseRun['cpuBusy']) => (a.cpuBusy[key] * a.elapsedMs + b.cpuBusy[key] * b.elapsedMs) / elapsedMs;
+    const samples = [...(sampleStore.get(a) ?? []), ...(sampleStore.get(b) ?? [])];
+    const run: PhaseRun = {
+      phase: a.phase,
+      concurrency: a.concurrency,
+      round: a.round,
+      ok,
+      errors: a.errors + b.errors,
+      elapsedMs,
+      throughput: (ok / elapsedMs) * 1000,
+      latency: summarize(samples),
+      serverCpuMsPerRequest: perRequest('serverCpuMsPerRequest'),
+      javaCpuMsPerRequest: perRequest('javaCpuMsPerRequest'),
+      loadGenCpuMsPerRequest: perRequest('loadGenCpuMsPerRequest'),
+      cpuBusy: { server: busy('server'), java: busy('java'), loadGen: busy('loadGen'), others: busy('others'), steal: busy('steal') },
+    };
+    sampleStore.set(run, samples);
+    return run;
+  }
+
+  /**
+   * One round: each phase for `ms` in SLICES slices, in `names` order and then in reverse, again and
+   * again (A B B A A B B A …); run again while other processes disturb it and the budget lasts.
+   */
+  async function interleavedRound(names: PhaseName[], concurrency: number, ms: number, roundNo: number): Promise<void> {
+    for (;;) {
+      const parts = new Map<PhaseName, PhaseRun>();
+      for (let slice = 0; slice < SLICES; slice++) {
+        for (const name of slice % 2 === 0 ? names : [...names].reverse()) {
+          const run = await phase(name, concurrency, { ms: ms / SLICES }, roundNo);
+          const before = parts.get(name);
+          parts.set(name, before ? combine(before, run) : run);
+        }
+      }
+      const round = names.map((name) => parts.get(name)!);
+      runs.push(...round);
+      for (const run of round) log(describe(run));
+      const disturbed = round.filter((run) => run.cpuBusy.others > othersLimit);
+      if (disturbed.length === 0) return;
+      if (redoBudgetMs <= 0) {
+        contaminated += disturbed.length;
+        log(`    other processes used up to ${Math.max(...disturbed.map((run) => run.cpuBusy.others)).toFixed(2)} cores: kept (no redo budget left), results distorted`);
+        return;
+      }
+      for (const run of round) run.discarded = true;
+      redone += round.length;
+      const waitStarted = Date.now();
+      const { busy } = await waitForQuiet(redoBudgetMs, { threshold: 0.1 });
+      redoBudgetMs -= Date.now() - waitStarted + round.reduce((sum, run) => sum + run.elapsedMs, 0);
+      log(`    other processes were busy during the round: discarded, running it again (machine now ${busy.toFixed(2)} cores busy)`);
+    }
+  }
+
   try {
     if (options.pin) {
       if (!javaPid) throw new Error('cannot pin: the DynamoDB Local process was not found');
@@ -460,10 +518,13 @@ export async function runIngestion(options: IngestionOptions): Promise<Ingestion
     // Rotate the phase order every round (a Latin square) so that neither side always runs
     // right after the other or first after a pause.
     const order = (r: number) => phases.map((_, i) => phases[(i + r) % phases.length]!);
-    log(`measuring: ${options.rounds} rounds × ${options.phaseSeconds} s per phase at c=16 …`);
-    for (let r = 1; r <= options.rounds; r++) {
-      for (const name of order(r - 1)) await measured(name, 16, { ms: options.phaseSeconds * 1000 }, r);
-    }
+    // At c=16 each round runs every phase in SLICES short slices, interleaved A B B A A B B A: the
+    // JVM CPU per request of DynamoDB Local swings by up to 25 % from one phase to the next (its
+    // garbage collector and JIT on a 2-core machine), and in whole 5-s phases whichever side ran
+    // during a slow stretch lost the round (gateway/bare 80–117 % per round at the same median).
+    // Interleaved slices give every phase the same share of the JVM's good and bad seconds.
+    log(`measuring: ${options.rounds} rounds × ${options.phaseSeconds} s per phase at c=16, interleaved in ${SLICES} slices …`);
+    for (let r = 1; r <= options.rounds; r++) await interleavedRound(order(r - 1), 16, options.phaseSeconds * 1000, r);
     log(`measuring: ${options.rounds} rounds × ${options.sequentialRequests} sequential requests per phase at c=1 …`);
     for (let r = 1; r <= options.rounds; r++) {
       for (const name of order(r - 1)) await measured(name, 1, { requests: options.sequentialRequests }, r);
@@ -563,3 +624,5 @@ export async function runIngestion(options: IngestionOptions): Promise<Ingestion
 
 /** Latency samples per run, kept out of the JSON result (they are many). */
 const sampleStore = new WeakMap<PhaseRun, number[]>();
+/** Slices per phase and round at c=16 (see interleavedRound). */
+const SLICES = 6;
