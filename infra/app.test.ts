@@ -409,6 +409,10 @@ describe('api stack', () => {
     expect(allows('login', 'dynamodb:GetItem', 'WINDOW#AB12')).toBe(false);
     expect(allows('submitRating', 'dynamodb:UpdateItem', 'THROTTLE#rating|abc')).toBe(true);
     expect(allows('submitRating', 'dynamodb:PutItem', 'SLOT#abc')).toBe(true);
+    // The burst detector (decision 0016) deletes its folded hour counts, and nothing else.
+    expect(allows('submitRating', 'dynamodb:DeleteItem', 'BURST#k7m2q9xa')).toBe(true);
+    expect(allows('submitRating', 'dynamodb:DeleteItem', 'RATINGS#k7m2q9xa#2026-12-06')).toBe(false);
+    expect(allows('submitRating', 'dynamodb:DeleteItem', 'TOTALS#WINDOW#k7m2q9xa')).toBe(false);
     // DynamoDB calls the table key as the writer: login now writes, so it needs what every writer has, through DynamoDB only.
     const keyActions = (operationId: string) =>
       [...new Set(statementsOf(operationId).filter((s) => mentions(s.Resource, opsKey)).flatMap(actionsOf))].sort();

@@ -14,6 +14,8 @@ export interface ItemGrant {
 /** `THROTTLE#*`, `SLOT#*`: the partition keys of keys.ts with the hash replaced by a wildcard. */
 const THROTTLE_COUNTERS = [keys.throttleCounter('*', 0).pk];
 const DEVICE_SLOTS = [keys.deviceSlot('*').pk];
+/** `BURST#*`: the burst detector's hour counts and baseline (functions/src/data/burst.ts, decision 0016). */
+const BURST_ITEMS = [keys.burstPartition('*')];
 
 /**
  * The throttle's own ops items, by partition key (functions/src/data/throttle.ts): the sign-in
@@ -26,6 +28,8 @@ export const THROTTLE_ITEM_GRANTS: Record<ClientLimits, readonly ItemGrant[]> = 
   rating: [
     { actions: ['dynamodb:UpdateItem'], leadingKeys: THROTTLE_COUNTERS },
     { actions: ['dynamodb:PutItem'], leadingKeys: DEVICE_SLOTS },
+    // The burst detector deletes the hour counts it folded into the baseline; nothing else is deleted.
+    { actions: ['dynamodb:DeleteItem'], leadingKeys: BURST_ITEMS },
   ],
 };
 

@@ -32,7 +32,7 @@ let token = '';
 beforeAll(async () => {
   t = await isolatedTables(endpoint, { now: () => at, burst: { floor: FLOOR, factor: 3 } });
   t.install();
-  await putDirectory(t.runtime, ['bstcc01', 'bstlw01', 'bstpv01', 'bstfd01']);
+  await putDirectory(t.runtime, ['bstcc01', 'bstlw01', 'bstpv01', 'bstfd01', 'bstdl01']);
   token = (await t.runtime.tokens.issue(committee, new Date())).token;
 });
 afterAll(() => t?.close());
@@ -145,5 +145,18 @@ describe('the burst detector (可疑评价)', () => {
     // 4 ratings on Tuesday 10:xx, learned once (not 0.75 × 4 + 0.25 × 4 twice over).
     expect(base!.usual[24 + 10]).toBe(4);
     expect((await store.hourCounts('bstfd01', hourIndex(next))).size).toBe(0);
+  });
+
+  it('answers the rating even when the folded hour counts cannot be deleted (they go by TTL), and says so in the log by error name', async () => {
+    const real = createBurstStore(t.doc, t.tables.ops);
+    const denied = Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' });
+    const store = { ...real, deleteHourCounts: () => Promise.reject(denied) };
+    const warnings: string[] = [];
+    at = new Date('2026-11-18T02:00:00.000Z');
+    await burstOf('bstdl01', 2);
+    const check = await createBurstWatch(store, { factor: 3, floor: FLOOR, learningRate: 0.25 }, (line) => warnings.push(line)).check('bstdl01', new Date('2026-11-18T03:00:00.000Z'));
+    expect(check.threshold).toBe(FLOOR);
+    expect(warnings).toEqual(['burst: folded hour counts of a window not deleted (AccessDeniedException)']);
+    expect((await real.baseline('bstdl01'))!.through).toBe(hourIndex(new Date('2026-11-18T03:00:00.000Z')) - 1);
   });
 });

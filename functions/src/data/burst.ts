@@ -1,4 +1,4 @@
-import { BatchWriteCommand, GetCommand, paginateQuery, PutCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, paginateQuery, PutCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { HOURS_PER_WEEK, type BurstBaseline } from '#shared/domain/burst.js';
 import { keys } from './keys.js';
@@ -101,13 +101,9 @@ export function createBurstStore(doc: DynamoDBDocumentClient, table: string): Bu
     },
 
     async deleteHourCounts(windowCode, hours) {
-      for (let i = 0; i < hours.length; i += 25) {
-        let requests = hours.slice(i, i + 25).map((hour) => ({ DeleteRequest: { Key: keys.burstHour(windowCode, hour) } }));
-        for (let attempt = 0; requests.length > 0 && attempt < 5; attempt++) {
-          const { UnprocessedItems } = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-          requests = (UnprocessedItems?.[table] ?? []) as typeof requests;
-        }
-      }
+      // One DeleteItem each (a fold has a few hours, rarely more than ten): IAM grants the rating
+      // function DeleteItem on BURST#* items only (infra/stacks/route-access.ts).
+      await Promise.all(hours.map((hour) => doc.send(new DeleteCommand({ TableName: table, Key: keys.burstHour(windowCode, hour) }))));
     },
   };
 }

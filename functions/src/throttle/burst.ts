@@ -16,7 +16,7 @@ export interface BurstWatch {
 
 const MAX_WINDOWS = 5_000;
 
-export function createBurstWatch(store: BurstStore, policy: BurstPolicy): BurstWatch {
+export function createBurstWatch(store: BurstStore, policy: BurstPolicy, warn: (message: string) => void = (message) => console.error(message)): BurstWatch {
   const known = new Map<string, Promise<BurstCheck>>();
 
   async function load(windowCode: string, hour: number): Promise<BurstCheck> {
@@ -24,8 +24,12 @@ export function createBurstWatch(store: BurstStore, policy: BurstPolicy): BurstW
     if (!baseline || baseline.through < hour - 1) {
       const counts = await store.hourCounts(windowCode, hour);
       const folded = foldBaseline(baseline, counts, hour, policy);
-      // Only the process that saved deletes: a loser's counts were folded by the winner.
-      if (await store.saveBaseline(windowCode, folded, baseline)) await store.deleteHourCounts(windowCode, [...counts.keys()]);
+      // Only the process that saved deletes: a loser's counts were folded by the winner. A failed
+      // delete costs no rating: the counts go by TTL within a day, and are never folded twice
+      // (the baseline's `through` is past them).
+      if (await store.saveBaseline(windowCode, folded, baseline)) {
+        await store.deleteHourCounts(windowCode, [...counts.keys()]).catch((error: unknown) => warn(`burst: folded hour counts of a window not deleted (${error instanceof Error ? error.name : 'error'})`));
+      }
       baseline = folded;
     }
     return { hour, threshold: burstThreshold(baseline.usual[hourOfWeek(hour)], policy) };
