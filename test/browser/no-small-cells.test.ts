@@ -87,9 +87,9 @@ async function shownSizes(page: Page): Promise<string[]> {
   return (await page.locator('[data-testid="n"], [data-testid="report-n"]').allInnerTexts()).map((text) => text.trim());
 }
 
-/** A shown size is "<5", "已隐藏" or a number of at least 5; never 1–4 (nor 0: empty groups are hidden alike). */
+/** A shown size is "<5", "已隐藏", 0 (an empty group: it tells nothing about anybody) or a number of at least 5; never 1–4. */
 function smallSizes(label: string, sizes: string[]): string[] {
-  return sizes.filter((size) => /^\d+$/.test(size) && Number(size) < K).map((size) => `${label}: shows n = ${size}`);
+  return sizes.filter((size) => /^\d+$/.test(size) && Number(size) > 0 && Number(size) < K).map((size) => `${label}: shows n = ${size}`);
 }
 
 interface Row {

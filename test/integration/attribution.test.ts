@@ -242,7 +242,8 @@ describe('ratings stored before attribution (everyone on duty in staffIds, on-du
     const before = await report('committee', { window: W.legacy });
     expect(before.summary).toMatchObject({ n: 5, counts: { '1': 1, '5': 4 } });
     expect(before.byStaff).toEqual([]);
-    expect(before.attribution.attributed).toEqual({ n: null, suppressed: 'small-group' });
+    // Nobody named: 0, shown as 0 (an empty count tells nothing about anybody).
+    expect(before.attribution.attributed).toEqual({ n: 0, suppressed: null });
 
     // Act: the recount.
     const dry: WindowDayDrift[] = [];
@@ -269,6 +270,6 @@ describe('ratings stored before attribution (everyone on duty in staffIds, on-du
     const after = await report('committee', { window: W.legacy });
     expect(after.summary).toEqual(before.summary);
     expect(after.byStaff).toEqual([]);
-    expect(after.attribution.attributed).toEqual({ n: null, suppressed: 'small-group' });
+    expect(after.attribution.attributed).toEqual({ n: 0, suppressed: null });
   });
 });

@@ -185,7 +185,7 @@ function check(w: World, filter: Filter): string[] {
   // 1a. The attribution count: shown only at k or more, and then the true number of ratings that named anybody.
   const named = totalCount(trueCounts((x) => x.staff !== null));
   const a = r.attribution.attributed;
-  if (a.suppressed === null && (a.n !== named || named < K)) problems.push(`attributed: shows ${a.n}, true ${named}`);
+  if (a.suppressed === null && (a.n !== named || (named > 0 && named < K))) problems.push(`attributed: shows ${a.n}, true ${named}`);
   if (a.suppressed !== null && a.n !== null) problems.push('attributed: hidden but carries a number');
   if (r.attribution.ratings.n !== r.summary.n) problems.push('attribution: ratings differ from the summary');
   // 1b. The summary minus the named count (those who said 不确定) is no small group either.
@@ -194,12 +194,14 @@ function check(w: World, filter: Filter): string[] {
     if (unnamed > 0 && unnamed < K) problems.push(`attribution: ${unnamed} unnamed ratings derivable`);
   }
 
-  // 1. Every shown cell has n ≥ k and the true numbers; every hidden cell shows no number at all.
+  // 1. Every shown cell has n = 0 or n ≥ k and the true numbers; every hidden cell has 0 < n and shows no number at all.
   for (const [c, counts] of truth) {
     const n = totalCount(counts);
     if (c.suppressed === null) {
-      if (n < K) problems.push(`${c.key}: n=${n} shown`);
+      if (n > 0 && n < K) problems.push(`${c.key}: n=${n} shown`);
       if (c.n !== n || c.counts?.['5'] !== counts[5] || c.counts?.['1'] !== counts[1]) problems.push(`${c.key}: shows ${c.n}, true ${n}`);
+    } else if (n === 0) {
+      problems.push(`${c.key}: n=0 hidden (an empty cell is shown as 0)`);
     } else if (c.n !== null || c.counts !== null || c.goodRate !== null || c.satisfiedRate !== null || c.meanScore !== null) {
       problems.push(`${c.key}: hidden but carries numbers`);
     }
@@ -218,7 +220,8 @@ function check(w: World, filter: Filter): string[] {
   for (const [total, rows] of families) {
     if (rows.length === 0) continue;
     if (total.suppressed !== null) {
-      if (rows.some((c) => c.suppressed === null)) problems.push(`${total.key}: hidden total with shown rows`);
+      // Rows of 0 stay shown: they add nothing to the sum that would reveal the total.
+      if (rows.some((c) => c.suppressed === null && c.n !== 0)) problems.push(`${total.key}: hidden total with shown rows`);
       continue;
     }
     const hidden = rows.filter((c) => c.suppressed !== null).map((c) => totalCount(truth.get(c)!));
@@ -252,6 +255,7 @@ describe('small-group suppression (drill S-1)', () => {
     let complementarySeen = 0;
     let staffShown = 0;
     let attributedShown = 0;
+    let zerosShown = 0;
     fc.assert(
       fc.property(filters, (filter) => {
         const w = world(filter.seed);
@@ -262,6 +266,7 @@ describe('small-group suppression (drill S-1)', () => {
         complementarySeen += cells.filter((c) => c.suppressed === 'complementary').length;
         staffShown += r.byStaff.filter((c) => c.suppressed === null).length;
         if (r.attribution.attributed.n !== null) attributedShown++;
+        zerosShown += cells.filter((c) => c.n === 0).length;
         expect(problems).toEqual([]);
       }),
       { seed: 20261015, numRuns: 1000 },
@@ -272,5 +277,7 @@ describe('small-group suppression (drill S-1)', () => {
     // And the staff checks are not vacuous: staff rows and the named count are shown often.
     expect(staffShown).toBeGreaterThan(250);
     expect(attributedShown).toBeGreaterThan(150);
+    // Empty months, windows and items come up, shown as 0.
+    expect(zerosShown).toBeGreaterThan(500);
   });
 });

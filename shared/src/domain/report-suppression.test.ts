@@ -24,8 +24,8 @@ describe('suppress', () => {
     expect(hidden).toEqual({ a: 'small-group', b: 'small-group', c: 'complementary' });
   });
 
-  it('needs nothing more when the hidden rows are empty or already add up to 5', () => {
-    expect(hiddenOf({ total: 30, a: 0, b: 0, c: 30 }, [{ total: 'total', rows: ['a', 'b', 'c'] }])).toEqual({ a: 'small-group', b: 'small-group' });
+  it('needs nothing more when the other rows are empty or the hidden rows already add up to 5', () => {
+    expect(hiddenOf({ total: 30, a: 0, b: 0, c: 30 }, [{ total: 'total', rows: ['a', 'b', 'c'] }])).toEqual({});
     expect(hiddenOf({ total: 30, a: 3, b: 4, c: 23 }, [{ total: 'total', rows: ['a', 'b', 'c'] }])).toEqual({ a: 'small-group', b: 'small-group' });
   });
 
@@ -42,6 +42,52 @@ describe('suppress', () => {
       w1: 'small-group',
       w2: 'small-group',
       w3: 'complementary',
+    });
+  });
+
+  describe('empty cells (n = 0)', () => {
+    it('shows a 0: never "<5", not even as a total', () => {
+      expect(hiddenOf({ total: 0, a: 0, b: 0 }, [{ total: 'total', rows: ['a', 'b'] }])).toEqual({});
+      expect(hiddenOf({ total: 12, jul: 0, aug: 12, sep: 0 }, [{ total: 'total', rows: ['jul', 'aug', 'sep'] }])).toEqual({});
+    });
+
+    it('never picks a 0 as the complementary cell: the smallest non-empty row goes', () => {
+      // 23 = 3 + 0 + 20: hiding the 0 would leave 23 − 20 = 3.
+      expect(hiddenOf({ total: 23, a: 3, z: 0, b: 20 }, [{ total: 'total', rows: ['a', 'z', 'b'] }])).toEqual({ a: 'small-group', b: 'complementary' });
+    });
+
+    it('leaves the 0 rows of a hidden total shown', () => {
+      const families = [
+        { total: 'total', rows: ['u1', 'u2'] },
+        { total: 'u1', rows: ['w1', 'w2'] },
+        { total: 'u2', rows: ['w3', 'w4'] },
+      ];
+      expect(hiddenOf({ total: 40, u1: 3, u2: 37, w1: 3, w2: 0, w3: 37, w4: 0 }, families)).toEqual({
+        u1: 'small-group',
+        u2: 'complementary',
+        w1: 'small-group',
+        w3: 'complementary',
+      });
+    });
+
+    it('protects a small cell whose only siblings are 0: the total is small itself', () => {
+      // A unit with one window of 3 ratings and two empty ones: 3 − 0 − 0 would be the window.
+      expect(hiddenOf({ total: 3, a: 3, b: 0, c: 0 }, [{ total: 'total', rows: ['a', 'b', 'c'] }])).toEqual({ total: 'small-group', a: 'small-group' });
+    });
+
+    it('hides the total when only zeros are left to cover a hidden row, and the rows add up to it', () => {
+      // a (20) goes with s (3) in the first family; in the second, 20 − 0 would give a away, and no
+      // non-empty row is left to hide with it: the total goes instead.
+      const families = [
+        { total: 'x', rows: ['a', 's'] },
+        { total: 't', rows: ['a', 'z'] },
+      ];
+      expect(hiddenOf({ x: 23, a: 20, s: 3, t: 20, z: 0 }, families)).toEqual({ s: 'small-group', a: 'complementary', t: 'complementary' });
+    });
+
+    it('keeps a total that is more than its rows (ratings without a breakdown): the difference does not isolate them', () => {
+      // 40 ratings, of which only 3 (before breakdowns existed, none) carry a service item.
+      expect(hiddenOf({ total: 40, '': 3, shebao: 0 }, [{ total: 'total', rows: ['', 'shebao'] }])).toEqual({ '': 'small-group' });
     });
   });
 
@@ -105,7 +151,6 @@ describe('suppress', () => {
         b: 'small-group',
         c: 'complementary',
         d: 'complementary',
-        e: 'small-group',
       });
     });
 

@@ -20,9 +20,13 @@ import { RATING_LEVELS, type RatingLevel } from './rating-level.js';
  * to the total: two families, so neither a small staff row nor a small 不确定 remainder can be
  * recovered from the printed named count.
  *
- * Empty rows (n = 0) are hidden like any small group ("<5"), but they protect nothing and need no
- * protection: if the hidden rows of a family add up to 0, the difference only tells that nobody
- * rated them. So the rule counts the non-empty hidden rows: none, or at least two adding up to k.
+ * Empty cells (n = 0, e.g. a month with no ratings) are shown as 0 and never hidden: a zero
+ * reveals nothing about a person, and hiding one protects nobody — subtracting a known 0 from a
+ * total tells nothing the 0 did not. So a 0 is neither "<5" nor ever picked as a complementary
+ * cell, not even under a hidden total (its rows add up to the total with or without it). The rule
+ * counts the non-empty hidden rows: none, or at least two adding up to k. When a family has no
+ * non-empty visible row left to hide (its other rows are all 0) and its rows add up to its total,
+ * the total itself goes ('complementary'): otherwise total − 0 − 0 would give the hidden row away.
  *
  * Uniform remainders: the hidden rows together must not be found, by subtraction, to have all
  * given the same kind of answer. Two hidden service items of 3 and 4 ratings pass the size rule
@@ -34,7 +38,7 @@ import { RATING_LEVELS, type RatingLevel } from './rating-level.js';
  * set: then the total says so already and subtraction adds nothing. Hiding every row makes the
  * remainder the total, so the rule always ends.
  *
- * A hidden total hides its rows: were they shown, their sum would reveal it. Hiding is repeated
+ * A hidden total hides its (non-empty) rows: were they shown, their sum would reveal it. Hiding is repeated
  * over all families until nothing changes, because a cell can sit in two families (a unit row is
  * a row of the scope and the total of its windows).
  *
@@ -93,14 +97,15 @@ export function suppress(
 ): Map<string, Suppression> {
   const hidden = new Map<string, Suppression>();
   const size = (id: string) => n.get(id) ?? 0;
-  for (const [id, count] of n) if (count < k) hidden.set(id, 'small-group');
+  for (const [id, count] of n) if (count > 0 && count < k) hidden.set(id, 'small-group');
 
   const countsOf = (id: string) => uniform?.counts.get(id) ?? emptyLevelCounts();
   const uniformRemainder = (total: string, hiddenRows: readonly string[]) =>
     uniform !== undefined && revealsUniform(mergeLevelCounts(hiddenRows.map(countsOf)), countsOf(total), uniform.sets);
 
+  // A 0 is never hidden: it protects nobody and gives nobody away.
   const hide = (id: string) => {
-    if (hidden.has(id)) return false;
+    if (hidden.has(id) || size(id) === 0) return false;
     hidden.set(id, size(id) < k ? 'small-group' : 'complementary');
     return true;
   };
@@ -113,14 +118,21 @@ export function suppress(
         continue;
       }
       for (;;) {
-        const hiddenRows = family.rows.filter((row) => hidden.has(row) && size(row) > 0);
+        const hiddenRows = family.rows.filter((row) => hidden.has(row));
         const hiddenSum = hiddenRows.reduce((sum, row) => sum + size(row), 0);
         if (hiddenSum === 0 || (hiddenRows.length >= 2 && hiddenSum >= k && !uniformRemainder(family.total, hiddenRows))) break;
-        // Smallest visible row first (ties by id, so the same data always hides the same rows).
+        // Smallest non-empty visible row first (ties by id, so the same data always hides the same rows).
         const next = family.rows
-          .filter((row) => !hidden.has(row))
+          .filter((row) => !hidden.has(row) && size(row) > 0)
           .sort((a, b) => size(a) - size(b) || (a < b ? -1 : a > b ? 1 : 0))[0];
-        if (next === undefined) break;
+        if (next === undefined) {
+          // Only zeros are left, and they cover nothing. If the rows add up to the total, the total
+          // minus the shown rows is the hidden rows: the total goes. (A total that is more than its
+          // rows, e.g. service items before breakdowns existed, does not isolate them.)
+          const rowsSum = family.rows.reduce((sum, row) => sum + size(row), 0);
+          if (rowsSum === size(family.total) && hide(family.total)) changed = true;
+          break;
+        }
         hide(next);
         changed = true;
       }

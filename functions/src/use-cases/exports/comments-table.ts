@@ -28,5 +28,5 @@ export function commentsTable(feed: ExportComments): ReportTable & { rows: Table
     rows.push(['条数', feed.comments.length < feed.total ? `共 ${feed.total} 条，本文件收录最新的 ${feed.comments.length} 条；其余可在报表页面翻页查看` : `共 ${feed.total} 条`]);
     for (const comment of feed.comments) rows.push([comment.day, neutraliseCell(comment.text)]);
   }
-  return { name: COMMENTS_SHEET, columns: [{ header: '日期（北京时间）', width: 14 }, { header: '留言', width: 100 }], rows };
+  return { name: COMMENTS_SHEET, columns: [{ header: '日期（北京时间）', width: 16, wrap: true }, { header: '留言', width: 72, wrap: true }], rows };
 }

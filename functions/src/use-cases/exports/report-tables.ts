@@ -14,7 +14,11 @@ export type TableValue = number | { percent: number } | string | null;
 export interface ReportTable {
   /** Sheet name (XLSX) and section heading (CSV). */
   name: string;
-  columns: { header: string; width?: number; percent?: boolean }[];
+  /**
+   * `width` in character widths (a CJK character takes two); `wrap`: long text wraps within the
+   * column rather than running off the printed page.
+   */
+  columns: { header: string; width?: number; percent?: boolean; wrap?: boolean }[];
   /** Made row by row as a renderer reads them, so 50,000 windows are never all in memory twice. */
   rows: Iterable<TableValue[]>;
   /** Lines printed under the rows, after an empty row (XLSX) or line (CSV): e.g. the attribution sentence under 按人员. */
@@ -50,19 +54,20 @@ export function percentText(value: number | null | undefined): string {
   return value === null || value === undefined ? NO_RATE : `${(value * 100).toFixed(2)}%`;
 }
 
+/** Header cells wrap (非常不满意(1) over two lines), so the number columns are as narrow as their numbers. */
 export const CELL_COLUMNS: ReportTable['columns'] = [
-  { header: '名称', width: 28 },
-  { header: '代码', width: 14 },
-  { header: '评价数', width: 9 },
-  ...LEVELS.map((level) => ({ header: `${RATING_LEVEL_NAMES[level].zh}(${level})`, width: 10 })),
-  { header: '好评率', width: 10, percent: true },
-  { header: '好评率下限', width: 10, percent: true },
-  { header: '好评率上限', width: 10, percent: true },
-  { header: '满意率', width: 10, percent: true },
-  { header: '满意率下限', width: 10, percent: true },
-  { header: '满意率上限', width: 10, percent: true },
-  { header: '平均分', width: 9 },
-  { header: '说明', width: 16 },
+  { header: '名称', width: 26, wrap: true },
+  { header: '代码', width: 12 },
+  { header: '评价数', width: 8 },
+  ...LEVELS.map((level) => ({ header: `${RATING_LEVEL_NAMES[level].zh}(${level})`, width: 8 })),
+  { header: '好评率', width: 8, percent: true },
+  { header: '好评率下限', width: 8, percent: true },
+  { header: '好评率上限', width: 8, percent: true },
+  { header: '满意率', width: 8, percent: true },
+  { header: '满意率下限', width: 8, percent: true },
+  { header: '满意率上限', width: 8, percent: true },
+  { header: '平均分', width: 8 },
+  { header: '说明', width: 16, wrap: true },
 ];
 
 /** One row of a breakdown; a suppressed cell prints its marker in every number column. */
@@ -172,13 +177,14 @@ export function summaryTable(report: SatisfactionReport, stamp: ExportStamp): Re
   rows.push(['可疑评价说明', text(report.suspect.text.zh)]);
   rows.push(['考核得分', report.assessment.points === null ? NO_RATE : round(report.assessment.points, 2)]);
   rows.push(['考核算式', text(report.assessment.arithmetic.zh)]);
-  return { name: '汇总', columns: [{ header: '项目', width: 18 }, { header: '内容', width: 90 }], rows };
+  // Fits A4 portrait (~100 character widths): long values (期间, 考核算式, 可疑评价说明) wrap.
+  return { name: '汇总', columns: [{ header: '项目', width: 24, wrap: true }, { header: '内容', width: 64, wrap: true }], rows };
 }
 
 export function reasonsTable(report: SatisfactionReport): ReportTable {
   return {
     name: '差评原因',
-    columns: [{ header: '原因代码', width: 16 }, { header: '差评原因', width: 30 }, { header: '次数', width: 8 }],
+    columns: [{ header: '原因代码', width: 16 }, { header: '差评原因', width: 30, wrap: true }, { header: '次数', width: 8 }],
     rows: report.topReasons.map((reason) => [text(reason.code), text(reason.label.zh), reason.count]),
   };
 }
@@ -190,13 +196,13 @@ export function rankingTable(report: SatisfactionReport): ReportTable {
     columns: [
       { header: '对象', width: 8 },
       { header: '名次', width: 8 },
-      { header: '名称', width: 28 },
+      { header: '名称', width: 28, wrap: true },
       { header: '代码', width: 14 },
       { header: '评价数', width: 9 },
       { header: basis, width: 10, percent: true },
       { header: '95%区间下限', width: 12, percent: true },
       { header: '95%区间上限', width: 12, percent: true },
-      { header: '与上一名', width: 14 },
+      { header: '与上一名', width: 20, wrap: true },
     ],
     rows: [...rankingRows(report.rankings.units, '单位'), ...rankingRows(report.rankings.windows, '窗口')],
   };
@@ -228,7 +234,7 @@ export function notesTable(report: SatisfactionReport, stamp: ExportStamp): Repo
     ['公式防护', '以 = + - @ 制表符或回车开头的文本前加单引号，防止被表格软件当作公式执行'],
     ...report.notes.map((note, i): [string, string] => [`附注 ${i + 1}`, text(note.zh)]),
   ];
-  return { name: '计算说明', columns: [{ header: '项目', width: 16 }, { header: '说明', width: 100 }], rows };
+  return { name: '计算说明', columns: [{ header: '项目', width: 16, wrap: true }, { header: '说明', width: 72, wrap: true }], rows };
 }
 
 /** Every table of the report, in the order of the XLSX sheets and the CSV sections. */
