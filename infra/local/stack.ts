@@ -31,6 +31,24 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
 }
 
+/** The address the local stack serves and `npm start` prints, residents' pages included. */
+export function localBaseUrl(port: number): string {
+  return `http://localhost:${port}`;
+}
+
+/**
+ * The PUBLIC_BASE_URL this module set for an earlier stack in this process: a value it set itself
+ * follows the port of the next stack, one set by the operator (`PUBLIC_BASE_URL=… npm start`) is kept.
+ */
+let ownPublicBaseUrl: string | undefined;
+
+function publicBaseUrl(port: number): string {
+  const configured = process.env.PUBLIC_BASE_URL;
+  if (configured && configured !== ownPublicBaseUrl) return configured;
+  ownPublicBaseUrl = localBaseUrl(port);
+  return ownPublicBaseUrl;
+}
+
 export interface LocalStack {
   url: string;
   dynamo: DynamoDbLocal;
@@ -72,6 +90,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AUTH_SECRET: secrets.authSecret,
       CONTACT_KEY: secrets.contactKey,
       CLIENT_KEY: secrets.clientKey,
+      // What QR posters encode: the URL this stack serves, unless PUBLIC_BASE_URL is set explicitly.
+      PUBLIC_BASE_URL: publicBaseUrl(options.port),
     });
     resetConfig();
     setRuntime(undefined);

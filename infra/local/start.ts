@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoCounty } from './demo-county.js';
 import { DEMO_ACCOUNTS } from './seed.js';
-import { repoRoot, startLocalStack, webBuildDir } from './stack.js';
+import { localBaseUrl, repoRoot, startLocalStack, webBuildDir } from './stack.js';
 
 /** `npm start`: build the web app if it is missing or stale, then run the whole stack until Ctrl-C. */
 const port = Number(process.env.PORT ?? 3000);
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   // The same four windows the README lists (the demo county is generated from a fixed seed).
   const windows = demoCounty().windows;
   const Items = [0, 3, 10, 12].map((i) => windows[i]!);
-  const base = `http://localhost:${port}`;
+  const base = localBaseUrl(port);
   console.log(`
 满意 Manyi is running at ${base}
 
@@ -48,6 +48,7 @@ ${Items.slice(0, 4)
              then the 6-digit code: npm run totp -- ${DEMO_ACCOUNTS[0]!.username}   (fixed demo-only TOTP secrets, see the README)
   API:       ${base}/api/health   ${base}/api/openapi.json
   Data:      ${dataDir} (delete it to start from a fresh demo county)
+  Posters:   QR codes point at ${process.env.PUBLIC_BASE_URL ?? base} (PUBLIC_BASE_URL: set it to an address residents' phones can reach)
 
 Press Ctrl-C to stop.`);
 

@@ -53,17 +53,19 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 describe('window poster', () => {
-  it('is an A4 PDF naming the unit and window (markup printed as text), the staff, their pledge and the instruction', async () => {
+  it('is an A4 PDF naming the unit and window (markup printed as text), the duties, the pledge and the instruction', async () => {
     const reply = await poster(SV.windows.open, { format: 'pdf', size: 'A4' });
     expect(reply.status).toBe(200);
     expect(reply.headers['content-type']).toBe('application/pdf');
     expect(String(reply.headers['content-disposition'])).toContain(`poster-${SV.windows.open}-A4.pdf`);
     const [text] = await pdfPages(bytes(reply));
     expect(text).toContain(SV.hostileName);
-    for (const expected of ['测试县人社局', '李明', '一次告知，限时办结。', '请扫码评价本次服务', 'Scan to rate this service', `/w/${SV.windows.open}`]) {
+    for (const expected of ['测试县人社局', '参保登记', '一次告知，限时办结。', '请扫码评价本次服务', 'Scan to rate this service', `/w/${SV.windows.open}`]) {
       expect(text).toContain(expected);
     }
     expect(text).not.toContain('本窗口暂停评价');
+    // Printed once and hung for months: no staff on duty today.
+    expect(text).not.toContain('今日在岗');
   });
 
   it('comes in A5 too', async () => {

@@ -86,16 +86,17 @@ export const surveyOperations = {
   windowPoster: {
     method: 'GET',
     path: '/api/admin/windows/{code}/poster',
-    summary: 'QR poster of one window: print-ready PDF (A4 or A5), or the QR alone as PNG or SVG',
+    summary: 'QR poster of one window: print-ready PDF (A4 or A5), or the QR alone as PNG or SVG, or the link it encodes',
     description:
       'The body is base64-encoded binary (application/pdf, image/png or image/svg+xml) with a Content-Disposition filename. ' +
-      'A deactivated window’s poster says 本窗口暂停评价 instead of showing the QR. Every download is audited.',
+      'A deactivated window’s poster says 本窗口暂停评价 instead of showing the QR. Every download is audited. ' +
+      'format=url answers the link the QR encodes (text/plain, PUBLIC_BASE_URL + /w/{code}; not audited).',
     tag: 'posters',
     auth: 'bearer',
     params: WindowPosterParams,
     query: WindowPosterQuery,
     responses: {
-      200: { description: 'The poster file (PDF, PNG or SVG)' },
+      200: { description: 'The poster file (PDF, PNG or SVG), or the link (text/plain)' },
       400: badRequest,
       401: unauthorized,
       403: forbidden,

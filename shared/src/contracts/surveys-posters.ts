@@ -2,7 +2,8 @@ import * as z from 'zod';
 import { WindowCode } from './window-card.js';
 import { UnitIdParam } from './surveys-versions.js';
 
-export const POSTER_FORMATS = ['pdf', 'png', 'svg'] as const;
+/** `url`: the link the QR encodes (text/plain), `${PUBLIC_BASE_URL}/w/{code}`. */
+export const POSTER_FORMATS = ['pdf', 'png', 'svg', 'url'] as const;
 export type PosterFormat = (typeof POSTER_FORMATS)[number];
 export const POSTER_SIZES = ['A4', 'A5'] as const;
 export type PosterSize = (typeof POSTER_SIZES)[number];

@@ -70,6 +70,7 @@ const zh = {
     formats: { pdf: 'PDF 海报', png: 'PNG 二维码', svg: 'SVG 二维码' },
     download: '下载',
     posterHint: '下载会记入审计日志。停用窗口的海报显示“本窗口暂停评价”，不含二维码。',
+    posterLoopback: '二维码指向 {url}，只能在本机打开；正式使用前请设置 PUBLIC_BASE_URL 为居民可访问的地址。',
   },
 };
 
@@ -140,6 +141,7 @@ const en: SurveyMessages = {
     formats: { pdf: 'PDF poster', png: 'PNG QR code', svg: 'SVG QR code' },
     download: 'Download',
     posterHint: 'Downloads are audit-logged. A paused window’s poster says so and has no QR code.',
+    posterLoopback: 'The QR codes point at {url}, which opens on this machine only; before real use, set PUBLIC_BASE_URL to an address residents can reach.',
   },
 };
 

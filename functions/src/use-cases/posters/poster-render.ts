@@ -3,14 +3,22 @@ import QRCode from 'qrcode';
 import type { PosterSize } from '#shared/contracts/surveys-posters.js';
 import type { PosterFont } from './poster-font.js';
 
-/** One page of a poster: what a resident sees at the window (亮身份、亮岗位、亮职责、亮承诺). */
+/**
+ * One page of a poster: what a resident reading it on the wall needs (亮职责、亮承诺). Printed
+ * once and hung for months, so only what stays true: no staff on duty today (the window card,
+ * opened from the QR, shows them as they are now).
+ */
 export interface PosterPage {
   url: string;
   active: boolean;
   unitName: string;
   windowName: string;
   hallName: string;
-  staff: { name: string; staffNo: string; post: string; pledge: string }[];
+  /** 办理事项: what the window handles. */
+  serviceItems: string[];
+  /** 岗位职责 and 服务承诺 of the staff assigned to the window, each text once. */
+  duties: string[];
+  pledges: string[];
 }
 
 export const POSTER_TEXT = {
@@ -18,8 +26,9 @@ export const POSTER_TEXT = {
   instructionEn: 'Scan to rate this service',
   paused: '本窗口暂停评价',
   pausedEn: 'Ratings are paused at this window',
-  staffHeading: '今日在岗',
-  pledge: '服务承诺',
+  serviceItems: '办理事项',
+  duties: '窗口职责',
+  pledges: '服务承诺',
 } as const;
 
 // Medium error correction survives a scuffed or partly covered print; margin 4 is the quiet zone
@@ -101,15 +110,29 @@ export function posterPdf(pages: readonly PosterPage[], size: PosterSize, font: 
       doc.y = top + qrSize + 8 * scale;
     }
 
-    if (page.staff.length > 0) {
-      doc.moveDown(1);
-      centered(POSTER_TEXT.staffHeading, 14);
-      for (const person of page.staff.slice(0, 4)) {
-        doc.moveDown(0.4);
-        centered(`${person.name}　${person.post}　工号 ${person.staffNo}`, 13);
-        if (person.pledge) centered(`${POSTER_TEXT.pledge}：${person.pledge}`, 11, '#3d3d3d');
-      }
-    }
+    // The sections share the room left above the bottom margin (what one leaves goes to the next),
+    // each ending in an ellipsis past its share: a long list must not push the pledges off the
+    // page, nor spill onto a page of its own.
+    const bottom = height - margin;
+    const sections = (
+      [
+        [POSTER_TEXT.serviceItems, page.serviceItems.join('、')],
+        [POSTER_TEXT.duties, page.duties.join('\n')],
+        [POSTER_TEXT.pledges, page.pledges.join('\n')],
+      ] as const
+    ).filter(([, body]) => body !== '');
+    sections.forEach(([heading, body], i) => {
+      doc.moveDown(0.8);
+      if (bottom - doc.y < 40 * scale) return;
+      centered(heading, 14);
+      doc.moveDown(0.2);
+      const share = (bottom - doc.y) / (sections.length - i) - (i < sections.length - 1 ? 40 * scale : 0);
+      doc
+        .font('cjk')
+        .fontSize(11 * scale)
+        .fillColor('#3d3d3d')
+        .text(body, margin, undefined, { width: textWidth, align: 'center', height: Math.max(14 * scale, share), ellipsis: true });
+    });
   }
   if (pages.length === 0) doc.addPage({ size, margin });
   doc.end();
