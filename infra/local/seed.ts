@@ -22,7 +22,17 @@ import { lastCompleteMonth } from '../../shared/src/domain/china-time.js';
 export const DEMO_ACCOUNTS = [
   { username: 'admin', password: 'Manyi-demo-2026', displayName: '系统管理员', role: 'system-admin' as const, unitId: 'jn-qh-lj', totpSecret: 'MANYIDEMOADMINTOTPSECRETONLYDEMO' },
   { username: 'pingyi', password: 'Manyi-demo-2026', displayName: '考核委员会委员', role: 'committee' as const, unitId: 'jn-qh-lj', totpSecret: 'MANYIDEMOPINGYITOTPSECRETONLYDEM' },
+  // Separation of duties: only the auditor reads the audit log (docs/access-matrix.md).
+  { username: 'shenji', password: 'Manyi-demo-2026', displayName: '审计员', role: 'auditor' as const, unitId: 'jn-qh-lj', totpSecret: 'MANYIDEMOSHENJITOTPSECRETONLYDEM' },
 ];
+
+/** Create the demo accounts a data folder seeded before they existed lacks (e.g. the auditor). */
+async function ensureDemoAccounts(data: Pick<DataLayer, 'accounts'>, sealer: Pick<ContactSealer, 'seal'>): Promise<void> {
+  for (const { password, totpSecret, ...account } of DEMO_ACCOUNTS) {
+    if (await data.accounts.get(account.username)) continue;
+    await data.accounts.put({ ...account, passwordHash: await hashPassword(password), totpSecret: await sealer.seal(totpSecret) });
+  }
+}
 
 /**
  * Give the demo accounts their fixed second factor, sealed like any enrolled secret. Also run on an
@@ -84,6 +94,7 @@ export async function seedDemo(
 ): Promise<{ seeded: boolean; ratings: number }> {
   const marker = await doc.send(new GetCommand({ TableName: options.opsTable, Key: keys.seedMarker() }));
   if (marker.Item) {
+    await ensureDemoAccounts(data, sealer);
     await enrollDemoSecondFactors(data, sealer);
     await ensureDemoStaffAccount(data);
     return { seeded: false, ratings: 0 };

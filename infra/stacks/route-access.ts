@@ -91,6 +91,8 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   // docs/decisions/0006-accounts-and-second-factor.md).
   loginTotp: { ...ACCOUNT_ONLY, audit: 'put-only' },
   // Reads the account (who is asking) and bumps its session version; like TOTP enrollment, only its own ACCOUNT item.
+  // The caller's own account item and the name of its unit, for the admin shell's header.
+  getSession: READ_OPS,
   logout: { ops: 'read-write', contacts: 'none', sealContacts: false },
   startTotpEnrollment: { ops: 'read-write', contacts: 'none', sealContacts: false },
   confirmTotpEnrollment: { ops: 'read-write', contacts: 'none', sealContacts: false },

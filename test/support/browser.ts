@@ -56,22 +56,22 @@ function withTimeouts(context: BrowserContext): BrowserContext {
 }
 
 /**
- * Log in as the demo system admin through the /login form and the /login/totp code form, with a
+ * Log in as the demo system admin (or another demo account with a second factor) through the /login form and the /login/totp code form, with a
  * fresh code of the demo secret (works with and without JavaScript). Each TOTP step logs in once,
  * so a burst of logins waits up to 30 s for the next code (see demo-totp.ts).
  */
-export async function adminLogin(page: Page, baseUrl: string): Promise<void> {
+export async function adminLogin(page: Page, baseUrl: string, username = 'admin'): Promise<void> {
   // networkidle: with JavaScript, hydration must be done first, or it resets the fields just filled
   // (seen under load: the form then refused an empty username, 请输入用户名).
   await page.goto(`${baseUrl}/login`, { waitUntil: 'networkidle' });
-  await page.getByLabel('用户名').fill('admin');
+  await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill('Manyi-demo-2026');
   await Promise.all([page.waitForURL(/\/login\/totp$/), page.getByRole('button', { name: '登录' }).click()]).catch(async (error: unknown) => {
     // Say what the login page answered instead of only "timeout" (a lockout, a refused password).
     const shown = await page.locator('main').innerText().catch(() => '(no page)');
     throw new Error(`admin login did not reach /login/totp (at ${page.url()}): ${shown.slice(0, 300)}`, { cause: error });
   });
-  await withDemoCode(baseUrl, 'admin', async (code) => {
+  await withDemoCode(baseUrl, username, async (code) => {
     await page.getByLabel('动态验证码').fill(code);
     await Promise.all([page.waitForURL(/\/admin/), page.getByRole('button', { name: '验证' }).click()]);
   });

@@ -101,6 +101,8 @@ export async function baselineOf(route: Route, w: World): Promise<Baseline> {
       return { method: 'GET', path: `/api/public/exports/${createHash('sha256').update('fuzz').digest('hex')}` };
     case 'logout':
       return { method: 'POST', path: '/api/auth/logout' };
+    case 'getSession':
+      return { method: 'GET', path: '/api/auth/session' };
     case 'startTotpEnrollment':
       return { method: 'POST', path: '/api/auth/totp/enrollment' };
     case 'confirmTotpEnrollment':

@@ -1,4 +1,4 @@
-import { Role } from '#shared/contracts/auth.js';
+import { Permission, Role } from '#shared/contracts/auth.js';
 import type { Principal } from '../auth/principal.js';
 
 /**
@@ -44,9 +44,14 @@ export const PERMISSIONS = {
     roles: ['auditor'],
     description: 'Read and export the audit log (separation of duties: no administrator reads it)',
   },
-} as const satisfies Record<string, { roles: readonly Role[]; description: string }>;
+} as const satisfies Record<Permission, { roles: readonly Role[]; description: string }>;
 
-export type Permission = keyof typeof PERMISSIONS;
+export type { Permission };
+
+/** Every action a principal's role may take, in the matrix's order. */
+export function permissionsOf(principal: Pick<Principal, 'role'>): Permission[] {
+  return Permission.options.filter((permission) => can(principal, permission));
+}
 
 export const ROLES = Role.options;
 

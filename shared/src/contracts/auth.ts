@@ -14,6 +14,47 @@ export type LoginInput = z.infer<typeof LoginInput>;
 export const Role = z.enum(['system-admin', 'unit-admin', 'committee', 'staff', 'auditor']);
 export type Role = z.infer<typeof Role>;
 
+/**
+ * The actions of the access matrix (functions/src/access/permissions.ts says which roles may take
+ * each; docs/access-matrix.md is generated from it). Named here so that the API can tell the web
+ * what a session may do, and the web shows only those sections: one rule, enforced by the API.
+ */
+export const Permission = z.enum([
+  'results:read',
+  'reports:export',
+  'comments:read',
+  'reports:own',
+  'definitions:manage',
+  'org:read',
+  'org:write',
+  'accounts:manage',
+  'audit:read',
+]);
+export type Permission = z.infer<typeof Permission>;
+
+/** Who is signed in, as the admin shell shows it (GET /api/auth/session). */
+export const SessionView = z
+  .object({
+    username: z.string(),
+    displayName: z.string(),
+    role: Role,
+    unit: z.object({ id: z.string(), name: z.string() }).meta({ description: 'The scope: this unit and everything under it' }),
+    permissions: z.array(Permission).meta({ description: 'What the role may do (docs/access-matrix.md); the API checks each request itself' }),
+  })
+  .meta({
+    id: 'Session',
+    examples: [
+      {
+        username: 'pingyi',
+        displayName: '考核委员会委员',
+        role: 'committee',
+        unit: { id: 'jn-qh-lj', name: '临江县' },
+        permissions: ['results:read', 'reports:export', 'comments:read', 'org:read'],
+      },
+    ],
+  });
+export type SessionView = z.infer<typeof SessionView>;
+
 export const LoginOutput = z
   .object({
     token: z.string().meta({ description: 'Bearer token (JWT) for the Authorization header' }),

@@ -14,6 +14,7 @@ import {
   TotpConfirmInput,
   TotpEnrollment,
 } from './accounts-schemas.js';
+import { SessionView } from './auth.js';
 import { ErrorBody } from './errors.js';
 import type { Operation } from './operation.js';
 
@@ -40,6 +41,18 @@ export const accountOperations = {
       400: badRequest,
       401: { description: 'Wrong or reused code, or an expired challenge', schema: ErrorBody },
       429: { description: 'Locked out after repeated failures', schema: ErrorBody },
+    },
+  },
+  getSession: {
+    method: 'GET',
+    path: '/api/auth/session',
+    summary: 'Who is signed in: name, role, scope and what the role may do (the admin shell’s header and navigation)',
+    description: 'What the web shows; every other route still checks the caller itself. Not audited: it reveals the caller only to the caller.',
+    tag: 'auth',
+    auth: 'bearer',
+    responses: {
+      200: { description: 'The session', schema: SessionView },
+      401: unauthorized,
     },
   },
   logout: {

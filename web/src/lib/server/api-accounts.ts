@@ -14,7 +14,7 @@ import {
   type AuditQuery,
 } from '#shared/contracts/accounts-schemas.js';
 import { LoggedOut, TotpEnrolled } from '#shared/contracts/ops-accounts.js';
-import type { LoginInput } from '#shared/contracts/auth.js';
+import { SessionView, type LoginInput } from '#shared/contracts/auth.js';
 import { ErrorBody } from '#shared/contracts/errors.js';
 import { call, fillPath, type ApiResult } from './api';
 import { webConfig } from './config';
@@ -30,6 +30,12 @@ export function login(input: LoginInput, requester: Record<string, string> = {})
 export function loginTotp(challenge: string, code: string): Promise<ApiResult<LoginSuccess>> {
   const op = operations.loginTotp;
   return call(LoginSuccess, { method: op.method, path: op.path, body: { challenge, code } });
+}
+
+/** Who is signed in and what the role may do (the admin shell). */
+export function getSession(token: string): Promise<ApiResult<SessionView>> {
+  const op = operations.getSession;
+  return call(SessionView, { method: op.method, path: op.path, token });
 }
 
 /** End every session of the caller's account (the API refuses older tokens from then on). */
