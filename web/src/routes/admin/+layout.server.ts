@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { messages } from '$lib/i18n';
 import { getSession } from '$lib/server/api-accounts';
-import { endSession } from '$lib/server/session';
+import { ENROLLMENT_PAGE, endSession } from '$lib/server/session';
 import type { LayoutServerLoad } from './$types';
 
 /**
@@ -11,6 +11,9 @@ import type { LayoutServerLoad } from './$types';
  */
 export const load: LayoutServerLoad = async ({ locals, cookies, url }) => {
   const token = locals.sessionToken;
+  // Setting up the second factor (an enrollment-only token, hooks.server.ts): no session yet, so
+  // no shell; the page itself checks its token.
+  if (!token && url.pathname === ENROLLMENT_PAGE) return { session: null };
   if (!token) redirect(303, '/login');
   const session = await getSession(token);
   if (!session.ok) {
