@@ -199,6 +199,8 @@ describe.each(JS_MODES)('the committee report $name', ({ javaScriptEnabled }) =>
       await result.waitFor();
       await expect(result.innerText(), format).resolves.toContain('此文件由本系统生成');
       await expect(result.innerText(), format).resolves.toContain(format.toUpperCase());
+      // 口径 by its name, as the file prints it, not the set's id.
+      await expect(verify.getByTestId('verify-definition').innerText(), format).resolves.toBe('全国政务服务“好差评”标准');
     }
 
     // A changed file is not recognised.

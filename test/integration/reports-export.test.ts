@@ -205,7 +205,7 @@ describe('report downloads', () => {
 
     const file_ = await verify(sha256(file));
     expect(file_.status).toBe(200);
-    expect(file_.json).toMatchObject({ known: true, matched: 'file', format: 'xlsx', scopeName: HOSTILE.root, definitionId: report.definitions.id, n: report.summary.n });
+    expect(file_.json).toMatchObject({ known: true, matched: 'file', format: 'xlsx', scopeName: HOSTILE.root, definitionId: report.definitions.id, definitionName: report.definitions.name, n: report.summary.n });
     const data = await verify(dataHash);
     expect(data.json).toMatchObject({ known: true, matched: 'data', n: report.summary.n, periodLabel: report.period.label });
 
@@ -294,7 +294,7 @@ describe('report downloads', () => {
     expect(registry.filter((item) => item.matched === 'data')).toHaveLength(2);
     for (const item of registry) {
       expect(JSON.stringify(item)).not.toContain(committee.username);
-      expect(Object.keys(item).sort()).toEqual(['definitionId', 'extractedAt', 'format', 'generatedAt', 'matched', 'n', 'periodLabel', 'pk', 'scopeName', 'sha256', 'sk']);
+      expect(Object.keys(item).sort()).toEqual(['definitionId', 'definitionName', 'extractedAt', 'format', 'generatedAt', 'matched', 'n', 'periodLabel', 'pk', 'scopeName', 'sha256', 'sk']);
     }
     const audit = (await scanAll(t.doc, t.tables.audit)).filter((e) => e.action === 'report.export');
     const ok = audit.filter((e) => e.result === 'ok');

@@ -20,6 +20,8 @@ export interface ExportRecord {
   scopeName: string;
   periodLabel: { zh: string; en: string };
   definitionId: string;
+  /** The definition set's name (口径) as printed in the file; absent on files registered before it was kept. */
+  definitionName?: { zh: string; en: string };
   /** Ratings in the scope; null when the scope total is suppressed. */
   n: number | null;
   extractedAt: string;

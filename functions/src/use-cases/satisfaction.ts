@@ -25,8 +25,9 @@ const READ_WINDOW_RESULTS: ReportAccess = { permission: 'results:read', action: 
  * Satisfaction of one window over a range of China-time days: a view of the committee report of
  * that window (runSatisfactionReport: custom period from..to, all channels, the national
  * definitions), so it shows exactly what the report's summary shows and goes through the report
- * engine's one small-group suppression. Fewer than k = 5 ratings in the range (none included): no
- * n, no counts, no rate, and `suppressed` says why. Never read from raw ratings.
+ * engine's one small-group suppression. One to k − 1 = 4 ratings in the range: no n, no counts,
+ * no rate, and `suppressed` says why; none at all shows n = 0 (a zero reveals nobody). Never read
+ * from raw ratings.
  *
  * Access is checked on the window first, as before (404 alike for unknown and out of scope,
  * audited once as results.satisfaction); the report then runs for the window's own unit, which the

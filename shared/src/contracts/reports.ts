@@ -231,6 +231,7 @@ export const ExportVerification = z
     scopeName: z.string().optional(),
     periodLabel: Bilingual.optional(),
     definitionId: z.string().optional(),
+    definitionName: Bilingual.optional().meta({ description: 'The name of the definition set (口径), as the file prints it; absent for files exported before it was kept' }),
     n: z.number().int().nullable().optional(),
     extractedAt: z.string().optional(),
     generatedAt: z.string().optional(),

@@ -125,6 +125,7 @@ export async function exportSatisfactionReport(deps: ExportDeps, build: ReportBu
     scopeName: report.scope.window ? `${report.scope.name} / ${report.scope.window.name}` : report.scope.name,
     periodLabel: report.period.label,
     definitionId: report.definitions.id,
+    definitionName: report.definitions.name,
     n: report.summary.n,
     extractedAt: report.extractedAt,
     generatedAt: now.toISOString(),

@@ -21,6 +21,7 @@ export async function verifyExport(deps: VerifyExportDeps, sha256: string): Prom
     scopeName: record.scopeName,
     periodLabel: record.periodLabel,
     definitionId: record.definitionId,
+    ...(record.definitionName ? { definitionName: record.definitionName } : {}),
     n: record.n,
     extractedAt: record.extractedAt,
     generatedAt: record.generatedAt,
