@@ -1,7 +1,8 @@
-import { DeleteCommand, GetCommand, paginateQuery, PutCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, paginateQuery, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { HOURS_PER_WEEK, type BurstBaseline } from '#shared/domain/burst.js';
 import { keys } from './keys.js';
+import type { TransactItem } from './client.js';
 
 /**
  * The burst detector's items (docs/decisions/0016-burst-detector.md), in the ops table:
@@ -20,7 +21,6 @@ import { keys } from './keys.js';
 /** A day after its hour the count is gone (TTL), folded or not. */
 export const HOUR_COUNT_TTL_SECONDS = 24 * 3600;
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /**
  * +1 on the window's count for the hour, in the rating's transaction. With a threshold, the update

@@ -1,14 +1,14 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RatingLevel } from '#shared/domain/rating-level.js';
 import { keys } from './keys.js';
+import type { TransactItem } from './client.js';
 import { windowDayTotalsUpdate } from './totals.js';
 import type { CountedRating } from './window-day-counters.js';
 import { contactPut, type SealedContact } from './contacts.js';
 import { admissionItems, type RatingAdmission } from './throttle.js';
 import { hourCountUpdate } from './burst.js';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** A rating as stored: random id, China-time day only (no finer time), nothing about the rater. */
 export interface StoredRating {

@@ -1,5 +1,6 @@
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys } from './keys.js';
+import type { TransactItem } from './client.js';
 
 /**
  * Fixed-window counters for the per-client limits (decision 0015-anti-stuffing). A counter is one
@@ -72,7 +73,6 @@ export class ClientLimitError extends Error {
   }
 }
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /**
  * The transaction items of an admission, and how to read a cancellation: `refusal(reasons, offset)`
