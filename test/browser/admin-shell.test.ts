@@ -15,8 +15,8 @@ let browser: Browser;
 /** Sessions of the demo accounts, each logged in once (one TOTP login per account). */
 const sessions: Record<string, Awaited<ReturnType<BrowserContext['storageState']>>> = {};
 
-const ADMIN_SECTIONS = ['工作台', '单位与窗口', '导入', '问卷', '二维码海报', '满意度报表', '评价留言', '账号'];
-const COMMITTEE_SECTIONS = ['工作台', '单位与窗口', '满意度报表', '评价留言'];
+const ADMIN_SECTIONS = ['工作台', '单位与窗口', '工作人员', '服务大厅', '导入', '问卷', '二维码海报', '满意度报表', '评价留言', '账号'];
+const COMMITTEE_SECTIONS = ['工作台', '单位与窗口', '工作人员', '服务大厅', '满意度报表', '评价留言'];
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -56,6 +56,8 @@ describe.each(JS_MODES)('the admin shell $name', ({ javaScriptEnabled }) => {
     for (const [label, href] of [
       ['评价留言', '/admin/reports/comments'],
       ['单位与窗口', '/admin/units'],
+      ['工作人员', '/admin/staff'],
+      ['服务大厅', '/admin/halls'],
       ['导入', '/admin/units/import'],
       ['问卷', '/admin/surveys'],
       ['二维码海报', '/admin/posters'],

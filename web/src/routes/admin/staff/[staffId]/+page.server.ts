@@ -13,8 +13,15 @@ export const load: PageServerLoad = async ({ locals, params, url, cookies }) => 
     if (staff.status === 403) error(403, { message: t.errors.forbidden });
     error(503, { message: t.errors.unavailable });
   }
-  const photo = await api.fetchStaffPhoto(token, params.staffId);
-  return { t, staff: staff.data, hasPhoto: photo.status === 200 };
+  const [photo, unit] = await Promise.all([api.fetchStaffPhoto(token, params.staffId), api.getUnit(token, staff.data.unitId)]);
+  return {
+    t,
+    staff: staff.data,
+    hasPhoto: photo.status === 200,
+    /** The staff member's unit and its ancestors, for the breadcrumb (the id alone if it cannot be read). */
+    unit: unit.ok ? { id: unit.data.id, name: unit.data.name } : { id: staff.data.unitId, name: staff.data.unitId },
+    ancestors: unit.ok ? unit.data.ancestors : [],
+  };
 };
 
 export const actions: Actions = {

@@ -13,10 +13,16 @@ export const load: PageServerLoad = async ({ locals, params, url, cookies }) => 
     if (window.status === 403) error(403, { message: t.errors.forbidden });
     error(503, { message: t.errors.unavailable });
   }
-  const [staff, halls] = await Promise.all([api.listUnitStaff(token, window.data.unitId), api.listWindowHalls(token, params.code)]);
+  const [staff, halls, unit] = await Promise.all([
+    api.listUnitStaff(token, window.data.unitId),
+    api.listWindowHalls(token, params.code),
+    api.getUnit(token, window.data.unitId),
+  ]);
   return {
     t,
     window: window.data,
+    /** The window's unit and its ancestors, for the breadcrumb (just the unit if it cannot be read). */
+    ancestors: unit.ok ? unit.data.ancestors : [],
     unitStaff: staff.ok ? staff.data.staff : [],
     halls: halls.ok ? halls.data.halls : [],
     currentHall: halls.ok ? halls.data.current : null,
