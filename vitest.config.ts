@@ -11,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['shared/src/**/*.test.ts', 'functions/src/**/*.test.ts', 'web/src/lib/**/*.test.ts', 'test/architecture/**/*.test.ts'],
+          include: ['shared/src/**/*.test.ts', 'functions/src/**/*.test.ts', 'web/src/lib/**/*.test.ts', 'test/architecture/**/*.test.ts', 'infra/local/**/*.unit.test.ts'],
           environment: 'node',
         },
       },
@@ -29,6 +29,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'infra/local/**/*.test.ts'],
+          exclude: ['infra/local/**/*.unit.test.ts'],
           globalSetup: ['test/support/dynamodb-global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import adapter from '@sveltejs/adapter-node';
+import { buildLogFromText, isBuildNoise } from './build-logs.js';
 
 /**
  * adapter-node reads `package.json` from the working directory and leaves its `dependencies`
@@ -21,9 +22,17 @@ function adapterBundlingEverything() {
       writeFileSync(join(scratch, 'package.json'), '{ "private": true }\n');
       const previous = process.cwd();
       process.chdir(scratch);
+      // adapter-node's Rollup takes no onwarn/onLog and prints each warning with console.warn:
+      // drop the known noise of bundling packages (build-logs.js), keep everything else.
+      const warn = console.warn;
+      console.warn = (...args) => {
+        if (args.length === 1 && typeof args[0] === 'string' && isBuildNoise(buildLogFromText(args[0]))) return;
+        warn(...args);
+      };
       try {
         await node.adapt(builder);
       } finally {
+        console.warn = warn;
         process.chdir(previous);
       }
     },

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { isBuildNoise } from './build-logs.js';
 
 // SvelteKit 2 resolves svelte.config.js, src/ and .svelte-kit/ against process.cwd(), also in its
 // post-build analysis. The root script runs `vite build web` from the repo root, so move into web/
@@ -15,5 +16,13 @@ export default defineConfig({
     reportCompressedSize: false,
     // Never inline assets as data: URLs; the CSP allows scripts and images from 'self' only.
     assetsInlineLimit: 0,
+    rolldownOptions: {
+      // Drop the known noise (build-logs.js: plugin timings, packages' annotations and cycles);
+      // our own warnings and every error still print.
+      onLog(level, log, handler) {
+        if (level === 'warn' && isBuildNoise(log)) return;
+        handler(level, log);
+      },
+    },
   },
 });

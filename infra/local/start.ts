@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoCounty } from './demo-county.js';
-import { DEMO_ACCOUNTS } from './seed.js';
+import { startBanner } from './banner.js';
+import { DEMO_ACCOUNTS, DEMO_STAFF_ACCOUNT } from './seed.js';
 import { localBaseUrl, repoRoot, startLocalStack, webBuildDir } from './stack.js';
 
 /** `npm start`: build the web app if it is missing or stale, then run the whole stack until Ctrl-C. */
@@ -24,8 +25,14 @@ function ensureWebBuild(): void {
   const sources = [join(repoRoot, 'web', 'src'), join(repoRoot, 'shared', 'src')];
   if (existsSync(built) && statSync(built).mtimeMs > Math.max(...sources.map(newestMtime))) return;
   console.log('Building the web app (vite build web)…');
-  const result = spawnSync('npx', ['vite', 'build', 'web', '--logLevel', 'warn'], { cwd: repoRoot, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('the web build failed; see the output above');
+  // Run from web/ so SvelteKit does not note that it overrides the `root` the argument would set.
+  // Warnings and errors (stderr) show as they come; the known noise is dropped in the build config
+  // (web/build-logs.js). SvelteKit's progress lines (stdout) show only when the build fails.
+  const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: join(repoRoot, 'web'), stdio: ['ignore', 'pipe', 'inherit'] });
+  if (result.status !== 0) {
+    process.stdout.write(result.stdout ?? '');
+    throw new Error('the web build failed; see the output above');
+  }
 }
 
 async function main(): Promise<void> {
@@ -35,22 +42,17 @@ async function main(): Promise<void> {
 
   // The same four windows the README lists (the demo county is generated from a fixed seed).
   const windows = demoCounty().windows;
-  const Items = [0, 3, 10, 12].map((i) => windows[i]!);
   const base = localBaseUrl(port);
-  console.log(`
-满意 Manyi is running at ${base}
-
-  Resident pages (scan-a-QR flow), e.g.:
-${Items.slice(0, 4)
-  .map((w) => `    ${base}/w/${w.code}   ${w.name}`)
-  .join('\n')}
-  Admin:     ${base}/login   ${DEMO_ACCOUNTS.map((a) => `${a.username} / ${a.password} (${a.displayName})`).join('; ')}
-             then the 6-digit code: npm run totp -- ${DEMO_ACCOUNTS[0]!.username}   (fixed demo-only TOTP secrets, see the README)
-  API:       ${base}/api/health   ${base}/api/openapi.json
-  Data:      ${dataDir} (delete it to start from a fresh demo county)
-  Posters:   QR codes point at ${process.env.PUBLIC_BASE_URL ?? base} (PUBLIC_BASE_URL: set it to an address residents' phones can reach)
-
-Press Ctrl-C to stop.`);
+  console.log(
+    startBanner({
+      base,
+      windows: [0, 3, 10, 12].map((i) => windows[i]!),
+      accounts: DEMO_ACCOUNTS,
+      staffAccount: DEMO_STAFF_ACCOUNT,
+      dataDir,
+      publicBaseUrl: process.env.PUBLIC_BASE_URL ?? base,
+    }),
+  );
 
   let stopping = false;
   const stop = async () => {
