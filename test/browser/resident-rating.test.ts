@@ -27,6 +27,15 @@ afterAll(async () => {
 /** The overall-satisfaction question (the indicator questions use the same five level names). */
 const overall = (page: Page) => page.getByRole('group', { name: /满意吗/ });
 
+/**
+ * Opens one of the resident form's folded parts (a <details>) by its summary, unless it is open
+ * already (with JavaScript, the 差评 reasons open when 不满意 or 非常不满意 is chosen).
+ */
+async function unfold(page: Page, summary: string | RegExp): Promise<void> {
+  const fold = page.locator('form[data-rating-form] details').filter({ has: page.locator('summary', { hasText: summary }) });
+  if ((await fold.getAttribute('open')) === null) await fold.locator('summary').click();
+}
+
 describe.each(JS_MODES)('a resident rates a window $name', ({ javaScriptEnabled }) => {
   it('shows the window card with the staff on duty and their pledge', async () => {
     const context = await phoneContext(browser, javaScriptEnabled);
@@ -60,7 +69,9 @@ describe.each(JS_MODES)('a resident rates a window $name', ({ javaScriptEnabled 
     await page.goto(`${baseUrl}/w/${window.code}`);
 
     await overall(page).getByRole('radio', { name: '非常不满意', exact: true }).check();
+    await unfold(page, '请选择原因');
     await page.getByRole('checkbox', { name: '效率低' }).check();
+    await unfold(page, '意见或建议');
     await page.getByRole('textbox', { name: /意见|建议/ }).fill('等了很久才办好');
     await Promise.all([page.waitForURL(/\/thanks$/), page.getByRole('button', { name: /提交/ }).click()]);
 
@@ -97,6 +108,7 @@ describe.each(JS_MODES)('a resident rates a window $name', ({ javaScriptEnabled 
     await page.goto(`${baseUrl}/w/${window.code}`);
 
     await overall(page).getByRole('radio', { name: '满意', exact: true }).check();
+    await unfold(page, '电话回访');
     await page.getByRole('textbox', { name: /电话|手机/ }).fill('13800138000');
     await page.getByRole('button', { name: /提交/ }).click();
     await page.waitForLoadState('load');

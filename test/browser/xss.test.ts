@@ -187,6 +187,8 @@ describe.each(JS_MODES)('hostile text in every view $name', ({ javaScriptEnabled
 
     // A refused submit (phone without consent) re-renders the form with the comment kept.
     await page.getByRole('group', { name: /满意吗/ }).getByRole('radio', { name: '满意', exact: true }).check();
+    // The comment and the call back are folded (<details>) on the resident page.
+    for (const fold of ['意见或建议', '电话回访']) await page.locator('summary', { hasText: fold }).click();
     await page.getByRole('textbox', { name: /意见|建议/ }).fill(ALL);
     await page.getByRole('textbox', { name: /电话|手机/ }).fill('13800138000');
     await page.getByRole('button', { name: /提交/ }).click();

@@ -76,6 +76,7 @@ const zh = {
     submit: '提交评价',
     inactive: '该窗口目前暂停评价。如需反映问题，请咨询大厅工作人员。',
     errorSummary: '评价未提交，请修改以下内容：',
+    optionalIntro: '以下各项可不填，点开即可补充：',
   },
   /** Messages the rating action puts next to fields; only the server needs them. */
   ratingErrors: {
@@ -103,6 +104,7 @@ const zh = {
   thanks: {
     thanksTitle: '感谢您的评价',
     thanksBody: '您的评价已提交。我们会认真对待每一条意见。',
+    followUp: '您的评价将转交该窗口所在单位核实，由单位跟进处理。',
     backToWindow: '返回窗口页面',
   },
   account: {
@@ -206,6 +208,7 @@ const en: Messages = {
     submit: 'Submit',
     inactive: 'This window is not collecting ratings at the moment. Please ask the staff in the hall.',
     errorSummary: 'Your rating was not sent. Please correct the following:',
+    optionalIntro: 'Everything below is optional; open an item to add to your rating:',
   },
   ratingErrors: {
     notCollecting: 'This window is not collecting ratings at the moment; your rating was not sent.',
@@ -232,6 +235,7 @@ const en: Messages = {
   thanks: {
     thanksTitle: 'Thank you for your rating',
     thanksBody: 'Your rating has been sent. Every comment is read.',
+    followUp: 'Your rating will be passed to the unit that runs this window, which will look into it and follow up.',
     backToWindow: 'Back to the window page',
   },
   account: {

@@ -8,6 +8,7 @@ import { ratingFormErrors, readRatingForm, toRequestBody } from '$lib/server/rat
 import { deviceId, requesterHeaders } from '$lib/server/requester';
 import { windowView } from '$lib/server/window-view';
 import { agencyErrors, agencyRequestPart, readAgencyAnswers } from './agency-section.server';
+import { noteFollowUp } from './follow-up.server';
 import type { Actions, PageServerLoad } from './$types';
 
 /** What a resident is told when the API refuses a rating for a reason other than a field. */
@@ -42,8 +43,10 @@ export const load: PageServerLoad = async ({ params, locals, cookies, url }) => 
 };
 
 export const actions: Actions = {
-  rate: async (event) => {
-    const { params, request, locals } = event;
+  // The default action, posted to /w/{code} itself: a refused rating is shown again at the page's
+  // own address (a named action would leave `?/rate` in the address bar after a post without JavaScript).
+  default: async (event) => {
+    const { params, request, locals, cookies, url } = event;
     const t = messages(locals.lang).ratingErrors;
     // A broken multipart body is the sender's problem, not a server error: treat it as empty.
     const form = await request.formData().catch(() => new FormData());
@@ -55,7 +58,10 @@ export const actions: Actions = {
       requesterHeaders(event, { device: true }),
       locals.sessionToken,
     );
-    if (result.ok) redirect(303, `/w/${encodeURIComponent(params.code)}/thanks`);
+    if (result.ok) {
+      noteFollowUp(cookies, params.code, values.level, url.protocol === 'https:');
+      redirect(303, `/w/${encodeURIComponent(params.code)}/thanks`);
+    }
     // This phone rated this window a short while ago: nothing was written; say so kindly.
     if (result.status === 429 && result.error.error.code === 'RATED_RECENTLY') redirect(303, `/w/${encodeURIComponent(params.code)}/recent`);
     if (result.status === 403) return fail(403, { values, answers: agency.answers, errors: {}, message: t.signedIn });
