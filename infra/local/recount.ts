@@ -53,13 +53,16 @@ export function parseRecountArgs(args: string[], now: Date): RecountCommandOptio
 
 export function describeDrift(drift: WindowDayDrift): string {
   const what = drift.counters.map((c) => `${c.name}: ${c.stored} → ${c.recounted}`).join(', ');
-  return `${drift.repaired ? 'repaired' : 'drift'} ${drift.windowCode} ${drift.day}: ${what}`;
+  const layout = drift.migrated ? `${drift.repaired ? 'moved' : 'to move'} into one item per channel` : '';
+  return `${drift.repaired ? 'repaired' : 'drift'} ${drift.windowCode} ${drift.day}: ${[what, layout].filter(Boolean).join('; ')}`;
 }
 
 export function describeSummary(summary: RecountSummary, dryRun: boolean): string {
   return (
     `${summary.windows} windows, ${summary.windowDaysChecked} window-days checked, ${summary.drifted} drifted, ` +
-    `${summary.repaired} repaired${dryRun ? ' (dry run: nothing written)' : ''}` +
+    `${summary.repaired} repaired` +
+    (summary.migrated > 0 ? `, ${summary.migrated} ${dryRun ? 'to move' : 'moved'} into one item per channel` : '') +
+    `${dryRun ? ' (dry run: nothing written)' : ''}` +
     (summary.retries > 0 ? `, ${summary.retries} re-read after a concurrent rating` : '')
   );
 }

@@ -162,7 +162,7 @@ export async function runReports(options: { samples?: number; windows?: number; 
             counters[name] = (counters[name] ?? 0) + 1;
           }
         }
-        totals.push({ ...keys.windowDayTotals(w.code, day), windowCode: w.code, day, ...counters });
+        totals.push({ ...keys.windowDayTotals(w.code, day, 'window-qr'), windowCode: w.code, day, channel: 'window-qr', ...counters });
       }
     }
     await batchWrite(doc, tables.ops, totals);
@@ -187,7 +187,7 @@ export async function runReports(options: { samples?: number; windows?: number; 
             new QueryCommand({
               TableName: tables.ops,
               KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-              ExpressionAttributeValues: { ':pk': { S: keys.windowTotalsPartition(w.code) }, ':from': { S: `DAY#${MONTH}-01` }, ':to': { S: `DAY#${MONTH}-${DAYS}` } },
+              ExpressionAttributeValues: { ':pk': { S: keys.windowTotalsPartition(w.code) }, ':from': { S: keys.windowTotalsDays(`${MONTH}-01`, `${MONTH}-${DAYS}`).from }, ':to': { S: keys.windowTotalsDays(`${MONTH}-01`, `${MONTH}-${DAYS}`).to } },
               ExclusiveStartKey,
             }),
           );

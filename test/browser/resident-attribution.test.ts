@@ -59,7 +59,7 @@ function ratingDays(): string[] {
 async function counters(code: string, names: readonly string[], days: readonly string[]): Promise<number[]> {
   const sums = names.map(() => 0);
   for (const day of days) {
-    const { Item } = await doc.send(new GetCommand({ TableName: OPS, Key: keys.windowDayTotals(code, day), ConsistentRead: true }));
+    const { Item } = await doc.send(new GetCommand({ TableName: OPS, Key: keys.windowDayTotals(code, day, 'window-qr'), ConsistentRead: true }));
     names.forEach((name, i) => (sums[i]! += Number(Item?.[name] ?? 0)));
   }
   return sums;
@@ -67,8 +67,18 @@ async function counters(code: string, names: readonly string[], days: readonly s
 
 const servedBy = (page: Page) => page.getByRole('group', { name: LEGEND });
 
+/**
+ * Opens one of the resident form's folded parts (a <details>) by its summary, unless it is open
+ * already (with JavaScript, the 差评 reasons open when 不满意 or 非常不满意 is chosen).
+ */
+async function unfold(page: Page, summary: string | RegExp): Promise<void> {
+  const fold = page.locator('form[data-rating-form] details').filter({ has: page.locator('summary', { hasText: summary }) });
+  if ((await fold.getAttribute('open')) === null) await fold.locator('summary').click();
+}
+
 async function rateDissatisfied(page: Page): Promise<void> {
   await page.getByRole('group', { name: /满意吗/ }).getByRole('radio', { name: '不满意', exact: true }).check();
+  await unfold(page, '请选择原因');
   await page.getByRole('checkbox', { name: '效率低' }).check();
 }
 
@@ -85,6 +95,7 @@ describe.each(JS_MODES)('a resident says who served them $name', ({ javaScriptEn
 
     const response = await page.goto(`${baseUrl}/w/${window.code}`);
     const html = await response!.body();
+    await unfold(page, LEGEND);
     const group = servedBy(page);
     for (const person of window.staffOnDuty) {
       await expect(group.getByRole('radio', { name: `${person.name} 工号 ${person.staffNo}` }).count()).resolves.toBe(1);
@@ -126,6 +137,7 @@ describe.each(JS_MODES)('a resident says who served them $name', ({ javaScriptEn
     const context = await phoneContext(browser, javaScriptEnabled);
     const page = await context.newPage();
     await page.goto(`${baseUrl}/w/${window.code}?lang=en`);
+    await unfold(page, 'Who served you?');
     const group = page.getByRole('group', { name: 'Who served you?' });
     await expect(group.getByRole('radio', { name: 'Not sure / did not notice' }).isChecked()).resolves.toBe(true);
     const first = window.staffOnDuty[0]!;

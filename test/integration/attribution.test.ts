@@ -67,7 +67,7 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 async function totalsItem(code: string): Promise<Record<string, unknown>> {
-  const { pk, sk } = keys.windowDayTotals(code, TODAY);
+  const { pk, sk } = keys.windowDayTotals(code, TODAY, 'window-qr');
   return (await queryPartition(t.doc, t.tables.ops, pk)).find((item) => item.sk === sk) ?? {};
 }
 
@@ -223,9 +223,10 @@ describe('ratings stored before attribution (everyone on duty in staffIds, on-du
       new PutCommand({
         TableName: t.tables.ops,
         Item: {
-          ...keys.windowDayTotals(W.legacy, TODAY),
+          ...keys.windowDayTotals(W.legacy, TODAY, 'window-qr'),
           windowCode: W.legacy,
           day: TODAY,
+          channel: 'window-qr',
           c1: 1,
           'window-qr|c|1': 1,
           [`window-qr|st|${A}|1`]: 1,

@@ -102,17 +102,15 @@ export function storedRatings(doc: DynamoDBDocumentClient, table: string, window
   return queryPartition(doc, table, keys.ratingPartition(windowCode, day));
 }
 
-/** The running totals c1..c5 of a window on a day, read straight from the table (zeros when absent). */
+/** The running totals c1..c5 of a window on a day, all channels (every item of the day, either layout), read straight from the table (zeros when absent). */
 export async function storedTotals(
   doc: DynamoDBDocumentClient,
   table: string,
   windowCode: string,
   day: string,
 ): Promise<Record<'1' | '2' | '3' | '4' | '5', number>> {
-  const { pk, sk } = keys.windowDayTotals(windowCode, day);
-  const items = await queryPartition(doc, table, pk);
-  const item = items.find((candidate) => candidate.sk === sk) ?? {};
-  const count = (level: number) => Number(item[`c${level}`] ?? 0);
+  const items = (await queryPartition(doc, table, keys.windowTotalsPartition(windowCode))).filter((candidate) => candidate.day === day);
+  const count = (level: number) => items.reduce((sum, item) => sum + Number(item[`c${level}`] ?? 0), 0);
   return { '1': count(1), '2': count(2), '3': count(3), '4': count(4), '5': count(5) };
 }
 

@@ -58,7 +58,7 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 async function totalsItem(code: string, day: string): Promise<Record<string, unknown> | undefined> {
-  const { pk, sk } = keys.windowDayTotals(code, day);
+  const { pk, sk } = keys.windowDayTotals(code, day, 'window-qr');
   return (await queryPartition(t.doc, t.tables.ops, pk)).find((item) => item.sk === sk);
 }
 
@@ -188,21 +188,23 @@ describe('recountTotals (npm run recount)', () => {
     await t.doc.send(
       new UpdateCommand({
         TableName: t.tables.ops,
-        Key: keys.windowDayTotals(W.drift, wrongDay),
+        Key: keys.windowDayTotals(W.drift, wrongDay, 'window-qr'),
         UpdateExpression: 'ADD c5 :three, #st :one',
         ExpressionAttributeNames: { '#st': `window-qr|sv|${STAFF_ID}|1` },
         ExpressionAttributeValues: { ':three': 3, ':one': 1 },
       }),
     );
-    await t.doc.send(new DeleteCommand({ TableName: t.tables.ops, Key: keys.windowDayTotals(W.drift, missingDay) }));
+    await t.doc.send(new DeleteCommand({ TableName: t.tables.ops, Key: keys.windowDayTotals(W.drift, missingDay, 'window-qr') }));
+    // Stale: an item from before issue 4 (the legacy combined key, c1 … c5 only) instead of the channel's.
     const stale = before[2]!;
+    await t.doc.send(new DeleteCommand({ TableName: t.tables.ops, Key: keys.windowDayTotals(W.drift, staleDay, 'window-qr') }));
     await t.doc.send(
       new PutCommand({
         TableName: t.tables.ops,
-        Item: { pk: stale.pk, sk: stale.sk, windowCode: W.drift, day: staleDay, c1: stale.c1, c2: stale.c2, c3: stale.c3, c4: stale.c4, c5: stale.c5 },
+        Item: { ...keys.legacyWindowDayTotals(W.drift, staleDay), windowCode: W.drift, day: staleDay, c1: stale.c1, c2: stale.c2, c3: stale.c3, c4: stale.c4, c5: stale.c5 },
       }),
     );
-    await t.doc.send(new PutCommand({ TableName: t.tables.ops, Item: { ...keys.windowDayTotals(W.drift, orphanDay), windowCode: W.drift, day: orphanDay, c4: 2 } }));
+    await t.doc.send(new PutCommand({ TableName: t.tables.ops, Item: { ...keys.legacyWindowDayTotals(W.drift, orphanDay), windowCode: W.drift, day: orphanDay, c4: 2 } }));
     const range = { from: addDays(TODAY, -10), to: TODAY };
 
     // Act: a dry run, a repairing run over every window (listed by org tree), a second run.
@@ -222,12 +224,15 @@ describe('recountTotals (npm run recount)', () => {
       { name: `window-qr|sv|${STAFF_ID}|1`, stored: Number(before[0]![`window-qr|sv|${STAFF_ID}|1`]) + 1, recounted: Number(before[0]![`window-qr|sv|${STAFF_ID}|1`]) },
     ]);
     expect(dry.find((d) => d.day === staleDay)!.counters.every((c) => c.stored === 0 && c.name.startsWith('window-qr|'))).toBe(true);
+    expect(dry.filter((d) => d.migrated).map((d) => d.day).sort()).toEqual([orphanDay, staleDay].sort());
     expect(afterDryRun[1]).toBeUndefined(); // the dry run wrote nothing
     expect(repair).toMatchObject({ drifted: 4, repaired: 4 });
     expect(repairs.every((d) => d.repaired)).toBe(true);
     expect(second).toMatchObject({ drifted: 0, repaired: 0 });
     for (const [i, day] of DAYS.entries()) expect(await totalsItem(W.drift, day), day).toEqual(before[i]);
     expect(await totalsItem(W.drift, orphanDay)).toBeUndefined();
+    const legacyKeys = [staleDay, orphanDay].map((day) => keys.legacyWindowDayTotals(W.drift, day).sk);
+    expect((await queryPartition(t.doc, t.tables.ops, keys.windowTotalsPartition(W.drift))).filter((item) => legacyKeys.includes(String(item.sk)))).toEqual([]);
   });
 
   it('loses no rating that arrives while it repairs (the repair is conditional on unchanged totals)', async () => {
@@ -236,7 +241,7 @@ describe('recountTotals (npm run recount)', () => {
     await t.doc.send(
       new UpdateCommand({
         TableName: t.tables.ops,
-        Key: keys.windowDayTotals(W.live, TODAY),
+        Key: keys.windowDayTotals(W.live, TODAY, 'window-qr'),
         UpdateExpression: 'ADD c3 :ten',
         ExpressionAttributeValues: { ':ten': 10 },
       }),

@@ -49,8 +49,21 @@ export const keys = {
   /** Raw ratings of one window on one China-time day; sk is the random rating id. */
   rating: (windowCode: string, day: string, ratingId: string) => ({ pk: `RATINGS#${windowCode}#${day}`, sk: `RATING#${ratingId}` }),
   ratingPartition: (windowCode: string, day: string) => `RATINGS#${windowCode}#${day}`,
-  /** Running totals of one window on one China-time day. */
-  windowDayTotals: (windowCode: string, day: string) => ({ pk: `TOTALS#WINDOW#${windowCode}`, sk: `DAY#${day}` }),
+  /**
+   * Running totals of one window on one China-time day, one item per channel
+   * (docs/decisions/0018-totals-per-channel.md). Channel names are `[a-z][a-z0-9-]*`
+   * (window-day-counters.ts), so every one sorts below `~` (see windowTotalsDays).
+   */
+  windowDayTotals: (windowCode: string, day: string, channel: string) => ({ pk: `TOTALS#WINDOW#${windowCode}`, sk: `DAY#${day}#${channel}` }),
+  /** The combined item of every channel written before 0018: still read, migrated by `npm run recount`, never written. */
+  legacyWindowDayTotals: (windowCode: string, day: string) => ({ pk: `TOTALS#WINDOW#${windowCode}`, sk: `DAY#${day}` }),
+  /**
+   * Sort-key bounds of the totals of days `from` … `to`, both layouts, for one Query: `DAY#{from}`
+   * is the lowest key of the first day (its legacy item; its channel items follow), and `DAY#{to}#~`
+   * is above `DAY#{to}#{channel}` for every channel name (all characters below `~`, U+007E) and
+   * below `DAY#{to + 1}` (the days differ before the `#`).
+   */
+  windowTotalsDays: (from: string, to: string) => ({ from: `DAY#${from}`, to: `DAY#${to}#~` }),
   windowTotalsPartition: (windowCode: string) => `TOTALS#WINDOW#${windowCode}`,
   idempotency: (keyHash: string) => ({ pk: `IDEMPOTENCY#${keyHash}`, sk: 'META' }),
   /** Contact store (own table): one encrypted phone number for one 回访. */

@@ -21,20 +21,20 @@ export interface RatingComments {
   /**
    * The comment counters of many windows over a day range (C1): one Query per window on its
    * totals partition, projected to the counters (≤ 16 in flight), so W windows × D days read at
-   * most W × D small items. Window-days without comments are left out.
+   * most W × D small items per channel. Window-days without comments are left out.
    */
   counts(windowCodes: readonly string[], from: string, to: string, options?: { concurrency?: number }): Promise<{ days: WindowDayCommentCounts[]; itemsRead: number }>;
   /** The texts of one window-day's comments of the given channels (C2), in no meaningful order. */
   texts(windowCode: string, day: string, channels: readonly string[]): Promise<string[]>;
 }
 
-const DAY_PREFIX = 'DAY#';
-
 export function createRatingComments(doc: DynamoDBDocumentClient, table: string): RatingComments {
   const counterNames = Object.fromEntries(RATING_CHANNELS.map((channel, i) => [`#cm${i}`, counterName.comments(channel)]));
 
   async function countsOfWindow(windowCode: string, from: string, to: string): Promise<{ days: WindowDayCommentCounts[]; itemsRead: number }> {
-    const days: WindowDayCommentCounts[] = [];
+    // A day has one item per channel (and a legacy combined one until `npm run recount`): merged by day.
+    const byDay = new Map<string, WindowDayCommentCounts['channels']>();
+    const range = keys.windowTotalsDays(from, to);
     let itemsRead = 0;
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -42,24 +42,26 @@ export function createRatingComments(doc: DynamoDBDocumentClient, table: string)
         new QueryCommand({
           TableName: table,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': keys.windowTotalsPartition(windowCode), ':from': `${DAY_PREFIX}${from}`, ':to': `${DAY_PREFIX}${to}` },
-          ProjectionExpression: ['sk', ...Object.keys(counterNames)].join(', '),
-          ExpressionAttributeNames: counterNames,
+          ExpressionAttributeValues: { ':pk': keys.windowTotalsPartition(windowCode), ':from': range.from, ':to': range.to },
+          ProjectionExpression: ['#day', ...Object.keys(counterNames)].join(', '),
+          ExpressionAttributeNames: { '#day': 'day', ...counterNames },
           ExclusiveStartKey,
         }),
       );
       itemsRead += page.Items?.length ?? 0;
       for (const item of page.Items ?? []) {
-        const channels: WindowDayCommentCounts['channels'] = {};
         for (const channel of RATING_CHANNELS) {
           const count = Number(item[counterName.comments(channel)] ?? 0);
-          if (count > 0) channels[channel] = count;
+          if (count <= 0) continue;
+          const day = String(item.day);
+          let channels = byDay.get(day);
+          if (!channels) byDay.set(day, (channels = {}));
+          channels[channel] = (channels[channel] ?? 0) + count;
         }
-        if (Object.keys(channels).length > 0) days.push({ windowCode, day: String(item.sk).slice(DAY_PREFIX.length), channels });
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
-    return { days, itemsRead };
+    return { days: [...byDay].map(([day, channels]) => ({ windowCode, day, channels })), itemsRead };
   }
 
   return {

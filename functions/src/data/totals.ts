@@ -1,11 +1,15 @@
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException, QueryCommand as RawQueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand as RawQueryCommand, TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { LevelCounts } from '#shared/domain/level-counts.js';
-import { RATING_LEVELS } from '#shared/domain/rating-level.js';
 import { keys } from './keys.js';
+import type { TransactItem } from './client.js';
 import {
-  counterName,
+  compareCounters,
+  countersByChannel,
   countersOfItem,
+  guardCounterNames,
+  mergeItemTotals,
+  RATING_CHANNELS,
   ratingCounterNames,
   totalsOfItem,
   type CountedRating,
@@ -20,6 +24,7 @@ export { RATING_CHANNELS, type CountedRating, type DimensionTotals, type RatingC
 export interface WindowDayTotals {
   windowCode: string;
   day: string;
+  /** All channels: the sum of the window-day's items (one per channel, and a legacy one not yet migrated). */
   counts: LevelCounts;
   /** Per channel, with breakdowns; absent for totals written before issue 4 (npm run recount fills them). */
   channels?: Partial<Record<RatingChannel, DimensionTotals>>;
@@ -27,8 +32,9 @@ export interface WindowDayTotals {
 
 /**
  * The Update of a rating transaction: one ADD per counter of the rating (see
- * window-day-counters.ts for the layout), all in one UpdateExpression. ADD is commutative, so
- * concurrent ratings never lose a count.
+ * window-day-counters.ts for the layout), all in one UpdateExpression, on the one item of the
+ * rating's window, day and channel. ADD is commutative, so concurrent ratings never lose a count.
+ * Never the legacy combined item (`DAY#{day}`): once this is deployed, that item stops changing.
  */
 export function windowDayTotalsUpdate(table: string, rating: CountedRating & { windowCode: string; day: string }) {
   const names: Record<string, string> = { '#day': 'day' };
@@ -38,35 +44,43 @@ export function windowDayTotalsUpdate(table: string, rating: CountedRating & { w
   });
   return {
     TableName: table,
-    Key: keys.windowDayTotals(rating.windowCode, rating.day),
-    UpdateExpression: `ADD ${adds.join(', ')} SET windowCode = :window, #day = :day`,
+    Key: keys.windowDayTotals(rating.windowCode, rating.day, rating.channel),
+    UpdateExpression: `ADD ${adds.join(', ')} SET windowCode = :window, #day = :day, channel = :channel`,
     ExpressionAttributeNames: names,
-    ExpressionAttributeValues: { ':one': 1, ':window': rating.windowCode, ':day': rating.day },
+    ExpressionAttributeValues: { ':one': 1, ':window': rating.windowCode, ':day': rating.day, ':channel': rating.channel },
   };
 }
 
 /**
- * A totals item as DynamoDB returns it (attribute values not unmarshalled): only numbers and the
- * day matter, so this reads `.N` directly instead of running the document client's generic
- * unmarshalling over every attribute of up to W × D items.
+ * Totals items as DynamoDB returns them (attribute values not unmarshalled), in sort-key order, into
+ * one WindowDayTotals per day: only numbers and the day matter, so this reads `.N` directly instead
+ * of running the document client's generic unmarshalling over every attribute of up to W × D × C
+ * items. A day's items are adjacent (`DAY#{day}` then `DAY#{day}#{channel}` …), and are merged
+ * whatever their layout (window-day-counters.ts, mergeItemTotals).
  */
-function toWindowDayTotals(windowCode: string, item: Record<string, AttributeValue>): WindowDayTotals {
-  return { windowCode, day: String(item.day?.S), ...totalsOfItem(item) };
+function toWindowDays(windowCode: string, items: readonly Record<string, AttributeValue>[], into: WindowDayTotals[]): void {
+  let i = 0;
+  while (i < items.length) {
+    const day = String(items[i]!.day?.S);
+    const parts = [totalsOfItem(items[i]!)];
+    for (i++; i < items.length && items[i]!.day?.S === day; i++) parts.push(totalsOfItem(items[i]!));
+    into.push({ windowCode, day, ...mergeItemTotals(parts) });
+  }
 }
 
 export interface WindowsDays {
   /** One entry per window-day that has a totals item, in no particular order across windows. */
   days: WindowDayTotals[];
-  /** Items DynamoDB returned: a report over W windows and D days reads at most W × D. */
+  /** Items DynamoDB returned: a report over W windows, D days and C channels reads at most W × D × C. */
   itemsRead: number;
 }
 
 export interface TotalsReader {
-  /** One item per day that has ratings, read by a key range: O(days), never O(ratings). */
+  /** One entry per day that has ratings (its channels' items merged), read by a key range: O(days × channels), never O(ratings). */
   windowDays(windowCode: string, from: string, to: string): Promise<WindowDayTotals[]>;
   /**
    * The same for many windows: one Query per window partition (pattern 6), at most `concurrency`
-   * (default 16) in flight, so W windows × D days read at most W × D items.
+   * (default 16) in flight, so W windows × D days read at most W × D items per channel.
    */
   windowsDays(windowCodes: readonly string[], from: string, to: string, options?: { concurrency?: number }): Promise<WindowsDays>;
 }
@@ -75,8 +89,8 @@ export const DEFAULT_TOTALS_CONCURRENCY = 16;
 
 export function createTotalsReader(doc: DynamoDBDocumentClient, table: string): TotalsReader {
   async function queryWindow(windowCode: string, from: string, to: string): Promise<WindowsDays> {
-    const days: WindowDayTotals[] = [];
-    let itemsRead = 0;
+    const items: Record<string, AttributeValue>[] = [];
+    const range = keys.windowTotalsDays(from, to);
     let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
     do {
       // The low-level command through the same client: its items come back as attribute values.
@@ -84,15 +98,17 @@ export function createTotalsReader(doc: DynamoDBDocumentClient, table: string): 
         new RawQueryCommand({
           TableName: table,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': { S: keys.windowTotalsPartition(windowCode) }, ':from': { S: `DAY#${from}` }, ':to': { S: `DAY#${to}` } },
+          ExpressionAttributeValues: { ':pk': { S: keys.windowTotalsPartition(windowCode) }, ':from': { S: range.from }, ':to': { S: range.to } },
           ExclusiveStartKey,
         }),
       );
-      itemsRead += page.Items?.length ?? 0;
-      for (const item of page.Items ?? []) days.push(toWindowDayTotals(windowCode, item));
+      items.push(...(page.Items ?? []));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
-    return { days, itemsRead };
+    // Merged after the last page: a day's items may straddle two pages.
+    const days: WindowDayTotals[] = [];
+    toWindowDays(windowCode, items, days);
+    return { days, itemsRead: items.length };
   }
 
   return {
@@ -119,75 +135,139 @@ export function createTotalsReader(doc: DynamoDBDocumentClient, table: string): 
   };
 }
 
-/** The totals item changed between the read and the repair (a rating came in): read again. */
+/** The totals items changed between the read and the repair (a rating came in): read again. */
 export class TotalsChangedError extends Error {
   override name = 'TotalsChangedError';
 }
 
-export interface StoredWindowDayCounters {
-  /** Whether a totals item exists at all. */
-  exists: boolean;
+export interface StoredTotalsItem {
+  /** The item's channel; undefined for the legacy combined item `DAY#{day}` (before 0018). */
+  channel: RatingChannel | undefined;
   counters: Counters;
-  /** The c1 … c5 read, for the optimistic condition of the repair. */
-  levelAttributes: Record<string, number | undefined>;
+  /** The guard counters read (guardCounterNames), for the optimistic condition of the repair. */
+  guard: Record<string, number | undefined>;
+}
+
+export interface StoredWindowDayCounters {
+  /** Every totals item of the window-day, both layouts. */
+  items: StoredTotalsItem[];
+  /** The counters of all items added up: what the readers see (names are unique across channels; c{level} sums). */
+  counters: Counters;
+  /** Whether a legacy combined item is still there (the repair migrates it). */
+  legacy: boolean;
 }
 
 /** Reads and replaces whole totals items: for `npm run recount` only, never on a request path. */
 export interface TotalsMaintenance {
   read(windowCode: string, day: string): Promise<StoredWindowDayCounters>;
   /**
-   * Replace the item with these counters (delete it when there are none), on condition that its
-   * c1 … c5 are still those read: every rating transaction adds to one of them, so a rating that
-   * arrived since the read fails the condition (TotalsChangedError) instead of being lost.
+   * Whether the window-day's items are exactly those the recounted counters make: one per channel
+   * with ratings, each holding its channel's counters, and no legacy item.
+   */
+  inLayout(read: StoredWindowDayCounters, counters: Counters): boolean;
+  /**
+   * Make the window-day's items hold these counters (one item per channel, pattern 7b) in ONE
+   * transaction: Put each channel item that differs, Delete each item of a channel without ratings
+   * and the legacy item, every write conditional on the item's guard counters being those read
+   * (or on its absence). Every rating transaction adds to one guard counter of the item it
+   * writes, so a rating that arrived since the read cancels the transaction (TotalsChangedError)
+   * instead of being lost. Items left as they are need no condition: nothing overwrites them.
    */
   replace(windowCode: string, day: string, read: StoredWindowDayCounters, counters: Counters): Promise<void>;
 }
 
+function sameCounters(a: Counters, b: Counters): boolean {
+  return compareCounters(a, b).length === 0;
+}
+
 export function createTotalsMaintenance(doc: DynamoDBDocumentClient, table: string): TotalsMaintenance {
-  return {
-    async read(windowCode, day) {
-      const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.windowDayTotals(windowCode, day), ConsistentRead: true }));
-      const levelAttributes: Record<string, number | undefined> = {};
-      for (const level of RATING_LEVELS) {
-        const name = counterName.level(level);
-        levelAttributes[name] = Item?.[name] === undefined ? undefined : Number(Item[name]);
+  function guarded(key: Record<string, string>, item: StoredTotalsItem | undefined) {
+    if (!item) return { Key: key, ConditionExpression: 'attribute_not_exists(pk)' };
+    const condition = ['attribute_exists(pk)'];
+    const names: Record<string, string> = {};
+    const values: Record<string, number> = {};
+    Object.entries(item.guard).forEach(([name, value], i) => {
+      names[`#g${i}`] = name;
+      if (value === undefined) condition.push(`attribute_not_exists(#g${i})`);
+      else {
+        values[`:g${i}`] = value;
+        condition.push(`#g${i} = :g${i}`);
       }
-      return { exists: Boolean(Item), counters: countersOfItem(Item), levelAttributes };
+    });
+    return {
+      Key: key,
+      ConditionExpression: condition.join(' AND '),
+      ExpressionAttributeNames: names,
+      ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+    };
+  }
+
+  const maintenance: TotalsMaintenance = {
+    async read(windowCode, day) {
+      const range = keys.windowTotalsDays(day, day);
+      const legacySk = keys.legacyWindowDayTotals(windowCode, day).sk;
+      const items: StoredTotalsItem[] = [];
+      const counters: Counters = {};
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': keys.windowTotalsPartition(windowCode), ':from': range.from, ':to': range.to },
+            ConsistentRead: true,
+            ExclusiveStartKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const sk = String(item.sk);
+          const channel = sk === legacySk ? undefined : (sk.slice(legacySk.length + 1) as RatingChannel);
+          if (channel !== undefined && !(RATING_CHANNELS as readonly string[]).includes(channel)) continue;
+          const guard: Record<string, number | undefined> = {};
+          for (const name of guardCounterNames(channel)) guard[name] = item[name] === undefined ? undefined : Number(item[name]);
+          const own = countersOfItem(item);
+          items.push({ channel, counters: own, guard });
+          for (const [name, count] of Object.entries(own)) counters[name] = (counters[name] ?? 0) + count;
+        }
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return { items, counters, legacy: items.some((item) => item.channel === undefined) };
+    },
+
+    inLayout(read, counters) {
+      if (read.legacy) return false;
+      const wanted = countersByChannel(counters);
+      if (read.items.length !== wanted.size) return false;
+      return read.items.every((item) => sameCounters(item.counters, wanted.get(item.channel!) ?? {}));
     },
 
     async replace(windowCode, day, read, counters) {
-      const condition: string[] = [];
-      const names: Record<string, string> = {};
-      const values: Record<string, number> = {};
-      if (!read.exists) condition.push('attribute_not_exists(pk)');
-      else {
-        condition.push('attribute_exists(pk)');
-        for (const [name, value] of Object.entries(read.levelAttributes)) {
-          names[`#${name}`] = name;
-          if (value === undefined) condition.push(`attribute_not_exists(#${name})`);
-          else {
-            values[`:${name}`] = value;
-            condition.push(`#${name} = :${name}`);
-          }
-        }
+      const wanted = countersByChannel(counters);
+      const writes: TransactItem[] = [];
+      const stored = new Map(read.items.map((item) => [item.channel, item]));
+      for (const item of read.items) {
+        if (item.channel !== undefined && wanted.has(item.channel)) continue;
+        const key = item.channel === undefined ? keys.legacyWindowDayTotals(windowCode, day) : keys.windowDayTotals(windowCode, day, item.channel);
+        writes.push({ Delete: { TableName: table, ...guarded(key, item) } });
       }
-      const guard = {
-        ConditionExpression: condition.join(' AND '),
-        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-        ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
-      };
-      const key = keys.windowDayTotals(windowCode, day);
+      for (const [channel, own] of wanted) {
+        const item = stored.get(channel);
+        if (item && sameCounters(item.counters, own)) continue;
+        const { Key, ...condition } = guarded(keys.windowDayTotals(windowCode, day, channel), item);
+        writes.push({ Put: { TableName: table, Item: { ...Key, windowCode, day, channel, ...own }, ...condition } });
+      }
+      if (writes.length === 0) return;
       try {
-        if (Object.keys(counters).length === 0) {
-          if (!read.exists) return;
-          await doc.send(new DeleteCommand({ TableName: table, Key: key, ...guard }));
-        } else {
-          await doc.send(new PutCommand({ TableName: table, Item: { ...key, windowCode, day, ...counters }, ...guard }));
-        }
+        await doc.send(new TransactWriteCommand({ TransactItems: writes }));
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) throw new TotalsChangedError('totals changed since read', { cause: error });
+        // A failed condition (a rating came in) or a conflict with a rating's transaction in flight.
+        const codes = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((reason) => reason.Code) : [];
+        if (codes.includes('ConditionalCheckFailed') || codes.includes('TransactionConflict')) {
+          throw new TotalsChangedError('totals changed since read', { cause: error });
+        }
         throw error;
       }
     },
   };
+  return maintenance;
 }

@@ -1,10 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { keys } from './keys.js';
 import {
+  CHANNEL_NAME,
   channelsOf,
   compareCounters,
+  countersByChannel,
   countersOfItem,
+  guardCounterNames,
   levelCountsOf,
+  mergeItemTotals,
+  RATING_CHANNELS,
   ratingCounterNames,
   recountCounters,
   totalsOfItem,
@@ -138,5 +144,88 @@ describe('totalsOfItem', () => {
       }),
       { seed: 20261204, numRuns: 2000 },
     );
+  });
+});
+
+describe('one totals item per channel (0018-totals-per-channel.md)', () => {
+  const sampled: CountedRating = { level: 4, channel: 'sampling', serviceItem: '社保卡补办', comment: '好' };
+
+  it('names channels so that the day-range Query (pattern 6) reads every channel item of the last day and nothing of the next', () => {
+    const range = keys.windowTotalsDays('2026-01-30', '2026-01-31');
+    for (const channel of RATING_CHANNELS) {
+      expect(channel).toMatch(CHANNEL_NAME);
+      const sk = keys.windowDayTotals('w', '2026-01-31', channel).sk;
+      expect(sk > range.from && sk < range.to, sk).toBe(true);
+      expect(keys.windowDayTotals('w', '2026-01-30', channel).sk > range.from).toBe(true);
+    }
+    // Any name CHANNEL_NAME allows sorts below the bound: its characters are all below '~'.
+    expect(`DAY#2026-01-31#zzzz-9999` < range.to).toBe(true);
+    expect(keys.legacyWindowDayTotals('w', '2026-01-30').sk).toBe(range.from);
+    expect(keys.legacyWindowDayTotals('w', '2026-02-01').sk > range.to).toBe(true);
+    expect(keys.windowDayTotals('w', '2026-02-01', 'a').sk > range.to).toBe(true);
+    expect(keys.windowDayTotals('w', '2026-01-29', 'sampling').sk < range.from).toBe(true);
+  });
+
+  it('splits recounted counters into one item per channel, each with its own c{level}', () => {
+    const byChannel = countersByChannel(recountCounters([rude, plain, sampled, { ...sampled, suspect: true }]));
+    expect([...byChannel.keys()].sort()).toEqual(['sampling', 'window-qr']);
+    expect(byChannel.get('sampling')).toEqual({
+      c4: 1,
+      'sampling|c|4': 1,
+      'sampling|si|社保卡补办|4': 1,
+      'sampling|cm|n': 1,
+      'sampling|sp|4': 1,
+    });
+    expect(byChannel.get('window-qr')).toEqual(recountCounters([rude, plain]));
+    // A channel whose only ratings are suspect still has its item, with no c{level}.
+    expect(countersByChannel(recountCounters([{ ...plain, suspect: true }]))).toEqual(new Map([['window-qr', { 'window-qr|sp|5': 1 }]]));
+  });
+
+  it('reads a window-day as the sum of its items, whichever layout wrote them', () => {
+    const ratings = [rude, plain, plain, sampled, { ...sampled, level: 1 as const, servedBy: 's1', reasons: ['RUDE'] }];
+    const combined = totalsOfItem(recountCounters(ratings));
+    const perChannel = [...countersByChannel(recountCounters(ratings)).values()].map((counters) => totalsOfItem(counters));
+    expect(perChannel).toHaveLength(2);
+    expect(mergeItemTotals(perChannel)).toEqual(combined);
+    // During the migration: the legacy item holds the first ratings, the channel items the later ones.
+    const legacy = totalsOfItem(recountCounters(ratings.slice(0, 2)));
+    const later = [...countersByChannel(recountCounters(ratings.slice(2))).values()].map((counters) => totalsOfItem(counters));
+    expect(mergeItemTotals([legacy, ...later])).toEqual(combined);
+    expect(combined.counts).toEqual({ 1: 1, 2: 1, 3: 0, 4: 1, 5: 2 });
+  });
+
+  it('counts a legacy item without breakdowns (before issue 4) as window QR when other items have breakdowns, as alone it has none', () => {
+    const old = totalsOfItem({ c5: 3 });
+    expect(mergeItemTotals([old])).toEqual({ counts: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 3 } });
+    const merged = mergeItemTotals([old, totalsOfItem(recountCounters([plain]))]);
+    expect(merged.counts).toEqual({ 1: 0, 2: 0, 3: 0, 4: 0, 5: 4 });
+    expect(merged.channels!['window-qr']).toMatchObject({ counts: { 5: 4 }, attributed: { 5: 1 }, staff: { s1: { 5: 1 } } });
+  });
+
+  it('guards an item by the counters every rating written to it changes: c{level} and its suspect counters', () => {
+    expect([...guardCounterNames('sampling')].sort()).toEqual(['c1', 'c2', 'c3', 'c4', 'c5', 'sampling|sp|1', 'sampling|sp|2', 'sampling|sp|3', 'sampling|sp|4', 'sampling|sp|5']);
+    expect(guardCounterNames(undefined)).toHaveLength(5 + 5 * RATING_CHANNELS.length);
+    for (const rating of [rude, plain, sampled, { ...sampled, suspect: true }, { ...rude, suspect: true }]) {
+      const touched = ratingCounterNames(rating).filter((name) => guardCounterNames(rating.channel).includes(name));
+      expect(touched, JSON.stringify(rating)).toHaveLength(1);
+    }
+  });
+
+  it('keeps the largest item of one channel under DynamoDB’s 400 KB, whatever the number of channels (the size bound in ACCESS_PATTERNS.md)', () => {
+    // The longest names allowed: channel 'service-record', 50 staff ids of 64 bytes, 100 service
+    // items (+ none) of 100 characters of 3 bytes each, 7 reason codes, every level of everything.
+    const channel = 'service-record' as const;
+    const counters = recountCounters(
+      [1, 2, 3, 4, 5].flatMap((level) => [
+        ...Array.from({ length: 50 }, (_, i) => ({ level, channel, servedBy: `${i}`.padStart(64, 's'), reasons: ['RUDE', 'SLOW', 'UNCLEAR', 'RUNAROUND', 'ATTITUDE', 'FEES', 'OTHER'], comment: 'x' })),
+        ...Array.from({ length: 101 }, (_, i) => ({ level, channel, serviceItem: i === 100 ? undefined : `${i}`.padStart(100, '办') })),
+        { level, channel, suspect: true },
+      ]) as CountedRating[],
+    );
+    const item = { ...keys.windowDayTotals('k7m2q9xa', '2026-01-31', channel), windowCode: 'k7m2q9xa', day: '2026-01-31', channel, ...counters };
+    // DynamoDB's item size: UTF-8 bytes of each name plus its value (a number ≤ 21 bytes).
+    const size = Object.entries(item).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + (typeof value === 'number' ? 21 : Buffer.byteLength(String(value))), 0);
+    expect(Object.keys(counters).length).toBe(5 + 5 + 5 + 250 + 505 + 7 + 1 + 5);
+    expect(size).toBeLessThan(200 * 1024);
   });
 });

@@ -2,12 +2,19 @@ import { emptyLevelCounts, type LevelCounts } from '#shared/domain/level-counts.
 import { RATING_LEVELS, type RatingLevel } from '#shared/domain/rating-level.js';
 
 /**
- * The counters of one window-day totals item (`TOTALS#WINDOW#{code}` / `DAY#{day}`), as plain
- * attribute name → count. Pure: the rating transaction, the reader and `npm run recount` all use
- * this one layout, so what is written, read and recounted cannot disagree. Layout (one top-level
+ * The counters of the window-day totals items, as plain attribute name → count. Pure: the rating
+ * transaction, the reader and `npm run recount` all use this one layout, so what is written, read
+ * and recounted cannot disagree.
+ *
+ * One item per window, day and channel: `TOTALS#WINDOW#{code}` / `DAY#{day}#{channel}`
+ * (docs/decisions/0018-totals-per-channel.md), so the 400 KB item bound holds per channel whatever
+ * the number of channels, and a rating still updates ONE item. Its counters (one top-level
  * attribute per counter, so each rating is one ADD per counter in one UpdateExpression):
  *
- *   c{level}                          all channels, per level (kept from before issue 4)
+ *   c{level}                          the item's ratings per level (its one channel; all channels in a
+ *                                     legacy item). Kept per item so that the all-channel count of a
+ *                                     window-day is the sum of its items' c{level}, whatever their
+ *                                     layout, and so that the recount's guard has it
  *   {channel}|c|{level}               per channel, per level
  *   {channel}|at|{level}              ratings attributed to a staff member (the resident named who served them)
  *   {channel}|sv|{staffId}|{level}    per staff member named as having served the resident (at most one per rating)
@@ -20,20 +27,34 @@ import { RATING_LEVELS, type RatingLevel } from '#shared/domain/rating-level.js'
  *                                     ONLY: not to c{level} nor any other, so no rate, breakdown or
  *                                     comment count includes it.
  *
+ * The channel prefix stays in the per-channel item: an item then reads the same whichever layout
+ * wrote it, and the counter names of a window-day are unique across its items.
+ *
  * Example: a level-2 rating by window QR that names staff s1 (s1 and s2 on duty), item "社保卡补办",
  * reason RUDE adds 1 to c2, window-qr|c|2, window-qr|at|2, window-qr|sv|s1|2, window-qr|si|社保卡补办|2,
- * window-qr|rs|RUDE. The same rating with 不确定 adds no at and no sv counter: s2 is never counted.
+ * window-qr|rs|RUDE of the item `DAY#{day}#window-qr`. The same rating with 不确定 adds no at and no
+ * sv counter: s2 is never counted.
  *
- * Legacy: `{channel}|st|{staffId}|{level}` counted a rating for EVERY staff member on duty (before
- * docs/decisions/0012-attribution.md). Nothing writes or reads it any more; it is still a counter
- * name, so `npm run recount` sees it as drift (recounted 0) and removes it. A new name rather than
- * a new meaning for `st`, so that an item not yet recounted can never show on-duty counts as
- * attributions.
+ * Legacy layouts, read until `npm run recount` has migrated them:
+ * - `DAY#{day}` (before 0018): one item for all channels, the same counter names. Read as the sum
+ *   of its channels; the recount moves it into per-channel items and deletes it.
+ * - items written before issue 4 have only c1 … c5: counted as window QR, with no breakdown.
+ * - `{channel}|st|{staffId}|{level}` counted a rating for EVERY staff member on duty (before
+ *   docs/decisions/0012-attribution.md). Nothing writes or reads it any more; it is still a counter
+ *   name, so `npm run recount` sees it as drift (recounted 0) and removes it. A new name rather than
+ *   a new meaning for `st`, so that an item not yet recounted can never show on-duty counts as
+ *   attributions.
  */
 
-/** The channels a rating arrives by; sampled rounds (阳光测评) will add theirs. */
-export const RATING_CHANNELS = ['window-qr'] as const;
+/**
+ * The channels a rating arrives by. Names are `[a-z][a-z0-9-]*` (CHANNEL_NAME): they are part of
+ * the sort key, and the day-range Query (pattern 6) relies on each character sorting below `~`.
+ */
+export const RATING_CHANNELS = ['window-qr', 'service-record', 'sampling'] as const;
 export type RatingChannel = (typeof RATING_CHANNELS)[number];
+export const CHANNEL_NAME = /^[a-z][a-z0-9-]*$/;
+/** What a legacy item with only c1 … c5 (before issue 4) counts as: every rating then came by window QR. */
+export const LEGACY_CHANNEL: RatingChannel = 'window-qr';
 
 /** The breakdowns of one channel's ratings of one window-day (committee reports, issue 4). */
 export interface DimensionTotals {
@@ -246,4 +267,94 @@ export function totalsOfItem(item: Record<string, unknown>): { counts: LevelCoun
     }
   }
   return channels ? { counts, channels } : { counts };
+}
+
+/** Adds `source` into `target` in place (copies objects of `source` on first sight). */
+function addLevels(target: LevelCounts, source: LevelCounts): void {
+  for (const level of RATING_LEVELS) target[level] += source[level];
+}
+
+function addDimension(target: DimensionTotals, source: DimensionTotals): void {
+  addLevels(target.counts, source.counts);
+  addLevels(target.attributed, source.attributed);
+  addLevels(target.suspect, source.suspect);
+  for (const [map, from] of [[target.staff, source.staff], [target.serviceItems, source.serviceItems]] as const) {
+    for (const key in from) {
+      const into = map[key];
+      if (into) addLevels(into, from[key]!);
+      else map[key] = { ...from[key]! };
+    }
+  }
+  for (const code in source.reasons) target.reasons[code] = (target.reasons[code] ?? 0) + source.reasons[code]!;
+}
+
+export interface ItemTotals {
+  counts: LevelCounts;
+  channels?: Partial<Record<RatingChannel, DimensionTotals>>;
+}
+
+/**
+ * The totals of one window-day from the `totalsOfItem` of each of its items (one per channel, and
+ * the legacy combined item until the recount has migrated it): level counts are summed (each
+ * item's c{level} counts its own ratings), breakdowns merged per channel. Only when some item has
+ * breakdowns and a legacy item has none (c1 … c5 only) are that item's counts added to window QR's
+ * counts, so that a report on one channel still counts them, as it does when that item is alone.
+ */
+export function mergeItemTotals(parts: readonly ItemTotals[]): ItemTotals {
+  if (parts.length === 1) return parts[0]!;
+  const counts = emptyLevelCounts();
+  let channels: Partial<Record<RatingChannel, DimensionTotals>> | undefined;
+  for (const part of parts) {
+    addLevels(counts, part.counts);
+    if (!part.channels) continue;
+    channels ??= {};
+    for (const [channel, dimension] of Object.entries(part.channels) as [RatingChannel, DimensionTotals][]) {
+      addDimension((channels[channel] ??= newDimensionTotals()), dimension);
+    }
+  }
+  if (!channels) return { counts };
+  for (const part of parts) if (!part.channels) addLevels((channels[LEGACY_CHANNEL] ??= newDimensionTotals()).counts, part.counts);
+  return { counts, channels };
+}
+
+/**
+ * Which channel's item a counter belongs to: `{channel}|…` counters by their prefix, undefined for
+ * c{level} (in every item) and for names of no known channel.
+ */
+export function channelOfCounter(name: string): RatingChannel | undefined {
+  const match = CHANNEL_COUNTER.exec(name);
+  return match && isChannel(match[1]!) ? match[1] : undefined;
+}
+
+/**
+ * Recounted counters of a window-day (recountCounters) split into the per-channel items that must
+ * hold them: each channel's `{channel}|…` counters, and c{level} = its `{channel}|c|{level}`.
+ */
+export function countersByChannel(counters: Counters): Map<RatingChannel, Counters> {
+  const byChannel = new Map<RatingChannel, Counters>();
+  for (const [name, count] of Object.entries(counters)) {
+    const channel = channelOfCounter(name);
+    if (!channel || count === 0) continue;
+    let item = byChannel.get(channel);
+    if (!item) byChannel.set(channel, (item = {}));
+    item[name] = count;
+  }
+  for (const [channel, item] of byChannel) {
+    for (const level of RATING_LEVELS) {
+      const count = item[counterName.channelLevel(channel, level)];
+      if (count) item[counterName.level(level)] = count;
+    }
+  }
+  return byChannel;
+}
+
+/**
+ * The counters of an item that every rating written to it changes: each rating ADDs 1 to exactly
+ * one of them (c{level}, or `{channel}|sp|{level}` when suspect). The recount's repair is
+ * conditional on these being as read. A legacy item (`channel` undefined) held every channel.
+ */
+export function guardCounterNames(channel: RatingChannel | undefined): string[] {
+  const names = RATING_LEVELS.map((level) => counterName.level(level));
+  for (const each of channel ? [channel] : RATING_CHANNELS) for (const level of RATING_LEVELS) names.push(counterName.suspect(each, level));
+  return names;
 }

@@ -29,8 +29,11 @@ export interface RecountOptions {
 export interface WindowDayDrift {
   windowCode: string;
   day: string;
+  /** Counters whose window-day sum differs from the recount (empty when only the layout is off). */
   counters: CounterDrift[];
   repaired: boolean;
+  /** The window-day still had the legacy combined item `DAY#{day}` (before 0018): moved into per-channel items when repaired. */
+  migrated?: true;
 }
 
 export interface RecountSummary {
@@ -38,6 +41,8 @@ export interface RecountSummary {
   windowDaysChecked: number;
   drifted: number;
   repaired: number;
+  /** Of the drifted: window-days that still had a legacy combined item (moved into per-channel items unless a dry run). */
+  migrated: number;
   /** Repairs that found the totals changed by a concurrent rating and read again. */
   retries: number;
 }
@@ -72,16 +77,18 @@ export function daysFrom(from: string, to: string): string[] {
 
 /**
  * Totals are derived data (invariant 2): recount each window-day from its raw ratings (pattern 7),
- * compare every counter, breakdowns included, and replace drifted items. Safe while ratings keep
- * arriving: the totals are read BEFORE the ratings, and the replacement is conditional on the
- * totals being unchanged since that read. A rating committed in between changes the totals (its
- * transaction adds to them), so the condition fails and the window-day is read again; a rating
- * committed before the totals read is in both reads. Either way no count is lost or doubled.
+ * compare every counter, breakdowns included, and replace drifted items — which also migrates a
+ * legacy combined item into one item per channel (docs/decisions/0018-totals-per-channel.md).
+ * Safe while ratings keep arriving: the totals are read BEFORE the ratings, and the replacement
+ * is conditional on every item it writes or deletes being unchanged since that read. A rating
+ * committed in between changes the item of its channel (its transaction adds to it), so the
+ * condition fails and the window-day is read again; a rating committed before the totals read is
+ * in both reads. Either way no count is lost or doubled.
  */
 export async function recountTotals(deps: RecountDeps, options: RecountOptions): Promise<RecountSummary> {
   const codes = options.windowCodes?.length ? [...new Set(options.windowCodes)] : await allWindowCodes(deps);
   const days = daysFrom(options.from, options.to);
-  const summary: RecountSummary = { windows: codes.length, windowDaysChecked: 0, drifted: 0, repaired: 0, retries: 0 };
+  const summary: RecountSummary = { windows: codes.length, windowDaysChecked: 0, drifted: 0, repaired: 0, migrated: 0, retries: 0 };
   const work = codes.flatMap((windowCode) => days.map((day) => ({ windowCode, day })));
 
   async function recountOne(windowCode: string, day: string): Promise<void> {
@@ -89,17 +96,20 @@ export async function recountTotals(deps: RecountDeps, options: RecountOptions):
       const stored = await deps.totals.read(windowCode, day);
       const recounted = recountCounters(await deps.ratings.listCounted(windowCode, day));
       const counters = compareCounters(stored.counters, recounted);
-      if (counters.length === 0) return;
+      if (counters.length === 0 && deps.totals.inLayout(stored, recounted)) return;
+      const migrated = stored.legacy ? { migrated: true as const } : {};
       if (options.dryRun) {
         summary.drifted++;
-        options.onDrift?.({ windowCode, day, counters, repaired: false });
+        if (stored.legacy) summary.migrated++;
+        options.onDrift?.({ windowCode, day, counters, repaired: false, ...migrated });
         return;
       }
       try {
         await deps.totals.replace(windowCode, day, stored, recounted);
         summary.drifted++;
         summary.repaired++;
-        options.onDrift?.({ windowCode, day, counters, repaired: true });
+        if (stored.legacy) summary.migrated++;
+        options.onDrift?.({ windowCode, day, counters, repaired: true, ...migrated });
         return;
       } catch (error) {
         if (!(error instanceof TotalsChangedError) || attempt >= MAX_REPAIR_ATTEMPTS) throw error;
