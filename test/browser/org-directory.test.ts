@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { demoCounty } from '../../infra/local/demo-county.js';
 import { adminLogin, desktopContext, JS_MODES, launchChromium } from '../support/browser.js';
 
 /**
@@ -10,6 +11,8 @@ import { adminLogin, desktopContext, JS_MODES, launchChromium } from '../support
  * reads the organisation without meeting a form it cannot use. JavaScript on and off.
  */
 const baseUrl = inject('baseUrl');
+const DEMO_CODES = demoCounty().windows.map((window) => window.code);
+const DEPARTMENTS = ['临江县政务服务中心', '临江县市场监督管理局', '临江县人力资源和社会保障局', '临江县公安局', '临江县不动产登记中心', '临江县医疗保障局', '国家税务总局临江县税务局'];
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 let browser: Browser;
 const sessions: Record<string, Awaited<ReturnType<BrowserContext['storageState']>>> = {};
@@ -54,18 +57,20 @@ describe.each(JS_MODES)('the organisation indexes $name', ({ javaScriptEnabled }
     await expect(page.getByTestId('breadcrumb').getByRole('link').allInnerTexts()).resolves.toEqual(['窗口']);
     const groups = page.getByTestId('directory-group');
     await expect(groups.locator('h2').first().innerText()).resolves.toContain('本单位：临江县');
-    // Every department is a group; all 14 demo windows are on the one page.
-    await expect(groups.count()).resolves.toBe(8);
-    await expect(page.locator('main tbody tr').count()).resolves.toBe(14);
-    await expect(groups.filter({ hasText: '临江县公安局' }).locator('tbody tr').allInnerTexts()).resolves.toEqual([
-      expect.stringContaining('户籍办理窗口'),
-      expect.stringContaining('出入境窗口'),
-    ]);
+    // Every department is a group, and all 14 demo windows are on the one page (other test files
+    // share this stack and may add units and windows: at least these).
+    const headings = await groups.locator('h2').allInnerTexts();
+    for (const department of DEPARTMENTS) expect(headings).toContain(department);
+    const rows = await page.locator('main tbody tr').allInnerTexts();
+    for (const code of DEMO_CODES) expect(rows.some((row) => row.includes(code)), code).toBe(true);
+    await expect(groups.filter({ hasText: '临江县公安局' }).locator('tbody tr').allInnerTexts()).resolves.toEqual(
+      expect.arrayContaining([expect.stringContaining('户籍办理窗口'), expect.stringContaining('出入境窗口')]),
+    );
 
     await follow(page, javaScriptEnabled, page.getByRole('heading', { name: /临江县公安局/ }).getByRole('link', { name: '临江县公安局', exact: true }));
     await expect(current(page)).resolves.toBe('临江县公安局');
     await expect(page.getByTestId('breadcrumb').getByRole('link').allInnerTexts()).resolves.toEqual(['窗口', '临江县']);
-    await expect(page.locator('main tbody tr').count()).resolves.toBe(2);
+    await expect(page.locator('main tbody tr').count()).resolves.toBeGreaterThanOrEqual(2);
 
     await follow(page, javaScriptEnabled, page.getByRole('link', { name: '出入境窗口' }));
     await expect(currentSection(page)).resolves.toBe('单位与窗口');
@@ -88,10 +93,9 @@ describe.each(JS_MODES)('the organisation indexes $name', ({ javaScriptEnabled }
 
     expect((await page.goto(`${baseUrl}/admin/halls`))?.status()).toBe(200);
     await expect(currentSection(page)).resolves.toBe('服务大厅');
-    await expect(page.locator('main tbody').allInnerTexts()).resolves.toEqual([
-      expect.stringContaining('临江县政务服务中心大厅'),
-      expect.stringContaining('临江县社保医保服务大厅'),
-    ]);
+    const halls = (await page.locator('main tbody').allInnerTexts()).join('\n');
+    expect(halls).toContain('临江县政务服务中心大厅');
+    expect(halls).toContain('临江县社保医保服务大厅');
 
     await page.goto(`${baseUrl}/admin/imports?kind=staff`);
     expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/admin/units/import?kind=staff');

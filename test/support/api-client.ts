@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { demoCounty } from '../../infra/local/demo-county.js';
 import { demoSecret, stateFile, withDemoCode } from './demo-totp.js';
 
 /** Small helpers for tests that talk to a running local stack over HTTP. */
@@ -43,9 +44,13 @@ async function cachedSession(baseUrl: string, username: string): Promise<string 
   return probe.status === 200 ? saved.token : undefined;
 }
 
+/** The demo county's own windows (infra/local/demo-county.ts): not those other test files create on the shared stack. */
+const DEMO_CODES = new Set(demoCounty().windows.map((window) => window.code));
+
+/** The demo county's windows in the API's order (GET /api/windows), whatever other test files added meanwhile. */
 export async function demoWindows(baseUrl: string, token: string): Promise<{ code: string; name: string; unitName: string }[]> {
   const response = await fetch(`${baseUrl}/api/windows`, { headers: { authorization: `Bearer ${token}` } });
-  return ((await response.json()) as { windows: { code: string; name: string; unitName: string }[] }).windows;
+  return ((await response.json()) as { windows: { code: string; name: string; unitName: string }[] }).windows.filter((window) => DEMO_CODES.has(window.code));
 }
 
 export async function windowCounts(baseUrl: string, token: string, code: string, from: string, to: string) {
