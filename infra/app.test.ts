@@ -252,6 +252,7 @@ describe('api stack', () => {
       const expected = ['AUDIT_TABLE', 'AUTH_MODE', 'COGNITO_CLIENT_ID', 'COGNITO_ISSUER', 'COGNITO_USER_POOL_ID', 'CONTACTS_TABLE', 'CONTACT_KMS_KEY_ID', 'NODE_OPTIONS', 'OPS_TABLE', 'ORIGIN_SECRET_ARN'];
       if (access.posterFont) expected.push('POSTER_FONT_PATH');
       if (access.clientLimits) expected.push('CLIENT_FROM', 'CLIENT_KMS_KEY_ID');
+      else if (access.pseudonyms) expected.push('CLIENT_KMS_KEY_ID');
       expect(Object.keys(properties.Environment.Variables).sort()).toEqual(expected.sort());
       expect(properties.Environment.Variables).toMatchObject({ AUTH_MODE: 'cognito', NODE_OPTIONS: '--enable-source-maps' });
     }
@@ -311,13 +312,25 @@ describe('api stack', () => {
     });
   });
 
-  it('grants the contact store, its key and the sealing key to the rating writer only', () => {
+  it('grants the contact store, its key and the sealing key to the two writers of phone numbers only: the rating and the 办件 push', () => {
     const contacts = [
       logicalId(built.data, built.data.contacts.table.node.defaultChild),
       logicalId(built.data, built.data.contacts.key.node.defaultChild),
       logicalId(built.data, built.data.contactSealingKey.node.defaultChild),
     ];
-    for (const route of routes.filter((r) => r.operationId !== 'submitRating')) {
+    const writers = ['submitRating', 'pushServiceRecords'];
+    expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].contacts !== 'none').map((route) => route.operationId).sort()).toEqual(writers.sort());
+    // They put and seal; neither reads a number back: PutItem only on the table, kms:Encrypt only
+    // on the sealing key (the table's own key serves DynamoDB's encryption at rest).
+    const on = (id: string, resource: string) =>
+      statementsOf(id as never)
+        .filter((s) => mentions(s.Resource, resource))
+        .flatMap((s) => actionsOf(s));
+    for (const id of writers) {
+      expect(on(id, contacts[0]!).filter((action) => action.startsWith('dynamodb:')), id).toEqual(['dynamodb:PutItem']);
+      expect(on(id, contacts[2]!), id).toEqual(['kms:Encrypt']);
+    }
+    for (const route of routes.filter((r) => !writers.includes(r.operationId))) {
       const statements = statementsOf(route.operationId);
       for (const id of contacts) expect(statements.filter((s) => mentions(s.Resource, id)), `${route.operationId} → ${id}`).toEqual([]);
     }
@@ -325,8 +338,10 @@ describe('api stack', () => {
 
   it('lets only the rating and sign-in functions and the web server compute day keys: kms:GenerateMac on the client key, nothing more', () => {
     const clientKey = logicalId(built.data, built.data.clientKey.node.defaultChild);
-    const limited = ['login', 'submitRating'];
-    expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].clientLimits).map((route) => route.operationId).sort()).toEqual(limited);
+    // The 办件 push computes keyed pseudonyms of phone numbers with the same key (decision 0019).
+    const limited = ['login', 'pushServiceRecords', 'submitRating'];
+    expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].clientLimits).map((route) => route.operationId).sort()).toEqual(['login', 'submitRating']);
+    expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].pseudonyms).map((route) => route.operationId)).toEqual(['pushServiceRecords']);
     for (const route of routes) {
       const statements = statementsOf(route.operationId);
       const onClientKey = statements.filter((s) => mentions(s.Resource, clientKey));
@@ -370,6 +385,10 @@ describe('api stack', () => {
         expect(mentions(variables.CLIENT_KMS_KEY_ID, clientKey), operationId).toBe(true);
         expect(JSON.stringify(variables.CLIENT_KMS_KEY_ID), operationId).toMatch(/Arn/);
         expect(variables.CLIENT_FROM, operationId).toBe('forwarded-only');
+      } else if (operationId === 'pushServiceRecords') {
+        // The pseudonym key only: a business system is no resident, nothing counts its clients.
+        expect(mentions(variables.CLIENT_KMS_KEY_ID, clientKey), operationId).toBe(true);
+        expect(variables.CLIENT_FROM, operationId).toBeUndefined();
       } else {
         expect(variables.CLIENT_KMS_KEY_ID, operationId).toBeUndefined();
         expect(variables.CLIENT_FROM, operationId).toBeUndefined();
@@ -477,6 +496,8 @@ describe('api stack', () => {
     expect([...new Set(onOps('exportSatisfactionReport'))].sort()).toEqual([...READ_ACTIONS, 'dynamodb:PutItem'].sort());
     expect(onOps('verifyExport').length).toBeGreaterThan(0);
     expect(onOps('verifyExport').filter((action) => !READ_ACTIONS.has(action))).toEqual([]);
+    // The draw check on /verify re-runs the uploaded pack alone: no table at all.
+    expect(onOps('verifyDrawPack')).toEqual([]);
   });
 
   it('uses table keys only through DynamoDB', () => {

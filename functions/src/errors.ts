@@ -35,8 +35,10 @@ export class PayloadTooLargeError extends AppError {
   override readonly statusCode = 413;
   override readonly code = 'PAYLOAD_TOO_LARGE';
   override readonly expose = true;
-  constructor(limit: number) {
-    super(`body: must be at most ${limit} bytes`, fieldError('body', `must be at most ${limit} bytes`));
+  /** `otherwise`: what the caller can do instead (the operation's largeBody), appended to the message. */
+  constructor(limit: number, otherwise?: string) {
+    const message = `must be at most ${limit} bytes${otherwise ? `; ${otherwise}` : ''}`;
+    super(`body: ${message}`, fieldError('body', message));
   }
 }
 

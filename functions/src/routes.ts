@@ -10,7 +10,7 @@ export interface Route {
   path: string;
   /** Handler file under functions/src/handlers, without extension; it exports `handler`. */
   handler: string;
-  auth: 'none' | 'bearer';
+  auth: 'none' | 'bearer' | 'client';
 }
 
 /** By convention the handler of operation `getWindowCard` tagged `public` is `public/get-window-card.ts`. */

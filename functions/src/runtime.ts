@@ -13,7 +13,8 @@ import { createBurstStore } from './data/burst.js';
 import { createBurstWatch, type BurstWatch } from './throttle/burst.js';
 import { DEFAULT_BURST_POLICY, type BurstPolicy } from '#shared/domain/burst.js';
 import { cachedKeyring, DEFAULT_THROTTLE_POLICY, localKeyring, type ClientKeyring, type Throttle } from './throttle/index.js';
-import { useTokenVerifier } from './middleware/http-handler.js';
+import { useClientVerifier, useTokenVerifier } from './middleware/http-handler.js';
+import { createClientVerifier } from './auth/client-credentials.js';
 import type { LoginDeps } from './use-cases/login.js';
 
 /**
@@ -164,6 +165,8 @@ export function localClientRoot(settings: Pick<ReturnType<typeof config>, 'CLIEN
 
 // Read per request, not at load: tests swap the runtime (setRuntime) after importing handlers.
 useTokenVerifier(() => getRuntime().tokens);
+// Stateless: built from the runtime's stores per request, so tests that swap the runtime are followed.
+useClientVerifier(() => createClientVerifier(getRuntime()));
 
 /** For tests: swap pieces (a faulty client, a fixed clock) and get back to the real thing. */
 export function setRuntime(next: Runtime | undefined): void {

@@ -118,6 +118,7 @@ export class ApiStack extends Stack {
         environment: {
           ...environment,
           ...(access.clientLimits ? clientLimitsEnvironment : {}),
+          ...(access.pseudonyms ? { CLIENT_KMS_KEY_ID: data.clientKey.keyArn } : {}),
           ...(access.posterFont ? { POSTER_FONT_PATH: `/var/task/${BUNDLED_FONT}` } : {}),
         },
         ...(access.memorySize ? { memorySize: access.memorySize } : {}),
@@ -135,12 +136,14 @@ export class ApiStack extends Stack {
       data.ops.grant(fn, access.ops);
       data.contacts.grant(fn, access.contacts);
       // Append-only audit log: PutItem (plus reads for the auditor), never Update/Delete (drill D-3).
-      data.audit.grant(fn, access.audit ?? (route.auth === 'bearer' || route.operationId === 'login' ? 'put-only' : 'none'));
+      data.audit.grant(fn, access.audit ?? (route.auth !== 'none' || route.operationId === 'login' ? 'put-only' : 'none'));
       if (access.sealContacts) {
         iam.Grant.addToPrincipal({ grantee: fn, actions: ['kms:Encrypt'], resourceArns: [data.contactSealingKey.keyArn] });
       }
-      if (access.clientLimits) {
+      if (access.clientLimits || access.pseudonyms) {
         iam.Grant.addToPrincipal({ grantee: fn, actions: ['kms:GenerateMac'], resourceArns: [data.clientKey.keyArn] });
+      }
+      if (access.clientLimits) {
         grantItems(data.ops, fn, THROTTLE_ITEM_GRANTS[access.clientLimits]);
       }
       if (access.cognitoAdmin) {
@@ -153,6 +156,15 @@ export class ApiStack extends Stack {
         integration: new HttpLambdaIntegration(`${name}Integration`, fn),
         ...(route.auth === 'bearer' ? { authorizer } : {}),
       });
+      if (route.auth === 'client' && apiRoute) {
+        Validations.of(apiRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            `${route.method} ${route.path} is called by business systems with a 接入系统 credential (auth: 'client'), which the function ` +
+            'verifies against the hash in the ops table on every request (functions/src/auth/client-credentials.ts); a JWT authorizer ' +
+            'cannot check it. Refused credentials are audited.',
+        });
+      }
       if (route.auth === 'none' && apiRoute) {
         Validations.of(apiRoute).acknowledge({
           id: 'AwsSolutions-APIG4',

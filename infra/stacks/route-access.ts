@@ -50,6 +50,11 @@ export interface RouteAccess {
    * the ops table (on top of `ops`, so the limits keep working whatever `ops` is narrowed to).
    */
   clientLimits?: ClientLimits;
+  /**
+   * Keyed pseudonyms of phone numbers (办件, decision 0019): kms:GenerateMac on the client key (the
+   * pseudonym key is its MAC of a fixed label) and CLIENT_KMS_KEY_ID in the environment.
+   */
+  pseudonyms?: boolean;
   /** MiB; default 256. */
   memorySize?: number;
   /**
@@ -144,6 +149,9 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   exportSatisfactionReport: { ops: 'read-put', contacts: 'none', sealContacts: false, memorySize: 1024, posterFont: true },
   // /verify: one GetItem of EXPORT#{sha256}; public, so nothing is audited.
   verifyExport: READ_OPS,
+  // /verify, 阳光测评 draw: the pack alone is re-run (zod over up to 4 MB, one HMAC per frame
+  // entry); no table, no audit. 1024 MB for the CPU: ~68,000 entries within the 10 s timeout.
+  verifyDrawPack: { ...NOTHING, memorySize: 1024 },
   // 服务大厅: two items per hall (record + unit listing), written together in one transaction.
   listUnitHalls: READ_OPS,
   createHall: { ops: 'read-write', contacts: 'none', sealContacts: false },
@@ -159,6 +167,15 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   // (Query per window, projected), then the ratings of only the window-days a page shows (Query,
   // projected to the comment): read only, like the report.
   listComments: { ...READ_OPS, memorySize: 512 },
+  // 接入系统 (issue 13): two items per client (record + unit listing) in one transaction; the
+  // secret's hash only. A push checks the credential (GetItem CLIENT#), the unit and window
+  // (GetItem), then one transaction per record: its two items and, with a mobile number, the sealed
+  // contact (contacts, PutItem only). The number's pseudonym is a KMS MAC; no phone is logged.
+  createIntegrationClient: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  listIntegrationClients: READ_OPS,
+  rotateIntegrationClient: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  revokeIntegrationClient: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  pushServiceRecords: { ops: 'read-write', contacts: 'put-only', sealContacts: true, pseudonyms: true, memorySize: 512 },
   listRateDefinitions: READ_OPS,
   createRateDefinition: { ops: 'read-put', contacts: 'none', sealContacts: false },
 };

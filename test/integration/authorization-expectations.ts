@@ -65,6 +65,11 @@ export const MAY: Record<string, readonly Role[]> = {
   applyStaffImport: ADMINS,
   listUnitHalls: READERS,
   createHall: ADMINS,
+  // 接入系统 (issue 13 §1): "a unit administrator creates 接入系统 clients scoped to a subtree".
+  createIntegrationClient: ADMINS,
+  listIntegrationClients: ADMINS,
+  rotateIntegrationClient: ADMINS,
+  revokeIntegrationClient: ADMINS,
   updateHall: ADMINS,
   archiveHall: ADMINS,
   listWindowHalls: READERS,

@@ -60,6 +60,8 @@ export interface Targets {
   /** A staff member of `unit` (shared: with a photo). */
   staff(): Promise<string>;
   hall(): Promise<string>;
+  /** A 接入系统 client of `unit` (issue 13). */
+  client(): Promise<string>;
   /** An account whose scope is `unit`. */
   account(): Promise<string>;
   /** A unit with a draft survey version, and that version. */
@@ -216,6 +218,14 @@ export const REQUESTS: Record<string, RequestSpec> = {
   updateHall: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/org/halls/${await x.hall()}`, json: { address: `矩阵路${uniq()}号` } }) },
   archiveHall: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/org/halls/${await x.hall()}/archive`, json: { archived: true } }) },
   listWindowHalls: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/org/windows/${await x.window()}/halls` }) },
+
+  createIntegrationClient: {
+    scope: 'object',
+    build: async (x) => ({ method: 'POST', path: '/api/integration-clients', json: { unitId: await x.unit(), name: `矩阵接入系统${uniq()}` } }),
+  },
+  listIntegrationClients: { scope: 'object', build: async (x) => ({ method: 'GET', path: '/api/integration-clients', query: { unitId: await x.unit() } }) },
+  rotateIntegrationClient: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/integration-clients/${await x.client()}/rotate` }) },
+  revokeIntegrationClient: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/integration-clients/${await x.client()}/revoke` }) },
 
   listSurveyVersions: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/admin/units/${await x.unit()}/survey` }) },
   getSurveyVersion: {
@@ -472,9 +482,15 @@ export async function createWorld(endpoint: string): Promise<World> {
       if (side === 'out') leakMarkers.add(created.id).add(created.name);
       return created.id as string;
     });
+    const client = lazy(async () => {
+      const created = await admin('POST', '/api/integration-clients', { unitId: await unit(), name: `${label(side)}夹具接入系统${uniq()}` });
+      if (side === 'out') leakMarkers.add(created.client.clientId).add(created.client.name);
+      return created.client.clientId as string;
+    });
     return {
       side,
       unit,
+      client,
       movable: lazy(() => newUnit(root, side)),
       newParent: lazy(() => newUnit(root, side)),
       window,
@@ -486,7 +502,7 @@ export async function createWorld(endpoint: string): Promise<World> {
     };
   }
 
-  const fixed = (values: { unit: string; movable: string; newParent: string; window: string; staff: string; hall: string; account: string }, side: Side): Targets => ({
+  const fixed = (values: { unit: string; movable: string; newParent: string; window: string; staff: string; hall: string; account: string; client: string }, side: Side): Targets => ({
     side,
     unit: async () => values.unit,
     movable: async () => values.movable,
@@ -494,6 +510,7 @@ export async function createWorld(endpoint: string): Promise<World> {
     window: async () => values.window,
     staff: async () => values.staff,
     hall: async () => values.hall,
+    client: async () => values.client,
     account: async () => values.account,
     draft: async () => ({ unit: values.unit, version: '2' }),
     published: async () => ({ unit: values.unit, version: '1' }),
@@ -509,8 +526,19 @@ export async function createWorld(endpoint: string): Promise<World> {
     await admin('POST', `/api/org/staff/${staff.id}/photo`, undefined, photo());
     await newPublished(root);
     await newDraft(root);
+    const client = (await admin('POST', '/api/integration-clients', { unitId: root, name: `${label(side)}共享接入系统` })).client;
+    if (side === 'out') leakMarkers.add(client.clientId).add(client.name);
     return fixed(
-      { unit: root, movable: await newUnit(root, side), newParent: await newUnit(root, side), window: window.code, staff: staff.id, hall, account: await newAccount(root, side) },
+      {
+        unit: root,
+        movable: await newUnit(root, side),
+        newParent: await newUnit(root, side),
+        window: window.code,
+        staff: staff.id,
+        hall,
+        account: await newAccount(root, side),
+        client: client.clientId,
+      },
       side,
     );
   }
@@ -522,6 +550,7 @@ export async function createWorld(endpoint: string): Promise<World> {
     staff: 'ghost-staff-1',
     hall: 'ghost-hall-1',
     account: 'ghost.account',
+    client: 'c-0000000000000000',
   };
   const shared: Record<Side, Targets> = { in: await sharedSide('in'), out: await sharedSide('out'), ghost: fixed(ghostValues, 'ghost') };
 
@@ -539,6 +568,7 @@ export async function createWorld(endpoint: string): Promise<World> {
       [ghostValues.staff, await out.staff()],
       [ghostValues.hall, await out.hall()],
       [ghostValues.account, await out.account()],
+      [ghostValues.client, await out.client()],
     ];
   }
 

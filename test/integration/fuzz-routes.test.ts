@@ -42,6 +42,8 @@ const endpoint = inject('dynamoEndpoint');
 const startedAt = performance.now();
 let w: World;
 const accountTokens = { account: '', logout: '' };
+/** The 接入系统 credential of the client routes (POST /api/service-records). */
+let clientCredential = '';
 
 interface RouteStats {
   sent: number;
@@ -68,6 +70,7 @@ function tokenOf(route: Route): string | undefined {
   const { as } = callerOf(route);
   if (as === 'none') return undefined;
   if (as === 'account' || as === 'logout') return accountTokens[as];
+  if (as === 'client') return clientCredential;
   return w.token(as);
 }
 
@@ -84,6 +87,7 @@ const request = (method: string, payload: Payload) => {
 beforeAll(async () => {
   console.log(`fuzz: seed ${SEED}, ${RUNS} payloads per operation (replay: npm run fuzz -- --seed ${SEED} --runs ${RUNS})`);
   w = await createWorld(endpoint);
+  clientCredential = (await w.admin('POST', '/api/integration-clients', { unitId: A, name: '模糊测试接入系统' })).credential;
   // The account of the login baseline and of the caller's own TOTP enrollment, and one that logs out.
   for (const [as, username] of [['account', FUZZ_ACCOUNT], ['logout', FUZZ_LOGOUT_ACCOUNT]] as const) {
     await w.admin('POST', '/api/accounts', { username, displayName: '模糊测试账号', personId: `FZ-${as}`, role: 'committee', unitId: A, password: PASSWORD });

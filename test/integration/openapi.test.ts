@@ -73,6 +73,11 @@ describe('GET /api/openapi.json', () => {
       if (route.auth === 'bearer') {
         expect(operation.security).toEqual([{ bearer: [] }]);
         expect(operation.responses['401']).toBeDefined();
+      } else if (route.auth === 'client') {
+        // A 接入系统 credential, its own scheme: a person's token is no credential there.
+        expect(operation.security).toEqual([{ client: [] }]);
+        expect(doc.components.securitySchemes.client).toMatchObject({ type: 'http', scheme: 'bearer' });
+        expect(operation.responses['401']).toBeDefined();
       } else {
         expect(operation.security).toBeUndefined();
       }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { operations } from '../../shared/src/contracts/api.js';
 import type { Role } from '../../shared/src/contracts/auth.js';
@@ -24,12 +25,14 @@ export const FUZZ_LOGOUT_ACCOUNT = 'fz.logout';
 
 export interface Caller {
   /** 'none': a public route; 'account' / 'logout': the fuzz account's own session (TOTP enrollment) / the one that logs out. */
-  as: Role | 'none' | 'account' | 'logout';
+  as: Role | 'none' | 'account' | 'logout' | 'client';
 }
 
 /** The role that sends an operation's requests: one that may call it, the system admin where it may. */
 export function callerOf(route: Route): Caller {
   if (route.auth === 'none') return { as: 'none' };
+  // A 接入系统 credential of unit A (made by the fuzz test with the world).
+  if (route.auth === 'client') return { as: 'client' };
   if (route.operationId === 'logout') return { as: 'logout' };
   if (operations[route.operationId].tag === 'auth') return { as: 'account' };
   const roles = MAY[route.operationId];
@@ -99,6 +102,24 @@ export async function baselineOf(route: Route, w: World): Promise<Baseline> {
       return { method: 'POST', path: '/api/auth/login/totp', json: { challenge: 'eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl', code: '492039' } };
     case 'verifyExport':
       return { method: 'GET', path: `/api/public/exports/${createHash('sha256').update('fuzz').digest('hex')}` };
+    case 'verifyDrawPack':
+      return { method: 'POST', path: '/api/public/draw-verifications', json: JSON.parse(readFileSync('docs/examples/manyi-draw-v1-example.json', 'utf8')) };
+    case 'pushServiceRecords':
+      return {
+        method: 'POST',
+        path: '/api/service-records',
+        json: {
+          projNo: 'FZ-2026-0001',
+          unitId: await w.shared.in.unit(),
+          windowCode: await window(),
+          serviceItem: '企业开办',
+          staffNo: 'LJ1005',
+          finishedAt: new Date(Date.now() - 3_600_000).toISOString().replace('Z', '+08:00').replace(/\.\d{3}/, ''),
+          servedVia: 'window',
+          applicantType: 'company',
+          applicantMobile: '13800138000',
+        },
+      };
     case 'logout':
       return { method: 'POST', path: '/api/auth/logout' };
     case 'getSession':

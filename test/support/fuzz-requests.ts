@@ -33,7 +33,7 @@ import {
  * The oracle reads the request exactly as the server will see it (percent-decoded path segments,
  * the query map, the JSON text parsed, upload cells as a CSV reader yields them) and asks the
  * schema (safeParse). It knows the transport rules of a JSON body the contracts state (415 unless
- * application/json, 413 over 16 KB, 400 naming `body` for bad UTF-8, an empty body or bad JSON).
+ * application/json, 413 over 16 KB or the operation's `largeBody.maxBytes`, 400 naming `body` for bad UTF-8, an empty body or bad JSON).
  */
 
 /** JSON bodies over this are refused with 413 (the 413 "Body over 16 KB" of the contracts). */
@@ -247,6 +247,8 @@ const CONTENT_TYPES = [
 function bodyWholeMutations(spec: OperationSpec, base: Payload): fc.Arbitrary<Payload>[] {
   if (!spec.operation.body) return [];
   const text = base.body ?? '{}';
+  /** 16 KB, or the operation's own larger bound (the draw pack's). */
+  const limit = spec.operation.largeBody?.maxBytes ?? MAX_JSON_BODY_BYTES;
   const whole = (category: string, body: string | undefined, shown: string, extra: Partial<Payload> = {}): Payload => {
     const payload: Payload = { ...base, part: 'body', category, key: '', shown, ...extra };
     if (body === undefined) delete payload.body;
@@ -288,7 +290,7 @@ function bodyWholeMutations(spec: OperationSpec, base: Payload): fc.Arbitrary<Pa
       .tuple(fc.integer({ min: 50, max: 5000 }), fc.constantFrom('[', '{"a":'))
       .map(([depth, open]) => whole('deep-nesting', `${open.repeat(depth)}1${(open === '[' ? ']' : '}').repeat(depth)}`, `${depth} levels of ${open}`)),
     fc
-      .tuple(fc.integer({ min: MAX_JSON_BODY_BYTES + 1, max: 4 * MAX_JSON_BODY_BYTES }), fc.constantFrom(' ', '\n'))
+      .tuple(fc.integer({ min: limit + 1, max: limit + 3 * MAX_JSON_BODY_BYTES }), fc.constantFrom(' ', '\n'))
       .map(([bytes, pad]) => whole('over-16kb', `${pad.repeat(bytes)}${text}`, `${bytes} bytes of padding`)),
     fc
       .constantFrom([0xff], [0xfe], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe4, 0xb8], [0x80])
@@ -610,7 +612,7 @@ export function judge(spec: OperationSpec, payload: Payload): Verdict {
     const bodyOnly = (status: number, why: string): Verdict => ({ valid: false, status, names: (field) => field === 'body', expected: 'body', why });
     if (!isJsonType(payload.headers['content-type'])) return bodyOnly(415, 'not application/json');
     const bytes = payload.base64 ? Buffer.from(payload.body ?? '', 'base64') : Buffer.from(payload.body ?? '', 'utf8');
-    if (bytes.length > MAX_JSON_BODY_BYTES) return bodyOnly(413, 'over 16 KB');
+    if (bytes.length > (operation.largeBody?.maxBytes ?? MAX_JSON_BODY_BYTES)) return bodyOnly(413, 'over its limit');
     if (payload.base64 && !isUtf8(bytes)) return bodyOnly(400, 'not UTF-8');
     const text = payload.base64 ? bytes.toString('utf8') : (payload.body ?? '');
     if (text.trim() === '') return bodyOnly(400, 'empty');

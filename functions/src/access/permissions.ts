@@ -40,6 +40,10 @@ export const PERMISSIONS = {
     roles: ['system-admin'],
     description: 'Create accounts, assign roles and scopes, disable, reset passwords and second factors',
   },
+  'integrations:manage': {
+    roles: ['system-admin', 'unit-admin'],
+    description: 'Create, rotate and revoke 接入系统 clients (business systems that push 办件) of units in scope',
+  },
   'audit:read': {
     roles: ['auditor'],
     description: 'Read and export the audit log (separation of duties: no administrator reads it)',

@@ -13,6 +13,8 @@ import { createRatingComments } from './rating-comments.js';
 import { createSurveyStore } from './surveys.js';
 import { createTotalsReader } from './totals.js';
 import { createRateDefinitionStore } from './rate-definitions.js';
+import { createIntegrationClientStore } from './integration-clients.js';
+import { createServiceRecordStore } from './service-records.js';
 
 export interface DataTables {
   ops: string;
@@ -41,6 +43,8 @@ export function createDataLayer(doc: DynamoDBDocumentClient, tables: DataTables)
     audit: createAuditLog(doc, tables.audit),
     exports: createExportRegistry(doc, tables.ops),
     surveys: createSurveyStore(doc, tables.ops),
+    integrationClients: createIntegrationClientStore(doc, tables.ops),
+    serviceRecords: createServiceRecordStore(doc, tables),
   };
 }
 export type DataLayer = ReturnType<typeof createDataLayer>;

@@ -69,6 +69,20 @@ export const keys = {
   /** Contact store (own table): one encrypted phone number for one 回访. */
   contact: (contactId: string) => ({ pk: `CONTACT#${contactId}` }),
   seedMarker: () => ({ pk: 'SEED', sk: 'META' }),
+  /**
+   * 接入系统 (issue 13): a business system's client record (its secret's hash only) and its copy in
+   * the unit's listing, written together.
+   */
+  integrationClient: (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'META' }),
+  integrationClientListing: (unitId: string, clientId: string) => ({ pk: `CLIENTSOF#${unitId}`, sk: `CLIENT#${clientId}` }),
+  integrationClientListingPartition: (unitId: string) => `CLIENTSOF#${unitId}`,
+  /**
+   * 办件 (issue 13): the record by unit and 办件编号 (its existence is the projNo claim) and its copy in
+   * the unit's month listing, ordered by finishing time (a round's frame reads a unit's months).
+   */
+  serviceRecord: (unitId: string, projNo: string) => ({ pk: `SREC#${unitId}#${projNo}`, sk: 'META' }),
+  serviceRecordListing: (unitId: string, month: string, finishedAt: string, projNo: string) => ({ pk: `SRECS#${unitId}#${month}`, sk: `${finishedAt}#${projNo}` }),
+  serviceRecordListingPartition: (unitId: string, month: string) => `SRECS#${unitId}#${month}`,
   /** Versions of a unit's own questionnaire section (问卷), newest first by sk; version zero-padded. */
   surveyVersion: (unitId: string, version: number) => ({ pk: `SURVEY#${unitId}`, sk: `VERSION#${String(version).padStart(6, '0')}` }),
   surveyPartition: (unitId: string) => `SURVEY#${unitId}`,

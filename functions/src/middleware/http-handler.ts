@@ -1,14 +1,16 @@
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Operation } from '#shared/contracts/api.js';
+import type { ClientVerifier } from '../auth/client-credentials.js';
 import type { TokenVerifier } from '../auth/principal.js';
 import { bearerAuth } from './bearer-auth.js';
+import { clientAuth } from './client-auth.js';
 import { errorHandler } from './error-handler.js';
-import type { BearerEvent, Context, HttpEvent, HttpResult, PublicEvent } from './http.js';
+import type { BearerEvent, ClientEvent, Context, HttpEvent, HttpResult, PublicEvent } from './http.js';
 import { jsonBody } from './json-body.js';
 import { originGuard } from './origin-guard.js';
 
 /** What a route's handler receives, read from its operation's `auth` literal. */
-export type RouteEvent<O extends Operation> = O['auth'] extends 'bearer' ? BearerEvent : PublicEvent;
+export type RouteEvent<O extends Operation> = O['auth'] extends 'bearer' ? BearerEvent : O['auth'] extends 'client' ? ClientEvent : PublicEvent;
 
 export type RouteHandler<E> = (event: E, context: Context) => Promise<HttpResult>;
 
@@ -21,6 +23,18 @@ let tokenSource: (() => TokenVerifier) | undefined;
  */
 export function useTokenVerifier(source: () => TokenVerifier): void {
   tokenSource = source;
+}
+
+let clientSource: (() => ClientVerifier) | undefined;
+
+/** Where 接入系统 credentials are verified, said once by the composition root (runtime.ts). */
+export function useClientVerifier(source: () => ClientVerifier): void {
+  clientSource = source;
+}
+
+function clients(): ClientVerifier {
+  if (!clientSource) throw new Error('no client verifier: the handler must import runtime.js');
+  return clientSource();
 }
 
 function tokens(): TokenVerifier {
@@ -44,6 +58,7 @@ export function httpHandler(operation: Operation, handler: RouteHandler<HttpEven
   const chain = middy<HttpEvent, HttpResult, Error, Context>().use(errorHandler()).use(originGuard());
   // Read per request, not at load: tests swap the runtime (setRuntime) after importing handlers.
   if (operation.auth === 'bearer') chain.use(bearerAuth(operation, tokens));
-  if (operation.body) chain.use(jsonBody());
+  if (operation.auth === 'client') chain.use(clientAuth(clients));
+  if (operation.body) chain.use(jsonBody(operation.largeBody));
   return chain.handler(handler);
 }

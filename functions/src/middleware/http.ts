@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { toFieldIssues } from '#shared/contracts/errors.js';
+import type { ClientPrincipal } from '../auth/client-credentials.js';
 import type { Principal } from '../auth/principal.js';
 import { ValidationError } from '../errors.js';
 
@@ -10,6 +11,8 @@ export interface HttpEvent extends APIGatewayProxyEventV2 {
   jsonBody?: unknown;
   /** Set by bearerAuth, on bearer routes only: handlers see it through BearerEvent. */
   principal?: Principal;
+  /** Set by clientAuth, on client routes only (a 接入系统 credential): handlers see it through ClientEvent. */
+  client?: ClientPrincipal;
 }
 
 /** A bearer route's handler runs only after bearerAuth verified the token, so the caller is known. */
@@ -17,8 +20,13 @@ export interface BearerEvent extends HttpEvent {
   principal: Principal;
 }
 
+/** A client route's handler runs only after clientAuth verified the 接入系统 credential. */
+export interface ClientEvent extends Omit<HttpEvent, 'principal'> {
+  client: ClientPrincipal;
+}
+
 /** A public route has no caller: reading a principal there is a type error, not an `undefined`. */
-export type PublicEvent = Omit<HttpEvent, 'principal'>;
+export type PublicEvent = Omit<HttpEvent, 'principal' | 'client'>;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 export type { Context };
 

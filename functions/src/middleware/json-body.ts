@@ -8,11 +8,12 @@ export const MAX_BODY_BYTES = 16 * 1024;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Reads the body as JSON: Content-Type must be application/json, the size at most 16 KB, the
- * bytes valid UTF-8 and the text valid JSON. The result is still untrusted until the handler
- * parses it with its zod schema.
+ * Reads the body as JSON: Content-Type must be application/json, the size at most 16 KB (or the
+ * operation's `largeBody.maxBytes`), the bytes valid UTF-8 and the text valid JSON. The result is
+ * still untrusted until the handler parses it with its zod schema.
  */
-export function jsonBody(): middy.MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
+export function jsonBody(large?: { maxBytes: number; otherwise: string }): middy.MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
+  const maxBytes = large?.maxBytes ?? MAX_BODY_BYTES;
   return {
     before: async (request) => {
       const event = request.event;
@@ -20,7 +21,7 @@ export function jsonBody(): middy.MiddlewareObj<HttpEvent, HttpResult, Error, Co
       if (!/^application\/json\s*(;|$)/i.test(contentType)) throw new UnsupportedMediaTypeError();
       const raw = event.body ?? '';
       const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-      if (bytes.length > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+      if (bytes.length > maxBytes) throw new PayloadTooLargeError(maxBytes, large?.otherwise);
       let text: string;
       try {
         text = event.isBase64Encoded ? strictUtf8.decode(bytes) : raw;

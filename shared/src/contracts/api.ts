@@ -10,6 +10,8 @@ import { accountOperations } from './ops-accounts.js';
 import { surveyOperations } from './ops-surveys.js';
 import { reportOperations } from './ops-reports.js';
 import { exportOperations } from './ops-reports.js';
+import { samplingOperations } from './ops-sampling.js';
+import { serviceRecordOperations } from './service-records/ops.js';
 
 export type { Operation } from './operation.js';
 import type { Operation } from './operation.js';
@@ -184,6 +186,8 @@ export const operations = {
   ...surveyOperations,
   ...reportOperations,
   ...exportOperations,
+  ...samplingOperations,
+  ...serviceRecordOperations,
 } as const satisfies Record<string, Operation>;
 
 export type OperationId = keyof typeof operations;

@@ -29,6 +29,7 @@ export const Permission = z.enum([
   'org:write',
   'accounts:manage',
   'audit:read',
+  'integrations:manage',
 ]);
 export type Permission = z.infer<typeof Permission>;
 

@@ -56,6 +56,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
     const operation: Record<string, unknown> = { operationId, summary: op.summary, tags: [op.tag], parameters, responses };
     if (op.description) operation.description = op.description;
     if (op.auth === 'bearer') operation.security = [{ bearer: [] }];
+    if (op.auth === 'client') operation.security = [{ client: [] }];
     if (op.body) operation.requestBody = { required: true, content: { 'application/json': { schema: ref(op.body) } } };
     paths[op.path] = { ...(paths[op.path] ?? {}), [op.method.toLowerCase()]: operation };
   }
@@ -71,7 +72,10 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
     paths,
     components: {
       schemas: components,
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        client: { type: 'http', scheme: 'bearer', bearerFormat: 'mc1.{clientId}.{secret}', description: 'A 接入系统 credential (POST /api/integration-clients)' },
+      },
     },
   };
 }

@@ -11,11 +11,17 @@ export interface Operation {
   summary: string;
   description?: string;
   tag: string;
-  auth: 'none' | 'bearer';
+  /** none: public; bearer: a signed-in person (JWT); client: a 接入系统 credential (mc1.{clientId}.{secret}). */
+  auth: 'none' | 'bearer' | 'client';
   params?: z.ZodObject;
   query?: z.ZodType;
   headers?: Record<string, { schema: z.ZodType; description: string; required: boolean }>;
   body?: z.ZodType;
+  /**
+   * A JSON body may be larger than the usual 16 KB (functions/src/middleware/json-body.ts): at
+   * most `maxBytes`; the 413 past it ends with `otherwise`, what to do instead.
+   */
+  largeBody?: { maxBytes: number; otherwise: string };
   responses: Record<number, { description: string; schema?: z.ZodType }>;
 }
 
