@@ -33,6 +33,8 @@ const PAGES: readonly { name: string; as: Account; path: string }[] = [
   { name: 'me', as: 'gongzuo', path: '/me' },
   { name: 'verify', as: 'public', path: '/verify' },
   { name: 'resident', as: 'public', path: '{resident}' },
+  // The receipt after a rating (it shows no level; the 差评 follow-up note is resident-fast.test.ts's).
+  { name: 'resident-thanks', as: 'public', path: '{resident}/thanks' },
 ];
 
 type Account = 'admin' | 'shenji' | 'gongzuo' | 'public';

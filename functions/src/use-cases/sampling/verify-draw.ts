@@ -2,6 +2,7 @@ import type { DrawPack } from '#shared/contracts/sampling/draw-pack.js';
 import type { DrawVerification } from '#shared/contracts/sampling/draw-verification.js';
 import type { DrawCrypto } from '#shared/domain/sampling/draw.js';
 import { verifyDrawPack } from '#shared/domain/sampling/draw-verify.js';
+import { nodeDrawCrypto } from './draw-crypto.js';
 
 export interface VerifyDrawDeps {
   crypto: DrawCrypto;
@@ -12,7 +13,7 @@ export interface VerifyDrawDeps {
  * re-run (manyi-draw-v1), exactly what `npm run verify-draw` prints. Nothing is read or stored; a
  * pack that fails a check is an answer (`ok: false`), not an error.
  */
-export function verifyDraw(deps: VerifyDrawDeps, pack: DrawPack): DrawVerification {
+export function verifyDraw(pack: DrawPack, deps: VerifyDrawDeps = { crypto: nodeDrawCrypto }): DrawVerification {
   const checks = verifyDrawPack(pack, deps.crypto);
   return {
     format: pack.format,
