@@ -54,7 +54,7 @@ afterAll(async () => {
 });
 
 async function fillLogin(page: Page, username: string, password: string) {
-  await page.goto(`${baseUrl}/login`);
+  await page.goto(`${baseUrl}/login`, { waitUntil: 'networkidle' });
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: '登录' }).click();

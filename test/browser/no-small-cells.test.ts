@@ -201,7 +201,7 @@ describe.each(JS_MODES)('no page shows a group under 5 $name', ({ javaScriptEnab
   it('/me: a staff member with 4 ratings of their own sees "<5", no numbers', async () => {
     const context = await desktopContext(browser, javaScriptEnabled);
     const staffPage = await context.newPage();
-    await staffPage.goto(`${baseUrl}/login`);
+    await staffPage.goto(`${baseUrl}/login`, { waitUntil: 'networkidle' });
     await staffPage.getByLabel('用户名').fill(STAFF_LOGIN.username);
     await staffPage.getByLabel('密码').fill(STAFF_LOGIN.password);
     await Promise.all([staffPage.waitForURL(/\/me$/), staffPage.getByRole('button', { name: '登录' }).click()]);

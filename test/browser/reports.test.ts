@@ -238,7 +238,9 @@ describe.each(JS_MODES)('the staff member’s own page $name', ({ javaScriptEnab
   it('shows the staff member their own totals for a chosen period, never another person’s', async () => {
     const context = await desktopContext(browser, javaScriptEnabled);
     const page = await context.newPage();
-    await page.goto(`${baseUrl}/login`);
+    // networkidle: with JavaScript, hydration must be done first, or it empties the fields just
+    // filled and the form refuses an empty username (seen under load in a clean-clone run).
+    await page.goto(`${baseUrl}/login`, { waitUntil: 'networkidle' });
     await page.getByLabel('用户名').fill(STAFF.username);
     await page.getByLabel('密码').fill(STAFF.password);
     // Staff land on their own page.

@@ -125,7 +125,7 @@ afterAll(async () => {
 
 /** Password, then (the account has a second factor) a fresh code of its secret. */
 async function login(page: Page, username: string, password: string, secret: string, landing: RegExp): Promise<void> {
-  await page.goto(`${baseUrl}/login`);
+  await page.goto(`${baseUrl}/login`, { waitUntil: 'networkidle' });
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(password);
   await Promise.all([page.waitForURL(/\/login\/totp$/), page.getByRole('button', { name: '登录' }).click()]);
