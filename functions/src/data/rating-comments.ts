@@ -1,5 +1,6 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys } from './keys.js';
+import { windowDaysQuery } from './window-days-query.js';
 import { counterName, RATING_CHANNELS, type RatingChannel } from './window-day-counters.js';
 
 /**
@@ -34,22 +35,14 @@ export function createRatingComments(doc: DynamoDBDocumentClient, table: string)
   async function countsOfWindow(windowCode: string, from: string, to: string): Promise<{ days: WindowDayCommentCounts[]; itemsRead: number }> {
     // A day has one item per channel (and a legacy combined one until `npm run recount`): merged by day.
     const byDay = new Map<string, WindowDayCommentCounts['channels']>();
-    const range = keys.windowTotalsDays(from, to);
     let itemsRead = 0;
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await doc.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': keys.windowTotalsPartition(windowCode), ':from': range.from, ':to': range.to },
-          ProjectionExpression: ['#day', ...Object.keys(counterNames)].join(', '),
-          ExpressionAttributeNames: { '#day': 'day', ...counterNames },
-          ExclusiveStartKey,
-        }),
-      );
-      itemsRead += page.Items?.length ?? 0;
-      for (const item of page.Items ?? []) {
+    const pages = windowDaysQuery(doc, table, windowCode, from, to, {
+      ProjectionExpression: ['#day', ...Object.keys(counterNames)].join(', '),
+      ExpressionAttributeNames: { '#day': 'day', ...counterNames },
+    });
+    for await (const page of pages) {
+      itemsRead += page.length;
+      for (const item of page) {
         for (const channel of RATING_CHANNELS) {
           const count = Number(item[counterName.comments(channel)] ?? 0);
           if (count <= 0) continue;
@@ -59,8 +52,7 @@ export function createRatingComments(doc: DynamoDBDocumentClient, table: string)
           channels[channel] = (channels[channel] ?? 0) + count;
         }
       }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    }
     return { days: [...byDay].map(([day, channels]) => ({ windowCode, day, channels })), itemsRead };
   }
 

@@ -1,7 +1,8 @@
-import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { QueryCommand as RawQueryCommand, TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { LevelCounts } from '#shared/domain/level-counts.js';
 import { keys } from './keys.js';
+import { windowDaysQuery } from './window-days-query.js';
 import type { TransactItem } from './client.js';
 import {
   compareCounters,
@@ -90,21 +91,8 @@ export const DEFAULT_TOTALS_CONCURRENCY = 16;
 export function createTotalsReader(doc: DynamoDBDocumentClient, table: string): TotalsReader {
   async function queryWindow(windowCode: string, from: string, to: string): Promise<WindowsDays> {
     const items: Record<string, AttributeValue>[] = [];
-    const range = keys.windowTotalsDays(from, to);
-    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-    do {
-      // The low-level command through the same client: its items come back as attribute values.
-      const page = await doc.send(
-        new RawQueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': { S: keys.windowTotalsPartition(windowCode) }, ':from': { S: range.from }, ':to': { S: range.to } },
-          ExclusiveStartKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    // The low-level command through the same client: its items come back as attribute values.
+    for await (const page of windowDaysQuery(doc, table, windowCode, from, to, { raw: true })) items.push(...page);
     // Merged after the last page: a day's items may straddle two pages.
     const days: WindowDayTotals[] = [];
     toWindowDays(windowCode, items, days);
@@ -204,22 +192,11 @@ export function createTotalsMaintenance(doc: DynamoDBDocumentClient, table: stri
 
   const maintenance: TotalsMaintenance = {
     async read(windowCode, day) {
-      const range = keys.windowTotalsDays(day, day);
       const legacySk = keys.legacyWindowDayTotals(windowCode, day).sk;
       const items: StoredTotalsItem[] = [];
       const counters: Counters = {};
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':pk': keys.windowTotalsPartition(windowCode), ':from': range.from, ':to': range.to },
-            ConsistentRead: true,
-            ExclusiveStartKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
+      for await (const page of windowDaysQuery(doc, table, windowCode, day, day, { ConsistentRead: true })) {
+        for (const item of page) {
           const sk = String(item.sk);
           const channel = sk === legacySk ? undefined : (sk.slice(legacySk.length + 1) as RatingChannel);
           if (channel !== undefined && !(RATING_CHANNELS as readonly string[]).includes(channel)) continue;
@@ -229,8 +206,7 @@ export function createTotalsMaintenance(doc: DynamoDBDocumentClient, table: stri
           items.push({ channel, counters: own, guard });
           for (const [name, count] of Object.entries(own)) counters[name] = (counters[name] ?? 0) + count;
         }
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
+      }
       return { items, counters, legacy: items.some((item) => item.channel === undefined) };
     },
 
