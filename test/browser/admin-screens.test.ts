@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { adminLogin, desktopContext, launchChromium } from '../support/browser.js';
+import { demoSessions, launchChromium, type Session } from '../support/browser.js';
 
 /**
  * Every admin page (and the public /verify and resident page) at a desktop and a phone size, as a
@@ -49,7 +49,7 @@ const VIEWPORTS = [
 const baseUrl = inject('baseUrl');
 const screensDir = join(new URL('../../', import.meta.url).pathname, 'test-results', 'screens');
 let browser: Browser;
-const sessions: Partial<Record<Account, Awaited<ReturnType<BrowserContext['storageState']>>>> = {};
+const sessions: Partial<Record<Account, Session>> = {};
 /** The pages found by following links, by the name used in braces in PAGES. */
 const found: Record<string, string | undefined> = {};
 
@@ -85,23 +85,10 @@ async function discover(page: Page): Promise<void> {
 
 beforeAll(async () => {
   browser = await launchChromium();
-  for (const username of ['admin', 'shenji'] as const) {
-    const context = await desktopContext(browser, true);
-    const page = await context.newPage();
-    await adminLogin(page, baseUrl, username);
+  // The staff demo account (gongzuo) has no second factor: the password lands on /me.
+  Object.assign(sessions, await demoSessions(browser, baseUrl, ['admin', 'shenji', 'gongzuo'], async (username, page) => {
     if (username === 'admin') await discover(page);
-    sessions[username] = await context.storageState();
-    await context.close();
-  }
-  // The staff demo account has no second factor: the password lands on /me.
-  const context = await desktopContext(browser, true);
-  const page = await context.newPage();
-  await page.goto(`${baseUrl}/login`, { waitUntil: 'networkidle' });
-  await page.getByLabel('用户名').fill('gongzuo');
-  await page.getByLabel('密码').fill('Manyi-demo-2026');
-  await Promise.all([page.waitForURL(/\/me$/), page.getByRole('button', { name: '登录' }).click()]);
-  sessions.gongzuo = await context.storageState();
-  await context.close();
+  }));
 }, 120_000);
 
 afterAll(async () => {

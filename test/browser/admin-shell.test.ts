@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { adminLogin, desktopContext, JS_MODES, launchChromium } from '../support/browser.js';
+import { adminLogin, demoSessions, desktopContext, JS_MODES, launchChromium, type Session } from '../support/browser.js';
 
 /**
  * The admin shell (issue 12, "The admin as a place to work"): on every admin page a bar with the
@@ -13,19 +13,14 @@ const baseUrl = inject('baseUrl');
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 let browser: Browser;
 /** Sessions of the demo accounts, each logged in once (one TOTP login per account). */
-const sessions: Record<string, Awaited<ReturnType<BrowserContext['storageState']>>> = {};
+const sessions: Record<string, Session> = {};
 
 const ADMIN_SECTIONS = ['工作台', '单位与窗口', '工作人员', '服务大厅', '导入', '问卷', '二维码海报', '满意度报表', '评价留言', '账号'];
 const COMMITTEE_SECTIONS = ['工作台', '单位与窗口', '工作人员', '服务大厅', '满意度报表', '评价留言'];
 
 beforeAll(async () => {
   browser = await launchChromium();
-  for (const username of ['admin', 'pingyi', 'shenji']) {
-    const context = await desktopContext(browser, true);
-    await adminLogin(await context.newPage(), baseUrl, username);
-    sessions[username] = await context.storageState();
-    await context.close();
-  }
+  Object.assign(sessions, await demoSessions(browser, baseUrl, ['admin', 'pingyi', 'shenji']));
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chinaDay } from '../../shared/src/domain/china-time.js';
 import { loginToken } from '../support/api-client.js';
-import { JS_MODES, adminLogin, desktopContext, launchChromium } from '../support/browser.js';
+import { JS_MODES, adminLogin, desktopContext, launchChromium, staffLogin } from '../support/browser.js';
 
 /**
  * Numbers that harm no one (issue 11, item 1), on the pages that show counts — /admin (one
@@ -201,10 +201,7 @@ describe.each(JS_MODES)('no page shows a group under 5 $name', ({ javaScriptEnab
   it('/me: a staff member with 4 ratings of their own sees "<5", no numbers', async () => {
     const context = await desktopContext(browser, javaScriptEnabled);
     const staffPage = await context.newPage();
-    await staffPage.goto(`${baseUrl}/login`, { waitUntil: 'networkidle' });
-    await staffPage.getByLabel('用户名').fill(STAFF_LOGIN.username);
-    await staffPage.getByLabel('密码').fill(STAFF_LOGIN.password);
-    await Promise.all([staffPage.waitForURL(/\/me$/), staffPage.getByRole('button', { name: '登录' }).click()]);
+    await staffLogin(staffPage, baseUrl, STAFF_LOGIN.username, STAFF_LOGIN.password);
     expect((await staffPage.goto(`${baseUrl}/me?period=custom&${RANGE}`))?.status()).toBe(200);
     expect(smallSizes('/me', await shownSizes(staffPage))).toEqual([]);
     await expect(staffPage.getByTestId('me-suppressed').innerText()).resolves.toBe('样本不足5条，暂不显示');

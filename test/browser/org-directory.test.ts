@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { demoCounty } from '../../infra/local/demo-county.js';
-import { adminLogin, desktopContext, JS_MODES, launchChromium } from '../support/browser.js';
+import { demoSessions, JS_MODES, launchChromium, type Session } from '../support/browser.js';
 
 /**
  * The organisation as a place to work (issue 12 §1): the indexes the README names (窗口, 工作人员,
@@ -15,16 +15,11 @@ const DEMO_CODES = demoCounty().windows.map((window) => window.code);
 const DEPARTMENTS = ['临江县政务服务中心', '临江县市场监督管理局', '临江县人力资源和社会保障局', '临江县公安局', '临江县不动产登记中心', '临江县医疗保障局', '国家税务总局临江县税务局'];
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 let browser: Browser;
-const sessions: Record<string, Awaited<ReturnType<BrowserContext['storageState']>>> = {};
+const sessions: Record<string, Session> = {};
 
 beforeAll(async () => {
   browser = await launchChromium();
-  for (const username of ['admin', 'pingyi']) {
-    const context = await desktopContext(browser, true);
-    await adminLogin(await context.newPage(), baseUrl, username);
-    sessions[username] = await context.storageState();
-    await context.close();
-  }
+  Object.assign(sessions, await demoSessions(browser, baseUrl, ['admin', 'pingyi']));
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { adminLogin, desktopContext, launchChromium } from '../support/browser.js';
+import { demoSessions, launchChromium, type Session } from '../support/browser.js';
 
 /**
  * The README's quick start reaches every page it names (issue 12, "Proof"): each
@@ -24,24 +24,11 @@ type Account = 'public' | 'admin' | 'shenji' | 'gongzuo';
 const accountOf = (path: string): Account => (path.startsWith('/admin/audit') ? 'shenji' : path === '/me' ? 'gongzuo' : path.startsWith('/admin') ? 'admin' : 'public');
 
 let browser: Browser;
-const sessions: Partial<Record<Account, Awaited<ReturnType<BrowserContext['storageState']>>>> = {};
+const sessions: Partial<Record<Account, Session>> = {};
 
 beforeAll(async () => {
   browser = await launchChromium();
-  for (const username of ['admin', 'shenji'] as const) {
-    const context = await desktopContext(browser, true);
-    await adminLogin(await context.newPage(), baseUrl, username);
-    sessions[username] = await context.storageState();
-    await context.close();
-  }
-  const context = await desktopContext(browser, true);
-  const page = await context.newPage();
-  await page.goto(`${baseUrl}/login`, { waitUntil: 'networkidle' });
-  await page.getByLabel('用户名').fill('gongzuo');
-  await page.getByLabel('密码').fill('Manyi-demo-2026');
-  await Promise.all([page.waitForURL(/\/me$/), page.getByRole('button', { name: '登录' }).click()]);
-  sessions.gongzuo = await context.storageState();
-  await context.close();
+  Object.assign(sessions, await demoSessions(browser, baseUrl, ['admin', 'shenji', 'gongzuo']));
 }, 120_000);
 
 afterAll(async () => {

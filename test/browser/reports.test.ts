@@ -8,7 +8,7 @@ import { addDays, chinaDay, lastCompleteMonth } from '../../shared/src/domain/ch
 import { monthLabel } from '../../shared/src/domain/report-period.js';
 import { DEMO_BURST_RATINGS } from '../../infra/local/seed.js';
 import { loginToken } from '../support/api-client.js';
-import { JS_MODES, adminLogin, desktopContext, launchChromium } from '../support/browser.js';
+import { JS_MODES, adminLogin, desktopContext, launchChromium, staffLogin } from '../support/browser.js';
 
 /**
  * The committee's results pages (issue 4) against the whole local stack and its demo county
@@ -238,13 +238,8 @@ describe.each(JS_MODES)('the staff member’s own page $name', ({ javaScriptEnab
   it('shows the staff member their own totals for a chosen period, never another person’s', async () => {
     const context = await desktopContext(browser, javaScriptEnabled);
     const page = await context.newPage();
-    // networkidle: with JavaScript, hydration must be done first, or it empties the fields just
-    // filled and the form refuses an empty username (seen under load in a clean-clone run).
-    await page.goto(`${baseUrl}/login`, { waitUntil: 'networkidle' });
-    await page.getByLabel('用户名').fill(STAFF.username);
-    await page.getByLabel('密码').fill(STAFF.password);
     // Staff land on their own page.
-    await Promise.all([page.waitForURL(/\/me$/), page.getByRole('button', { name: '登录' }).click()]);
+    await staffLogin(page, baseUrl, STAFF.username, STAFF.password);
     await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe('我的服务评价');
     await page.getByLabel('统计周期', { exact: true }).selectOption('custom');
     await page.getByLabel('开始日期').fill(addDays(today, -59));
