@@ -16,12 +16,11 @@ import {
 } from './accounts-schemas.js';
 import { SessionView } from './auth.js';
 import { ErrorBody } from './errors.js';
+import { badRequest, forbidden as forbiddenTo, notFound as noSuch, unauthorized } from './responses.js';
 import type { Operation } from './operation.js';
 
-const badRequest = { description: 'Invalid input; the message names the field', schema: ErrorBody };
-const unauthorized = { description: 'Missing, invalid or expired bearer token', schema: ErrorBody };
-const forbidden = { description: 'The role may not do this (refusal audited)', schema: ErrorBody };
-const notFound = { description: 'No such account', schema: ErrorBody };
+const forbidden = forbiddenTo('do this', 'refusal audited');
+const notFound = noSuch('account');
 
 export const TotpEnrolled = z.object({ enrolled: z.literal(true) }).meta({ id: 'TotpEnrolled' });
 export const LoggedOut = z.object({ loggedOut: z.literal(true) }).meta({ id: 'LoggedOut' });

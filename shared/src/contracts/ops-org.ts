@@ -1,4 +1,5 @@
 import { ErrorBody } from './errors.js';
+import { badRequest, forbidden as forbiddenTo, notFound as noSuch, unauthorized } from './responses.js';
 import { ImportApplied, ImportPreview } from './org-imports.js';
 import { CreateStaffInput, Staff, StaffListQuery, StaffPage, StaffParams, StaffPhotoSaved, UpdateStaffInput } from './org-staff.js';
 import {
@@ -19,10 +20,8 @@ import { AdminWindow, CreateWindowInput, SetWindowStaffInput, UpdateWindowInput,
 import { ArchiveHallInput, CreateHallInput, Hall, HallListQuery, HallPage, HallParams, UpdateHallInput, WindowHallOptions } from './org-halls.js';
 import type { Operation } from './operation.js';
 
-const badRequest = { description: 'Invalid input; the message names the field', schema: ErrorBody };
-const unauthorized = { description: 'Missing, invalid or expired bearer token', schema: ErrorBody };
-const forbidden = { description: 'The role may not do this (committee members only read; staff and auditors see nothing here)', schema: ErrorBody };
-const notFound = (what: string) => ({ description: `No such ${what} in the caller's scope (out of scope is answered exactly like "does not exist")`, schema: ErrorBody });
+const forbidden = forbiddenTo('do this', 'committee members only read; staff and auditors see nothing here');
+const notFound = (what: string) => noSuch(what, ` in the caller's scope (out of scope is answered exactly like "does not exist")`);
 const conflict = (why: string) => ({ description: why, schema: ErrorBody });
 
 const IMPORT_BODY =

@@ -1,13 +1,12 @@
 import * as z from 'zod';
 import { ErrorBody } from './errors.js';
+import { badRequest, forbidden as forbiddenTo, unauthorized } from './responses.js';
 import type { Operation } from './operation.js';
 import { text } from './text.js';
 import { ExportQuery, ExportVerification, RateDefinitionSet, ReportQuery, SatisfactionReport } from './reports.js';
 import { CommentsPage, CommentsQuery } from './comments.js';
 
-const badRequest = { description: 'Invalid input; the message names the field', schema: ErrorBody };
-const unauthorized = { description: 'Missing, invalid or expired bearer token', schema: ErrorBody };
-const forbidden = { description: 'The role may not do this', schema: ErrorBody };
+const forbidden = forbiddenTo();
 const scopeNotFound = { description: 'No such unit or window in the caller’s scope', schema: ErrorBody };
 
 export const RateDefinitionList = z.object({ definitions: z.array(RateDefinitionSet) }).meta({ id: 'RateDefinitionList' });

@@ -1,11 +1,10 @@
 import { ErrorBody } from './errors.js';
+import { badRequest, forbidden as forbiddenTo, unauthorized } from './responses.js';
 import type { Operation } from './operation.js';
 import { UnitPostersParams, UnitPostersQuery, WindowPosterParams, WindowPosterQuery } from './surveys-posters.js';
 import { SurveyDraftInput, SurveyUnitParams, SurveyVersionList, SurveyVersionOutput, SurveyVersionParams } from './surveys-versions.js';
 
-const badRequest = { description: 'Invalid input; the message names the field', schema: ErrorBody };
-const unauthorized = { description: 'Missing, invalid or expired bearer token', schema: ErrorBody };
-const forbidden = { description: 'The role may not do this', schema: ErrorBody };
+const forbidden = forbiddenTo();
 const unitNotFound = { description: 'No unit with this id in the caller’s scope', schema: ErrorBody };
 const versionNotFound = { description: 'No such unit in scope, or no such version', schema: ErrorBody };
 const wrongState = { description: 'The version is not in a state that allows this (a published version is immutable)', schema: ErrorBody };
