@@ -42,7 +42,7 @@ export const ACCOUNT_LEADING_KEYS = ['ACCOUNT#*'];
  * with the table key directly. Spelled out instead of CDK's `kms:ReEncrypt*` / `GenerateDataKey*`.
  */
 const KEY_ACTIONS_READ = ['kms:Decrypt', 'kms:DescribeKey'];
-/** Exported for item-level grants made outside this construct (api-stack.ts grantItems). */
+/** Exported for item-level grants made outside this construct (route-group.ts grantItems). */
 export const KEY_ACTIONS_WRITE = [
   'kms:Decrypt',
   'kms:DescribeKey',
