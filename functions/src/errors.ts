@@ -123,3 +123,25 @@ export class ForbiddenError extends AppError {
   override readonly code = 'FORBIDDEN';
   override readonly expose = true;
 }
+
+/** 409 (decision 0020): the one-time rating link was used; its rating is stored. */
+export class RatingLinkUsedAppError extends AppError {
+  override name = 'RatingLinkUsedAppError';
+  override readonly statusCode = 409;
+  override readonly code = 'RATING_LINK_USED';
+  override readonly expose = true;
+  constructor(options?: { cause?: unknown }) {
+    super('token: 本次办件已评价', { ...options, issues: [{ field: 'token', message: 'token: 本次办件已评价' }] });
+  }
+}
+
+/** 410 Gone (decision 0020): the 补评 period of the link is over, for good. */
+export class RatingLinkExpiredAppError extends AppError {
+  override name = 'RatingLinkExpiredAppError';
+  override readonly statusCode = 410;
+  override readonly code = 'RATING_LINK_EXPIRED';
+  override readonly expose = true;
+  constructor(options?: { cause?: unknown }) {
+    super('token: 评价期已过', { ...options, issues: [{ field: 'token', message: 'token: 评价期已过' }] });
+  }
+}

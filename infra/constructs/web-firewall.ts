@@ -22,12 +22,12 @@ export const RATE_LIMITED_POST_PATHS = {
 } as const;
 
 /**
- * Routes that receive files: the unit import page and its API (XLSX), the staff import API, staff
+ * Routes that receive files: the unit import page and its API (XLSX), the staff and 办件 import APIs, staff
  * photos (page and API), and the export-pack check on /verify (the pack itself without JavaScript).
  * The common rule set does not inspect them (see below). Matched against the URL-decoded path.
  */
 export const FILE_UPLOAD_PATH_PATTERN =
-  '^/(admin/units/import|admin/staff/[^/]+|verify|api/org/(unit|staff)-imports/(preview|apply)|api/org/staff/[^/]+/photo)$';
+  '^/(admin/units/import|admin/staff/[^/]+|verify|api/org/(unit|staff|service-record)-imports/(preview|apply)|api/org/staff/[^/]+/photo)$';
 
 /** The 429 page: the resident's form posts navigate to it, so it is HTML, in Chinese first. */
 const TOO_MANY_REQUESTS_PAGE = [

@@ -8,6 +8,8 @@ import type { CountedRating } from './window-day-counters.js';
 import { contactPut, type SealedContact } from './contacts.js';
 import { admissionItems, type RatingAdmission } from './throttle.js';
 import { hourCountUpdate } from './burst.js';
+import { linkRefusal, ratingLinkConsumption } from './rating-links.js';
+import type { RatingChannel } from './window-day-counters.js';
 
 
 /** A rating as stored: random id, China-time day only (no finer time), nothing about the rater. */
@@ -34,10 +36,10 @@ export interface StoredRating {
   surveyVersion: number;
   /** Answers to the agency section, by question id (validated against that version). */
   answers?: Record<string, string | number | string[]>;
-  /** How the rating reached us: the window's static QR poster for now. */
-  channel: 'window-qr';
-  /** Poster ratings are not bound to a transaction and carry the lower trust level. */
-  trust: 'poster';
+  /** How the rating reached us: the window's static QR poster, or a 办件's one-time link (decision 0020). */
+  channel: RatingChannel;
+  /** Poster ratings are not bound to a transaction and carry the lower trust level; a link's rating is bound to one 办件. */
+  trust: 'poster' | 'service-record';
   hasContact: boolean;
   /**
    * 可疑评价: stored past the burst threshold of its window's hour (docs/decisions/0016-burst-detector.md).
@@ -90,6 +92,11 @@ export interface RatingStore {
     now?: Date;
     /** The burst detector's hour and threshold for the window (decision 0016): past it, the rating is stored as suspect. */
     burst?: BurstCheck;
+    /**
+     * A one-time rating link consumed in the same transaction (decision 0020): only an open link
+     * within its period passes; otherwise RatingLinkUsedError / RatingLinkExpiredError and nothing is written.
+     */
+    link?: { tokenHash: string; now: Date };
   }): Promise<{ suspect: boolean }>;
   listLevels(windowCode: string, day: string): Promise<RatingLevel[]>;
   /** What the totals count of each rating of a window-day (pattern 7), strongly consistent: for the recount. */
@@ -110,7 +117,7 @@ export function createRatingStore(doc: DynamoDBDocumentClient, tables: RatingTab
   }
 
   return {
-    async store({ rating: given, contact, idempotency, admission, now, burst }) {
+    async store({ rating: given, contact, idempotency, admission, now, burst, link }) {
       const at = now ?? new Date();
       /** The transaction of the rating as normal (under the burst threshold) or as suspect (past it). */
       const build = (suspect: boolean) => {
@@ -132,6 +139,8 @@ export function createRatingStore(doc: DynamoDBDocumentClient, tables: RatingTab
         });
         items.push({ Update: windowDayTotalsUpdate(tables.ops, rating) });
         if (contact) items.push({ Put: contactPut(tables.contacts, contact) });
+        const linkIndex = link ? items.length : -1;
+        if (link) items.push(ratingLinkConsumption(tables.ops, link.tokenHash, link.now));
         // The hour count: conditional on the threshold for a normal rating, plain for a suspect one.
         const burstIndex = burst ? items.length : -1;
         if (burst) items.push(hourCountUpdate(tables.ops, rating.windowCode, burst.hour, suspect ? undefined : burst.threshold));
@@ -139,7 +148,7 @@ export function createRatingStore(doc: DynamoDBDocumentClient, tables: RatingTab
         const admitted = admission ? admissionItems(tables.ops, admission, at) : undefined;
         const admissionStart = items.length;
         if (admitted) items.push(...admitted.items);
-        return { items, burstIndex, admitted, admissionStart };
+        return { items, burstIndex, linkIndex, admitted, admissionStart };
       };
 
       // A threshold of 0 flags every rating (the condition could not: a missing count passes it).
@@ -162,6 +171,8 @@ export function createRatingStore(doc: DynamoDBDocumentClient, tables: RatingTab
               : await readIdempotency(idempotency.keyHash);
             if (existing) throw new IdempotencyKeyUsedError(existing);
           }
+          const linkReason = built.linkIndex >= 0 ? reasons[built.linkIndex] : undefined;
+          if (linkReason?.Code === 'ConditionalCheckFailed') throw linkRefusal(linkReason.Item as Record<string, { S?: string }> | undefined);
           const refused = built.admitted?.refusal(reasons.slice(built.admissionStart).map((reason) => reason.Code));
           if (refused) throw refused;
           if (!suspect && built.burstIndex >= 0 && reasons[built.burstIndex]?.Code === 'ConditionalCheckFailed') {

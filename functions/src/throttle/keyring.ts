@@ -31,6 +31,25 @@ export function cachedKeyring(keyring: ClientKeyring): ClientKeyring {
   };
 }
 
+const derived = new WeakMap<ClientKeyring, Map<string, Promise<Buffer>>>();
+
+/**
+ * The keyring's key under a fixed label (never a China-time day, so never one of the day keys),
+ * derived once per keyring and label in a process; a failed derivation is forgotten and tried again.
+ */
+export function derivedKey(keyring: ClientKeyring, label: string): Promise<Buffer> {
+  let keys = derived.get(keyring);
+  if (!keys) derived.set(keyring, (keys = new Map()));
+  let key = keys.get(label);
+  if (!key) {
+    const byLabel = keys;
+    key = keyring.dayKey(label);
+    key.catch(() => byLabel.delete(label));
+    keys.set(label, key);
+  }
+  return key;
+}
+
 /** Today's key first, then yesterday's (a forwarded client computed just before midnight still holds). */
 export async function currentKeys(keyring: ClientKeyring, now: Date): Promise<[Buffer, Buffer]> {
   const yesterday = new Date(now.getTime() - 86_400_000);

@@ -87,7 +87,12 @@ export async function refuseStaffRating(deps: AccessDeps, principal: Principal, 
 export async function submitRating(
   deps: SubmitRatingDeps,
   input: SubmitRatingInput,
-  options: { idempotencyKey?: string | undefined; requester?: Requester } = {},
+  options: {
+    idempotencyKey?: string | undefined;
+    requester?: Requester;
+    /** A 办件's one-time link (decision 0020): consumed in the rating's transaction; the rating gets channel service-record. */
+    link?: { tokenHash: string };
+  } = {},
 ): Promise<{ id: string; replayed: boolean }> {
   const window = await deps.windows.get(input.windowCode);
   if (!window) throw new NotFoundError('windowCode', 'window');
@@ -130,8 +135,8 @@ export async function submitRating(
     surveyId: survey.surveyId,
     surveyVersion: survey.version,
     ...(Object.keys(checked.answers).length > 0 ? { answers: checked.answers } : {}),
-    channel: 'window-qr',
-    trust: 'poster',
+    channel: options.link ? 'service-record' : 'window-qr',
+    trust: options.link ? 'service-record' : 'poster',
     hasContact: Boolean(input.contactPhone),
   };
 
@@ -164,6 +169,7 @@ export async function submitRating(
       ...(idempotency ? { idempotency } : {}),
       ...(admission ? { admission } : {}),
       ...(burst ? { burst } : {}),
+      ...(options.link ? { link: { tokenHash: options.link.tokenHash, now } } : {}),
       now,
     });
     return { id: rating.id, replayed: false };

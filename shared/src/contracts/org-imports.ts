@@ -9,7 +9,7 @@ export const ImportRowIssue = z.object({ field: z.string(), message: z.string() 
 
 export const ImportPreview = z
   .object({
-    kind: z.enum(['units', 'staff']),
+    kind: z.enum(['units', 'staff', 'service-records']),
     format: z.enum(['csv', 'xlsx']),
     encoding: z.enum(['utf-8', 'gb18030', 'xlsx']),
     columns: z.array(z.string()).meta({ description: 'Recognised fields, in file order' }),

@@ -11,7 +11,7 @@ import { RateResult } from './results.js';
  * links and its download links all carry the same parameters.
  */
 
-export const REPORT_CHANNELS = ['all', 'window-qr'] as const;
+export const REPORT_CHANNELS = ['all', 'window-qr', 'service-record'] as const;
 export type ReportChannel = (typeof REPORT_CHANNELS)[number];
 
 export const PERIOD_KINDS = ['month', 'quarter', 'year', 'custom'] as const;
@@ -46,7 +46,7 @@ export const reportQueryFields = {
   year: Year.optional().meta({ description: 'For period=year' }),
   from: Day.optional().meta({ description: 'For period=custom: first day (China time)' }),
   to: Day.optional().meta({ description: 'For period=custom: last day, at most 366 days after from' }),
-  channel: z.enum(REPORT_CHANNELS, { error: 'must be all or window-qr' }).default(REPORT_DEFAULTS.channel),
+  channel: z.enum(REPORT_CHANNELS, { error: 'must be all, window-qr or service-record' }).default(REPORT_DEFAULTS.channel),
   definition: z.string().regex(/^[a-z0-9-]{1,40}$/, { error: 'must be a rate definition id' }).default(REPORT_DEFAULTS.definition),
   minN: z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(5, { error: 'must be at least 5' }).max(100000).default(REPORT_DEFAULTS.minN),
   scoreMap: z

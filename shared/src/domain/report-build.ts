@@ -16,7 +16,7 @@ import { suppress, uniformSets, type Suppression, type SuppressionFamily } from 
  * The shape is the SatisfactionReport contract's (shared/src/contracts/reports.ts).
  */
 
-export type ReportChannel = 'all' | 'window-qr';
+export type ReportChannel = 'all' | 'window-qr' | 'service-record';
 
 /** One window-day of the chosen channel, with its breakdowns. */
 export interface DayBreakdown {

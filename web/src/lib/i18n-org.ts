@@ -53,6 +53,14 @@ const zh = {
   importHint: '支持 CSV（UTF-8 或 GBK，Excel/WPS 另存的均可）和 XLSX。第一行为列名。',
   unitColumns: '列：单位编码、单位名称、上级单位编码',
   staffColumns: '列：姓名、工号、所属单位编码、岗位、职责、服务承诺、是否党员（是/否）',
+  importRecords: '导入办件',
+  recordColumns:
+    '列：办件编号、单位编码、窗口编号（可空）、办理事项、工号（可空）、办结时间、办理方式（窗口/网上/自助）、申请人类型（个人/企业）、申请人手机（可空）。' +
+    '办结时间不带时区时（如 2026-12-06 10:30，或 Excel 日期单元格）按北京时间（UTC+8）理解。单个文件最大 3 MB（约 2.5 万至 5 万行），更多办件请分成多个文件导入。',
+  recordsProgress: '已处理 {done} / {total} 行。',
+  recordsContinue: '继续导入',
+  recordsContinueHint: '每次处理一部分行。请点击“继续导入”处理其余行（开启 JavaScript 时自动继续）；重复提交同一文件不会重复导入。',
+  recordsDone: '导入完成：新增 {stored} 条，已存在且相同 {unchanged} 条，办件编号冲突 {conflict} 条，被拒绝 {refused} 条。',
   file: '文件',
   preview: '预览',
   apply: '确认导入',
@@ -183,6 +191,14 @@ const en: OrgMessages = {
   importHint: 'CSV (UTF-8 or GBK, as Excel and WPS save it) or XLSX. The first row names the columns.',
   unitColumns: 'Columns: 单位编码, 单位名称, 上级单位编码',
   staffColumns: 'Columns: 姓名, 工号, 所属单位编码, 岗位, 职责, 服务承诺, 是否党员 (是/否)',
+  importRecords: 'Import service records (办件)',
+  recordColumns:
+    'Columns: 办件编号, 单位编码, 窗口编号 (optional), 办理事项, 工号 (optional), 办结时间, 办理方式 (窗口/网上/自助), 申请人类型 (个人/企业), 申请人手机 (optional). ' +
+    'A 办结时间 without a time zone (e.g. 2026-12-06 10:30, or an Excel date cell) is China time (UTC+8). One file is at most 3 MB (about 25,000–50,000 rows); split larger exports.',
+  recordsProgress: '{done} of {total} rows handled.',
+  recordsContinue: 'Continue',
+  recordsContinueHint: 'Each step handles part of the file. Click “Continue” for the rest (with JavaScript it continues by itself); sending the same file again never imports a row twice.',
+  recordsDone: 'Import finished: {stored} new, {unchanged} already there and identical, {conflict} with a conflicting 办件编号, {refused} refused.',
   file: 'File',
   preview: 'Preview',
   apply: 'Import',
@@ -265,9 +281,20 @@ export function orgMessages(lang: Lang): OrgMessages {
 export type { OrgMessages };
 
 /** Import column labels per field, as the file's own column names. */
-export const IMPORT_COLUMN_LABELS: Record<'units' | 'staff', Record<string, string>> = {
+export const IMPORT_COLUMN_LABELS: Record<'units' | 'staff' | 'service-records', Record<string, string>> = {
   units: { id: '单位编码', name: '单位名称', parentId: '上级单位编码' },
   staff: { name: '姓名', staffNo: '工号', unitId: '所属单位编码', post: '岗位', duties: '职责', pledge: '服务承诺', partyMember: '是否党员' },
+  'service-records': {
+    projNo: '办件编号',
+    unitId: '单位编码',
+    windowCode: '窗口编号',
+    serviceItem: '办理事项',
+    staffNo: '工号',
+    finishedAt: '办结时间',
+    servedVia: '办理方式',
+    applicantType: '申请人类型',
+    applicantMobile: '申请人手机',
+  },
 };
 
 /**
@@ -288,6 +315,16 @@ const ROW_MESSAGES_ZH: [RegExp, string][] = [
   [/^must be 1–32 letters, digits, - or _$/, '只能包含字母、数字、- 或 _（最多 32 位）'],
   [/^must not contain control characters$/, '不能包含控制字符'],
   [/^must be valid Unicode text$/, '包含无效字符（不完整的 Unicode 编码）'],
+  // 办件 files (the push's own messages, decision 0019).
+  [/^Invalid input: expected string, received undefined$/, '此项为必填'],
+  [/^must be 窗口, 网上 or 自助$/, '请填写“窗口”“网上”或“自助”'],
+  [/^must be 个人 or 企业$/, '请填写“个人”或“企业”'],
+  [/^must be a date and time, e\.g\. .*$/, '请填写日期和时间，如 2026-12-06 10:30（北京时间）'],
+  [/^is in the future$/, '晚于当前时间'],
+  [/^is more than (\d+) days ago$/, '早于 $1 天前'],
+  [/^no such window in this unit or below it$/, '本单位及其下级单位中没有该窗口'],
+  [/^must be an 11-digit mainland mobile number$/, '请填写 11 位手机号码'],
+  [/^must be 1–64 letters, digits, \., :, - or _$/, '只能包含字母、数字、.、:、- 或 _（最多 64 位）'],
 ];
 
 export function rowMessage(lang: Lang, message: string): string {

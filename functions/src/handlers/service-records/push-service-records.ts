@@ -12,6 +12,7 @@ export const handler = httpHandler(operation, async (event) => {
   // The envelope (one record, or { records } of 1–500, whose errors then name `records`); each
   // record is checked by the use case on its own.
   const body = parse(pushEnvelope(event.jsonBody), event.jsonBody);
-  const { statusCode, result } = await pushServiceRecords(getRuntime(), event.client, body);
+  const { issueLink } = parse(operation.query, event.queryStringParameters ?? {});
+  const { statusCode, result } = await pushServiceRecords(getRuntime(), event.client, body, { issueLink: issueLink === 'true' });
   return json(statusCode, result);
 });

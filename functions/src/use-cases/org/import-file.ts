@@ -67,7 +67,10 @@ async function readXlsx(bytes: Uint8Array): Promise<ImportTable> {
   } catch {
     throw ValidationError.forField('file', 'is not a readable XLSX file');
   }
-  const text = (value: unknown) => (value === null || value === undefined ? '' : value instanceof Date ? value.toISOString().slice(0, 10) : String(value));
+  // Excel dates have no time zone: read-excel-file gives their wall-clock digits as UTC, kept as written
+  // (a date alone as YYYY-MM-DD, a date and time as YYYY-MM-DD HH:mm:ss; 办结时间 reads it as China time).
+  const date = (value: Date) => (value.getTime() % 86_400_000 === 0 ? value.toISOString().slice(0, 10) : value.toISOString().slice(0, 19).replace('T', ' '));
+  const text = (value: unknown) => (value === null || value === undefined ? '' : value instanceof Date ? date(value) : String(value));
   return toTable('xlsx', 'xlsx', data.map((row) => row.map((value) => clean(text(value)))));
 }
 

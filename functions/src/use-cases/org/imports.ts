@@ -6,7 +6,7 @@ import { MAX_STAFF_PER_TRANSACTION, StaffNoTakenError } from '../../data/staff.j
 import { UnitExistsError } from '../../data/units.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import type { FieldIssue } from '#shared/contracts/errors.js';
-import { authorize, isInScope, record, refuse, type Attempt } from '../../access/index.js';
+import { authorize, isInScope, record, refuse, type Attempt, type Permission } from '../../access/index.js';
 import type { OrgDeps } from './org-deps.js';
 import { readImportTable, uploadBytes, type ImportTable } from './import-file.js';
 import { checkStaffRows, checkUnitRows, mapColumns, STAFF_COLUMNS, type PreviewRow } from './import-rows.js';
@@ -28,7 +28,7 @@ const PREVIEW_BAD_VALUES = 1_000;
 
 export type ImportDeps = OrgDeps & { importJobs: ImportJobStore };
 
-type Checked<V> = { columns: string[]; missing: string[]; rows: PreviewRow<V>[] };
+export type Checked<V> = { columns: string[]; missing: string[]; rows: PreviewRow<V>[] };
 
 /** The upload as the gateway delivers it: the file's bytes, base64-encoded when not UTF-8 text. */
 export interface Upload {
@@ -36,9 +36,15 @@ export interface Upload {
   isBase64Encoded: boolean;
 }
 
-async function load(deps: OrgDeps, principal: Principal, upload: Upload, attempt: Attempt): Promise<ImportTable & { sha256: string }> {
+export async function load(
+  deps: OrgDeps,
+  principal: Principal,
+  upload: Upload,
+  attempt: Attempt,
+  permission: Permission = 'org:write',
+): Promise<ImportTable & { sha256: string }> {
   // The role first: a caller who may not import learns nothing about how files are read.
-  await authorize(deps, principal, 'org:write', attempt);
+  await authorize(deps, principal, permission, attempt);
   try {
     const bytes = uploadBytes(upload.body, upload.isBase64Encoded);
     return { ...(await readImportTable(bytes)), sha256: createHash('sha256').update(bytes).digest('hex') };
@@ -48,8 +54,8 @@ async function load(deps: OrgDeps, principal: Principal, upload: Upload, attempt
   }
 }
 
-function preview<V extends Record<string, string | boolean>>(
-  kind: 'units' | 'staff',
+export function preview<V extends Record<string, string | boolean>>(
+  kind: ImportPreview['kind'],
   table: ImportTable,
   checked: Checked<V>,
   maxRows: number,
@@ -73,7 +79,7 @@ function preview<V extends Record<string, string | boolean>>(
 }
 
 /** Every problem of the file as field issues: `file` for the whole file, `rows.{line}.{field}` per cell. */
-function problems<V>(checked: Checked<V>, maxRows: number): FieldIssue[] {
+export function problems<V>(checked: Checked<V>, maxRows: number): FieldIssue[] {
   const issues: FieldIssue[] = checked.missing.map((field) => ({ field: 'file', message: `file: has no column for ${field}` }));
   if (checked.rows.length === 0) issues.push({ field: 'file', message: 'file: has no data rows' });
   if (checked.rows.length > maxRows) issues.push({ field: 'file', message: `file: has ${checked.rows.length} rows; at most ${maxRows} per import, split the file` });

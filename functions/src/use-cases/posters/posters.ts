@@ -24,7 +24,7 @@ export interface PosterFile {
   body: Buffer;
 }
 
-const DEFAULT_BASE_URL = 'http://localhost:3000';
+export const DEFAULT_BASE_URL = 'http://localhost:3000';
 /** A unit's posters are one PDF; past this many windows, print them per sub-unit. */
 export const MAX_UNIT_POSTERS = 200;
 

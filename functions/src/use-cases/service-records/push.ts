@@ -9,8 +9,9 @@ import type { RecordContact, ServiceRecord, ServiceRecordStore } from '../../dat
 import type { UnitRecord, UnitStore } from '../../data/units.js';
 import type { WindowRecord, WindowStore } from '../../data/windows.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../errors.js';
-import type { ClientKeyring } from '../../throttle/keyring.js';
+import { derivedKey, type ClientKeyring } from '../../throttle/keyring.js';
 import { phonePseudonym } from './pseudonym.js';
+import { attachRatingLinks, type IssueLinkDeps } from './rating-link.js';
 
 /**
  * 办件 pushed by a 接入系统 (issue 13 §1; decision 0019). Each record is checked on its own and
@@ -37,25 +38,51 @@ export interface PushDeps {
   randomId: () => string;
 }
 
-type Outcome = PushedRecord & { record?: ServiceRecord };
+export type Outcome = PushedRecord & { record?: ServiceRecord };
 
-/** The request body: one record, or `{ records }` (the envelope was checked by the operation's schema). */
-export async function pushServiceRecords(deps: PushDeps, client: ClientPrincipal, body: unknown): Promise<{ statusCode: 200 | 201; result: PushServiceRecordsResult }> {
-  const batch = typeof body === 'object' && body !== null && 'records' in body;
-  const rows: unknown[] = batch ? (body as { records: unknown[] }).records : [body];
-  const now = deps.now();
+/**
+ * Who brings the records in: a 接入系统 client (its subtree), or an administrator importing a file
+ * (their scope; use-cases/service-records/imports.ts). `clientId` is stored on each record.
+ */
+export interface RecordSource {
+  clientId: string;
+  inScope: (unit: UnitRecord) => boolean;
+}
+
+/** Per-request lookups shared by every row: one read per unit and per window, however many rows name them. */
+export function recordLookups(deps: Pick<PushDeps, 'units' | 'windows'>, now: Date): Omit<Context, 'key'> {
   const units = new Map<string, Promise<UnitRecord | undefined>>();
   const windows = new Map<string, Promise<WindowRecord | undefined>>();
   const unitOf = (id: string) => units.get(id) ?? units.set(id, deps.units.get(id)).get(id)!;
   const windowOf = (code: string) => windows.get(code) ?? windows.set(code, deps.windows.get(code)).get(code)!;
-  const key = await phonePseudonymKey(deps);
+  return { now, unitOf, windowOf };
+}
+
+export async function pushContext(deps: PushDeps, now: Date): Promise<Context> {
+  return { ...recordLookups(deps, now), key: await phonePseudonymKey(deps) };
+}
+
+/** The request body: one record, or `{ records }` (the envelope was checked by the operation's schema). */
+export async function pushServiceRecords(
+  deps: PushDeps & IssueLinkDeps,
+  client: ClientPrincipal,
+  body: unknown,
+  /** issueLink: a one-time rating link for each record stored now (decision 0020). */
+  options: { issueLink?: boolean } = {},
+): Promise<{ statusCode: 200 | 201; result: PushServiceRecordsResult }> {
+  const batch = typeof body === 'object' && body !== null && 'records' in body;
+  const rows: unknown[] = batch ? (body as { records: unknown[] }).records : [body];
+  const now = deps.now();
+  const context = await pushContext(deps, now);
+  const source: RecordSource = { clientId: client.clientId, inScope: (unit) => unit.path.includes(client.unitId) };
 
   const outcomes: Outcome[] = new Array(rows.length);
   let next = 0;
   const worker = async () => {
-    for (let index = next++; index < rows.length; index = next++) outcomes[index] = await pushOne(deps, client, rows[index], index, { now, unitOf, windowOf, key });
+    for (let index = next++; index < rows.length; index = next++) outcomes[index] = await pushOne(deps, source, rows[index], index, context);
   };
   await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, rows.length) }, worker));
+  if (options.issueLink) await attachRatingLinks(deps, outcomes, { withQr: !batch });
 
   const count = (status: PushedRecord['status']) => outcomes.filter((outcome) => outcome.status === status).length;
   const result: PushServiceRecordsResult = {
@@ -86,31 +113,45 @@ export async function pushServiceRecords(deps: PushDeps, client: ClientPrincipal
   return { statusCode: only.status === 'stored' ? 201 : 200, result };
 }
 
-interface Context {
+export interface Context {
   now: Date;
   unitOf: (id: string) => Promise<UnitRecord | undefined>;
   windowOf: (code: string) => Promise<WindowRecord | undefined>;
   key: Buffer;
 }
 
-async function pushOne(deps: PushDeps, client: ClientPrincipal, row: unknown, index: number, context: Context): Promise<Outcome> {
+/** Parse and check one record without writing: a refusal, or the record's input and unit. */
+export async function checkOne(
+  source: RecordSource,
+  row: unknown,
+  index: number,
+  context: Omit<Context, 'key'>,
+): Promise<{ refused: Outcome } | { input: ServiceRecordInput; unit: UnitRecord; finished: Date }> {
   const parsed = ServiceRecordInput.safeParse(row);
   const projNo = typeof row === 'object' && row !== null && typeof (row as { projNo?: unknown }).projNo === 'string' ? (row as { projNo: string }).projNo.slice(0, 64) : undefined;
   const refuse = (status: 'invalid' | 'forbidden', issues: FieldIssue[]): Outcome => ({ index, ...(projNo ? { projNo } : {}), status, issues });
-  if (!parsed.success) return refuse('invalid', toFieldIssues(parsed.error));
+  if (!parsed.success) return { refused: refuse('invalid', toFieldIssues(parsed.error)) };
   const input = parsed.data;
 
   const finished = new Date(input.finishedAt);
-  if (finished.getTime() > context.now.getTime() + FUTURE_SLACK_MS) return refuse('invalid', [issue('finishedAt', 'is in the future')]);
-  if (finished.getTime() < context.now.getTime() - RECORD_DAYS * DAY_MS) return refuse('invalid', [issue('finishedAt', `is more than ${RECORD_DAYS} days ago`)]);
+  if (finished.getTime() > context.now.getTime() + FUTURE_SLACK_MS) return { refused: refuse('invalid', [issue('finishedAt', 'is in the future')]) };
+  if (finished.getTime() < context.now.getTime() - RECORD_DAYS * DAY_MS) return { refused: refuse('invalid', [issue('finishedAt', `is more than ${RECORD_DAYS} days ago`)]) };
 
   // Out of the client's subtree answers like a unit that does not exist: ids of other units reveal nothing.
   const unit = await context.unitOf(input.unitId);
-  if (!unit || !unit.path.includes(client.unitId)) return refuse('forbidden', [issue('unitId', 'no such unit in the client’s scope')]);
+  if (!unit || !source.inScope(unit)) return { refused: refuse('forbidden', [issue('unitId', 'no such unit in the client’s scope')]) };
   if (input.windowCode) {
     const window = await context.windowOf(input.windowCode);
-    if (!window || !(window.unitId === unit.id || window.unitPath?.includes(unit.id))) return refuse('invalid', [issue('windowCode', 'no such window in this unit or below it')]);
+    if (!window || !(window.unitId === unit.id || window.unitPath?.includes(unit.id))) return { refused: refuse('invalid', [issue('windowCode', 'no such window in this unit or below it')]) };
   }
+  return { input, unit, finished };
+}
+
+/** Check one record and store it once per (unit, 办件编号): the one path of every 办件, pushed or imported. */
+export async function pushOne(deps: PushDeps, source: RecordSource, row: unknown, index: number, context: Context): Promise<Outcome> {
+  const checked = await checkOne(source, row, index, context);
+  if ('refused' in checked) return checked.refused;
+  const { input, unit, finished } = checked;
 
   const phoneKey = input.applicantMobile ? phonePseudonym(context.key, input.applicantMobile) : undefined;
   const finishedAt = finished.toISOString();
@@ -132,7 +173,7 @@ async function pushOne(deps: PushDeps, client: ClientPrincipal, row: unknown, in
     applicantType: input.applicantType,
     ...(phoneKey ? { phoneKey } : {}),
     fingerprint,
-    clientId: client.clientId,
+    clientId: source.clientId,
     storedAt: context.now.toISOString(),
     expiresAt: Math.ceil((finished.getTime() + RECORD_DAYS * DAY_MS) / 1000),
   };
@@ -157,16 +198,7 @@ async function pushOne(deps: PushDeps, client: ClientPrincipal, row: unknown, in
 const issue = (field: string, message: string): FieldIssue => ({ field, message: `${field}: ${message}` });
 
 /** The pseudonym key, derived once per process from the keyring (see pseudonym.ts). */
-let cachedKey: { keyring: ClientKeyring; key: Promise<Buffer> } | undefined;
-function phonePseudonymKey(deps: PushDeps): Promise<Buffer> {
-  const keyring = deps.throttle.keyring;
-  if (cachedKey?.keyring !== keyring) {
-    const key = keyring.dayKey(PSEUDONYM_LABEL);
-    key.catch(() => (cachedKey = undefined));
-    cachedKey = { keyring, key };
-  }
-  return cachedKey.key;
-}
+const phonePseudonymKey = (deps: PushDeps): Promise<Buffer> => derivedKey(deps.throttle.keyring, PSEUDONYM_LABEL);
 
 /** Never a China-time day (YYYY-MM-DD), so the derived key is never one of the anti-stuffing day keys. */
 export const PSEUDONYM_LABEL = 'phone-pseudonym';

@@ -4,6 +4,7 @@ import { StaffNo } from '../org-staff.js';
 import { text } from '../text.js';
 import { WindowCode } from '../window-card.js';
 import { MOBILE_PATTERN } from '../rating.js';
+import { IssuedRatingLink } from '../rating-links.js';
 
 /**
  * 办件 (service records): one transaction a unit's business system finished, pushed with a
@@ -99,8 +100,14 @@ export const PushedRecord = z
         'invalid: see issues; forbidden: the unit is outside the credential’s scope',
     }),
     issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    ratingLink: IssuedRatingLink.optional().meta({ description: 'With issueLink=true, for a record stored now that was served at a window: its one-time rating link (shown once)' }),
   })
   .meta({ id: 'PushedRecord' });
+
+/** Query of the push: `issueLink=true` asks for a one-time rating link per newly stored record (decision 0020). */
+export const PushServiceRecordsQuery = z
+  .strictObject({ issueLink: z.enum(['true', 'false'], { error: 'must be true or false' }).optional() })
+  .meta({ id: 'PushServiceRecordsQuery' });
 export type PushedRecord = z.infer<typeof PushedRecord>;
 
 export const PushServiceRecordsResult = z

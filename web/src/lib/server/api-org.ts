@@ -2,6 +2,7 @@ import { redirect, type Cookies } from '@sveltejs/kit';
 import { operations } from '#shared/contracts/api.js';
 import { ErrorBody } from '#shared/contracts/errors.js';
 import { ImportApplied, ImportPreview } from '#shared/contracts/org-imports.js';
+import { ServiceRecordImportApplied } from '#shared/contracts/service-records/imports.js';
 import { Staff, StaffPage, StaffPhotoSaved, type CreateStaffInput, type UpdateStaffInput } from '#shared/contracts/org-staff.js';
 import { MoveResult, Unit, UnitDetail, UnitPage, UnitTree } from '#shared/contracts/org-units.js';
 import { AdminWindow, WindowPage, type UpdateWindowInput } from '#shared/contracts/org-windows.js';
@@ -133,10 +134,11 @@ export function listWindowHalls(token: string, code: string): Promise<ApiResult<
   return call(WindowHallOptions, { method: op.method, path: fillPath(op.path, { code }), token });
 }
 
-export type ImportKind = 'units' | 'staff';
+export type ImportKind = 'units' | 'staff' | 'service-records';
 const IMPORT_OPS = {
   units: { preview: operations.previewUnitImport, apply: operations.applyUnitImport },
   staff: { preview: operations.previewStaffImport, apply: operations.applyStaffImport },
+  'service-records': { preview: operations.previewServiceRecordImport, apply: operations.applyServiceRecordImport },
 } as const;
 
 /** Imports send the file itself as the body, which `call` (JSON only) does not do. */
@@ -172,9 +174,14 @@ export function previewImport(token: string, kind: ImportKind, file: Uint8Array)
   return upload(ImportPreview, IMPORT_OPS[kind].preview.path, token, file);
 }
 
-export function applyImport(token: string, kind: ImportKind, file: Uint8Array): Promise<ApiResult<ImportApplied>> {
+export function applyImport(token: string, kind: 'units' | 'staff', file: Uint8Array): Promise<ApiResult<ImportApplied>> {
   // A 5,000-row staff file is many transactions; locally (DynamoDB Local) that can take a minute.
   return upload(ImportApplied, IMPORT_OPS[kind].apply.path, token, file, 120_000);
+}
+
+/** One step of a 办件 file: the API writes a few seconds' worth of rows and answers where the job stands. */
+export function applyRecordImport(token: string, file: Uint8Array): Promise<ApiResult<ServiceRecordImportApplied>> {
+  return upload(ServiceRecordImportApplied, IMPORT_OPS['service-records'].apply.path, token, file, 60_000);
 }
 
 export function uploadStaffPhoto(token: string, staffId: string, image: Uint8Array): Promise<ApiResult<StaffPhotoSaved>> {

@@ -8,7 +8,7 @@ import type { Actions, PageServerLoad } from './$types';
 /** Same limit as the API's (3 MiB); checked here too so a huge upload is not base64-ed back into the page. */
 const MAX_FILE_BYTES = 3 * 1024 * 1024;
 
-const kindOf = (value: unknown): api.ImportKind => (value === 'staff' ? 'staff' : 'units');
+const kindOf = (value: unknown): api.ImportKind => (value === 'staff' || value === 'service-records' ? value : 'units');
 
 export const load: PageServerLoad = ({ locals, url }) => {
   api.requireToken(locals);
@@ -65,6 +65,15 @@ export const actions: Actions = {
     const kind = kindOf(form.get('kind'));
     const file = await fileOf(form);
     if (!file) return fail(400, { kind, errors: { file: e.file } });
+    if (kind === 'service-records') {
+      const step = await api.applyRecordImport(token, file);
+      if (step.status === 401) api.sessionEnded(cookies, url);
+      // Not finished: the page offers 继续导入 with the same file (the API continues the same job).
+      if (step.ok) return { kind, progress: step.data, fileBase64: step.data.finished ? '' : Buffer.from(file).toString('base64') };
+      if (step.status >= 500) return fail(503, { kind, errors: { file: e.unavailable }, fileBase64: Buffer.from(file).toString('base64'), retry: true });
+      const preview = await api.previewImport(token, kind, file);
+      return fail(400, { kind, errors: { file: step.status === 403 ? e.forbidden : e.invalid }, preview: preview.ok ? localize(preview.data, locals.lang) : undefined });
+    }
     const result = await api.applyImport(token, kind, file);
     if (result.status === 401) api.sessionEnded(cookies, url);
     if (result.ok) return { kind, created: result.data.created, batches: result.data.batches };
