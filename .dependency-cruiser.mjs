@@ -13,6 +13,8 @@ const WEB_DOMAIN_ALLOW_LIST = [
   'survey-version', // QUESTION_KINDS, SURVEY_LIMITS: the survey editor's choices and limits
   'national-survey', // COMMENT_MAX_LENGTH: the rating form's comment-length check
   'client-key', // forwardedClient, DEVICE_COOKIE: the web server forwards the keyed client and the device id
+  'sampling/sample-size', // sampleSizeForMargin, marginForSize: the round form's sample-size calculator
+  'sampling/round-state', // ROUND_STATE_LABELS: the round pages name the states as the API's 409s do
 ];
 
 /** @type {import('dependency-cruiser').IConfiguration} */

@@ -18,6 +18,7 @@ import { originSecretVersionFrom } from './constructs/origin-secret.js';
 import { VIEWER_REQUEST_FUNCTION } from './constructs/web-distribution.js';
 import { VIEWER_ADDRESS_HEADER, VIEWER_HOST_HEADER } from './lambda/lambda-http.js';
 import { REPO_ROOT } from './constructs/manyi-function.js';
+import { groupIdOf } from './stacks/route-groups.js';
 import { RATE_LIMIT, rateLimitFrom } from './constructs/web-firewall.js';
 import { EDGE_REGION, EdgeStack } from './stacks/edge-stack.js';
 import { findWebBuild } from './stacks/web-stack.js';
@@ -62,6 +63,11 @@ type Statement = { Action: string | string[]; Resource: unknown; Condition?: unk
 const actionsOf = (statement: Statement) => [statement.Action].flat();
 const mentions = (value: unknown, logicalId: string) => JSON.stringify(value).includes(logicalId);
 const logicalId = (stack: Stack, element: unknown) => stack.getLogicalId(element as CfnElement);
+/** The logical id of a construct's own resource in whichever stack (parent or nested) holds it. */
+const ownLogicalId = (construct: { node: { defaultChild?: unknown } }) => {
+  const element = construct.node.defaultChild as CfnElement;
+  return Stack.of(element).getLogicalId(element);
+};
 /** The one resource of a `findResources` result; fails when there are none or several. */
 function single(resources: Record<string, any>): any {
   const values = Object.values(resources);
@@ -105,7 +111,12 @@ let workDir: string;
 let webBuildDir: string;
 let built: ManyiApp;
 let data: Template;
+/** The API stack with the resources of its nested stacks (route groups) merged in: see mergeNested. */
 let api: Template;
+/** The API stack's own template, without its nested stacks. */
+let apiParent: Template;
+/** Each route group's own template, by nested stack id. */
+let nestedApi: Map<string, Template>;
 let edge: Template;
 let web: Template;
 
@@ -121,7 +132,9 @@ beforeAll(() => {
   // Runs the cdk-nag validation plugin: throws if any finding is not acknowledged.
   built.app.synth();
   data = Template.fromStack(built.data);
-  api = Template.fromStack(built.api);
+  apiParent = Template.fromStack(built.api);
+  nestedApi = new Map(built.api.routeGroups.map((group) => [group.node.id, Template.fromStack(group)]));
+  api = mergeNested(built.api, apiParent, nestedApi);
   // Only a missing edge stack leaves this unset; its tests then fail one by one.
   if (built.edge) edge = Template.fromStack(built.edge);
   web = Template.fromStack(built.web);
@@ -131,11 +144,63 @@ afterAll(() => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-/** Statements of the identity policies attached to a route function's role, in the API stack. */
+/**
+ * One template of the API stack and its nested stacks, as CloudFormation resolves them: the nested
+ * stacks' resources are added to the parent's, each `{ Ref: <parameter> }` of a nested template is
+ * replaced by the value the parent passes for it (the parent's `{ Ref: OriginSecret… }` for the
+ * origin secret, say), and each `Fn::GetAtt` of a nested stack's output in the parent by that
+ * output's value (`{ Ref: <integration> }`). References to the data stack are `Fn::GetStackOutput`
+ * in either. Fails on a logical id used twice, a parameter not passed, or one left unreplaced.
+ */
+function mergeNested(parentStack: Stack, parent: Template, nested: ReadonlyMap<string, Template>): Template {
+  const merged = parent.toJSON();
+  const resources: Record<string, any> = {};
+  const outputs = new Map<string, Record<string, { Value: unknown }>>();
+  for (const group of built.api.routeGroups) {
+    const child = nested.get(group.node.id)!.toJSON();
+    const stackId = logicalId(parentStack, group.nestedStackResource);
+    outputs.set(stackId, child.Outputs ?? {});
+    const stackResource = merged.Resources[stackId];
+    expect(stackResource?.Type, group.node.id).toBe('AWS::CloudFormation::Stack');
+    const passed: Record<string, unknown> = stackResource.Properties.Parameters ?? {};
+    expect(Object.keys(passed).sort(), group.node.id).toEqual(Object.keys(child.Parameters ?? {}).sort());
+    const inline = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(inline);
+      if (value === null || typeof value !== 'object') return value;
+      const entries = Object.entries(value);
+      if (entries.length === 1 && entries[0]![0] === 'Ref' && typeof entries[0]![1] === 'string' && entries[0]![1] in passed) return passed[entries[0]![1]];
+      return Object.fromEntries(entries.map(([key, inner]) => [key, inline(inner)]));
+    };
+    for (const [id, resource] of Object.entries(child.Resources as Record<string, unknown>)) {
+      if (id in resources) throw new Error(`logical id ${id} of ${group.node.id} is also in another template of the API stack`);
+      const resolved = inline(resource);
+      for (const parameter of Object.keys(passed)) expect(JSON.stringify(resolved), `${id} still names ${parameter}`).not.toContain(parameter);
+      resources[id] = resolved;
+    }
+  }
+  const followOutputs = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(followOutputs);
+    if (value === null || typeof value !== 'object') return value;
+    const getAtt = (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+    if (Object.keys(value).length === 1 && getAtt && outputs.has(getAtt[0]) && getAtt[1].startsWith('Outputs.')) {
+      const output = outputs.get(getAtt[0])![getAtt[1].slice('Outputs.'.length)];
+      if (!output) throw new Error(`no output ${getAtt[1]} in ${getAtt[0]}`);
+      return output.Value;
+    }
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, followOutputs(inner)]));
+  };
+  for (const [id, resource] of Object.entries(merged.Resources as Record<string, unknown>)) {
+    if (id in resources) throw new Error(`logical id ${id} of the API stack is also in one of its nested stacks`);
+    resources[id] = followOutputs(resource);
+  }
+  return Template.fromJSON({ ...merged, Resources: resources });
+}
+
+/** Statements of the identity policies attached to a route function's role, wherever that role lives. */
 function statementsOf(operationId: string): Statement[] {
   const fn = built.api.functions.get(operationId as never);
   if (!fn) throw new Error(`no function for ${operationId}`);
-  const roleId = logicalId(built.api, fn.role!.node.defaultChild);
+  const roleId = ownLogicalId(fn.role!);
   const policies = api.findResources('AWS::IAM::Policy', { Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) } });
   return Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
 }
@@ -243,7 +308,7 @@ describe('api stack', () => {
     api.resourceCountIs('AWS::Lambda::Function', routes.length);
     for (const route of routes) {
       const fn = built.api.functions.get(route.operationId)!;
-      const properties = api.toJSON().Resources[logicalId(built.api, fn.node.defaultChild)].Properties;
+      const properties = api.toJSON().Resources[ownLogicalId(fn)].Properties;
       expect(Number(/^nodejs(\d+)\.x$/.exec(properties.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
       expect(properties.Architectures).toEqual(['arm64']);
       expect(properties.TracingConfig).toEqual({ Mode: 'Active' });
@@ -258,11 +323,85 @@ describe('api stack', () => {
     }
   });
 
+  it('keeps every stack, each nested stack of the API included, under 400 resources (CloudFormation allows 500)', () => {
+    const templates: [string, Template][] = [
+      ['data', data],
+      ['api', apiParent],
+      ...[...nestedApi].map(([id, template]): [string, Template] => [`api/${id}`, template]),
+      ['edge', edge],
+      ['web', web],
+    ];
+    expect(nestedApi.size).toBeGreaterThan(1);
+    for (const [name, template] of templates) {
+      const count = Object.keys(template.toJSON().Resources).length;
+      expect(count, name).toBeGreaterThan(0);
+      expect(count, name).toBeLessThanOrEqual(400);
+    }
+    // The merged view lost nothing: it is the parent plus every nested stack.
+    const total = [apiParent, ...nestedApi.values()].reduce((sum, template) => sum + Object.keys(template.toJSON().Resources).length, 0);
+    expect(Object.keys(api.toJSON().Resources)).toHaveLength(total);
+  });
+
+  it('puts each route function, with its role, integration and permission, in exactly one nested stack: the one of its tag and shard', () => {
+    apiParent.resourceCountIs('AWS::Lambda::Function', 0);
+    apiParent.resourceCountIs('AWS::ApiGatewayV2::Integration', 0);
+    apiParent.resourceCountIs('AWS::Lambda::Permission', 0);
+    // The API, its stage, the authorizer and every route (a route key exists once per API, so a
+    // route resource must never change stacks) stay in the parent.
+    apiParent.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    apiParent.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    apiParent.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    apiParent.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length);
+    for (const template of nestedApi.values()) template.resourceCountIs('AWS::ApiGatewayV2::Route', 0);
+    for (const route of routes) {
+      const fn = built.api.functions.get(route.operationId)!;
+      const holders = [...nestedApi].filter(([, template]) =>
+        Object.values(template.findResources('AWS::Lambda::Function')).some((f) => f.Properties.Description?.endsWith(`(${route.operationId})`)),
+      );
+      expect(holders.map(([id]) => id), route.operationId).toEqual([groupIdOf(route)]);
+      const [groupId, template] = holders[0]!;
+      expect(Stack.of(fn).node.id, route.operationId).toBe(groupId);
+      expect(built.api.routeGroups.filter((group) => group.functions.get(route.operationId) === fn), route.operationId).toHaveLength(1);
+      const resources = template.toJSON().Resources;
+      const fnId = ownLogicalId(fn);
+      expect(resources[fnId]?.Type, route.operationId).toBe('AWS::Lambda::Function');
+      expect(resources[ownLogicalId(fn.role!)]?.Type, route.operationId).toBe('AWS::IAM::Role');
+      const integrations = template.findResources('AWS::ApiGatewayV2::Integration', { Properties: { IntegrationUri: { 'Fn::GetAtt': [fnId, 'Arn'] } } });
+      expect(Object.values(integrations).map((i) => [i.Properties.IntegrationType, i.Properties.PayloadFormatVersion]), route.operationId).toEqual([['AWS_PROXY', '2.0']]);
+      const permissions = Object.values(template.findResources('AWS::Lambda::Permission', { Properties: { FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] } } }));
+      expect(permissions.map((p) => [p.Properties.Action, p.Properties.Principal]), route.operationId).toEqual([['lambda:InvokeFunction', 'apigateway.amazonaws.com']]);
+      // Invocable through this API and this route's path only (the parameter followed to the API).
+      const sourceArn = (api.toJSON().Resources[Object.keys(template.findResources('AWS::Lambda::Permission', { Properties: { FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] } } }))[0]!]).Properties.SourceArn;
+      expect(sourceArn['Fn::Join'][1].slice(-2), route.operationId).toEqual([{ Ref: logicalId(built.api, built.api.http.api.node.defaultChild) }, `/*/*${route.path}`]);
+      // The parent's route targets that integration (through the nested stack's output).
+      const apiRoute = single(api.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: `${route.method} ${route.path}` } }));
+      expect(apiRoute.Properties.Target, route.operationId).toEqual({ 'Fn::Join': ['', ['integrations/', { Ref: Object.keys(integrations)[0] }]] });
+    }
+    // Every nested stack holds routes, and only route groups are nested in the API stack.
+    expect(built.api.routeGroups.map((group) => group.functions.size).reduce((a, b) => a + b, 0)).toBe(routes.length);
+    apiParent.resourceCountIs('AWS::CloudFormation::Stack', built.api.routeGroups.length);
+  });
+
+  it('keeps each route at the construct path, and so the logical id, that HttpApi.addRoutes gave it before the nested stacks', () => {
+    const byKey = new Map(Object.entries(apiParent.findResources('AWS::ApiGatewayV2::Route')).map(([id, r]) => [r.Properties.RouteKey as string, id]));
+    for (const route of routes) {
+      const construct = built.api.http.api.node.tryFindChild(`${route.method}${route.path.replace(/\//g, '--')}`) as { node: { defaultChild?: unknown } } | undefined;
+      expect(construct, route.operationId).toBeDefined();
+      expect(logicalId(built.api, construct!.node.defaultChild), route.operationId).toBe(byKey.get(`${route.method} ${route.path}`));
+    }
+  });
+
   it.each(routes.map((route) => [`${route.method} ${route.path}`, route] as const))('routes %s', (routeKey, route) => {
     api.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: routeKey,
       AuthorizationType: route.auth === 'bearer' ? 'JWT' : 'NONE',
     });
+    // On the API of the parent stack, bearer routes behind its one JWT authorizer (nested parameters followed).
+    const apiRoute = single(api.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } }));
+    expect(apiRoute.Properties.ApiId).toEqual({ Ref: logicalId(built.api, built.api.http.api.node.defaultChild) });
+    const authorizerId = Object.keys(apiParent.findResources('AWS::ApiGatewayV2::Authorizer', { Properties: { AuthorizerType: 'JWT' } }));
+    expect(authorizerId).toHaveLength(1);
+    expect(apiRoute.Properties.AuthorizerId).toEqual(route.auth === 'bearer' ? { Ref: authorizerId[0] } : undefined);
   });
 
   it('never lets a public route function read the contact store or open a sealed number', () => {
@@ -312,13 +451,14 @@ describe('api stack', () => {
     });
   });
 
-  it('grants the contact store, its key and the sealing key to the two writers of phone numbers only: the rating and the 办件 push', () => {
+  it('grants the contact store, its key and the sealing key to the writers of phone numbers only: the rating, the 办件 push and the 办件 file import', () => {
     const contacts = [
       logicalId(built.data, built.data.contacts.table.node.defaultChild),
       logicalId(built.data, built.data.contacts.key.node.defaultChild),
       logicalId(built.data, built.data.contactSealingKey.node.defaultChild),
     ];
-    const writers = ['submitRating', 'pushServiceRecords'];
+    // The window rating and the 办件 link rating (回访 consent), the 办件 push and file (the applicant's number).
+    const writers = ['submitRating', 'submitLinkRating', 'pushServiceRecords', 'applyServiceRecordImport'];
     expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].contacts !== 'none').map((route) => route.operationId).sort()).toEqual(writers.sort());
     // They put and seal; neither reads a number back: PutItem only on the table, kms:Encrypt only
     // on the sealing key (the table's own key serves DynamoDB's encryption at rest).
@@ -339,9 +479,10 @@ describe('api stack', () => {
   it('lets only the rating and sign-in functions and the web server compute day keys: kms:GenerateMac on the client key, nothing more', () => {
     const clientKey = logicalId(built.data, built.data.clientKey.node.defaultChild);
     // The 办件 push computes keyed pseudonyms of phone numbers with the same key (decision 0019).
-    const limited = ['login', 'pushServiceRecords', 'submitRating'];
+    // Rounds' commit and freeze derive the entry-id key of a frame the same way (decision 0021).
+    const limited = ['login', 'pushServiceRecords', 'applyServiceRecordImport', 'commitRound', 'freezeRound', 'submitRating'];
     expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].clientLimits).map((route) => route.operationId).sort()).toEqual(['login', 'submitRating']);
-    expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].pseudonyms).map((route) => route.operationId)).toEqual(['pushServiceRecords']);
+    expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].pseudonyms).map((route) => route.operationId).sort()).toEqual(['applyServiceRecordImport', 'commitRound', 'freezeRound', 'pushServiceRecords']);
     for (const route of routes) {
       const statements = statementsOf(route.operationId);
       const onClientKey = statements.filter((s) => mentions(s.Resource, clientKey));
@@ -355,7 +496,7 @@ describe('api stack', () => {
       }
     }
     // Nor may any other role of the app, but the web server's (it forwards the viewer's client, 0015).
-    const limitedRoles = limited.map((id) => ({ Ref: logicalId(built.api, built.api.functions.get(id as never)!.role!.node.defaultChild) }));
+    const limitedRoles = limited.map((id) => ({ Ref: ownLogicalId(built.api.functions.get(id as never)!.role!) }));
     const webServerRole = { Ref: logicalId(built.web, built.web.server.function.role!.node.defaultChild) };
     const webServerMacs: Statement[] = [];
     for (const [name, template] of [['data', data], ['api', api], ['web', web], ['edge', edge]] as const) {
@@ -385,8 +526,8 @@ describe('api stack', () => {
         expect(mentions(variables.CLIENT_KMS_KEY_ID, clientKey), operationId).toBe(true);
         expect(JSON.stringify(variables.CLIENT_KMS_KEY_ID), operationId).toMatch(/Arn/);
         expect(variables.CLIENT_FROM, operationId).toBe('forwarded-only');
-      } else if (operationId === 'pushServiceRecords') {
-        // The pseudonym key only: a business system is no resident, nothing counts its clients.
+      } else if (['pushServiceRecords', 'applyServiceRecordImport', 'commitRound', 'freezeRound'].includes(operationId ?? '')) {
+        // The key for keyed pseudonyms only (a 办件's number, a round's entry ids): nothing counts their clients.
         expect(mentions(variables.CLIENT_KMS_KEY_ID, clientKey), operationId).toBe(true);
         expect(variables.CLIENT_FROM, operationId).toBeUndefined();
       } else {
@@ -693,7 +834,7 @@ describe('origin verification (decision 0014)', () => {
   it('lets every route function and the web server read that secret and nothing else of Secrets Manager, and tells them where it is', () => {
     for (const route of routes) {
       const fn = built.api.functions.get(route.operationId)!;
-      const properties = api.toJSON().Resources[logicalId(built.api, fn.node.defaultChild)].Properties;
+      const properties = api.toJSON().Resources[ownLogicalId(fn)].Properties;
       expect(properties.Environment.Variables.ORIGIN_SECRET_ARN, route.operationId).toEqual({ Ref: originSecretId() });
       const secrets = statementsOf(route.operationId).filter((s) => actionsOf(s).some((action) => action.startsWith('secretsmanager:')));
       expect(secrets.map((s) => [actionsOf(s), s.Resource, s.Effect]), route.operationId).toEqual([[['secretsmanager:GetSecretValue'], { Ref: originSecretId() }, 'Allow']]);
@@ -812,7 +953,7 @@ describe('edge stack (us-east-1)', () => {
     expect(rule('AWSManagedRulesCommonRuleSet').Statement.ManagedRuleGroupStatement.RuleActionOverrides).toEqual([
       { Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } },
     ]);
-    const uploadRoutes = ['previewUnitImport', 'applyUnitImport', 'previewStaffImport', 'applyStaffImport', 'setStaffPhoto'].map((id) => {
+    const uploadRoutes = ['previewUnitImport', 'applyUnitImport', 'previewStaffImport', 'applyStaffImport', 'previewServiceRecordImport', 'applyServiceRecordImport', 'setStaffPhoto'].map((id) => {
       const route = routes.find((r) => r.operationId === id);
       if (!route) throw new Error(`no route ${id}`);
       return concrete(route.path);

@@ -84,6 +84,10 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   // with consent, the sealed contact (contacts, PutItem only); the device slot and client counter
   // of the anti-stuffing limits are written in the same transaction.
   submitRating: { ops: 'read-write', contacts: 'put-only', sealContacts: true, clientLimits: 'rating' },
+  // One-time rating links (decision 0020): the lookup reads the link and the window card; the rating
+  // is the window rating's transaction plus the link's Update (no device slot: the link is the claim).
+  viewRatingLink: READ_OPS,
+  submitLinkRating: { ops: 'read-write', contacts: 'put-only', sealContacts: true },
   // In AWS (AUTH_MODE=cognito) sign-in is Cognito's InitiateAuth and RespondToAuthChallenge,
   // unauthenticated Cognito APIs: no scrypt (local password hashes exist only locally); the only
   // ops read is the account item that gives the role and scope. The per-client limits read and add
@@ -176,6 +180,24 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   rotateIntegrationClient: { ops: 'read-write', contacts: 'none', sealContacts: false },
   revokeIntegrationClient: { ops: 'read-write', contacts: 'none', sealContacts: false },
   pushServiceRecords: { ops: 'read-write', contacts: 'put-only', sealContacts: true, pseudonyms: true, memorySize: 512 },
+  // 办件 files (decision 0019): preview reads units and windows; apply writes each row like a push
+  // (sealed number, pseudonym) and moves its job's cursor in ops. 1024 MB: a 3 MiB XLSX unzipped.
+  previewServiceRecordImport: { ...READ_OPS, memorySize: 1024 },
+  applyServiceRecordImport: { ops: 'read-write', contacts: 'put-only', sealContacts: true, pseudonyms: true, memorySize: 1024 },
+  // 阳光测评 rounds (issue 13 §2–3): the round is one item moved by conditional updates. Commit and
+  // freeze read the scope's 办件 listings and the quarantine months, and derive the entry-id key
+  // (a KMS MAC of a fixed label, like the pseudonyms); freeze writes the frame chunks, draw the
+  // sample items. Nothing here reads or writes the contact store.
+  createRound: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  listRounds: READ_OPS,
+  getRound: READ_OPS,
+  updateRound: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  commitRound: { ops: 'read-write', contacts: 'none', sealContacts: false, pseudonyms: true, memorySize: 1024 },
+  freezeRound: { ops: 'read-write', contacts: 'none', sealContacts: false, pseudonyms: true, memorySize: 1024 },
+  drawRound: { ops: 'read-write', contacts: 'none', sealContacts: false, memorySize: 1024 },
+  closeRound: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  cancelRound: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  getRoundDrawPack: { ...READ_OPS, memorySize: 1024 },
   listRateDefinitions: READ_OPS,
   createRateDefinition: { ops: 'read-put', contacts: 'none', sealContacts: false },
 };

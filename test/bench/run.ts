@@ -11,6 +11,7 @@ import { orgMarkdown, runOrg, type OrgResult } from './org.js';
 import { summarizeProfile, type ProfileSummary } from './profile.js';
 import { HTML_MAX_BYTES, JS_MAX_GZIP_BYTES, runResidentPage, type ResidentPageResult } from './resident-page.js';
 import { reportsMarkdown, runReports, type ReportsResult } from './reports.js';
+import { runSampling, samplingMarkdown, type SamplingResult } from './sampling.js';
 import { kb, loadAverage, markdownTable, median, table, waitForQuiet } from './stats.js';
 
 /**
@@ -18,12 +19,13 @@ import { kb, loadAverage, markdownTable, median, table, waitForQuiet } from './s
  * measured on this machine in one run. Sections: ingestion (gateway vs bare DynamoDB writes,
  * DynamoDB Local on disk), bundles (Lambda bundle size, cold import), page (resident page: gzipped
  * JS, HTML, no-JS path), org (imports, posters, lists at 50,000 windows), exports (XLSX / PDF),
- * reports (monthly report of 1,000 windows); `pinned` (opt-in diagnostic) repeats the ingestion comparison with the
+ * reports (monthly report of 1,000 windows), sampling (a 阳光测评 round's freeze and draw over 200,000
+ * 办件); `pinned` (opt-in diagnostic) repeats the ingestion comparison with the
  * JVM and the Node processes on separate cores. Prints tables, writes .bench/latest.json and
  * prints a Markdown section for docs/performance.md.
  *
  * Knobs (environment), with defaults:
- *   BENCH_SECTIONS=ingestion,bundles,page,org,exports,reports (add `pinned` for the diagnostic)
+ *   BENCH_SECTIONS=ingestion,bundles,page,org,exports,reports,sampling (add `pinned` for the diagnostic)
  *   BENCH_EXPORT_SAMPLES=7 (runs per export format; section exports, test/bench/exports.ts)
  *   BENCH_ROUNDS=3 BENCH_PHASE_SECONDS=5 BENCH_SEQUENTIAL=400 BENCH_WARMUP_SECONDS=9 BENCH_WINDOWS=4
  *   BENCH_PINNED_ROUNDS=2 BENCH_PROFILE=1 (0: no server CPU profile)
@@ -32,7 +34,7 @@ import { kb, loadAverage, markdownTable, median, table, waitForQuiet } from './s
  *   BENCH_IMPORT_SAMPLES=10 BENCH_SOURCEMAP_SAMPLES=3 BENCH_WEB_BUILD=auto|always|never
  */
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
-const sections = new Set((process.env.BENCH_SECTIONS ?? 'ingestion,bundles,page,org,exports,reports').split(',').map((s) => s.trim()));
+const sections = new Set((process.env.BENCH_SECTIONS ?? 'ingestion,bundles,page,org,exports,reports,sampling').split(',').map((s) => s.trim()));
 const outDir = join(repoRoot, '.bench');
 mkdirSync(outDir, { recursive: true });
 
@@ -185,9 +187,29 @@ async function main() {
     }
   }
 
+  // Section `sampling`: a round's freeze and draw over 200,000 办件 (test/bench/sampling.ts).
+  let samplingResult: SamplingResult | undefined;
+  if (sections.has('sampling')) {
+    await waitUntilQuiet(env('BENCH_WAIT_QUIET_SECTION', 30));
+    try {
+      samplingResult = await timed('sampling', () =>
+        runSampling({
+          entries: env('BENCH_SAMPLING_ENTRIES', 200_000),
+          strata: env('BENCH_SAMPLING_STRATA', 50),
+          rounds: env('BENCH_SAMPLING_ROUNDS', 3),
+          n: env('BENCH_SAMPLING_N', 2000),
+          log,
+        }),
+      );
+    } catch (error) {
+      log(`sampling FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+
   const checks = targets(ingestion, bundles, page);
   if (exportsResult) checks.push(...exportsResult.checks);
   if (reportsResult) checks.push(...reportsResult.checks);
+  if (samplingResult) checks.push(...samplingResult.checks);
   if (pinned) {
     checks.push({
       target: 'Diagnostic, cores pinned (JVM CPU 0, Node CPU 1): throughput c=16 vs bare',
@@ -200,7 +222,7 @@ async function main() {
       status: 'info',
     });
   }
-  const result = { machine: info, durationSeconds: Math.round((Date.now() - started) / 1000), sectionSeconds, targets: checks, ingestion, ingestionError, pinned, pinnedError, profile, bundles, bundlesError, page, org, orgError, reports: reportsResult };
+  const result = { machine: info, durationSeconds: Math.round((Date.now() - started) / 1000), sectionSeconds, targets: checks, ingestion, ingestionError, pinned, pinnedError, profile, bundles, bundlesError, page, org, orgError, reports: reportsResult, sampling: samplingResult };
   writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
 
   console.log(`\n${'='.repeat(100)}\n${consoleReport(result)}\n${'='.repeat(100)}`);
@@ -209,6 +231,7 @@ async function main() {
   if (org) console.log(`\n----- Markdown, section org -----\n\n${orgMarkdown(org)}\n----- end -----`);
   if (exportsResult) console.log(`\n----- Markdown, section exports -----\n\n${exportsMarkdown(exportsResult)}\n----- end -----`);
   if (reportsResult) console.log(`\n----- Markdown, section reports -----\n\n${reportsMarkdown(reportsResult)}\n----- end -----`);
+  if (samplingResult) console.log(`\n----- Markdown, section sampling -----\n\n${samplingMarkdown(samplingResult)}\n----- end -----`);
   log(`done in ${result.durationSeconds} s`);
 }
 

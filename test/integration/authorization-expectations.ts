@@ -70,6 +70,21 @@ export const MAY: Record<string, readonly Role[]> = {
   listIntegrationClients: ADMINS,
   rotateIntegrationClient: ADMINS,
   revokeIntegrationClient: ADMINS,
+  // 阳光测评 rounds (issue 13; decision 0021): administrators run them in scope; committees read
+  // them and their verification packs (the frame is shown to a committee).
+  createRound: ADMINS,
+  listRounds: READERS,
+  getRound: READERS,
+  updateRound: ADMINS,
+  commitRound: ADMINS,
+  freezeRound: ADMINS,
+  drawRound: ADMINS,
+  closeRound: ADMINS,
+  cancelRound: ADMINS,
+  getRoundDrawPack: READERS,
+  // 办件 files: what a 接入系统 pushes, brought in by hand (permission integrations:manage, decision 0019).
+  previewServiceRecordImport: ADMINS,
+  applyServiceRecordImport: ADMINS,
   updateHall: ADMINS,
   archiveHall: ADMINS,
   listWindowHalls: READERS,

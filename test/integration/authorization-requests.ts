@@ -27,6 +27,7 @@ import { call, type Reply } from './fixtures.js';
 export const A = 'lj-scjg';
 export const B = 'lj-rs';
 export const PASSWORD = 'Matrix-Pass-2026!';
+const GHOST_ROUND = 'r-0000000000000000';
 
 export type Method = Route['method'];
 
@@ -62,6 +63,8 @@ export interface Targets {
   hall(): Promise<string>;
   /** A 接入系统 client of `unit` (issue 13). */
   client(): Promise<string>;
+  /** A 阳光测评 round of `unit` in this state (issue 13), drawn by the fixture admin when drawn. */
+  round(state: RoundFixtureState): Promise<string>;
   /** An account whose scope is `unit`. */
   account(): Promise<string>;
   /** A unit with a draft survey version, and that version. */
@@ -71,6 +74,22 @@ export interface Targets {
 }
 
 export type Build = (x: Targets) => Promise<Req>;
+
+export type RoundFixtureState = 'draft' | 'committed' | 'frozen' | 'drawn';
+
+/** A round configuration for a unit whose 办件 (pushed by newRound) finished today and yesterday. */
+export function roundConfig(unitId: string) {
+  const today = chinaDay(Date.now());
+  const yesterday = chinaDay(Date.now() - 86_400_000);
+  return {
+    name: `矩阵测评${uniq()}`,
+    unitId,
+    period: { from: yesterday, to: today },
+    size: { mode: 'total', n: 1 },
+    invitationText: '诚邀您评价：{link}',
+    deadline: today,
+  };
+}
 
 export interface RequestSpec {
   /**
@@ -109,6 +128,9 @@ const PNG = Buffer.from(
 );
 const photo = () => ({ body: PNG.toString('base64'), isBase64Encoded: true, contentType: 'image/png' });
 const csv = (lines: string[]) => ({ body: `${lines.join('\r\n')}\r\n`, isBase64Encoded: false, contentType: 'text/csv' });
+const RECORD_HEADER = '办件编号,单位编码,办理事项,办结时间,办理方式,申请人类型';
+/** An hour ago as a 办件 file writes it: China wall-clock time without an offset. */
+const recentChinaTime = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 
 /**
  * A valid request for every bearer operation but the two TOTP enrollment routes (tag `auth`: the
@@ -210,6 +232,14 @@ export const REQUESTS: Record<string, RequestSpec> = {
       raw: csv(['姓名,工号,所属单位编码,岗位,职责,服务承诺,是否党员', `矩阵导入,MXI${uniq()},${await x.unit()},综合受理员,一窗受理,一次告知,否`]),
     }),
   },
+  previewServiceRecordImport: {
+    scope: 'import',
+    build: async (x) => ({ method: 'POST', path: '/api/org/service-record-imports/preview', raw: csv([RECORD_HEADER, `MX-${uniq()},${await x.unit()},不动产登记,${recentChinaTime()},窗口,个人`]) }),
+  },
+  applyServiceRecordImport: {
+    scope: 'import',
+    build: async (x) => ({ method: 'POST', path: '/api/org/service-record-imports/apply', raw: csv([RECORD_HEADER, `MX-${uniq()},${await x.unit()},不动产登记,${recentChinaTime()},窗口,个人`]) }),
+  },
   listUnitHalls: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/org/units/${await x.unit()}/halls` }) },
   createHall: {
     scope: 'object',
@@ -226,6 +256,20 @@ export const REQUESTS: Record<string, RequestSpec> = {
   listIntegrationClients: { scope: 'object', build: async (x) => ({ method: 'GET', path: '/api/integration-clients', query: { unitId: await x.unit() } }) },
   rotateIntegrationClient: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/integration-clients/${await x.client()}/rotate` }) },
   revokeIntegrationClient: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/integration-clients/${await x.client()}/revoke` }) },
+
+  createRound: { scope: 'object', build: async (x) => ({ method: 'POST', path: '/api/sampling-rounds', json: roundConfig(await x.unit()) }) },
+  listRounds: { scope: 'object', build: async (x) => ({ method: 'GET', path: '/api/sampling-rounds', query: { unitId: await x.unit() } }) },
+  getRound: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/sampling-rounds/${await x.round('draft')}` }) },
+  updateRound: {
+    scope: 'object',
+    build: async (x) => ({ method: 'PUT', path: `/api/sampling-rounds/${await x.round('draft')}`, json: roundConfig(await x.unit()) }),
+  },
+  commitRound: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/sampling-rounds/${await x.round('draft')}/commit` }) },
+  freezeRound: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/sampling-rounds/${await x.round('committed')}/freeze` }) },
+  drawRound: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/sampling-rounds/${await x.round('frozen')}/draw`, json: { publicInput: '42' } }) },
+  closeRound: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/sampling-rounds/${await x.round('drawn')}/close` }) },
+  cancelRound: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/sampling-rounds/${await x.round('draft')}/cancel` }) },
+  getRoundDrawPack: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/sampling-rounds/${await x.round('drawn')}/draw-pack` }) },
 
   listSurveyVersions: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/admin/units/${await x.unit()}/survey` }) },
   getSurveyVersion: {
@@ -458,6 +502,41 @@ export async function createWorld(endpoint: string): Promise<World> {
     return draft;
   };
 
+  /** A round of the unit, advanced by the fixture admin to `state`; 办件 with a mobile pushed first so it can freeze. */
+  const newRound = async (unitId: string, side: 'in' | 'out', state: RoundFixtureState) => {
+    const { credential } = await admin('POST', '/api/integration-clients', { unitId, name: `${label(side)}测评接入系统${uniq()}` });
+    const records = [0, 1].map((i) => ({
+      projNo: `MX-${uniq()}-${i}`,
+      unitId,
+      serviceItem: '矩阵事项',
+      finishedAt: new Date(Date.now() - 60_000).toISOString(),
+      servedVia: 'window',
+      applicantType: 'person',
+      applicantMobile: `1380013${String(uniq() % 10_000).padStart(4, '0')}`,
+    }));
+    stats.fixtures++;
+    const pushed = await send(gateway, { method: 'POST', path: '/api/service-records', json: { records } }, credential);
+    if (pushed.status !== 200) throw new Error(`fixture push → ${pushed.status} ${pushed.text.slice(0, 300)}`);
+    const round = await admin('POST', '/api/sampling-rounds', roundConfig(unitId));
+    const steps: [RoundFixtureState, string, unknown?][] = [
+      ['committed', 'commit'],
+      ['frozen', 'freeze'],
+      ['drawn', 'draw', { publicInput: '' }],
+    ];
+    for (const [reached, step, body] of steps) {
+      if (state === 'draft') break;
+      await admin('POST', `/api/sampling-rounds/${round.roundId}/${step}`, body);
+      if (reached === state) break;
+    }
+    if (side === 'out') leakMarkers.add(round.roundId).add(round.config.name);
+    return round.roundId as string;
+  };
+  /** Rounds of a Targets by state, each made once. */
+  const roundsOf = (unit: () => Promise<string>, side: 'in' | 'out') => {
+    const made = new Map<RoundFixtureState, Promise<string>>();
+    return (state: RoundFixtureState) => made.get(state) ?? made.set(state, unit().then((id) => newRound(id, side, state))).get(state)!;
+  };
+
   /** Memoised getters: each object is made once per Targets. */
   function lazy<T>(make: () => Promise<T>): () => Promise<T> {
     let value: Promise<T> | undefined;
@@ -491,6 +570,7 @@ export async function createWorld(endpoint: string): Promise<World> {
       side,
       unit,
       client,
+      round: roundsOf(unit, side),
       movable: lazy(() => newUnit(root, side)),
       newParent: lazy(() => newUnit(root, side)),
       window,
@@ -502,8 +582,13 @@ export async function createWorld(endpoint: string): Promise<World> {
     };
   }
 
-  const fixed = (values: { unit: string; movable: string; newParent: string; window: string; staff: string; hall: string; account: string; client: string }, side: Side): Targets => ({
+  const fixed = (
+    values: { unit: string; movable: string; newParent: string; window: string; staff: string; hall: string; account: string; client: string },
+    side: Side,
+    round: Targets['round'] = async () => GHOST_ROUND,
+  ): Targets => ({
     side,
+    round,
     unit: async () => values.unit,
     movable: async () => values.movable,
     newParent: async () => values.newParent,
@@ -528,6 +613,9 @@ export async function createWorld(endpoint: string): Promise<World> {
     await newDraft(root);
     const client = (await admin('POST', '/api/integration-clients', { unitId: root, name: `${label(side)}共享接入系统` })).client;
     if (side === 'out') leakMarkers.add(client.clientId).add(client.name);
+    // Made now, not on first use: a shared object appearing during a refused request would count as its change.
+    const rounds = roundsOf(async () => root, side);
+    for (const state of ['draft', 'committed', 'frozen', 'drawn'] as const) await rounds(state);
     return fixed(
       {
         unit: root,
@@ -540,6 +628,7 @@ export async function createWorld(endpoint: string): Promise<World> {
         client: client.clientId,
       },
       side,
+      rounds,
     );
   }
   const ghostValues = {
@@ -569,6 +658,7 @@ export async function createWorld(endpoint: string): Promise<World> {
       [ghostValues.hall, await out.hall()],
       [ghostValues.account, await out.account()],
       [ghostValues.client, await out.client()],
+      [GHOST_ROUND, await out.round('draft')],
     ];
   }
 

@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { operations } from '../../shared/src/contracts/api.js';
 import type { Role } from '../../shared/src/contracts/auth.js';
 import { StaffFields, StaffNo } from '../../shared/src/contracts/org-staff.js';
 import { UnitId, UnitName } from '../../shared/src/contracts/org-units.js';
+import { ProjNo, ServiceRecordInput } from '../../shared/src/contracts/service-records/records.js';
 import type { Route } from '../../functions/src/routes.js';
 import { MAY } from '../integration/authorization-expectations.js';
 import { PASSWORD, REQUESTS, type World } from '../integration/authorization-requests.js';
@@ -61,11 +62,21 @@ const CELLS: Record<string, { field: string; schema: z.ZodType }> = {
   职责: { field: 'duties', schema: StaffFields.duties },
   服务承诺: { field: 'pledge', schema: StaffFields.pledge },
 };
-const REQUIRED_COLUMNS = { units: ['id', 'name'], staff: ['name', 'staffNo', 'unitId', 'post'] };
+/**
+ * 办件 files: the cells the push checks with its own schemas. 办结时间, 办理方式 and 申请人类型 are
+ * translated by the import before that (China time, 窗口 → window), so they are not fuzzed as cells.
+ */
+const RECORD_CELLS: Record<string, { field: string; schema: z.ZodType }> = {
+  办件编号: { field: 'projNo', schema: ProjNo },
+  单位编码: { field: 'unitId', schema: UnitId },
+  办理事项: { field: 'serviceItem', schema: ServiceRecordInput.shape.serviceItem },
+};
+const REQUIRED_COLUMNS = { units: ['id', 'name'], staff: ['name', 'staffNo', 'unitId', 'post'], 'service-records': ['projNo', 'unitId', 'serviceItem'] };
 
-function csvSpec(text: string, kind: 'units' | 'staff', preview: boolean): CsvSpec {
+function csvSpec(text: string, kind: 'units' | 'staff' | 'service-records', preview: boolean): CsvSpec {
   const [header, row] = text.split('\r\n').map((line) => line.split(',')) as [string[], string[]];
-  return { kind: 'csv', header, row, cells: header.map((name) => CELLS[name]), required: REQUIRED_COLUMNS[kind], preview };
+  const cells = kind === 'service-records' ? RECORD_CELLS : CELLS;
+  return { kind: 'csv', header, row, cells: header.map((name) => cells[name]), required: REQUIRED_COLUMNS[kind], preview };
 }
 
 /** The baseline request of an operation. */
@@ -95,6 +106,14 @@ export async function baselineOf(route: Route, w: World): Promise<Baseline> {
           contactPhone: '13800138000',
           consentToCallback: true,
         },
+      };
+    case 'viewRatingLink':
+      return { method: 'POST', path: '/api/public/rating-links/lookup', json: { token: await fuzzRatingLink(w, await window()) } };
+    case 'submitLinkRating':
+      return {
+        method: 'POST',
+        path: '/api/public/rating-links/ratings',
+        json: { token: await fuzzRatingLink(w, await window()), level: 2, reasons: ['SLOW'], comment: '等候时间较长', contactPhone: '13800138000', consentToCallback: true },
       };
     case 'login':
       return { method: 'POST', path: '/api/auth/login', json: { username: FUZZ_ACCOUNT, password: PASSWORD } };
@@ -136,7 +155,7 @@ export async function baselineOf(route: Route, w: World): Promise<Baseline> {
   if (req.query) baseline.query = req.query;
   if (req.json !== undefined) baseline.json = req.json;
   if (req.raw) {
-    const kind = route.operationId.includes('Unit') ? 'units' : 'staff';
+    const kind = route.operationId.includes('ServiceRecord') ? 'service-records' : route.operationId.includes('Unit') ? 'units' : 'staff';
     const spec =
       route.operationId === 'setStaffPhoto'
         ? { kind: 'image' as const, valid: req.raw.isBase64Encoded ? Buffer.from(req.raw.body, 'base64') : PNG, maxBytes: 200 * 1024 }
@@ -144,4 +163,21 @@ export async function baselineOf(route: Route, w: World): Promise<Baseline> {
     baseline.raw = { ...req.raw, spec };
   }
   return baseline;
+}
+
+/** An open one-time rating link of the world's window (decision 0020), issued straight into the store: its token. */
+async function fuzzRatingLink(w: World, windowCode: string): Promise<string> {
+  const token = randomBytes(16).toString('base64url');
+  await w.t.runtime.ratingLinks.issue({
+    tokenHash: createHash('sha256').update(token).digest('hex'),
+    purpose: 'service-record',
+    unitId: 'fuzz',
+    windowCode,
+    projNo: 'FZ-LINK-0001',
+    serviceItem: '企业开办',
+    openUntil: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+    state: 'open',
+    expiresAt: Math.ceil(Date.now() / 1000) + 40 * 86_400,
+  });
+  return token;
 }

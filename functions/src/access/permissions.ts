@@ -42,7 +42,11 @@ export const PERMISSIONS = {
   },
   'integrations:manage': {
     roles: ['system-admin', 'unit-admin'],
-    description: 'Create, rotate and revoke 接入系统 clients (business systems that push 办件) of units in scope',
+    description: 'Create, rotate and revoke 接入系统 clients (business systems that push 办件) of units in scope, and import 办件 files for them',
+  },
+  'sampling:manage': {
+    roles: ['system-admin', 'unit-admin'],
+    description: 'Run 阳光测评 rounds of units in scope: configure, commit, freeze, draw, close (the account that drew cannot close), cancel',
   },
   'audit:read': {
     roles: ['auditor'],

@@ -15,6 +15,9 @@ import { createTotalsReader } from './totals.js';
 import { createRateDefinitionStore } from './rate-definitions.js';
 import { createIntegrationClientStore } from './integration-clients.js';
 import { createServiceRecordStore } from './service-records.js';
+import { createRoundStore } from './sampling-rounds.js';
+import { createRatingLinkStore } from './rating-links.js';
+import { createRecordImportJobStore } from './record-import-jobs.js';
 
 export interface DataTables {
   ops: string;
@@ -45,6 +48,9 @@ export function createDataLayer(doc: DynamoDBDocumentClient, tables: DataTables)
     surveys: createSurveyStore(doc, tables.ops),
     integrationClients: createIntegrationClientStore(doc, tables.ops),
     serviceRecords: createServiceRecordStore(doc, tables),
+    rounds: createRoundStore(doc, tables.ops),
+    ratingLinks: createRatingLinkStore(doc, tables.ops),
+    recordImportJobs: createRecordImportJobStore(doc, tables.ops),
   };
 }
 export type DataLayer = ReturnType<typeof createDataLayer>;

@@ -83,6 +83,24 @@ export const keys = {
   serviceRecord: (unitId: string, projNo: string) => ({ pk: `SREC#${unitId}#${projNo}`, sk: 'META' }),
   serviceRecordListing: (unitId: string, month: string, finishedAt: string, projNo: string) => ({ pk: `SRECS#${unitId}#${month}`, sk: `${finishedAt}#${projNo}` }),
   serviceRecordListingPartition: (unitId: string, month: string) => `SRECS#${unitId}#${month}`,
+  /**
+   * 阳光测评 rounds (issue 13 §2): the round, its copy in the unit's listing, the frozen frame in
+   * chunks of lines, the drawn sample one item per entry, and the quarantine by month of invitation
+   * (a freeze reads the months of the quarantine period, never one item per person).
+   */
+  round: (roundId: string) => ({ pk: `ROUND#${roundId}`, sk: 'META' }),
+  roundListing: (unitId: string, roundId: string) => ({ pk: `ROUNDSOF#${unitId}`, sk: `ROUND#${roundId}` }),
+  roundListingPartition: (unitId: string) => `ROUNDSOF#${unitId}`,
+  roundFrameChunk: (roundId: string, index: number) => ({ pk: `RFRAME#${roundId}`, sk: `C#${String(index).padStart(5, '0')}` }),
+  roundSample: (roundId: string, stratum: string, entryId: string) => ({ pk: `RSAMPLE#${roundId}`, sk: `${stratum}\t${entryId}` }),
+  roundSamplePartition: (roundId: string) => `RSAMPLE#${roundId}`,
+  quarantine: (month: string, phoneKey: string, roundId: string) => ({ pk: `QUARANTINE#${month}`, sk: `${phoneKey}#${roundId}` }),
+  quarantinePartition: (month: string) => `QUARANTINE#${month}`,
+  /**
+   * One-time rating link (issue 13 §1, decision 0020): keyed by the SHA-256 of its token, never the
+   * token. Holds the 办件 it rates while open; once used only `state: 'used'` and its TTL remain.
+   */
+  ratingLink: (tokenHash: string) => ({ pk: `RLINK#${tokenHash}`, sk: 'META' }),
   /** Versions of a unit's own questionnaire section (问卷), newest first by sk; version zero-padded. */
   surveyVersion: (unitId: string, version: number) => ({ pk: `SURVEY#${unitId}`, sk: `VERSION#${String(version).padStart(6, '0')}` }),
   surveyPartition: (unitId: string) => `SURVEY#${unitId}`,

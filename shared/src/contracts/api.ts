@@ -11,7 +11,9 @@ import { surveyOperations } from './ops-surveys.js';
 import { reportOperations } from './ops-reports.js';
 import { exportOperations } from './ops-reports.js';
 import { samplingOperations } from './ops-sampling.js';
+import { roundOperations } from './sampling/ops-rounds.js';
 import { serviceRecordOperations } from './service-records/ops.js';
+import { ratingLinkOperations } from './rating-links.js';
 
 export type { Operation } from './operation.js';
 import type { Operation } from './operation.js';
@@ -187,7 +189,9 @@ export const operations = {
   ...reportOperations,
   ...exportOperations,
   ...samplingOperations,
+  ...roundOperations,
   ...serviceRecordOperations,
+  ...ratingLinkOperations,
 } as const satisfies Record<string, Operation>;
 
 export type OperationId = keyof typeof operations;

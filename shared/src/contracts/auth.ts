@@ -30,6 +30,7 @@ export const Permission = z.enum([
   'accounts:manage',
   'audit:read',
   'integrations:manage',
+  'sampling:manage',
 ]);
 export type Permission = z.infer<typeof Permission>;
 

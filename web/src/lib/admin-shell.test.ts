@@ -5,7 +5,7 @@ describe('the admin navigation', () => {
   const all = sectionsFor(['results:read', 'org:read', 'org:write', 'comments:read', 'accounts:manage']);
 
   it('lists 工作人员 and 服务大厅 for every role that reads the organisation, and not for staff', () => {
-    expect(all.map((section) => section.label.zh)).toEqual(['工作台', '单位与窗口', '工作人员', '服务大厅', '导入', '问卷', '二维码海报', '满意度报表', '评价留言', '账号']);
+    expect(all.map((section) => section.label.zh)).toEqual(['工作台', '单位与窗口', '工作人员', '服务大厅', '导入', '问卷', '二维码海报', '满意度报表', '阳光测评', '评价留言', '账号']);
     expect(sectionsFor(['reports:own']).map((section) => section.key)).toEqual(['me']);
   });
 
@@ -18,6 +18,7 @@ describe('the admin navigation', () => {
     expect(at('/admin/staff/s-1')).toBe('staff');
     expect(at('/admin/halls/')).toBe('halls');
     expect(at('/admin/reports/comments')).toBe('comments');
+    expect(at('/admin/rounds/r-3f9a1c0d7e5b2a48')).toBe('rounds');
     expect(at('/admin')).toBe('home');
     expect(at('/login')).toBeUndefined();
   });

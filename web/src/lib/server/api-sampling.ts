@@ -1,6 +1,9 @@
 import { samplingOperations } from '#shared/contracts/ops-sampling.js';
 import { DrawVerification } from '#shared/contracts/sampling/draw-verification.js';
-import { call, type ApiResult } from './api';
+import { roundOperations } from '#shared/contracts/sampling/ops-rounds.js';
+import { RoundList, RoundView, type RoundConfigInput } from '#shared/contracts/sampling/rounds.js';
+import { call, fillPath, type ApiResult } from './api';
+import { webConfig } from './config';
 
 /**
  * Client functions of the 阳光测评 sampling capability (issue 13). The pack is sent as it was read
@@ -9,4 +12,56 @@ import { call, type ApiResult } from './api';
 export function verifyDrawPack(pack: unknown): Promise<ApiResult<DrawVerification>> {
   const op = samplingOperations.verifyDrawPack;
   return call(DrawVerification, { method: op.method, path: op.path, body: pack });
+}
+
+export function listRounds(token: string, unitId: string): Promise<ApiResult<RoundList>> {
+  const op = roundOperations.listRounds;
+  return call(RoundList, { method: op.method, path: op.path, token, query: { unitId } });
+}
+
+export function getRound(token: string, roundId: string): Promise<ApiResult<RoundView>> {
+  const op = roundOperations.getRound;
+  return call(RoundView, { method: op.method, path: fillPath(op.path, { roundId }), token });
+}
+
+export function createRound(token: string, body: RoundConfigInput): Promise<ApiResult<RoundView>> {
+  const op = roundOperations.createRound;
+  return call(RoundView, { method: op.method, path: op.path, token, body });
+}
+
+export function updateRound(token: string, roundId: string, body: RoundConfigInput): Promise<ApiResult<RoundView>> {
+  const op = roundOperations.updateRound;
+  return call(RoundView, { method: op.method, path: fillPath(op.path, { roundId }), token, body });
+}
+
+/** The steps of a round's life, each a POST from the states it may start from (409 otherwise). */
+export const ROUND_STEPS = {
+  commit: roundOperations.commitRound,
+  freeze: roundOperations.freezeRound,
+  draw: roundOperations.drawRound,
+  close: roundOperations.closeRound,
+  cancel: roundOperations.cancelRound,
+} as const;
+export type RoundStep = keyof typeof ROUND_STEPS;
+
+export function stepRound(token: string, roundId: string, step: RoundStep, publicInput = ''): Promise<ApiResult<RoundView>> {
+  const op = ROUND_STEPS[step];
+  return call(RoundView, { method: op.method, path: fillPath(op.path, { roundId }), token, ...(step === 'draw' ? { body: { publicInput } } : {}) });
+}
+
+/**
+ * The verification pack as the API wrote it, bytes untouched (a parse and re-serialisation could
+ * reorder what a verifier hashes), or the status it failed with.
+ */
+export async function fetchDrawPack(token: string, roundId: string): Promise<{ status: number; body?: ArrayBuffer }> {
+  const op = roundOperations.getRoundDrawPack;
+  try {
+    const response = await fetch(`${webConfig().API_BASE_URL}${fillPath(op.path, { roundId })}`, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      signal: AbortSignal.timeout(30_000),
+    });
+    return response.ok ? { status: 200, body: await response.arrayBuffer() } : { status: response.status };
+  } catch {
+    return { status: 503 };
+  }
 }

@@ -38,7 +38,7 @@ export function fillPath(template: string, params: Record<string, string>): stri
 }
 
 export interface Call {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   path: string;
   query?: Record<string, string>;
   body?: unknown;

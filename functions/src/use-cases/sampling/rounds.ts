@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import type { RoundConfig, RoundList, RoundView } from '#shared/contracts/sampling/rounds.js';
+import { transitionProblem, ROUND_TRANSITIONS, type RoundAction } from '#shared/domain/sampling/round-state.js';
+import { authorize, record, type AccessDeps, type Attempt } from '../../access/index.js';
+import type { Principal } from '../../auth/principal.js';
+import { RoundStateError, type RoundRecord, type RoundStore } from '../../data/sampling-rounds.js';
+import type { SurveyStore } from '../../data/surveys.js';
+import type { UnitRecord, UnitStore } from '../../data/units.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
+import type { ClientKeyring } from '../../throttle/keyring.js';
+
+/**
+ * 阳光测评 rounds (issue 13 §2): a unit administrator configures a round of their scope, commits it
+ * (the configuration is locked and the seed's commitment published), freezes the frame, draws, and
+ * closes it; or cancels it before the draw. Every step is one conditional write from the states it
+ * may start from (round-state.ts) and is audited; the frame and the draw are in draw-round.ts.
+ */
+export interface RoundDeps extends AccessDeps {
+  units: Pick<UnitStore, 'get' | 'subtree'>;
+  surveys: Pick<SurveyStore, 'getVersionById'>;
+  rounds: RoundStore;
+  throttle: { keyring: ClientKeyring };
+  randomBytes?: (size: number) => Buffer;
+  newRoundId?: () => string;
+}
+
+export const newRoundId = () => `r-${randomBytes(8).toString('hex')}`;
+
+/** The round as the API shows it: everything but the seed, which shows once the round is closed. */
+export function roundView(round: RoundRecord): RoundView {
+  const { seed, unitId: _unitId, frameChunks: _chunks, allocation: _allocation, ...shown } = round;
+  const revealed = round.state === 'closed' || round.state === 'published';
+  return { ...shown, ...(revealed && seed ? { seed } : {}) };
+}
+
+/** Problems of a configuration that its schema cannot see: the order of days, the survey, fixed sizes. */
+async function configProblem(deps: RoundDeps, config: RoundConfig): Promise<ValidationError | undefined> {
+  if (config.period.from > config.period.to) return ValidationError.forField('period.to', 'must not be before period.from');
+  if (config.deadline < config.period.to) return ValidationError.forField('deadline', 'must not be before the end of the period (period.to)');
+  if (config.allocation.method === 'fixed' && config.size.mode === 'total' && !config.allocation.fixed) {
+    return ValidationError.forField('allocation.fixed', 'is required with the fixed method: n_h per stratum');
+  }
+  if (!config.invitationText.includes('{link}')) return ValidationError.forField('invitationText', 'must contain {link}, where the one-time link goes');
+  if (config.survey) {
+    const survey = await deps.surveys.getVersionById(config.survey.surveyId, config.survey.version);
+    if (!survey || survey.state !== 'published') return ValidationError.forField('survey', 'no such published survey version');
+  }
+  return undefined;
+}
+
+export async function createRound(deps: RoundDeps, principal: Principal, config: RoundConfig): Promise<RoundView> {
+  const attempt: Attempt = { action: 'round.create', objectType: 'unit', objectId: config.unitId };
+  const unit = await authorize(deps, principal, 'sampling:manage', attempt, { unit: config.unitId, field: 'unitId' });
+  const problem = await configProblem(deps, config);
+  if (problem) {
+    await record(deps, principal, attempt, 'invalid', { unitId: unit.id, detail: problem.message });
+    throw problem;
+  }
+  const now = deps.now().toISOString();
+  const round: RoundRecord = {
+    roundId: (deps.newRoundId ?? newRoundId)(),
+    unitId: unit.id,
+    state: 'draft',
+    config: config as unknown as Record<string, unknown>,
+    createdAt: now,
+    createdBy: principal.username,
+    updatedAt: now,
+  };
+  await deps.rounds.create(round);
+  await record(deps, principal, { ...attempt, objectType: 'round', objectId: round.roundId }, 'ok', { unitId: unit.id, detail: config.name });
+  return roundView(round);
+}
+
+/** The round, if it exists and its unit is in the caller's scope for `permission`; the same 404 otherwise. */
+export async function authorizeRound(
+  deps: RoundDeps,
+  principal: Principal,
+  permission: 'sampling:manage' | 'results:read',
+  attempt: Attempt,
+): Promise<{ round: RoundRecord; unit: UnitRecord }> {
+  const round = await deps.rounds.get(attempt.objectId);
+  if (!round) {
+    await authorize(deps, principal, permission, attempt);
+    await record(deps, principal, attempt, 'not-found', { detail: 'roundId not found' });
+    throw new NotFoundError('roundId', 'round');
+  }
+  try {
+    const unit = await authorize(deps, principal, permission, attempt, { unit: round.unitId, field: 'roundId' });
+    return { round, unit };
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new NotFoundError('roundId', 'round');
+    throw error;
+  }
+}
+
+/** One step of the round's life: refused (409, audited) from a state it cannot start from. */
+export async function stepRound(
+  deps: RoundDeps,
+  principal: Principal,
+  attempt: Attempt,
+  round: RoundRecord,
+  action: RoundAction,
+  patch: Partial<RoundRecord>,
+): Promise<RoundRecord> {
+  const refuse = async (state: RoundRecord['state'] | undefined) => {
+    const message = state ? transitionProblem(state, action)! : 'no such round';
+    await record(deps, principal, attempt, 'invalid', { unitId: round.unitId, detail: message });
+    return new ConflictError('state', message);
+  };
+  if (transitionProblem(round.state, action)) throw await refuse(round.state);
+  try {
+    return await deps.rounds.transition(round.roundId, ROUND_TRANSITIONS[action].from, { ...patch, state: ROUND_TRANSITIONS[action].to, updatedAt: deps.now().toISOString() });
+  } catch (error) {
+    if (error instanceof RoundStateError) throw await refuse(error.current);
+    throw error;
+  }
+}
+
+export async function getRound(deps: RoundDeps, principal: Principal, roundId: string): Promise<RoundView> {
+  const { round } = await authorizeRound(deps, principal, 'results:read', { action: 'round.read', objectType: 'round', objectId: roundId });
+  return roundView(round);
+}
+
+export async function listRounds(deps: RoundDeps, principal: Principal, unitId: string): Promise<RoundList> {
+  const attempt: Attempt = { action: 'round.list', objectType: 'unit', objectId: unitId };
+  const unit = await authorize(deps, principal, 'results:read', attempt, { unit: unitId, field: 'unitId' });
+  const rounds = await deps.rounds.listUnit(unit.id);
+  return { rounds: rounds.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map(roundView) };
+}
+
+export async function updateRound(deps: RoundDeps, principal: Principal, roundId: string, config: RoundConfig): Promise<RoundView> {
+  const attempt: Attempt = { action: 'round.update', objectType: 'round', objectId: roundId };
+  const { round } = await authorizeRound(deps, principal, 'sampling:manage', attempt);
+  if (config.unitId !== round.unitId) throw ValidationError.forField('unitId', 'cannot change: create another round for another unit');
+  const problem = await configProblem(deps, config);
+  if (problem) {
+    await record(deps, principal, attempt, 'invalid', { unitId: round.unitId, detail: problem.message });
+    throw problem;
+  }
+  const updated = await stepRound(deps, principal, attempt, round, 'edit', { config: config as unknown as Record<string, unknown> });
+  await record(deps, principal, attempt, 'ok', { unitId: round.unitId, detail: config.name });
+  return roundView(updated);
+}
+
+export async function cancelRound(deps: RoundDeps, principal: Principal, roundId: string): Promise<RoundView> {
+  const attempt: Attempt = { action: 'round.cancel', objectType: 'round', objectId: roundId };
+  const { round } = await authorizeRound(deps, principal, 'sampling:manage', attempt);
+  const now = deps.now().toISOString();
+  const cancelled = await stepRound(deps, principal, attempt, round, 'cancel', { cancelledAt: now, cancelledBy: principal.username });
+  await record(deps, principal, attempt, 'ok', { unitId: round.unitId });
+  return roundView(cancelled);
+}
+
+/**
+ * Closing reveals the seed, so anyone can check the draw. Separation of duties: the account that
+ * drew may not close (nor publish) the round's results.
+ */
+export async function closeRound(deps: RoundDeps, principal: Principal, roundId: string): Promise<RoundView> {
+  const attempt: Attempt = { action: 'round.close', objectType: 'round', objectId: roundId };
+  const { round } = await authorizeRound(deps, principal, 'sampling:manage', attempt);
+  if (round.drawnBy === principal.username) {
+    await record(deps, principal, attempt, 'denied', { unitId: round.unitId, detail: 'the account that drew may not close' });
+    throw new ForbiddenError('authorization: the account that drew this round may not close it (separation of duties); ask another administrator');
+  }
+  const now = deps.now().toISOString();
+  const closed = await stepRound(deps, principal, attempt, round, 'close', { closedAt: now, closedBy: principal.username });
+  await record(deps, principal, attempt, 'ok', { unitId: round.unitId, detail: `seed revealed; commitment ${round.commitment}` });
+  return roundView(closed);
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { buildFrame, NO_WINDOW_STRATUM, type FrameOptions, type FrameRecord } from './frame.js';
+
+const base: FrameRecord = {
+  unitId: 'u1',
+  projNo: 'P-1',
+  windowCode: 'w1',
+  serviceItem: '营业执照',
+  servedVia: 'window',
+  applicantType: 'person',
+  day: '2026-12-01',
+  finishedAt: '2026-12-01T02:00:00.000Z',
+  phoneKey: 'k1',
+  contactId: 'c1',
+};
+const options = (extra: Partial<FrameOptions> = {}): FrameOptions => ({
+  filters: { from: '2026-12-01', to: '2026-12-31' },
+  strataBy: 'unit',
+  quarantined: () => false,
+  reachable: () => true,
+  entryIdOf: (phoneKey) => `e-${phoneKey}`,
+  ...extra,
+});
+
+describe('buildFrame', () => {
+  it('keeps one entry per person: their latest 办件, a tie of time going to the greatest 办件编号', () => {
+    const frame = buildFrame(
+      [
+        { ...base, projNo: 'A-9', unitId: 'u1' },
+        { ...base, projNo: 'A-10', unitId: 'u2', finishedAt: '2026-12-03T02:00:00.000Z', day: '2026-12-03' },
+        { ...base, projNo: 'B-1', unitId: 'u3', finishedAt: '2026-12-03T02:00:00.000Z', day: '2026-12-03' },
+        { ...base, projNo: 'Z-1', phoneKey: 'k2', unitId: 'u1' },
+      ],
+      options(),
+    );
+    expect(frame.entries.map(({ stratum, entryId }) => [stratum, entryId])).toEqual([
+      ['u1', 'e-k2'],
+      ['u3', 'e-k1'],
+    ]);
+    expect(frame).toMatchObject({ matched: 4, withoutMobile: 0, people: 2, quarantined: 0 });
+  });
+
+  it('counts 办件 outside the period or filters as not matched, without a reachable number as withoutMobile, and quarantined people', () => {
+    const frame = buildFrame(
+      [
+        { ...base, day: '2026-11-30' },
+        { ...base, projNo: 'P-2', servedVia: 'online', phoneKey: 'k9' },
+        { ...base, projNo: 'P-3', phoneKey: undefined, contactId: undefined },
+        { ...base, projNo: 'P-4', phoneKey: 'k4', contactId: 'gone' },
+        { ...base, projNo: 'P-5', phoneKey: 'k5' },
+        { ...base, projNo: 'P-6', phoneKey: 'k6' },
+      ],
+      options({
+        filters: { from: '2026-12-01', to: '2026-12-31', servedVia: ['window'] },
+        reachable: (record) => record.contactId !== 'gone',
+        quarantined: (phoneKey) => phoneKey === 'k5',
+      }),
+    );
+    expect(frame).toMatchObject({ matched: 4, withoutMobile: 2, people: 2, quarantined: 1 });
+    expect(frame.entries.map((entry) => entry.entryId)).toEqual(['e-k6']);
+  });
+
+  it('stratifies by window (办件 without one together) or by service item, entries in UTF-8 byte order', () => {
+    const records = [
+      { ...base, phoneKey: 'k1', windowCode: 'w2' },
+      { ...base, phoneKey: 'k2', windowCode: undefined, serviceItem: '不动产' },
+      { ...base, phoneKey: 'k3', windowCode: 'w1' },
+    ];
+    expect(buildFrame(records, options({ strataBy: 'window' })).entries.map((entry) => entry.stratum)).toEqual([NO_WINDOW_STRATUM, 'w1', 'w2']);
+    expect(buildFrame(records, options({ strataBy: 'serviceItem' })).entries.map((entry) => entry.stratum)).toEqual(['不动产', '营业执照', '营业执照']);
+  });
+});

@@ -1,0 +1,228 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import type { Principal } from '../../functions/src/auth/principal.js';
+import { createDocumentClient } from '../../functions/src/data/client.js';
+import { createDataLayer } from '../../functions/src/data/index.js';
+import { keys } from '../../functions/src/data/keys.js';
+import { pool } from '../../functions/src/data/pool.js';
+import { localKeyring } from '../../functions/src/throttle/keyring.js';
+import { commitRound, drawRound, freezeRound, READS_IN_FLIGHT } from '../../functions/src/use-cases/sampling/draw-round.js';
+import { createRound } from '../../functions/src/use-cases/sampling/rounds.js';
+import { createTables } from '../../infra/local/create-tables.js';
+import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
+import { freePort } from '../../infra/local/ports.js';
+import type { RoundConfig } from '../../shared/src/contracts/sampling/rounds.js';
+import { markdownTable, median, round } from './stats.js';
+
+/**
+ * Section `sampling` (issue 13, Performance): the frame, hash and draw of a 阳光测评 round over
+ * 200,000 办件 of 200,000 people in 50 units (strata), through the use cases on DynamoDB Local on
+ * disk: commit (counts the frame), freeze (reads every 办件 listing of the period, builds, hashes
+ * and stores the frame), draw (reads the frame, keys every entry, stores the sample). Against the
+ * bare ceiling: the same Queries of the 办件 listings with nothing done to the items. Peak RSS of
+ * the process while the freeze and the draw run. A fresh round each time, same 办件.
+ *
+ * Knobs: BENCH_SAMPLING_ENTRIES=200000, BENCH_SAMPLING_STRATA=50, BENCH_SAMPLING_ROUNDS=3, BENCH_SAMPLING_N=2000.
+ */
+export const SAMPLING_MAX_MS = 10_000;
+export const SAMPLING_MAX_RSS_MIB = 512;
+
+export interface SamplingOptions {
+  entries: number;
+  strata: number;
+  rounds: number;
+  n: number;
+  log: (line: string) => void;
+}
+
+export interface SamplingResult {
+  entries: number;
+  strata: number;
+  n: number;
+  seedMs: number;
+  commitMs: number[];
+  freezeMs: number[];
+  drawMs: number[];
+  freezeDrawMs: number[];
+  bareReadMs: number[];
+  peakRssMiB: number[];
+  baseRssMiB: number;
+  checks: { target: string; measured: string; status: 'pass' | 'FAIL' | 'info' }[];
+}
+
+const ADMIN: Principal = { username: 'bench.admin', role: 'system-admin', unitId: 'sp' };
+const DRAWER: Principal = { username: 'bench.drawer', role: 'system-admin', unitId: 'sp' };
+const mib = (bytes: number) => round(bytes / 1024 / 1024, 1);
+
+export async function runSampling(options: SamplingOptions): Promise<SamplingResult> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'manyi-bench-sampling-'));
+  const port = await freePort();
+  const db = await startDynamoDbLocal({ port, dataDir, log: () => {} });
+  const raw = new DynamoDBClient({ endpoint: db.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    const names = await createTables(raw, 'benchsampling');
+    const tables = { ops: names.ops!, contacts: names.contacts!, audit: names.audit! };
+    const doc = createDocumentClient({ region: 'local', endpoint: db.endpoint });
+    const data = createDataLayer(doc, tables);
+    const deps = { ...data, now: () => new Date(), throttle: { keyring: localKeyring(randomBytes(32)) } };
+
+    // 50 units under one root; 办件 finished yesterday (China time), one per person, spread evenly.
+    const units = Array.from({ length: options.strata }, (_, i) => `sp-u${String(i).padStart(3, '0')}`);
+    await data.units.put({ id: 'sp', name: '抽样基准县', parentId: null, path: ['sp'] });
+    for (const id of units) await data.units.put({ id, name: `基准单位${id}`, parentId: 'sp', path: ['sp', id] });
+    const finished = new Date(Date.now() - 86_400_000);
+    const day = finished.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    const storedAt = new Date().toISOString();
+    const seedStart = performance.now();
+    const batches = Array.from({ length: Math.ceil(options.entries / 25) }, (_, b) => b);
+    await pool(batches, 16, async (b) => {
+      const items = [];
+      for (let i = b * 25; i < Math.min(options.entries, (b + 1) * 25); i++) {
+        const unitId = units[i % units.length]!;
+        const projNo = `B-${String(i).padStart(7, '0')}`;
+        const finishedAt = new Date(finished.getTime() + (i % 3600) * 1000).toISOString();
+        items.push({
+          PutRequest: {
+            Item: {
+              ...keys.serviceRecordListing(unitId, day.slice(0, 7), finishedAt, projNo),
+              kind: 'service-record-listing',
+              unitId,
+              projNo,
+              serviceItem: '基准事项',
+              servedVia: 'window',
+              applicantType: 'person',
+              day,
+              month: day.slice(0, 7),
+              finishedAt,
+              phoneKey: `pk${String(i).padStart(20, '0')}`,
+              contactId: `c${String(i).padStart(31, '0')}`,
+              storedAt,
+            },
+          },
+        });
+      }
+      let request: unknown[] | undefined = items;
+      while (request && request.length > 0) {
+        const written: { UnprocessedItems?: Record<string, unknown[]> } = await doc.send(new BatchWriteCommand({ RequestItems: { [tables.ops]: request as never } }));
+        request = written.UnprocessedItems?.[tables.ops];
+      }
+    });
+    const seedMs = Math.round(performance.now() - seedStart);
+    options.log(`sampling: seeded ${options.entries} 办件 in ${units.length} units in ${(seedMs / 1000).toFixed(1)} s`);
+
+    const config = {
+      name: '基准测评',
+      unitId: 'sp',
+      period: { from: day, to: day },
+      filters: {},
+      strataBy: 'unit',
+      size: { mode: 'total', n: options.n },
+      allocation: { method: 'proportional' },
+      quarantineDays: 180,
+      invitationText: '诚邀您评价：{link}',
+      reminders: { count: 1, afterDays: 3 },
+      deadline: day,
+    } as RoundConfig;
+
+    const result: SamplingResult = {
+      entries: options.entries,
+      strata: units.length,
+      n: options.n,
+      seedMs,
+      commitMs: [],
+      freezeMs: [],
+      drawMs: [],
+      freezeDrawMs: [],
+      bareReadMs: [],
+      peakRssMiB: [],
+      baseRssMiB: mib(process.memoryUsage().rss),
+      checks: [],
+    };
+    for (let r = 0; r < options.rounds; r++) {
+      // The bare ceiling: every listing Query of the frame, items dropped.
+      let t = performance.now();
+      let read = 0;
+      // The same Queries, as many in flight as the freeze has.
+      await pool(units, READS_IN_FLIGHT, async (unitId) => {
+        for await (const page of paginateQuery({ client: doc }, { TableName: tables.ops, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.serviceRecordListingPartition(unitId, day.slice(0, 7)) } })) {
+          read += page.Items?.length ?? 0;
+        }
+      });
+      result.bareReadMs.push(Math.round(performance.now() - t));
+      if (read !== options.entries) throw new Error(`bare read ${read} of ${options.entries}`);
+
+      const created = await createRound(deps, ADMIN, config);
+      t = performance.now();
+      await commitRound(deps, ADMIN, created.roundId);
+      result.commitMs.push(Math.round(performance.now() - t));
+
+      global.gc?.();
+      const base = process.memoryUsage().rss;
+      let peak = base;
+      const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+      try {
+        t = performance.now();
+        const frozen = await freezeRound(deps, ADMIN, created.roundId);
+        const freezeMs = performance.now() - t;
+        t = performance.now();
+        const drawn = await drawRound(deps, DRAWER, created.roundId, `bench-${r}`);
+        const drawMs = performance.now() - t;
+        if (frozen.frame?.N !== options.entries || drawn.drawn !== options.n) throw new Error(`frame ${frozen.frame?.N}, drawn ${drawn.drawn}`);
+        result.freezeMs.push(Math.round(freezeMs));
+        result.drawMs.push(Math.round(drawMs));
+        result.freezeDrawMs.push(Math.round(freezeMs + drawMs));
+      } finally {
+        clearInterval(timer);
+      }
+      result.peakRssMiB.push(mib(Math.max(peak, process.memoryUsage().rss)));
+      options.log(
+        `sampling round ${r + 1}: bare read ${result.bareReadMs.at(-1)} ms, commit ${result.commitMs.at(-1)} ms, freeze ${result.freezeMs.at(-1)} ms, draw ${result.drawMs.at(-1)} ms, peak RSS ${result.peakRssMiB.at(-1)} MiB`,
+      );
+    }
+    const worst = Math.max(...result.freezeDrawMs);
+    const worstRss = Math.max(...result.peakRssMiB);
+    result.checks.push({
+      target: `Freeze + hash + draw of ${options.entries.toLocaleString('en')} entries in ${units.length} strata ≤ ${SAMPLING_MAX_MS / 1000} s, every round`,
+      measured: `median ${median(result.freezeDrawMs)} ms, worst ${worst} ms`,
+      status: worst <= SAMPLING_MAX_MS ? 'pass' : 'FAIL',
+    });
+    result.checks.push({
+      target: `… and ≤ ${SAMPLING_MAX_RSS_MIB} MB (peak RSS of the whole process)`,
+      measured: `worst ${worstRss} MiB (before: ${result.baseRssMiB} MiB)`,
+      status: worstRss <= SAMPLING_MAX_RSS_MIB ? 'pass' : 'FAIL',
+    });
+    result.checks.push({
+      target: 'Freeze / bare read of the same 办件 listings',
+      measured: `${(median(result.freezeMs) / median(result.bareReadMs)).toFixed(2)}×`,
+      status: 'info',
+    });
+    return result;
+  } finally {
+    await db.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export function samplingMarkdown(result: SamplingResult): string {
+  return [
+    `阳光测评 frame and draw: ${result.entries.toLocaleString('en')} 办件 of as many people in ${result.strata} units (strata), n = ${result.n}, through the use cases on DynamoDB Local (seeded in ${(result.seedMs / 1000).toFixed(1)} s), ${result.freezeMs.length} rounds:`,
+    '',
+    markdownTable(
+      ['measure', 'median', 'rounds (ms)'],
+      [
+        ['bare DynamoDB Local: the listing Queries of the frame, items dropped', `${median(result.bareReadMs)} ms`, result.bareReadMs.join(', ')],
+        ['commit (counts the frame)', `${median(result.commitMs)} ms`, result.commitMs.join(', ')],
+        ['freeze (read, build, hash, store the frame)', `${median(result.freezeMs)} ms`, result.freezeMs.join(', ')],
+        ['draw (read the frame, key every entry, store the sample)', `${median(result.drawMs)} ms`, result.drawMs.join(', ')],
+        ['freeze + draw', `${median(result.freezeDrawMs)} ms`, result.freezeDrawMs.join(', ')],
+        ['peak RSS during freeze + draw (MiB)', `${median(result.peakRssMiB)}`, result.peakRssMiB.join(', ')],
+      ],
+    ),
+    '',
+    markdownTable(['target', 'measured', 'status'], result.checks.map((c) => [c.target, c.measured, c.status])),
+  ].join('\n');
+}
