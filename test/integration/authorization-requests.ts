@@ -82,7 +82,7 @@ export function roundConfig(unitId: string) {
   const today = chinaDay(Date.now());
   const yesterday = chinaDay(Date.now() - 86_400_000);
   return {
-    name: `矩阵测评${uniq()}`,
+    name: `矩阵测评${uniq()}号`,
     unitId,
     period: { from: yesterday, to: today },
     size: { mode: 'total', n: 1 },
