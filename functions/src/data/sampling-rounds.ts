@@ -82,7 +82,8 @@ export interface RoundStore {
 
 /** A chunk stays well under DynamoDB's 400 KB item limit (UTF-8 bytes; stratum keys may be Chinese). */
 const CHUNK_BYTES = 300_000;
-const PARALLEL_WRITES = 4;
+const PARALLEL_WRITES = 8;
+const PARALLEL_READS = 8;
 const PARALLEL_PUTS = 16;
 
 const line = (entry: StoredFrameEntry) => `${entry.stratum}\t${entry.entryId}\t${entry.unitId}\t${entry.contactId}\t${entry.phoneKey}\n`;
@@ -235,15 +236,19 @@ export function createRoundStore(doc: DynamoDBDocumentClient, table: string): Ro
     },
 
     async readFrame(roundId, chunks) {
-      const items = await batchGetItems(
-        doc,
-        table,
-        Array.from({ length: chunks }, (_, index) => keys.roundFrameChunk(roundId, index)),
-        { consistent: true, concurrency: 4 },
+      // One GetItem per chunk, several in flight: a BatchGet of 70 chunks of 300 KB would pass
+      // DynamoDB's 16 MB answer limit and come back in unprocessed rounds.
+      const texts: string[] = new Array(chunks);
+      await pool(
+        Array.from({ length: chunks }, (_, index) => index),
+        PARALLEL_READS,
+        async (index) => {
+          const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.roundFrameChunk(roundId, index), ConsistentRead: true }));
+          if (!Item) throw new Error(`frame of round ${roundId}: chunk ${index} of ${chunks} missing`);
+          texts[index] = String(Item.lines);
+        },
       );
-      if (items.length !== chunks) throw new Error(`frame of round ${roundId}: ${items.length} of ${chunks} chunks found`);
-      items.sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
-      return items.flatMap((item) => parseLines(String(item.lines)));
+      return texts.flatMap(parseLines);
     },
 
     async writeSample(roundId, entries) {

@@ -5,7 +5,7 @@ import { addDays, chinaDay } from '#shared/domain/china-time.js';
 import { allocate } from '#shared/domain/sampling/allocation.js';
 import { compareUtf8 } from '#shared/domain/sampling/byte-order.js';
 import { commitmentOf, DRAW_FORMAT, drawSample, frameHashOf, fromHex, publicInputProblem, SEED_BYTES, stratumSizes, toHex } from '#shared/domain/sampling/draw.js';
-import { buildFrame, type BuiltFrame, type FrameRecord } from '#shared/domain/sampling/frame.js';
+import { frameBuilder, type BuiltFrame } from '#shared/domain/sampling/frame.js';
 import { allocationInput, type RoundSize } from '#shared/domain/sampling/round-size.js';
 import { record, type Attempt } from '../../access/index.js';
 import type { Principal } from '../../auth/principal.js';
@@ -58,22 +58,23 @@ async function subtreeOf(deps: RoundDeps, unit: UnitRecord): Promise<UnitRecord[
 async function currentFrame(deps: RoundDeps, round: RoundRecord, unit: UnitRecord): Promise<BuiltFrame> {
   const config = round.config as unknown as RoundConfig;
   const now = deps.now();
-  const records: FrameRecord[] = [];
   const months = monthsBetween(config.period.from, config.period.to);
-  const partitions = (await subtreeOf(deps, unit)).flatMap((member) => months.map((month) => ({ unitId: member.id, month })));
-  await pool(partitions, READS_IN_FLIGHT, async ({ unitId, month }) => {
-    for await (const page of deps.rounds.recordsOfMonth(unitId, month)) for (const record of page) records.push(record);
-  });
   const today = chinaDay(now);
   const invited = await deps.rounds.quarantined(monthsBetween(addDays(today, -config.quarantineDays), today));
   const entryKey = await derivedKey(deps.throttle.keyring, ROUND_ENTRY_LABEL);
-  return buildFrame(records, {
+  const builder = frameBuilder({
     filters: { ...config.filters, from: config.period.from, to: config.period.to },
     strataBy: config.strataBy,
     quarantined: (phoneKey) => invited.has(phoneKey),
     reachable: (entry) => entry.contactId !== undefined && (entry.storedAt === undefined || Date.parse(entry.storedAt) + RECORD_PHONE_DAYS * DAY_MS > now.getTime()),
     entryIdOf: (phoneKey) => mac128(entryKey, `${round.roundId}\n${phoneKey}`),
   });
+  // Page by page into the builder: only one 办件 per person is held, never the whole period.
+  const partitions = (await subtreeOf(deps, unit)).flatMap((member) => months.map((month) => ({ unitId: member.id, month })));
+  await pool(partitions, READS_IN_FLIGHT, async ({ unitId, month }) => {
+    for await (const page of deps.rounds.recordsOfMonth(unitId, month)) for (const record of page) builder.add(record);
+  });
+  return builder.finish();
 }
 
 /** n above the frame is refused while the round can still be changed: the message gives N. */
@@ -176,8 +177,8 @@ export async function drawRound(deps: RoundDeps, principal: Principal, roundId: 
     drawnAt: deps.now().toISOString(),
     drawnBy: principal.username,
   });
-  const byId = new Map(frame.map((entry) => [entry.entryId, entry]));
-  await deps.rounds.writeSample(round.roundId, sample.map((entry) => byId.get(entry.entryId)!));
+  const drawnIds = new Set(sample.map((entry) => entry.entryId));
+  await deps.rounds.writeSample(round.roundId, frame.filter((entry) => drawnIds.has(entry.entryId)));
   await record(deps, principal, attempt, 'ok', { unitId: round.unitId, detail: `publicInput ${JSON.stringify(publicInput)}, ${sample.length} drawn` });
   return roundView(drawn);
 }

@@ -58,6 +58,14 @@ describe('manyi-draw-v1: the worked example', () => {
     for (const entry of example.frame) expect(drawKey(exampleSeed, example.frameHash, example.publicInput, entry, crypto), entry.entryId).toBe(example.keys[entry.entryId]);
   });
 
+  it('gets the same keys through a platform’s string-and-hex fast path (hmacSha256Hex)', () => {
+    const fast: DrawCrypto = { ...crypto, hmacSha256Hex: (key, text) => createHmac('sha256', key).update(text, 'utf8').digest('hex') };
+    for (const entry of example.frame) expect(drawKey(exampleSeed, example.frameHash, example.publicInput, entry, fast), entry.entryId).toBe(example.keys[entry.entryId]);
+    // Beyond ASCII too: Chinese strata, an emoji (a surrogate pair) in the public input.
+    const entry = { stratum: '临江县不动产登记中心', entryId: 'x😀' };
+    expect(drawKey(exampleSeed, example.frameHash, '会上宣布 8848 🎲', entry, fast)).toBe(drawKey(exampleSeed, example.frameHash, '会上宣布 8848 🎲', entry, crypto));
+  });
+
   it('takes the first n_h by key in each stratum, strata in byte order', () => {
     const sample = drawSample({ seed: exampleSeed, frameHash: example.frameHash, publicInput: example.publicInput, frame: example.frame, sizes: { 'lj-ga': 2, 'lj-sw': 2 } }, crypto);
     expect(sample.map((entry) => entry.entryId)).toEqual(example.sample);

@@ -91,29 +91,43 @@ function later(a: FrameRecord, b: FrameRecord): boolean {
   return compareUtf8(a.projNo, b.projNo) > 0;
 }
 
-export function buildFrame(records: Iterable<FrameRecord>, options: FrameOptions): BuiltFrame {
+/**
+ * The frame built record by record (a freeze streams the 办件 listings through it, page by page,
+ * so only one record per person is ever held): `add` each record, then `finish`.
+ */
+export function frameBuilder(options: FrameOptions): { add(record: FrameRecord): void; finish(): BuiltFrame } {
   let matched = 0;
   let withoutMobile = 0;
   const latest = new Map<string, FrameRecord>();
-  for (const record of records) {
-    if (!matchesFilters(record, options.filters)) continue;
-    matched++;
-    if (!record.phoneKey || !options.reachable(record)) {
-      withoutMobile++;
-      continue;
-    }
-    const seen = latest.get(record.phoneKey);
-    if (!seen || later(record, seen)) latest.set(record.phoneKey, record);
-  }
-  let quarantined = 0;
-  const entries: BuiltEntry[] = [];
-  for (const [phoneKey, record] of latest) {
-    if (options.quarantined(phoneKey)) {
-      quarantined++;
-      continue;
-    }
-    entries.push({ stratum: stratumOf(record, options.strataBy), entryId: options.entryIdOf(phoneKey), record });
-  }
-  entries.sort((a, b) => compareUtf8(a.stratum, b.stratum) || compareUtf8(a.entryId, b.entryId));
-  return { entries, matched, withoutMobile, people: latest.size, quarantined };
+  return {
+    add(record) {
+      if (!matchesFilters(record, options.filters)) return;
+      matched++;
+      if (!record.phoneKey || !options.reachable(record)) {
+        withoutMobile++;
+        return;
+      }
+      const seen = latest.get(record.phoneKey);
+      if (!seen || later(record, seen)) latest.set(record.phoneKey, record);
+    },
+    finish() {
+      let quarantined = 0;
+      const entries: BuiltEntry[] = [];
+      for (const [phoneKey, record] of latest) {
+        if (options.quarantined(phoneKey)) {
+          quarantined++;
+          continue;
+        }
+        entries.push({ stratum: stratumOf(record, options.strataBy), entryId: options.entryIdOf(phoneKey), record });
+      }
+      entries.sort((a, b) => compareUtf8(a.stratum, b.stratum) || compareUtf8(a.entryId, b.entryId));
+      return { entries, matched, withoutMobile, people: latest.size, quarantined };
+    },
+  };
+}
+
+export function buildFrame(records: Iterable<FrameRecord>, options: FrameOptions): BuiltFrame {
+  const builder = frameBuilder(options);
+  for (const record of records) builder.add(record);
+  return builder.finish();
 }
