@@ -140,7 +140,8 @@ describe.each(JS_MODES)('a 阳光测评 round $name', ({ name: mode, javaScriptE
       await press(page, '提交承诺', javaScriptEnabled, () => page.getByTestId('commitment').waitFor());
       await expect(page.getByTestId('commitment').innerText()).resolves.toMatch(/^[0-9a-f]{64}$/);
       await press(page, '冻结抽样框', javaScriptEnabled, () => page.getByTestId('strata').waitFor());
-      await expect(page.getByTestId('strata').innerText()).resolves.toContain('lj-scjg');
+      // Strata by unit are shown by the unit's name, with its id beside it.
+      await expect(page.getByTestId('strata').innerText()).resolves.toContain('临江县市场监督管理局 lj-scjg');
       await expect(page.getByTestId('frame-counts').innerText()).resolves.toContain('抽样框人数 N');
 
       await page.getByLabel('公开输入').fill('20261206 会上宣布');

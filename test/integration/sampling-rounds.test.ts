@@ -163,9 +163,10 @@ describe('commit, freeze, draw, close', () => {
     expect(frozen.json.frame).toEqual({ matched: 51, withoutMobile: 6, people: 40, quarantined: 0, N: 40 });
     // Persons 0–4 count at d2, where their later 办件 was.
     expect(frozen.json.strata).toEqual([
-      { key: 'd1', N: 25, n: 6 },
-      { key: 'd2', N: 15, n: 4 },
+      { key: 'd1', label: '临江县市场监督管理局', N: 25, n: 6 },
+      { key: 'd2', label: '临江县不动产登记中心', N: 15, n: 4 },
     ]);
+    expect(frozen.json.unitName).toBe('临江县');
     expect(frozen.json.frameHash).toMatch(/^[0-9a-f]{64}$/);
     // No number in the frame: entry ids are opaque and stored lines hold pseudonyms only.
     // (Each pushed number is looked for: a bare /1[3-9]\d{9}/ also matches inside random hex contact ids.)

@@ -17,7 +17,7 @@ import { derivedKey } from '../../throttle/keyring.js';
 import { mac128 } from '../../throttle/mac.js';
 import { RECORD_PHONE_DAYS } from '../service-records/push.js';
 import { nodeDrawCrypto } from './draw-crypto.js';
-import { authorizeRound, roundView, stepRound, type RoundDeps } from './rounds.js';
+import { authorizeRound, roundView, shownRound, stepRound, type RoundDeps } from './rounds.js';
 
 /**
  * The frame and the draw of a round (manyi-draw-v1, docs/decisions/0017): commit (a fresh seed, its
@@ -106,7 +106,7 @@ export async function commitRound(deps: RoundDeps, principal: Principal, roundId
     expectedFrame: frame.entries.length,
   });
   await record(deps, principal, attempt, 'ok', { unitId: round.unitId, detail: `commitment ${commitment}` });
-  return roundView(committed);
+  return shownRound(deps, committed);
 }
 
 /**
@@ -151,7 +151,7 @@ export async function freezeRound(deps: RoundDeps, principal: Principal, roundId
     frozenBy: principal.username,
   });
   await record(deps, principal, attempt, 'ok', { unitId: round.unitId, detail: `frameHash ${frameHash}, N = ${frame.entries.length} in ${strata.length} strata` });
-  return roundView(frozen);
+  return shownRound(deps, frozen);
 }
 
 /**
@@ -180,7 +180,7 @@ export async function drawRound(deps: RoundDeps, principal: Principal, roundId: 
   const drawnIds = new Set(sample.map((entry) => entry.entryId));
   await deps.rounds.writeSample(round.roundId, frame.filter((entry) => drawnIds.has(entry.entryId)));
   await record(deps, principal, attempt, 'ok', { unitId: round.unitId, detail: `publicInput ${JSON.stringify(publicInput)}, ${sample.length} drawn` });
-  return roundView(drawn);
+  return shownRound(deps, drawn);
 }
 
 /** The verification pack (step 4): from the draw on; the seed in it once the round is closed. */

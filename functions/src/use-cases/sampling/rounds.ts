@@ -16,7 +16,7 @@ import type { ClientKeyring } from '../../throttle/keyring.js';
  * may start from (round-state.ts) and is audited; the frame and the draw are in draw-round.ts.
  */
 export interface RoundDeps extends AccessDeps {
-  units: Pick<UnitStore, 'get' | 'subtree'>;
+  units: Pick<UnitStore, 'get' | 'getMany' | 'subtree'>;
   surveys: Pick<SurveyStore, 'getVersionById'>;
   rounds: RoundStore;
   throttle: { keyring: ClientKeyring };
@@ -26,11 +26,37 @@ export interface RoundDeps extends AccessDeps {
 
 export const newRoundId = () => `r-${randomBytes(8).toString('hex')}`;
 
-/** The round as the API shows it: everything but the seed, which shows once the round is closed. */
-export function roundView(round: RoundRecord): RoundView {
-  const { seed, unitId: _unitId, frameChunks: _chunks, allocation: _allocation, ...shown } = round;
+/**
+ * The round as the API shows it: everything but the seed, which shows once the round is closed;
+ * with `names` (unit id → name), the scope's name and, for strata by unit, each stratum's.
+ */
+export function roundView(round: RoundRecord, names: ReadonlyMap<string, string> = new Map()): RoundView {
+  const { seed, unitId: _unitId, frameChunks: _chunks, allocation: _allocation, strata, ...shown } = round;
   const revealed = round.state === 'closed' || round.state === 'published';
-  return { ...shown, ...(revealed && seed ? { seed } : {}) };
+  const byUnit = (round.config as { strataBy?: string }).strataBy === 'unit';
+  const unitName = names.get(round.unitId);
+  return {
+    ...shown,
+    ...(unitName ? { unitName } : {}),
+    ...(strata ? { strata: strata.map((stratum) => ({ ...stratum, ...(byUnit && names.has(stratum.key) ? { label: names.get(stratum.key)! } : {}) })) } : {}),
+    ...(revealed && seed ? { seed } : {}),
+  };
+}
+
+/** The names roundView shows: the scope's unit and, for strata by unit, the strata's units. */
+export async function unitNames(deps: Pick<RoundDeps, 'units'>, rounds: readonly RoundRecord[]): Promise<Map<string, string>> {
+  const ids = new Set<string>();
+  for (const round of rounds) {
+    ids.add(round.unitId);
+    if ((round.config as { strataBy?: string }).strataBy === 'unit') for (const stratum of round.strata ?? []) ids.add(stratum.key);
+  }
+  const units = await deps.units.getMany([...ids]);
+  return new Map([...units].map(([id, unit]) => [id, unit.name]));
+}
+
+/** roundView with the names looked up. */
+export async function shownRound(deps: Pick<RoundDeps, 'units'>, round: RoundRecord): Promise<RoundView> {
+  return roundView(round, await unitNames(deps, [round]));
 }
 
 /** Problems of a configuration that its schema cannot see: the order of days, the survey, fixed sizes. */
@@ -68,7 +94,7 @@ export async function createRound(deps: RoundDeps, principal: Principal, config:
   };
   await deps.rounds.create(round);
   await record(deps, principal, { ...attempt, objectType: 'round', objectId: round.roundId }, 'ok', { unitId: unit.id, detail: config.name });
-  return roundView(round);
+  return shownRound(deps, round);
 }
 
 /** The round, if it exists and its unit is in the caller's scope for `permission`; the same 404 otherwise. */
@@ -118,14 +144,15 @@ export async function stepRound(
 
 export async function getRound(deps: RoundDeps, principal: Principal, roundId: string): Promise<RoundView> {
   const { round } = await authorizeRound(deps, principal, 'results:read', { action: 'round.read', objectType: 'round', objectId: roundId });
-  return roundView(round);
+  return shownRound(deps, round);
 }
 
 export async function listRounds(deps: RoundDeps, principal: Principal, unitId: string): Promise<RoundList> {
   const attempt: Attempt = { action: 'round.list', objectType: 'unit', objectId: unitId };
   const unit = await authorize(deps, principal, 'results:read', attempt, { unit: unitId, field: 'unitId' });
   const rounds = await deps.rounds.listUnit(unit.id);
-  return { rounds: rounds.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map(roundView) };
+  const names = new Map([[unit.id, unit.name]]);
+  return { rounds: rounds.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((round) => roundView(round, names)) };
 }
 
 export async function updateRound(deps: RoundDeps, principal: Principal, roundId: string, config: RoundConfig): Promise<RoundView> {
@@ -139,7 +166,7 @@ export async function updateRound(deps: RoundDeps, principal: Principal, roundId
   }
   const updated = await stepRound(deps, principal, attempt, round, 'edit', { config: config as unknown as Record<string, unknown> });
   await record(deps, principal, attempt, 'ok', { unitId: round.unitId, detail: config.name });
-  return roundView(updated);
+  return shownRound(deps, updated);
 }
 
 export async function cancelRound(deps: RoundDeps, principal: Principal, roundId: string): Promise<RoundView> {
@@ -148,7 +175,7 @@ export async function cancelRound(deps: RoundDeps, principal: Principal, roundId
   const now = deps.now().toISOString();
   const cancelled = await stepRound(deps, principal, attempt, round, 'cancel', { cancelledAt: now, cancelledBy: principal.username });
   await record(deps, principal, attempt, 'ok', { unitId: round.unitId });
-  return roundView(cancelled);
+  return shownRound(deps, cancelled);
 }
 
 /**
@@ -165,5 +192,5 @@ export async function closeRound(deps: RoundDeps, principal: Principal, roundId:
   const now = deps.now().toISOString();
   const closed = await stepRound(deps, principal, attempt, round, 'close', { closedAt: now, closedBy: principal.username });
   await record(deps, principal, attempt, 'ok', { unitId: round.unitId, detail: `seed revealed; commitment ${round.commitment}` });
-  return roundView(closed);
+  return shownRound(deps, closed);
 }

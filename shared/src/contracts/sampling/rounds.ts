@@ -75,13 +75,19 @@ export const RoundConfigInput = z
 export type RoundConfigInput = z.input<typeof RoundConfigInput>;
 export type RoundConfig = z.output<typeof RoundConfigInput>;
 
-export const RoundStratum = z.object({ key: z.string(), N: z.number().int(), n: z.number().int().optional() });
+export const RoundStratum = z.object({
+  key: z.string(),
+  label: z.string().optional().meta({ description: 'The unit’s name, for strata by unit' }),
+  N: z.number().int(),
+  n: z.number().int().optional(),
+});
 
 export const RoundView = z
   .object({
     roundId: z.string(),
     state: z.enum(ROUND_STATES),
     config: z.unknown().meta({ description: 'The RoundConfigInput as stored (defaults filled in)' }),
+    unitName: z.string().optional().meta({ description: 'The name of the scope’s unit' }),
     createdAt: z.string(),
     createdBy: z.string(),
     updatedAt: z.string(),
