@@ -107,6 +107,33 @@ export async function authorize(
   throw new NotFoundError(target.field, found.noun);
 }
 
+/**
+ * The same rule for an object its use case has loaded itself, owned by a unit (a 接入系统 client,
+ * a 阳光测评 round): a missing object and one outside the caller's scope give the same 404 naming
+ * `field` (`clientId: no such client`), each refusal audited once as for the targets above.
+ */
+export async function authorizeOwned<T extends { unitId: string }>(
+  deps: AccessDeps & Units,
+  principal: Principal,
+  permission: Permission,
+  attempt: Attempt,
+  object: T | undefined,
+  target: { field: string; noun: string },
+): Promise<{ object: T; unit: UnitRecord }> {
+  if (!object) {
+    await authorize(deps, principal, permission, attempt);
+    await record(deps, principal, attempt, 'not-found', { detail: `${target.field} not found` });
+    throw new NotFoundError(target.field, target.noun);
+  }
+  try {
+    return { object, unit: await authorize(deps, principal, permission, attempt, { unit: object.unitId, field: target.field }) };
+  } catch (error) {
+    // The unit target's 404 names the unit; the caller asked for the object.
+    if (error instanceof NotFoundError) throw new NotFoundError(target.field, target.noun);
+    throw error;
+  }
+}
+
 async function load(
   deps: Partial<Windows & Staff & Halls>,
   target: Target,

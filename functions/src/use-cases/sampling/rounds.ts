@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { RoundConfig, RoundList, RoundView } from '#shared/contracts/sampling/rounds.js';
 import { transitionProblem, ROUND_TRANSITIONS, type RoundAction } from '#shared/domain/sampling/round-state.js';
-import { authorize, record, type AccessDeps, type Attempt } from '../../access/index.js';
+import { authorize, authorizeOwned, record, type AccessDeps, type Attempt } from '../../access/index.js';
 import type { Principal } from '../../auth/principal.js';
 import { RoundStateError, type RoundRecord, type RoundStore } from '../../data/sampling-rounds.js';
 import type { SurveyStore } from '../../data/surveys.js';
 import type { UnitRecord, UnitStore } from '../../data/units.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
+import { ConflictError, ForbiddenError, ValidationError } from '../../errors.js';
 import type { ClientKeyring } from '../../throttle/keyring.js';
 
 /**
@@ -104,19 +104,9 @@ export async function authorizeRound(
   permission: 'sampling:manage' | 'results:read',
   attempt: Attempt,
 ): Promise<{ round: RoundRecord; unit: UnitRecord }> {
-  const round = await deps.rounds.get(attempt.objectId);
-  if (!round) {
-    await authorize(deps, principal, permission, attempt);
-    await record(deps, principal, attempt, 'not-found', { detail: 'roundId not found' });
-    throw new NotFoundError('roundId', 'round');
-  }
-  try {
-    const unit = await authorize(deps, principal, permission, attempt, { unit: round.unitId, field: 'roundId' });
-    return { round, unit };
-  } catch (error) {
-    if (error instanceof NotFoundError) throw new NotFoundError('roundId', 'round');
-    throw error;
-  }
+  const found = await deps.rounds.get(attempt.objectId);
+  const { object: round, unit } = await authorizeOwned(deps, principal, permission, attempt, found, { field: 'roundId', noun: 'round' });
+  return { round, unit };
 }
 
 /** One step of the round's life: refused (409, audited) from a state it cannot start from. */

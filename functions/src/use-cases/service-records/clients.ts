@@ -1,10 +1,10 @@
 import type { CreateIntegrationClientInput, IntegrationClient, IntegrationClientCredential, IntegrationClientList } from '#shared/contracts/service-records/clients.js';
-import { authorize, record, type AccessDeps, type Attempt } from '../../access/index.js';
+import { authorize, authorizeOwned, record, type AccessDeps, type Attempt } from '../../access/index.js';
 import { credentialOf, newClientId, newClientSecret, secretHash } from '../../auth/client-credentials.js';
 import type { Principal } from '../../auth/principal.js';
 import { ClientIdTakenError, ClientMissingError, type IntegrationClientRecord, type IntegrationClientStore } from '../../data/integration-clients.js';
 import type { UnitStore } from '../../data/units.js';
-import { ConflictError, NotFoundError } from '../../errors.js';
+import { ConflictError } from '../../errors.js';
 
 /**
  * 接入系统 clients (issue 13 §1): system and unit administrators create them for a unit subtree in
@@ -65,18 +65,7 @@ export async function listIntegrationClients(deps: ClientDeps, principal: Princi
 /** The client, if it exists and its unit is in the caller's scope; the same 404 otherwise. */
 async function authorizeClient(deps: ClientDeps, principal: Principal, attempt: Attempt): Promise<IntegrationClientRecord> {
   const client = await deps.integrationClients.get(attempt.objectId);
-  if (!client) {
-    await authorize(deps, principal, 'integrations:manage', attempt);
-    await record(deps, principal, attempt, 'not-found', { detail: 'clientId not found' });
-    throw new NotFoundError('clientId', 'client');
-  }
-  try {
-    await authorize(deps, principal, 'integrations:manage', attempt, { unit: client.unitId, field: 'clientId' });
-  } catch (error) {
-    if (error instanceof NotFoundError) throw new NotFoundError('clientId', 'client');
-    throw error;
-  }
-  return client;
+  return (await authorizeOwned(deps, principal, 'integrations:manage', attempt, client, { field: 'clientId', noun: 'client' })).object;
 }
 
 export async function rotateIntegrationClient(deps: ClientDeps, principal: Principal, clientId: string): Promise<IntegrationClientCredential> {
