@@ -69,7 +69,11 @@ async function readXlsx(bytes: Uint8Array): Promise<ImportTable> {
   }
   // Excel dates have no time zone: read-excel-file gives their wall-clock digits as UTC, kept as written
   // (a date alone as YYYY-MM-DD, a date and time as YYYY-MM-DD HH:mm:ss; 办结时间 reads it as China time).
-  const date = (value: Date) => (value.getTime() % 86_400_000 === 0 ? value.toISOString().slice(0, 10) : value.toISOString().slice(0, 19).replace('T', ' '));
+  // A cell holds days as a binary fraction: 10:58:00 can come back as 10:57:59.999, so round to the second first.
+  const date = (value: Date) => {
+    const second = new Date(Math.round(value.getTime() / 1000) * 1000);
+    return second.getTime() % 86_400_000 === 0 ? second.toISOString().slice(0, 10) : second.toISOString().slice(0, 19).replace('T', ' ');
+  };
   const text = (value: unknown) => (value === null || value === undefined ? '' : value instanceof Date ? date(value) : String(value));
   return toTable('xlsx', 'xlsx', data.map((row) => row.map((value) => clean(text(value)))));
 }
