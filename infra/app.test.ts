@@ -20,6 +20,8 @@ import { VIEWER_ADDRESS_HEADER, VIEWER_HOST_HEADER } from './lambda/lambda-http.
 import { REPO_ROOT } from './constructs/manyi-function.js';
 import { groupIdOf } from './stacks/route-groups.js';
 import { RATE_LIMIT, rateLimitFrom } from './constructs/web-firewall.js';
+import { InvitationSender, MAX_RECEIVE_COUNT, smsConcurrencyFrom } from './constructs/invitation-sender.js';
+import { DataStack } from './stacks/data-stack.js';
 import { EDGE_REGION, EdgeStack } from './stacks/edge-stack.js';
 import { findWebBuild } from './stacks/web-stack.js';
 
@@ -30,6 +32,10 @@ import { findWebBuild } from './stacks/web-stack.js';
  */
 
 const PREFIX = 'test';
+/** `-c smsOriginationIdentity` of the app under test: a phone pool of End User Messaging SMS. */
+const SMS_IDENTITY = 'arn:aws:sms-voice:ap-southeast-1:111122223333:pool/pool-0123456789abcdef';
+/** `-c publicBaseUrl`: where QR posters and invitation links point (SMS needs it). */
+const PUBLIC_BASE_URL = 'https://rate.example.gov.cn';
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
 const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
@@ -127,7 +133,7 @@ beforeAll(() => {
   built = buildApp({
     prefix: PREFIX,
     webBuildDir,
-    appProps: { outdir: path.join(workDir, 'cdk.out'), context },
+    appProps: { outdir: path.join(workDir, 'cdk.out'), context: { ...context, publicBaseUrl: PUBLIC_BASE_URL, smsOriginationIdentity: SMS_IDENTITY, smsConcurrency: '3' } },
   });
   // Runs the cdk-nag validation plugin: throws if any finding is not acknowledged.
   built.app.synth();
@@ -305,7 +311,8 @@ describe('data stack', () => {
 
 describe('api stack', () => {
   it('has one Lambda per route, on Node.js 22 or newer, on ARM', () => {
-    api.resourceCountIs('AWS::Lambda::Function', routes.length);
+    // Plus the invitation sender, which is no route.
+    api.resourceCountIs('AWS::Lambda::Function', routes.length + 1);
     for (const route of routes) {
       const fn = built.api.functions.get(route.operationId)!;
       const properties = api.toJSON().Resources[ownLogicalId(fn)].Properties;
@@ -314,10 +321,11 @@ describe('api stack', () => {
       expect(properties.TracingConfig).toEqual({ Mode: 'Active' });
       const access = ROUTE_ACCESS[route.operationId];
       expect(properties.MemorySize).toBe(access.memorySize ?? 256);
-      const expected = ['AUDIT_TABLE', 'AUTH_MODE', 'COGNITO_CLIENT_ID', 'COGNITO_ISSUER', 'COGNITO_USER_POOL_ID', 'CONTACTS_TABLE', 'CONTACT_KMS_KEY_ID', 'NODE_OPTIONS', 'OPS_TABLE', 'ORIGIN_SECRET_ARN'];
+      const expected = ['AUDIT_TABLE', 'AUTH_MODE', 'COGNITO_CLIENT_ID', 'COGNITO_ISSUER', 'COGNITO_USER_POOL_ID', 'CONTACTS_TABLE', 'CONTACT_KMS_KEY_ID', 'NODE_OPTIONS', 'OPS_TABLE', 'ORIGIN_SECRET_ARN', 'PUBLIC_BASE_URL'];
       if (access.posterFont) expected.push('POSTER_FONT_PATH');
       if (access.clientLimits) expected.push('CLIENT_FROM', 'CLIENT_KMS_KEY_ID');
       else if (access.pseudonyms) expected.push('CLIENT_KMS_KEY_ID');
+      if (access.invitationQueue) expected.push('INVITATION_QUEUE_URL');
       expect(Object.keys(properties.Environment.Variables).sort()).toEqual(expected.sort());
       expect(properties.Environment.Variables).toMatchObject({ AUTH_MODE: 'cognito', NODE_OPTIONS: '--enable-source-maps' });
     }
@@ -343,7 +351,9 @@ describe('api stack', () => {
   });
 
   it('puts each route function, with its role, integration and permission, in exactly one nested stack: the one of its tag and shard', () => {
-    apiParent.resourceCountIs('AWS::Lambda::Function', 0);
+    // The parent's one function is the invitation sender (infra/constructs/invitation-sender.ts), no route.
+    apiParent.resourceCountIs('AWS::Lambda::Function', 1);
+    expect(ownLogicalId(built.api.invitations.function) in apiParent.toJSON().Resources).toBe(true);
     apiParent.resourceCountIs('AWS::ApiGatewayV2::Integration', 0);
     apiParent.resourceCountIs('AWS::Lambda::Permission', 0);
     // The API, its stage, the authorizer and every route (a route key exists once per API, so a
@@ -414,9 +424,11 @@ describe('api stack', () => {
     const onSealingKey = submit.filter((statement) => mentions(statement.Resource, sealingKey));
     expect(onSealingKey.flatMap(actionsOf)).toEqual(['kms:Encrypt']);
 
-    for (const statement of Object.values(api.findResources('AWS::IAM::Policy')).flatMap(
-      (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
-    )) {
+    // No route function at all: only the invitation sender (tested below) reads a number, to send its message.
+    const sender = { Ref: ownLogicalId(built.api.invitations.function.role!) };
+    for (const statement of Object.values(api.findResources('AWS::IAM::Policy'))
+      .filter((policy) => !mentions(policy.Properties.Roles, sender.Ref))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])) {
       if (mentions(statement.Resource, contactsTable)) expect(actionsOf(statement).filter((a) => READ_ACTIONS.has(a) || a === 'dynamodb:Scan')).toEqual([]);
       if (mentions(statement.Resource, sealingKey)) expect(actionsOf(statement)).not.toContain('kms:Decrypt');
     }
@@ -459,7 +471,7 @@ describe('api stack', () => {
     ];
     // The window rating and the 办件 link rating (回访 consent), the 办件 push and file (the applicant's number).
     const writers = ['submitRating', 'submitLinkRating', 'pushServiceRecords', 'applyServiceRecordImport'];
-    expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].contacts !== 'none').map((route) => route.operationId).sort()).toEqual(writers.sort());
+    expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].contacts === 'put-only').map((route) => route.operationId).sort()).toEqual(writers.sort());
     // They put and seal; neither reads a number back: PutItem only on the table, kms:Encrypt only
     // on the sealing key (the table's own key serves DynamoDB's encryption at rest).
     const on = (id: string, resource: string) =>
@@ -470,7 +482,11 @@ describe('api stack', () => {
       expect(on(id, contacts[0]!).filter((action) => action.startsWith('dynamodb:')), id).toEqual(['dynamodb:PutItem']);
       expect(on(id, contacts[2]!), id).toEqual(['kms:Encrypt']);
     }
-    for (const route of routes.filter((r) => !writers.includes(r.operationId))) {
+    // Closing a 阳光测评 round deletes the numbers of the people drawn: DeleteItem only, no key, no read.
+    expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].contacts === 'delete-only').map((route) => route.operationId)).toEqual(['closeRound']);
+    expect(on('closeRound', contacts[0]!).filter((action) => action.startsWith('dynamodb:'))).toEqual(['dynamodb:DeleteItem']);
+    expect(on('closeRound', contacts[2]!)).toEqual([]);
+    for (const route of routes.filter((r) => !writers.includes(r.operationId) && r.operationId !== 'closeRound')) {
       const statements = statementsOf(route.operationId);
       for (const id of contacts) expect(statements.filter((s) => mentions(s.Resource, id)), `${route.operationId} → ${id}`).toEqual([]);
     }
@@ -674,6 +690,137 @@ describe('api stack', () => {
     const format: string = stage.Properties.AccessLogSettings.Format;
     expect(format).toContain('$context.requestId');
     expect(format).not.toMatch(/sourceIp|userAgent|identity\./);
+  });
+});
+
+describe('阳光测评 invitations (SMS): queue, dead letters and sender', () => {
+  const senderStatements = () => {
+    const roleId = ownLogicalId(built.api.invitations.function.role!);
+    const policies = api.findResources('AWS::IAM::Policy', { Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) } });
+    return Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+  };
+  const queueId = () => ownLogicalId(built.api.invitations.queue);
+  const dlqId = () => ownLogicalId(built.api.invitations.deadLetterQueue);
+
+  it('has a queue and a dead-letter queue, both encrypted, TLS-only and kept 14 days, poison messages moving after a few receives', () => {
+    const resources = apiParent.toJSON().Resources;
+    const queue = resources[queueId()];
+    const dlq = resources[dlqId()];
+    for (const [name, q] of [['queue', queue], ['dlq', dlq]] as const) {
+      expect(q?.Type, name).toBe('AWS::SQS::Queue');
+      expect(q.Properties.SqsManagedSseEnabled ?? q.Properties.KmsMasterKeyId, name).toBeTruthy();
+      expect(q.Properties.MessageRetentionPeriod, name).toBe(14 * 24 * 3600);
+      const policy = single(apiParent.findResources('AWS::SQS::QueuePolicy', { Properties: { Queues: [{ Ref: name === 'queue' ? queueId() : dlqId() }] } }));
+      expect(policy.Properties.PolicyDocument.Statement, name).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+    expect(queue.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlqId(), 'Arn'] }, maxReceiveCount: MAX_RECEIVE_COUNT });
+    // A batch is never handed to a second sender while the first may still be working on it.
+    const fn = apiParent.toJSON().Resources[ownLogicalId(built.api.invitations.function)];
+    expect(queue.Properties.VisibilityTimeout).toBeGreaterThan(fn.Properties.Timeout);
+  });
+
+  it('feeds the sender ten messages at a time, reporting failures per message, at the configured concurrency (the sending rate)', () => {
+    const mapping = single(apiParent.findResources('AWS::Lambda::EventSourceMapping'));
+    expect(mapping.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [queueId(), 'Arn'] },
+      FunctionName: { Ref: ownLogicalId(built.api.invitations.function) },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 3 },
+    });
+    expect(mapping.Properties.Enabled).not.toBe(false);
+    expect(smsConcurrencyFrom(undefined)).toBe(2);
+    expect(smsConcurrencyFrom('10')).toBe(10);
+    for (const bad of ['1', '1001', 'fast', 2.5]) expect(() => smsConcurrencyFrom(bad), String(bad)).toThrow(/smsConcurrency/);
+  });
+
+  it('runs the sender with the tables, the contact key and the origination identity, and no client key', () => {
+    const fn = apiParent.toJSON().Resources[ownLogicalId(built.api.invitations.function)];
+    const variables = fn.Properties.Environment.Variables;
+    expect(fn.Properties.Handler).toBe('index.handler');
+    expect(variables).toMatchObject({ SMS_ORIGINATION_IDENTITY: SMS_IDENTITY, AUTH_MODE: 'cognito', PUBLIC_BASE_URL });
+    for (const name of ['OPS_TABLE', 'CONTACTS_TABLE', 'AUDIT_TABLE', 'CONTACT_KMS_KEY_ID']) expect(variables[name], name).toBeDefined();
+    expect(mentions(variables.CONTACT_KMS_KEY_ID, logicalId(built.data, built.data.contactSealingKey.node.defaultChild))).toBe(true);
+    expect(variables.CLIENT_KMS_KEY_ID).toBeUndefined();
+    expect(variables.INVITATION_QUEUE_URL).toBeUndefined();
+  });
+
+  it('lets the sender send from the one identity, open sealed numbers (Decrypt, never Encrypt) and touch only the items it needs', () => {
+    const statements = senderStatements();
+    const sealingKey = logicalId(built.data, built.data.contactSealingKey.node.defaultChild);
+    const contactsTable = logicalId(built.data, built.data.contacts.table.node.defaultChild);
+    const opsTable = logicalId(built.data, built.data.ops.table.node.defaultChild);
+    const auditTable = logicalId(built.data, built.data.audit.table.node.defaultChild);
+    const clientKey = logicalId(built.data, built.data.clientKey.node.defaultChild);
+
+    expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('sms-voice:'))).map((s) => [actionsOf(s), s.Resource])).toEqual([
+      [['sms-voice:SendTextMessage'], SMS_IDENTITY],
+    ]);
+    const onSealingKey = statements.filter((s) => mentions(s.Resource, sealingKey));
+    expect(onSealingKey.map((s) => [actionsOf(s), s.Condition])).toEqual([
+      [['kms:Decrypt'], { StringEquals: { 'kms:EncryptionContext:purpose': 'manyi-contact-callback' } }],
+    ]);
+    expect(statements.flatMap(actionsOf)).not.toContain('kms:GenerateMac');
+    // kms:Encrypt only as DynamoDB's caller on the ops table key (it writes items): never to seal anything.
+    const opsKey = logicalId(built.data, built.data.ops.key.node.defaultChild);
+    for (const statement of statements.filter((s) => actionsOf(s).includes('kms:Encrypt'))) {
+      expect(mentions(statement.Resource, opsKey)).toBe(true);
+      expect(JSON.stringify(statement.Condition)).toContain('dynamodb.');
+    }
+    // The contact store: GetItem of contact items, nothing else.
+    expect(statements.filter((s) => mentions(s.Resource, contactsTable)).map((s) => [actionsOf(s), s.Condition])).toEqual([
+      [['dynamodb:GetItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CONTACT#*'] } }],
+    ]);
+    // The ops table: the round and its sample items, the state of those items, the links it issues.
+    expect(statements.filter((s) => mentions(s.Resource, opsTable)).map((s) => [actionsOf(s), s.Condition])).toEqual([
+      [['dynamodb:GetItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ROUND#*', 'RSAMPLE#*'] } }],
+      [['dynamodb:UpdateItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RSAMPLE#*'] } }],
+      [['dynamodb:PutItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RLINK#*'] } }],
+    ]);
+    expect(statements.filter((s) => mentions(s.Resource, auditTable) || mentions(s.Resource, clientKey))).toEqual([]);
+    // SQS: what the event source needs to consume its own queue, and no sending.
+    const onQueues = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:')));
+    expect(onQueues.every((s) => mentions(s.Resource, queueId()) && !mentions(s.Resource, dlqId()))).toBe(true);
+    expect(onQueues.flatMap(actionsOf)).not.toContain('sqs:SendMessage');
+  });
+
+  it('without -c smsOriginationIdentity keeps messages waiting in the queue: the sender is not fed and may send nothing', () => {
+    const app = new App();
+    const dataStack = new DataStack(app, 'SoloData', { prefix: 'solo' });
+    const stack = new Stack(app, 'SoloSender');
+    const props = { prefix: 'solo', ops: dataStack.ops, contacts: dataStack.contacts, contactSealingKey: dataStack.contactSealingKey, environment: {} };
+    expect(() => new InvitationSender(stack, 'Bad', { ...props, originationIdentity: '+8613800138000' })).toThrow(/smsOriginationIdentity/);
+    // An identity without the public address would send links to localhost.
+    expect(() => new InvitationSender(stack, 'NoBase', { ...props, originationIdentity: 'pool-0123abcd' })).toThrow(/publicBaseUrl/);
+    const sender = new InvitationSender(stack, 'Unset', props);
+    const template = Template.fromStack(stack);
+    expect(single(template.findResources('AWS::Lambda::EventSourceMapping')).Properties).toMatchObject({ Enabled: false, ScalingConfig: { MaximumConcurrency: 2 } });
+    const fn = template.toJSON().Resources[logicalId(stack, sender.function.node.defaultChild)];
+    expect(fn.Properties.Environment.Variables.SMS_ORIGINATION_IDENTITY).toBeUndefined();
+    const actions = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) => (policy.Properties.PolicyDocument.Statement as Statement[]).flatMap(actionsOf));
+    expect(actions.filter((action) => action.startsWith('sms-voice:'))).toEqual([]);
+  });
+
+  it('lets only the send and remind jobs put messages on the queue, and tells only them (and the outbox, which then lists nothing) where it is', () => {
+    const queuers = ['sendRound', 'remindRound'];
+    const told = [...queuers, 'getRoundOutbox'];
+    expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].invitationQueue).map((route) => route.operationId).sort()).toEqual([...told].sort());
+    for (const route of routes) {
+      const onSqs = statementsOf(route.operationId).filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:')));
+      const variables = api.toJSON().Resources[ownLogicalId(built.api.functions.get(route.operationId)!)].Properties.Environment.Variables;
+      if (queuers.includes(route.operationId)) {
+        expect(onSqs.map((s) => [actionsOf(s), s.Resource]), route.operationId).toEqual([[['sqs:SendMessage'], { 'Fn::GetAtt': [queueId(), 'Arn'] }]]);
+        expect(variables.INVITATION_QUEUE_URL, route.operationId).toEqual({ Ref: queueId() });
+      } else if (told.includes(route.operationId)) {
+        expect(onSqs, route.operationId).toEqual([]);
+        expect(variables.INVITATION_QUEUE_URL, route.operationId).toEqual({ Ref: queueId() });
+      } else {
+        expect(onSqs, route.operationId).toEqual([]);
+        expect(variables.INVITATION_QUEUE_URL, route.operationId).toBeUndefined();
+      }
+    }
   });
 });
 

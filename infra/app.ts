@@ -4,6 +4,7 @@ import { App, Tags, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { REPO_ROOT } from './constructs/manyi-function.js';
 import { originSecretVersionFrom } from './constructs/origin-secret.js';
+import { smsConcurrencyFrom } from './constructs/invitation-sender.js';
 import { rateLimitFrom } from './constructs/web-firewall.js';
 import { ApiStack } from './stacks/api-stack.js';
 import { DataStack } from './stacks/data-stack.js';
@@ -56,6 +57,9 @@ export function buildApp(options: BuildAppOptions = {}): ManyiApp {
   if (waf !== 'on' && waf !== 'off') throw new Error(`-c waf=${String(waf)}: expected on or off`);
   const rateLimit = rateLimitFrom(app.node.tryGetContext('wafRateLimit'));
   const originSecretVersion = originSecretVersionFrom(app.node.tryGetContext('originSecretVersion'));
+  // 阳光测评 SMS (infra/constructs/invitation-sender.ts): where messages are sent from, and how many
+  // sender Lambdas run at once (the sending rate). Without an identity nothing is sent in AWS.
+  const sms = { originationIdentity: context('smsOriginationIdentity'), maxConcurrency: smsConcurrencyFrom(app.node.tryGetContext('smsConcurrency')) };
   const customDomain = options.customDomain ?? (domainName && certificateArn ? { domainNames: [domainName], certificateArn } : undefined);
   // Fail before bundling a single Lambda when the web app has not been built.
   const webBuildDir = path.resolve(REPO_ROOT, options.webBuildDir ?? context('webBuildDir') ?? 'web/build');
@@ -67,6 +71,7 @@ export function buildApp(options: BuildAppOptions = {}): ManyiApp {
     prefix,
     data,
     ...(publicBaseUrl ? { publicBaseUrl } : {}),
+    sms,
     description: 'Manyi: HTTP API and its Lambda functions',
   });
   const edge =

@@ -50,6 +50,13 @@ const ConfigSchema = z.object({
   PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
   /** A CJK font for posters; by default Noto Sans Hans from the @embedpdf/fonts-sc package. */
   POSTER_FONT_PATH: z.string().optional(),
+  /**
+   * 阳光测评 invitations (decision 0022). Unset (one machine): messages go to the local outbox as the
+   * send job runs. In AWS: the SQS queue in front of the sender Lambda, and the End User Messaging
+   * SMS origination identity (a phone pool or sender id) the sender Lambda sends from.
+   */
+  INVITATION_QUEUE_URL: z.url().optional(),
+  SMS_ORIGINATION_IDENTITY: z.string().min(1).optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

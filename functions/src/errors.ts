@@ -145,3 +145,25 @@ export class RatingLinkExpiredAppError extends AppError {
     super('token: 评价期已过', { ...options, issues: [{ field: 'token', message: 'token: 评价期已过' }] });
   }
 }
+
+/** An invitation answered already (with this link or a reminder's): 已评价. */
+export class InvitationAnsweredError extends AppError {
+  override name = 'InvitationAnsweredError';
+  override readonly statusCode = 409;
+  override readonly code = 'INVITATION_ANSWERED';
+  override readonly expose = true;
+  constructor(options?: { cause?: unknown }) {
+    super('token: 您已参加本次测评，感谢支持', { ...options, issues: [{ field: 'token', message: 'token: 您已参加本次测评，感谢支持' }] });
+  }
+}
+
+/** The round's deadline passed or it was closed: 测评已截止. */
+export class InvitationClosedError extends AppError {
+  override name = 'InvitationClosedError';
+  override readonly statusCode = 410;
+  override readonly code = 'INVITATION_CLOSED';
+  override readonly expose = true;
+  constructor(options?: { cause?: unknown }) {
+    super('token: 本次测评已截止', { ...options, issues: [{ field: 'token', message: 'token: 本次测评已截止' }] });
+  }
+}

@@ -16,6 +16,8 @@ import { cachedKeyring, DEFAULT_THROTTLE_POLICY, localKeyring, type ClientKeyrin
 import { useClientVerifier, useTokenVerifier } from './middleware/http-handler.js';
 import { createClientVerifier } from './auth/client-credentials.js';
 import type { LoginDeps } from './use-cases/login.js';
+import type { InvitationQueue } from './use-cases/sampling/invitations.js';
+import { createOutboxSender, type SmsSender } from './data/sampling-invitations.js';
 
 /**
  * The composition root of a Lambda (or of the local gateway): built once per process, on first
@@ -39,6 +41,10 @@ export interface Runtime extends DataLayer {
   publicBaseUrl?: string;
   /** A CJK font file for posters; absent: the font of @embedpdf/fonts-sc. */
   posterFontPath?: string | undefined;
+  /** Where 阳光测评 messages go: the local outbox, or (AWS) End User Messaging SMS. */
+  sms: SmsSender;
+  /** AWS: the queue in front of the sender Lambda; absent locally (messages are sent in the job). */
+  invitationQueue?: InvitationQueue | undefined;
 }
 
 /** 128 random bits, hex: rating and contact ids carry no time and no order. */
@@ -59,6 +65,10 @@ export interface AwsAdapters {
   kmsKeyring(keyId: string, region: string): ClientKeyring;
   cognitoSignIn(clientId: string, region: string): CognitoSignIn;
   cognitoAdmin(userPoolId: string, region: string): IdentityDirectory;
+  /** End User Messaging SMS (the sender Lambda). */
+  smsSender(originationIdentity: string, region: string): SmsSender;
+  /** The SQS queue of invitation messages (the send and remind jobs). */
+  invitationQueue(queueUrl: string, region: string): InvitationQueue;
 }
 let awsAdapters: AwsAdapters | undefined;
 export function registerAwsAdapters(adapters: AwsAdapters): void {
@@ -122,6 +132,14 @@ export function getRuntime(): Runtime {
   let identities: IdentityDirectory | undefined;
   const getIdentities = (): IdentityDirectory | undefined =>
     settings.AUTH_MODE === 'cognito' ? (identities ??= adapters().cognitoAdmin(settings.COGNITO_USER_POOL_ID!, settings.AWS_REGION)) : undefined;
+  let sms: SmsSender | undefined;
+  const getSms = (): SmsSender =>
+    (sms ??= settings.SMS_ORIGINATION_IDENTITY
+      ? adapters().smsSender(settings.SMS_ORIGINATION_IDENTITY, settings.AWS_REGION)
+      : createOutboxSender(doc, settings.OPS_TABLE, randomId, now));
+  let invitationQueue: InvitationQueue | undefined;
+  const getInvitationQueue = (): InvitationQueue | undefined =>
+    settings.INVITATION_QUEUE_URL ? (invitationQueue ??= adapters().invitationQueue(settings.INVITATION_QUEUE_URL, settings.AWS_REGION)) : undefined;
   // sealer, signIn and identities are built on first use, so a function that never seals or signs in never
   // needs the KMS or Cognito adapters.
   runtime = {
@@ -134,6 +152,12 @@ export function getRuntime(): Runtime {
     },
     get identities() {
       return getIdentities();
+    },
+    get sms() {
+      return getSms();
+    },
+    get invitationQueue() {
+      return getInvitationQueue();
     },
     tokens,
     throttle,

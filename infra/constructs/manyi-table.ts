@@ -11,7 +11,7 @@ import { ManyiKey } from './manyi-key.js';
  * BatchWriteItem (nothing deletes; TTL purges), and `put-only` for the contact store, whose
  * writer must never read a phone number back.
  */
-export type TableAccess = 'none' | 'read' | 'read-write' | 'put-only' | 'put-read' | 'read-put' | 'accounts-get';
+export type TableAccess = 'none' | 'read' | 'read-write' | 'put-only' | 'put-read' | 'read-put' | 'accounts-get' | 'delete-only';
 
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
 /** TransactWriteItems has no IAM action of its own: each Put / Update / ConditionCheck is authorised as itself. */
@@ -31,6 +31,8 @@ const ACTIONS: Record<TableAccess, string[]> = {
    * (functions/src/auth/account-principals.ts), including routes that touch no other ops data.
    */
   'accounts-get': ['dynamodb:GetItem'],
+  /** The contact store's purge on a round's close: DeleteItem only, never a read of what it deletes. */
+  'delete-only': ['dynamodb:DeleteItem'],
 };
 
 /** The partition keys an `accounts-get` grant may read (keys.account in functions/src/data/keys.ts). */
@@ -41,7 +43,7 @@ export const ACCOUNT_LEADING_KEYS = ['ACCOUNT#*'];
  * but only through DynamoDB (kms:ViaService): a role holding these can never decrypt anything
  * with the table key directly. Spelled out instead of CDK's `kms:ReEncrypt*` / `GenerateDataKey*`.
  */
-const KEY_ACTIONS_READ = ['kms:Decrypt', 'kms:DescribeKey'];
+export const KEY_ACTIONS_READ = ['kms:Decrypt', 'kms:DescribeKey'];
 /** Exported for item-level grants made outside this construct (route-group.ts grantItems). */
 export const KEY_ACTIONS_WRITE = [
   'kms:Decrypt',

@@ -22,6 +22,8 @@ import { lastCompleteMonth } from '../../shared/src/domain/china-time.js';
 export const DEMO_ACCOUNTS = [
   { username: 'admin', password: 'Manyi-demo-2026', displayName: '系统管理员', role: 'system-admin' as const, unitId: 'jn-qh-lj', totpSecret: 'MANYIDEMOADMINTOTPSECRETONLYDEMO' },
   { username: 'pingyi', password: 'Manyi-demo-2026', displayName: '考核委员会委员', role: 'committee' as const, unitId: 'jn-qh-lj', totpSecret: 'MANYIDEMOPINGYITOTPSECRETONLYDEM' },
+  // Separation of duties in 阳光测评: the account that draws a round may not close it, so the demo has a second administrator who draws.
+  { username: 'cepingyuan', password: 'Manyi-demo-2026', displayName: '测评管理员', role: 'unit-admin' as const, unitId: 'jn-qh-lj', totpSecret: 'MANYIDEMOCEPINGYUANTOTPSECRETDEM' },
   // Separation of duties: only the auditor reads the audit log (docs/access-matrix.md).
   { username: 'shenji', password: 'Manyi-demo-2026', displayName: '审计员', role: 'auditor' as const, unitId: 'jn-qh-lj', totpSecret: 'MANYIDEMOSHENJITOTPSECRETONLYDEM' },
 ];

@@ -7,13 +7,14 @@ import { createDocumentClient } from '../../functions/src/data/client.js';
 import { createAesContactSealer } from '../../functions/src/data/contact-sealer.js';
 import { createDataLayer } from '../../functions/src/data/index.js';
 import { resetConfig } from '../../functions/src/config.js';
-import { setRuntime } from '../../functions/src/runtime.js';
+import { getRuntime, setRuntime } from '../../functions/src/runtime.js';
 import { createTables } from './create-tables.js';
 import { exposureNotice, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { createGateway } from './gateway.js';
 import { freePort, isPortFree } from './ports.js';
 import { loadOrCreateSecrets } from './secrets.js';
 import { seedDemo } from './seed.js';
+import { seedDemoSampling } from './seed-sampling.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const webBuildDir = join(repoRoot, 'web', 'build');
@@ -102,6 +103,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         opsTable: tables.ops!,
         log,
       });
+      // Rounds run through the use cases with the runtime this stack's gateway uses (its outbox, keys and clock).
+      await seedDemoSampling(doc, getRuntime(), { opsTable: tables.ops!, log });
       doc.destroy();
     }
 

@@ -3,6 +3,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type { Construct } from 'constructs';
 import { routes, type Route } from '../../functions/src/routes.js';
+import { InvitationSender } from '../constructs/invitation-sender.js';
 import type { ManyiFunction } from '../constructs/manyi-function.js';
 import { ManyiHttpApi } from '../constructs/manyi-http-api.js';
 import { OriginSecret } from '../constructs/origin-secret.js';
@@ -17,6 +18,8 @@ export interface ApiStackProps extends StackProps {
   data: DataStack;
   /** Where residents open /w/{code}; printed in QR posters (e.g. https://rate.example.gov.cn). */
   publicBaseUrl?: string;
+  /** 阳光测评 SMS: `-c smsOriginationIdentity` and `-c smsConcurrency` (infra/constructs/invitation-sender.ts). */
+  sms?: { originationIdentity?: string | undefined; maxConcurrency?: number | undefined };
 }
 
 /**
@@ -37,6 +40,8 @@ export class ApiStack extends Stack {
   readonly functions: ReadonlyMap<Route['operationId'], ManyiFunction>;
   /** The nested stacks holding the route functions, one per route group (route-groups.ts). */
   readonly routeGroups: readonly RouteGroup[];
+  /** 阳光测评 messages: the queue the send and remind jobs fill, and the sender Lambda behind it. */
+  readonly invitations: InvitationSender;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -73,6 +78,17 @@ export class ApiStack extends Stack {
     // execute-api endpoint is public, and only CloudFront (and the web server) know the value.
     this.originSecret = new OriginSecret(this, 'OriginSecret', { prefix });
 
+    // Here, not in a route group: it is no route, and its ten or so resources fit the parent well.
+    this.invitations = new InvitationSender(this, 'Invitations', {
+      prefix,
+      ops: data.ops,
+      contacts: data.contacts,
+      contactSealingKey: data.contactSealingKey,
+      environment,
+      originationIdentity: props.sms?.originationIdentity,
+      ...(props.sms?.maxConcurrency !== undefined ? { maxConcurrency: props.sms.maxConcurrency } : {}),
+    });
+
     const groups: RouteGroup[] = [];
     for (const plan of planRouteGroups(routes)) {
       const group = new RouteGroup(this, plan.id, {
@@ -82,6 +98,7 @@ export class ApiStack extends Stack {
         httpApi: this.http.api,
         originSecret: this.originSecret,
         environment,
+        invitations: this.invitations,
         description: `${prefix}: API routes of tag ${plan.tag}${plan.shard === 0 ? '' : ` (shard ${plan.shard})`}`,
       });
       groups.push(group);

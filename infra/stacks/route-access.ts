@@ -37,7 +37,7 @@ export const THROTTLE_ITEM_GRANTS: Record<ClientLimits, readonly ItemGrant[]> = 
 export interface RouteAccess {
   ops: TableAccess;
   /** The contact store (phone numbers). Only the rating writer may put; nothing reads it. */
-  contacts: Extract<TableAccess, 'none' | 'put-only'>;
+  contacts: Extract<TableAccess, 'none' | 'put-only' | 'delete-only'>;
   /** kms:Encrypt on the contact-sealing key; never Decrypt. */
   sealContacts: boolean;
   /** Keep the Cognito user pool in step with account administration (AdminCreateUser …); AWS mode. */
@@ -55,6 +55,13 @@ export interface RouteAccess {
    * pseudonym key is its MAC of a fixed label) and CLIENT_KMS_KEY_ID in the environment.
    */
   pseudonyms?: boolean;
+  /**
+   * 阳光测评 send and remind jobs in AWS: sqs:SendMessage on the invitation queue and
+   * INVITATION_QUEUE_URL in the environment (infra/constructs/invitation-sender.ts). The job only
+   * queues {round, entry, kind}; the sender Lambda behind the queue opens numbers and sends.
+   * `url`: the environment only, no grant (the outbox says the sender is SMS).
+   */
+  invitationQueue?: 'send' | 'url';
   /** MiB; default 256. */
   memorySize?: number;
   /**
@@ -195,9 +202,20 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   commitRound: { ops: 'read-write', contacts: 'none', sealContacts: false, pseudonyms: true, memorySize: 1024 },
   freezeRound: { ops: 'read-write', contacts: 'none', sealContacts: false, pseudonyms: true, memorySize: 1024 },
   drawRound: { ops: 'read-write', contacts: 'none', sealContacts: false, memorySize: 1024 },
-  closeRound: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  // Closing deletes the numbers of the people drawn from the contact store (decision 0022).
+  closeRound: { ops: 'read-write', contacts: 'delete-only', sealContacts: false },
   cancelRound: { ops: 'read-write', contacts: 'none', sealContacts: false },
   getRoundDrawPack: { ...READ_OPS, memorySize: 1024 },
+  // One machine: the job itself opens each number and writes the outbox. In AWS the job only
+  // queues {round, entry, kind}; the sender Lambda (infra, not a route) reads and opens numbers.
+  sendRound: { ops: 'read-write', contacts: 'none', sealContacts: false, invitationQueue: 'send' },
+  remindRound: { ops: 'read-write', contacts: 'none', sealContacts: false, invitationQueue: 'send' },
+  // The queue's URL only (no grant): in AWS the outbox answers `sender: sms` and lists nothing.
+  getRoundOutbox: { ...READ_OPS, invitationQueue: 'url' },
+  getRoundResults: READ_OPS,
+  viewInvitation: READ_OPS,
+  submitInvitationRating: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  optOutInvitation: { ops: 'read-write', contacts: 'none', sealContacts: false },
   listRateDefinitions: READ_OPS,
   createRateDefinition: { ops: 'read-put', contacts: 'none', sealContacts: false },
 };

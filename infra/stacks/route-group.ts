@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import type { Route } from '../../functions/src/routes.js';
 import { ManyiFunction } from '../constructs/manyi-function.js';
 import { KEY_ACTIONS_WRITE, type ManyiTable } from '../constructs/manyi-table.js';
+import type { InvitationSender } from '../constructs/invitation-sender.js';
 import type { OriginSecret } from '../constructs/origin-secret.js';
 import type { DataStack } from './data-stack.js';
 import { ROUTE_ACCESS, THROTTLE_ITEM_GRANTS, type ItemGrant } from './route-access.js';
@@ -55,6 +56,8 @@ export interface RouteGroupProps extends NestedStackProps {
   originSecret: OriginSecret;
   /** Environment variables of every route function. */
   environment: Record<string, string>;
+  /** The queue of 阳光测评 messages, for the routes whose access says `invitationQueue`. */
+  invitations: InvitationSender;
 }
 
 /**
@@ -94,6 +97,7 @@ export class RouteGroup extends NestedStack {
           ...(access.clientLimits ? clientLimitsEnvironment : {}),
           ...(access.pseudonyms ? { CLIENT_KMS_KEY_ID: data.clientKey.keyArn } : {}),
           ...(access.posterFont ? { POSTER_FONT_PATH: `/var/task/${BUNDLED_FONT}` } : {}),
+          ...(access.invitationQueue ? { INVITATION_QUEUE_URL: props.invitations.queue.queueUrl } : {}),
         },
         ...(access.memorySize ? { memorySize: access.memorySize } : {}),
         ...(access.posterFont
@@ -120,6 +124,7 @@ export class RouteGroup extends NestedStack {
       if (access.clientLimits) {
         grantItems(data.ops, fn, THROTTLE_ITEM_GRANTS[access.clientLimits]);
       }
+      if (access.invitationQueue === 'send') props.invitations.grantEnqueue(fn);
       if (access.cognitoAdmin) {
         iam.Grant.addToPrincipal({ grantee: fn, actions: COGNITO_ADMIN_ACTIONS, resourceArns: [data.staff.userPool.userPoolArn] });
       }

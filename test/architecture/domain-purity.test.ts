@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -18,9 +18,11 @@ function importsOf(file: string): string[] {
 
 describe('architecture', () => {
   it('keeps the domain pure: shared/src/domain imports nothing but itself', () => {
-    const offenders = sourceFiles(join(root, 'shared/src/domain')).flatMap((file) =>
+    // Relative imports that stay inside shared/src/domain (its sampling/ folder imports ../wilson.js) are the domain itself.
+    const domain = join(root, 'shared/src/domain');
+    const offenders = sourceFiles(domain).flatMap((file) =>
       importsOf(file)
-        .filter((spec) => !spec.startsWith('./'))
+        .filter((spec) => !spec.startsWith('.') || relative(domain, resolve(dirname(file), spec)).startsWith('..'))
         .map((spec) => `${relative(root, file)} imports ${spec}`),
     );
     expect(offenders).toEqual([]);

@@ -82,6 +82,11 @@ export const MAY: Record<string, readonly Role[]> = {
   closeRound: ADMINS,
   cancelRound: ADMINS,
   getRoundDrawPack: READERS,
+  // Sending is running the round; the outbox holds the links (a committee reads results, not links).
+  sendRound: ADMINS,
+  remindRound: ADMINS,
+  getRoundOutbox: ADMINS,
+  getRoundResults: READERS,
   // 办件 files: what a 接入系统 pushes, brought in by hand (permission integrations:manage, decision 0019).
   previewServiceRecordImport: ADMINS,
   applyServiceRecordImport: ADMINS,

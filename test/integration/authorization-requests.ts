@@ -75,7 +75,7 @@ export interface Targets {
 
 export type Build = (x: Targets) => Promise<Req>;
 
-export type RoundFixtureState = 'draft' | 'committed' | 'frozen' | 'drawn';
+export type RoundFixtureState = 'draft' | 'committed' | 'frozen' | 'drawn' | 'sending';
 
 /** A round configuration for a unit whose 办件 (pushed by newRound) finished today and yesterday. */
 export function roundConfig(unitId: string) {
@@ -270,6 +270,11 @@ export const REQUESTS: Record<string, RequestSpec> = {
   closeRound: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/sampling-rounds/${await x.round('drawn')}/close` }) },
   cancelRound: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/sampling-rounds/${await x.round('draft')}/cancel` }) },
   getRoundDrawPack: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/sampling-rounds/${await x.round('drawn')}/draw-pack` }) },
+  // A round already sending: the jobs continue (200) whoever of the allowed roles calls first.
+  sendRound: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/sampling-rounds/${await x.round('sending')}/send` }) },
+  remindRound: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/sampling-rounds/${await x.round('sending')}/remind` }) },
+  getRoundResults: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/sampling-rounds/${await x.round('sending')}/results` }) },
+  getRoundOutbox: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/sampling-rounds/${await x.round('sending')}/outbox` }) },
 
   listSurveyVersions: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/admin/units/${await x.unit()}/survey` }) },
   getSurveyVersion: {
@@ -522,6 +527,7 @@ export async function createWorld(endpoint: string): Promise<World> {
       ['committed', 'commit'],
       ['frozen', 'freeze'],
       ['drawn', 'draw', { publicInput: '' }],
+      ['sending', 'send'],
     ];
     for (const [reached, step, body] of steps) {
       if (state === 'draft') break;
@@ -615,7 +621,7 @@ export async function createWorld(endpoint: string): Promise<World> {
     if (side === 'out') leakMarkers.add(client.clientId).add(client.name);
     // Made now, not on first use: a shared object appearing during a refused request would count as its change.
     const rounds = roundsOf(async () => root, side);
-    for (const state of ['draft', 'committed', 'frozen', 'drawn'] as const) await rounds(state);
+    for (const state of ['draft', 'committed', 'frozen', 'drawn', 'sending'] as const) await rounds(state);
     return fixed(
       {
         unit: root,

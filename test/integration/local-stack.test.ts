@@ -9,6 +9,7 @@ import { keys } from '../../functions/src/data/keys.js';
 import { LOCAL_ACCOUNT_CACHE_MS } from '../../functions/src/auth/account-principals.js';
 import { freePort } from '../../infra/local/ports.js';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack.js';
+import { DEMO_ROUND_NAMES } from '../../infra/local/seed-sampling.js';
 import { addDays, chinaDay } from '../../shared/src/domain/china-time.js';
 import { demoSecret, totpCode, withDemoCode } from '../support/demo-totp.js';
 
@@ -112,6 +113,31 @@ describe('the local stack (npm start)', () => {
     expect(reported.n).toBeLessThan(1000);
     expect(marker?.ratings).toBe(reported.n);
     firstRun = { ...reported, token: login.json.token, marker };
+  });
+
+  it('seeds 阳光测评: 办件, a closed round with results and an open one whose outbox has links to answer', async () => {
+    const token = firstRun.token;
+    const { json } = await api('/api/sampling-rounds?unitId=jn-qh-lj', { token });
+    const byName = new Map((json.rounds as { name?: string; roundId: string; state: string; config: { name: string }; drawnBy: string; closedBy?: string; seed?: string }[]).map((round) => [round.config.name, round]));
+    const closed = byName.get(DEMO_ROUND_NAMES.closed)!;
+    const open = byName.get(DEMO_ROUND_NAMES.open)!;
+    expect(closed).toMatchObject({ state: 'closed', drawnBy: 'cepingyuan', closedBy: 'admin' });
+    expect(closed.seed).toMatch(/^[0-9a-f]{64}$/);
+    expect(open.state).toBe('sending');
+    const results = await api(`/api/sampling-rounds/${closed.roundId}/results`, { token });
+    expect(results.status).toBe(200);
+    expect(results.json.funnel).toMatchObject({ drawn: 60, sent: 60 });
+    expect(results.json.funnel.responded).toBeGreaterThanOrEqual(30);
+    expect(results.json.estimate.satisfied.ok).toBe(true);
+    const outbox = await api(`/api/sampling-rounds/${open.roundId}/outbox`, { token });
+    expect(outbox.json.messages).toHaveLength(30);
+    const answerable = [];
+    for (const message of outbox.json.messages as { link: string }[]) {
+      const lookup = await api('/api/public/sampling-invitations/lookup', { body: { token: message.link.slice(message.link.lastIndexOf('/s/') + 3) } });
+      if (lookup.status === 200) answerable.push(message);
+    }
+    expect(answerable.length).toBeGreaterThan(10);
+    expect(logged.some((line) => line.includes('seeded 阳光测评'))).toBe(true);
   });
 
   it('prints the current code of a demo account with npm run totp', () => {

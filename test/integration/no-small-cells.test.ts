@@ -297,6 +297,66 @@ const ASK: Partial<Record<OperationId, () => Promise<Asked[]>>> = {
     }
     return asked;
   },
+  getRoundResults: async () => {
+    // A census round over the county's two units (8 people each), answered 0, then 3 + 0, then 3 + 7:
+    // a stratum of 3 answers must show nothing, nor be the round minus the other.
+    const asked: Asked[] = [];
+    const ask = async (label: string) => {
+      for (const who of ['admin', 'committee'] as const) {
+        asked.push({ label: `round results ${who} ${label}`, reply: await request(gateway, 'GET', `/api/sampling-rounds/${roundId}/results`, { token: tokens[who]! }) });
+      }
+    };
+    const admin = (method: 'GET' | 'POST', path: string, body?: unknown) => request(gateway, method, path, { token: tokens.admin!, ...(body !== undefined ? { body } : {}) });
+    const credential = (await admin('POST', '/api/integration-clients', { unitId: UNITS.root, name: '小样本接入系统' })).json.credential as string;
+    const records = Array.from({ length: 16 }, (_, person) => ({
+      projNo: `NS-${person}`,
+      unitId: person < 8 ? UNITS.a : UNITS.root,
+      serviceItem: '小样本事项',
+      finishedAt: new Date(Date.now() - 86_400_000).toISOString(),
+      servedVia: 'window',
+      applicantType: 'person',
+      applicantMobile: `1390000${String(person).padStart(4, '0')}`,
+    }));
+    expect((await request(gateway, 'POST', '/api/service-records', { token: credential, body: { records } })).json.stored).toBe(16);
+    const today = chinaDay(new Date());
+    const round = await admin('POST', '/api/sampling-rounds', {
+      name: '小样本测评',
+      unitId: UNITS.root,
+      period: { from: addDays(today, -3), to: today },
+      strataBy: 'unit',
+      size: { mode: 'total', n: 16 },
+      invitationText: '请评价：{link}',
+      deadline: addDays(today, 5),
+    });
+    const roundId = String(round.json.roundId);
+    for (const step of ['commit', 'freeze', 'draw', 'send']) expect((await admin('POST', `/api/sampling-rounds/${roundId}/${step}`, step === 'draw' ? { publicInput: '' } : undefined)).status).toBe(200);
+    await ask('before any answer');
+    const links = await t.runtime.invitations.outbox(roundId, 100);
+    const invitations = await t.runtime.invitations.list(roundId);
+    const stratumOf = new Map<string, string>();
+    for (const link of links) {
+      const token = link.link.slice(link.link.lastIndexOf('/s/') + 3);
+      const stored = await t.runtime.ratingLinks.get(createHash('sha256').update(token).digest('hex'));
+      if (stored?.state === 'open' && stored.stratum) stratumOf.set(token, stored.stratum);
+    }
+    expect(invitations).toHaveLength(16);
+    const answer = async (stratum: string, howMany: number, level: number) => {
+      const chosen = [...stratumOf].filter(([, key]) => key === stratum).map(([token]) => token).slice(0, howMany);
+      for (const token of chosen) {
+        expect((await request(gateway, 'POST', '/api/public/sampling-invitations/ratings', { body: { token, level } })).status).toBe(201);
+        stratumOf.delete(token);
+      }
+    };
+    await answer(UNITS.a, 3, 5);
+    await ask('3 + 0 answers');
+    await answer(UNITS.root, 7, 4);
+    await ask('3 + 7 answers');
+    const last = asked[asked.length - 1]!.reply.json as { strata: { key: string; suppressed: string | null }[]; total: { n: number | null } };
+    expect(last.strata.find((stratum) => stratum.key === UNITS.a)!.suppressed).toBe('small-group');
+    expect(last.strata.find((stratum) => stratum.key === UNITS.root)!.suppressed).toBe('complementary');
+    expect(last.total.n).toBe(10);
+    return asked;
+  },
   verifyExport: async () => {
     // What /verify tells about every file downloaded for the fixture's small groups.
     const asked: Asked[] = [];

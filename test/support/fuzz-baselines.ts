@@ -115,6 +115,12 @@ export async function baselineOf(route: Route, w: World): Promise<Baseline> {
         path: '/api/public/rating-links/ratings',
         json: { token: await fuzzRatingLink(w, await window()), level: 2, reasons: ['SLOW'], comment: '等候时间较长', contactPhone: '13800138000', consentToCallback: true },
       };
+    case 'viewInvitation':
+      return { method: 'POST', path: '/api/public/sampling-invitations/lookup', json: { token: await fuzzInvitation(w) } };
+    case 'submitInvitationRating':
+      return { method: 'POST', path: '/api/public/sampling-invitations/ratings', json: { token: await fuzzInvitation(w), level: 2, reasons: ['SLOW'], comment: '等候时间较长' } };
+    case 'optOutInvitation':
+      return { method: 'POST', path: '/api/public/sampling-invitations/opt-out', json: { token: await fuzzInvitation(w) } };
     case 'login':
       return { method: 'POST', path: '/api/auth/login', json: { username: FUZZ_ACCOUNT, password: PASSWORD } };
     case 'loginTotp':
@@ -180,4 +186,12 @@ async function fuzzRatingLink(w: World, windowCode: string): Promise<string> {
     expiresAt: Math.ceil(Date.now() / 1000) + 40 * 86_400,
   });
   return token;
+}
+
+/** The token of an invitation of the world's sending round (from its local outbox). */
+async function fuzzInvitation(w: World): Promise<string> {
+  const roundId = await w.shared.in.round('sending');
+  const [message] = await w.t.runtime.invitations.outbox(roundId, 1);
+  if (!message) throw new Error(`round ${roundId} has no message in its outbox`);
+  return message.link.slice(message.link.lastIndexOf('/s/') + 3);
 }

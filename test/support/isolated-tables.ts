@@ -5,6 +5,7 @@ import type { TokenIssuer, TokenVerifier } from '../../functions/src/auth/princi
 import { createLocalTokens, type ChallengeTokens, type LocalIdentity } from '../../functions/src/auth/tokens.js';
 import { createDocumentClient } from '../../functions/src/data/client.js';
 import { createAesContactSealer } from '../../functions/src/data/contact-sealer.js';
+import { createOutboxSender } from '../../functions/src/data/sampling-invitations.js';
 import { createDataLayer } from '../../functions/src/data/index.js';
 import { localBurst, localSignIn, localThrottle, randomId, setRuntime, type Runtime } from '../../functions/src/runtime.js';
 import type { BurstPolicy } from '../../shared/src/domain/burst.js';
@@ -66,6 +67,8 @@ export async function isolatedTables(endpoint: string, options: IsolatedTablesOp
     burst: localBurst(doc, tables.ops, { floor: Number.MAX_SAFE_INTEGER, ...options.burst }),
     now: options.now ?? (() => new Date()),
     randomId,
+    // The local outbox, on the runtime's clock (a test that moves `runtime.now` moves the messages).
+    sms: createOutboxSender(doc, tables.ops, randomId, () => runtime.now()),
   };
   return {
     prefix,

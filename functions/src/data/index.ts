@@ -16,6 +16,7 @@ import { createRateDefinitionStore } from './rate-definitions.js';
 import { createIntegrationClientStore } from './integration-clients.js';
 import { createServiceRecordStore } from './service-records.js';
 import { createRoundStore } from './sampling-rounds.js';
+import { createInvitationStore } from './sampling-invitations.js';
 import { createRatingLinkStore } from './rating-links.js';
 import { createRecordImportJobStore } from './record-import-jobs.js';
 
@@ -49,6 +50,7 @@ export function createDataLayer(doc: DynamoDBDocumentClient, tables: DataTables)
     integrationClients: createIntegrationClientStore(doc, tables.ops),
     serviceRecords: createServiceRecordStore(doc, tables),
     rounds: createRoundStore(doc, tables.ops),
+    invitations: createInvitationStore(doc, tables),
     ratingLinks: createRatingLinkStore(doc, tables.ops),
     recordImportJobs: createRecordImportJobStore(doc, tables.ops),
   };

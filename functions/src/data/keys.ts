@@ -97,6 +97,16 @@ export const keys = {
   quarantine: (month: string, phoneKey: string, roundId: string) => ({ pk: `QUARANTINE#${month}`, sk: `${phoneKey}#${roundId}` }),
   quarantinePartition: (month: string) => `QUARANTINE#${month}`,
   /**
+   * A round's answers (channel sampling) by stratum, their per-stratum counts, and the local
+   * outbox of its messages (docs/decisions/0022-invitations.md).
+   */
+  roundRating: (roundId: string, stratum: string, ratingId: string) => ({ pk: `RRATING#${roundId}`, sk: `${stratum}\t${ratingId}` }),
+  roundRatingPartition: (roundId: string) => `RRATING#${roundId}`,
+  roundTotals: (roundId: string, stratum: string) => ({ pk: `RTOTALS#${roundId}`, sk: stratum }),
+  roundTotalsPartition: (roundId: string) => `RTOTALS#${roundId}`,
+  outboxMessage: (roundId: string, at: string, id: string) => ({ pk: `OUTBOX#${roundId}`, sk: `${at}#${id}` }),
+  outboxPartition: (roundId: string) => `OUTBOX#${roundId}`,
+  /**
    * One-time rating link (issue 13 §1, decision 0020): keyed by the SHA-256 of its token, never the
    * token. Holds the 办件 it rates while open; once used only `state: 'used'` and its TTL remain.
    */

@@ -22,7 +22,12 @@ export interface OpenRatingLink {
   windowCode?: string;
   staffNo?: string;
   projNo?: string;
-  serviceItem: string;
+  /** 办件 links: the 办件's service item. */
+  serviceItem?: string;
+  /** 阳光测评 invitations (purpose sampling): the round, stratum and frame entry the link invites. */
+  roundId?: string;
+  stratum?: string;
+  entryId?: string;
   /** UTC ISO: the last instant a rating is accepted (补评 period end). */
   openUntil: string;
   state: 'open';
@@ -65,7 +70,7 @@ export interface RatingLinkStore {
   get(tokenHash: string): Promise<RatingLink | undefined>;
 }
 
-const OPEN_FIELDS = ['purpose', 'unitId', 'windowCode', 'staffNo', 'projNo', 'serviceItem', 'openUntil'] as const;
+const OPEN_FIELDS = ['purpose', 'unitId', 'windowCode', 'staffNo', 'projNo', 'serviceItem', 'roundId', 'stratum', 'entryId', 'openUntil'] as const;
 
 function toLink(item: Record<string, unknown>, tokenHash: string): RatingLink {
   if (item.state !== 'open') return { tokenHash, state: 'used', expiresAt: Number(item.expiresAt) };
@@ -83,7 +88,7 @@ export function ratingLinkConsumption(table: string, tokenHash: string, now: Dat
     Update: {
       TableName: table,
       Key: keys.ratingLink(tokenHash),
-      UpdateExpression: 'SET #state = :used REMOVE projNo, staffNo, windowCode, serviceItem, unitId, openUntil, purpose',
+      UpdateExpression: 'SET #state = :used REMOVE projNo, staffNo, windowCode, serviceItem, unitId, openUntil, purpose, roundId, stratum, entryId',
       ConditionExpression: '#state = :open AND openUntil >= :now',
       ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: { ':used': 'used', ':open': 'open', ':now': now.toISOString() },

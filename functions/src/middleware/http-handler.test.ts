@@ -7,6 +7,7 @@ import type { Principal } from '../auth/principal.js';
 import { createLocalTokens } from '../auth/tokens.js';
 import { createDocumentClient } from '../data/client.js';
 import { createAesContactSealer } from '../data/contact-sealer.js';
+import { createOutboxSender } from '../data/sampling-invitations.js';
 import { createDataLayer } from '../data/index.js';
 import { localBurst, localSignIn, localThrottle, randomId, setRuntime, type Runtime } from '../runtime.js';
 import { httpHandler } from './http-handler.js';
@@ -36,7 +37,7 @@ function runtimeWithTokens() {
   const now = () => new Date();
   const sealer = createAesContactSealer(randomBytes(32).toString('base64'));
   const throttle = localThrottle(doc, 'ops', randomBytes(32));
-  const runtime: Runtime = { ...data, sealer, tokens, signIn: localSignIn(data, tokens, now), throttle, burst: localBurst(doc, 'ops'), now, randomId };
+  const runtime: Runtime = { ...data, sealer, tokens, signIn: localSignIn(data, tokens, now), throttle, burst: localBurst(doc, 'ops'), now, randomId, sms: createOutboxSender(doc, 'ops', randomId, now) };
   return { runtime, tokens };
 }
 

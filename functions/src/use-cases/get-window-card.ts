@@ -37,16 +37,21 @@ export async function getWindowCard(deps: GetWindowCardDeps, code: string): Prom
       // tag changes with the photo, so a replaced photo is never served from a stale cache.
       ...(photoTag && window.active ? { photo: `/api/public/windows/${window.code}/staff/${encodeURIComponent(id)}/photo?v=${photoTag}` } : {}),
     })),
-    survey: {
-      surveyId: NATIONAL_SURVEY.surveyId,
-      version: window.surveyVersion,
-      title: NATIONAL_SURVEY.title,
-      levels: NATIONAL_SURVEY.levels.map((level) => ({ level, name: RATING_LEVEL_NAMES[level] })),
-      indicators: Object.entries(INDICATORS).map(([code, name]) => ({ code, name })),
-      reasons: Object.entries(BAD_RATING_REASONS).map(([code, name]) => ({ code, name })),
-      commentMaxLength: COMMENT_MAX_LENGTH,
-    },
+    survey: nationalSurveyCard(window.surveyVersion),
     ...(window.serviceItems?.length ? { serviceItems: window.serviceItems.map((item) => item.name) } : {}),
     ...(section ? { agencySection: section } : {}),
+  };
+}
+
+/** The national questionnaire as a resident page shows it (the window's version of it). */
+export function nationalSurveyCard(version: number = NATIONAL_SURVEY.version): WindowCard['survey'] {
+  return {
+    surveyId: NATIONAL_SURVEY.surveyId,
+    version,
+    title: NATIONAL_SURVEY.title,
+    levels: NATIONAL_SURVEY.levels.map((level) => ({ level, name: RATING_LEVEL_NAMES[level] })),
+    indicators: Object.entries(INDICATORS).map(([code, name]) => ({ code, name })),
+    reasons: Object.entries(BAD_RATING_REASONS).map(([code, name]) => ({ code, name })),
+    commentMaxLength: COMMENT_MAX_LENGTH,
   };
 }

@@ -11,6 +11,8 @@ import { surveyOperations } from './ops-surveys.js';
 import { reportOperations } from './ops-reports.js';
 import { exportOperations } from './ops-reports.js';
 import { samplingOperations } from './ops-sampling.js';
+import { invitationOperations } from './sampling/invitations.js';
+import { roundResultOperations } from './sampling/results.js';
 import { roundOperations } from './sampling/ops-rounds.js';
 import { serviceRecordOperations } from './service-records/ops.js';
 import { ratingLinkOperations } from './rating-links.js';
@@ -192,6 +194,8 @@ export const operations = {
   ...roundOperations,
   ...serviceRecordOperations,
   ...ratingLinkOperations,
+  ...invitationOperations,
+  ...roundResultOperations,
 } as const satisfies Record<string, Operation>;
 
 export type OperationId = keyof typeof operations;

@@ -17,7 +17,7 @@ export type RatingLinkDeps = SubmitRatingDeps & GetWindowCardDeps & { ratingLink
 /** The store keys a link by this, never by the token: a table read gives no usable link. */
 export const ratingLinkHash = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-type WindowLink = OpenRatingLink & { windowCode: string };
+type WindowLink = OpenRatingLink & { windowCode: string; serviceItem: string };
 
 /**
  * The link as it is now. This read only picks the answer for a link that is plainly used or over;
@@ -28,8 +28,9 @@ async function openLink(deps: Pick<RatingLinkDeps, 'ratingLinks'>, tokenHash: st
   if (!link) throw new NotFoundError('token', 'rating link');
   if (link.state === 'used') throw new RatingLinkUsedAppError();
   if (link.openUntil < now.toISOString()) throw new RatingLinkExpiredAppError();
-  // Links are issued for 办件 served at a window only (online 办件: not yet, decision 0020).
-  if (!link.windowCode) throw new NotFoundError('token', 'rating link');
+  // Links are issued for 办件 served at a window only (online 办件: not yet, decision 0020); an
+  // invitation of a 阳光测评 round is answered at /s/{token}, never here.
+  if (link.purpose !== 'service-record' || !link.windowCode || link.serviceItem === undefined) throw new NotFoundError('token', 'rating link');
   return link as WindowLink;
 }
 

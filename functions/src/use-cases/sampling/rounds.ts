@@ -3,6 +3,7 @@ import type { RoundConfig, RoundList, RoundView } from '#shared/contracts/sampli
 import { transitionProblem, ROUND_TRANSITIONS, type RoundAction } from '#shared/domain/sampling/round-state.js';
 import { authorize, authorizeOwned, record, type AccessDeps, type Attempt } from '../../access/index.js';
 import type { Principal } from '../../auth/principal.js';
+import type { InvitationStore } from '../../data/sampling-invitations.js';
 import { RoundStateError, type RoundRecord, type RoundStore } from '../../data/sampling-rounds.js';
 import type { SurveyStore } from '../../data/surveys.js';
 import type { UnitRecord, UnitStore } from '../../data/units.js';
@@ -19,6 +20,8 @@ export interface RoundDeps extends AccessDeps {
   units: Pick<UnitStore, 'get' | 'getMany' | 'subtree'>;
   surveys: Pick<SurveyStore, 'getVersionById'>;
   rounds: RoundStore;
+  /** The close purges the numbers of the people drawn (docs/decisions/0022-invitations.md). */
+  invitations: Pick<InvitationStore, 'purgeContacts'>;
   throttle: { keyring: ClientKeyring };
   randomBytes?: (size: number) => Buffer;
   newRoundId?: () => string;
@@ -169,8 +172,11 @@ export async function cancelRound(deps: RoundDeps, principal: Principal, roundId
 }
 
 /**
- * Closing reveals the seed, so anyone can check the draw. Separation of duties: the account that
- * drew may not close (nor publish) the round's results.
+ * Closing reveals the seed, so anyone can check the draw, and ends the invitations: the links
+ * answer 测评已截止 (the answer's transaction checks the round's state) and the numbers of the
+ * people drawn are deleted from the contact store — before the state moves, so a close that fails
+ * half-way is simply repeated. Separation of duties: the account that drew may not close (nor
+ * publish) the round's results.
  */
 export async function closeRound(deps: RoundDeps, principal: Principal, roundId: string): Promise<RoundView> {
   const attempt: Attempt = { action: 'round.close', objectType: 'round', objectId: roundId };
@@ -179,8 +185,10 @@ export async function closeRound(deps: RoundDeps, principal: Principal, roundId:
     await record(deps, principal, attempt, 'denied', { unitId: round.unitId, detail: 'the account that drew may not close' });
     throw new ForbiddenError('authorization: the account that drew this round may not close it (separation of duties); ask another administrator');
   }
+  if (transitionProblem(round.state, 'close')) await stepRound(deps, principal, attempt, round, 'close', {});
+  const purged = await deps.invitations.purgeContacts(round.roundId);
   const now = deps.now().toISOString();
   const closed = await stepRound(deps, principal, attempt, round, 'close', { closedAt: now, closedBy: principal.username });
-  await record(deps, principal, attempt, 'ok', { unitId: round.unitId, detail: `seed revealed; commitment ${round.commitment}` });
+  await record(deps, principal, attempt, 'ok', { unitId: round.unitId, detail: `seed revealed; commitment ${round.commitment}; ${purged} numbers of the people drawn deleted` });
   return shownRound(deps, closed);
 }

@@ -1,0 +1,13 @@
+import '../../aws-adapters.js';
+import { operations } from '#shared/contracts/api.js';
+import { httpHandler } from '../../middleware/http-handler.js';
+import { json, parse } from '../../middleware/http.js';
+import { getRuntime } from '../../runtime.js';
+import { sendRound } from '../../use-cases/sampling/invitations.js';
+
+const operation = operations.sendRound;
+
+export const handler = httpHandler(operation, async (event) => {
+  const params = parse(operation.params, event.pathParameters ?? {});
+  return json(200, await sendRound(getRuntime(), event.principal, params.roundId), { 'cache-control': 'no-store' });
+});

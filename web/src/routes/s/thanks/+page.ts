@@ -1,0 +1,2 @@
+// A plain server-rendered page, like /r/thanks.
+export const csr = false;
