@@ -198,6 +198,7 @@ async function main() {
           strata: env('BENCH_SAMPLING_STRATA', 50),
           rounds: env('BENCH_SAMPLING_ROUNDS', 3),
           n: env('BENCH_SAMPLING_N', 2000),
+          invitations: env('BENCH_INVITATIONS', 10_000),
           log,
         }),
       );

@@ -3,14 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '../../functions/src/auth/principal.js';
 import { createDocumentClient } from '../../functions/src/data/client.js';
+import { createAesContactSealer } from '../../functions/src/data/contact-sealer.js';
 import { createDataLayer } from '../../functions/src/data/index.js';
+import { createOutboxSender } from '../../functions/src/data/sampling-invitations.js';
 import { keys } from '../../functions/src/data/keys.js';
 import { pool } from '../../functions/src/data/pool.js';
 import { localKeyring } from '../../functions/src/throttle/keyring.js';
 import { commitRound, drawRound, freezeRound, READS_IN_FLIGHT } from '../../functions/src/use-cases/sampling/draw-round.js';
+import { sendRound } from '../../functions/src/use-cases/sampling/invitations.js';
 import { createRound } from '../../functions/src/use-cases/sampling/rounds.js';
 import { createTables } from '../../infra/local/create-tables.js';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
@@ -26,16 +29,22 @@ import { markdownTable, median, round } from './stats.js';
  * bare ceiling: the same Queries of the 办件 listings with nothing done to the items. Peak RSS of
  * the process while the freeze and the draw run. A fresh round each time, same 办件.
  *
- * Knobs: BENCH_SAMPLING_ENTRIES=200000, BENCH_SAMPLING_STRATA=50, BENCH_SAMPLING_ROUNDS=3, BENCH_SAMPLING_N=2000.
+ * Then the invitations of a 10,000-person census round sent to the local outbox (measureInvitations).
+ *
+ * Knobs: BENCH_SAMPLING_ENTRIES=200000, BENCH_SAMPLING_STRATA=50, BENCH_SAMPLING_ROUNDS=3, BENCH_SAMPLING_N=2000, BENCH_INVITATIONS=10000.
  */
 export const SAMPLING_MAX_MS = 10_000;
 export const SAMPLING_MAX_RSS_MIB = 512;
+/** Issue 13: 10,000 invitations queued and written to the local outbox ≤ 60 s. */
+export const INVITATIONS_MAX_MS = 60_000;
 
 export interface SamplingOptions {
   entries: number;
   strata: number;
   rounds: number;
   n: number;
+  /** People invited per round of the invitation measure (a census of their own day's 办件). */
+  invitations: number;
   log: (line: string) => void;
 }
 
@@ -51,6 +60,9 @@ export interface SamplingResult {
   bareReadMs: number[];
   peakRssMiB: number[];
   baseRssMiB: number;
+  invitations: number;
+  sendMs: number[];
+  bareSendMs: number[];
   checks: { target: string; measured: string; status: 'pass' | 'FAIL' | 'info' }[];
 }
 
@@ -140,6 +152,9 @@ export async function runSampling(options: SamplingOptions): Promise<SamplingRes
       bareReadMs: [],
       peakRssMiB: [],
       baseRssMiB: mib(process.memoryUsage().rss),
+      invitations: options.invitations,
+      sendMs: [],
+      bareSendMs: [],
       checks: [],
     };
     for (let r = 0; r < options.rounds; r++) {
@@ -183,6 +198,7 @@ export async function runSampling(options: SamplingOptions): Promise<SamplingRes
         `sampling round ${r + 1}: bare read ${result.bareReadMs.at(-1)} ms, commit ${result.commitMs.at(-1)} ms, freeze ${result.freezeMs.at(-1)} ms, draw ${result.drawMs.at(-1)} ms, peak RSS ${result.peakRssMiB.at(-1)} MiB`,
       );
     }
+    await measureInvitations(doc, tables, deps, options, result);
     const worst = Math.max(...result.freezeDrawMs);
     const worstRss = Math.max(...result.peakRssMiB);
     result.checks.push({
@@ -194,6 +210,17 @@ export async function runSampling(options: SamplingOptions): Promise<SamplingRes
       target: `… and ≤ ${SAMPLING_MAX_RSS_MIB} MB (peak RSS of the whole process)`,
       measured: `worst ${worstRss} MiB (before: ${result.baseRssMiB} MiB)`,
       status: worstRss <= SAMPLING_MAX_RSS_MIB ? 'pass' : 'FAIL',
+    });
+    const worstSend = Math.max(...result.sendMs);
+    result.checks.push({
+      target: `${options.invitations.toLocaleString('en')} invitations queued and written to the local outbox ≤ ${INVITATIONS_MAX_MS / 1000} s, every round`,
+      measured: `median ${median(result.sendMs)} ms, worst ${worstSend} ms`,
+      status: worstSend <= INVITATIONS_MAX_MS ? 'pass' : 'FAIL',
+    });
+    result.checks.push({
+      target: 'Send job / bare SDK doing the same reads and writes at the same concurrency',
+      measured: `${(median(result.sendMs) / median(result.bareSendMs)).toFixed(2)}× (bare ${median(result.bareSendMs)} ms)`,
+      status: 'info',
     });
     result.checks.push({
       target: 'Freeze / bare read of the same 办件 listings',
@@ -220,9 +247,96 @@ export function samplingMarkdown(result: SamplingResult): string {
         ['draw (read the frame, key every entry, store the sample)', `${median(result.drawMs)} ms`, result.drawMs.join(', ')],
         ['freeze + draw', `${median(result.freezeDrawMs)} ms`, result.freezeDrawMs.join(', ')],
         ['peak RSS during freeze + draw (MiB)', `${median(result.peakRssMiB)}`, result.peakRssMiB.join(', ')],
+        [`bare DynamoDB Local: the reads and writes of ${result.invitations.toLocaleString('en')} invitations, 16 in flight`, `${median(result.bareSendMs)} ms`, result.bareSendMs.join(', ')],
+        [`send job: ${result.invitations.toLocaleString('en')} invitations to the local outbox (token, link, quarantine, state)`, `${median(result.sendMs)} ms`, result.sendMs.join(', ')],
       ],
     ),
     '',
     markdownTable(['target', 'measured', 'status'], result.checks.map((c) => [c.target, c.measured, c.status])),
   ].join('\n');
+}
+
+/**
+ * The invitations of a census round over their own day of 办件 (people with sealed numbers in the
+ * contact store), sent through the send job to the local outbox, until finished; a fresh round
+ * each time with no quarantine, so the same people are invited again. The bare ceiling: per
+ * invitation, the same two reads and four writes through the bare SDK, as many in flight.
+ */
+async function measureInvitations(
+  doc: ReturnType<typeof createDocumentClient>,
+  tables: { ops: string; contacts: string; audit: string },
+  deps: Parameters<typeof createRound>[0] & ReturnType<typeof createDataLayer>,
+  options: SamplingOptions,
+  result: SamplingResult,
+): Promise<void> {
+  const unitId = 'sp-u000';
+  const finished = new Date(Date.now() - 2 * 86_400_000);
+  const day = finished.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+  const sealer = createAesContactSealer(randomBytes(32).toString('base64'));
+  const people = Array.from({ length: options.invitations }, (_, i) => i);
+  const batches = Array.from({ length: Math.ceil(people.length / 25) }, (_, b) => people.slice(b * 25, (b + 1) * 25));
+  await pool(batches, 16, async (batch) => {
+    const listings = [];
+    const contacts = [];
+    for (const i of batch) {
+      const projNo = `INV-${String(i).padStart(7, '0')}`;
+      const finishedAt = new Date(finished.getTime() + (i % 3600) * 1000).toISOString();
+      const contactId = `inv${String(i).padStart(29, '0')}`;
+      listings.push({
+        PutRequest: {
+          Item: { ...keys.serviceRecordListing(unitId, day.slice(0, 7), finishedAt, projNo), kind: 'service-record-listing', unitId, projNo, serviceItem: '邀请基准事项', servedVia: 'window', applicantType: 'person', day, month: day.slice(0, 7), finishedAt, phoneKey: `inv${String(i).padStart(20, '0')}`, contactId, storedAt: new Date().toISOString() },
+        },
+      });
+      contacts.push({ PutRequest: { Item: { ...keys.contact(contactId), contactId, kind: 'service-record', unitId, projNo, sealedPhone: await sealer.seal(`139${String(i).padStart(8, '0')}`), expiresAt: Math.ceil(Date.now() / 1000) + 86_400 } } });
+    }
+    for (const [table, items] of [[tables.ops, listings], [tables.contacts, contacts]] as const) {
+      let request: unknown[] | undefined = items;
+      while (request && request.length > 0) {
+        const written: { UnprocessedItems?: Record<string, unknown[]> } = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: request as never } }));
+        request = written.UnprocessedItems?.[table];
+      }
+    }
+  });
+  const sms = createOutboxSender(doc, tables.ops, () => randomBytes(16).toString('hex'), () => new Date());
+  const sendDeps = { ...deps, sealer, sms };
+  const config = {
+    name: '邀请基准测评',
+    unitId: 'sp',
+    period: { from: day, to: day },
+    filters: {},
+    strataBy: 'unit',
+    size: { mode: 'total', n: options.invitations },
+    allocation: { method: 'proportional' },
+    quarantineDays: 0,
+    invitationText: '诚邀您评价：{link} 回复TD退订',
+    reminders: { count: 1, afterDays: 3 },
+    deadline: new Date(Date.now() + 7 * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }),
+  } as RoundConfig;
+  for (let r = 0; r < options.rounds; r++) {
+    // Bare: Get the sample item and the contact, Put a link, Put an outbox message, Put a quarantine item, Update the sample item.
+    let t = performance.now();
+    const bareRound = `bare-${r}`;
+    await pool(people, 16, async (i) => {
+      const contactId = `inv${String(i).padStart(29, '0')}`;
+      const sample = keys.roundSample(bareRound, unitId, `e${i}`);
+      await doc.send(new GetCommand({ TableName: tables.ops, Key: sample, ConsistentRead: true }));
+      await doc.send(new GetCommand({ TableName: tables.contacts, Key: keys.contact(contactId), ProjectionExpression: 'sealedPhone' }));
+      await doc.send(new PutCommand({ TableName: tables.ops, Item: { ...keys.ratingLink(`${bareRound}-${i}`), kind: 'rating-link', purpose: 'sampling', roundId: bareRound, stratum: unitId, entryId: `e${i}`, openUntil: '2099-01-01T00:00:00.000Z', state: 'open' } }));
+      await doc.send(new PutCommand({ TableName: tables.ops, Item: { ...keys.outboxMessage(bareRound, new Date().toISOString(), String(i)), kind: 'bare-outbox', to: '139****0000', text: '诚邀您评价', link: 'http://localhost/s/x' } }));
+      await doc.send(new PutCommand({ TableName: tables.ops, Item: { ...keys.quarantine('2000-01', `inv${i}`, bareRound), kind: 'bare-quarantine' } }));
+      await doc.send(new PutCommand({ TableName: tables.ops, Item: { ...sample, kind: 'bare-sample', state: 'sent' } }));
+    });
+    result.bareSendMs.push(Math.round(performance.now() - t));
+
+    const created = await createRound(sendDeps, ADMIN, config);
+    await commitRound(sendDeps, ADMIN, created.roundId);
+    await freezeRound(sendDeps, ADMIN, created.roundId);
+    await drawRound(sendDeps, DRAWER, created.roundId, `invite-${r}`);
+    t = performance.now();
+    let progress = await sendRound(sendDeps, ADMIN, created.roundId);
+    while (!progress.finished) progress = await sendRound(sendDeps, ADMIN, created.roundId);
+    result.sendMs.push(Math.round(performance.now() - t));
+    if (progress.sent !== options.invitations) throw new Error(`sent ${progress.sent} of ${options.invitations} (failed ${progress.failed})`);
+    options.log(`sampling invitations round ${r + 1}: bare ${result.bareSendMs.at(-1)} ms, send job ${result.sendMs.at(-1)} ms for ${options.invitations} invitations`);
+  }
 }

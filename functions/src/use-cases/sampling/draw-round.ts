@@ -60,7 +60,8 @@ async function currentFrame(deps: RoundDeps, round: RoundRecord, unit: UnitRecor
   const now = deps.now();
   const months = monthsBetween(config.period.from, config.period.to);
   const today = chinaDay(now);
-  const invited = await deps.rounds.quarantined(monthsBetween(addDays(today, -config.quarantineDays), today));
+  // By month of invitation (a month's partition at a time): up to a month longer than asked, never shorter; 0 days is none.
+  const invited = config.quarantineDays > 0 ? await deps.rounds.quarantined(monthsBetween(addDays(today, -config.quarantineDays), today)) : new Set<string>();
   const entryKey = await derivedKey(deps.throttle.keyring, ROUND_ENTRY_LABEL);
   const builder = frameBuilder({
     filters: { ...config.filters, from: config.period.from, to: config.period.to },
