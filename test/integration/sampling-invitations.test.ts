@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Principal } from '../../functions/src/auth/principal.js';
 import { keys } from '../../functions/src/data/keys.js';
+import { deliverInvitations } from '../../functions/src/use-cases/sampling/invitations.js';
 import { createGateway } from '../../infra/local/gateway.js';
 import { httpEvent, jsonHeaders } from '../support/http-events.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
@@ -205,6 +206,13 @@ describe('reminders and 退订', () => {
     expect(sentTo(reminders).size).toBe(N - 2);
 
     expect((await as(COUNTY_ADMIN, 'POST', `/api/sampling-rounds/${roundId}/remind`)).json).toMatchObject({ done: 0, reminded: N - 2 });
+    // A queue delivering the same reminder (and the first invitation) again sends nothing.
+    const { stratum, entryId } = (await t.runtime.invitations.list(roundId)).find((invitation) => invitation.reminders === 1)!;
+    await deliverInvitations(t.runtime, [
+      { roundId, stratum, entryId, kind: 'reminder', reminder: 0 },
+      { roundId, stratum, entryId, kind: 'invitation' },
+    ]);
+    expect(await outbox()).toHaveLength(N + N - 2);
     moveClock(7);
     expect((await as(COUNTY_ADMIN, 'POST', `/api/sampling-rounds/${roundId}/remind`)).json).toMatchObject({ done: 0, reminded: N - 2 });
     expect(answeredLink).toBeTruthy();

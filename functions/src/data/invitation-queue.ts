@@ -15,6 +15,11 @@ export interface InvitationMessage {
   stratum: string;
   entryId: string;
   kind: InvitationKind;
+  /**
+   * A reminder: how many reminders the invitation had when it was queued. A queue may deliver a
+   * message twice; the second finds the count moved on and sends nothing.
+   */
+  reminder?: number;
 }
 
 export interface InvitationQueue {
@@ -48,10 +53,10 @@ export function batchesOf<T>(items: readonly T[], size: number): T[][] {
   return batches;
 }
 
-/** The body of one queue message: the four fields, in a fixed order, nothing else. */
+/** The body of one queue message: its fields, in a fixed order, nothing else. */
 export function messageBody(message: InvitationMessage): string {
-  const { roundId, stratum, entryId, kind } = message;
-  return JSON.stringify({ roundId, stratum, entryId, kind });
+  const { roundId, stratum, entryId, kind, reminder } = message;
+  return JSON.stringify({ roundId, stratum, entryId, kind, ...(reminder !== undefined ? { reminder } : {}) });
 }
 
 /** A batch's entries, each with its index in the batch as its id (unique within a batch, as SQS asks). */

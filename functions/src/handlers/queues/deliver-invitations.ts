@@ -23,6 +23,7 @@ const InvitationMessageBody = z
     stratum: z.string().min(1).max(256),
     entryId: z.string().min(1).max(256),
     kind: z.enum(INVITATION_KINDS),
+    reminder: z.number().int().min(0).max(10).optional(),
   })
   .strict() satisfies z.ZodType<InvitationMessage>;
 

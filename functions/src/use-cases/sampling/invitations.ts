@@ -54,8 +54,8 @@ export interface InvitationDeps extends RoundDeps {
 /** One message to send (which invitation, first message or reminder) and the queue that carries it: declared beside the SQS adapter. */
 export type { InvitationMessage, InvitationQueue } from '../../data/invitation-queue.js';
 
-/** A job call stops handing messages on after this long (API Gateway answers within 29 s). */
-export const JOB_BUDGET_MS = 20_000;
+/** A job call stops handing messages on after this long: like an import's step, well inside the route Lambda's 10 s. */
+export const JOB_BUDGET_MS = 6_000;
 /** Messages per step of a job; each step's quarantine is written before its messages go. */
 const STEP = 200;
 /** Messages composed and sent at once (the local sending rate; in AWS the queue's concurrency sets it). */
@@ -109,6 +109,8 @@ async function deliverOne(deps: InvitationDeps, round: RoundRecord, message: Inv
   if (!invitation) return;
   if (message.kind === 'invitation' && invitation.state !== 'drawn' && invitation.state !== 'queued') return;
   if (message.kind === 'reminder' && (invitation.state !== 'sent' || invitation.optedOut)) return;
+  // The same reminder delivered twice (a queue's redelivery): the count moved on when it was sent.
+  if (message.kind === 'reminder' && message.reminder !== undefined && invitation.reminders !== message.reminder) return;
   const sealed = invitation.contactId ? await deps.invitations.sealedPhone(invitation.contactId) : undefined;
   if (!sealed) {
     // The number was purged (RECORD_PHONE_DAYS) since the freeze: a reminder simply does not go.
@@ -180,7 +182,8 @@ async function runJob(
     const step = due.slice(done, done + STEP);
     // Quarantined before the message goes: an invited person is never left out of it.
     if (kind === 'invitation') await deps.invitations.quarantine(round.roundId, month, step.map((invitation) => invitation.phoneKey), keepUntil);
-    await handOn(deps, step.map(({ roundId, stratum, entryId }) => ({ roundId, stratum, entryId, kind })), step);
+    const messages = step.map(({ roundId, stratum, entryId, reminders }) => ({ roundId, stratum, entryId, kind, ...(kind === 'reminder' ? { reminder: reminders } : {}) }));
+    await handOn(deps, messages, step);
     done += step.length;
   }
   const answer = progress(job, await deps.invitations.list(round.roundId), done, due.length - done, deps.invitationQueue ? 'sms' : deps.sms.kind);

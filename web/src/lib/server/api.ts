@@ -44,6 +44,8 @@ export interface Call {
   body?: unknown;
   token?: string;
   headers?: Record<string, string>;
+  /** Longer than the default 10 s for a job call that works for its time budget (阳光测评 send: 20 s). */
+  timeoutMs?: number;
 }
 
 export async function call<S extends z.ZodType>(schema: S, request: Call): Promise<ApiResult<z.infer<S>>> {
@@ -58,7 +60,7 @@ export async function call<S extends z.ZodType>(schema: S, request: Call): Promi
       method: request.method,
       headers,
       ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(request.timeoutMs ?? TIMEOUT_MS),
     });
   } catch (cause) {
     const reason = cause instanceof Error ? cause.name : 'unknown';

@@ -5,11 +5,15 @@ import type { ApiResult } from '$lib/server/api';
 import { getRound, ROUND_STEPS, stepRound, type RoundStep } from '$lib/server/api-sampling';
 import { requireToken, sessionEnded } from '$lib/server/api-org';
 import { describeConfig, roundConfig } from '../round-summary';
+import { getRoundOutbox, ROUND_JOBS, runRoundJob, type RoundJob } from './invitation-jobs.server';
+import { getRoundResults, RESULT_STATES } from './round-results.server';
 import type { PageServerLoad } from './$types';
 
 const DONE = new Set<string>([...Object.keys(ROUND_STEPS), 'saved']);
+/** States with invitations behind them: the outbox is worth reading. */
+const SENT_STATES = new Set<string>(['sending', 'closed', 'published']);
 
-export const load: PageServerLoad = async ({ locals, params, url, cookies }) => {
+export const load: PageServerLoad = async ({ locals, params, url, cookies, parent }) => {
   const token = requireToken(locals);
   const t = roundMessages(locals.lang);
   const round = await getRound(token, params.roundId);
@@ -20,7 +24,26 @@ export const load: PageServerLoad = async ({ locals, params, url, cookies }) => 
   }
   const config = roundConfig(round.data.config);
   const done = url.searchParams.get('done');
-  return { t, round: round.data, config, described: describeConfig(t, config), done: done && DONE.has(done) ? done : null };
+  // Only those who run rounds may read the outbox (sampling:manage): a committee member is not
+  // asked for it (the API would refuse, and audit, the attempt) and sees no outbox.
+  const { session } = await parent();
+  const canManage = session?.permissions.includes('sampling:manage') ?? false;
+  const [outbox, results] = await Promise.all([
+    canManage && SENT_STATES.has(round.data.state) ? getRoundOutbox(token, params.roundId) : null,
+    RESULT_STATES.has(round.data.state) ? getRoundResults(token, params.roundId) : null,
+  ]);
+  if (outbox?.status === 401 || results?.status === 401) sessionEnded(cookies, url);
+  return {
+    t,
+    round: round.data,
+    config,
+    described: describeConfig(t, config),
+    done: done && DONE.has(done) ? done : null,
+    outbox: outbox?.ok ? outbox.data : null,
+    results: results?.ok ? results.data : null,
+    // The round page stands without its results: say they could not be read, show the rest.
+    resultsProblem: results && !results.ok ? t.results.unavailable : null,
+  };
 };
 
 /** A refused step in the administrator's words: who may not, which state, how big the frame is. */
@@ -53,4 +76,37 @@ function stepAction(step: RoundStep): Actions[string] {
   };
 }
 
-export const actions: Actions = Object.fromEntries((Object.keys(ROUND_STEPS) as RoundStep[]).map((step) => [step, stepAction(step)]));
+/** A refused job: the 409 says whether the deadline passed or the round is not in the job's state. */
+function jobRefusal(t: RoundMessages, job: RoundJob, result: ApiResult<unknown>, state: string): string {
+  if (result.ok) return '';
+  if (result.status === 403) return t.errors.forbidden;
+  if (result.status === 404) return t.errors.notFound;
+  if (result.status === 409) {
+    if (result.error.error.issues?.some((issue) => issue.field === 'deadline')) return t.errors.deadline;
+    return job === 'remind' ? t.errors.remindState : fill(t.errors.conflict, { state });
+  }
+  return t.errors.unavailable;
+}
+
+/**
+ * One call of an invitation job (sendRound, remindRound): it works for the API's time budget and
+ * answers the progress, which this page shows. No redirect: without JavaScript the answer page is
+ * the progress, with 继续发送 while messages are left; with JavaScript the page calls again itself.
+ */
+function jobAction(job: RoundJob): Actions[string] {
+  return async ({ locals, params, cookies, url }) => {
+    const token = requireToken(locals);
+    const t = roundMessages(locals.lang);
+    const result = await runRoundJob(token, params.roundId ?? '', job);
+    if (result.status === 401) sessionEnded(cookies, url);
+    if (result.ok) return { progress: result.data };
+    const now = await getRound(token, params.roundId ?? '');
+    const state = now.ok ? t.states[now.data.state] : '';
+    return fail(result.status === 403 ? 403 : result.status === 409 ? 409 : 400, { step: job, problem: jobRefusal(t, job, result, state) });
+  };
+}
+
+export const actions: Actions = {
+  ...Object.fromEntries((Object.keys(ROUND_STEPS) as RoundStep[]).map((step) => [step, stepAction(step)])),
+  ...Object.fromEntries((Object.keys(ROUND_JOBS) as RoundJob[]).map((job) => [job, jobAction(job)])),
+};
