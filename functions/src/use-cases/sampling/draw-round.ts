@@ -3,6 +3,9 @@ import type { DrawPack } from '#shared/contracts/sampling/draw-pack.js';
 import type { RoundConfig, RoundView } from '#shared/contracts/sampling/rounds.js';
 import { addDays, chinaDay } from '#shared/domain/china-time.js';
 import { allocate } from '#shared/domain/sampling/allocation.js';
+import { totalCount } from '#shared/domain/level-counts.js';
+import { NATIONAL_SATISFIED_RATE } from '#shared/domain/rates.js';
+import { SUPPRESSION_K } from '#shared/domain/report-suppression.js';
 import { compareUtf8 } from '#shared/domain/sampling/byte-order.js';
 import { commitmentOf, DRAW_FORMAT, drawSample, frameHashOf, fromHex, publicInputProblem, SEED_BYTES, stratumSizes, toHex } from '#shared/domain/sampling/draw.js';
 import { frameBuilder, type BuiltFrame } from '#shared/domain/sampling/frame.js';
@@ -78,6 +81,29 @@ async function currentFrame(deps: RoundDeps, round: RoundRecord, unit: UnitRecor
   return builder.finish();
 }
 
+/**
+ * Neyman's p_h (docs/decisions/0023): each stratum's 满意率 in the latest closed round of the same
+ * unit with the same strata, from strata with at least k answers only — the priors are published in
+ * the verification pack, so a small group's rate must not become one — smoothed as (x + 1)/(n + 2),
+ * so that a stratum where everyone (or no one) was satisfied still gets a share of the next sample.
+ * A stratum without one is 0.5 (allocation.ts).
+ */
+async function neymanPriors(deps: RoundDeps, round: RoundRecord): Promise<Record<string, number> | undefined> {
+  const strataBy = (round.config as unknown as RoundConfig).strataBy;
+  const earlier = (await deps.rounds.listUnit(round.unitId))
+    .filter((other) => other.roundId !== round.roundId && (other.state === 'closed' || other.state === 'published') && (other.config as unknown as RoundConfig).strataBy === strataBy)
+    .sort((a, b) => (b.closedAt ?? '').localeCompare(a.closedAt ?? ''))[0];
+  if (!earlier) return undefined;
+  const priors: Record<string, number> = {};
+  for (const [stratum, counts] of await deps.invitations.answerCounts(earlier.roundId)) {
+    const n = totalCount(counts);
+    if (n < SUPPRESSION_K) continue;
+    const satisfied = NATIONAL_SATISFIED_RATE.levels.reduce((sum, level) => sum + counts[level], 0);
+    priors[stratum] = (satisfied + 1) / (n + 2);
+  }
+  return Object.keys(priors).length > 0 ? priors : undefined;
+}
+
 /** n above the frame is refused while the round can still be changed: the message gives N. */
 function sizeProblem(config: RoundConfig, N: number): ValidationError | undefined {
   const size = config.size as RoundSize;
@@ -127,7 +153,8 @@ export async function freezeRound(deps: RoundDeps, principal: Principal, roundId
     throw new ConflictError('period', 'no 办件 with a mobile number match this round now: the frame would be empty; cancel the round');
   }
   const strata = stratumSizes(frame.entries);
-  const allocation = allocate(allocationInput(config.size as RoundSize, config.allocation, strata));
+  const priors = config.allocation.method === 'neyman' ? await neymanPriors(deps, round) : undefined;
+  const allocation = allocate(allocationInput(config.size as RoundSize, config.allocation, strata, priors));
   if (!allocation.ok) {
     await record(deps, principal, attempt, 'invalid', { unitId: round.unitId, detail: allocation.problem.message });
     throw new ConflictError(allocation.problem.field === 'fixed' ? 'allocation.fixed' : allocation.problem.field, allocation.problem.message);
@@ -141,7 +168,7 @@ export async function freezeRound(deps: RoundDeps, principal: Principal, roundId
   }));
   const chunks = await deps.rounds.writeFrame(round.roundId, stored);
   const frameHash = frameHashOf(frame.entries, nodeDrawCrypto);
-  const input = allocationInput(config.size as RoundSize, config.allocation, strata);
+  const input = allocationInput(config.size as RoundSize, config.allocation, strata, priors);
   const frozen = await stepRound(deps, principal, attempt, round, 'freeze', {
     frameHash,
     frame: { matched: frame.matched, withoutMobile: frame.withoutMobile, people: frame.people, quarantined: frame.quarantined, N: frame.entries.length },

@@ -20,8 +20,8 @@ export interface RoundDeps extends AccessDeps {
   units: Pick<UnitStore, 'get' | 'getMany' | 'subtree'>;
   surveys: Pick<SurveyStore, 'getVersionById'>;
   rounds: RoundStore;
-  /** The close purges the numbers of the people drawn (docs/decisions/0022-invitations.md). */
-  invitations: Pick<InvitationStore, 'purgeContacts'>;
+  /** The close purges the numbers of the people drawn (decision 0022); Neyman's priors read an earlier round's counts (0023). */
+  invitations: Pick<InvitationStore, 'purgeContacts' | 'answerCounts'>;
   throttle: { keyring: ClientKeyring };
   randomBytes?: (size: number) => Buffer;
   newRoundId?: () => string;
