@@ -36,7 +36,14 @@ export interface Invitation {
   lastSentDay?: string;
   /** Why sending failed: `no-number` (purged or never there) or `sender` (the provider refused). */
   failure?: 'no-number' | 'sender';
+  /** The message a job claimed to send: `invitation`, or `reminder#{k}` for the k-th reminder. */
+  claim?: string;
+  /** When it was claimed (UTC ISO): a claim older than CLAIM_STALE_MS is taken again. */
+  claimedAt?: string;
 }
+
+/** The claim of the message a job is about to hand on for an invitation. */
+export const claimOf = (kind: InvitationKind, invitation: Pick<Invitation, 'reminders'>): string => (kind === 'invitation' ? 'invitation' : `reminder#${invitation.reminders + 1}`);
 
 /** A round's answer as stored: the China-time day only, nothing of the person, token or entry. */
 export interface RoundRating {
@@ -90,8 +97,13 @@ export interface InvitationStore {
   sealedPhone(contactId: string): Promise<string | undefined>;
   /** The people invited enter the quarantine of this month (pseudonyms only), kept for the longest quarantine. */
   quarantine(roundId: string, month: string, phoneKeys: readonly string[], expiresAt: number): Promise<void>;
-  /** drawn → queued (handed to a queue); false when it was not `drawn` any more. */
-  markQueued(invitation: Invitation): Promise<boolean>;
+  /**
+   * Claim the next message of an invitation for one job, so that two jobs running at once never
+   * send it twice: an invitation drawn → queued; a reminder, while the invitation is sent with the
+   * same reminder count. A claim older than `staleBefore` (a job that died) may be taken again.
+   * False when another job holds it or the invitation moved on.
+   */
+  claim(invitation: Invitation, kind: InvitationKind, at: string, staleBefore: string): Promise<boolean>;
   /** A message went out: the state (for an invitation) and the counts; false when the invitation moved meanwhile. */
   markSent(invitation: Invitation, kind: InvitationKind, day: string): Promise<boolean>;
   markFailed(invitation: Invitation, failure: NonNullable<Invitation['failure']>): Promise<void>;
@@ -127,6 +139,8 @@ function toInvitation(item: Record<string, unknown>): Invitation {
     reminders: Number(item.reminders ?? 0),
     ...(typeof item.lastSentDay === 'string' ? { lastSentDay: item.lastSentDay } : {}),
     ...(typeof item.failure === 'string' ? { failure: item.failure as Invitation['failure'] } : {}),
+    ...(typeof item.claim === 'string' ? { claim: item.claim } : {}),
+    ...(typeof item.claimedAt === 'string' ? { claimedAt: item.claimedAt } : {}),
   };
 }
 
@@ -182,7 +196,26 @@ export function createInvitationStore(doc: DynamoDBDocumentClient, tables: { ops
       });
     },
 
-    markQueued: (invitation) => update(invitation, 'SET #state = :queued', '#state = :drawn', { ':queued': 'queued', ':drawn': 'drawn' }),
+    async claim(invitation, kind, at, staleBefore) {
+      const claim = claimOf(kind, invitation);
+      const free = '(attribute_not_exists(claim) OR claim <> :claim OR claimedAt < :stale)';
+      if (kind === 'invitation') {
+        return update(invitation, 'SET #state = :queued, claim = :claim, claimedAt = :at', `(#state = :drawn OR (#state = :queued AND ${free}))`, {
+          ':queued': 'queued',
+          ':drawn': 'drawn',
+          ':claim': claim,
+          ':at': at,
+          ':stale': staleBefore,
+        });
+      }
+      return update(invitation, 'SET claim = :claim, claimedAt = :at', `#state = :sent AND (attribute_not_exists(reminders) OR reminders = :count) AND ${free}`, {
+        ':sent': 'sent',
+        ':count': invitation.reminders,
+        ':claim': claim,
+        ':at': at,
+        ':stale': staleBefore,
+      });
+    },
 
     async markSent(invitation, kind, day) {
       if (kind === 'invitation') {

@@ -179,8 +179,9 @@ export function createRoundStore(doc: DynamoDBDocumentClient, table: string): Ro
         return strip(Attributes!);
       } catch (error) {
         if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
-          const old = (error as { Item?: Record<string, unknown> }).Item;
-          throw new RoundStateError(old ? (old.state as RoundState) : (await store.get(roundId))?.state);
+          // ALL_OLD comes back in DynamoDB's attribute-value form ({ state: { S: 'sending' } }).
+          const old = (error as { Item?: Record<string, { S?: string } | undefined> }).Item;
+          throw new RoundStateError(old ? (old.state?.S as RoundState | undefined) : (await store.get(roundId))?.state);
         }
         if (error instanceof TransactionCanceledException) throw new RoundStateError(undefined);
         throw error;

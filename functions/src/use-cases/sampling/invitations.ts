@@ -15,6 +15,7 @@ import { LINK_KEEP_DAYS, RatingLinkExpiredError, RatingLinkUnknownError, RatingL
 import {
   InvitationAnsweredStoreError,
   RoundNotTakingAnswersError,
+  claimOf,
   type Invitation,
   type InvitationKind,
   type InvitationStore,
@@ -22,7 +23,8 @@ import {
   type SmsSender,
 } from '../../data/sampling-invitations.js';
 import type { InvitationMessage, InvitationQueue } from '../../data/invitation-queue.js';
-import type { RoundRecord } from '../../data/sampling-rounds.js';
+import { RoundStateError, type RoundRecord } from '../../data/sampling-rounds.js';
+import { ROUND_TRANSITIONS } from '#shared/domain/sampling/round-state.js';
 import { ConflictError, InvitationAnsweredError, InvitationClosedError, NotFoundError, ValidationError } from '../../errors.js';
 import { nationalSurveyCard } from '../get-window-card.js';
 import { DEFAULT_BASE_URL } from '../posters/posters.js';
@@ -56,6 +58,13 @@ export type { InvitationMessage, InvitationQueue } from '../../data/invitation-q
 
 /** A job call stops handing messages on after this long: like an import's step, well inside the route Lambda's 10 s. */
 export const JOB_BUDGET_MS = 6_000;
+/**
+ * A claim a job took this long ago and did not follow with the message is taken again (the job
+ * died, or the queue refused it). In AWS a message may also still wait in the queue (a sender
+ * without an origination identity): queued twice, it is sent once, because the sender skips an
+ * invitation that is already sent.
+ */
+export const CLAIM_STALE_MS = 15 * 60_000;
 /** Messages per step of a job; each step's quarantine is written before its messages go. */
 const STEP = 200;
 /** Messages composed and sent at once (the local sending rate; in AWS the queue's concurrency sets it). */
@@ -157,11 +166,28 @@ export async function deliverInvitations(deps: InvitationDeps, messages: readonl
   });
 }
 
-/** Hand one step's messages on: to the queue (and mark them queued), or send them now. */
-async function handOn(deps: InvitationDeps, messages: InvitationMessage[], pending: Invitation[]): Promise<void> {
-  if (!deps.invitationQueue) return deliverInvitations(deps, messages);
-  await deps.invitationQueue.enqueue(messages);
-  if (messages[0]?.kind === 'invitation') await pool(pending, SENDS_IN_FLIGHT, async (invitation) => void (await deps.invitations.markQueued(invitation)));
+/**
+ * Hand one step's messages on: each claimed first (two jobs at once never send one twice), then
+ * to the queue, or sent now. Answers how many this job handed on.
+ */
+async function handOn(deps: InvitationDeps, kind: InvitationKind, step: Invitation[]): Promise<number> {
+  const now = deps.now();
+  const at = now.toISOString();
+  const staleBefore = new Date(now.getTime() - CLAIM_STALE_MS).toISOString();
+  const claimed: InvitationMessage[] = [];
+  await pool(step, SENDS_IN_FLIGHT, async (invitation) => {
+    if (!(await deps.invitations.claim(invitation, kind, at, staleBefore))) return;
+    const { roundId, stratum, entryId, reminders } = invitation;
+    claimed.push({ roundId, stratum, entryId, kind, ...(kind === 'reminder' ? { reminder: reminders } : {}) });
+  });
+  if (deps.invitationQueue) await deps.invitationQueue.enqueue(claimed);
+  else await deliverInvitations(deps, claimed);
+  return claimed.length;
+}
+
+/** Whether a message of this invitation is claimed by a job that may still be handing it on. */
+function claimedNow(invitation: Invitation, kind: InvitationKind, staleBefore: string): boolean {
+  return invitation.claim === claimOf(kind, invitation) && (invitation.claimedAt ?? '') >= staleBefore;
 }
 
 async function runJob(
@@ -177,16 +203,16 @@ async function runJob(
   const kind: InvitationKind = job === 'send' ? 'invitation' : 'reminder';
   const month = chinaDay(deps.now()).slice(0, 7);
   const keepUntil = Math.ceil((deps.now().getTime() + QUARANTINE_KEEP_DAYS * DAY_MS) / 1000);
+  let looked = 0;
   let done = 0;
-  while (done < due.length && performance.now() - started < budgetMs) {
-    const step = due.slice(done, done + STEP);
+  while (looked < due.length && performance.now() - started < budgetMs) {
+    const step = due.slice(looked, looked + STEP);
     // Quarantined before the message goes: an invited person is never left out of it.
     if (kind === 'invitation') await deps.invitations.quarantine(round.roundId, month, step.map((invitation) => invitation.phoneKey), keepUntil);
-    const messages = step.map(({ roundId, stratum, entryId, reminders }) => ({ roundId, stratum, entryId, kind, ...(kind === 'reminder' ? { reminder: reminders } : {}) }));
-    await handOn(deps, messages, step);
-    done += step.length;
+    done += await handOn(deps, kind, step);
+    looked += step.length;
   }
-  const answer = progress(job, await deps.invitations.list(round.roundId), done, due.length - done, deps.invitationQueue ? 'sms' : deps.sms.kind);
+  const answer = progress(job, await deps.invitations.list(round.roundId), done, due.length - looked, deps.invitationQueue ? 'sms' : deps.sms.kind);
   await record(deps, principal, attempt, 'ok', {
     unitId: round.unitId,
     detail: `${done} ${kind === 'invitation' ? 'invitations' : 'reminders'} handed on, ${answer.remaining} to go; sent ${answer.sent}, failed ${answer.failed}, responded ${answer.responded}`,
@@ -207,8 +233,22 @@ export async function sendRound(deps: InvitationDeps, principal: Principal, roun
     await record(deps, principal, attempt, 'invalid', { unitId: round.unitId, detail: problem.message });
     throw problem;
   }
-  if (round.state !== 'sending') round = await stepRound(deps, principal, attempt, round, 'send', {});
-  const due = (await deps.invitations.list(roundId)).filter((invitation) => invitation.state === 'drawn');
+  if (round.state === 'drawn') {
+    try {
+      round = await deps.rounds.transition(round.roundId, ROUND_TRANSITIONS.send.from, { state: ROUND_TRANSITIONS.send.to, updatedAt: deps.now().toISOString() });
+    } catch (error) {
+      // Another administrator's job started it a moment ago: this one joins it.
+      if (!(error instanceof RoundStateError) || error.current !== 'sending') throw error;
+      round = { ...round, state: 'sending' };
+    }
+  } else if (round.state !== 'sending') {
+    round = await stepRound(deps, principal, attempt, round, 'send', {});
+  }
+  const staleBefore = new Date(deps.now().getTime() - CLAIM_STALE_MS).toISOString();
+  // Not yet sent: drawn, or queued by a job that died before handing it on (its claim gone stale).
+  const due = (await deps.invitations.list(roundId)).filter(
+    (invitation) => invitation.state === 'drawn' || (invitation.state === 'queued' && !claimedNow(invitation, 'invitation', staleBefore)),
+  );
   return runJob(deps, principal, round, 'send', attempt, due, options.budgetMs ?? JOB_BUDGET_MS);
 }
 
@@ -229,7 +269,8 @@ export async function remindRound(deps: InvitationDeps, principal: Principal, ro
     await record(deps, principal, attempt, 'invalid', { unitId: round.unitId, detail: problem.message });
     throw problem;
   }
-  const due = (await deps.invitations.list(roundId)).filter((invitation) => reminderDue(invitation, config, today));
+  const staleBefore = new Date(deps.now().getTime() - CLAIM_STALE_MS).toISOString();
+  const due = (await deps.invitations.list(roundId)).filter((invitation) => reminderDue(invitation, config, today) && !claimedNow(invitation, 'reminder', staleBefore));
   return runJob(deps, principal, round, 'remind', attempt, due, options.budgetMs ?? JOB_BUDGET_MS);
 }
 
