@@ -1,3 +1,5 @@
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Principal } from '../../functions/src/auth/principal.js';
 import { keys } from '../../functions/src/data/keys.js';
@@ -75,9 +77,12 @@ describe('one-time rating links', () => {
   it('are issued once by a push with issueLink, rated once, and a second use writes nothing (本次办件已评价)', async () => {
     const pushed = await push(record('RL-0001'));
     expect(pushed.status).toBe(201);
-    const link = pushed.json.records[0].ratingLink as { url: string; openUntil: string; qrSvg: string };
+    const link = pushed.json.records[0].ratingLink as { url: string; openUntil: string; qrSvg: string; qrPng: string };
     expect(link.url).toMatch(/\/r\/[A-Za-z0-9_-]{22}$/);
     expect(link.qrSvg).toContain('<svg');
+    // The PNG decodes to the link itself (what a phone camera reads off the window screen).
+    const png = PNG.sync.read(Buffer.from(link.qrPng, 'base64'));
+    expect(jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data).toBe(link.url);
     expect(Date.parse(link.openUntil)).toBeGreaterThan(Date.now() + 6 * 86_400_000);
     const token = tokenOf(link.url);
 

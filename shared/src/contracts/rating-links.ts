@@ -46,6 +46,7 @@ export const IssuedRatingLink = z
     url: z.string().meta({ description: 'The resident page /r/{token}; shown once, never answered again (re-push: no new link)' }),
     openUntil: z.string().meta({ description: 'UTC ISO: the end of the 补评 period (finishedAt + the unit’s days, default 7)' }),
     qrSvg: z.string().optional().meta({ description: 'The QR of the url as SVG; in the answer of a single-record push only' }),
+    qrPng: z.string().optional().meta({ description: 'The same QR as a PNG (600 px), base64; in the answer of a single-record push only' }),
   })
   .meta({ id: 'IssuedRatingLink' });
 export type IssuedRatingLink = z.infer<typeof IssuedRatingLink>;

@@ -3,7 +3,7 @@ import type { IssuedRatingLink } from '#shared/contracts/rating-links.js';
 import { LINK_KEEP_DAYS, type RatingLinkStore } from '../../data/rating-links.js';
 import type { ServiceRecord } from '../../data/service-records.js';
 import { DEFAULT_BASE_URL } from '../posters/posters.js';
-import { qrSvg } from '../posters/poster-render.js';
+import { qrPng, qrSvg } from '../posters/poster-render.js';
 import { ratingLinkHash } from '../rating-links/rate-by-link.js';
 
 /**
@@ -31,8 +31,8 @@ export function ratingLinkUrl(baseUrl: string | undefined, token: string): strin
 
 /**
  * A link for a record just stored, or none for online 办件 (no window; decision 0020). A record
- * pushed after its 补评 period still gets one: the page then says 评价期已过, as an SMS sent late would. `withQr`: the QR as SVG too (single-record pushes;
- * 500 SVGs would make a batch answer megabytes).
+ * pushed after its 补评 period still gets one: the page then says 评价期已过, as an SMS sent late would. `withQr`: the QR as SVG and PNG too
+ * (single-record pushes; 500 of them would make a batch answer megabytes).
  */
 export async function issueServiceRecordLink(deps: IssueLinkDeps, record: ServiceRecord, withQr: boolean): Promise<IssuedRatingLink | undefined> {
   if (!record.windowCode) return undefined;
@@ -52,7 +52,7 @@ export async function issueServiceRecordLink(deps: IssueLinkDeps, record: Servic
     expiresAt: Math.ceil((openUntil.getTime() + LINK_KEEP_DAYS * DAY_MS) / 1000),
   });
   const url = ratingLinkUrl(deps.publicBaseUrl, token);
-  return { url, openUntil: openUntil.toISOString(), ...(withQr ? { qrSvg: await qrSvg(url) } : {}) };
+  return { url, openUntil: openUntil.toISOString(), ...(withQr ? { qrSvg: await qrSvg(url), qrPng: (await qrPng(url)).toString('base64') } : {}) };
 }
 
 /** Links for the records a push stored now, on their answer rows; a few at a time. */
