@@ -321,6 +321,9 @@ describe('api stack', () => {
       expect(properties.TracingConfig).toEqual({ Mode: 'Active' });
       const access = ROUTE_ACCESS[route.operationId];
       expect(properties.MemorySize).toBe(access.memorySize ?? 256);
+      // API Gateway's HTTP API waits 30 s at most: a route that may take longer would answer 503 while still working.
+      expect(properties.Timeout).toBe(access.timeoutSeconds ?? 10);
+      expect(properties.Timeout).toBeLessThanOrEqual(28);
       const expected = ['AUDIT_TABLE', 'AUTH_MODE', 'COGNITO_CLIENT_ID', 'COGNITO_ISSUER', 'COGNITO_USER_POOL_ID', 'CONTACTS_TABLE', 'CONTACT_KMS_KEY_ID', 'NODE_OPTIONS', 'OPS_TABLE', 'ORIGIN_SECRET_ARN', 'PUBLIC_BASE_URL'];
       if (access.posterFont) expected.push('POSTER_FONT_PATH');
       if (access.clientLimits) expected.push('CLIENT_FROM', 'CLIENT_KMS_KEY_ID');
@@ -650,7 +653,9 @@ describe('api stack', () => {
         .filter((s) => mentions(s.Resource, opsTable))
         .flatMap(actionsOf)
         .filter((action) => action.startsWith('dynamodb:'));
-    expect([...new Set(onOps('exportSatisfactionReport'))].sort()).toEqual([...READ_ACTIONS, 'dynamodb:PutItem'].sort());
+    for (const operationId of ['exportSatisfactionReport', 'exportRoundResults']) {
+      expect([...new Set(onOps(operationId))].sort(), operationId).toEqual([...READ_ACTIONS, 'dynamodb:PutItem'].sort());
+    }
     expect(onOps('verifyExport').length).toBeGreaterThan(0);
     expect(onOps('verifyExport').filter((action) => !READ_ACTIONS.has(action))).toEqual([]);
     // The draw check on /verify re-runs the uploaded pack alone: no table at all.

@@ -65,6 +65,11 @@ export interface RouteAccess {
   /** MiB; default 256. */
   memorySize?: number;
   /**
+   * Seconds; default 10. At most 28: API Gateway's HTTP API stops waiting at 30 s. For the few
+   * steps that must finish in one request (a round's commit, freeze and draw over 200,000 办件).
+   */
+  timeoutSeconds?: number;
+  /**
    * The audit log: PutItem (append) or PutItem + GetItem + Query (the auditor's routes), never
    * UpdateItem or DeleteItem. Default: 'put-only' for bearer routes (every refusal and change is
    * audited) and for login; 'none' for the other public routes.
@@ -199,13 +204,13 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   listRounds: READ_OPS,
   getRound: READ_OPS,
   updateRound: { ops: 'read-write', contacts: 'none', sealContacts: false },
-  commitRound: { ops: 'read-write', contacts: 'none', sealContacts: false, pseudonyms: true, memorySize: 1024 },
-  freezeRound: { ops: 'read-write', contacts: 'none', sealContacts: false, pseudonyms: true, memorySize: 1024 },
-  drawRound: { ops: 'read-write', contacts: 'none', sealContacts: false, memorySize: 1024 },
+  commitRound: { ops: 'read-write', contacts: 'none', sealContacts: false, pseudonyms: true, memorySize: 1024, timeoutSeconds: 28 },
+  freezeRound: { ops: 'read-write', contacts: 'none', sealContacts: false, pseudonyms: true, memorySize: 1024, timeoutSeconds: 28 },
+  drawRound: { ops: 'read-write', contacts: 'none', sealContacts: false, memorySize: 1024, timeoutSeconds: 28 },
   // Closing deletes the numbers of the people drawn from the contact store (decision 0022).
   closeRound: { ops: 'read-write', contacts: 'delete-only', sealContacts: false },
   cancelRound: { ops: 'read-write', contacts: 'none', sealContacts: false },
-  getRoundDrawPack: { ...READ_OPS, memorySize: 1024 },
+  getRoundDrawPack: { ...READ_OPS, memorySize: 1024, timeoutSeconds: 28 },
   // One machine: the job itself opens each number and writes the outbox. In AWS the job only
   // queues {round, entry, kind}; the sender Lambda (infra, not a route) reads and opens numbers.
   sendRound: { ops: 'read-write', contacts: 'none', sealContacts: false, invitationQueue: 'send' },
@@ -213,6 +218,9 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   // The queue's URL only (no grant): in AWS the outbox answers `sender: sms` and lists nothing.
   getRoundOutbox: { ...READ_OPS, invitationQueue: 'url' },
   getRoundResults: READ_OPS,
+  // The round's report as a file: reads like getRoundResults, Puts the EXPORT# registry items for
+  // /verify (PutItem only), appends the audit entry; pdfkit with the CJK font and exceljs need memory.
+  exportRoundResults: { ops: 'read-put', contacts: 'none', sealContacts: false, memorySize: 1024, posterFont: true },
   viewInvitation: READ_OPS,
   submitInvitationRating: { ops: 'read-write', contacts: 'none', sealContacts: false },
   optOutInvitation: { ops: 'read-write', contacts: 'none', sealContacts: false },

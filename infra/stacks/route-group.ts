@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { Aws, NestedStack, type NestedStackProps } from 'aws-cdk-lib';
+import { Aws, Duration, NestedStack, type NestedStackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
@@ -100,6 +100,7 @@ export class RouteGroup extends NestedStack {
           ...(access.invitationQueue ? { INVITATION_QUEUE_URL: props.invitations.queue.queueUrl } : {}),
         },
         ...(access.memorySize ? { memorySize: access.memorySize } : {}),
+        ...(access.timeoutSeconds ? { timeout: Duration.seconds(access.timeoutSeconds) } : {}),
         ...(access.posterFont
           ? {
               commandHooks: {

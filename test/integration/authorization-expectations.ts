@@ -87,6 +87,8 @@ export const MAY: Record<string, readonly Role[]> = {
   remindRound: ADMINS,
   getRoundOutbox: ADMINS,
   getRoundResults: READERS,
+  // The results as a file (XLSX / PDF): whoever reads the results may download them.
+  exportRoundResults: READERS,
   // 办件 files: what a 接入系统 pushes, brought in by hand (permission integrations:manage, decision 0019).
   previewServiceRecordImport: ADMINS,
   applyServiceRecordImport: ADMINS,

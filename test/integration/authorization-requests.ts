@@ -274,6 +274,10 @@ export const REQUESTS: Record<string, RequestSpec> = {
   sendRound: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/sampling-rounds/${await x.round('sending')}/send` }) },
   remindRound: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/sampling-rounds/${await x.round('sending')}/remind` }) },
   getRoundResults: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/sampling-rounds/${await x.round('sending')}/results` }) },
+  exportRoundResults: {
+    scope: 'object',
+    build: async (x) => ({ method: 'GET', path: `/api/sampling-rounds/${await x.round('sending')}/results/export`, query: { format: 'xlsx' } }),
+  },
   getRoundOutbox: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/sampling-rounds/${await x.round('sending')}/outbox` }) },
 
   listSurveyVersions: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/admin/units/${await x.unit()}/survey` }) },

@@ -133,7 +133,7 @@ const countOperations = (Object.entries(operations) as [OperationId, (typeof ope
  * Operations whose 200 is a file, not JSON: each either prints counts (and is checked below) or
  * says here why it prints none. A new file operation fails the first test until it is sorted.
  */
-const FILES_WITH_COUNTS: OperationId[] = ['exportSatisfactionReport'];
+const FILES_WITH_COUNTS = ['exportSatisfactionReport', 'exportRoundResults'] as const satisfies readonly OperationId[];
 const FILES_WITHOUT_COUNTS: Partial<Record<OperationId, string>> = {
   openapi: 'the API description',
   getWindowStaffPhoto: 'a photo',
@@ -329,6 +329,7 @@ const ASK: Partial<Record<OperationId, () => Promise<Asked[]>>> = {
       deadline: addDays(today, 5),
     });
     const roundId = String(round.json.roundId);
+    smallRoundId = roundId;
     for (const step of ['commit', 'freeze', 'draw', 'send']) expect((await admin('POST', `/api/sampling-rounds/${roundId}/${step}`, step === 'draw' ? { publicInput: '' } : undefined)).status).toBe(200);
     await ask('before any answer');
     const links = await t.runtime.invitations.outbox(roundId, 100);
@@ -376,6 +377,29 @@ interface Download {
   bytes: Buffer;
   headers: Reply['headers'];
 }
+
+/** The census round of ASK.getRoundResults (3 + 7 answers once asked), whose report file is checked too. */
+let smallRoundId: string | undefined;
+
+/** The round's report as XLSX, as a system admin and a committee member download it, after its 3 + 7 answers. */
+async function roundDownloads(): Promise<Download[]> {
+  if (!smallRoundId) await ASK.getRoundResults!();
+  const files: Download[] = [];
+  for (const who of ['admin', 'committee'] as const) {
+    const reply = await request(gateway, 'GET', `/api/sampling-rounds/${smallRoundId!}/results/export`, { token: tokens[who]!, query: { format: 'xlsx' } });
+    expect(reply.status, reply.text.slice(0, 300)).toBe(200);
+    files.push({ label: `round xlsx ${who}`, format: 'xlsx', bytes: Buffer.from(reply.text, 'base64'), headers: reply.headers });
+  }
+  // The stratum of 3 answers is in the file, as "<5": the check below reads a table that has it.
+  const tables = await fileTables(files[0]!);
+  expect(tables.some((table) => table.some((row) => row.includes('<5')))).toBe(true);
+  return files;
+}
+
+const FILE_DOWNLOADS: Record<(typeof FILES_WITH_COUNTS)[number], () => Promise<Download[]>> = {
+  exportSatisfactionReport: () => downloads(),
+  exportRoundResults: roundDownloads,
+};
 
 let downloaded: Download[] | undefined;
 async function downloads(): Promise<Download[]> {
@@ -489,8 +513,8 @@ describe('no cell with 0 < n < 5 (issue 11, item 1)', () => {
     expect(shown.json.satisfiedRate).toEqual(report.json.summary.satisfiedRate);
   });
 
-  it.each(FILES_WITH_COUNTS)('%s: no file prints a group under 5', async () => {
-    const files = await downloads();
+  it.each(FILES_WITH_COUNTS)('%s: no file prints a group under 5', async (id) => {
+    const files = await FILE_DOWNLOADS[id]();
     expect(files.length).toBeGreaterThan(0);
     const problems: string[] = [];
     for (const file of files) problems.push(...(await smallGroupsInFile(file)));

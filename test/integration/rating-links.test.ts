@@ -1,4 +1,4 @@
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Principal } from '../../functions/src/auth/principal.js';
@@ -7,6 +7,9 @@ import { createGateway } from '../../infra/local/gateway.js';
 import { httpEvent, jsonHeaders } from '../support/http-events.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
 import { call, queryPartition, scanTable, type Reply } from './fixtures.js';
+
+// jsqr is CommonJS: its function is the default export or the module itself, depending on the loader.
+const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as unknown as typeof jsQRModule.default;
 
 /**
  * 一次一评 of a 办件 (issue 13 §1, decision 0020) through the real handlers and DynamoDB Local: a push

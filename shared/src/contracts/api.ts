@@ -13,6 +13,7 @@ import { exportOperations } from './ops-reports.js';
 import { samplingOperations } from './ops-sampling.js';
 import { invitationOperations } from './sampling/invitations.js';
 import { roundResultOperations } from './sampling/results.js';
+import { roundResultExportOperations } from './sampling/results-export.js';
 import { roundOperations } from './sampling/ops-rounds.js';
 import { serviceRecordOperations } from './service-records/ops.js';
 import { ratingLinkOperations } from './rating-links.js';
@@ -196,6 +197,7 @@ export const operations = {
   ...ratingLinkOperations,
   ...invitationOperations,
   ...roundResultOperations,
+  ...roundResultExportOperations,
 } as const satisfies Record<string, Operation>;
 
 export type OperationId = keyof typeof operations;
