@@ -146,6 +146,17 @@ export class RatingLinkExpiredAppError extends AppError {
   }
 }
 
+/** An answer that kept meeting others on the same items: nothing was written; sending it again works. */
+export class AnswerBusyAppError extends AppError {
+  override name = 'AnswerBusyAppError';
+  override readonly statusCode = 503;
+  override readonly code = 'BUSY';
+  override readonly expose = true;
+  constructor(options?: { cause?: unknown }) {
+    super('token: 提交的人较多，您的评价未保存，请稍后再提交一次', { ...options, issues: [{ field: 'token', message: 'token: 提交的人较多，您的评价未保存，请稍后再提交一次' }] });
+  }
+}
+
 /** An invitation answered already (with this link or a reminder's): 已评价. */
 export class InvitationAnsweredError extends AppError {
   override name = 'InvitationAnsweredError';

@@ -6,7 +6,8 @@ import { createIntegrationClient } from '../../functions/src/use-cases/service-r
 import { pushServiceRecords } from '../../functions/src/use-cases/service-records/push.js';
 import { commitRound, drawRound, freezeRound } from '../../functions/src/use-cases/sampling/draw-round.js';
 import { sendRound, submitInvitationRating } from '../../functions/src/use-cases/sampling/invitations.js';
-import { closeRound, createRound } from '../../functions/src/use-cases/sampling/rounds.js';
+import { closeRound } from '../../functions/src/use-cases/sampling/close-round.js';
+import { createRound } from '../../functions/src/use-cases/sampling/rounds.js';
 import type { RoundConfig } from '../../shared/src/contracts/sampling/rounds.js';
 import { RoundConfigInput } from '../../shared/src/contracts/sampling/rounds.js';
 import { addDays, chinaDay } from '../../shared/src/domain/china-time.js';

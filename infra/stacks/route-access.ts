@@ -207,8 +207,9 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   commitRound: { ops: 'read-write', contacts: 'none', sealContacts: false, pseudonyms: true, memorySize: 1024, timeoutSeconds: 28 },
   freezeRound: { ops: 'read-write', contacts: 'none', sealContacts: false, pseudonyms: true, memorySize: 1024, timeoutSeconds: 28 },
   drawRound: { ops: 'read-write', contacts: 'none', sealContacts: false, memorySize: 1024, timeoutSeconds: 28 },
-  // Closing deletes the numbers of the people drawn from the contact store (decision 0022).
-  closeRound: { ops: 'read-write', contacts: 'delete-only', sealContacts: false },
+  // Closing deletes the numbers of the people drawn from the contact store (decision 0022): it reads
+  // the scope's 办件 of the last 90 days to find each person's every number, so it gets time and CPU.
+  closeRound: { ops: 'read-write', contacts: 'delete-only', sealContacts: false, memorySize: 1024, timeoutSeconds: 28 },
   cancelRound: { ops: 'read-write', contacts: 'none', sealContacts: false },
   getRoundDrawPack: { ...READ_OPS, memorySize: 1024, timeoutSeconds: 28 },
   // One machine: the job itself opens each number and writes the outbox. In AWS the job only

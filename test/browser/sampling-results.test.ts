@@ -19,6 +19,8 @@ const run = Date.now().toString(36);
 
 let browser: Browser;
 let adminToken: string;
+/** The second demo administrator draws, so that admin may close (the account that draws may not). */
+let drawerToken: string;
 let sessions: Record<'admin' | 'pingyi', Session>;
 let clientCredential: string;
 
@@ -46,7 +48,7 @@ interface StratumPlan {
  * test files push to the shared stack; no quarantine. A person's number ends in the stratum's index
  * and their own, which the outbox shows unmasked: that says whose link is whose.
  */
-async function answeredRound(tag: string, plan: Record<string, StratumPlan>): Promise<{ roundId: string; strata: string[] }> {
+async function answeredRound(tag: string, plan: Record<string, StratumPlan>, close: boolean): Promise<{ roundId: string; strata: string[] }> {
   const names = Object.keys(plan).map((name) => `${name}${run}${tag}`);
   const prefix = String(Math.floor(Math.random() * 1e4)).padStart(4, '0');
   const records = Object.values(plan).flatMap((stratum, s) =>
@@ -78,7 +80,7 @@ async function answeredRound(tag: string, plan: Record<string, StratumPlan>): Pr
   expect(created.status, JSON.stringify(created.json)).toBe(201);
   const roundId = created.json.roundId as string;
   for (const [step, body] of [['commit', undefined], ['freeze', undefined], ['draw', { publicInput: run }]] as const) {
-    const reply = await api('POST', `/api/sampling-rounds/${roundId}/${step}`, body);
+    const reply = await api('POST', `/api/sampling-rounds/${roundId}/${step}`, body, step === 'draw' ? drawerToken : adminToken);
     expect(reply.status, `${step}: ${JSON.stringify(reply.json)}`).toBe(200);
   }
   for (let call = 0; call < 10; call++) {
@@ -99,13 +101,15 @@ async function answeredRound(tag: string, plan: Record<string, StratumPlan>): Pr
     const answered = await api('POST', '/api/public/sampling-invitations/ratings', { token, level }, null);
     expect(answered.status, JSON.stringify(answered.json)).toBe(201);
   }
+  // The rates show from the close on (decision 0023): while answers come in, only the funnel.
+  if (close) expect((await api('POST', `/api/sampling-rounds/${roundId}/close`)).status).toBe(200);
   return { roundId, strata: names };
 }
 
 const rowOf = (page: Page, table: string, key: string) => page.getByTestId(table).locator(`tr[data-key="${key}"]`);
 const totalOf = (page: Page, table: string) => page.getByTestId(table).locator('tr[data-total]');
 
-async function open(context: BrowserContext, roundId: string, javaScriptEnabled: boolean): Promise<Page> {
+async function openPage(context: BrowserContext, roundId: string, javaScriptEnabled: boolean): Promise<Page> {
   const page = await context.newPage();
   const reply = await page.goto(`${baseUrl}/admin/rounds/${roundId}`, { waitUntil: javaScriptEnabled ? 'networkidle' : 'load' });
   expect(reply?.status()).toBe(200);
@@ -131,18 +135,21 @@ const SMALL = {
 
 let answered: { roundId: string; strata: string[] };
 let small: { roundId: string; strata: string[] };
+let open: { roundId: string; strata: string[] };
 
 beforeAll(async () => {
   browser = await launchChromium();
   adminToken = await loginToken(baseUrl);
+  drawerToken = await loginToken(baseUrl, 'cepingyuan');
   sessions = await demoSessions(browser, baseUrl, ['admin', 'pingyi']);
   mkdirSync(shotsDir, { recursive: true });
   const client = await api('POST', '/api/integration-clients', { unitId: 'jn-qh-lj', name: `测评结果浏览器测试${run}` });
   expect(client.status).toBe(201);
   clientCredential = client.json.credential as string;
   // The pages only read the rounds: both modes read the same two.
-  answered = await answeredRound('a', ANSWERED);
-  small = await answeredRound('s', SMALL);
+  answered = await answeredRound('a', ANSWERED, true);
+  small = await answeredRound('s', SMALL, true);
+  open = await answeredRound('o', ANSWERED, false);
 }, 300_000);
 
 afterAll(async () => {
@@ -155,7 +162,7 @@ describe.each(JS_MODES)('阳光测评 results $name', ({ javaScriptEnabled }) =>
   it('shows the funnel, the strata’s rates with intervals and the stratified estimate', async () => {
     const admin = await context(javaScriptEnabled, 'admin');
     try {
-      const page = await open(admin, answered.roundId, javaScriptEnabled);
+      const page = await openPage(admin, answered.roundId, javaScriptEnabled);
       const [甲, 乙] = answered.strata as [string, string];
 
       // 漏斗: everyone drawn and sent; 甲 all answered, 乙 five of six; no delivery receipts locally.
@@ -186,9 +193,6 @@ describe.each(JS_MODES)('阳光测评 results $name', ({ javaScriptEnabled }) =>
       await expect(page.getByTestId('non-response').innerText()).resolves.toContain('抽中 12 人，11 人答复，1 人（8.3%）未答复');
       await expect(page.getByTestId('suppression-rule').innerText()).resolves.toContain('评价数少于 5 的单元格显示为“<5”');
 
-      // The invitation section counts from the funnel on every visit, not only after a job.
-      await expect(page.getByTestId('invitation-funnel').locator('[data-funnel-count="responded"]').innerText()).resolves.toBe('11');
-      await expect(page.getByTestId('invitation-funnel').locator('[data-funnel-count="sent"]').innerText()).resolves.toBe('12');
       await page.getByTestId('results').screenshot({ path: `${shotsDir}/round-results-desktop-${tag}.png` });
       await page.screenshot({ path: `${shotsDir}/round-results-page-desktop-${tag}.png`, fullPage: true });
     } finally {
@@ -199,7 +203,7 @@ describe.each(JS_MODES)('阳光测评 results $name', ({ javaScriptEnabled }) =>
   it('shows a small stratum as "<5", hides another with it, and publishes no estimate', async () => {
     const admin = await context(javaScriptEnabled, 'admin');
     try {
-      const page = await open(admin, small.roundId, javaScriptEnabled);
+      const page = await openPage(admin, small.roundId, javaScriptEnabled);
       const 丁 = small.strata[3]!;
       const row = rowOf(page, 'result-table', 丁);
       await expect(row.getAttribute('data-suppressed')).resolves.toBe('small-group');
@@ -225,7 +229,7 @@ describe.each(JS_MODES)('阳光测评 results $name', ({ javaScriptEnabled }) =>
   it('fits a phone: the tables scroll inside their box, the page does not', async () => {
     const phone = await context(javaScriptEnabled, 'admin', { width: 390, height: 844 });
     try {
-      const page = await open(phone, answered.roundId, javaScriptEnabled);
+      const page = await openPage(phone, answered.roundId, javaScriptEnabled);
       await page.getByTestId('funnel').waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       await page.getByTestId('results').screenshot({ path: `${shotsDir}/round-results-phone-${tag}.png` });
@@ -234,13 +238,32 @@ describe.each(JS_MODES)('阳光测评 results $name', ({ javaScriptEnabled }) =>
     }
   }, 120_000);
 
+  it('shows an open round’s funnel, and its rates and estimate only after the close', async () => {
+    const admin = await context(javaScriptEnabled, 'admin');
+    try {
+      const page = await openPage(admin, open.roundId, javaScriptEnabled);
+      // The invitation section counts from the funnel on every visit, not only after a job.
+      await expect(page.getByTestId('invitation-funnel').locator('[data-funnel-count="responded"]').innerText()).resolves.toBe('11');
+      await expect(page.getByTestId('invitation-funnel').locator('[data-funnel-count="sent"]').innerText()).resolves.toBe('12');
+      await expect(totalOf(page, 'funnel').locator('[data-funnel="responded"]').innerText()).resolves.toBe('11');
+      const row = rowOf(page, 'result-table', open.strata[0]!);
+      await expect(row.getAttribute('data-suppressed')).resolves.toBe('open');
+      await expect(row.getByTestId('n').innerText()).resolves.toBe('截止后公布');
+      await expect(page.getByTestId('estimate-good').innerText()).resolves.toContain('估计在截止后公布');
+    } finally {
+      await admin.close();
+    }
+  }, 120_000);
+
   it('lets a committee member read the results, without sending and without the outbox', async () => {
     const committee = await context(javaScriptEnabled, 'pingyi');
     try {
-      const page = await open(committee, small.roundId, javaScriptEnabled);
+      const page = await openPage(committee, open.roundId, javaScriptEnabled);
       await expect(page.locator('h1 [data-state]').innerText()).resolves.toBe('发送中');
       await expect(page.getByTestId('results').isVisible()).resolves.toBe(true);
-      await expect(rowOf(page, 'result-table', small.strata[3]!).getByTestId('n').innerText()).resolves.toBe('<5');
+      await expect(totalOf(page, 'funnel').locator('[data-funnel="responded"]').innerText()).resolves.toBe('11');
+      const closed = await openPage(committee, small.roundId, javaScriptEnabled);
+      await expect(rowOf(closed, 'result-table', small.strata[3]!).getByTestId('n').innerText()).resolves.toBe('<5');
       await expect(page.getByTestId('invitations').count()).resolves.toBe(0);
       await expect(page.getByTestId('next-step').count()).resolves.toBe(0);
       await expect(page.getByTestId('outbox').count()).resolves.toBe(0);

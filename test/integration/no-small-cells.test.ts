@@ -64,6 +64,8 @@ const principals = {
   committee: { username: 'ns.committee', role: 'committee', unitId: UNITS.root },
   unitAdmin: { username: 'ns.unit', role: 'unit-admin', unitId: UNITS.a },
   staff: { username: 'ns.staff', role: 'staff', unitId: UNITS.a },
+  // Closes the 阳光测评 round the admin drew (the account that draws may not close).
+  closer: { username: 'ns.closer', role: 'system-admin', unitId: UNITS.root },
 } satisfies Record<string, Principal>;
 type Who = keyof typeof principals;
 const tokens: Partial<Record<Who, string>> = {};
@@ -351,7 +353,10 @@ const ASK: Partial<Record<OperationId, () => Promise<Asked[]>>> = {
     await answer(UNITS.a, 3, 5);
     await ask('3 + 0 answers');
     await answer(UNITS.root, 7, 4);
-    await ask('3 + 7 answers');
+    await ask('3 + 7 answers, open');
+    // The rates show from the close on (by another administrator than the one who drew).
+    expect((await request(gateway, 'POST', `/api/sampling-rounds/${roundId}/close`, { token: tokens.closer! })).status).toBe(200);
+    await ask('3 + 7 answers, closed');
     const last = asked[asked.length - 1]!.reply.json as { strata: { key: string; suppressed: string | null }[]; total: { n: number | null } };
     expect(last.strata.find((stratum) => stratum.key === UNITS.a)!.suppressed).toBe('small-group');
     expect(last.strata.find((stratum) => stratum.key === UNITS.root)!.suppressed).toBe('complementary');

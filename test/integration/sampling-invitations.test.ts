@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Principal } from '../../functions/src/auth/principal.js';
 import { keys } from '../../functions/src/data/keys.js';
 import { deliverInvitations } from '../../functions/src/use-cases/sampling/invitations.js';
+import { nodeDrawCrypto } from '../../functions/src/use-cases/sampling/draw-crypto.js';
+import { verifyDrawPack } from '../../shared/src/domain/sampling/draw-verify.js';
 import { createGateway } from '../../infra/local/gateway.js';
 import { httpEvent, jsonHeaders } from '../support/http-events.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
@@ -70,17 +72,20 @@ beforeAll(async () => {
     expect((await as(ADMIN, 'POST', '/api/org/units', { id, name, parentId })).status).toBe(201);
   }
   const credential = (await as(COUNTY_ADMIN, 'POST', '/api/integration-clients', { unitId: 'c1', name: '一窗受理系统' })).json.credential as string;
-  const records = Array.from({ length: PEOPLE }, (_, person) => ({
-    projNo: `S-${person}`,
-    unitId: person < 20 ? 'd1' : 'd2',
-    serviceItem: '营业执照设立登记',
-    finishedAt: daysAgo(4).toISOString(),
-    servedVia: 'window',
-    applicantType: 'person',
-    applicantMobile: `1380000${String(person).padStart(4, '0')}`,
-  }));
+  // Each person came twice: the later 办件 puts them in the frame, the earlier one holds their number too.
+  const records = [4, 6].flatMap((days) =>
+    Array.from({ length: PEOPLE }, (_, person) => ({
+      projNo: `S-${days}-${person}`,
+      unitId: person < 20 ? 'd1' : 'd2',
+      serviceItem: '营业执照设立登记',
+      finishedAt: daysAgo(days).toISOString(),
+      servedVia: 'window',
+      applicantType: 'person',
+      applicantMobile: `1380000${String(person).padStart(4, '0')}`,
+    })),
+  );
   const pushed = await call(gateway, httpEvent('POST', '/api/service-records', { headers: { authorization: `Bearer ${credential}`, ...jsonHeaders }, body: JSON.stringify({ records }) }));
-  expect(pushed.json.stored).toBe(PEOPLE);
+  expect(pushed.json.stored).toBe(2 * PEOPLE);
 
   const created = await as(COUNTY_ADMIN, 'POST', '/api/sampling-rounds', {
     name: '临江县 12月 阳光测评',
@@ -170,7 +175,8 @@ describe('answering', () => {
     const stored = stringsIn(ratings[0]).join('\n');
     expect(stored).not.toContain(token);
     for (const invitation of await queryPartition(t.doc, t.tables.ops, keys.roundSamplePartition(roundId))) expect(stored).not.toContain(String(invitation.entryId));
-    expect(Object.keys(ratings[0]!).sort()).toEqual(['channel', 'comment', 'day', 'id', 'kind', 'level', 'pk', 'reasons', 'roundId', 'sk', 'stratum', 'surveyId', 'surveyVersion', 'unitId']);
+    // No unit and no day: with strata by window or service item either would narrow who answered.
+    expect(Object.keys(ratings[0]!).sort()).toEqual(['channel', 'comment', 'id', 'kind', 'level', 'pk', 'reasons', 'roundId', 'sk', 'stratum', 'surveyId', 'surveyVersion']);
     const totals = await queryPartition(t.doc, t.tables.ops, keys.roundTotalsPartition(roundId));
     expect(totals).toEqual([expect.objectContaining({ sk: ratings[0]!.stratum, responded: 1, l2: 1 })]);
   });
@@ -231,13 +237,14 @@ describe('reminders and 退订', () => {
     expect(await queryPartition(t.doc, t.tables.ops, keys.roundRatingPartition(roundId))).toHaveLength(2);
   });
 
-  it('shows the funnel; two answers are too few to show anything of what they said', async () => {
+  it('shows the funnel while the round is open, and nothing of what anyone said', async () => {
     const results = await as(COUNTY_ADMIN, 'GET', `/api/sampling-rounds/${roundId}/results`);
     expect(results.status).toBe(200);
     expect(results.json.funnel).toMatchObject({ N: PEOPLE, drawn: N, sent: N, failed: 0, delivered: null, responded: 2, optedOut: 1 });
     expect(results.json.funnel.responseRate).toBeCloseTo(2 / N, 12);
-    expect(results.json.total).toMatchObject({ suppressed: 'small-group', n: null, counts: null });
-    expect(results.json.estimate.good).toMatchObject({ ok: false, problem: 'suppressed' });
+    expect(results.json.total).toMatchObject({ suppressed: 'open', n: null, counts: null });
+    for (const stratum of results.json.strata) expect(stratum).toMatchObject({ suppressed: 'open', n: null, counts: null, goodRate: null });
+    expect(results.json.estimate.good).toEqual({ ok: false, problem: 'open', strata: [] });
     expect(results.json.strata.map((stratum: { key: string; label: string }) => [stratum.key, stratum.label])).toEqual([
       ['d1', '临江县市场监督管理局'],
       ['d2', '临江县不动产登记中心'],
@@ -263,13 +270,30 @@ describe('after the deadline and the close', () => {
     const open = (await outbox()).filter((message) => message.kind === 'invitation');
     const drawn = await queryPartition(t.doc, t.tables.ops, keys.roundSamplePartition(roundId));
     const contactsBefore = await scanTable(t.doc, t.tables.contacts);
-    expect(contactsBefore).toHaveLength(PEOPLE);
+    expect(contactsBefore).toHaveLength(2 * PEOPLE);
+    const before = (await as(COUNTY_ADMIN, 'GET', `/api/sampling-rounds/${roundId}/results`)).json.funnel;
     expect((await as(COUNTY_ADMIN, 'POST', `/api/sampling-rounds/${roundId}/close`)).status).toBe(200);
+    // Both 办件 of each person drawn lose their number; the others keep theirs.
     const contactsAfter = await scanTable(t.doc, t.tables.contacts);
-    expect(contactsAfter).toHaveLength(PEOPLE - N);
+    expect(contactsAfter).toHaveLength(2 * (PEOPLE - N));
     const left = new Set(contactsAfter.map((item) => String(item.contactId)));
     for (const invitation of drawn) expect(left.has(String(invitation.contactId))).toBe(false);
-    for (const invitation of await queryPartition(t.doc, t.tables.ops, keys.roundSamplePartition(roundId))) expect(invitation.contactId).toBeUndefined();
+    // The invitations keep stratum and entry id only; the frame's lines lose contact and pseudonym.
+    for (const invitation of await queryPartition(t.doc, t.tables.ops, keys.roundSamplePartition(roundId))) {
+      expect(Object.keys(invitation).sort()).toEqual(['entryId', 'kind', 'pk', 'sk', 'state', 'stratum']);
+    }
+    for (const chunk of await queryPartition(t.doc, t.tables.ops, `RFRAME#${roundId}`)) {
+      for (const line of String(chunk.lines).split('\n').filter((row) => row !== '')) expect(line.split('\t').slice(3)).toEqual(['', '']);
+    }
+    // The funnel was counted onto the round; the rates show now, and two answers are too few to show any.
+    const after = (await as(COUNTY_ADMIN, 'GET', `/api/sampling-rounds/${roundId}/results`)).json;
+    expect(after.funnel).toEqual(before);
+    expect(after.total).toMatchObject({ suppressed: 'small-group', n: null, counts: null });
+    expect(after.estimate.good).toMatchObject({ ok: false, problem: 'suppressed' });
+    // The pack still verifies.
+    const pack = (await as(COUNTY_ADMIN, 'GET', `/api/sampling-rounds/${roundId}/draw-pack`)).json;
+    expect(verifyDrawPack(pack, nodeDrawCrypto).every((check) => check.ok)).toBe(true);
+    expect((await as(COUNTY_ADMIN, 'POST', `/api/sampling-rounds/${roundId}/close`)).status).toBe(409);
     moveClock(0);
     for (const message of open.slice(0, 3)) expect([409, 410]).toContain((await publicPost('/api/public/sampling-invitations/ratings', { token: tokenOf(message.link), level: 5 })).status);
     expect(await queryPartition(t.doc, t.tables.ops, keys.roundRatingPartition(roundId))).toHaveLength(2);

@@ -63,13 +63,14 @@ beforeAll(async () => {
     ['c1', '临江县', 'p1'],
     ['d1', '临江县市场监督管理局', 'c1'],
     ['d2', '临江县不动产登记中心', 'c1'],
+    ['d3', '临江县公安局', 'c1'],
   ] as const) {
     expect((await as(ADMIN, 'POST', '/api/org/units', { id, name, parentId })).status).toBe(201);
   }
   const credential = (await as(ADMIN, 'POST', '/api/integration-clients', { unitId: 'c1', name: '一窗受理系统' })).json.credential as string;
-  const records = Array.from({ length: 40 }, (_, person) => ({
+  const records = Array.from({ length: 60 }, (_, person) => ({
     projNo: `NY-${person}`,
-    unitId: person < 20 ? 'd1' : 'd2',
+    unitId: ['d1', 'd2', 'd3'][Math.floor(person / 20)]!,
     serviceItem: '营业执照设立登记',
     finishedAt: new Date(Date.now() - 3 * 86_400_000).toISOString(),
     servedVia: 'window',
@@ -77,18 +78,20 @@ beforeAll(async () => {
     applicantMobile: `1370000${String(person).padStart(4, '0')}`,
   }));
   const pushed = await call(gateway, httpEvent('POST', '/api/service-records', { headers: { authorization: `Bearer ${credential}`, ...jsonHeaders }, body: JSON.stringify({ records }) }));
-  expect(pushed.json.stored).toBe(40);
+  expect(pushed.json.stored).toBe(60);
 });
 
 afterAll(() => t?.close());
 
 describe('Neyman priors from the previous round', () => {
   it('uses 0.5 everywhere without a closed round, then the earlier round’s smoothed 满意率 of strata with 5 answers or more', async () => {
-    const first = await drawnAndSent('上期', 'neyman', 40);
+    const first = await drawnAndSent('上期', 'neyman', 60);
     const firstPack = await as(ADMIN, 'GET', `/api/sampling-rounds/${first}/draw-pack`);
     expect(firstPack.json.allocation.priors).toBeUndefined();
 
-    // d1: 8 answers, 6 满意 or better → (6 + 1)/(8 + 2) = 0.7; d2: 3 answers → too few to publish a rate: 0.5.
+    // d1: 8 answers, 6 满意 or better → (6 + 1)/(8 + 2) = 0.7. d3: 2 answers, hidden (<5), and d2 (6
+    // answers) hidden with it so that the round minus d1 is no small group: neither is a prior (0.5),
+    // or the pack would publish what the results hide.
     const messages = await t.runtime.invitations.outbox(first, 100);
     const byStratum = new Map<string, string[]>();
     for (const message of messages) {
@@ -96,21 +99,33 @@ describe('Neyman priors from the previous round', () => {
       const link = await t.runtime.ratingLinks.get(createHash('sha256').update(token).digest('hex'));
       if (link?.state === 'open' && link.stratum) byStratum.set(link.stratum, [...(byStratum.get(link.stratum) ?? []), token]);
     }
-    const levels: Record<string, number[]> = { d1: [5, 5, 4, 4, 4, 5, 2, 3], d2: [5, 5, 5] };
-    for (const [stratum, answers] of Object.entries(levels)) {
-      for (const [i, level] of answers.entries()) {
-        expect((await publicPost('/api/public/sampling-invitations/ratings', { token: byStratum.get(stratum)![i], level, ...(level <= 2 ? { reasons: ['SLOW'] } : {}) })).status).toBe(201);
-      }
-    }
+    const levels: Record<string, number[]> = { d1: [5, 5, 4, 4, 4, 5, 2, 3], d2: [5, 5, 5, 4, 1, 3], d3: [5, 4] };
+    // All at once, as residents answer an SMS that went out at once: every answer meets the others on
+    // the round and its stratum's counts, and each is stored once (none refused, none lost).
+    const replies = await Promise.all(
+      Object.entries(levels).flatMap(([stratum, answers]) =>
+        answers.map((level, i) => publicPost('/api/public/sampling-invitations/ratings', { token: byStratum.get(stratum)![i], level, ...(level <= 2 ? { reasons: ['SLOW'] } : {}) })),
+      ),
+    );
+    expect(replies.map((reply) => reply.status)).toEqual(new Array(16).fill(201));
+    const counts = await t.runtime.invitations.answerCounts(first);
+    expect(Object.fromEntries([...counts].map(([key, c]) => [key, c]))).toEqual({
+      d1: { 1: 0, 2: 1, 3: 1, 4: 3, 5: 3 },
+      d2: { 1: 1, 2: 0, 3: 1, 4: 1, 5: 3 },
+      d3: { 1: 0, 2: 0, 3: 0, 4: 1, 5: 1 },
+    });
     expect((await as(ADMIN, 'POST', `/api/sampling-rounds/${first}/close`)).status).toBe(200);
+    const results = (await as(ADMIN, 'GET', `/api/sampling-rounds/${first}/results`)).json;
+    expect(results.strata.map((stratum: { suppressed: string | null }) => stratum.suppressed)).toEqual([null, 'complementary', 'small-group']);
 
-    const second = await drawnAndSent('本期', 'neyman', 10);
+    const second = await drawnAndSent('本期', 'neyman', 14);
     const pack = await as(ADMIN, 'GET', `/api/sampling-rounds/${second}/draw-pack`);
-    expect(pack.json.allocation).toEqual({ method: 'neyman', total: 10, priors: { d1: 0.7 } });
-    // w = N_h·√(p(1−p)): d1 20·√0.21 ≈ 9.17, d2 20·0.5 = 10 → quotas 4.78 and 5.22 → 5 and 5.
+    expect(pack.json.allocation).toEqual({ method: 'neyman', total: 14, priors: { d1: 0.7 } });
+    // w = N_h·√(p(1−p)): d1 20·√0.21 ≈ 9.17, d2 and d3 20·0.5 = 10 → quotas 4.40, 4.80, 4.80 → 4, 5, 5.
     expect(pack.json.strata).toEqual([
-      { key: 'd1', N: 20, n: 5 },
+      { key: 'd1', N: 20, n: 4 },
       { key: 'd2', N: 20, n: 5 },
+      { key: 'd3', N: 20, n: 5 },
     ]);
   });
 });

@@ -3,6 +3,7 @@ import { DeleteCommand, GetCommand, paginateQuery, PutCommand, TransactWriteComm
 import type { OutboxMessage } from '#shared/contracts/sampling/invitations.js';
 import { emptyLevelCounts, type LevelCounts } from '#shared/domain/level-counts.js';
 import { RATING_LEVELS, type RatingLevel } from '#shared/domain/rating-level.js';
+import type { TransactItem } from './client.js';
 import { keys } from './keys.js';
 import { pool } from './pool.js';
 import { linkRefusal, ratingLinkConsumption } from './rating-links.js';
@@ -28,7 +29,7 @@ export interface Invitation {
   unitId: string;
   contactId: string;
   phoneKey: string;
-  state: 'drawn' | 'queued' | 'sent' | 'failed' | 'responded';
+  state: 'drawn' | 'queued' | 'sent' | 'failed' | 'responded' | 'closed';
   /** 退订: no further message. */
   optedOut?: true;
   reminders: number;
@@ -45,14 +46,14 @@ export interface Invitation {
 /** The claim of the message a job is about to hand on for an invitation. */
 export const claimOf = (kind: InvitationKind, invitation: Pick<Invitation, 'reminders'>): string => (kind === 'invitation' ? 'invitation' : `reminder#${invitation.reminders + 1}`);
 
-/** A round's answer as stored: the China-time day only, nothing of the person, token or entry. */
+/**
+ * A round's answer as stored: the round and the stratum, nothing of the person, token, entry, unit
+ * or day — with strata by window or service item a unit or a day would narrow who answered.
+ */
 export interface RoundRating {
   id: string;
   roundId: string;
   stratum: string;
-  /** The unit whose 办件 put the person in the frame. */
-  unitId: string;
-  day: string;
   level: RatingLevel;
   indicators?: Partial<Record<'efficiency' | 'competence' | 'attitude', RatingLevel>>;
   reasons?: string[];
@@ -67,6 +68,14 @@ export interface RoundRating {
 export class RoundNotTakingAnswersError extends Error {
   override name = 'RoundNotTakingAnswersError';
 }
+
+/** The answer met others on the same items more often than it is retried: the resident may send it again. */
+export class AnswerBusyError extends Error {
+  override name = 'AnswerBusyError';
+}
+
+/** How often an answer that met another on the same items is tried again (as window ratings: data/ratings.ts). */
+const MAX_CONFLICT_RETRIES = 6;
 
 /** The invitation was answered already (through this link or another of its messages). */
 export class InvitationAnsweredStoreError extends Error {
@@ -104,15 +113,20 @@ export interface InvitationStore {
    * False when another job holds it or the invitation moved on.
    */
   claim(invitation: Invitation, kind: InvitationKind, at: string, staleBefore: string): Promise<boolean>;
-  /** A message went out: the state (for an invitation) and the counts; false when the invitation moved meanwhile. */
+  /**
+   * A message is about to go: the state (for an invitation) or the reminder count, conditionally
+   * on the state or count it was queued at — false when another delivery took it first.
+   */
   markSent(invitation: Invitation, kind: InvitationKind, day: string): Promise<boolean>;
   markFailed(invitation: Invitation, failure: NonNullable<Invitation['failure']>): Promise<void>;
   optOut(roundId: string, stratum: string, entryId: string): Promise<void>;
+  /** On close: delete these sealed numbers from the contact store (a missing one is no error). */
+  deleteContacts(contactIds: readonly string[]): Promise<void>;
   /**
-   * On close: the sealed numbers of the people drawn are deleted from the contact store and the
-   * invitations forget their contact. Idempotent; answers how many numbers were deleted.
+   * On close: each invitation keeps only what the verification pack needs (stratum, entry id) and
+   * the state `closed` — no pseudonym, contact, day, claim, 退订 or who answered.
    */
-  purgeContacts(roundId: string): Promise<number>;
+  closeSample(invitations: readonly Invitation[]): Promise<void>;
   outbox(roundId: string, limit: number): Promise<OutboxMessage[]>;
   /** The answers' counts by stratum (SR15): level → count. */
   answerCounts(roundId: string): Promise<Map<string, LevelCounts>>;
@@ -131,9 +145,9 @@ function toInvitation(item: Record<string, unknown>): Invitation {
     roundId: String(item.pk).slice('RSAMPLE#'.length),
     stratum: String(item.stratum),
     entryId: String(item.entryId),
-    unitId: String(item.unitId),
+    unitId: typeof item.unitId === 'string' ? item.unitId : '',
     contactId: typeof item.contactId === 'string' ? item.contactId : '',
-    phoneKey: String(item.phoneKey),
+    phoneKey: typeof item.phoneKey === 'string' ? item.phoneKey : '',
     state: item.state as Invitation['state'],
     ...(item.optedOut === true ? { optedOut: true as const } : {}),
     reminders: Number(item.reminders ?? 0),
@@ -231,7 +245,14 @@ export function createInvitationStore(doc: DynamoDBDocumentClient, tables: { ops
     },
 
     async markFailed(invitation, failure) {
-      await update(invitation, 'SET #state = :failed, failure = :failure', '#state IN (:drawn, :queued)', { ':failed': 'failed', ':failure': failure, ':drawn': 'drawn', ':queued': 'queued' });
+      // From `sent` too: an invitation is marked sent before its message goes (at most once).
+      await update(invitation, 'SET #state = :failed, failure = :failure', '#state IN (:drawn, :queued, :sent)', {
+        ':failed': 'failed',
+        ':failure': failure,
+        ':drawn': 'drawn',
+        ':queued': 'queued',
+        ':sent': 'sent',
+      });
     },
 
     async optOut(roundId, stratum, entryId) {
@@ -251,20 +272,17 @@ export function createInvitationStore(doc: DynamoDBDocumentClient, tables: { ops
       }
     },
 
-    async purgeContacts(roundId) {
-      const invitations = await store.list(roundId);
-      let purged = 0;
-      await pool(
-        invitations.filter((invitation) => invitation.contactId !== ''),
-        PARALLEL_PUTS,
-        async (invitation) => {
-          // No ReturnValues: the route may delete numbers, never read one (IAM DeleteItem only).
-          await doc.send(new DeleteCommand({ TableName: tables.contacts, Key: keys.contact(invitation.contactId) }));
-          purged++;
-          await doc.send(new UpdateCommand({ TableName: tables.ops, Key: sampleKey(invitation), UpdateExpression: 'REMOVE contactId' }));
-        },
-      );
-      return purged;
+    async deleteContacts(contactIds) {
+      // No ReturnValues: the route may delete numbers, never read one (IAM DeleteItem only).
+      await pool([...contactIds], PARALLEL_PUTS, async (contactId) => {
+        await doc.send(new DeleteCommand({ TableName: tables.contacts, Key: keys.contact(contactId) }));
+      });
+    },
+
+    async closeSample(invitations) {
+      await pool([...invitations], PARALLEL_PUTS, async ({ roundId, stratum, entryId }) => {
+        await doc.send(new PutCommand({ TableName: tables.ops, Item: { ...keys.roundSample(roundId, stratum, entryId), kind: 'round-sample', stratum, entryId, state: 'closed' } }));
+      });
     },
 
     async answerCounts(roundId) {
@@ -300,51 +318,55 @@ export function createInvitationStore(doc: DynamoDBDocumentClient, tables: { ops
 
     async storeAnswer({ rating, tokenHash, entryId, now }) {
       const { pk, sk } = keys.roundRating(rating.roundId, rating.stratum, rating.id);
-      try {
-        await doc.send(
-          new TransactWriteCommand({
-            ClientRequestToken: rating.id,
-            TransactItems: [
-              ratingLinkConsumption(tables.ops, tokenHash, now),
-              {
-                ConditionCheck: {
-                  TableName: tables.ops,
-                  Key: keys.round(rating.roundId),
-                  ConditionExpression: '#state = :sending',
-                  ExpressionAttributeNames: { '#state': 'state' },
-                  ExpressionAttributeValues: { ':sending': 'sending' },
-                },
-              },
-              {
-                Update: {
-                  TableName: tables.ops,
-                  Key: keys.roundSample(rating.roundId, rating.stratum, entryId),
-                  UpdateExpression: 'SET #state = :responded',
-                  ConditionExpression: 'attribute_exists(pk) AND #state <> :responded',
-                  ExpressionAttributeNames: { '#state': 'state' },
-                  ExpressionAttributeValues: { ':responded': 'responded' },
-                },
-              },
-              { Put: { TableName: tables.ops, Item: { pk, sk, kind: 'round-rating', ...rating }, ConditionExpression: 'attribute_not_exists(pk)' } },
-              {
-                Update: {
-                  TableName: tables.ops,
-                  Key: keys.roundTotals(rating.roundId, rating.stratum),
-                  UpdateExpression: 'ADD responded :one, #level :one',
-                  ExpressionAttributeNames: { '#level': `l${rating.level}` },
-                  ExpressionAttributeValues: { ':one': 1 },
-                },
-              },
-            ],
-          }),
-        );
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const [link, round, invitation] = error.CancellationReasons ?? [];
-        if (link?.Code === 'ConditionalCheckFailed') throw linkRefusal(link.Item as Record<string, { S?: string }> | undefined);
-        if (round?.Code === 'ConditionalCheckFailed') throw new RoundNotTakingAnswersError('the round is not taking answers');
-        if (invitation?.Code === 'ConditionalCheckFailed') throw new InvitationAnsweredStoreError('the invitation was answered');
-        throw error;
+      const items: TransactItem[] = [
+        ratingLinkConsumption(tables.ops, tokenHash, now),
+        {
+          ConditionCheck: {
+            TableName: tables.ops,
+            Key: keys.round(rating.roundId),
+            ConditionExpression: '#state = :sending',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':sending': 'sending' },
+          },
+        },
+        {
+          Update: {
+            TableName: tables.ops,
+            Key: keys.roundSample(rating.roundId, rating.stratum, entryId),
+            UpdateExpression: 'SET #state = :responded',
+            ConditionExpression: 'attribute_exists(pk) AND #state <> :responded',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':responded': 'responded' },
+          },
+        },
+        { Put: { TableName: tables.ops, Item: { pk, sk, kind: 'round-rating', ...rating }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Update: {
+            TableName: tables.ops,
+            Key: keys.roundTotals(rating.roundId, rating.stratum),
+            UpdateExpression: 'ADD responded :one, #level :one',
+            ExpressionAttributeNames: { '#level': `l${rating.level}` },
+            ExpressionAttributeValues: { ':one': 1 },
+          },
+        },
+      ];
+      // Answers of one round arrive together (the SMS went out at once) and every one touches the
+      // round and its stratum's counts: DynamoDB cancels a transaction that meets another on an
+      // item (TransactionConflict). Such an answer is tried again, as window ratings are.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await doc.send(new TransactWriteCommand({ ClientRequestToken: rating.id, TransactItems: items }));
+          return;
+        } catch (error) {
+          if (!(error instanceof TransactionCanceledException)) throw error;
+          const reasons = error.CancellationReasons ?? [];
+          const [link, round, invitation] = reasons;
+          if (link?.Code === 'ConditionalCheckFailed') throw linkRefusal(link.Item as Record<string, { S?: string }> | undefined);
+          if (round?.Code === 'ConditionalCheckFailed') throw new RoundNotTakingAnswersError('the round is not taking answers');
+          if (invitation?.Code === 'ConditionalCheckFailed') throw new InvitationAnsweredStoreError('the invitation was answered');
+          if (!reasons.some((reason) => reason.Code === 'TransactionConflict') || attempt >= MAX_CONFLICT_RETRIES) throw new AnswerBusyError('the answer kept meeting others on the same items', { cause: error });
+          await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt * Math.random()));
+        }
       }
     },
   };

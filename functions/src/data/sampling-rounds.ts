@@ -42,6 +42,10 @@ export interface RoundRecord {
   closedBy?: string;
   publishedAt?: string;
   publishedBy?: string;
+  /** The funnel per stratum, counted at close (the invitations then forget who answered). */
+  funnel?: { key: string; drawn: number; sent: number; failed: number; responded: number; optedOut: number }[];
+  /** When the close deleted the numbers of the people drawn and stripped the frame and the sample. */
+  purgedAt?: string;
   cancelledAt?: string;
   cancelledBy?: string;
 }
@@ -76,6 +80,8 @@ export interface RoundStore {
   /** Store the frame in chunks; returns how many (the freeze records it). */
   writeFrame(roundId: string, entries: readonly StoredFrameEntry[]): Promise<number>;
   readFrame(roundId: string, chunks: number): Promise<StoredFrameEntry[]>;
+  /** On close: the frame's lines keep stratum, entry id and unit; the contact and the pseudonym go. Same chunks. */
+  stripFrame(roundId: string, chunks: number): Promise<void>;
   writeSample(roundId: string, entries: readonly StoredFrameEntry[]): Promise<void>;
   readSample(roundId: string): Promise<StoredFrameEntry[]>;
 }
@@ -250,6 +256,21 @@ export function createRoundStore(doc: DynamoDBDocumentClient, table: string): Ro
         },
       );
       return texts.flatMap(parseLines);
+    },
+
+    async stripFrame(roundId, chunks) {
+      await pool(
+        Array.from({ length: chunks }, (_, index) => index),
+        PARALLEL_READS,
+        async (index) => {
+          const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.roundFrameChunk(roundId, index), ConsistentRead: true }));
+          if (!Item) return;
+          const lines = parseLines(String(Item.lines))
+            .map(({ stratum, entryId, unitId }) => `${stratum}\t${entryId}\t${unitId}\t\t\n`)
+            .join('');
+          await doc.send(new PutCommand({ TableName: table, Item: { ...keys.roundFrameChunk(roundId, index), kind: 'round-frame', lines } }));
+        },
+      );
     },
 
     async writeSample(roundId, entries) {

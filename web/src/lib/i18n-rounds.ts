@@ -192,7 +192,10 @@ const zh = {
     estimate: '分层估计',
     estimateOf: { good: '好评率', satisfied: '满意率' },
     interval: '95% 置信区间 {low}–{high}',
+    openCell: '截止后公布',
+    openNote: '测评尚未截止：各层比率在截止后公布，以免前后两次查看推算出某人的答复',
     problems: {
+      open: '测评尚未截止：估计在截止后公布',
       suppressed: '有分层答复不足 {k} 份，为保护答复者不公布估计',
       'too-few-answers': '以下分层答复少于 2 份，无法估计：{strata}',
       'no-frame': '抽样框为空，无法估计',
@@ -393,7 +396,10 @@ const en: RoundMessages = {
     estimate: 'Stratified estimate',
     estimateOf: { good: 'Good rate', satisfied: 'Satisfied rate' },
     interval: '95% interval {low}–{high}',
+    openCell: 'After the close',
+    openNote: 'The round is still open: the rates are published when it closes, so that two looks a minute apart cannot tell one person’s answer',
     problems: {
+      open: 'The round is still open: the estimate is published when it closes',
       suppressed: 'A stratum has fewer than {k} answers: no estimate is published, to protect those who answered',
       'too-few-answers': 'These strata have fewer than 2 answers, so there is no estimate: {strata}',
       'no-frame': 'The frame is empty: no estimate',

@@ -2,7 +2,7 @@ import { operations } from '#shared/contracts/api.js';
 import { httpHandler } from '../../middleware/http-handler.js';
 import { json, parse } from '../../middleware/http.js';
 import { getRuntime } from '../../runtime.js';
-import { closeRound } from '../../use-cases/sampling/rounds.js';
+import { closeRound } from '../../use-cases/sampling/close-round.js';
 
 const operation = operations.closeRound;
 

@@ -3,9 +3,9 @@ import type { DrawPack } from '#shared/contracts/sampling/draw-pack.js';
 import type { RoundConfig, RoundView } from '#shared/contracts/sampling/rounds.js';
 import { addDays, chinaDay } from '#shared/domain/china-time.js';
 import { allocate } from '#shared/domain/sampling/allocation.js';
-import { totalCount } from '#shared/domain/level-counts.js';
+import { emptyLevelCounts } from '#shared/domain/level-counts.js';
+import { buildRoundResults } from '#shared/domain/sampling/round-results.js';
 import { NATIONAL_SATISFIED_RATE } from '#shared/domain/rates.js';
-import { SUPPRESSION_K } from '#shared/domain/report-suppression.js';
 import { compareUtf8 } from '#shared/domain/sampling/byte-order.js';
 import { commitmentOf, DRAW_FORMAT, drawSample, frameHashOf, fromHex, publicInputProblem, SEED_BYTES, stratumSizes, toHex } from '#shared/domain/sampling/draw.js';
 import { frameBuilder, type BuiltFrame } from '#shared/domain/sampling/frame.js';
@@ -36,7 +36,7 @@ const UNIT_PAGE = 500;
 export const READS_IN_FLIGHT = 4;
 
 /** The months (YYYY-MM) from the month of `from` to the month of `to`, both China-time days. */
-function monthsBetween(from: string, to: string): string[] {
+export function monthsBetween(from: string, to: string): string[] {
   const months: string[] = [];
   for (let month = from.slice(0, 7); month <= to.slice(0, 7); ) {
     months.push(month);
@@ -46,7 +46,7 @@ function monthsBetween(from: string, to: string): string[] {
   return months;
 }
 
-async function subtreeOf(deps: RoundDeps, unit: UnitRecord): Promise<UnitRecord[]> {
+export async function subtreeOf(deps: Pick<RoundDeps, 'units'>, unit: UnitRecord): Promise<UnitRecord[]> {
   const units: UnitRecord[] = [];
   let cursor: string | undefined;
   do {
@@ -83,23 +83,28 @@ async function currentFrame(deps: RoundDeps, round: RoundRecord, unit: UnitRecor
 
 /**
  * Neyman's p_h (docs/decisions/0023): each stratum's 满意率 in the latest closed round of the same
- * unit with the same strata, from strata with at least k answers only — the priors are published in
- * the verification pack, so a small group's rate must not become one — smoothed as (x + 1)/(n + 2),
- * so that a stratum where everyone (or no one) was satisfied still gets a share of the next sample.
+ * unit with the same strata, for the strata of this frame whose cell that round's results SHOW —
+ * the priors are published in the verification pack, so a rate the results hide (under k, or
+ * hidden with one that is) must not be published through them — smoothed as (x + 1)/(n + 2), so
+ * that a stratum where everyone (or no one) was satisfied still gets a share of the next sample.
  * A stratum without one is 0.5 (allocation.ts).
  */
-async function neymanPriors(deps: RoundDeps, round: RoundRecord): Promise<Record<string, number> | undefined> {
+async function neymanPriors(deps: RoundDeps, round: RoundRecord, frameStrata: readonly { key: string }[]): Promise<Record<string, number> | undefined> {
   const strataBy = (round.config as unknown as RoundConfig).strataBy;
   const earlier = (await deps.rounds.listUnit(round.unitId))
     .filter((other) => other.roundId !== round.roundId && (other.state === 'closed' || other.state === 'published') && (other.config as unknown as RoundConfig).strataBy === strataBy)
     .sort((a, b) => (b.closedAt ?? '').localeCompare(a.closedAt ?? ''))[0];
   if (!earlier) return undefined;
+  const answers = await deps.invitations.answerCounts(earlier.roundId);
+  const shown = buildRoundResults(
+    (earlier.strata ?? []).map(({ key, N }) => ({ key, N, drawn: 0, sent: 0, failed: 0, responded: 0, optedOut: 0, counts: answers.get(key) ?? emptyLevelCounts() })),
+  );
+  const inFrame = new Set(frameStrata.map((stratum) => stratum.key));
   const priors: Record<string, number> = {};
-  for (const [stratum, counts] of await deps.invitations.answerCounts(earlier.roundId)) {
-    const n = totalCount(counts);
-    if (n < SUPPRESSION_K) continue;
-    const satisfied = NATIONAL_SATISFIED_RATE.levels.reduce((sum, level) => sum + counts[level], 0);
-    priors[stratum] = (satisfied + 1) / (n + 2);
+  for (const stratum of shown.strata) {
+    if (stratum.suppressed !== null || !inFrame.has(stratum.key) || !stratum.counts || !stratum.n) continue;
+    const satisfied = NATIONAL_SATISFIED_RATE.levels.reduce((sum, level) => sum + stratum.counts![String(level) as '1'], 0);
+    priors[stratum.key] = (satisfied + 1) / (stratum.n + 2);
   }
   return Object.keys(priors).length > 0 ? priors : undefined;
 }
@@ -153,7 +158,7 @@ export async function freezeRound(deps: RoundDeps, principal: Principal, roundId
     throw new ConflictError('period', 'no 办件 with a mobile number match this round now: the frame would be empty; cancel the round');
   }
   const strata = stratumSizes(frame.entries);
-  const priors = config.allocation.method === 'neyman' ? await neymanPriors(deps, round) : undefined;
+  const priors = config.allocation.method === 'neyman' ? await neymanPriors(deps, round, strata) : undefined;
   const allocation = allocate(allocationInput(config.size as RoundSize, config.allocation, strata, priors));
   if (!allocation.ok) {
     await record(deps, principal, attempt, 'invalid', { unitId: round.unitId, detail: allocation.problem.message });

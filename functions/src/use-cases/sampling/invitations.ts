@@ -13,6 +13,7 @@ import type { ContactSealer } from '../../data/contact-sealer.js';
 import { pool } from '../../data/pool.js';
 import { LINK_KEEP_DAYS, RatingLinkExpiredError, RatingLinkUnknownError, RatingLinkUsedError, type OpenRatingLink, type RatingLinkStore } from '../../data/rating-links.js';
 import {
+  AnswerBusyError,
   InvitationAnsweredStoreError,
   RoundNotTakingAnswersError,
   claimOf,
@@ -25,7 +26,7 @@ import {
 import type { InvitationMessage, InvitationQueue } from '../../data/invitation-queue.js';
 import { RoundStateError, type RoundRecord } from '../../data/sampling-rounds.js';
 import { ROUND_TRANSITIONS } from '#shared/domain/sampling/round-state.js';
-import { ConflictError, InvitationAnsweredError, InvitationClosedError, NotFoundError, ValidationError } from '../../errors.js';
+import { AnswerBusyAppError, ConflictError, InvitationAnsweredError, InvitationClosedError, NotFoundError, ValidationError } from '../../errors.js';
 import { nationalSurveyCard } from '../get-window-card.js';
 import { DEFAULT_BASE_URL } from '../posters/posters.js';
 import { ratingLinkHash } from '../rating-links/rate-by-link.js';
@@ -126,6 +127,11 @@ async function deliverOne(deps: InvitationDeps, round: RoundRecord, message: Inv
     if (message.kind === 'invitation') await deps.invitations.markFailed(invitation, 'no-number');
     return;
   }
+  // Marked sent BEFORE it goes (a conditional update from the state it was queued in, or the
+  // reminder count it was queued at): two deliveries of one message — a queue's redelivery, a
+  // stale claim taken again — race here and only one sends. A crash between this and the SMS
+  // loses that message (at most once: an invitation is never sent twice).
+  if (!(await deps.invitations.markSent(invitation, message.kind, chinaDay(deps.now())))) return;
   const openUntil = answerDeadline(config);
   const token = randomBytes(16).toString('base64url');
   const link: OpenRatingLink = {
@@ -145,12 +151,10 @@ async function deliverOne(deps: InvitationDeps, round: RoundRecord, message: Inv
     await deps.sms.send({ roundId: round.roundId, kind: message.kind, phone: await deps.sealer.open(sealed), text: messageText(config, url, message.kind), link: url, keepUntil: link.expiresAt });
   } catch (error) {
     // Recorded on the invitation (state failed, failure `sender`), never logged: the sender's error may
-    // quote the number. An invitation that failed is not retried by itself.
+    // quote the number. An invitation that failed is not retried by itself; a failed reminder stays counted.
     if (message.kind === 'invitation') await deps.invitations.markFailed(invitation, 'sender');
     deps.onSendFailure?.(round.roundId, message.kind, error instanceof Error ? error.name : 'unknown');
-    return;
   }
-  await deps.invitations.markSent(invitation, message.kind, chinaDay(deps.now()));
 }
 
 /** Send messages (the sender Lambda's batch, or a local job's step); each round read once. */
@@ -237,9 +241,11 @@ export async function sendRound(deps: InvitationDeps, principal: Principal, roun
     try {
       round = await deps.rounds.transition(round.roundId, ROUND_TRANSITIONS.send.from, { state: ROUND_TRANSITIONS.send.to, updatedAt: deps.now().toISOString() });
     } catch (error) {
-      // Another administrator's job started it a moment ago: this one joins it.
-      if (!(error instanceof RoundStateError) || error.current !== 'sending') throw error;
-      round = { ...round, state: 'sending' };
+      if (!(error instanceof RoundStateError)) throw error;
+      // Another administrator's job started it a moment ago: this one joins it. Anything else (closed
+      // meanwhile) is the step's own refusal: a 409 naming the state, audited.
+      if (error.current !== 'sending') round = await stepRound(deps, principal, attempt, { ...round, state: error.current ?? round.state }, 'send', {});
+      else round = { ...round, state: 'sending' };
     }
   } else if (round.state !== 'sending') {
     round = await stepRound(deps, principal, attempt, round, 'send', {});
@@ -347,8 +353,6 @@ export async function submitInvitationRating(deps: InvitationDeps & { randomId: 
     id: deps.randomId(),
     roundId: round.roundId,
     stratum: link.stratum,
-    unitId: link.unitId,
-    day: chinaDay(now),
     level: input.level,
     ...(input.indicators && Object.keys(input.indicators).length > 0 ? { indicators: input.indicators } : {}),
     ...(input.reasons?.length ? { reasons: input.reasons } : {}),
@@ -365,6 +369,7 @@ export async function submitInvitationRating(deps: InvitationDeps & { randomId: 
     if (error instanceof RatingLinkUsedError || error instanceof InvitationAnsweredStoreError) throw new InvitationAnsweredError({ cause: error });
     if (error instanceof RatingLinkExpiredError || error instanceof RoundNotTakingAnswersError) throw new InvitationClosedError({ cause: error });
     if (error instanceof RatingLinkUnknownError) throw new NotFoundError('token', 'invitation');
+    if (error instanceof AnswerBusyError) throw new AnswerBusyAppError({ cause: error });
     throw error;
   }
 }

@@ -34,24 +34,34 @@ export async function roundResults(deps: RoundDeps & { invitations: Pick<Invitat
   if (!['drawn', 'sending', 'closed', 'published'].includes(round.state)) {
     throw new ConflictError('state', 'a round has results from the draw on (已抽取)');
   }
-  const [invitations, answers, names] = await Promise.all([deps.invitations.list(round.roundId), deps.invitations.answerCounts(round.roundId), unitNames(deps, [round])]);
+  const [invitations, answers, names] = await Promise.all([round.funnel ? [] : deps.invitations.list(round.roundId), deps.invitations.answerCounts(round.roundId), unitNames(deps, [round])]);
   const byUnit = (round.config as unknown as RoundConfig).strataBy === 'unit';
+  // A closed round's invitations no longer say who answered: its funnel was counted onto it at close.
+  const counted = new Map((round.funnel ?? []).map((stratum) => [stratum.key, stratum]));
   const strata: StratumCounts[] = (round.strata ?? []).map(({ key, N }) => {
     const mine = invitations.filter((invitation) => invitation.stratum === key);
     const count = (test: (state: string) => boolean) => mine.filter((invitation) => test(invitation.state)).length;
-    return {
-      key,
-      ...(byUnit && names.has(key) ? { label: names.get(key)! } : {}),
-      N,
+    const funnel = counted.get(key) ?? {
       drawn: mine.length,
       sent: count((state) => state === 'sent' || state === 'responded'),
       failed: count((state) => state === 'failed'),
       responded: count((state) => state === 'responded'),
       optedOut: mine.filter((invitation) => invitation.optedOut).length,
+    };
+    return {
+      key,
+      ...(byUnit && names.has(key) ? { label: names.get(key)! } : {}),
+      N,
+      drawn: funnel.drawn,
+      sent: funnel.sent,
+      failed: funnel.failed,
+      responded: funnel.responded,
+      optedOut: funnel.optedOut,
       counts: answers.get(key) ?? emptyLevelCounts(),
     };
   });
-  const built = buildRoundResults(strata);
+  // While the round takes answers only the funnel is shown: the rates and the estimate come with the close.
+  const built = buildRoundResults(strata, undefined, undefined, { open: round.state === 'drawn' || round.state === 'sending' });
   await record(deps, principal, attempt, 'ok', { unitId: round.unitId });
   return {
     roundId: round.roundId,

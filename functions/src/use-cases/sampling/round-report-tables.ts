@@ -56,12 +56,16 @@ function sizeText(config: RoundConfig): string {
   return `误差界 ±${(size.e * 100).toFixed(1)} 个百分点（95%，${size.per === 'stratum' ? '每层' : '总体'}）`;
 }
 
+/** What a cell shows while the round still takes answers. */
+const OPEN_TEXT = '截止后公布';
+
 /** Why an estimate is missing, naming the strata (as the round page says it). */
 export function estimateProblemText(estimate: Extract<RoundResults['estimate']['good'], { ok: false }>, results: RoundResults): string {
   const names = new Map(results.strata.map((stratum) => [stratum.key, stratumName(stratum)]));
   const strata = estimate.strata.map((key) => names.get(key) ?? text(key)).join('、');
   if (estimate.problem === 'no-frame') return '抽样框为空，无法估计';
   if (estimate.problem === 'too-few-answers') return `以下分层有效答复少于 2 份，无法估计：${strata}`;
+  if (estimate.problem === 'open') return '测评尚未截止：比率和估计在截止后公布';
   return `有分层答复不足 ${results.suppression.k} 份（${strata || '合计'}），为保护答复者、防止由权重推算被隐藏的分层，不公布估计`;
 }
 
@@ -155,8 +159,8 @@ const RESULT_COLUMNS: RoundTableColumn[] = [
 /** One row of 结果; a suppressed cell prints its marker in every number column, as report files do. */
 export function resultRow(name: string, key: string, W: number | string, cell: Cell): TableValue[] {
   if (cell.suppressed) {
-    const mark = SUPPRESSED_TEXT[cell.suppressed];
-    const note = cell.suppressed === 'small-group' ? '少于5条，不显示' : '为防推算而隐藏';
+    const mark = cell.suppressed === 'open' ? OPEN_TEXT : SUPPRESSED_TEXT[cell.suppressed];
+    const note = cell.suppressed === 'open' ? '测评尚未截止' : cell.suppressed === 'small-group' ? '少于5条，不显示' : '为防推算而隐藏';
     return [name, key, W, mark, ...LEVELS.map(() => mark), NO_RATE, NO_RATE, NO_RATE, NO_RATE, NO_RATE, NO_RATE, note];
   }
   return [

@@ -7,7 +7,7 @@ import type { InvitationStore } from '../../data/sampling-invitations.js';
 import { RoundStateError, type RoundRecord, type RoundStore } from '../../data/sampling-rounds.js';
 import type { SurveyStore } from '../../data/surveys.js';
 import type { UnitRecord, UnitStore } from '../../data/units.js';
-import { ConflictError, ForbiddenError, ValidationError } from '../../errors.js';
+import { ConflictError, ValidationError } from '../../errors.js';
 import type { ClientKeyring } from '../../throttle/keyring.js';
 
 /**
@@ -20,8 +20,8 @@ export interface RoundDeps extends AccessDeps {
   units: Pick<UnitStore, 'get' | 'getMany' | 'subtree'>;
   surveys: Pick<SurveyStore, 'getVersionById'>;
   rounds: RoundStore;
-  /** The close purges the numbers of the people drawn (decision 0022); Neyman's priors read an earlier round's counts (0023). */
-  invitations: Pick<InvitationStore, 'purgeContacts' | 'answerCounts'>;
+  /** The close purges the people drawn (close-round.ts); Neyman's priors read an earlier round's counts (0023). */
+  invitations: Pick<InvitationStore, 'list' | 'deleteContacts' | 'closeSample' | 'answerCounts'>;
   throttle: { keyring: ClientKeyring };
   randomBytes?: (size: number) => Buffer;
   newRoundId?: () => string;
@@ -34,7 +34,7 @@ export const newRoundId = () => `r-${randomBytes(8).toString('hex')}`;
  * with `names` (unit id → name), the scope's name and, for strata by unit, each stratum's.
  */
 export function roundView(round: RoundRecord, names: ReadonlyMap<string, string> = new Map()): RoundView {
-  const { seed, unitId: _unitId, frameChunks: _chunks, allocation: _allocation, strata, ...shown } = round;
+  const { seed, unitId: _unitId, frameChunks: _chunks, allocation: _allocation, funnel: _funnel, strata, ...shown } = round;
   const revealed = round.state === 'closed' || round.state === 'published';
   const byUnit = (round.config as { strataBy?: string }).strataBy === 'unit';
   const unitName = names.get(round.unitId);
@@ -169,26 +169,4 @@ export async function cancelRound(deps: RoundDeps, principal: Principal, roundId
   const cancelled = await stepRound(deps, principal, attempt, round, 'cancel', { cancelledAt: now, cancelledBy: principal.username });
   await record(deps, principal, attempt, 'ok', { unitId: round.unitId });
   return shownRound(deps, cancelled);
-}
-
-/**
- * Closing reveals the seed, so anyone can check the draw, and ends the invitations: the links
- * answer 测评已截止 (the answer's transaction checks the round's state) and the numbers of the
- * people drawn are deleted from the contact store — before the state moves, so a close that fails
- * half-way is simply repeated. Separation of duties: the account that drew may not close (nor
- * publish) the round's results.
- */
-export async function closeRound(deps: RoundDeps, principal: Principal, roundId: string): Promise<RoundView> {
-  const attempt: Attempt = { action: 'round.close', objectType: 'round', objectId: roundId };
-  const { round } = await authorizeRound(deps, principal, 'sampling:manage', attempt);
-  if (round.drawnBy === principal.username) {
-    await record(deps, principal, attempt, 'denied', { unitId: round.unitId, detail: 'the account that drew may not close' });
-    throw new ForbiddenError('authorization: the account that drew this round may not close it (separation of duties); ask another administrator');
-  }
-  if (transitionProblem(round.state, 'close')) await stepRound(deps, principal, attempt, round, 'close', {});
-  const purged = await deps.invitations.purgeContacts(round.roundId);
-  const now = deps.now().toISOString();
-  const closed = await stepRound(deps, principal, attempt, round, 'close', { closedAt: now, closedBy: principal.username });
-  await record(deps, principal, attempt, 'ok', { unitId: round.unitId, detail: `seed revealed; commitment ${round.commitment}; ${purged} numbers of the people drawn deleted` });
-  return shownRound(deps, closed);
 }

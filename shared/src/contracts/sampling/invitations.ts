@@ -134,7 +134,14 @@ export const invitationOperations = {
     tag: 'public',
     auth: 'none',
     body: SubmitInvitationRatingInput,
-    responses: { 201: { description: 'Stored', schema: z.object({ id: z.string() }).meta({ id: 'InvitationRatingCreated' }) }, 400: badRequest, 404: noLink, 409: used, 410: over },
+    responses: {
+      201: { description: 'Stored', schema: z.object({ id: z.string() }).meta({ id: 'InvitationRatingCreated' }) },
+      400: badRequest,
+      404: noLink,
+      409: used,
+      410: over,
+      503: errorResponse('Too many answers met on the same items after retries; nothing written, send it again'),
+    },
   },
   optOutInvitation: {
     method: 'POST',

@@ -27,7 +27,10 @@ const Funnel = z.object({
 });
 
 const Cell = z.object({
-  suppressed: z.enum(['small-group', 'complementary']).nullable().meta({ description: 'Why no numbers are given (fewer than k answers, or hidden so that none can be subtracted); null when shown' }),
+  suppressed: z
+    .enum(['small-group', 'complementary', 'open'])
+    .nullable()
+    .meta({ description: 'Why no numbers are given: fewer than k answers, hidden so that none can be subtracted, or the round still takes answers (open: shown from 已截止 on); null when shown' }),
   n: z.number().int().nullable().meta({ description: 'Valid answers; null when suppressed' }),
   counts: Counts.nullable(),
   goodRate: RateResult.nullable(),
@@ -44,7 +47,7 @@ export const RoundStratumResult = Cell.extend({
 const Estimate = z
   .discriminatedUnion('ok', [
     z.object({ ok: z.literal(true), value: z.number(), low: z.number(), high: z.number(), standardError: z.number() }),
-    z.object({ ok: z.literal(false), problem: z.enum(['no-frame', 'too-few-answers', 'suppressed']), strata: z.array(z.string()) }),
+    z.object({ ok: z.literal(false), problem: z.enum(['no-frame', 'too-few-answers', 'suppressed', 'open']), strata: z.array(z.string()) }),
   ])
   .meta({ description: 'p̂ = Σ W_h·p̂_h with its 95% interval (Cochran); or why there is none' });
 

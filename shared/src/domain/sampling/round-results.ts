@@ -36,15 +36,21 @@ export interface Funnel {
   responseRate: number | null;
 }
 
+/**
+ * `open`: the round still takes answers. Its cells and estimate are withheld until it closes: who
+ * knows that one person just answered could read their level from two looks a minute apart.
+ */
+export type CellSuppression = Suppression | 'open';
+
 export interface ResultCell {
-  suppressed: Suppression | null;
+  suppressed: CellSuppression | null;
   n: number | null;
   counts: Record<'1' | '2' | '3' | '4' | '5', number> | null;
   goodRate: Rate | null;
   satisfiedRate: Rate | null;
 }
 
-export type RoundEstimate = StratifiedEstimate | { ok: false; problem: 'suppressed'; strata: string[] };
+export type RoundEstimate = StratifiedEstimate | { ok: false; problem: 'suppressed' | 'open'; strata: string[] };
 
 export interface BuiltRoundResults {
   funnel: Funnel;
@@ -61,7 +67,7 @@ function funnelOf(parts: readonly Omit<StratumCounts, 'key' | 'label' | 'counts'
   return { N: sum('N'), drawn: sum('drawn'), sent, failed: sum('failed'), delivered: null, responded: sum('responded'), optedOut: sum('optedOut'), responseRate: sent > 0 ? sum('responded') / sent : null };
 }
 
-function cell(counts: LevelCounts, suppressed: Suppression | undefined, definitions: { good: RateDefinition; satisfied: RateDefinition }): ResultCell {
+function cell(counts: LevelCounts, suppressed: CellSuppression | undefined, definitions: { good: RateDefinition; satisfied: RateDefinition }): ResultCell {
   if (suppressed) return { suppressed, n: null, counts: null, goodRate: null, satisfiedRate: null };
   return {
     suppressed: null,
@@ -76,16 +82,21 @@ export function buildRoundResults(
   strata: readonly StratumCounts[],
   definitions: { good: RateDefinition; satisfied: RateDefinition } = { good: NATIONAL_GOOD_RATE, satisfied: NATIONAL_SATISFIED_RATE },
   k: number = SUPPRESSION_K,
+  options: { open?: boolean } = {},
 ): BuiltRoundResults {
   const total = mergeLevelCounts(strata.map((stratum) => stratum.counts));
   const n = new Map<string, number>([[ROUND, totalCount(total)], ...strata.map((stratum) => [stratum.key, totalCount(stratum.counts)] as [string, number])]);
   const counts = new Map<string, LevelCounts>([[ROUND, total], ...strata.map((stratum) => [stratum.key, stratum.counts] as [string, LevelCounts])]);
-  const hidden = suppress(n, [{ total: ROUND, rows: strata.map((stratum) => stratum.key) }], k, {
+  const hidden: Map<string, CellSuppression> = suppress(n, [{ total: ROUND, rows: strata.map((stratum) => stratum.key) }], k, {
     counts,
     sets: uniformSets(definitions.good.levels, definitions.satisfied.levels),
   });
+  if (options.open) {
+    for (const id of n.keys()) hidden.set(id, 'open');
+  }
   const N = strata.reduce((sum, stratum) => sum + stratum.N, 0);
   const estimateOf = (definition: RateDefinition): RoundEstimate => {
+    if (options.open) return { ok: false, problem: 'open', strata: [] };
     const hiddenStrata = strata.filter((stratum) => hidden.has(stratum.key)).map((stratum) => stratum.key);
     if (hidden.has(ROUND) || hiddenStrata.length > 0) return { ok: false, problem: 'suppressed', strata: hiddenStrata };
     return stratifiedEstimate(

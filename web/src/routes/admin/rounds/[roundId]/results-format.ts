@@ -20,13 +20,15 @@ export function weight(value: number): string {
 }
 
 /** What a suppressed cell shows in place of every number, in the report pages' words ("<5", 已隐藏); null when shown. */
-export function suppressedText(cell: Cell, r: ReportMessages): string | null {
+export function suppressedText(cell: Cell, r: ReportMessages, t: RoundMessages): string | null {
+  if (cell.suppressed === 'open') return t.results.openCell;
   if (cell.suppressed === 'small-group') return r.smallGroup;
   if (cell.suppressed === 'complementary') return r.hidden;
   return null;
 }
 
-export function suppressedNote(cell: Cell, r: ReportMessages): string {
+export function suppressedNote(cell: Cell, r: ReportMessages, t: RoundMessages): string {
+  if (cell.suppressed === 'open') return t.results.openNote;
   return cell.suppressed === 'complementary' ? r.hiddenNote : r.smallGroupNote;
 }
 

@@ -1,0 +1,76 @@
+import type { RoundConfig, RoundView } from '#shared/contracts/sampling/rounds.js';
+import { addDays, chinaDay } from '#shared/domain/china-time.js';
+import { record, type Attempt } from '../../access/index.js';
+import type { Principal } from '../../auth/principal.js';
+import type { Invitation } from '../../data/sampling-invitations.js';
+import type { RoundRecord } from '../../data/sampling-rounds.js';
+import { pool } from '../../data/pool.js';
+import { ForbiddenError } from '../../errors.js';
+import { RECORD_PHONE_DAYS } from '../service-records/push.js';
+import { monthsBetween, READS_IN_FLIGHT, subtreeOf } from './draw-round.js';
+import { authorizeRound, shownRound, stepRound, type RoundDeps } from './rounds.js';
+
+/**
+ * Closing a round (issue 13 §2, §5; docs/decisions/0022): the seed is revealed, so anyone can check
+ * the draw; the links answer 测评已截止 (the answer's transaction checks the round's state); the
+ * funnel is counted onto the round; then the purge: every sealed number of the people drawn that
+ * the scope's 办件 still hold is deleted from the contact store (their other 办件 too, not only the
+ * one that put them in the frame), the invitations keep only their stratum and entry id, and the
+ * frame's lines lose their contact and pseudonym. What stays of a person is the quarantine's
+ * pseudonym, with its TTL. Separation of duties: the account that drew may not close.
+ *
+ * The purge runs after the state moved and records `purgedAt` when done; a close that failed
+ * half-way is finished by closing again (a closed round without `purgedAt` is purged, not refused).
+ */
+export async function closeRound(deps: RoundDeps, principal: Principal, roundId: string): Promise<RoundView> {
+  const attempt: Attempt = { action: 'round.close', objectType: 'round', objectId: roundId };
+  const { round, unit } = await authorizeRound(deps, principal, 'sampling:manage', attempt);
+  if (round.drawnBy === principal.username) {
+    await record(deps, principal, attempt, 'denied', { unitId: round.unitId, detail: 'the account that drew may not close' });
+    throw new ForbiddenError('authorization: the account that drew this round may not close it (separation of duties); ask another administrator');
+  }
+  let closed = round;
+  if (!(round.state === 'closed' && !round.purgedAt)) {
+    const invitations = await deps.invitations.list(round.roundId);
+    closed = await stepRound(deps, principal, attempt, round, 'close', {
+      closedAt: deps.now().toISOString(),
+      closedBy: principal.username,
+      funnel: funnelOf(round, invitations),
+    });
+  }
+  const purged = await purge(deps, closed, unit);
+  closed = await deps.rounds.transition(round.roundId, ['closed'], { purgedAt: deps.now().toISOString(), updatedAt: deps.now().toISOString() });
+  await record(deps, principal, attempt, 'ok', { unitId: round.unitId, detail: `seed revealed; commitment ${round.commitment}; ${purged} numbers of the people drawn deleted` });
+  return shownRound(deps, closed);
+}
+
+/** The funnel per stratum as the invitations say it now (results read it from the round from here on). */
+function funnelOf(round: RoundRecord, invitations: readonly Invitation[]): NonNullable<RoundRecord['funnel']> {
+  return (round.strata ?? []).map(({ key }) => {
+    const mine = invitations.filter((invitation) => invitation.stratum === key);
+    const count = (states: readonly Invitation['state'][]) => mine.filter((invitation) => states.includes(invitation.state)).length;
+    return { key, drawn: mine.length, sent: count(['sent', 'responded']), failed: count(['failed']), responded: count(['responded']), optedOut: mine.filter((invitation) => invitation.optedOut).length };
+  });
+}
+
+/** Delete the drawn people's numbers from the scope's 办件, strip the sample and the frame; how many numbers. */
+async function purge(deps: RoundDeps, round: RoundRecord, unit: Parameters<typeof subtreeOf>[1]): Promise<number> {
+  const invitations = await deps.invitations.list(round.roundId);
+  const people = new Set(invitations.map((invitation) => invitation.phoneKey).filter((key) => key !== ''));
+  const contacts = new Set(invitations.map((invitation) => invitation.contactId).filter((id) => id !== ''));
+  if (people.size > 0) {
+    // Numbers are kept RECORD_PHONE_DAYS after a push: the months from then (or from the period, if earlier) to today hold every one left.
+    const today = chinaDay(deps.now());
+    const from = [addDays(today, -RECORD_PHONE_DAYS), (round.config as unknown as RoundConfig).period.from].sort()[0]!;
+    const partitions = (await subtreeOf(deps, unit)).flatMap((member) => monthsBetween(from, today).map((month) => ({ unitId: member.id, month })));
+    await pool(partitions, READS_IN_FLIGHT, async ({ unitId, month }) => {
+      for await (const page of deps.rounds.recordsOfMonth(unitId, month)) {
+        for (const found of page) if (found.phoneKey && found.contactId && people.has(found.phoneKey)) contacts.add(found.contactId);
+      }
+    });
+  }
+  await deps.invitations.deleteContacts([...contacts]);
+  await deps.invitations.closeSample(invitations);
+  await deps.rounds.stripFrame(round.roundId, round.frameChunks ?? 0);
+  return contacts.size;
+}
