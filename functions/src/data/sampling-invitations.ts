@@ -222,7 +222,8 @@ export function createInvitationStore(doc: DynamoDBDocumentClient, tables: { ops
           ':stale': staleBefore,
         });
       }
-      return update(invitation, 'SET claim = :claim, claimedAt = :at', `#state = :sent AND (attribute_not_exists(reminders) OR reminders = :count) AND ${free}`, {
+      // Not to someone who opted out (退订) since the job read the invitations.
+      return update(invitation, 'SET claim = :claim, claimedAt = :at', `#state = :sent AND attribute_not_exists(optedOut) AND (attribute_not_exists(reminders) OR reminders = :count) AND ${free}`, {
         ':sent': 'sent',
         ':count': invitation.reminders,
         ':claim': claim,

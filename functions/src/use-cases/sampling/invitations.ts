@@ -113,9 +113,10 @@ function progress(job: RoundSendProgress['job'], invitations: readonly Invitatio
  * Compose and send one message: a fresh token, the number opened for this message only. Repeating
  * it for an invitation already past the step (a queue's second delivery) sends nothing.
  */
-async function deliverOne(deps: InvitationDeps, round: RoundRecord, message: InvitationMessage): Promise<void> {
+async function deliverOne(deps: InvitationDeps, round: RoundRecord, message: InvitationMessage, known?: Invitation): Promise<void> {
   const config = round.config as unknown as RoundConfig;
-  const invitation = await deps.invitations.get(message.roundId, message.stratum, message.entryId);
+  // A job that just claimed the invitation hands it over as it left the claim: no second read.
+  const invitation = known ?? (await deps.invitations.get(message.roundId, message.stratum, message.entryId));
   if (!invitation) return;
   if (message.kind === 'invitation' && invitation.state !== 'drawn' && invitation.state !== 'queued') return;
   if (message.kind === 'reminder' && (invitation.state !== 'sent' || invitation.optedOut)) return;
@@ -157,8 +158,11 @@ async function deliverOne(deps: InvitationDeps, round: RoundRecord, message: Inv
   }
 }
 
-/** Send messages (the sender Lambda's batch, or a local job's step); each round read once. */
-export async function deliverInvitations(deps: InvitationDeps, messages: readonly InvitationMessage[]): Promise<void> {
+/**
+ * Send messages (the sender Lambda's batch, or a local job's step); each round read once. `known`:
+ * the invitations as a job's claims left them, by entry id (a local job; the queue's sender reads them).
+ */
+export async function deliverInvitations(deps: InvitationDeps, messages: readonly InvitationMessage[], known: ReadonlyMap<string, Invitation> = new Map()): Promise<void> {
   const rounds = new Map<string, RoundRecord | undefined>();
   for (const roundId of new Set(messages.map((message) => message.roundId))) rounds.set(roundId, await deps.rounds.get(roundId));
   const today = chinaDay(deps.now());
@@ -166,7 +170,7 @@ export async function deliverInvitations(deps: InvitationDeps, messages: readonl
     const round = rounds.get(message.roundId);
     // Only while the round is sending, never after its deadline (a queue may hold messages past either).
     if (!round || round.state !== 'sending' || (round.config as unknown as RoundConfig).deadline < today) return;
-    await deliverOne(deps, round, message);
+    await deliverOne(deps, round, message, known.get(message.entryId));
   });
 }
 
@@ -179,13 +183,15 @@ async function handOn(deps: InvitationDeps, kind: InvitationKind, step: Invitati
   const at = now.toISOString();
   const staleBefore = new Date(now.getTime() - CLAIM_STALE_MS).toISOString();
   const claimed: InvitationMessage[] = [];
+  const asClaimed = new Map<string, Invitation>();
   await pool(step, SENDS_IN_FLIGHT, async (invitation) => {
     if (!(await deps.invitations.claim(invitation, kind, at, staleBefore))) return;
     const { roundId, stratum, entryId, reminders } = invitation;
     claimed.push({ roundId, stratum, entryId, kind, ...(kind === 'reminder' ? { reminder: reminders } : {}) });
+    asClaimed.set(entryId, kind === 'invitation' ? { ...invitation, state: 'queued', claim: claimOf(kind, invitation), claimedAt: at } : { ...invitation, claim: claimOf(kind, invitation), claimedAt: at });
   });
   if (deps.invitationQueue) await deps.invitationQueue.enqueue(claimed);
-  else await deliverInvitations(deps, claimed);
+  else await deliverInvitations(deps, claimed, asClaimed);
   return claimed.length;
 }
 
