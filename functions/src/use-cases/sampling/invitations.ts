@@ -113,26 +113,30 @@ function progress(job: RoundSendProgress['job'], invitations: readonly Invitatio
  * Compose and send one message: a fresh token, the number opened for this message only. Repeating
  * it for an invitation already past the step (a queue's second delivery) sends nothing.
  */
-async function deliverOne(deps: InvitationDeps, round: RoundRecord, message: InvitationMessage, known?: Invitation): Promise<void> {
+/** What became of one message: sent, failed (the invitation is marked so), or not sent (past its step, or taken by another delivery). */
+type Outcome = 'sent' | 'failed' | 'skipped';
+
+async function deliverOne(deps: InvitationDeps, round: RoundRecord, message: InvitationMessage, known?: Invitation): Promise<Outcome> {
   const config = round.config as unknown as RoundConfig;
   // A job that just claimed the invitation hands it over as it left the claim: no second read.
   const invitation = known ?? (await deps.invitations.get(message.roundId, message.stratum, message.entryId));
-  if (!invitation) return;
-  if (message.kind === 'invitation' && invitation.state !== 'drawn' && invitation.state !== 'queued') return;
-  if (message.kind === 'reminder' && (invitation.state !== 'sent' || invitation.optedOut)) return;
+  if (!invitation) return 'skipped';
+  if (message.kind === 'invitation' && invitation.state !== 'drawn' && invitation.state !== 'queued') return 'skipped';
+  if (message.kind === 'reminder' && (invitation.state !== 'sent' || invitation.optedOut)) return 'skipped';
   // The same reminder delivered twice (a queue's redelivery): the count moved on when it was sent.
-  if (message.kind === 'reminder' && message.reminder !== undefined && invitation.reminders !== message.reminder) return;
+  if (message.kind === 'reminder' && message.reminder !== undefined && invitation.reminders !== message.reminder) return 'skipped';
   const sealed = invitation.contactId ? await deps.invitations.sealedPhone(invitation.contactId) : undefined;
   if (!sealed) {
     // The number was purged (RECORD_PHONE_DAYS) since the freeze: a reminder simply does not go.
-    if (message.kind === 'invitation') await deps.invitations.markFailed(invitation, 'no-number');
-    return;
+    if (message.kind !== 'invitation') return 'skipped';
+    await deps.invitations.markFailed(invitation, 'no-number');
+    return 'failed';
   }
   // Marked sent BEFORE it goes (a conditional update from the state it was queued in, or the
   // reminder count it was queued at): two deliveries of one message — a queue's redelivery, a
   // stale claim taken again — race here and only one sends. A crash between this and the SMS
   // loses that message (at most once: an invitation is never sent twice).
-  if (!(await deps.invitations.markSent(invitation, message.kind, chinaDay(deps.now())))) return;
+  if (!(await deps.invitations.markSent(invitation, message.kind, chinaDay(deps.now())))) return 'skipped';
   const openUntil = answerDeadline(config);
   const token = randomBytes(16).toString('base64url');
   const link: OpenRatingLink = {
@@ -155,44 +159,54 @@ async function deliverOne(deps: InvitationDeps, round: RoundRecord, message: Inv
     // quote the number. An invitation that failed is not retried by itself; a failed reminder stays counted.
     if (message.kind === 'invitation') await deps.invitations.markFailed(invitation, 'sender');
     deps.onSendFailure?.(round.roundId, message.kind, error instanceof Error ? error.name : 'unknown');
+    return message.kind === 'invitation' ? 'failed' : 'sent';
   }
+  return 'sent';
 }
 
-/**
- * Send messages (the sender Lambda's batch, or a local job's step); each round read once. `known`:
- * the invitations as a job's claims left them, by entry id (a local job; the queue's sender reads them).
- */
-export async function deliverInvitations(deps: InvitationDeps, messages: readonly InvitationMessage[], known: ReadonlyMap<string, Invitation> = new Map()): Promise<void> {
+/** Send messages (the sender Lambda's batch); each round read once. */
+export async function deliverInvitations(deps: InvitationDeps, messages: readonly InvitationMessage[]): Promise<Map<string, Outcome>> {
   const rounds = new Map<string, RoundRecord | undefined>();
   for (const roundId of new Set(messages.map((message) => message.roundId))) rounds.set(roundId, await deps.rounds.get(roundId));
   const today = chinaDay(deps.now());
+  const outcomes = new Map<string, Outcome>();
   await pool([...messages], SENDS_IN_FLIGHT, async (message) => {
     const round = rounds.get(message.roundId);
     // Only while the round is sending, never after its deadline (a queue may hold messages past either).
     if (!round || round.state !== 'sending' || (round.config as unknown as RoundConfig).deadline < today) return;
-    await deliverOne(deps, round, message, known.get(message.entryId));
+    outcomes.set(message.entryId, await deliverOne(deps, round, message));
   });
+  return outcomes;
 }
 
 /**
  * Hand one step's messages on: each claimed first (two jobs at once never send one twice), then
- * to the queue, or sent now. Answers how many this job handed on.
+ * to the queue, or sent now. Answers the invitations this job moved, as it moved them (by entry id).
  */
-async function handOn(deps: InvitationDeps, kind: InvitationKind, step: Invitation[]): Promise<number> {
+async function handOn(deps: InvitationDeps, round: RoundRecord, kind: InvitationKind, step: Invitation[]): Promise<Map<string, Invitation>> {
   const now = deps.now();
   const at = now.toISOString();
   const staleBefore = new Date(now.getTime() - CLAIM_STALE_MS).toISOString();
+  const today = chinaDay(now);
   const claimed: InvitationMessage[] = [];
-  const asClaimed = new Map<string, Invitation>();
+  const moved = new Map<string, Invitation>();
   await pool(step, SENDS_IN_FLIGHT, async (invitation) => {
     if (!(await deps.invitations.claim(invitation, kind, at, staleBefore))) return;
     const { roundId, stratum, entryId, reminders } = invitation;
-    claimed.push({ roundId, stratum, entryId, kind, ...(kind === 'reminder' ? { reminder: reminders } : {}) });
-    asClaimed.set(entryId, kind === 'invitation' ? { ...invitation, state: 'queued', claim: claimOf(kind, invitation), claimedAt: at } : { ...invitation, claim: claimOf(kind, invitation), claimedAt: at });
+    const message: InvitationMessage = { roundId, stratum, entryId, kind, ...(kind === 'reminder' ? { reminder: reminders } : {}) };
+    const asClaimed: Invitation = { ...invitation, ...(kind === 'invitation' ? { state: 'queued' as const } : {}), claim: claimOf(kind, invitation), claimedAt: at };
+    moved.set(entryId, asClaimed);
+    if (deps.invitationQueue) {
+      claimed.push(message);
+      return;
+    }
+    // One machine: sent right after its claim, by the same worker (no second read, no wait for the step).
+    const outcome = await deliverOne(deps, round, message, asClaimed);
+    if (outcome === 'sent') moved.set(entryId, kind === 'invitation' ? { ...asClaimed, state: 'sent', lastSentDay: today } : { ...asClaimed, reminders: reminders + 1, lastSentDay: today });
+    else if (outcome === 'failed') moved.set(entryId, { ...asClaimed, state: 'failed' });
   });
   if (deps.invitationQueue) await deps.invitationQueue.enqueue(claimed);
-  else await deliverInvitations(deps, claimed, asClaimed);
-  return claimed.length;
+  return moved;
 }
 
 /** Whether a message of this invitation is claimed by a job that may still be handing it on. */
@@ -206,6 +220,7 @@ async function runJob(
   round: RoundRecord,
   job: RoundSendProgress['job'],
   attempt: Attempt,
+  all: readonly Invitation[],
   due: Invitation[],
   budgetMs: number,
 ): Promise<RoundSendProgress> {
@@ -215,14 +230,19 @@ async function runJob(
   const keepUntil = Math.ceil((deps.now().getTime() + QUARANTINE_KEEP_DAYS * DAY_MS) / 1000);
   let looked = 0;
   let done = 0;
+  const moved = new Map<string, Invitation>();
   while (looked < due.length && performance.now() - started < budgetMs) {
     const step = due.slice(looked, looked + STEP);
     // Quarantined before the message goes: an invited person is never left out of it.
     if (kind === 'invitation') await deps.invitations.quarantine(round.roundId, month, step.map((invitation) => invitation.phoneKey), keepUntil);
-    done += await handOn(deps, kind, step);
+    const handed = await handOn(deps, round, kind, step);
+    for (const [entryId, invitation] of handed) moved.set(entryId, invitation);
+    done += handed.size;
     looked += step.length;
   }
-  const answer = progress(job, await deps.invitations.list(round.roundId), done, due.length - looked, deps.invitationQueue ? 'sms' : deps.sms.kind);
+  // Where the invitations stand: as this call read them, with what it did (no second read of the whole sample).
+  const now = all.map((invitation) => moved.get(invitation.entryId) ?? invitation);
+  const answer = progress(job, now, done, due.length - looked, deps.invitationQueue ? 'sms' : deps.sms.kind);
   await record(deps, principal, attempt, 'ok', {
     unitId: round.unitId,
     detail: `${done} ${kind === 'invitation' ? 'invitations' : 'reminders'} handed on, ${answer.remaining} to go; sent ${answer.sent}, failed ${answer.failed}, responded ${answer.responded}`,
@@ -258,10 +278,9 @@ export async function sendRound(deps: InvitationDeps, principal: Principal, roun
   }
   const staleBefore = new Date(deps.now().getTime() - CLAIM_STALE_MS).toISOString();
   // Not yet sent: drawn, or queued by a job that died before handing it on (its claim gone stale).
-  const due = (await deps.invitations.list(roundId)).filter(
-    (invitation) => invitation.state === 'drawn' || (invitation.state === 'queued' && !claimedNow(invitation, 'invitation', staleBefore)),
-  );
-  return runJob(deps, principal, round, 'send', attempt, due, options.budgetMs ?? JOB_BUDGET_MS);
+  const all = await deps.invitations.list(roundId);
+  const due = all.filter((invitation) => invitation.state === 'drawn' || (invitation.state === 'queued' && !claimedNow(invitation, 'invitation', staleBefore)));
+  return runJob(deps, principal, round, 'send', attempt, all, due, options.budgetMs ?? JOB_BUDGET_MS);
 }
 
 /** Whether an invitation is due a reminder today: sent, unanswered, not opted out, its days passed. */
@@ -282,8 +301,9 @@ export async function remindRound(deps: InvitationDeps, principal: Principal, ro
     throw problem;
   }
   const staleBefore = new Date(deps.now().getTime() - CLAIM_STALE_MS).toISOString();
-  const due = (await deps.invitations.list(roundId)).filter((invitation) => reminderDue(invitation, config, today) && !claimedNow(invitation, 'reminder', staleBefore));
-  return runJob(deps, principal, round, 'remind', attempt, due, options.budgetMs ?? JOB_BUDGET_MS);
+  const all = await deps.invitations.list(roundId);
+  const due = all.filter((invitation) => reminderDue(invitation, config, today) && !claimedNow(invitation, 'reminder', staleBefore));
+  return runJob(deps, principal, round, 'remind', attempt, all, due, options.budgetMs ?? JOB_BUDGET_MS);
 }
 
 /** Newest first, at most this many: a round page lists the outbox, it does not page through it. */
