@@ -146,6 +146,17 @@ export class RatingLinkExpiredAppError extends AppError {
   }
 }
 
+/** A rating that kept meeting others on the same window's totals after its retries: nothing was written; sending it again works. */
+export class RatingBusyAppError extends AppError {
+  override name = 'RatingBusyAppError';
+  override readonly statusCode = 503;
+  override readonly code = 'BUSY';
+  override readonly expose = true;
+  constructor(options?: { cause?: unknown }) {
+    super('提交的人较多，您的评价未保存，请稍后再提交一次', options);
+  }
+}
+
 /** An answer that kept meeting others on the same items: nothing was written; sending it again works. */
 export class AnswerBusyAppError extends AppError {
   override name = 'AnswerBusyAppError';

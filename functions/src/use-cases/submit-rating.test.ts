@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ContactSealer } from '../data/contact-sealer.js';
 import type { WindowRecord } from '../data/windows.js';
-import { IdempotencyKeyUsedError, type RatingStore } from '../data/ratings.js';
-import { ConflictError, IdempotencyMismatchError, NotFoundError, ValidationError } from '../errors.js';
+import { IdempotencyKeyUsedError, RatingWriteConflictError, type RatingStore } from '../data/ratings.js';
+import { ConflictError, IdempotencyMismatchError, NotFoundError, RatingBusyAppError, ValidationError } from '../errors.js';
 import { submitRating, type SubmitRatingDeps } from './submit-rating.js';
 
 const window: WindowRecord = {
@@ -46,6 +46,18 @@ function fakeDeps(overrides: Partial<WindowRecord> = {}) {
 }
 
 describe('submitRating', () => {
+  it('answers 503 (send it again), not a 500, when the store gave up after its conflict retries', async () => {
+    const { deps } = fakeDeps();
+    deps.ratings = {
+      store: async () => {
+        throw new RatingWriteConflictError('rating transaction was cancelled');
+      },
+    };
+    const refused = await submitRating(deps, { windowCode: window.code, level: 5 }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(RatingBusyAppError);
+    expect((refused as RatingBusyAppError).statusCode).toBe(503);
+  });
+
   it('stores the rating on the China-time day with the window and unit, attributed to nobody when the resident named nobody (不确定)', async () => {
     const { deps, stored } = fakeDeps({ staffOnDutyIds: ['staff-1', 'staff-2'] });
     const result = await submitRating(deps, { windowCode: window.code, level: 4 });

@@ -4,11 +4,11 @@ import { chinaDay } from '#shared/domain/china-time.js';
 import { validateAnswers } from '#shared/domain/survey-answers.js';
 import type { ContactSealer } from '../data/contact-sealer.js';
 import type { WindowStore } from '../data/windows.js';
-import { IdempotencyKeyUsedError, type RatingStore, type StoredRating } from '../data/ratings.js';
+import { IdempotencyKeyUsedError, RatingWriteConflictError, type RatingStore, type StoredRating } from '../data/ratings.js';
 import { ClientLimitError, DeviceSlotTakenError } from '../data/throttle.js';
 import { ratingAdmission, type Requester, type Throttle } from '../throttle/index.js';
 import type { BurstWatch } from '../throttle/burst.js';
-import { ConflictError, ForbiddenError, IdempotencyMismatchError, NotFoundError, RatedRecentlyError, TooManyRequestsError, ValidationError } from '../errors.js';
+import { ConflictError, ForbiddenError, IdempotencyMismatchError, RatingBusyAppError, NotFoundError, RatedRecentlyError, TooManyRequestsError, ValidationError } from '../errors.js';
 import { record, type AccessDeps } from '../access/index.js';
 import type { Principal } from '../auth/principal.js';
 import { answeredSurvey, type ShownSurveyDeps } from './surveys/shown-survey.js';
@@ -177,6 +177,8 @@ export async function submitRating(
     const policy = deps.throttle?.policy;
     if (error instanceof DeviceSlotTakenError && policy) throw new RatedRecentlyError(Math.round(policy.ratingIntervalSeconds / 60));
     if (error instanceof ClientLimitError && policy) throw new TooManyRequestsError('client', Math.ceil(policy.clientWindowSeconds / 60));
+    // Past the store's retries on a busy window: a 503 the resident can answer by sending again, never a 500.
+    if (error instanceof RatingWriteConflictError) throw new RatingBusyAppError({ cause: error });
     if (!(error instanceof IdempotencyKeyUsedError) || !idempotency) throw error;
     if (error.existing.fingerprint !== idempotency.fingerprint) throw new IdempotencyMismatchError();
     return { id: error.existing.ratingId, replayed: true };

@@ -126,6 +126,7 @@ export const coreOperations = {
       413: { description: 'Body over 16 KB', schema: ErrorBody },
       415: { description: 'Body is not application/json', schema: ErrorBody },
       422: { description: 'Idempotency-Key already used with a different body', schema: ErrorBody },
+      503: { description: 'The window is very busy: the rating met others on its totals after retries; nothing stored, send it again', schema: ErrorBody },
     },
   },
   login: {

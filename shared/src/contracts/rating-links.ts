@@ -86,6 +86,7 @@ export const ratingLinkOperations = {
       410: expired,
       413: { description: 'Body over 16 KB', schema: ErrorBody },
       415: { description: 'Body is not application/json', schema: ErrorBody },
+      503: { description: 'The window is very busy: the rating met others on its totals after retries; nothing stored, send it again', schema: ErrorBody },
     },
   },
 } as const satisfies Record<string, Operation>;
