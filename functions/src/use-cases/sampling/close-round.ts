@@ -8,6 +8,7 @@ import { pool } from '../../data/pool.js';
 import { ForbiddenError } from '../../errors.js';
 import { RECORD_PHONE_DAYS } from '../service-records/push.js';
 import { monthsBetween, READS_IN_FLIGHT, subtreeOf } from './draw-round.js';
+import { stratumFunnels } from './funnel.js';
 import { authorizeRound, shownRound, stepRound, type RoundDeps } from './rounds.js';
 
 /**
@@ -29,33 +30,24 @@ export async function closeRound(deps: RoundDeps, principal: Principal, roundId:
     await record(deps, principal, attempt, 'denied', { unitId: round.unitId, detail: 'the account that drew may not close' });
     throw new ForbiddenError('authorization: the account that drew this round may not close it (separation of duties); ask another administrator');
   }
+  // One read of the sample serves the funnel and the purge (a resumed purge reads what the first left).
+  const invitations = await deps.invitations.list(round.roundId);
   let closed = round;
   if (!(round.state === 'closed' && !round.purgedAt)) {
-    const invitations = await deps.invitations.list(round.roundId);
     closed = await stepRound(deps, principal, attempt, round, 'close', {
       closedAt: deps.now().toISOString(),
       closedBy: principal.username,
-      funnel: funnelOf(round, invitations),
+      funnel: stratumFunnels(round, invitations),
     });
   }
-  const purged = await purge(deps, closed, unit);
+  const purged = await purge(deps, closed, unit, invitations);
   closed = await deps.rounds.transition(round.roundId, ['closed'], { purgedAt: deps.now().toISOString(), updatedAt: deps.now().toISOString() });
   await record(deps, principal, attempt, 'ok', { unitId: round.unitId, detail: `seed revealed; commitment ${round.commitment}; ${purged} numbers of the people drawn deleted` });
   return shownRound(deps, closed);
 }
 
-/** The funnel per stratum as the invitations say it now (results read it from the round from here on). */
-function funnelOf(round: RoundRecord, invitations: readonly Invitation[]): NonNullable<RoundRecord['funnel']> {
-  return (round.strata ?? []).map(({ key }) => {
-    const mine = invitations.filter((invitation) => invitation.stratum === key);
-    const count = (states: readonly Invitation['state'][]) => mine.filter((invitation) => states.includes(invitation.state)).length;
-    return { key, drawn: mine.length, sent: count(['sent', 'responded']), failed: count(['failed']), responded: count(['responded']), optedOut: mine.filter((invitation) => invitation.optedOut).length };
-  });
-}
-
 /** Delete the drawn people's numbers from the scope's 办件, strip the sample and the frame; how many numbers. */
-async function purge(deps: RoundDeps, round: RoundRecord, unit: Parameters<typeof subtreeOf>[1]): Promise<number> {
-  const invitations = await deps.invitations.list(round.roundId);
+async function purge(deps: RoundDeps, round: RoundRecord, unit: Parameters<typeof subtreeOf>[1], invitations: readonly Invitation[]): Promise<number> {
   const people = new Set(invitations.map((invitation) => invitation.phoneKey).filter((key) => key !== ''));
   const contacts = new Set(invitations.map((invitation) => invitation.contactId).filter((id) => id !== ''));
   if (people.size > 0) {

@@ -8,6 +8,7 @@ import { record, type Attempt } from '../../access/index.js';
 import type { Principal } from '../../auth/principal.js';
 import type { InvitationStore } from '../../data/sampling-invitations.js';
 import { ConflictError } from '../../errors.js';
+import { stratumFunnels } from './funnel.js';
 import { authorizeRound, unitNames, type RoundDeps } from './rounds.js';
 
 /** Comments are not part of a round's results yet; the report rule's comment threshold is printed as reports print it. */
@@ -37,26 +38,18 @@ export async function roundResults(deps: RoundDeps & { invitations: Pick<Invitat
   const [invitations, answers, names] = await Promise.all([round.funnel ? [] : deps.invitations.list(round.roundId), deps.invitations.answerCounts(round.roundId), unitNames(deps, [round])]);
   const byUnit = (round.config as unknown as RoundConfig).strataBy === 'unit';
   // A closed round's invitations no longer say who answered: its funnel was counted onto it at close.
-  const counted = new Map((round.funnel ?? []).map((stratum) => [stratum.key, stratum]));
+  const funnels = new Map((round.funnel ?? stratumFunnels(round, invitations)).map((stratum) => [stratum.key, stratum]));
   const strata: StratumCounts[] = (round.strata ?? []).map(({ key, N }) => {
-    const mine = invitations.filter((invitation) => invitation.stratum === key);
-    const count = (test: (state: string) => boolean) => mine.filter((invitation) => test(invitation.state)).length;
-    const funnel = counted.get(key) ?? {
-      drawn: mine.length,
-      sent: count((state) => state === 'sent' || state === 'responded'),
-      failed: count((state) => state === 'failed'),
-      responded: count((state) => state === 'responded'),
-      optedOut: mine.filter((invitation) => invitation.optedOut).length,
-    };
+    const { drawn, sent, failed, responded, optedOut } = funnels.get(key) ?? { drawn: 0, sent: 0, failed: 0, responded: 0, optedOut: 0 };
     return {
       key,
       ...(byUnit && names.has(key) ? { label: names.get(key)! } : {}),
       N,
-      drawn: funnel.drawn,
-      sent: funnel.sent,
-      failed: funnel.failed,
-      responded: funnel.responded,
-      optedOut: funnel.optedOut,
+      drawn,
+      sent,
+      failed,
+      responded,
+      optedOut,
       counts: answers.get(key) ?? emptyLevelCounts(),
     };
   });
