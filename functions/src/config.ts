@@ -56,6 +56,11 @@ const ConfigSchema = z.object({
    * SMS origination identity (a phone pool or sender id) the sender Lambda sends from.
    */
   INVITATION_QUEUE_URL: z.url().optional(),
+  /**
+   * The time budget of one call of a round's freeze or draw job (decision 0021), in ms; each call
+   * makes at least one step. The browser tests set 0, so a freeze takes several calls.
+   */
+  ROUND_JOB_BUDGET_MS: z.coerce.number().int().min(0).max(20_000).default(6_000),
   SMS_ORIGINATION_IDENTITY: z.string().min(1).optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;

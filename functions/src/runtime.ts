@@ -45,6 +45,8 @@ export interface Runtime extends DataLayer {
   sms: SmsSender;
   /** AWS: the queue in front of the sender Lambda; absent locally (messages are sent in the job). */
   invitationQueue?: InvitationQueue | undefined;
+  /** The time budget of a round's freeze or draw call (ROUND_JOB_BUDGET_MS). */
+  jobBudgetMs?: number | undefined;
 }
 
 /** 128 random bits, hex: rating and contact ids carry no time and no order. */
@@ -166,6 +168,7 @@ export function getRuntime(): Runtime {
     randomId,
     publicBaseUrl: settings.PUBLIC_BASE_URL,
     posterFontPath: settings.POSTER_FONT_PATH,
+    jobBudgetMs: settings.ROUND_JOB_BUDGET_MS,
   };
   return runtime;
 }

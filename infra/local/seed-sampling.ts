@@ -4,7 +4,7 @@ import type { Runtime } from '../../functions/src/runtime.js';
 import { ratingLinkHash } from '../../functions/src/use-cases/rating-links/rate-by-link.js';
 import { createIntegrationClient } from '../../functions/src/use-cases/service-records/clients.js';
 import { pushServiceRecords } from '../../functions/src/use-cases/service-records/push.js';
-import { commitRound, drawRound, freezeRound } from '../../functions/src/use-cases/sampling/draw-round.js';
+import { commitRound, drawWholly, freezeWholly } from '../../functions/src/use-cases/sampling/draw-round.js';
 import { sendRound, submitInvitationRating } from '../../functions/src/use-cases/sampling/invitations.js';
 import { closeRound } from '../../functions/src/use-cases/sampling/close-round.js';
 import { createRound } from '../../functions/src/use-cases/sampling/rounds.js';
@@ -60,8 +60,8 @@ async function runRound(deps: Deps, config: RoundConfig, answerShare: number, ra
   const drawer = principalOf('cepingyuan');
   const round = await createRound(deps, admin, config);
   await commitRound(deps, admin, round.roundId);
-  await freezeRound(deps, admin, round.roundId);
-  await drawRound(deps, drawer, round.roundId, String(DEMO_SEED));
+  await freezeWholly(deps, admin, round.roundId);
+  await drawWholly(deps, drawer, round.roundId, String(DEMO_SEED));
   for (let progress = await sendRound(deps, admin, round.roundId); !progress.finished; progress = await sendRound(deps, admin, round.roundId)) {
     /* a job: repeat until every invitation is out */
   }

@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, GetCommand, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '../../functions/src/auth/principal.js';
@@ -12,22 +15,27 @@ import { createOutboxSender } from '../../functions/src/data/sampling-invitation
 import { keys } from '../../functions/src/data/keys.js';
 import { pool } from '../../functions/src/data/pool.js';
 import { localKeyring } from '../../functions/src/throttle/keyring.js';
-import { commitRound, drawRound, freezeRound, READS_IN_FLIGHT } from '../../functions/src/use-cases/sampling/draw-round.js';
+import { commitRound, drawWholly, freezeWholly, READS_IN_FLIGHT } from '../../functions/src/use-cases/sampling/draw-round.js';
 import { sendRound } from '../../functions/src/use-cases/sampling/invitations.js';
 import { createRound } from '../../functions/src/use-cases/sampling/rounds.js';
 import { createTables } from '../../infra/local/create-tables.js';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { freePort } from '../../infra/local/ports.js';
 import type { RoundConfig } from '../../shared/src/contracts/sampling/rounds.js';
+import type { SamplingJobRun } from './sampling-job.js';
 import { markdownTable, median, round } from './stats.js';
+
+const execFileAsync = promisify(execFile);
 
 /**
  * Section `sampling` (issue 13, Performance): the frame, hash and draw of a 阳光测评 round over
  * 200,000 办件 of 200,000 people in 50 units (strata), through the use cases on DynamoDB Local on
  * disk: commit (counts the frame), freeze (reads every 办件 listing of the period, builds, hashes
  * and stores the frame), draw (reads the frame, keys every entry, stores the sample). Against the
- * bare ceiling: the same Queries of the 办件 listings with nothing done to the items. Peak RSS of
- * the process while the freeze and the draw run. A fresh round each time, same 办件.
+ * bare ceiling: the same Queries of the 办件 listings with nothing done to the items. The freeze
+ * and the draw run as jobs (every call, 6 s budget each) in a process of their own
+ * (sampling-job.ts), whose peak RSS is what a Lambda running them would hold. A fresh round each
+ * time, same 办件.
  *
  * Then the invitations of a 10,000-person census round sent to the local outbox (measureInvitations).
  *
@@ -58,8 +66,12 @@ export interface SamplingResult {
   drawMs: number[];
   freezeDrawMs: number[];
   bareReadMs: number[];
+  /** Peak RSS of the process that ran the freeze and the draw (a process of their own). */
   peakRssMiB: number[];
+  /** That process's RSS once loaded, before the first call. */
   baseRssMiB: number;
+  /** The job calls one freeze and one draw took (6 s budget each). */
+  calls: string;
   invitations: number;
   sendMs: number[];
   bareSendMs: number[];
@@ -80,7 +92,8 @@ export async function runSampling(options: SamplingOptions): Promise<SamplingRes
     const tables = { ops: names.ops!, contacts: names.contacts!, audit: names.audit! };
     const doc = createDocumentClient({ region: 'local', endpoint: db.endpoint });
     const data = createDataLayer(doc, tables);
-    const deps = { ...data, now: () => new Date(), throttle: { keyring: localKeyring(randomBytes(32)) } };
+    const keyRoot = randomBytes(32);
+    const deps = { ...data, now: () => new Date(), throttle: { keyring: localKeyring(keyRoot) } };
 
     // 50 units under one root; 办件 finished yesterday (China time), one per person, spread evenly.
     const units = Array.from({ length: options.strata }, (_, i) => `sp-u${String(i).padStart(3, '0')}`);
@@ -151,7 +164,8 @@ export async function runSampling(options: SamplingOptions): Promise<SamplingRes
       freezeDrawMs: [],
       bareReadMs: [],
       peakRssMiB: [],
-      baseRssMiB: mib(process.memoryUsage().rss),
+      baseRssMiB: 0,
+      calls: '',
       invitations: options.invitations,
       sendMs: [],
       bareSendMs: [],
@@ -175,25 +189,15 @@ export async function runSampling(options: SamplingOptions): Promise<SamplingRes
       await commitRound(deps, ADMIN, created.roundId);
       result.commitMs.push(Math.round(performance.now() - t));
 
-      global.gc?.();
-      const base = process.memoryUsage().rss;
-      let peak = base;
-      const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
-      try {
-        t = performance.now();
-        const frozen = await freezeRound(deps, ADMIN, created.roundId);
-        const freezeMs = performance.now() - t;
-        t = performance.now();
-        const drawn = await drawRound(deps, DRAWER, created.roundId, `bench-${r}`);
-        const drawMs = performance.now() - t;
-        if (frozen.frame?.N !== options.entries || drawn.drawn !== options.n) throw new Error(`frame ${frozen.frame?.N}, drawn ${drawn.drawn}`);
-        result.freezeMs.push(Math.round(freezeMs));
-        result.drawMs.push(Math.round(drawMs));
-        result.freezeDrawMs.push(Math.round(freezeMs + drawMs));
-      } finally {
-        clearInterval(timer);
-      }
-      result.peakRssMiB.push(mib(Math.max(peak, process.memoryUsage().rss)));
+      // Freeze and draw in a process of their own, as a Lambda would run them: its peak RSS is theirs.
+      const run = await jobInChild({ endpoint: db.endpoint, tables, key: keyRoot, roundId: created.roundId, publicInput: `bench-${r}` });
+      if (run.N !== options.entries || run.drawn !== options.n) throw new Error(`frame ${run.N}, drawn ${run.drawn}`);
+      result.freezeMs.push(run.freezeMs);
+      result.drawMs.push(run.drawMs);
+      result.freezeDrawMs.push(run.freezeMs + run.drawMs);
+      result.peakRssMiB.push(run.maxRssMiB);
+      result.baseRssMiB = run.baseRssMiB;
+      result.calls = `${run.freezeCalls} freeze + ${run.drawCalls} draw`;
       options.log(
         `sampling round ${r + 1}: bare read ${result.bareReadMs.at(-1)} ms, commit ${result.commitMs.at(-1)} ms, freeze ${result.freezeMs.at(-1)} ms, draw ${result.drawMs.at(-1)} ms, peak RSS ${result.peakRssMiB.at(-1)} MiB`,
       );
@@ -207,8 +211,8 @@ export async function runSampling(options: SamplingOptions): Promise<SamplingRes
       status: worst <= SAMPLING_MAX_MS ? 'pass' : 'FAIL',
     });
     result.checks.push({
-      target: `… and ≤ ${SAMPLING_MAX_RSS_MIB} MB (peak RSS of the whole process)`,
-      measured: `worst ${worstRss} MiB (before: ${result.baseRssMiB} MiB)`,
+      target: `… and ≤ ${SAMPLING_MAX_RSS_MIB} MB (peak RSS of the process running them, as a Lambda would)`,
+      measured: `worst ${worstRss} MiB (${result.baseRssMiB} MiB once loaded; ${result.calls} calls)`,
       status: worstRss <= SAMPLING_MAX_RSS_MIB ? 'pass' : 'FAIL',
     });
     const worstSend = Math.max(...result.sendMs);
@@ -234,6 +238,24 @@ export async function runSampling(options: SamplingOptions): Promise<SamplingRes
   }
 }
 
+/** Runs test/bench/sampling-job.ts in a child process and reads its one JSON line. */
+async function jobInChild(job: { endpoint: string; tables: Record<string, string>; key: Buffer; roundId: string; publicInput: string }): Promise<SamplingJobRun> {
+  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./sampling-job.ts', import.meta.url))], {
+    env: {
+      ...process.env,
+      BENCH_JOB_ENDPOINT: job.endpoint,
+      BENCH_JOB_TABLES: JSON.stringify(job.tables),
+      BENCH_JOB_KEY: job.key.toString('hex'),
+      BENCH_JOB_ADMIN: JSON.stringify(ADMIN),
+      BENCH_JOB_DRAWER: JSON.stringify(DRAWER),
+      BENCH_JOB_ROUND: job.roundId,
+      BENCH_JOB_PUBLIC_INPUT: job.publicInput,
+    },
+    maxBuffer: 1024 * 1024,
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as SamplingJobRun;
+}
+
 export function samplingMarkdown(result: SamplingResult): string {
   return [
     `阳光测评 frame and draw: ${result.entries.toLocaleString('en')} 办件 of as many people in ${result.strata} units (strata), n = ${result.n}, through the use cases on DynamoDB Local (seeded in ${(result.seedMs / 1000).toFixed(1)} s), ${result.freezeMs.length} rounds:`,
@@ -243,10 +265,10 @@ export function samplingMarkdown(result: SamplingResult): string {
       [
         ['bare DynamoDB Local: the listing Queries of the frame, items dropped', `${median(result.bareReadMs)} ms`, result.bareReadMs.join(', ')],
         ['commit (counts the frame)', `${median(result.commitMs)} ms`, result.commitMs.join(', ')],
-        ['freeze (read, build, hash, store the frame)', `${median(result.freezeMs)} ms`, result.freezeMs.join(', ')],
+        [`freeze job (read and stage every unit month, merge, hash, store the frame; ${result.calls} calls)`, `${median(result.freezeMs)} ms`, result.freezeMs.join(', ')],
         ['draw (read the frame, key every entry, store the sample)', `${median(result.drawMs)} ms`, result.drawMs.join(', ')],
         ['freeze + draw', `${median(result.freezeDrawMs)} ms`, result.freezeDrawMs.join(', ')],
-        ['peak RSS during freeze + draw (MiB)', `${median(result.peakRssMiB)}`, result.peakRssMiB.join(', ')],
+        ['peak RSS of the process running freeze + draw (MiB)', `${median(result.peakRssMiB)}`, result.peakRssMiB.join(', ')],
         [`bare DynamoDB Local: the reads and writes of ${result.invitations.toLocaleString('en')} invitations, 16 in flight`, `${median(result.bareSendMs)} ms`, result.bareSendMs.join(', ')],
         [`send job: ${result.invitations.toLocaleString('en')} invitations to the local outbox (token, link, quarantine, state)`, `${median(result.sendMs)} ms`, result.sendMs.join(', ')],
       ],
@@ -330,8 +352,8 @@ async function measureInvitations(
 
     const created = await createRound(sendDeps, ADMIN, config);
     await commitRound(sendDeps, ADMIN, created.roundId);
-    await freezeRound(sendDeps, ADMIN, created.roundId);
-    await drawRound(sendDeps, DRAWER, created.roundId, `invite-${r}`);
+    await freezeWholly(sendDeps, ADMIN, created.roundId);
+    await drawWholly(sendDeps, DRAWER, created.roundId, `invite-${r}`);
     t = performance.now();
     let progress = await sendRound(sendDeps, ADMIN, created.roundId);
     while (!progress.finished) progress = await sendRound(sendDeps, ADMIN, created.roundId);

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loginToken } from '../support/api-client.js';
+import { advanceRound, loginToken } from '../support/api-client.js';
 import { demoSessions, JS_MODES, launchChromium, phoneContext, type Session } from '../support/browser.js';
 
 /**
@@ -70,7 +70,8 @@ async function drawnRound(tag: string): Promise<{ roundId: string; name: string 
   expect(created.status, JSON.stringify(created.json)).toBe(201);
   const roundId = created.json.roundId as string;
   for (const [step, body] of [['commit', undefined], ['freeze', undefined], ['draw', { publicInput: run }]] as const) {
-    const reply = await api('POST', `/api/sampling-rounds/${roundId}/${step}`, body);
+    // Freeze and draw are jobs: called again until finished.
+    const reply = await advanceRound(baseUrl, adminToken, roundId, step, body);
     expect(reply.status, `${step}: ${JSON.stringify(reply.json)}`).toBe(200);
   }
   return { roundId, name };

@@ -2,16 +2,17 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loginToken } from '../support/api-client.js';
+import { advanceRound, loginToken } from '../support/api-client.js';
 import { demoSessions, desktopContext, JS_MODES, launchChromium, type Session } from '../support/browser.js';
 import { enrollTotp, withTotpCode } from '../support/demo-totp.js';
 
 /**
  * 阳光测评 rounds in the admin pages (issue 13 §2–3), with JavaScript and without: 办件 pushed by
  * a 接入系统, a round made through the form (the calculator used once, a bad field refused next to
- * it), committed, frozen (the strata shown), drawn with a public input, its pack downloaded, and
- * closed by a second administrator after the one who drew is refused (separation of duties).
- * Screenshots of the list, the form and the round page at desktop and phone sizes go to
+ * it), committed, frozen (a job: its progress and 继续冻结 without JavaScript, going on by itself
+ * with it; then the strata shown), drawn with a public input, its pack downloaded, and closed by a
+ * second administrator after the one who drew is refused (separation of duties). Screenshots of
+ * the list, the form, the freeze under way and the round page at desktop and phone sizes go to
  * test-results/sampling-rounds/ for a person to look at.
  */
 const baseUrl = inject('baseUrl');
@@ -21,6 +22,7 @@ const run = Date.now().toString(36);
 const SECOND_ADMIN = `rounds.${run}`;
 
 let browser: Browser;
+let adminToken: string;
 const sessions: Partial<Record<'admin' | 'second', Session>> = {};
 
 const chinaDay = (instant: Date) => instant.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
@@ -48,6 +50,48 @@ async function pushRecords(adminToken: string): Promise<void> {
   expect(pushed.status, JSON.stringify(pushed.json)).toBeLessThan(300);
 }
 
+/**
+ * A frozen round of 210 people of this run and mode (a service item of their own, no quarantine),
+ * all of them to be drawn: more than one step of the draw's job (200 entries), so the sample is
+ * stored over several calls.
+ */
+async function frozenLargeRound(tag: string): Promise<string> {
+  const serviceItem = `抽取作业测试${run}${tag}`;
+  const client = await api('/api/integration-clients', adminToken, { unitId: 'jn-qh-lj', name: `抽取作业测试${run}${tag}` });
+  expect(client.status).toBe(201);
+  const records = Array.from({ length: 210 }, (_, i) => ({
+    projNo: `DJ-${run}-${tag}-${i}`,
+    unitId: 'lj-scjg',
+    serviceItem,
+    finishedAt: daysAgo(2).toISOString(),
+    servedVia: 'window',
+    applicantType: 'person',
+    applicantMobile: `137${String(Date.now() % 1e4).padStart(4, '0')}${tag === 'js' ? 1 : 2}${String(i).padStart(3, '0')}`,
+  }));
+  const pushed = await api('/api/service-records', client.json.credential as string, { records });
+  expect(pushed.status, JSON.stringify(pushed.json)).toBeLessThan(300);
+  const created = await api('/api/sampling-rounds', adminToken, {
+    name: `抽取作业 ${tag} ${run}`,
+    unitId: 'lj-scjg',
+    period: { from: chinaDay(daysAgo(5)), to: chinaDay(new Date()) },
+    filters: { serviceItems: [serviceItem] },
+    strataBy: 'unit',
+    size: { mode: 'total', n: records.length },
+    allocation: { method: 'proportional' },
+    quarantineDays: 0,
+    invitationText: '您好，您近期在临江县市场监督管理局办理了业务，诚邀您评价：{link} 回复TD退订',
+    reminders: { count: 1, afterDays: 3 },
+    deadline: chinaDay(new Date(Date.now() + 10 * 86_400_000)),
+  });
+  expect(created.status, JSON.stringify(created.json)).toBe(201);
+  const roundId = created.json.roundId as string;
+  for (const step of ['commit', 'freeze'] as const) {
+    const reply = await advanceRound(baseUrl, adminToken, roundId, step);
+    expect(reply.status, `${step}: ${JSON.stringify(reply.json)}`).toBe(200);
+  }
+  return roundId;
+}
+
 /** A second system administrator (a real account, enrolled through the API): the one who closes. */
 async function secondAdmin(adminToken: string): Promise<Session> {
   const created = await api('/api/accounts', adminToken, { username: SECOND_ADMIN, displayName: '第二管理员', personId: `R${run}`, role: 'unit-admin', unitId: 'jn-qh-lj', password: PASSWORD });
@@ -70,7 +114,7 @@ async function secondAdmin(adminToken: string): Promise<Session> {
 
 beforeAll(async () => {
   browser = await launchChromium();
-  const adminToken = await loginToken(baseUrl);
+  adminToken = await loginToken(baseUrl);
   await pushRecords(adminToken);
   Object.assign(sessions, await demoSessions(browser, baseUrl, ['admin']));
   sessions.second = await secondAdmin(adminToken);
@@ -139,7 +183,28 @@ describe.each(JS_MODES)('a 阳光测评 round $name', ({ name: mode, javaScriptE
 
       await press(page, '提交承诺', javaScriptEnabled, () => page.getByTestId('commitment').waitFor());
       await expect(page.getByTestId('commitment').innerText()).resolves.toMatch(/^[0-9a-f]{64}$/);
-      await press(page, '冻结抽样框', javaScriptEnabled, () => page.getByTestId('strata').waitFor());
+      // The freeze is a job: the stack's 0 ms budget reads 4 of the county's partitions (8 units ×
+      // the period's months) a call. Without JavaScript each answer shows how far it got, under
+      // 继续冻结; with JavaScript one click goes on by itself until the frame is fixed.
+      const state = page.locator('h1 [data-state]');
+      if (javaScriptEnabled) {
+        await press(page, '冻结抽样框', true, () => page.getByTestId('strata').waitFor());
+      } else {
+        await press(page, '冻结抽样框', false, () => state.waitFor());
+        await expect(state.innerText()).resolves.toBe('已承诺');
+        await expect(page.getByTestId('job-progress').innerText()).resolves.toMatch(/^正在冻结抽样框：已读取 \d+ \/ \d+ 个分区（单位 × 月份）$/);
+        await expect(page.locator('progress#job-bar').isVisible()).resolves.toBe(true);
+        await expect(page.getByTestId('step-problem').count(), 'an unfinished freeze is no problem').resolves.toBe(0);
+        await screenshots(page, `freeze-progress-${tag}`);
+        for (let calls = 1; (await state.innerText()) === '已承诺'; calls++) {
+          expect(calls, 'the freeze finishes').toBeLessThan(50);
+          await expect(page.getByTestId('job-progress').innerText()).resolves.toContain('正在冻结抽样框');
+          await press(page, '继续冻结', false, () => state.waitFor());
+        }
+      }
+      await expect(state.innerText()).resolves.toBe('已冻结');
+      await expect(page.getByRole('status').filter({ hasText: '抽样框已冻结。' }).count()).resolves.toBe(1);
+      await expect(page.getByTestId('round-job').count(), 'no progress once frozen').resolves.toBe(0);
       // Strata by unit are shown by the unit's name, with its id beside it.
       await expect(page.getByTestId('strata').innerText()).resolves.toContain('临江县市场监督管理局 lj-scjg');
       await expect(page.getByTestId('frame-counts').innerText()).resolves.toContain('抽样框人数 N');
@@ -178,4 +243,45 @@ describe.each(JS_MODES)('a 阳光测评 round $name', ({ name: mode, javaScriptE
       await context.close();
     }
   }, 240_000);
+
+  it('stores a large sample as a job, and offers neither sending nor closing until it is stored', async () => {
+    const roundId = await frozenLargeRound(tag);
+    const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', storageState: sessions.admin! });
+    context.setDefaultTimeout(60_000);
+    try {
+      const page = await context.newPage();
+      await page.goto(`${baseUrl}/admin/rounds/${roundId}`, { waitUntil: javaScriptEnabled ? 'networkidle' : 'load' });
+      const state = page.locator('h1 [data-state]');
+      await expect(state.innerText()).resolves.toBe('已冻结');
+      await page.getByLabel('公开输入').fill('作业 42');
+      if (javaScriptEnabled) {
+        // One click: the page calls again by itself until the 210 entries are stored.
+        await press(page, '抽取', true, () => page.getByTestId('invitations').waitFor());
+      } else {
+        // The stack's 0 ms budget stores 200 entries a call: the first answer is the draw unfinished.
+        await press(page, '抽取', false, () => state.waitFor());
+        await expect(state.innerText()).resolves.toBe('已抽取');
+        await expect(page.getByTestId('job-progress').innerText()).resolves.toMatch(/^正在保存样本：\d+ \/ 210$/);
+        await expect(page.locator('progress#job-bar').isVisible()).resolves.toBe(true);
+        await expect(page.getByTestId('invitations').count(), 'no sending while the sample is stored').resolves.toBe(0);
+        await expect(page.getByRole('button', { name: '截止', exact: true }).count(), 'no closing either').resolves.toBe(0);
+        await expect(page.getByRole('link', { name: '下载抽签验证包（JSON）' }).count(), 'nor the pack').resolves.toBe(0);
+        await expect(page.getByTestId('results').count(), 'nor results counting part of the sample').resolves.toBe(0);
+        await expect(page.locator('input[type=hidden][name=publicInput]').inputValue(), 'the next call repeats the public input').resolves.toBe('作业 42');
+        await screenshots(page, `draw-progress-${tag}`);
+        for (let calls = 1; (await page.getByTestId('round-job').count()) > 0; calls++) {
+          expect(calls, 'the draw finishes').toBeLessThan(20);
+          await press(page, '继续抽取', false, () => state.waitFor());
+        }
+      }
+      await expect(page.getByTestId('drawn').innerText()).resolves.toBe('210');
+      await expect(page.getByTestId('public-input').innerText()).resolves.toBe('作业 42');
+      await expect(page.getByRole('status').filter({ hasText: '已抽取样本。' }).count()).resolves.toBe(1);
+      await expect(page.getByTestId('invitations').count(), 'sending is offered once the sample is stored').resolves.toBe(1);
+      await expect(page.getByRole('button', { name: '截止', exact: true }).count()).resolves.toBe(1);
+      await expect(page.getByTestId('results').count()).resolves.toBe(1);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
 });

@@ -59,3 +59,24 @@ export async function windowCounts(baseUrl: string, token: string, code: string,
   });
   return (await response.json()) as { n: number; counts: Record<'1' | '2' | '3' | '4' | '5', number> };
 }
+
+/**
+ * One step of a 阳光测评 round through the API (commit, freeze, draw), called again while it answers
+ * a job unfinished: a freeze answers 已承诺 with `freezing` until the frame is fixed, a draw answers
+ * `sampleWritten` below `drawn` until the sample is stored (again with the same body: its public
+ * input). The browser-test stack gives each call a 0 ms budget, so a freeze takes several calls.
+ * Answers the last reply, which the caller checks.
+ */
+export async function advanceRound(baseUrl: string, token: string, roundId: string, step: 'commit' | 'freeze' | 'draw', body?: unknown): Promise<{ status: number; json: any; calls: number }> {
+  for (let calls = 1; calls <= 100; calls++) {
+    const response = await fetch(`${baseUrl}/api/sampling-rounds/${roundId}/${step}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const json = await response.json().catch(() => undefined);
+    const unfinished = (step === 'freeze' && json?.state === 'committed') || (step === 'draw' && typeof json?.sampleWritten === 'number' && json.sampleWritten < json.drawn);
+    if (response.status !== 200 || !unfinished) return { status: response.status, json, calls };
+  }
+  throw new Error(`the ${step} of ${roundId} is unfinished after 100 calls`);
+}

@@ -14,6 +14,9 @@ export default async function setup(project: TestProject) {
   // The same for the burst detector: tests rate the demo windows dozens of times within an hour.
   // The detector itself is tested in test/integration/burst.test.ts.
   process.env.BURST_FLOOR = '1000000';
+  // The other way round for a round's freeze and draw: the least progress per call, so the demo
+  // county's freeze takes several calls and the pages show a job under way (test/browser/sampling-rounds.test.ts).
+  process.env.ROUND_JOB_BUDGET_MS = '0';
   const stack = await startLocalStack({ port: await freePort() });
   project.provide('baseUrl', stack.url);
   project.provide('dynamoEndpoint', stack.dynamo.endpoint);

@@ -92,6 +92,14 @@ export const keys = {
   roundListing: (unitId: string, roundId: string) => ({ pk: `ROUNDSOF#${unitId}`, sk: `ROUND#${roundId}` }),
   roundListingPartition: (unitId: string) => `ROUNDSOF#${unitId}`,
   roundFrameChunk: (roundId: string, index: number) => ({ pk: `RFRAME#${roundId}`, sk: `C#${String(index).padStart(5, '0')}` }),
+  /** A freeze job's stages (decision 0021): a marker per unit month read (`M#`), its candidates in chunks (`D#`). */
+  roundStagePartition: (roundId: string, jobId: string) => `RSTAGE#${roundId}#${jobId}`,
+  roundStageMarker: (roundId: string, jobId: string, unitId: string, month: string) => ({ pk: `RSTAGE#${roundId}#${jobId}`, sk: `M#${unitId}#${month}` }),
+  roundStageLease: (roundId: string, jobId: string) => ({ pk: `RSTAGE#${roundId}#${jobId}`, sk: 'LEASE' }),
+  roundStageChunk: (roundId: string, jobId: string, unitId: string, month: string, index: number) => ({
+    pk: `RSTAGE#${roundId}#${jobId}`,
+    sk: `D#${unitId}#${month}#${String(index).padStart(4, '0')}`,
+  }),
   roundSample: (roundId: string, stratum: string, entryId: string) => ({ pk: `RSAMPLE#${roundId}`, sk: `${stratum}\t${entryId}` }),
   roundSamplePartition: (roundId: string) => `RSAMPLE#${roundId}`,
   quarantine: (month: string, phoneKey: string, roundId: string) => ({ pk: `QUARANTINE#${month}`, sk: `${phoneKey}#${roundId}` }),

@@ -1,7 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, paginateQuery, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RoundState } from '#shared/domain/sampling/round-state.js';
-import type { FrameRecord } from '#shared/domain/sampling/frame.js';
+import type { FrameCandidate, FrameRecord, FrameStage } from '#shared/domain/sampling/frame.js';
 import { batchGetItems } from './batch-get.js';
 import { keys } from './keys.js';
 import { pool } from './pool.js';
@@ -31,6 +31,8 @@ export interface RoundRecord {
   frame?: { matched: number; withoutMobile: number; people: number; quarantined: number; N: number };
   strata?: { key: string; N: number; n?: number }[];
   frameChunks?: number;
+  /** A freeze under way (a job, decision 0021): its stages' id, when it began, partitions read of all at its last call. */
+  freezing?: { jobId: string; startedAt: string; staged: number; partitions: number };
   frozenAt?: string;
   frozenBy?: string;
   publicInput?: string;
@@ -38,6 +40,8 @@ export interface RoundRecord {
   drawnAt?: string;
   drawnBy?: string;
   drawn?: number;
+  /** Sample entries stored so far by the draw (a job); below `drawn` the draw is under way. Absent: all (rounds drawn before the draw was a job). */
+  sampleWritten?: number;
   closedAt?: string;
   closedBy?: string;
   publishedAt?: string;
@@ -82,6 +86,15 @@ export interface RoundStore {
   readFrame(roundId: string, chunks: number): Promise<StoredFrameEntry[]>;
   /** On close: the frame's lines keep stratum, entry id and unit; the contact and the pseudonym go. Same chunks. */
   stripFrame(roundId: string, chunks: number): Promise<void>;
+  /** The unit months (`unitId#month`) a freeze job has staged. */
+  stagedPartitions(roundId: string, jobId: string): Promise<Set<string>>;
+  /** One unit month's stage: its candidates in chunks, then its marker (a stage without a marker is never read). */
+  writeStage(roundId: string, jobId: string, partition: { unitId: string; month: string }, stage: FrameStage, expiresAt: number): Promise<void>;
+  /** The right to merge the job's stages, for `leaseMs`: only one call at a time writes the frame. */
+  leaseMerge(roundId: string, jobId: string, holder: string, now: Date, leaseMs: number): Promise<boolean>;
+  /** Every staged unit month of the job. */
+  readStages(roundId: string, jobId: string): Promise<FrameStage[]>;
+  /** Sample items are created, never overwritten (a late repeat of a draw step cannot reset an invitation's state). */
   writeSample(roundId: string, entries: readonly StoredFrameEntry[]): Promise<void>;
   readSample(roundId: string): Promise<StoredFrameEntry[]>;
 }
@@ -103,6 +116,34 @@ function parseLines(text: string): StoredFrameEntry[] {
   return entries;
 }
 
+const candidateLine = (c: FrameCandidate) => `${c.phoneKey}\t${c.stratum}\t${c.unitId}\t${c.contactId}\t${c.finishedAt}\t${c.projNo}\n`;
+function parseCandidates(text: string, into: FrameCandidate[]): void {
+  for (const row of text.split('\n')) {
+    if (row === '') continue;
+    const [phoneKey, stratum, unitId, contactId, finishedAt, projNo] = row.split('\t') as [string, string, string, string, string, string];
+    into.push({ phoneKey, stratum, unitId, contactId, finishedAt, projNo });
+  }
+}
+
+/** Lines into chunks of at most CHUNK_BYTES (UTF-8). */
+function chunked(lines: Iterable<string>): string[] {
+  const chunks: string[] = [];
+  let current = '';
+  let bytes = 0;
+  for (const text of lines) {
+    const size = Buffer.byteLength(text);
+    if (bytes + size > CHUNK_BYTES && current !== '') {
+      chunks.push(current);
+      current = '';
+      bytes = 0;
+    }
+    current += text;
+    bytes += size;
+  }
+  if (current !== '') chunks.push(current);
+  return chunks;
+}
+
 const RECORD_FIELDS = ['unitId', 'projNo', 'windowCode', 'serviceItem', 'servedVia', 'applicantType', 'day', 'finishedAt', 'phoneKey', 'contactId', 'storedAt'] as const;
 const RECORD_PROJECTION = RECORD_FIELDS.map((_, index) => `#f${index}`).join(', ');
 const RECORD_NAMES = Object.fromEntries(RECORD_FIELDS.map((field, index) => [`#f${index}`, field]));
@@ -113,13 +154,6 @@ function strip(item: Record<string, unknown>): RoundRecord {
 }
 
 export function createRoundStore(doc: DynamoDBDocumentClient, table: string): RoundStore {
-  /** Many items, each its own PutItem (the routes hold no BatchWriteItem grant), 16 in flight. */
-  async function putAll(items: Record<string, unknown>[]): Promise<void> {
-    await pool(items, PARALLEL_PUTS, async (Item) => {
-      await doc.send(new PutCommand({ TableName: table, Item }));
-    });
-  }
-
   async function query(pk: string, options: { projection?: string; names?: Record<string, string> } = {}): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     const pages = paginateQuery(
@@ -130,6 +164,22 @@ export function createRoundStore(doc: DynamoDBDocumentClient, table: string): Ro
         ExpressionAttributeValues: { ':pk': pk },
         ConsistentRead: true,
         ...(options.projection ? { ProjectionExpression: options.projection, ExpressionAttributeNames: options.names } : {}),
+      },
+    );
+    for await (const page of pages) items.push(...(page.Items ?? []));
+    return items;
+  }
+
+  async function queryPrefix(pk: string, prefix: string, projection?: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    const pages = paginateQuery(
+      { client: doc },
+      {
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+        ConsistentRead: true,
+        ...(projection ? { ProjectionExpression: projection } : {}),
       },
     );
     for await (const page of pages) items.push(...(page.Items ?? []));
@@ -217,21 +267,7 @@ export function createRoundStore(doc: DynamoDBDocumentClient, table: string): Ro
     },
 
     async writeFrame(roundId, entries) {
-      const chunks: string[] = [];
-      let current = '';
-      let bytes = 0;
-      for (const entry of entries) {
-        const text = line(entry);
-        const size = Buffer.byteLength(text);
-        if (bytes + size > CHUNK_BYTES && current !== '') {
-          chunks.push(current);
-          current = '';
-          bytes = 0;
-        }
-        current += text;
-        bytes += size;
-      }
-      if (current !== '') chunks.push(current);
+      const chunks = chunked(entries.map(line));
       await pool(
         chunks.map((lines, index) => ({ lines, index })),
         PARALLEL_WRITES,
@@ -273,8 +309,73 @@ export function createRoundStore(doc: DynamoDBDocumentClient, table: string): Ro
       );
     },
 
+    async stagedPartitions(roundId, jobId) {
+      const markers = await queryPrefix(keys.roundStagePartition(roundId, jobId), 'M#', 'sk');
+      return new Set(markers.map((item) => String(item.sk).slice(2)));
+    },
+
+    async writeStage(roundId, jobId, { unitId, month }, stage, expiresAt) {
+      const chunks = chunked(stage.candidates.map(candidateLine));
+      await pool(
+        chunks.map((lines, index) => ({ lines, index })),
+        PARALLEL_WRITES,
+        async ({ lines, index }) => {
+          await doc.send(new PutCommand({ TableName: table, Item: { ...keys.roundStageChunk(roundId, jobId, unitId, month, index), kind: 'round-stage', lines, expiresAt } }));
+        },
+      );
+      const marker = { ...keys.roundStageMarker(roundId, jobId, unitId, month), kind: 'round-stage', chunks: chunks.length, matched: stage.matched, withoutMobile: stage.withoutMobile, expiresAt };
+      await doc.send(new PutCommand({ TableName: table, Item: marker }));
+    },
+
+    async leaseMerge(roundId, jobId, holder, now, leaseMs) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: table,
+            Item: { ...keys.roundStageLease(roundId, jobId), kind: 'round-stage', holder, leaseUntil: new Date(now.getTime() + leaseMs).toISOString(), expiresAt: Math.ceil((now.getTime() + 86_400_000) / 1000) },
+            ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
+            ExpressionAttributeValues: { ':now': now.toISOString() },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+        throw error;
+      }
+    },
+
+    async readStages(roundId, jobId) {
+      const partition = keys.roundStagePartition(roundId, jobId);
+      const markers = await queryPrefix(partition, 'M#');
+      // A unit month staged twice (two calls at once, or a call cut short and repeated) may leave
+      // chunks beyond the count its marker gives: only the marker's own are read.
+      const stages = new Map<string, FrameStage & { chunks: number }>();
+      for (const marker of markers) {
+        stages.set(String(marker.sk).slice(2), { matched: Number(marker.matched), withoutMobile: Number(marker.withoutMobile), chunks: Number(marker.chunks), candidates: [] });
+      }
+      for (const chunk of await queryPrefix(partition, 'D#')) {
+        const sk = String(chunk.sk).slice(2);
+        const cut = sk.lastIndexOf('#');
+        const stage = stages.get(sk.slice(0, cut));
+        if (stage && Number(sk.slice(cut + 1)) < stage.chunks) parseCandidates(String(chunk.lines), stage.candidates);
+      }
+      return [...stages.values()].map(({ chunks: _chunks, ...stage }) => stage);
+    },
+
     async writeSample(roundId, entries) {
-      await putAll(entries.map((entry) => ({ ...keys.roundSample(roundId, entry.stratum, entry.entryId), kind: 'round-sample', ...entry, state: 'drawn' })));
+      await pool([...entries], PARALLEL_PUTS, async (entry) => {
+        try {
+          await doc.send(
+            new PutCommand({
+              TableName: table,
+              Item: { ...keys.roundSample(roundId, entry.stratum, entry.entryId), kind: 'round-sample', ...entry, state: 'drawn' },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          );
+        } catch (error) {
+          if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+        }
+      });
     },
 
     async readSample(roundId) {

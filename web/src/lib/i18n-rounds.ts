@@ -148,6 +148,24 @@ const zh = {
     cancel: '取消后本轮测评作废，不能恢复。',
   },
   done: { commit: '已提交承诺。', freeze: '抽样框已冻结。', draw: '已抽取样本。', close: '测评已截止，种子已公布。', cancel: '本轮测评已取消。' },
+  // Freeze and draw are jobs (like sending): each call reads or stores a share, then shows how far it got
+  jobs: {
+    freeze: {
+      progress: '正在冻结抽样框：已读取 {done} / {total} 个分区（单位 × 月份）',
+      hint: '办件按单位和月份分批读取，全部读完后抽样框才固定下来，并公布抽样框哈希和各层人数。',
+      continue: '继续冻结',
+      running: '正在冻结，请不要关闭本页……',
+      unfinished: '冻结尚未完成，请点击“继续冻结”。',
+    },
+    draw: {
+      progress: '正在保存样本：{done} / {total}',
+      hint: '样本已按公开输入“{publicInput}”确定，正在分批保存。保存完毕后才能下载验证包、发送邀请短信或截止本轮测评。',
+      continue: '继续抽取',
+      running: '正在保存样本，请不要关闭本页……',
+      unfinished: '样本尚未保存完毕，请点击“继续抽取”（使用同一公开输入）。',
+    },
+    stalled: '上一次没有任何进展，已停止自动继续。请稍后再点击按钮重试。',
+  },
   // 阳光测评 invitations (issue 13 §4): the send and reminder jobs, their progress, the local outbox
   invitations: {
     heading: '邀请短信',
@@ -213,6 +231,8 @@ const zh = {
     conflict: '本轮测评现在是“{state}”，不能进行这一步。请查看下方的最新状态。',
     aboveFrame: '样本量超过了当前抽样框人数（N = {N}），请修改配置减少人数或放宽条件。',
     publicInput: '公开输入最多 200 字，且只能有一行。',
+    publicInputFixed: '本轮测评已经用公开输入“{publicInput}”抽取，不能换用其他公开输入。请查看下方的最新状态。',
+    drawUnfinished: '样本尚未保存完毕：请先点击“继续抽取”，保存完毕后才能发送邀请短信或截止本轮测评。',
     unavailable: '服务暂时不可用，请稍后再试。',
     unitNotFound: '没有这个单位，或它不在您的管理范围内。',
     locked: '本轮测评已提交承诺，配置已锁定，不能再修改。',
@@ -354,6 +374,23 @@ const en: RoundMessages = {
     cancel: 'A cancelled round cannot be restored.',
   },
   done: { commit: 'Committed.', freeze: 'Frame frozen.', draw: 'Sample drawn.', close: 'Round closed; the seed is revealed.', cancel: 'Round cancelled.' },
+  jobs: {
+    freeze: {
+      progress: 'Freezing the frame: {done} / {total} partitions read (unit × month)',
+      hint: 'The service records are read unit by unit and month by month; once all are read the frame is fixed and its hash and strata published.',
+      continue: 'Continue freezing',
+      running: 'Freezing, please keep this page open…',
+      unfinished: 'The freeze is not finished: press “Continue freezing”.',
+    },
+    draw: {
+      progress: 'Storing the sample: {done} / {total}',
+      hint: 'The sample is fixed by the public input “{publicInput}” and is being stored. Once stored, the pack can be downloaded, the invitations sent and the round closed.',
+      continue: 'Continue the draw',
+      running: 'Storing the sample, please keep this page open…',
+      unfinished: 'The sample is not stored yet: press “Continue the draw” (with the same public input).',
+    },
+    stalled: 'The last call made no progress, so the page stopped going on by itself. Press the button again in a while.',
+  },
   invitations: {
     heading: 'Invitations',
     intro: 'Send the {n} people drawn an invitation by SMS, each with a rating link that works once. Once sending starts the round is Sending and the people invited enter the quarantine.',
@@ -417,6 +454,8 @@ const en: RoundMessages = {
     conflict: 'The round is now "{state}": this step does not apply. See its state below.',
     aboveFrame: 'The sample is larger than the frame as it stands (N = {N}): change the configuration.',
     publicInput: 'At most 200 characters on one line.',
+    publicInputFixed: 'This round was already drawn with the public input “{publicInput}”: another one cannot be used. See its state below.',
+    drawUnfinished: 'The sample is not stored yet: press “Continue the draw” first; then the invitations can be sent and the round closed.',
     unavailable: 'The service is unavailable, try again later.',
     unitNotFound: 'No such unit in your scope.',
     locked: 'The round is committed: its configuration is locked.',

@@ -9,7 +9,7 @@ import { ForbiddenError } from '../../errors.js';
 import { RECORD_PHONE_DAYS } from '../service-records/push.js';
 import { monthsBetween, READS_IN_FLIGHT, subtreeOf } from './draw-round.js';
 import { stratumFunnels } from './funnel.js';
-import { authorizeRound, shownRound, stepRound, type RoundDeps } from './rounds.js';
+import { authorizeRound, refuseUnfinishedDraw, shownRound, stepRound, type RoundDeps } from './rounds.js';
 
 /**
  * Closing a round (issue 13 §2, §5; docs/decisions/0022): the seed is revealed, so anyone can check
@@ -30,6 +30,7 @@ export async function closeRound(deps: RoundDeps, principal: Principal, roundId:
     await record(deps, principal, attempt, 'denied', { unitId: round.unitId, detail: 'the account that drew may not close' });
     throw new ForbiddenError('authorization: the account that drew this round may not close it (separation of duties); ask another administrator');
   }
+  await refuseUnfinishedDraw(deps, principal, attempt, round);
   // One read of the sample serves the funnel and the purge (a resumed purge reads what the first left).
   const invitations = await deps.invitations.list(round.roundId);
   let closed = round;

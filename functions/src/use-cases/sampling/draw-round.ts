@@ -8,11 +8,11 @@ import { buildRoundResults } from '#shared/domain/sampling/round-results.js';
 import { NATIONAL_SATISFIED_RATE } from '#shared/domain/rates.js';
 import { compareUtf8 } from '#shared/domain/sampling/byte-order.js';
 import { commitmentOf, DRAW_FORMAT, drawSample, frameHashOf, fromHex, publicInputProblem, SEED_BYTES, stratumSizes, toHex } from '#shared/domain/sampling/draw.js';
-import { frameBuilder, type BuiltFrame } from '#shared/domain/sampling/frame.js';
+import { frameStager, mergeStages, type BuiltFrame, type FrameOptions, type FrameStage } from '#shared/domain/sampling/frame.js';
 import { allocationInput, type RoundSize } from '#shared/domain/sampling/round-size.js';
 import { record, type Attempt } from '../../access/index.js';
 import type { Principal } from '../../auth/principal.js';
-import type { RoundRecord, StoredFrameEntry } from '../../data/sampling-rounds.js';
+import { RoundStateError, type RoundRecord, type StoredFrameEntry } from '../../data/sampling-rounds.js';
 import { pool } from '../../data/pool.js';
 import type { UnitRecord } from '../../data/units.js';
 import { ConflictError, ValidationError } from '../../errors.js';
@@ -20,7 +20,7 @@ import { derivedKey } from '../../throttle/keyring.js';
 import { mac128 } from '../../throttle/mac.js';
 import { RECORD_PHONE_DAYS } from '../service-records/push.js';
 import { nodeDrawCrypto } from './draw-crypto.js';
-import { authorizeRound, roundView, shownRound, stepRound, type RoundDeps } from './rounds.js';
+import { authorizeRound, drawUnfinished, roundView, shownRound, stepRound, type RoundDeps } from './rounds.js';
 
 /**
  * The frame and the draw of a round (manyi-draw-v1, docs/decisions/0017): commit (a fresh seed, its
@@ -34,6 +34,20 @@ const DAY_MS = 86_400_000;
 const UNIT_PAGE = 500;
 /** Listing Queries in flight while a frame is read (one per unit and month). */
 export const READS_IN_FLIGHT = 4;
+/** A freeze or draw call stops after this long (then the page calls again), like the invitation jobs. */
+export const ROUND_JOB_BUDGET_MS = 6_000;
+/** A freeze job's stages are kept this long (TTL); a job older than a day starts over with fresh reads. */
+const STAGE_KEEP_DAYS = 3;
+const FREEZE_JOB_FRESH_MS = DAY_MS;
+/** Longer than any call may run (a route Lambda is cut at 28 s): a merge left by a call that died is taken again after it. */
+const MERGE_LEASE_MS = 60_000;
+/** Sample entries stored per step of a draw call. */
+const SAMPLE_STEP = 200;
+
+export interface RoundJobOptions {
+  /** The call's time budget; at least one step is always made. Default: the deps' (ROUND_JOB_BUDGET_MS setting), else 6 s. */
+  budgetMs?: number;
+}
 
 /** The months (YYYY-MM) from the month of `from` to the month of `to`, both China-time days. */
 export function monthsBetween(from: string, to: string): string[] {
@@ -57,28 +71,52 @@ export async function subtreeOf(deps: Pick<RoundDeps, 'units'>, unit: UnitRecord
   return units;
 }
 
-/** The round's frame as it stands now: 办件 of the scope and period, filtered, one entry per person. */
-async function currentFrame(deps: RoundDeps, round: RoundRecord, unit: UnitRecord): Promise<BuiltFrame> {
+/** A unit's month of 办件: the part of a frame a freeze job reads at a time. */
+interface Partition {
+  unitId: string;
+  month: string;
+}
+const partitionKey = ({ unitId, month }: Partition) => `${unitId}#${month}`;
+
+/** The unit months a round reads: every unit of its scope (archived too) × every month of its period. */
+async function partitionsOf(deps: RoundDeps, round: RoundRecord, unit: UnitRecord): Promise<Partition[]> {
+  const { period } = round.config as unknown as RoundConfig;
+  const months = monthsBetween(period.from, period.to);
+  return (await subtreeOf(deps, unit)).flatMap((member) => months.map((month) => ({ unitId: member.id, month })));
+}
+
+/** How the round reads its 办件 (filters, strata, which numbers are still kept) and forms its entries (quarantine, entry ids). */
+async function frameOptions(deps: RoundDeps, round: RoundRecord): Promise<FrameOptions> {
   const config = round.config as unknown as RoundConfig;
   const now = deps.now();
-  const months = monthsBetween(config.period.from, config.period.to);
   const today = chinaDay(now);
   // By month of invitation (a month's partition at a time): up to a month longer than asked, never shorter; 0 days is none.
   const invited = config.quarantineDays > 0 ? await deps.rounds.quarantined(monthsBetween(addDays(today, -config.quarantineDays), today)) : new Set<string>();
   const entryKey = await derivedKey(deps.throttle.keyring, ROUND_ENTRY_LABEL);
-  const builder = frameBuilder({
+  return {
     filters: { ...config.filters, from: config.period.from, to: config.period.to },
     strataBy: config.strataBy,
     quarantined: (phoneKey) => invited.has(phoneKey),
     reachable: (entry) => entry.contactId !== undefined && (entry.storedAt === undefined || Date.parse(entry.storedAt) + RECORD_PHONE_DAYS * DAY_MS > now.getTime()),
     entryIdOf: (phoneKey) => mac128(entryKey, `${round.roundId}\n${phoneKey}`),
+  };
+}
+
+/** One unit month read page by page into a stage: only one 办件 per person is held, never the whole month. */
+async function stagePartition(deps: RoundDeps, options: FrameOptions, { unitId, month }: Partition) {
+  const stager = frameStager(options);
+  for await (const page of deps.rounds.recordsOfMonth(unitId, month)) for (const record of page) stager.add(record);
+  return stager.finish();
+}
+
+/** The round's frame as it stands now, read at once (the commit's check of the size against N). */
+async function currentFrame(deps: RoundDeps, round: RoundRecord, unit: UnitRecord): Promise<BuiltFrame> {
+  const options = await frameOptions(deps, round);
+  const stages: FrameStage[] = [];
+  await pool(await partitionsOf(deps, round, unit), READS_IN_FLIGHT, async (partition) => {
+    stages.push(await stagePartition(deps, options, partition));
   });
-  // Page by page into the builder: only one 办件 per person is held, never the whole period.
-  const partitions = (await subtreeOf(deps, unit)).flatMap((member) => months.map((month) => ({ unitId: member.id, month })));
-  await pool(partitions, READS_IN_FLIGHT, async ({ unitId, month }) => {
-    for await (const page of deps.rounds.recordsOfMonth(unitId, month)) for (const record of page) builder.add(record);
-  });
-  return builder.finish();
+  return mergeStages(stages, options);
 }
 
 /**
@@ -141,17 +179,77 @@ export async function commitRound(deps: RoundDeps, principal: Principal, roundId
   return shownRound(deps, committed);
 }
 
+/** The budget of one freeze or draw call. */
+function jobBudget(deps: RoundDeps, options: RoundJobOptions): number {
+  return options.budgetMs ?? deps.jobBudgetMs ?? ROUND_JOB_BUDGET_MS;
+}
+
 /**
- * 已承诺 → 已冻结: the frame is built once more and fixed. Its chunks are written first and the
- * state moved last, so a freeze that fails half-way leaves the round 已承诺 and is simply repeated
- * (the chunk count in the round says which chunks are the frame).
+ * 已承诺 → 已冻结, as a job (decision 0021): each call reads unit months of the scope for its time
+ * budget, keeping a stage of each (its counts and one candidate per person), and answers the round
+ * still 已承诺 with `freezing` (months read, of all); the call that has read them all merges the
+ * stages into the frame (one entry per person across every unit and month), writes its chunks,
+ * and only then moves the state. A call cut short leaves stages that the next call keeps; a job
+ * left for a day starts over, so a frame is never made of reads days apart.
  */
-export async function freezeRound(deps: RoundDeps, principal: Principal, roundId: string): Promise<RoundView> {
+export async function freezeRound(deps: RoundDeps, principal: Principal, roundId: string, options: RoundJobOptions = {}): Promise<RoundView> {
+  const started = performance.now();
+  const budgetMs = jobBudget(deps, options);
   const attempt: Attempt = { action: 'round.freeze', objectType: 'round', objectId: roundId };
   const { round, unit } = await authorizeRound(deps, principal, 'sampling:manage', attempt);
   if (round.state !== 'committed') await stepRound(deps, principal, attempt, round, 'freeze', {});
+  const now = deps.now();
+  const fresh = round.freezing && now.getTime() - Date.parse(round.freezing.startedAt) < FREEZE_JOB_FRESH_MS;
+  const job = fresh ? round.freezing! : { jobId: randomBytes(6).toString('hex'), startedAt: now.toISOString(), staged: 0, partitions: 0 };
+  const partitions = await partitionsOf(deps, round, unit);
+  const staged = fresh ? await deps.rounds.stagedPartitions(round.roundId, job.jobId) : new Set<string>();
+  const due = partitions.filter((partition) => !staged.has(partitionKey(partition)));
+  const frameReading = await frameOptions(deps, round);
+  const expiresAt = Math.ceil((now.getTime() + STAGE_KEEP_DAYS * DAY_MS) / 1000);
+  let read = 0;
+  // At least one batch per call, so every call moves the job on.
+  do {
+    const batch = due.slice(read, read + READS_IN_FLIGHT);
+    await pool(batch, READS_IN_FLIGHT, async (partition) => {
+      await deps.rounds.writeStage(round.roundId, job.jobId, partition, await stagePartition(deps, frameReading, partition), expiresAt);
+    });
+    read += batch.length;
+  } while (read < due.length && performance.now() - started < budgetMs);
+  const progress = { ...job, staged: partitions.length - due.length + read, partitions: partitions.length };
+  if (read < due.length) {
+    const going = await stepJob(deps, principal, attempt, round, 'committed', { freezing: progress });
+    await record(deps, principal, attempt, 'ok', { unitId: round.unitId, detail: `freezing: ${progress.staged} of ${progress.partitions} unit months read` });
+    return shownRound(deps, going);
+  }
+  // Everything read: one call merges (two tabs continuing the same freeze must not both write the frame's chunks).
+  if (!(await deps.rounds.leaseMerge(round.roundId, job.jobId, randomBytes(6).toString('hex'), now, MERGE_LEASE_MS))) {
+    return shownRound(deps, await stepJob(deps, principal, attempt, round, 'committed', { freezing: progress }));
+  }
+  return fixFrame(deps, principal, attempt, round, mergeStages(await deps.rounds.readStages(round.roundId, job.jobId), frameReading), progress);
+}
+
+/** A job's progress on the round, while the round is still in `state` (else the 409 of that step). */
+async function stepJob(deps: RoundDeps, principal: Principal, attempt: Attempt, round: RoundRecord, state: RoundRecord['state'], patch: Partial<RoundRecord>): Promise<RoundRecord> {
+  try {
+    return await deps.rounds.transition(round.roundId, [state], { ...patch, updatedAt: deps.now().toISOString() });
+  } catch (error) {
+    if (!(error instanceof RoundStateError)) throw error;
+    const message = `the round is ${error.current ?? 'gone'} now`;
+    await record(deps, principal, attempt, 'invalid', { unitId: round.unitId, detail: message });
+    throw new ConflictError('state', message);
+  }
+}
+
+/** The freeze's last step: the frame's chunks written, its hash, N_h and n_h published, the state moved. */
+async function fixFrame(
+  deps: RoundDeps,
+  principal: Principal,
+  attempt: Attempt,
+  round: RoundRecord,
+  frame: BuiltFrame,
+  progress: NonNullable<RoundRecord['freezing']>,
+): Promise<RoundView> {
   const config = round.config as unknown as RoundConfig;
-  const frame = await currentFrame(deps, round, unit);
   if (frame.entries.length === 0) {
     const problem = sizeProblem(config, 0)!;
     await record(deps, principal, attempt, 'invalid', { unitId: round.unitId, detail: problem.message });
@@ -164,13 +262,7 @@ export async function freezeRound(deps: RoundDeps, principal: Principal, roundId
     await record(deps, principal, attempt, 'invalid', { unitId: round.unitId, detail: allocation.problem.message });
     throw new ConflictError(allocation.problem.field === 'fixed' ? 'allocation.fixed' : allocation.problem.field, allocation.problem.message);
   }
-  const stored: StoredFrameEntry[] = frame.entries.map(({ stratum, entryId, record: source }) => ({
-    stratum,
-    entryId,
-    unitId: source.unitId,
-    contactId: source.contactId!,
-    phoneKey: source.phoneKey!,
-  }));
+  const stored: StoredFrameEntry[] = frame.entries.map(({ stratum, entryId, person }) => ({ stratum, entryId, unitId: person.unitId, contactId: person.contactId, phoneKey: person.phoneKey }));
   const chunks = await deps.rounds.writeFrame(round.roundId, stored);
   const frameHash = frameHashOf(frame.entries, nodeDrawCrypto);
   const input = allocationInput(config.size as RoundSize, config.allocation, strata, priors);
@@ -180,6 +272,7 @@ export async function freezeRound(deps: RoundDeps, principal: Principal, roundId
     strata: strata.map(({ key, N }) => ({ key, N, n: allocation.n[key] ?? 0 })),
     allocation: { method: input.method, total: input.total, ...(input.priors ? { priors: { ...input.priors } } : {}) },
     frameChunks: chunks,
+    freezing: progress,
     frozenAt: deps.now().toISOString(),
     frozenBy: principal.username,
   });
@@ -188,32 +281,69 @@ export async function freezeRound(deps: RoundDeps, principal: Principal, roundId
 }
 
 /**
- * 已冻结 → 已抽取 (step 3). The state moves first, with the public input, so two draws cannot both
- * happen; the sample items follow (the same inputs give the same sample, so writing them again is
- * harmless).
+ * 已冻结 → 已抽取 (step 3), as a job. The first call moves the state, with the public input and the
+ * number drawn, so two draws cannot both happen; it and the calls after it (with the same public
+ * input) store the drawn entries for their time budget, `sampleWritten` of `drawn`. The same
+ * inputs give the same sample, in the frame's order, so each call recomputes it and goes on where
+ * the last one stopped; sample items are only ever created, never overwritten. Sending and the
+ * close wait until the sample is whole.
  */
-export async function drawRound(deps: RoundDeps, principal: Principal, roundId: string, publicInput: string): Promise<RoundView> {
+export async function drawRound(deps: RoundDeps, principal: Principal, roundId: string, publicInput: string, options: RoundJobOptions = {}): Promise<RoundView> {
+  const started = performance.now();
+  const budgetMs = jobBudget(deps, options);
   const attempt: Attempt = { action: 'round.draw', objectType: 'round', objectId: roundId };
-  const { round } = await authorizeRound(deps, principal, 'sampling:manage', attempt);
+  let { round } = await authorizeRound(deps, principal, 'sampling:manage', attempt);
   const problem = publicInputProblem(publicInput);
   if (problem) {
     await record(deps, principal, attempt, 'invalid', { unitId: round.unitId, detail: problem.message });
     throw ValidationError.forField(problem.field, problem.message);
   }
-  if (round.state !== 'frozen') await stepRound(deps, principal, attempt, round, 'draw', {});
+  const goingOn = drawUnfinished(round);
+  if (goingOn && publicInput !== round.publicInput) {
+    const message = `the draw was made with the public input ${JSON.stringify(round.publicInput ?? '')}: go on with the same`;
+    await record(deps, principal, attempt, 'invalid', { unitId: round.unitId, detail: message });
+    throw new ConflictError('publicInput', message);
+  }
+  if (!goingOn && round.state !== 'frozen') await stepRound(deps, principal, attempt, round, 'draw', {});
   const frame = await deps.rounds.readFrame(round.roundId, round.frameChunks ?? 0);
   const sizes = Object.fromEntries((round.strata ?? []).map(({ key, n }) => [key, n ?? 0]));
   const sample = drawSample({ seed: fromHex(round.seed!)!, frameHash: round.frameHash!, publicInput, frame, sizes }, nodeDrawCrypto);
-  const drawn = await stepRound(deps, principal, attempt, round, 'draw', {
-    publicInput,
-    drawn: sample.length,
-    drawnAt: deps.now().toISOString(),
-    drawnBy: principal.username,
-  });
+  if (!goingOn) {
+    round = await stepRound(deps, principal, attempt, round, 'draw', {
+      publicInput,
+      drawn: sample.length,
+      sampleWritten: 0,
+      drawnAt: deps.now().toISOString(),
+      drawnBy: principal.username,
+    });
+    await record(deps, principal, attempt, 'ok', { unitId: round.unitId, detail: `publicInput ${JSON.stringify(publicInput)}, ${sample.length} drawn` });
+  }
   const drawnIds = new Set(sample.map((entry) => entry.entryId));
-  await deps.rounds.writeSample(round.roundId, frame.filter((entry) => drawnIds.has(entry.entryId)));
-  await record(deps, principal, attempt, 'ok', { unitId: round.unitId, detail: `publicInput ${JSON.stringify(publicInput)}, ${sample.length} drawn` });
-  return shownRound(deps, drawn);
+  const drawn = frame.filter((entry) => drawnIds.has(entry.entryId));
+  let written = round.sampleWritten ?? 0;
+  // At least one step per call, so every call moves the job on.
+  do {
+    const step = drawn.slice(written, written + SAMPLE_STEP);
+    await deps.rounds.writeSample(round.roundId, step);
+    written += step.length;
+  } while (written < drawn.length && performance.now() - started < budgetMs);
+  const stored = await stepJob(deps, principal, attempt, round, 'drawn', { sampleWritten: written });
+  if (goingOn) await record(deps, principal, attempt, 'ok', { unitId: round.unitId, detail: `sample: ${written} of ${drawn.length} stored` });
+  return shownRound(deps, stored);
+}
+
+/** The freeze's calls one after another until the frame is fixed (the seed, the bench, tests; the pages call them one by one). */
+export async function freezeWholly(deps: RoundDeps, principal: Principal, roundId: string, options: RoundJobOptions = {}): Promise<RoundView> {
+  let view = await freezeRound(deps, principal, roundId, options);
+  while (view.state === 'committed') view = await freezeRound(deps, principal, roundId, options);
+  return view;
+}
+
+/** The draw's calls one after another until the sample is wholly stored. */
+export async function drawWholly(deps: RoundDeps, principal: Principal, roundId: string, publicInput: string, options: RoundJobOptions = {}): Promise<RoundView> {
+  let view = await drawRound(deps, principal, roundId, publicInput, options);
+  while (drawUnfinished(view)) view = await drawRound(deps, principal, roundId, publicInput, options);
+  return view;
 }
 
 /** The verification pack (step 4): from the draw on; the seed in it once the round is closed. */

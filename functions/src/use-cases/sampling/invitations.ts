@@ -30,7 +30,7 @@ import { AnswerBusyAppError, ConflictError, InvitationAnsweredError, InvitationC
 import { nationalSurveyCard } from '../get-window-card.js';
 import { DEFAULT_BASE_URL } from '../posters/posters.js';
 import { ratingLinkHash } from '../rating-links/rate-by-link.js';
-import { authorizeRound, stepRound, type RoundDeps } from './rounds.js';
+import { authorizeRound, refuseUnfinishedDraw, stepRound, type RoundDeps } from './rounds.js';
 
 /**
  * 阳光测评 invitations (issue 13 §4; docs/decisions/0022-invitations.md).
@@ -258,6 +258,7 @@ function deadlineProblem(config: RoundConfig, today: string): ConflictError | un
 export async function sendRound(deps: InvitationDeps, principal: Principal, roundId: string, options: { budgetMs?: number } = {}): Promise<RoundSendProgress> {
   const attempt: Attempt = { action: 'round.send', objectType: 'round', objectId: roundId };
   let { round } = await authorizeRound(deps, principal, 'sampling:manage', attempt);
+  await refuseUnfinishedDraw(deps, principal, attempt, round);
   const problem = deadlineProblem(round.config as unknown as RoundConfig, chinaDay(deps.now()));
   if (problem && (round.state === 'drawn' || round.state === 'sending')) {
     await record(deps, principal, attempt, 'invalid', { unitId: round.unitId, detail: problem.message });

@@ -25,6 +25,21 @@ export interface RoundDeps extends AccessDeps {
   throttle: { keyring: ClientKeyring };
   randomBytes?: (size: number) => Buffer;
   newRoundId?: () => string;
+  /** The time budget of a freeze or draw call (draw-round.ts); the ROUND_JOB_BUDGET_MS setting. */
+  jobBudgetMs?: number | undefined;
+}
+
+/** Whether the round is drawn but its sample not yet wholly stored (the draw is a job): nothing is sent or closed until it is. */
+export function drawUnfinished(round: Pick<RoundRecord, 'state' | 'drawn' | 'sampleWritten'>): boolean {
+  return round.state === 'drawn' && round.sampleWritten !== undefined && round.sampleWritten < (round.drawn ?? 0);
+}
+
+/** The 409 (audited) of a step that needs the whole sample while the draw is still storing it. */
+export async function refuseUnfinishedDraw(deps: Pick<RoundDeps, 'now' | 'audit'>, principal: Principal, attempt: Attempt, round: RoundRecord): Promise<void> {
+  if (!drawUnfinished(round)) return;
+  const message = `the draw is still storing the sample (${round.sampleWritten} of ${round.drawn}): finish the draw first`;
+  await record(deps, principal, attempt, 'invalid', { unitId: round.unitId, detail: message });
+  throw new ConflictError('state', message);
 }
 
 export const newRoundId = () => `r-${randomBytes(8).toString('hex')}`;
@@ -34,7 +49,7 @@ export const newRoundId = () => `r-${randomBytes(8).toString('hex')}`;
  * with `names` (unit id → name), the scope's name and, for strata by unit, each stratum's.
  */
 export function roundView(round: RoundRecord, names: ReadonlyMap<string, string> = new Map()): RoundView {
-  const { seed, unitId: _unitId, frameChunks: _chunks, allocation: _allocation, funnel: _funnel, strata, ...shown } = round;
+  const { seed, unitId: _unitId, frameChunks: _chunks, allocation: _allocation, funnel: _funnel, strata, freezing, ...shown } = round;
   const revealed = round.state === 'closed' || round.state === 'published';
   const byUnit = (round.config as { strataBy?: string }).strataBy === 'unit';
   const unitName = names.get(round.unitId);
@@ -43,6 +58,8 @@ export function roundView(round: RoundRecord, names: ReadonlyMap<string, string>
     ...(unitName ? { unitName } : {}),
     ...(strata ? { strata: strata.map((stratum) => ({ ...stratum, ...(byUnit && names.has(stratum.key) ? { label: names.get(stratum.key)! } : {}) })) } : {}),
     ...(revealed && seed ? { seed } : {}),
+    // A freeze under way shows how far it has read; the job's id and start stay inside.
+    ...(round.state === 'committed' && freezing ? { freezing: { staged: freezing.staged, partitions: freezing.partitions } } : {}),
   };
 }
 

@@ -63,11 +63,11 @@ export const roundOperations = {
     path: '/api/sampling-rounds/{roundId}/commit',
   },
   freezeRound: {
-    ...step('已承诺 → 已冻结: fix the frame, publish its hash, N_h and n_h', 'One entry per person (their latest 办件), minus those without a mobile and those quarantined, both counted (manyi-draw-v1 step 2).'),
+    ...step('已承诺 → 已冻结: fix the frame, publish its hash, N_h and n_h', 'One entry per person (their latest 办件), minus those without a mobile and those quarantined, both counted (manyi-draw-v1 step 2). A job: each call reads the scope’s 办件 for a time budget and answers the round still 已承诺 with `freezing` (partitions read, of all) until the last call fixes the frame.'),
     path: '/api/sampling-rounds/{roundId}/freeze',
   },
   drawRound: {
-    ...step('已冻结 → 已抽取: draw the sample with a public input typed at the draw', 'manyi-draw-v1 step 3. The account that draws cannot close the round.'),
+    ...step('已冻结 → 已抽取: draw the sample with a public input typed at the draw', 'manyi-draw-v1 step 3. The account that draws cannot close the round. A job: the first call fixes the public input and the sample; it and later calls (the same public input, else 409) store the drawn entries for a time budget, `sampleWritten` of `drawn`.'),
     path: '/api/sampling-rounds/{roundId}/draw',
     body: DrawRoundInput,
   },

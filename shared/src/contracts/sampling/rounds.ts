@@ -95,6 +95,10 @@ export const RoundView = z
     committedAt: z.string().optional(),
     committedBy: z.string().optional(),
     expectedFrame: z.number().int().optional().meta({ description: 'People in the frame as counted at commit (the frame itself is fixed at freeze)' }),
+    freezing: z
+      .object({ staged: z.number().int(), partitions: z.number().int() })
+      .optional()
+      .meta({ description: 'While 已承诺 with a freeze under way (a job): the 办件 partitions (unit × month) read so far, of all; freeze again to go on' }),
     frameHash: z.string().optional(),
     frozenAt: z.string().optional(),
     frozenBy: z.string().optional(),
@@ -107,6 +111,11 @@ export const RoundView = z
     drawnAt: z.string().optional(),
     drawnBy: z.string().optional(),
     drawn: z.number().int().optional(),
+    sampleWritten: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: 'Drawn entries stored so far (a job): below `drawn` the draw is still under way; draw again (same public input) to finish. Sending waits for it' }),
     seed: z.string().optional().meta({ description: 'Revealed when the round is closed' }),
     closedAt: z.string().optional(),
     closedBy: z.string().optional(),

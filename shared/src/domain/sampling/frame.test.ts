@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildFrame, NO_WINDOW_STRATUM, type FrameOptions, type FrameRecord } from './frame.js';
+import { buildFrame, frameStager, mergeStages, NO_WINDOW_STRATUM, type FrameOptions, type FrameRecord } from './frame.js';
 
 const base: FrameRecord = {
   unitId: 'u1',
@@ -68,5 +69,39 @@ describe('buildFrame', () => {
     ];
     expect(buildFrame(records, options({ strataBy: 'window' })).entries.map((entry) => entry.stratum)).toEqual([NO_WINDOW_STRATUM, 'w1', 'w2']);
     expect(buildFrame(records, options({ strataBy: 'serviceItem' })).entries.map((entry) => entry.stratum)).toEqual(['不动产', '营业执照', '营业执照']);
+  });
+});
+
+describe('stages (a freeze job reads a unit month at a time)', () => {
+  const record = fc.record({
+    unitId: fc.constantFrom('u1', 'u2', 'u3'),
+    projNo: fc.constantFrom('A-1', 'A-10', 'A-9', 'B-2'),
+    windowCode: fc.option(fc.constantFrom('w1', 'w2'), { nil: undefined }),
+    serviceItem: fc.constantFrom('营业执照', '不动产'),
+    servedVia: fc.constantFrom('window', 'online'),
+    applicantType: fc.constant('person'),
+    day: fc.constantFrom('2026-11-30', '2026-12-01', '2026-12-02'),
+    finishedAt: fc.constantFrom('2026-12-01T02:00:00.000Z', '2026-12-02T02:00:00.000Z'),
+    phoneKey: fc.option(fc.constantFrom('k1', 'k2', 'k3', 'k4', 'k5'), { nil: undefined }),
+    contactId: fc.option(fc.constantFrom('c1', 'gone'), { nil: undefined }),
+  });
+
+  it('merging the stages of any split of the 办件, in any order, gives the frame read at once', () => {
+    fc.assert(
+      fc.property(fc.array(record, { maxLength: 40 }), fc.array(fc.nat(4), { maxLength: 40 }), fc.constantFrom<FrameOptions['strataBy']>('unit', 'window', 'serviceItem'), (records, parts, strataBy) => {
+        const frameOptions = options({
+          strataBy,
+          filters: { from: '2026-12-01', to: '2026-12-31', servedVia: ['window'] },
+          reachable: (r) => r.contactId !== 'gone',
+          quarantined: (phoneKey) => phoneKey === 'k5',
+        });
+        const whole = buildFrame(records, frameOptions);
+        const stagers = Array.from({ length: 5 }, () => frameStager(frameOptions));
+        records.forEach((r, index) => stagers[parts[index] ?? 0]!.add(r));
+        const stages = stagers.map((stager) => stager.finish()).reverse();
+        expect(mergeStages(stages, frameOptions)).toEqual(whole);
+      }),
+      { seed: 20261207, numRuns: 300 },
+    );
   });
 });

@@ -43,19 +43,46 @@ export interface FrameFilters {
   applicantTypes?: readonly string[];
 }
 
-export interface FrameOptions {
+/** What reading the 办件 needs to know: which match, by what they are stratified, which number is still kept. */
+export interface StageOptions {
   filters: FrameFilters;
   strataBy: StrataBy;
-  /** Whether the person was invited by another round within the quarantine period. */
-  quarantined: (phoneKey: string) => boolean;
   /** Whether the record's number is still in the contact store (numbers go long before records). */
   reachable: (record: FrameRecord) => boolean;
+}
+
+export interface FrameOptions extends StageOptions {
+  /** Whether the person was invited by another round within the quarantine period. */
+  quarantined: (phoneKey: string) => boolean;
   /** The entry id of a person in this round: an HMAC of the pseudonym, never the pseudonym itself. */
   entryIdOf: (phoneKey: string) => string;
 }
 
+/** A person's latest matching 办件 as far as the 办件 read so far tell: what the frame keeps of it. */
+export interface FrameCandidate {
+  phoneKey: string;
+  stratum: string;
+  unitId: string;
+  contactId: string;
+  finishedAt: string;
+  projNo: string;
+}
+
+/**
+ * What reading part of the 办件 leaves for the frame: its counts and one candidate per person. A
+ * freeze job reads a unit's month at a time and keeps a stage of each (decision 0021); merging the
+ * stages gives the frame that reading all of them at once gives, in any order and any split.
+ */
+export interface FrameStage {
+  /** 办件 that match the filters. */
+  matched: number;
+  /** Of those, 办件 without a reachable mobile number. */
+  withoutMobile: number;
+  candidates: FrameCandidate[];
+}
+
 export interface BuiltEntry extends FrameEntry {
-  record: FrameRecord;
+  person: FrameCandidate;
 }
 
 export interface BuiltFrame {
@@ -86,44 +113,69 @@ export function matchesFilters(record: FrameRecord, filters: FrameFilters): bool
 }
 
 /** Whether `a` is a later 办件 than `b` of the same person. */
-function later(a: FrameRecord, b: FrameRecord): boolean {
+function later(a: Pick<FrameCandidate, 'finishedAt' | 'projNo'>, b: Pick<FrameCandidate, 'finishedAt' | 'projNo'>): boolean {
   if (a.finishedAt !== b.finishedAt) return a.finishedAt > b.finishedAt;
   return compareUtf8(a.projNo, b.projNo) > 0;
 }
 
+/** Keeps each person's latest candidate. */
+function keepLatest(latest: Map<string, FrameCandidate>, candidate: FrameCandidate): void {
+  const seen = latest.get(candidate.phoneKey);
+  if (!seen || later(candidate, seen)) latest.set(candidate.phoneKey, candidate);
+}
+
 /**
- * The frame built record by record (a freeze streams the 办件 listings through it, page by page,
- * so only one record per person is ever held): `add` each record, then `finish`.
+ * A stage built record by record (the 办件 listings stream through it page by page, so only one
+ * record per person is ever held): `add` each record, then `finish`.
  */
-export function frameBuilder(options: FrameOptions): { add(record: FrameRecord): void; finish(): BuiltFrame } {
+export function frameStager(options: StageOptions): { add(record: FrameRecord): void; finish(): FrameStage } {
   let matched = 0;
   let withoutMobile = 0;
-  const latest = new Map<string, FrameRecord>();
+  const latest = new Map<string, FrameCandidate>();
   return {
     add(record) {
       if (!matchesFilters(record, options.filters)) return;
       matched++;
-      if (!record.phoneKey || !options.reachable(record)) {
+      if (!record.phoneKey || !record.contactId || !options.reachable(record)) {
         withoutMobile++;
         return;
       }
-      const seen = latest.get(record.phoneKey);
-      if (!seen || later(record, seen)) latest.set(record.phoneKey, record);
+      const { phoneKey, contactId, unitId, finishedAt, projNo } = record;
+      keepLatest(latest, { phoneKey, stratum: stratumOf(record, options.strataBy), unitId, contactId, finishedAt, projNo });
     },
     finish() {
-      let quarantined = 0;
-      const entries: BuiltEntry[] = [];
-      for (const [phoneKey, record] of latest) {
-        if (options.quarantined(phoneKey)) {
-          quarantined++;
-          continue;
-        }
-        entries.push({ stratum: stratumOf(record, options.strataBy), entryId: options.entryIdOf(phoneKey), record });
-      }
-      entries.sort((a, b) => compareUtf8(a.stratum, b.stratum) || compareUtf8(a.entryId, b.entryId));
-      return { entries, matched, withoutMobile, people: latest.size, quarantined };
+      return { matched, withoutMobile, candidates: [...latest.values()] };
     },
   };
+}
+
+/** The frame from its stages: one entry per person (their latest candidate), minus the quarantined, in canonical order. */
+export function mergeStages(stages: Iterable<FrameStage>, options: Pick<FrameOptions, 'quarantined' | 'entryIdOf'>): BuiltFrame {
+  let matched = 0;
+  let withoutMobile = 0;
+  const latest = new Map<string, FrameCandidate>();
+  for (const stage of stages) {
+    matched += stage.matched;
+    withoutMobile += stage.withoutMobile;
+    for (const candidate of stage.candidates) keepLatest(latest, candidate);
+  }
+  let quarantined = 0;
+  const entries: BuiltEntry[] = [];
+  for (const [phoneKey, person] of latest) {
+    if (options.quarantined(phoneKey)) {
+      quarantined++;
+      continue;
+    }
+    entries.push({ stratum: person.stratum, entryId: options.entryIdOf(phoneKey), person });
+  }
+  entries.sort((a, b) => compareUtf8(a.stratum, b.stratum) || compareUtf8(a.entryId, b.entryId));
+  return { entries, matched, withoutMobile, people: latest.size, quarantined };
+}
+
+/** The frame built record by record, in one stage. */
+export function frameBuilder(options: FrameOptions): { add(record: FrameRecord): void; finish(): BuiltFrame } {
+  const stager = frameStager(options);
+  return { add: stager.add, finish: () => mergeStages([stager.finish()], options) };
 }
 
 export function buildFrame(records: Iterable<FrameRecord>, options: FrameOptions): BuiltFrame {

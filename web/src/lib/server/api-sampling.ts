@@ -44,9 +44,23 @@ export const ROUND_STEPS = {
 } as const;
 export type RoundStep = keyof typeof ROUND_STEPS;
 
+/**
+ * Freeze and draw are jobs (each call works for the API's time budget, then answers how far it
+ * got): like the invitation jobs, wait longer than `call()`'s 10 s so that a slow call shows as the
+ * API's answer, not as ours giving up.
+ */
+const JOB_STEPS = new Set<RoundStep>(['freeze', 'draw']);
+const JOB_TIMEOUT_MS = 15_000;
+
 export function stepRound(token: string, roundId: string, step: RoundStep, publicInput = ''): Promise<ApiResult<RoundView>> {
   const op = ROUND_STEPS[step];
-  return call(RoundView, { method: op.method, path: fillPath(op.path, { roundId }), token, ...(step === 'draw' ? { body: { publicInput } } : {}) });
+  return call(RoundView, {
+    method: op.method,
+    path: fillPath(op.path, { roundId }),
+    token,
+    ...(step === 'draw' ? { body: { publicInput } } : {}),
+    ...(JOB_STEPS.has(step) ? { timeoutMs: JOB_TIMEOUT_MS } : {}),
+  });
 }
 
 /**
