@@ -57,3 +57,15 @@ export function cachedRatingLookups<T extends Lookups>(deps: T, ttlMs: number = 
     },
   };
 }
+
+const shared = new WeakMap<object, Lookups>();
+
+/**
+ * The cached lookups of one set of stores (a runtime: a warm Lambda's, the local gateway's), made
+ * once and shared by every hot route of it — a window rating, a link rating, a 办件 push.
+ */
+export function sharedRatingLookups<T extends Lookups>(deps: T): Lookups {
+  let found = shared.get(deps);
+  if (!found) shared.set(deps, (found = cachedRatingLookups(deps)));
+  return found;
+}

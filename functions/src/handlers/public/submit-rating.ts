@@ -4,20 +4,12 @@ import { IdempotencyKey } from '#shared/contracts/rating.js';
 import { ValidationError } from '../../errors.js';
 import { httpHandler } from '../../middleware/http-handler.js';
 import { header, json, parse } from '../../middleware/http.js';
-import { cachedRatingLookups } from '../../data/read-cache.js';
+import { sharedRatingLookups } from '../../data/read-cache.js';
 import { getRuntime, type Runtime } from '../../runtime.js';
 import { clientOf, currentKeys, deviceOf } from '../../throttle/index.js';
 import { refuseStaffRating, submitRating } from '../../use-cases/submit-rating.js';
 
 const operation = operations.submitRating;
-
-/** Window and survey lookups cached per runtime (see data/read-cache.ts for the staleness bound). */
-const cachedLookups = new WeakMap<Runtime, ReturnType<typeof cachedRatingLookups>>();
-function lookups(runtime: Runtime) {
-  let found = cachedLookups.get(runtime);
-  if (!found) cachedLookups.set(runtime, (found = cachedRatingLookups(runtime)));
-  return found;
-}
 
 export const handler = httpHandler(operation, async (event) => {
   const input = parse(operation.body, event.jsonBody);
@@ -30,7 +22,8 @@ export const handler = httpHandler(operation, async (event) => {
   if (rater) await refuseStaffRating(runtime, rater, input.windowCode);
   const keys = await currentKeys(runtime.throttle.keyring, runtime.now());
   const requester = { client: clientOf(event, keys, runtime.throttle.policy.clientFrom), deviceId: deviceOf(event) };
-  const deps = { ...lookups(runtime), ratings: runtime.ratings, sealer: runtime.sealer, throttle: runtime.throttle, burst: runtime.burst, now: runtime.now, randomId: runtime.randomId };
+  // Window and survey lookups cached per runtime (see data/read-cache.ts for the staleness bound).
+  const deps = { ...sharedRatingLookups(runtime), ratings: runtime.ratings, sealer: runtime.sealer, throttle: runtime.throttle, burst: runtime.burst, now: runtime.now, randomId: runtime.randomId };
   const { id, replayed } = await submitRating(deps, input, { idempotencyKey: key, requester });
   return json(201, { id }, replayed ? { 'idempotent-replayed': 'true' } : {});
 });
