@@ -211,6 +211,12 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   // the scope's 办件 of the last 90 days to find each person's every number, so it gets time and CPU.
   closeRound: { ops: 'read-write', contacts: 'delete-only', sealContacts: false, memorySize: 1024, timeoutSeconds: 28 },
   cancelRound: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  // One conditional update of the round (已截止 → 已公布) and its audit entry.
+  publishRound: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  // Anyone reads a published round: its results (the round, its answer counts) and its pack (the
+  // frame's chunks and the sample, stripped at the close: no contact, no pseudonym). No audit.
+  getPublishedRound: READ_OPS,
+  getPublishedDrawPack: { ...READ_OPS, memorySize: 1024, timeoutSeconds: 28 },
   getRoundDrawPack: { ...READ_OPS, memorySize: 1024, timeoutSeconds: 28 },
   // One machine: the job itself opens each number and writes the outbox. In AWS the job only
   // queues {round, entry, kind}; the sender Lambda (infra, not a route) reads and opens numbers.

@@ -80,6 +80,8 @@ export const MAY: Record<string, readonly Role[]> = {
   freezeRound: ADMINS,
   drawRound: ADMINS,
   closeRound: ADMINS,
+  // Publishing the results (已公布) is running the round too; once published anyone reads them (public routes).
+  publishRound: ADMINS,
   cancelRound: ADMINS,
   getRoundDrawPack: READERS,
   // Sending is running the round; the outbox holds the links (a committee reads results, not links).

@@ -63,7 +63,7 @@ export interface Targets {
   hall(): Promise<string>;
   /** A 接入系统 client of `unit` (issue 13). */
   client(): Promise<string>;
-  /** A 阳光测评 round of `unit` in this state (issue 13), drawn by the fixture admin when drawn. */
+  /** A 阳光测评 round of `unit` in this state (issue 13), drawn by the fixture admin when drawn, closed and published by a second one. */
   round(state: RoundFixtureState): Promise<string>;
   /** An account whose scope is `unit`. */
   account(): Promise<string>;
@@ -75,7 +75,7 @@ export interface Targets {
 
 export type Build = (x: Targets) => Promise<Req>;
 
-export type RoundFixtureState = 'draft' | 'committed' | 'frozen' | 'drawn' | 'sending';
+export type RoundFixtureState = 'draft' | 'committed' | 'frozen' | 'drawn' | 'sending' | 'closed' | 'published';
 
 /** A round configuration for a unit whose 办件 (pushed by newRound) finished today and yesterday. */
 export function roundConfig(unitId: string) {
@@ -268,6 +268,7 @@ export const REQUESTS: Record<string, RequestSpec> = {
   freezeRound: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/sampling-rounds/${await x.round('committed')}/freeze` }) },
   drawRound: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/sampling-rounds/${await x.round('frozen')}/draw`, json: { publicInput: '42' } }) },
   closeRound: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/sampling-rounds/${await x.round('drawn')}/close` }) },
+  publishRound: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/sampling-rounds/${await x.round('closed')}/publish` }) },
   cancelRound: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/sampling-rounds/${await x.round('draft')}/cancel` }) },
   getRoundDrawPack: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/sampling-rounds/${await x.round('drawn')}/draw-pack` }) },
   // A round already sending: the jobs continue (200) whoever of the allowed roles calls first.
@@ -461,6 +462,8 @@ export async function createWorld(endpoint: string): Promise<World> {
     tokens.set(role, (await t.runtime.tokens.issue(principal(role), new Date())).token);
   }
   const fixtureToken = (await t.runtime.tokens.issue({ username: 'fixture.admin', role: 'system-admin', unitId: 'jn-qh-lj' }, new Date())).token;
+  // The account that drew may not close or publish (separation of duties): a second one does.
+  const closerToken = (await t.runtime.tokens.issue({ username: 'fixture.closer', role: 'system-admin', unitId: 'jn-qh-lj' }, new Date())).token;
 
   const stats = { fixtures: 0, snapshotMs: 0, items: 0 };
   for (const window of county.windows) {
@@ -470,9 +473,9 @@ export async function createWorld(endpoint: string): Promise<World> {
       if (reply.status !== 201) throw new Error(`fixture rating → ${reply.status} ${reply.text.slice(0, 300)}`);
     }
   }
-  async function admin(method: Method, path: string, json?: unknown, raw?: Req['raw']): Promise<any> {
+  async function admin(method: Method, path: string, json?: unknown, raw?: Req['raw'], token = fixtureToken): Promise<any> {
     stats.fixtures++;
-    const reply = await send(gateway, { method, path, ...(json !== undefined ? { json } : {}), ...(raw ? { raw } : {}) }, fixtureToken);
+    const reply = await send(gateway, { method, path, ...(json !== undefined ? { json } : {}), ...(raw ? { raw } : {}) }, token);
     if (reply.status < 200 || reply.status > 299) throw new Error(`fixture ${method} ${path} → ${reply.status} ${reply.text.slice(0, 300)}`);
     return reply.json;
   }
@@ -532,10 +535,12 @@ export async function createWorld(endpoint: string): Promise<World> {
       ['frozen', 'freeze'],
       ['drawn', 'draw', { publicInput: '' }],
       ['sending', 'send'],
+      ['closed', 'close'],
+      ['published', 'publish'],
     ];
     for (const [reached, step, body] of steps) {
       if (state === 'draft') break;
-      await admin('POST', `/api/sampling-rounds/${round.roundId}/${step}`, body);
+      await admin('POST', `/api/sampling-rounds/${round.roundId}/${step}`, body, undefined, step === 'close' || step === 'publish' ? closerToken : fixtureToken);
       if (reached === state) break;
     }
     if (side === 'out') leakMarkers.add(round.roundId).add(round.config.name);
@@ -625,7 +630,7 @@ export async function createWorld(endpoint: string): Promise<World> {
     if (side === 'out') leakMarkers.add(client.clientId).add(client.name);
     // Made now, not on first use: a shared object appearing during a refused request would count as its change.
     const rounds = roundsOf(async () => root, side);
-    for (const state of ['draft', 'committed', 'frozen', 'drawn', 'sending'] as const) await rounds(state);
+    for (const state of ['draft', 'committed', 'frozen', 'drawn', 'sending', 'closed', 'published'] as const) await rounds(state);
     return fixed(
       {
         unit: root,

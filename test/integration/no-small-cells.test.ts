@@ -261,8 +261,10 @@ const SAMPLE_DESIGN: Partial<Record<OperationId, string>> = {
   freezeRound: 'the round after the step',
   drawRound: 'the round after the step',
   closeRound: 'the round after the step',
+  publishRound: 'the round after the step',
   cancelRound: 'the round after the step',
   getRoundDrawPack: 'the verification pack (its strata carry N and n by definition)',
+  getPublishedDrawPack: 'the verification pack of a published round, for anyone',
 };
 
 const ASK: Partial<Record<OperationId, () => Promise<Asked[]>>> = {
@@ -362,6 +364,16 @@ const ASK: Partial<Record<OperationId, () => Promise<Asked[]>>> = {
     expect(last.strata.find((stratum) => stratum.key === UNITS.root)!.suppressed).toBe('complementary');
     expect(last.total.n).toBe(10);
     return asked;
+  },
+  getPublishedRound: async () => {
+    // The census round above, closed with 3 + 7 answers, published: what anyone reads without an account.
+    if (!smallRoundId) await ASK.getRoundResults!();
+    const published = await request(gateway, 'POST', `/api/sampling-rounds/${smallRoundId!}/publish`, { token: tokens.closer! });
+    expect([200, 409]).toContain(published.status);
+    const reply = await request(gateway, 'GET', `/api/public/sampling-rounds/${smallRoundId!}`);
+    expect(reply.status, reply.text.slice(0, 300)).toBe(200);
+    expect(reply.json.results.strata.find((stratum: { key: string }) => stratum.key === UNITS.a).suppressed).toBe('small-group');
+    return [{ label: 'published round, anyone', reply }];
   },
   verifyExport: async () => {
     // What /verify tells about every file downloaded for the fixture's small groups.

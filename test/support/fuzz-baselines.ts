@@ -127,6 +127,10 @@ export async function baselineOf(route: Route, w: World): Promise<Baseline> {
       return { method: 'POST', path: '/api/auth/login/totp', json: { challenge: 'eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl', code: '492039' } };
     case 'verifyExport':
       return { method: 'GET', path: `/api/public/exports/${createHash('sha256').update('fuzz').digest('hex')}` };
+    case 'getPublishedRound':
+      return { method: 'GET', path: `/api/public/sampling-rounds/${await w.shared.in.round('published')}` };
+    case 'getPublishedDrawPack':
+      return { method: 'GET', path: `/api/public/sampling-rounds/${await w.shared.in.round('published')}/draw-pack` };
     case 'verifyDrawPack':
       return { method: 'POST', path: '/api/public/draw-verifications', json: JSON.parse(readFileSync('docs/examples/manyi-draw-v1-example.json', 'utf8')) };
     case 'pushServiceRecords':

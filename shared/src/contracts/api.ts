@@ -15,6 +15,7 @@ import { invitationOperations } from './sampling/invitations.js';
 import { roundResultOperations } from './sampling/results.js';
 import { roundResultExportOperations } from './sampling/results-export.js';
 import { roundOperations } from './sampling/ops-rounds.js';
+import { publishedRoundOperations } from './sampling/published.js';
 import { serviceRecordOperations } from './service-records/ops.js';
 import { ratingLinkOperations } from './rating-links.js';
 
@@ -199,6 +200,7 @@ export const operations = {
   ...invitationOperations,
   ...roundResultOperations,
   ...roundResultExportOperations,
+  ...publishedRoundOperations,
 } as const satisfies Record<string, Operation>;
 
 export type OperationId = keyof typeof operations;

@@ -111,7 +111,7 @@ const zh = {
   // The round page
   summary: '测评配置',
   timeline: '进度',
-  steps: { created: '创建草稿', committed: '提交承诺', frozen: '冻结抽样框', drawn: '抽取样本', closed: '截止', cancelled: '取消' },
+  steps: { created: '创建草稿', committed: '提交承诺', frozen: '冻结抽样框', drawn: '抽取样本', closed: '截止', published: '公布结果', cancelled: '取消' },
   byAt: '{who}，{at}',
   remindersSummary: '{count} 次，邀请后 {days} 天',
   edit: '修改配置',
@@ -139,15 +139,18 @@ const zh = {
   seed: '种子',
   seedHint: '测评截止后公布。',
   next: '下一步',
-  buttons: { commit: '提交承诺', freeze: '冻结抽样框', draw: '抽取', close: '截止', cancel: '取消本轮测评' },
+  // 已公布 (decision 0024): where anyone reads the round without an account
+  publicPage: { heading: '本轮测评已公布', body: '任何人无需登录即可查看本轮测评的结果、抽样的公开信息和抽签验证包：', link: '打开公开页面' },
+  buttons: { commit: '提交承诺', freeze: '冻结抽样框', draw: '抽取', close: '截止', publish: '公布结果', cancel: '取消本轮测评' },
   confirm: {
     commit: '提交承诺后配置锁定，系统生成种子并公布其承诺值。',
     freeze: '冻结后抽样框固定下来，公布抽样框哈希和各层人数，不再变化。',
     draw: '抽取后名单即确定，本轮测评不能再取消；抽取人不能截止本轮测评。',
     close: '截止后不再接受评价，并公布种子；须由抽取人以外的管理员操作。',
+    publish: '公布后，任何人无需登录即可在公开页面查看本轮测评的结果和抽样的公开信息（承诺值、种子、抽样框哈希、各层人数），并下载抽签验证包自行核验。公布后不能撤回；须由抽取人以外的管理员操作。',
     cancel: '取消后本轮测评作废，不能恢复。',
   },
-  done: { commit: '已提交承诺。', freeze: '抽样框已冻结。', draw: '已抽取样本。', close: '测评已截止，种子已公布。', cancel: '本轮测评已取消。' },
+  done: { commit: '已提交承诺。', freeze: '抽样框已冻结。', draw: '已抽取样本。', close: '测评已截止，种子已公布。', publish: '测评结果已公布，任何人都可以在公开页面查看。', cancel: '本轮测评已取消。' },
   // Freeze and draw are jobs (like sending): each call reads or stores a share, then shows how far it got
   jobs: {
     freeze: {
@@ -196,6 +199,7 @@ const zh = {
   results: {
     heading: '测评结果',
     intro: '从抽取起随答复更新。只计入本轮测评的答复，不与窗口评价合并。',
+    publishedIntro: '测评已截止，结果不再变化。只计入本轮测评的答复，不与窗口评价合并；答复过少的单元格不公布，以保护答复者。',
     funnel: '漏斗',
     funnelCaption: '各层从抽样框到答复的人数',
     columns: { stratum: '分层', N: '抽样框 N', drawn: '抽中', sent: '已发送', failed: '发送失败', delivered: '已送达', responded: '已答复', optedOut: '已退订', responseRate: '答复率' },
@@ -228,6 +232,8 @@ const zh = {
     notFound: '没有这一轮测评，或它不在您的管理范围内。',
     forbidden: '您的角色无权进行此操作。',
     separation: '抽取人不能截止本轮测评（职责分离），请由另一位管理员操作。',
+    separationPublish: '抽取人不能公布本轮测评的结果（职责分离），请由另一位管理员操作。',
+    purgeUnfinished: '截止尚未完成号码清除，请再次点击“截止”；清除完毕后才能公布结果。',
     conflict: '本轮测评现在是“{state}”，不能进行这一步。请查看下方的最新状态。',
     aboveFrame: '样本量超过了当前抽样框人数（N = {N}），请修改配置减少人数或放宽条件。',
     publicInput: '公开输入最多 200 字，且只能有一行。',
@@ -337,7 +343,7 @@ const en: RoundMessages = {
   },
   summary: 'Configuration',
   timeline: 'Progress',
-  steps: { created: 'Draft created', committed: 'Committed', frozen: 'Frame frozen', drawn: 'Sample drawn', closed: 'Closed', cancelled: 'Cancelled' },
+  steps: { created: 'Draft created', committed: 'Committed', frozen: 'Frame frozen', drawn: 'Sample drawn', closed: 'Closed', published: 'Results published', cancelled: 'Cancelled' },
   byAt: '{who}, {at}',
   remindersSummary: '{count}, {days} days after the invitation',
   edit: 'Change',
@@ -365,15 +371,17 @@ const en: RoundMessages = {
   seed: 'Seed',
   seedHint: 'Revealed when the round closed.',
   next: 'Next step',
-  buttons: { commit: 'Commit', freeze: 'Freeze the frame', draw: 'Draw', close: 'Close', cancel: 'Cancel this round' },
+  publicPage: { heading: 'This round is published', body: 'Anyone can read its results, the draw’s public facts and the verification pack without an account:', link: 'Open the public page' },
+  buttons: { commit: 'Commit', freeze: 'Freeze the frame', draw: 'Draw', close: 'Close', publish: 'Publish the results', cancel: 'Cancel this round' },
   confirm: {
     commit: 'Committing locks the configuration and publishes the commitment of a new seed.',
     freeze: 'Freezing fixes the frame and publishes its hash and the strata.',
     draw: 'Once drawn, the sample is final and the round cannot be cancelled; whoever draws may not close it.',
     close: 'Closing ends the answers and reveals the seed; another administrator than the one who drew must do it.',
+    publish: 'Once published, anyone can read the round’s results and the draw’s public facts (commitment, seed, frame hash, strata) on its public page without an account, and download the verification pack to check the draw. Publishing cannot be undone; another administrator than the one who drew must do it.',
     cancel: 'A cancelled round cannot be restored.',
   },
-  done: { commit: 'Committed.', freeze: 'Frame frozen.', draw: 'Sample drawn.', close: 'Round closed; the seed is revealed.', cancel: 'Round cancelled.' },
+  done: { commit: 'Committed.', freeze: 'Frame frozen.', draw: 'Sample drawn.', close: 'Round closed; the seed is revealed.', publish: 'Results published: anyone can read them on the public page.', cancel: 'Round cancelled.' },
   jobs: {
     freeze: {
       progress: 'Freezing the frame: {done} / {total} partitions read (unit × month)',
@@ -419,6 +427,7 @@ const en: RoundMessages = {
   results: {
     heading: 'Results',
     intro: 'Updated as answers come in, from the draw on. Only this round’s answers count; they are never pooled with window ratings.',
+    publishedIntro: 'The round is closed: these results no longer change. Only this round’s answers count, never pooled with window ratings; cells with too few answers are not published, to protect those who answered.',
     funnel: 'Funnel',
     funnelCaption: 'People per stratum, from the frame to the answers',
     columns: { stratum: 'Stratum', N: 'Frame N', drawn: 'Drawn', sent: 'Sent', failed: 'Failed', delivered: 'Delivered', responded: 'Answered', optedOut: 'Unsubscribed', responseRate: 'Response rate' },
@@ -451,6 +460,8 @@ const en: RoundMessages = {
     notFound: 'No such round in your scope.',
     forbidden: 'Your role may not do this.',
     separation: 'The account that drew may not close the round (separation of duties): another administrator must.',
+    separationPublish: 'The account that drew may not publish the round’s results (separation of duties): another administrator must.',
+    purgeUnfinished: 'The close has not finished deleting the numbers of the people drawn: press “Close” again; the results can be published once it has.',
     conflict: 'The round is now "{state}": this step does not apply. See its state below.',
     aboveFrame: 'The sample is larger than the frame as it stands (N = {N}): change the configuration.',
     publicInput: 'At most 200 characters on one line.',

@@ -5,11 +5,10 @@ import type { Principal } from '../../auth/principal.js';
 import type { Invitation } from '../../data/sampling-invitations.js';
 import type { RoundRecord } from '../../data/sampling-rounds.js';
 import { pool } from '../../data/pool.js';
-import { ForbiddenError } from '../../errors.js';
 import { RECORD_PHONE_DAYS } from '../service-records/push.js';
 import { monthsBetween, READS_IN_FLIGHT, subtreeOf } from './draw-round.js';
 import { stratumFunnels } from './funnel.js';
-import { authorizeRound, refuseUnfinishedDraw, shownRound, stepRound, type RoundDeps } from './rounds.js';
+import { authorizeRound, refuseDrawer, refuseUnfinishedDraw, shownRound, stepRound, type RoundDeps } from './rounds.js';
 
 /**
  * Closing a round (issue 13 §2, §5; docs/decisions/0022): the seed is revealed, so anyone can check
@@ -26,10 +25,7 @@ import { authorizeRound, refuseUnfinishedDraw, shownRound, stepRound, type Round
 export async function closeRound(deps: RoundDeps, principal: Principal, roundId: string): Promise<RoundView> {
   const attempt: Attempt = { action: 'round.close', objectType: 'round', objectId: roundId };
   const { round, unit } = await authorizeRound(deps, principal, 'sampling:manage', attempt);
-  if (round.drawnBy === principal.username) {
-    await record(deps, principal, attempt, 'denied', { unitId: round.unitId, detail: 'the account that drew may not close' });
-    throw new ForbiddenError('authorization: the account that drew this round may not close it (separation of duties); ask another administrator');
-  }
+  await refuseDrawer(deps, principal, attempt, round, 'close');
   await refuseUnfinishedDraw(deps, principal, attempt, round);
   // One read of the sample serves the funnel and the purge (a resumed purge reads what the first left).
   const invitations = await deps.invitations.list(round.roundId);

@@ -353,15 +353,20 @@ export async function roundDrawPack(deps: RoundDeps, principal: Principal, round
   if (!['drawn', 'sending', 'closed', 'published'].includes(round.state)) {
     throw new ConflictError('state', 'the verification pack exists from the draw on (已抽取)');
   }
+  const pack = await packOf(deps, round);
+  await record(deps, principal, attempt, 'ok', { unitId: round.unitId });
+  return pack;
+}
+
+/** A drawn round's pack, whoever reads it (the caller has decided they may): the published page offers it too. */
+export async function packOf(deps: Pick<RoundDeps, 'rounds'>, round: RoundRecord): Promise<DrawPack> {
   const view = roundView(round);
   const frame = await deps.rounds.readFrame(round.roundId, round.frameChunks ?? 0);
   const sample = await deps.rounds.readSample(round.roundId);
-  sample.sort((a, b) => compareUtf8(a.stratum, b.stratum));
   const sizes = Object.fromEntries((round.strata ?? []).map(({ key, n }) => [key, n ?? 0]));
   // The pack's order is the draw's: recompute it from the seed (the server holds it even before it is revealed).
   const ordered = drawSample({ seed: fromHex(round.seed!)!, frameHash: round.frameHash!, publicInput: round.publicInput ?? '', frame, sizes }, nodeDrawCrypto);
-  if (ordered.length !== sample.length) throw new Error(`round ${roundId}: ${sample.length} sample items for ${ordered.length} drawn`);
-  await record(deps, principal, attempt, 'ok', { unitId: round.unitId });
+  if (ordered.length !== sample.length) throw new Error(`round ${round.roundId}: ${sample.length} sample items for ${ordered.length} drawn`);
   return {
     format: DRAW_FORMAT,
     round: round.roundId,

@@ -7,6 +7,7 @@ import { buildRoundResults, type StratumCounts } from '#shared/domain/sampling/r
 import { record, type Attempt } from '../../access/index.js';
 import type { Principal } from '../../auth/principal.js';
 import type { InvitationStore } from '../../data/sampling-invitations.js';
+import type { RoundRecord } from '../../data/sampling-rounds.js';
 import { ConflictError } from '../../errors.js';
 import { stratumFunnels } from './funnel.js';
 import { authorizeRound, unitNames, type RoundDeps } from './rounds.js';
@@ -28,13 +29,22 @@ function nonResponseText(drawn: number, responded: number): { zh: string; en: st
   };
 }
 
+type ResultDeps = RoundDeps & { invitations: Pick<InvitationStore, 'list' | 'answerCounts'> };
+
 /** From the draw on: the funnel of every stratum, their rates from k answers, the stratified estimate. */
-export async function roundResults(deps: RoundDeps & { invitations: Pick<InvitationStore, 'list' | 'answerCounts'> }, principal: Principal, roundId: string): Promise<RoundResults> {
+export async function roundResults(deps: ResultDeps, principal: Principal, roundId: string): Promise<RoundResults> {
   const attempt: Attempt = { action: 'round.results', objectType: 'round', objectId: roundId };
   const { round } = await authorizeRound(deps, principal, 'results:read', attempt);
   if (!['drawn', 'sending', 'closed', 'published'].includes(round.state)) {
     throw new ConflictError('state', 'a round has results from the draw on (已抽取)');
   }
+  const results = await resultsOf(deps, round);
+  await record(deps, principal, attempt, 'ok', { unitId: round.unitId });
+  return results;
+}
+
+/** A drawn round's results, whoever reads them (the caller has decided they may): the published page reads them too. */
+export async function resultsOf(deps: ResultDeps, round: RoundRecord): Promise<RoundResults> {
   const [invitations, answers, names] = await Promise.all([round.funnel ? [] : deps.invitations.list(round.roundId), deps.invitations.answerCounts(round.roundId), unitNames(deps, [round])]);
   const byUnit = (round.config as unknown as RoundConfig).strataBy === 'unit';
   // A closed round's invitations no longer say who answered: its funnel was counted onto it at close.
@@ -55,7 +65,6 @@ export async function roundResults(deps: RoundDeps & { invitations: Pick<Invitat
   });
   // While the round takes answers only the funnel is shown: the rates and the estimate come with the close.
   const built = buildRoundResults(strata, undefined, undefined, { open: round.state === 'drawn' || round.state === 'sending' });
-  await record(deps, principal, attempt, 'ok', { unitId: round.unitId });
   return {
     roundId: round.roundId,
     name: (round.config as unknown as RoundConfig).name,

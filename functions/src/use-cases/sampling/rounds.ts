@@ -7,7 +7,7 @@ import type { InvitationStore } from '../../data/sampling-invitations.js';
 import { RoundStateError, type RoundRecord, type RoundStore } from '../../data/sampling-rounds.js';
 import type { SurveyStore } from '../../data/surveys.js';
 import type { UnitRecord, UnitStore } from '../../data/units.js';
-import { ConflictError, ValidationError } from '../../errors.js';
+import { ConflictError, ForbiddenError, ValidationError } from '../../errors.js';
 import type { ClientKeyring } from '../../throttle/keyring.js';
 
 /**
@@ -32,6 +32,13 @@ export interface RoundDeps extends AccessDeps {
 /** Whether the round is drawn but its sample not yet wholly stored (the draw is a job): nothing is sent or closed until it is. */
 export function drawUnfinished(round: Pick<RoundRecord, 'state' | 'drawn' | 'sampleWritten'>): boolean {
   return round.state === 'drawn' && round.sampleWritten !== undefined && round.sampleWritten < (round.drawn ?? 0);
+}
+
+/** Separation of duties: the account that drew a round may not close it or publish its results (403, audited). */
+export async function refuseDrawer(deps: Pick<RoundDeps, 'now' | 'audit'>, principal: Principal, attempt: Attempt, round: RoundRecord, verb: 'close' | 'publish'): Promise<void> {
+  if (round.drawnBy !== principal.username) return;
+  await record(deps, principal, attempt, 'denied', { unitId: round.unitId, detail: `the account that drew may not ${verb}` });
+  throw new ForbiddenError(`authorization: the account that drew this round may not ${verb} it (separation of duties); ask another administrator`);
 }
 
 /** The 409 (audited) of a step that needs the whole sample while the draw is still storing it. */

@@ -3,7 +3,7 @@ import { badRequest, errorResponse, forbidden as forbiddenTo, notFound as noSuch
 import { DrawPack } from './draw-pack.js';
 import { DrawRoundInput, RoundConfigInput, RoundList, RoundListQuery, RoundParams, RoundView } from './rounds.js';
 
-const forbidden = forbiddenTo('run 阳光测评 rounds', 'system and unit administrators; the account that drew may not close');
+const forbidden = forbiddenTo('run 阳光测评 rounds', 'system and unit administrators; the account that drew may not close or publish');
 const notFound = noSuch('round', " in the caller's scope");
 const unitNotFound = noSuch('unit', ' in scope');
 const conflict = errorResponse('The round is not in a state this step starts from (e.g. a change after 已承诺)');
@@ -74,6 +74,13 @@ export const roundOperations = {
   closeRound: {
     ...step('已抽取 / 发送中 → 已截止: close and reveal the seed', 'Separation of duties: the account that drew gets a 403.'),
     path: '/api/sampling-rounds/{roundId}/close',
+  },
+  publishRound: {
+    ...step(
+      '已截止 → 已公布: publish the round’s results for anyone to read',
+      'The results (cells under k hidden), the draw’s public facts and the verification pack become readable without an account (getPublishedRound, getPublishedDrawPack). Irreversible. Separation of duties: the account that drew gets a 403.',
+    ),
+    path: '/api/sampling-rounds/{roundId}/publish',
   },
   cancelRound: {
     ...step('Cancel a round before the draw (已取消)', 'From 草稿, 已承诺 or 已冻结; a drawn round cannot be cancelled.'),

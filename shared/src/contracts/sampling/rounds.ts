@@ -119,6 +119,8 @@ export const RoundView = z
     seed: z.string().optional().meta({ description: 'Revealed when the round is closed' }),
     closedAt: z.string().optional(),
     closedBy: z.string().optional(),
+    publishedAt: z.string().optional().meta({ description: 'When the results were published (已公布): from then on anyone reads them at /rounds/{roundId}' }),
+    publishedBy: z.string().optional(),
     cancelledAt: z.string().optional(),
     cancelledBy: z.string().optional(),
   })

@@ -1,6 +1,7 @@
 import { samplingOperations } from '#shared/contracts/ops-sampling.js';
 import { DrawVerification } from '#shared/contracts/sampling/draw-verification.js';
 import { roundOperations } from '#shared/contracts/sampling/ops-rounds.js';
+import { PublishedRound, publishedRoundOperations } from '#shared/contracts/sampling/published.js';
 import { RoundList, RoundView, type RoundConfigInput } from '#shared/contracts/sampling/rounds.js';
 import { call, fillPath, type ApiResult } from './api';
 import { webConfig } from './config';
@@ -40,6 +41,7 @@ export const ROUND_STEPS = {
   freeze: roundOperations.freezeRound,
   draw: roundOperations.drawRound,
   close: roundOperations.closeRound,
+  publish: roundOperations.publishRound,
   cancel: roundOperations.cancelRound,
 } as const;
 export type RoundStep = keyof typeof ROUND_STEPS;
@@ -67,15 +69,31 @@ export function stepRound(token: string, roundId: string, step: RoundStep, publi
  * The verification pack as the API wrote it, bytes untouched (a parse and re-serialisation could
  * reorder what a verifier hashes), or the status it failed with.
  */
-export async function fetchDrawPack(token: string, roundId: string): Promise<{ status: number; body?: ArrayBuffer }> {
-  const op = roundOperations.getRoundDrawPack;
+export function fetchDrawPack(token: string, roundId: string): Promise<PackBytes> {
+  return fetchPack(fillPath(roundOperations.getRoundDrawPack.path, { roundId }), token);
+}
+
+/** A published round's pack, for anyone (no session): the same bytes as the administrators' pack. */
+export function fetchPublishedDrawPack(roundId: string): Promise<PackBytes> {
+  return fetchPack(fillPath(publishedRoundOperations.getPublishedDrawPack.path, { roundId }));
+}
+
+type PackBytes = { status: number; body?: ArrayBuffer };
+
+async function fetchPack(path: string, token?: string): Promise<PackBytes> {
   try {
-    const response = await fetch(`${webConfig().API_BASE_URL}${fillPath(op.path, { roundId })}`, {
-      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+    const response = await fetch(`${webConfig().API_BASE_URL}${path}`, {
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), accept: 'application/json' },
       signal: AbortSignal.timeout(30_000),
     });
     return response.ok ? { status: 200, body: await response.arrayBuffer() } : { status: response.status };
   } catch {
     return { status: 503 };
   }
+}
+
+/** A published round's results and the draw's public facts, for anyone (404 unless published). */
+export function getPublishedRound(roundId: string): Promise<ApiResult<PublishedRound>> {
+  const op = publishedRoundOperations.getPublishedRound;
+  return call(PublishedRound, { method: op.method, path: fillPath(op.path, { roundId }) });
 }

@@ -60,11 +60,24 @@ function conflict(t: RoundMessages, now: RoundView | null): string {
   return fill(t.errors.conflict, { state: now ? t.states[now.state] : '' });
 }
 
+/**
+ * The account that drew may neither close nor publish (separation of duties). A close's 403 is
+ * only ever that (the close is offered to those who run rounds); a publish's may also be a role's,
+ * which the API's message tells apart ("may not publish").
+ */
+function separation(t: RoundMessages, step: RoundStep, message: string): string | null {
+  if (step === 'close') return t.errors.separation;
+  if (step === 'publish' && /may not publish/.test(message)) return t.errors.separationPublish;
+  return null;
+}
+
 /** A refused step in the administrator's words: who may not, which state, how big the frame is. */
 function refusal(t: RoundMessages, step: RoundStep, result: ApiResult<unknown>, now: RoundView | null): string {
   if (result.ok) return '';
   const { message, issues } = result.error.error;
-  if (result.status === 403) return step === 'close' ? t.errors.separation : t.errors.forbidden;
+  if (result.status === 403) return separation(t, step, message) ?? t.errors.forbidden;
+  // A close that failed half-way (its purge of the numbers unfinished) is finished by closing again.
+  if (result.status === 409 && step === 'publish' && message.includes('close the round again')) return t.errors.purgeUnfinished;
   // The draw's public input is fixed by its first call: a later call must repeat it.
   if (result.status === 409 && issues?.some((issue) => issue.field === 'publicInput')) {
     return fill(t.errors.publicInputFixed, { publicInput: now?.publicInput || t.publicInputNone });
@@ -94,7 +107,10 @@ function stepAction(step: RoundStep): Actions[string] {
     }
     // The round as it is now, for the 409's sentence.
     const now = await getRound(token, params.roundId ?? '');
-    return fail(result.status === 403 ? 403 : result.status === 409 ? 409 : 400, { step, problem: refusal(t, step, result, now.ok ? now.data : null), publicInput });
+    const problem = refusal(t, step, result, now.ok ? now.data : null);
+    // The page then offers 截止 again in place of 公布结果.
+    const closeAgain = problem === t.errors.purgeUnfinished;
+    return fail(result.status === 403 ? 403 : result.status === 409 ? 409 : 400, { step, problem, publicInput, closeAgain });
   };
 }
 
