@@ -161,4 +161,33 @@ describe('one-time rating links', () => {
     expect(totals[0]).toMatchObject({ channel: 'service-record', c2: 1, 'service-record|c|2': 1 });
     expect(String(totals[0]!.sk)).toMatch(/#service-record$/);
   });
+  it('rates without reading the link when the lookup’s answer is echoed (the resident page does), and refuses an echo that does not match, writing nothing', async () => {
+    const pushed = await push(record('RL-0010'));
+    const token = tokenOf(pushed.json.records[0].ratingLink.url);
+    const rates = { windowCode, serviceItem: '营业执照设立登记' };
+
+    // Another window's code, or another item: no link of that window (404), nothing written, the link still open.
+    const other = (await as('POST', '/api/org/units/d1/windows', { name: '另一个窗口' })).json.code as string;
+    const before = await snapshot();
+    for (const wrong of [{ ...rates, windowCode: other }, { ...rates, serviceItem: '不动产登记' }]) {
+      const refused = await rate(token, { level: 5, rates: wrong });
+      expect(refused.status, JSON.stringify(wrong)).toBe(404);
+      expect(refused.json.error.issues[0].field).toBe('token');
+    }
+    expect(await snapshot()).toEqual(before);
+    expect((await lookup(token)).status).toBe(200);
+
+    const rated = await rate(token, { level: 4, rates });
+    expect(rated.status, rated.text).toBe(201);
+    const stored = (await scanTable(t.doc, t.tables.ops)).find((item) => item.id === rated.json.id && String(item.pk).startsWith('RATINGS#'));
+    expect(stored).toMatchObject({ windowCode, channel: 'service-record', level: 4 });
+    // Used: a second rating with the echo is 本次办件已评价, an expired one 评价期已过, as without it.
+    expect((await rate(token, { level: 5, rates })).status).toBe(409);
+    const late = await push(record('RL-0011', { finishedAt: hoursAgo(8 * 24) }));
+    expect((await rate(tokenOf(late.json.records[0].ratingLink.url), { level: 5, rates })).status).toBe(410);
+    // An echo must be whole: 400 naming the missing field.
+    const partial = await rate(token, { level: 5, rates: { windowCode } });
+    expect(partial.status).toBe(400);
+    expect(partial.json.error.issues[0].field).toBe('rates.serviceItem');
+  });
 });

@@ -1,6 +1,7 @@
 import { GetCommand, paginateQuery, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { keys } from './keys.js';
+import { READ_CACHE_TTL_MS, ttlCache } from './read-cache.js';
 
 /**
  * 接入系统 clients (issue 13 §1). Two items per client, written together: the record by id
@@ -30,6 +31,12 @@ export class ClientMissingError extends Error {
 
 export interface IntegrationClientStore {
   get(clientId: string): Promise<IntegrationClientRecord | undefined>;
+  /**
+   * The client as this process read it at most READ_CACHE_TTL_MS (10 s) ago, for checking a
+   * credential on every push (decision 0019): rotating or revoking through this store forgets it
+   * at once; elsewhere (another warm function) the change reaches it within the TTL.
+   */
+  getCached(clientId: string): Promise<IntegrationClientRecord | undefined>;
   /** Both items, if the id was never used; ClientIdTakenError otherwise. */
   create(client: IntegrationClientRecord): Promise<void>;
   /** A new secret hash for an active client; ClientMissingError if missing or revoked. */
@@ -80,10 +87,14 @@ export function createIntegrationClientStore(doc: DynamoDBDocumentClient, table:
     return { ...current, ...set };
   }
 
+  const cached = ttlCache<IntegrationClientRecord | undefined>(READ_CACHE_TTL_MS);
   const store: IntegrationClientStore = {
     async get(clientId) {
       const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.integrationClient(clientId), ConsistentRead: true }));
       return Item ? toIntegrationClient(Item) : undefined;
+    },
+    getCached(clientId) {
+      return cached.get(clientId, () => store.get(clientId));
     },
     async create(client) {
       try {
@@ -100,13 +111,22 @@ export function createIntegrationClientStore(doc: DynamoDBDocumentClient, table:
         throw error;
       }
     },
-    rotate(clientId, secretHash, at) {
-      return change(clientId, 'attribute_exists(pk) AND attribute_not_exists(revokedAt)', { secretHash, rotatedAt: at });
+    async rotate(clientId, secretHash, at) {
+      try {
+        return await change(clientId, 'attribute_exists(pk) AND attribute_not_exists(revokedAt)', { secretHash, rotatedAt: at });
+      } finally {
+        // After the write: a credential checked while it was under way may have cached the old record.
+        cached.forget(clientId);
+      }
     },
     async revoke(clientId, at) {
-      const current = await store.get(clientId);
-      if (current?.revokedAt) return current;
-      return change(clientId, 'attribute_exists(pk) AND attribute_not_exists(revokedAt)', { revokedAt: at });
+      try {
+        const current = await store.get(clientId);
+        if (current?.revokedAt) return current;
+        return await change(clientId, 'attribute_exists(pk) AND attribute_not_exists(revokedAt)', { revokedAt: at });
+      } finally {
+        cached.forget(clientId);
+      }
     },
     async listUnit(unitId) {
       const clients: IntegrationClientRecord[] = [];

@@ -83,24 +83,45 @@ function toLink(item: Record<string, unknown>, tokenHash: string): RatingLink {
  * The Update that consumes a link inside a rating's TransactWrite: only an open link within its
  * period passes. What it held of the 办件 is removed; no time is written (the state is all).
  */
-export function ratingLinkConsumption(table: string, tokenHash: string, now: Date): TransactItem {
+/** What a window link rates, as its lookup answered it (the resident page echoes it back with the rating). */
+export interface LinkRates {
+  windowCode: string;
+  serviceItem: string;
+}
+
+/**
+ * The link's consumption in the rating's transaction: only an open link within its period passes;
+ * with `rates`, only a 办件 link of exactly that window and service item (the rating was then built
+ * from the echo without reading the link: the condition is what checks it).
+ */
+export function ratingLinkConsumption(table: string, tokenHash: string, now: Date, rates?: LinkRates): TransactItem {
+  const values: Record<string, string> = { ':used': 'used', ':open': 'open', ':now': now.toISOString() };
+  let condition = '#state = :open AND openUntil >= :now';
+  if (rates) {
+    condition += ' AND purpose = :purpose AND windowCode = :window AND serviceItem = :item';
+    Object.assign(values, { ':purpose': 'service-record', ':window': rates.windowCode, ':item': rates.serviceItem });
+  }
   return {
     Update: {
       TableName: table,
       Key: keys.ratingLink(tokenHash),
       UpdateExpression: 'SET #state = :used REMOVE projNo, staffNo, windowCode, serviceItem, unitId, openUntil, purpose, roundId, stratum, entryId',
-      ConditionExpression: '#state = :open AND openUntil >= :now',
+      ConditionExpression: condition,
       ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':used': 'used', ':open': 'open', ':now': now.toISOString() },
+      ExpressionAttributeValues: values,
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };
 }
 
-/** Why a link's condition failed, from the item as it was (ALL_OLD, in DynamoDB's attribute-value form). */
-export function linkRefusal(old: Record<string, { S?: string }> | undefined): Error {
+/**
+ * Why a link's condition failed, from the item as it was (ALL_OLD, in DynamoDB's attribute-value
+ * form). A link that rates something other than the echoed `rates` is no link of that window.
+ */
+export function linkRefusal(old: Record<string, { S?: string }> | undefined, rates?: LinkRates): Error {
   if (!old) return new RatingLinkUnknownError();
   if (old.state?.S !== 'open') return new RatingLinkUsedError();
+  if (rates && (old.purpose?.S !== 'service-record' || old.windowCode?.S !== rates.windowCode || old.serviceItem?.S !== rates.serviceItem)) return new RatingLinkUnknownError();
   return new RatingLinkExpiredError(old.openUntil?.S ?? '');
 }
 

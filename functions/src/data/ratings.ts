@@ -8,7 +8,7 @@ import type { CountedRating } from './window-day-counters.js';
 import { contactPut, type SealedContact } from './contacts.js';
 import { admissionItems, type RatingAdmission } from './throttle.js';
 import { hourCountUpdate } from './burst.js';
-import { linkRefusal, ratingLinkConsumption } from './rating-links.js';
+import { linkRefusal, ratingLinkConsumption, type LinkRates } from './rating-links.js';
 import type { RatingChannel } from './window-day-counters.js';
 
 
@@ -96,7 +96,7 @@ export interface RatingStore {
      * A one-time rating link consumed in the same transaction (decision 0020): only an open link
      * within its period passes; otherwise RatingLinkUsedError / RatingLinkExpiredError and nothing is written.
      */
-    link?: { tokenHash: string; now: Date };
+    link?: { tokenHash: string; now: Date; rates?: LinkRates | undefined };
   }): Promise<{ suspect: boolean }>;
   listLevels(windowCode: string, day: string): Promise<RatingLevel[]>;
   /** What the totals count of each rating of a window-day (pattern 7), strongly consistent: for the recount. */
@@ -140,7 +140,7 @@ export function createRatingStore(doc: DynamoDBDocumentClient, tables: RatingTab
         items.push({ Update: windowDayTotalsUpdate(tables.ops, rating) });
         if (contact) items.push({ Put: contactPut(tables.contacts, contact) });
         const linkIndex = link ? items.length : -1;
-        if (link) items.push(ratingLinkConsumption(tables.ops, link.tokenHash, link.now));
+        if (link) items.push(ratingLinkConsumption(tables.ops, link.tokenHash, link.now, link.rates));
         // The hour count: conditional on the threshold for a normal rating, plain for a suspect one.
         const burstIndex = burst ? items.length : -1;
         if (burst) items.push(hourCountUpdate(tables.ops, rating.windowCode, burst.hour, suspect ? undefined : burst.threshold));
@@ -172,7 +172,7 @@ export function createRatingStore(doc: DynamoDBDocumentClient, tables: RatingTab
             if (existing) throw new IdempotencyKeyUsedError(existing);
           }
           const linkReason = built.linkIndex >= 0 ? reasons[built.linkIndex] : undefined;
-          if (linkReason?.Code === 'ConditionalCheckFailed') throw linkRefusal(linkReason.Item as Record<string, { S?: string }> | undefined);
+          if (linkReason?.Code === 'ConditionalCheckFailed') throw linkRefusal(linkReason.Item as Record<string, { S?: string }> | undefined, link?.rates);
           const refused = built.admitted?.refusal(reasons.slice(built.admissionStart).map((reason) => reason.Code));
           if (refused) throw refused;
           if (!suspect && built.burstIndex >= 0 && reasons[built.burstIndex]?.Code === 'ConditionalCheckFailed') {

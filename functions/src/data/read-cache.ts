@@ -17,6 +17,10 @@ const MAX_ENTRIES = 5_000;
 export function ttlCache<V>(ttlMs: number, clock: () => number = Date.now) {
   const entries = new Map<string, { value: Promise<V>; expires: number }>();
   return {
+    /** Drop an entry (its record changed here): the next get reads afresh. */
+    forget(key: string): void {
+      entries.delete(key);
+    },
     get(key: string, load: () => Promise<V>): Promise<V> {
       const now = clock();
       const hit = entries.get(key);

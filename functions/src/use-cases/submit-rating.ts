@@ -3,6 +3,7 @@ import type { SubmitRatingInput } from '#shared/contracts/rating.js';
 import { chinaDay } from '#shared/domain/china-time.js';
 import { validateAnswers } from '#shared/domain/survey-answers.js';
 import type { ContactSealer } from '../data/contact-sealer.js';
+import type { LinkRates } from '../data/rating-links.js';
 import type { WindowStore } from '../data/windows.js';
 import { IdempotencyKeyUsedError, RatingWriteConflictError, type RatingStore, type StoredRating } from '../data/ratings.js';
 import { ClientLimitError, DeviceSlotTakenError } from '../data/throttle.js';
@@ -91,7 +92,7 @@ export async function submitRating(
     idempotencyKey?: string | undefined;
     requester?: Requester;
     /** A 办件's one-time link (decision 0020): consumed in the rating's transaction; the rating gets channel service-record. */
-    link?: { tokenHash: string };
+    link?: { tokenHash: string; rates?: LinkRates | undefined };
   } = {},
 ): Promise<{ id: string; replayed: boolean }> {
   const window = await deps.windows.get(input.windowCode);
@@ -169,7 +170,7 @@ export async function submitRating(
       ...(idempotency ? { idempotency } : {}),
       ...(admission ? { admission } : {}),
       ...(burst ? { burst } : {}),
-      ...(options.link ? { link: { tokenHash: options.link.tokenHash, now } } : {}),
+      ...(options.link ? { link: { tokenHash: options.link.tokenHash, now, rates: options.link.rates } } : {}),
       now,
     });
     return { id: rating.id, replayed: false };

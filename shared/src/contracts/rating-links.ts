@@ -36,7 +36,17 @@ const { windowCode: _window, serviceItem: _item, staffId: _staff, ...ratingField
  * with SubmitRatingInput's own rules (差评 reasons, consent, survey version), so issues name the same fields.
  */
 export const SubmitLinkRatingInput = z
-  .strictObject({ token: RatingLinkToken, ...ratingFields })
+  .strictObject({
+    token: RatingLinkToken,
+    ...ratingFields,
+    rates: z
+      .strictObject({ windowCode: SubmitRatingInput.shape.windowCode, serviceItem: z.string().min(1).max(200) })
+      .optional()
+      .meta({
+        description:
+          'What the lookup answered this link rates (its window’s code and the 办件’s service item), echoed back as the resident page does: the rating then needs no read of the link, and its transaction checks that the link still rates exactly this (else 404, as an unknown link). Without it the link is read first.',
+      }),
+  })
   .meta({ id: 'SubmitLinkRatingInput', examples: [{ token: 'q3X0b9kT2mYl7vR1sN8wCg', level: 5, indicators: { efficiency: 5, competence: 5, attitude: 5 } }] });
 export type SubmitLinkRatingInput = z.infer<typeof SubmitLinkRatingInput>;
 

@@ -42,9 +42,11 @@ export async function viewRatingLink(deps: Pick<RatingLinkDeps, 'ratingLinks' | 
 }
 
 export async function submitLinkRating(deps: RatingLinkDeps, body: SubmitLinkRatingInput): Promise<{ id: string }> {
-  const { token, ...answers } = body;
+  const { token, rates, ...answers } = body;
   const tokenHash = ratingLinkHash(token);
-  const link = await openLink(deps, tokenHash, deps.now());
+  // The resident page echoes what the lookup answered: no read of the link (the rating's
+  // transaction checks that the link still rates exactly this, open and in its period).
+  const link = rates ?? (await openLink(deps, tokenHash, deps.now()));
   // The 办件's service item counts in the breakdown only if it is one of the window's items: the
   // business system's spelling of anything else would split the report into spellings.
   const window = await deps.windows.get(link.windowCode);
@@ -58,7 +60,7 @@ export async function submitLinkRating(deps: RatingLinkDeps, body: SubmitLinkRat
   try {
     // No burst watch: the link is the claim (one 办件, one rating), so a burst of link ratings is
     // many real 办件, not stuffing — and the route holds no grant on the hour counts (route-access.ts).
-    const { id } = await submitRating({ ...deps, burst: undefined }, parsed.data, { link: { tokenHash } });
+    const { id } = await submitRating({ ...deps, burst: undefined }, parsed.data, { link: { tokenHash, rates } });
     return { id };
   } catch (error) {
     if (error instanceof RatingLinkUsedError) throw new RatingLinkUsedAppError({ cause: error });

@@ -47,7 +47,11 @@ export const actions: Actions = {
     const values = readRatingForm(form);
     const agency = readAgencyAnswers(form);
     const { windowCode: _window, serviceItem: _item, staffId: _staff, ...rating } = toRequestBody('', values);
-    const result = await submitLinkRating(params.token, { ...rating, ...agencyRequestPart(agency) });
+    // The page's echo of what the link rates (decision 0020): the API then writes without reading the link first.
+    const windowCode = String(form.get('linkWindowCode') ?? '');
+    const serviceItem = String(form.get('linkServiceItem') ?? '');
+    const rates = windowCode && serviceItem ? { rates: { windowCode, serviceItem } } : {};
+    const result = await submitLinkRating(params.token, { ...rating, ...agencyRequestPart(agency), ...rates });
     if (result.ok) redirect(303, '/r/thanks');
     const { status, error: body } = result;
     if (status === 409 && body.error.code === 'RATING_LINK_USED') return fail(409, { values, answers: agency.answers, errors: {}, message: text.used });
