@@ -7,6 +7,7 @@ import { repoRoot } from '../../infra/local/stack.js';
 import { BUNDLE_MAX_BYTES, IMPORT_MAX_MS, runBundles, type BundlesResult } from './bundles.js';
 import { exportsMarkdown, runExports, type ExportsResult } from './exports.js';
 import { PHASE_LABELS, runIngestion, type IngestionResult } from './ingestion.js';
+import { linksMarkdown, runLinks, type LinksResult } from './links.js';
 import { orgMarkdown, runOrg, type OrgResult } from './org.js';
 import { summarizeProfile, type ProfileSummary } from './profile.js';
 import { HTML_MAX_BYTES, JS_MAX_GZIP_BYTES, runResidentPage, type ResidentPageResult } from './resident-page.js';
@@ -20,12 +21,15 @@ import { kb, loadAverage, markdownTable, median, table, waitForQuiet } from './s
  * DynamoDB Local on disk), bundles (Lambda bundle size, cold import), page (resident page: gzipped
  * JS, HTML, no-JS path), org (imports, posters, lists at 50,000 windows), exports (XLSX / PDF),
  * reports (monthly report of 1,000 windows), sampling (a 阳光测评 round's freeze and draw over 200,000
- * 办件); `pinned` (opt-in diagnostic) repeats the ingestion comparison with the
+ * 办件), links (办件 pushes and one-time-link ratings, gateway vs bare DynamoDB writes); `pinned` (opt-in diagnostic) repeats the ingestion comparison with the
  * JVM and the Node processes on separate cores. Prints tables, writes .bench/latest.json and
  * prints a Markdown section for docs/performance.md.
  *
  * Knobs (environment), with defaults:
- *   BENCH_SECTIONS=ingestion,bundles,page,org,exports,reports,sampling (add `pinned` for the diagnostic)
+ *   BENCH_SECTIONS=ingestion,bundles,page,org,exports,reports,sampling,links (add `pinned` for the diagnostic)
+ *   BENCH_LINKS_ROUNDS=3 BENCH_LINKS_REQUESTS=3000 (per phase and round) BENCH_LINKS_BATCH=25 (0: no batch measure)
+ *   BENCH_LINKS_WARMUP=1500 (requests per phase) BENCH_LINKS_WINDOWS=4 BENCH_LINKS_READS=0 (1: diagnostic
+ *   third side, bare writes + the handler's reads) (section links, test/bench/links.ts)
  *   BENCH_EXPORT_SAMPLES=7 (runs per export format; section exports, test/bench/exports.ts)
  *   BENCH_ROUNDS=3 BENCH_PHASE_SECONDS=5 BENCH_SEQUENTIAL=400 BENCH_WARMUP_SECONDS=9 BENCH_WINDOWS=4
  *   BENCH_PINNED_ROUNDS=2 BENCH_PROFILE=1 (0: no server CPU profile)
@@ -34,7 +38,7 @@ import { kb, loadAverage, markdownTable, median, table, waitForQuiet } from './s
  *   BENCH_IMPORT_SAMPLES=10 BENCH_SOURCEMAP_SAMPLES=3 BENCH_WEB_BUILD=auto|always|never
  */
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
-const sections = new Set((process.env.BENCH_SECTIONS ?? 'ingestion,bundles,page,org,exports,reports,sampling').split(',').map((s) => s.trim()));
+const sections = new Set((process.env.BENCH_SECTIONS ?? 'ingestion,bundles,page,org,exports,reports,sampling,links').split(',').map((s) => s.trim()));
 const outDir = join(repoRoot, '.bench');
 mkdirSync(outDir, { recursive: true });
 
@@ -207,10 +211,37 @@ async function main() {
     }
   }
 
+  // Section `links`: 办件 pushes and one-time-link ratings, gateway vs bare (test/bench/links.ts).
+  let linksResult: LinksResult | undefined;
+  let linksError: string | undefined;
+  if (sections.has('links')) {
+    await waitUntilQuiet(env('BENCH_WAIT_QUIET_SECTION', 30));
+    try {
+      linksResult = await timed('links', () =>
+        runLinks({
+          rounds: env('BENCH_LINKS_ROUNDS', 3),
+          requests: env('BENCH_LINKS_REQUESTS', 3000),
+          batch: env('BENCH_LINKS_BATCH', 25),
+          reads: process.env.BENCH_LINKS_READS === '1',
+          warmupRequests: env('BENCH_LINKS_WARMUP', Math.ceil(env('BENCH_LINKS_REQUESTS', 3000) / 2)),
+          windows: env('BENCH_LINKS_WINDOWS', 4),
+          redoBudgetSeconds: env('BENCH_REDO_SECONDS', 60),
+          ...(process.env.BENCH_PROFILE === '0' ? {} : { profilePrefix: join(outDir, 'server-links') }),
+          log,
+        }),
+      );
+    } catch (error) {
+      linksError = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      log(`links FAILED: ${linksError}`);
+    }
+  }
+
   const checks = targets(ingestion, bundles, page);
   if (exportsResult) checks.push(...exportsResult.checks);
   if (reportsResult) checks.push(...reportsResult.checks);
   if (samplingResult) checks.push(...samplingResult.checks);
+  if (linksResult) checks.push(...linksResult.checks);
+  else if (sections.has('links')) checks.push({ target: 'Links: 办件 pushes and token ratings ≥ 90% of bare', measured: `not measured: ${linksError?.split('\n')[0] ?? 'failed'}`, status: 'not measured' });
   if (pinned) {
     checks.push({
       target: 'Diagnostic, cores pinned (JVM CPU 0, Node CPU 1): throughput c=16 vs bare',
@@ -223,7 +254,7 @@ async function main() {
       status: 'info',
     });
   }
-  const result = { machine: info, durationSeconds: Math.round((Date.now() - started) / 1000), sectionSeconds, targets: checks, ingestion, ingestionError, pinned, pinnedError, profile, bundles, bundlesError, page, org, orgError, reports: reportsResult, sampling: samplingResult };
+  const result = { machine: info, durationSeconds: Math.round((Date.now() - started) / 1000), sectionSeconds, targets: checks, ingestion, ingestionError, pinned, pinnedError, profile, bundles, bundlesError, page, org, orgError, reports: reportsResult, sampling: samplingResult, links: linksResult, linksError };
   writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
 
   console.log(`\n${'='.repeat(100)}\n${consoleReport(result)}\n${'='.repeat(100)}`);
@@ -233,6 +264,7 @@ async function main() {
   if (exportsResult) console.log(`\n----- Markdown, section exports -----\n\n${exportsMarkdown(exportsResult)}\n----- end -----`);
   if (reportsResult) console.log(`\n----- Markdown, section reports -----\n\n${reportsMarkdown(reportsResult)}\n----- end -----`);
   if (samplingResult) console.log(`\n----- Markdown, section sampling -----\n\n${samplingMarkdown(samplingResult)}\n----- end -----`);
+  if (linksResult) console.log(`\n----- Markdown, section links -----\n\n${linksMarkdown(linksResult)}\n----- end -----`);
   log(`done in ${result.durationSeconds} s`);
 }
 

@@ -28,7 +28,7 @@ export interface ServerReady {
   type: 'ready';
   url: string;
   dynamoEndpoint: string;
-  tables: { ops: string; contacts: string };
+  tables: { ops: string; contacts: string; audit: string };
   windowCodes: string[];
   javaPid: number | undefined;
   /** The stack's anti-stuffing root key (base64), so the driver forwards clients as the web server does. */
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     type: 'ready',
     url: stack.url,
     dynamoEndpoint: stack.dynamo.endpoint,
-    tables: { ops: stack.tables.ops!, contacts: stack.tables.contacts! },
+    tables: { ops: stack.tables.ops!, contacts: stack.tables.contacts!, audit: stack.tables.audit! },
     windowCodes,
     javaPid: java?.pid,
     clientKey: stack.clientKey,
