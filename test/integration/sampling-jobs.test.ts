@@ -130,7 +130,7 @@ describe('freezing, a job', () => {
     for (let calls = 0; views.every((view) => view.state === 'committed') && calls < 20; calls++) {
       const settled = await Promise.allSettled([freezeRound(t.runtime, COUNTY_ADMIN, roundId, STEP), freezeRound(t.runtime, COUNTY_ADMIN, roundId, STEP)]);
       // A call that loses the race to the last step is a 409 (the round is frozen now), never a 500.
-      for (const result of settled) if (result.status === 'rejected') expect((result.reason as { status?: number }).status).toBe(409);
+      for (const result of settled) if (result.status === 'rejected') expect((result.reason as { statusCode?: number }).statusCode, String(result.reason)).toBe(409);
       views = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     }
     const round = (await t.runtime.rounds.get(roundId))!;

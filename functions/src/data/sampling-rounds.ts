@@ -82,7 +82,7 @@ export interface RoundStore {
   /** Pseudonyms invited by any round in these months of invitation. */
   quarantined(months: readonly string[]): Promise<Set<string>>;
   /** Store the frame in chunks; returns how many (the freeze records it). */
-  writeFrame(roundId: string, entries: readonly StoredFrameEntry[]): Promise<number>;
+  writeFrame(roundId: string, entries: Iterable<StoredFrameEntry>): Promise<number>;
   readFrame(roundId: string, chunks: number): Promise<StoredFrameEntry[]>;
   /** On close: the frame's lines keep stratum, entry id and unit; the contact and the pseudonym go. Same chunks. */
   stripFrame(roundId: string, chunks: number): Promise<void>;
@@ -92,8 +92,12 @@ export interface RoundStore {
   writeStage(roundId: string, jobId: string, partition: { unitId: string; month: string }, stage: FrameStage, expiresAt: number): Promise<void>;
   /** The right to merge the job's stages, for `leaseMs`: only one call at a time writes the frame. */
   leaseMerge(roundId: string, jobId: string, holder: string, now: Date, leaseMs: number): Promise<boolean>;
-  /** Every staged unit month of the job. */
-  readStages(roundId: string, jobId: string): Promise<FrameStage[]>;
+  /**
+   * Every staged unit month of the job, streamed: first each month's counts, then its candidates a
+   * page of chunks at a time (stages only add up: decision 0021), so no more than a page of stored
+   * text is held at once. Unit months (`unitId#month`) in `except` are left out.
+   */
+  readStages(roundId: string, jobId: string, except?: ReadonlySet<string>): AsyncIterable<FrameStage>;
   /** Sample items are created, never overwritten (a late repeat of a draw step cannot reset an invitation's state). */
   writeSample(roundId: string, entries: readonly StoredFrameEntry[]): Promise<void>;
   readSample(roundId: string): Promise<StoredFrameEntry[]>;
@@ -267,7 +271,9 @@ export function createRoundStore(doc: DynamoDBDocumentClient, table: string): Ro
     },
 
     async writeFrame(roundId, entries) {
-      const chunks = chunked(entries.map(line));
+      const chunks = chunked((function* () {
+        for (const entry of entries) yield line(entry);
+      })());
       await pool(
         chunks.map((lines, index) => ({ lines, index })),
         PARALLEL_WRITES,
@@ -344,22 +350,29 @@ export function createRoundStore(doc: DynamoDBDocumentClient, table: string): Ro
       }
     },
 
-    async readStages(roundId, jobId) {
+    async *readStages(roundId, jobId, except = new Set()) {
       const partition = keys.roundStagePartition(roundId, jobId);
-      const markers = await queryPrefix(partition, 'M#');
       // A unit month staged twice (two calls at once, or a call cut short and repeated) may leave
       // chunks beyond the count its marker gives: only the marker's own are read.
-      const stages = new Map<string, FrameStage & { chunks: number }>();
-      for (const marker of markers) {
-        stages.set(String(marker.sk).slice(2), { matched: Number(marker.matched), withoutMobile: Number(marker.withoutMobile), chunks: Number(marker.chunks), candidates: [] });
+      const chunksOf = new Map<string, number>();
+      for (const marker of await queryPrefix(partition, 'M#')) {
+        if (except.has(String(marker.sk).slice(2))) continue;
+        chunksOf.set(String(marker.sk).slice(2), Number(marker.chunks));
+        yield { matched: Number(marker.matched), withoutMobile: Number(marker.withoutMobile), candidates: [] };
       }
-      for (const chunk of await queryPrefix(partition, 'D#')) {
-        const sk = String(chunk.sk).slice(2);
-        const cut = sk.lastIndexOf('#');
-        const stage = stages.get(sk.slice(0, cut));
-        if (stage && Number(sk.slice(cut + 1)) < stage.chunks) parseCandidates(String(chunk.lines), stage.candidates);
+      const pages = paginateQuery(
+        { client: doc },
+        { TableName: table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': partition, ':prefix': 'D#' }, ConsistentRead: true },
+      );
+      for await (const page of pages) {
+        const candidates: FrameCandidate[] = [];
+        for (const chunk of page.Items ?? []) {
+          const sk = String(chunk.sk).slice(2);
+          const cut = sk.lastIndexOf('#');
+          if (Number(sk.slice(cut + 1)) < (chunksOf.get(sk.slice(0, cut)) ?? 0)) parseCandidates(String(chunk.lines), candidates);
+        }
+        yield { matched: 0, withoutMobile: 0, candidates };
       }
-      return [...stages.values()].map(({ chunks: _chunks, ...stage }) => stage);
     },
 
     async writeSample(roundId, entries) {

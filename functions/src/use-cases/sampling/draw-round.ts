@@ -8,7 +8,7 @@ import { buildRoundResults } from '#shared/domain/sampling/round-results.js';
 import { NATIONAL_SATISFIED_RATE } from '#shared/domain/rates.js';
 import { compareUtf8 } from '#shared/domain/sampling/byte-order.js';
 import { commitmentOf, DRAW_FORMAT, drawSample, frameHashOf, fromHex, publicInputProblem, SEED_BYTES, stratumSizes, toHex } from '#shared/domain/sampling/draw.js';
-import { frameStager, mergeStages, type BuiltFrame, type FrameOptions, type FrameStage } from '#shared/domain/sampling/frame.js';
+import { frameMerger, frameStager, mergeStages, type BuiltFrame, type FrameOptions, type FrameStage } from '#shared/domain/sampling/frame.js';
 import { allocationInput, type RoundSize } from '#shared/domain/sampling/round-size.js';
 import { record, type Attempt } from '../../access/index.js';
 import type { Principal } from '../../auth/principal.js';
@@ -189,8 +189,9 @@ function jobBudget(deps: RoundDeps, options: RoundJobOptions): number {
  * budget, keeping a stage of each (its counts and one candidate per person), and answers the round
  * still 已承诺 with `freezing` (months read, of all); the call that has read them all merges the
  * stages into the frame (one entry per person across every unit and month), writes its chunks,
- * and only then moves the state. A call cut short leaves stages that the next call keeps; a job
- * left for a day starts over, so a frame is never made of reads days apart.
+ * and only then moves the state. A call that does not finish stores its stages for the next; the
+ * one that finishes merges its own from memory with those stored. A job left for a day starts
+ * over, so a frame is never made of reads days apart.
  */
 export async function freezeRound(deps: RoundDeps, principal: Principal, roundId: string, options: RoundJobOptions = {}): Promise<RoundView> {
   const started = performance.now();
@@ -207,25 +208,40 @@ export async function freezeRound(deps: RoundDeps, principal: Principal, roundId
   const frameReading = await frameOptions(deps, round);
   const expiresAt = Math.ceil((now.getTime() + STAGE_KEEP_DAYS * DAY_MS) / 1000);
   let read = 0;
+  // This call's stages stay in memory: written only if the job does not finish in this call (the
+  // common case, a county's frame, is one call that never writes or reads a stage).
+  const mine = new Map<string, { partition: Partition; stage: FrameStage }>();
   // At least one batch per call, so every call moves the job on.
   do {
     const batch = due.slice(read, read + READS_IN_FLIGHT);
     await pool(batch, READS_IN_FLIGHT, async (partition) => {
-      await deps.rounds.writeStage(round.roundId, job.jobId, partition, await stagePartition(deps, frameReading, partition), expiresAt);
+      mine.set(partitionKey(partition), { partition, stage: await stagePartition(deps, frameReading, partition) });
     });
     read += batch.length;
   } while (read < due.length && performance.now() - started < budgetMs);
   const progress = { ...job, staged: partitions.length - due.length + read, partitions: partitions.length };
+  const keepMine = () =>
+    pool([...mine.values()], READS_IN_FLIGHT, async ({ partition, stage }) => {
+      await deps.rounds.writeStage(round.roundId, job.jobId, partition, stage, expiresAt);
+    });
   if (read < due.length) {
+    await keepMine();
     const going = await stepJob(deps, principal, attempt, round, 'committed', { freezing: progress });
     await record(deps, principal, attempt, 'ok', { unitId: round.unitId, detail: `freezing: ${progress.staged} of ${progress.partitions} unit months read` });
     return shownRound(deps, going);
   }
   // Everything read: one call merges (two tabs continuing the same freeze must not both write the frame's chunks).
   if (!(await deps.rounds.leaseMerge(round.roundId, job.jobId, randomBytes(6).toString('hex'), now, MERGE_LEASE_MS))) {
+    // Another call is merging; ours are kept, so the progress shown is what the store holds.
+    await keepMine();
     return shownRound(deps, await stepJob(deps, principal, attempt, round, 'committed', { freezing: progress }));
   }
-  return fixFrame(deps, principal, attempt, round, mergeStages(await deps.rounds.readStages(round.roundId, job.jobId), frameReading), progress);
+  const merger = frameMerger(frameReading);
+  for (const { stage } of mine.values()) merger.add(stage);
+  mine.clear();
+  // Earlier calls' stages, but not a month this call read too (another call at once may have staged it).
+  if (staged.size > 0) for await (const stage of deps.rounds.readStages(round.roundId, job.jobId, new Set(due.map(partitionKey)))) merger.add(stage);
+  return fixFrame(deps, principal, attempt, round, merger.finish(), progress);
 }
 
 /** A job's progress on the round, while the round is still in `state` (else the 409 of that step). */
@@ -262,8 +278,11 @@ async function fixFrame(
     await record(deps, principal, attempt, 'invalid', { unitId: round.unitId, detail: allocation.problem.message });
     throw new ConflictError(allocation.problem.field === 'fixed' ? 'allocation.fixed' : allocation.problem.field, allocation.problem.message);
   }
-  const stored: StoredFrameEntry[] = frame.entries.map(({ stratum, entryId, person }) => ({ stratum, entryId, unitId: person.unitId, contactId: person.contactId, phoneKey: person.phoneKey }));
-  const chunks = await deps.rounds.writeFrame(round.roundId, stored);
+  // Entry by entry into the chunks' text: no second array of 200,000 entries beside the frame.
+  const stored = function* (): Generator<StoredFrameEntry> {
+    for (const { stratum, entryId, person } of frame.entries) yield { stratum, entryId, unitId: person.unitId, contactId: person.contactId, phoneKey: person.phoneKey };
+  };
+  const chunks = await deps.rounds.writeFrame(round.roundId, stored());
   const frameHash = frameHashOf(frame.entries, nodeDrawCrypto);
   const input = allocationInput(config.size as RoundSize, config.allocation, strata, priors);
   const frozen = await stepRound(deps, principal, attempt, round, 'freeze', {

@@ -149,27 +149,43 @@ export function frameStager(options: StageOptions): { add(record: FrameRecord): 
   };
 }
 
-/** The frame from its stages: one entry per person (their latest candidate), minus the quarantined, in canonical order. */
-export function mergeStages(stages: Iterable<FrameStage>, options: Pick<FrameOptions, 'quarantined' | 'entryIdOf'>): BuiltFrame {
+/**
+ * The frame from its stages, added one at a time (a freeze's merge streams them from the store, so
+ * only the people, never the stored text, are held): one entry per person (their latest
+ * candidate), minus the quarantined, in canonical order. Stages only add up, so a stage may carry
+ * counts without candidates or candidates without counts.
+ */
+export function frameMerger(options: Pick<FrameOptions, 'quarantined' | 'entryIdOf'>): { add(stage: FrameStage): void; finish(): BuiltFrame } {
   let matched = 0;
   let withoutMobile = 0;
   const latest = new Map<string, FrameCandidate>();
-  for (const stage of stages) {
-    matched += stage.matched;
-    withoutMobile += stage.withoutMobile;
-    for (const candidate of stage.candidates) keepLatest(latest, candidate);
-  }
-  let quarantined = 0;
-  const entries: BuiltEntry[] = [];
-  for (const [phoneKey, person] of latest) {
-    if (options.quarantined(phoneKey)) {
-      quarantined++;
-      continue;
-    }
-    entries.push({ stratum: person.stratum, entryId: options.entryIdOf(phoneKey), person });
-  }
-  entries.sort((a, b) => compareUtf8(a.stratum, b.stratum) || compareUtf8(a.entryId, b.entryId));
-  return { entries, matched, withoutMobile, people: latest.size, quarantined };
+  return {
+    add(stage) {
+      matched += stage.matched;
+      withoutMobile += stage.withoutMobile;
+      for (const candidate of stage.candidates) keepLatest(latest, candidate);
+    },
+    finish() {
+      let quarantined = 0;
+      const entries: BuiltEntry[] = [];
+      for (const [phoneKey, person] of latest) {
+        if (options.quarantined(phoneKey)) {
+          quarantined++;
+          continue;
+        }
+        entries.push({ stratum: person.stratum, entryId: options.entryIdOf(phoneKey), person });
+      }
+      entries.sort((a, b) => compareUtf8(a.stratum, b.stratum) || compareUtf8(a.entryId, b.entryId));
+      return { entries, matched, withoutMobile, people: latest.size, quarantined };
+    },
+  };
+}
+
+/** The frame from its stages, in any order and any split. */
+export function mergeStages(stages: Iterable<FrameStage>, options: Pick<FrameOptions, 'quarantined' | 'entryIdOf'>): BuiltFrame {
+  const merger = frameMerger(options);
+  for (const stage of stages) merger.add(stage);
+  return merger.finish();
 }
 
 /** The frame built record by record, in one stage. */
