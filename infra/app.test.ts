@@ -592,6 +592,12 @@ describe('api stack', () => {
     expect(allows('submitRating', 'dynamodb:DeleteItem', 'BURST#k7m2q9xa')).toBe(true);
     expect(allows('submitRating', 'dynamodb:DeleteItem', 'RATINGS#k7m2q9xa#2026-12-06')).toBe(false);
     expect(allows('submitRating', 'dynamodb:DeleteItem', 'TOTALS#WINDOW#k7m2q9xa')).toBe(false);
+    // A round's freeze deletes its own stages and merge lease (decision 0021), and nothing else.
+    expect(allows('freezeRound', 'dynamodb:DeleteItem', 'RSTAGE#r-0123456789abcdef#a1b2c3')).toBe(true);
+    expect(allows('freezeRound', 'dynamodb:DeleteItem', 'RSTAGE#r-0123456789abcdef')).toBe(true);
+    expect(allows('freezeRound', 'dynamodb:DeleteItem', 'ROUND#r-0123456789abcdef')).toBe(false);
+    expect(allows('freezeRound', 'dynamodb:DeleteItem', 'RFRAME#r-0123456789abcdef')).toBe(false);
+    expect(allows('drawRound', 'dynamodb:DeleteItem', 'RSTAGE#r-0123456789abcdef')).toBe(false);
     // DynamoDB calls the table key as the writer: login now writes, so it needs what every writer has, through DynamoDB only.
     const keyActions = (operationId: string) =>
       [...new Set(statementsOf(operationId).filter((s) => mentions(s.Resource, opsKey)).flatMap(actionsOf))].sort();

@@ -18,6 +18,12 @@ const DEVICE_SLOTS = [keys.deviceSlot('*').pk];
 const BURST_ITEMS = [keys.burstPartition('*')];
 
 /**
+ * A freeze job's own items (decision 0021): its stages, deleted once the frame is fixed, and the
+ * round's merge lease, given up by its holder — `RSTAGE#*`, nothing else.
+ */
+export const FRAME_STAGE_GRANTS: readonly ItemGrant[] = [{ actions: ['dynamodb:DeleteItem'], leadingKeys: [`${keys.roundStagePrefix('*')}`] }];
+
+/**
  * The throttle's own ops items, by partition key (functions/src/data/throttle.ts): the sign-in
  * reads its counters (GetItem) and adds failures to them (UpdateItem); the rating adds to its
  * client counter (Update) and takes the device's slot (Put) inside its TransactWriteItems, which
@@ -62,6 +68,8 @@ export interface RouteAccess {
    * `url`: the environment only, no grant (the outbox says the sender is SMS).
    */
   invitationQueue?: 'send' | 'url';
+  /** FRAME_STAGE_GRANTS on the ops table: the freeze deletes its stages and gives up its merge lease. */
+  frameStages?: boolean;
   /** MiB; default 256. */
   memorySize?: number;
   /**
@@ -205,7 +213,7 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   getRound: READ_OPS,
   updateRound: { ops: 'read-write', contacts: 'none', sealContacts: false },
   commitRound: { ops: 'read-write', contacts: 'none', sealContacts: false, pseudonyms: true, memorySize: 1024, timeoutSeconds: 28 },
-  freezeRound: { ops: 'read-write', contacts: 'none', sealContacts: false, pseudonyms: true, memorySize: 1024, timeoutSeconds: 28 },
+  freezeRound: { ops: 'read-write', contacts: 'none', sealContacts: false, pseudonyms: true, frameStages: true, memorySize: 1024, timeoutSeconds: 28 },
   drawRound: { ops: 'read-write', contacts: 'none', sealContacts: false, memorySize: 1024, timeoutSeconds: 28 },
   // Closing deletes the numbers of the people drawn from the contact store (decision 0022): it reads
   // the scope's 办件 of the last 90 days to find each person's every number, so it gets time and CPU.

@@ -10,7 +10,7 @@ import { KEY_ACTIONS_WRITE, type ManyiTable } from '../constructs/manyi-table.js
 import type { InvitationSender } from '../constructs/invitation-sender.js';
 import type { OriginSecret } from '../constructs/origin-secret.js';
 import type { DataStack } from './data-stack.js';
-import { ROUTE_ACCESS, THROTTLE_ITEM_GRANTS, type ItemGrant } from './route-access.js';
+import { FRAME_STAGE_GRANTS, ROUTE_ACCESS, THROTTLE_ITEM_GRANTS, type ItemGrant } from './route-access.js';
 
 /** What account administration may do to the staff user pool: no listing, no reading of attributes. */
 export const COGNITO_ADMIN_ACTIONS = [
@@ -125,6 +125,7 @@ export class RouteGroup extends NestedStack {
       if (access.clientLimits) {
         grantItems(data.ops, fn, THROTTLE_ITEM_GRANTS[access.clientLimits]);
       }
+      if (access.frameStages) grantItems(data.ops, fn, FRAME_STAGE_GRANTS);
       if (access.invitationQueue === 'send') props.invitations.grantEnqueue(fn);
       if (access.cognitoAdmin) {
         iam.Grant.addToPrincipal({ grantee: fn, actions: COGNITO_ADMIN_ACTIONS, resourceArns: [data.staff.userPool.userPoolArn] });

@@ -166,10 +166,10 @@ describe('one-time rating links', () => {
     const token = tokenOf(pushed.json.records[0].ratingLink.url);
     const rates = { windowCode, serviceItem: '营业执照设立登记' };
 
-    // Another window's code, or another item: no link of that window (404), nothing written, the link still open.
+    // Another window's code, no window's, or another item: no link of that window (404), nothing written, the link still open.
     const other = (await as('POST', '/api/org/units/d1/windows', { name: '另一个窗口' })).json.code as string;
     const before = await snapshot();
-    for (const wrong of [{ ...rates, windowCode: other }, { ...rates, serviceItem: '不动产登记' }]) {
+    for (const wrong of [{ ...rates, windowCode: other }, { ...rates, windowCode: 'nosuchwindow0' }, { ...rates, serviceItem: '不动产登记' }]) {
       const refused = await rate(token, { level: 5, rates: wrong });
       expect(refused.status, JSON.stringify(wrong)).toBe(404);
       expect(refused.json.error.issues[0].field).toBe('token');

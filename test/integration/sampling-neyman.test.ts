@@ -127,5 +127,13 @@ describe('Neyman priors from the previous round', () => {
       { key: 'd2', N: 20, n: 5 },
       { key: 'd3', N: 20, n: 5 },
     ]);
+
+    // Its pack publishes the earlier round's rates as priors: it is published only after that round (decision 0024).
+    expect((await as(ADMIN, 'POST', `/api/sampling-rounds/${second}/close`)).status).toBe(200);
+    const early = await as(ADMIN, 'POST', `/api/sampling-rounds/${second}/publish`);
+    expect(early.status).toBe(409);
+    expect(early.json.error.message).toContain(first);
+    expect((await as(ADMIN, 'POST', `/api/sampling-rounds/${first}/publish`)).status).toBe(200);
+    expect((await as(ADMIN, 'POST', `/api/sampling-rounds/${second}/publish`)).status).toBe(200);
   });
 });

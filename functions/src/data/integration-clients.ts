@@ -91,6 +91,9 @@ export function createIntegrationClientStore(doc: DynamoDBDocumentClient, table:
   const store: IntegrationClientStore = {
     async get(clientId) {
       const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.integrationClient(clientId), ConsistentRead: true }));
+      // A fresh read is the truth: the cached copy goes (once a new secret was seen, the old one
+      // is not accepted from the cache any longer).
+      cached.forget(clientId);
       return Item ? toIntegrationClient(Item) : undefined;
     },
     getCached(clientId) {

@@ -92,13 +92,17 @@ export const keys = {
   roundListing: (unitId: string, roundId: string) => ({ pk: `ROUNDSOF#${unitId}`, sk: `ROUND#${roundId}` }),
   roundListingPartition: (unitId: string) => `ROUNDSOF#${unitId}`,
   roundFrameChunk: (roundId: string, index: number) => ({ pk: `RFRAME#${roundId}`, sk: `C#${String(index).padStart(5, '0')}` }),
-  /** A freeze job's stages (decision 0021): a marker per unit month read (`M#`), its candidates in chunks (`D#`). */
+  /** A freeze job's stages (decision 0021): a marker per unit month read (`M#`, naming its writer), its candidates in chunks (`D#`). */
   roundStagePartition: (roundId: string, jobId: string) => `RSTAGE#${roundId}#${jobId}`,
   roundStageMarker: (roundId: string, jobId: string, unitId: string, month: string) => ({ pk: `RSTAGE#${roundId}#${jobId}`, sk: `M#${unitId}#${month}` }),
-  roundStageLease: (roundId: string, jobId: string) => ({ pk: `RSTAGE#${roundId}#${jobId}`, sk: 'LEASE' }),
-  roundStageChunk: (roundId: string, jobId: string, unitId: string, month: string, index: number) => ({
+  /** One merging freeze call per round at a time, whatever its job (two first calls at once start two jobs). */
+  roundMergeLease: (roundId: string) => ({ pk: `RSTAGE#${roundId}`, sk: 'MERGE-LEASE' }),
+  /** Every freeze stage item's partition key starts so (the jobs' stages and the round's merge lease). */
+  roundStagePrefix: (roundId: string) => `RSTAGE#${roundId}`,
+  /** A stage's chunk, under the id of the call that wrote it: a month staged twice never mixes two reads. */
+  roundStageChunk: (roundId: string, jobId: string, unitId: string, month: string, writer: string, index: number) => ({
     pk: `RSTAGE#${roundId}#${jobId}`,
-    sk: `D#${unitId}#${month}#${String(index).padStart(4, '0')}`,
+    sk: `D#${unitId}#${month}#${writer}#${String(index).padStart(4, '0')}`,
   }),
   roundSample: (roundId: string, stratum: string, entryId: string) => ({ pk: `RSAMPLE#${roundId}`, sk: `${stratum}\t${entryId}` }),
   roundSamplePartition: (roundId: string) => `RSAMPLE#${roundId}`,

@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, paginateQuery, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, paginateQuery, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RoundState } from '#shared/domain/sampling/round-state.js';
 import type { FrameCandidate, FrameRecord, FrameStage } from '#shared/domain/sampling/frame.js';
 import { batchGetItems } from './batch-get.js';
@@ -37,6 +38,8 @@ export interface RoundRecord {
   frozenBy?: string;
   publicInput?: string;
   allocation?: { method: string; total: number; priors?: Record<string, number> };
+  /** The closed round whose 满意率 are the Neyman priors in `allocation` (decision 0023). */
+  priorsFrom?: string;
   drawnAt?: string;
   drawnBy?: string;
   drawn?: number;
@@ -90,8 +93,12 @@ export interface RoundStore {
   stagedPartitions(roundId: string, jobId: string): Promise<Set<string>>;
   /** One unit month's stage: its candidates in chunks, then its marker (a stage without a marker is never read). */
   writeStage(roundId: string, jobId: string, partition: { unitId: string; month: string }, stage: FrameStage, expiresAt: number): Promise<void>;
-  /** The right to merge the job's stages, for `leaseMs`: only one call at a time writes the frame. */
-  leaseMerge(roundId: string, jobId: string, holder: string, now: Date, leaseMs: number): Promise<boolean>;
+  /** The right to merge a freeze's stages, for `leaseMs`: only one call of the round at a time writes the frame, whatever its job. */
+  leaseMerge(roundId: string, holder: string, now: Date, leaseMs: number): Promise<boolean>;
+  /** Give the merge up (its holder only): a merge that failed (an empty frame, say) does not block the next call for the lease's length. */
+  releaseMerge(roundId: string, holder: string): Promise<void>;
+  /** A job's stages, once its frame is fixed (they hold pseudonyms and contact ids: not kept for their TTL). */
+  deleteStages(roundId: string, jobId: string): Promise<void>;
   /**
    * Every staged unit month of the job, streamed: first each month's counts, then its candidates a
    * page of chunks at a time (stages only add up: decision 0021), so no more than a page of stored
@@ -322,23 +329,41 @@ export function createRoundStore(doc: DynamoDBDocumentClient, table: string): Ro
 
     async writeStage(roundId, jobId, { unitId, month }, stage, expiresAt) {
       const chunks = chunked(stage.candidates.map(candidateLine));
+      const writer = randomBytes(6).toString('hex');
       await pool(
         chunks.map((lines, index) => ({ lines, index })),
         PARALLEL_WRITES,
         async ({ lines, index }) => {
-          await doc.send(new PutCommand({ TableName: table, Item: { ...keys.roundStageChunk(roundId, jobId, unitId, month, index), kind: 'round-stage', lines, expiresAt } }));
+          await doc.send(new PutCommand({ TableName: table, Item: { ...keys.roundStageChunk(roundId, jobId, unitId, month, writer, index), kind: 'round-stage', lines, expiresAt } }));
         },
       );
-      const marker = { ...keys.roundStageMarker(roundId, jobId, unitId, month), kind: 'round-stage', chunks: chunks.length, matched: stage.matched, withoutMobile: stage.withoutMobile, expiresAt };
+      // Last: the marker names the writer whose chunks are the month (a later writer's marker replaces it whole).
+      const marker = { ...keys.roundStageMarker(roundId, jobId, unitId, month), kind: 'round-stage', writer, chunks: chunks.length, matched: stage.matched, withoutMobile: stage.withoutMobile, expiresAt };
       await doc.send(new PutCommand({ TableName: table, Item: marker }));
     },
 
-    async leaseMerge(roundId, jobId, holder, now, leaseMs) {
+    async releaseMerge(roundId, holder) {
+      try {
+        await doc.send(new DeleteCommand({ TableName: table, Key: keys.roundMergeLease(roundId), ConditionExpression: 'holder = :holder', ExpressionAttributeValues: { ':holder': holder } }));
+      } catch (error) {
+        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+      }
+    },
+
+    async deleteStages(roundId, jobId) {
+      const partition = keys.roundStagePartition(roundId, jobId);
+      const items = await query(partition, { projection: 'sk' });
+      await pool(items, PARALLEL_WRITES, async (item) => {
+        await doc.send(new DeleteCommand({ TableName: table, Key: { pk: partition, sk: item.sk } }));
+      });
+    },
+
+    async leaseMerge(roundId, holder, now, leaseMs) {
       try {
         await doc.send(
           new PutCommand({
             TableName: table,
-            Item: { ...keys.roundStageLease(roundId, jobId), kind: 'round-stage', holder, leaseUntil: new Date(now.getTime() + leaseMs).toISOString(), expiresAt: Math.ceil((now.getTime() + 86_400_000) / 1000) },
+            Item: { ...keys.roundMergeLease(roundId), kind: 'round-merge-lease', holder, leaseUntil: new Date(now.getTime() + leaseMs).toISOString(), expiresAt: Math.ceil((now.getTime() + 86_400_000) / 1000) },
             ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
             ExpressionAttributeValues: { ':now': now.toISOString() },
           }),
@@ -352,12 +377,12 @@ export function createRoundStore(doc: DynamoDBDocumentClient, table: string): Ro
 
     async *readStages(roundId, jobId, except = new Set()) {
       const partition = keys.roundStagePartition(roundId, jobId);
-      // A unit month staged twice (two calls at once, or a call cut short and repeated) may leave
-      // chunks beyond the count its marker gives: only the marker's own are read.
-      const chunksOf = new Map<string, number>();
+      // A unit month staged twice (two calls at once, or a call cut short and repeated) leaves the
+      // chunks of two writers: only those of the writer its marker names, up to its count, are read.
+      const writtenBy = new Map<string, { writer: string; chunks: number }>();
       for (const marker of await queryPrefix(partition, 'M#')) {
         if (except.has(String(marker.sk).slice(2))) continue;
-        chunksOf.set(String(marker.sk).slice(2), Number(marker.chunks));
+        writtenBy.set(String(marker.sk).slice(2), { writer: String(marker.writer), chunks: Number(marker.chunks) });
         yield { matched: Number(marker.matched), withoutMobile: Number(marker.withoutMobile), candidates: [] };
       }
       const pages = paginateQuery(
@@ -367,9 +392,12 @@ export function createRoundStore(doc: DynamoDBDocumentClient, table: string): Ro
       for await (const page of pages) {
         const candidates: FrameCandidate[] = [];
         for (const chunk of page.Items ?? []) {
+          // D#{unitId}#{month}#{writer}#{index}: the last two fields from the end (a unit id may hold '#').
           const sk = String(chunk.sk).slice(2);
-          const cut = sk.lastIndexOf('#');
-          if (Number(sk.slice(cut + 1)) < (chunksOf.get(sk.slice(0, cut)) ?? 0)) parseCandidates(String(chunk.lines), candidates);
+          const indexCut = sk.lastIndexOf('#');
+          const writerCut = sk.lastIndexOf('#', indexCut - 1);
+          const month = writtenBy.get(sk.slice(0, writerCut));
+          if (month && sk.slice(writerCut + 1, indexCut) === month.writer && Number(sk.slice(indexCut + 1)) < month.chunks) parseCandidates(String(chunk.lines), candidates);
         }
         yield { matched: 0, withoutMobile: 0, candidates };
       }

@@ -12,7 +12,8 @@ export const handler = httpHandler(operation, async (event) => {
   const input = parse(operation.body, event.jsonBody);
   const runtime = getRuntime();
   // The window (read twice: its items, then the rating's checks) and the survey sections come from
-  // the runtime's 10-s cache, as a window rating's do (data/read-cache.ts); the link is read afresh.
+  // the runtime's 10-s cache, as a window rating's do (data/read-cache.ts); the link is read afresh,
+  // or not at all when the page echoes what it rates (decision 0020).
   const { windows, units, surveys } = sharedRatingLookups(runtime);
   const deps = {
     windows,

@@ -16,7 +16,8 @@ export const handler = httpHandler(operation, async (event) => {
   const { issueLink } = parse(operation.query, event.queryStringParameters ?? {});
   const runtime = getRuntime();
   // Units and windows from the runtime's 10-s cache (data/read-cache.ts): a business system pushes
-  // 办件 of the same few units and windows all day. The client itself was read afresh (client-auth).
+  // 办件 of the same few units and windows all day. The client was checked by client-auth (against
+  // the client read within 10 s, decision 0019).
   const { units, windows } = sharedRatingLookups(runtime);
   const deps = {
     units,

@@ -50,6 +50,8 @@ export async function submitLinkRating(deps: RatingLinkDeps, body: SubmitLinkRat
   // The 办件's service item counts in the breakdown only if it is one of the window's items: the
   // business system's spelling of anything else would split the report into spellings.
   const window = await deps.windows.get(link.windowCode);
+  // An echo naming no window is no link of one (as one naming another window: 404 token).
+  if (rates && !window) throw new NotFoundError('token', 'rating link');
   const item = window?.serviceItems?.some((each) => each.name === link.serviceItem) ? { serviceItem: link.serviceItem } : {};
   // The window rating's own rules (差评 reasons, consent, survey version), so issues name the same fields.
   const parsed = SubmitRatingInput.safeParse({ ...answers, windowCode: link.windowCode, ...item });

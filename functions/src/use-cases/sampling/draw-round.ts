@@ -39,7 +39,11 @@ export const ROUND_JOB_BUDGET_MS = 6_000;
 /** A freeze job's stages are kept this long (TTL); a job older than a day starts over with fresh reads. */
 const STAGE_KEEP_DAYS = 3;
 const FREEZE_JOB_FRESH_MS = DAY_MS;
-/** Longer than any call may run (a route Lambda is cut at 28 s): a merge left by a call that died is taken again after it. */
+/**
+ * Longer than any call may run (a route Lambda is cut at 28 s): a merge left by a call that died is
+ * taken again after it. Per round, not per job: two first calls at once start two jobs, and only
+ * one of them may write the frame's chunks.
+ */
 const MERGE_LEASE_MS = 60_000;
 /** Sample entries stored per step of a draw call. */
 const SAMPLE_STEP = 200;
@@ -127,7 +131,7 @@ async function currentFrame(deps: RoundDeps, round: RoundRecord, unit: UnitRecor
  * that a stratum where everyone (or no one) was satisfied still gets a share of the next sample.
  * A stratum without one is 0.5 (allocation.ts).
  */
-async function neymanPriors(deps: RoundDeps, round: RoundRecord, frameStrata: readonly { key: string }[]): Promise<Record<string, number> | undefined> {
+async function neymanPriors(deps: RoundDeps, round: RoundRecord, frameStrata: readonly { key: string }[]): Promise<{ priors: Record<string, number>; from: string } | undefined> {
   const strataBy = (round.config as unknown as RoundConfig).strataBy;
   const earlier = (await deps.rounds.listUnit(round.unitId))
     .filter((other) => other.roundId !== round.roundId && (other.state === 'closed' || other.state === 'published') && (other.config as unknown as RoundConfig).strataBy === strataBy)
@@ -144,7 +148,7 @@ async function neymanPriors(deps: RoundDeps, round: RoundRecord, frameStrata: re
     const satisfied = NATIONAL_SATISFIED_RATE.levels.reduce((sum, level) => sum + stratum.counts![String(level) as '1'], 0);
     priors[stratum.key] = (satisfied + 1) / (stratum.n + 2);
   }
-  return Object.keys(priors).length > 0 ? priors : undefined;
+  return Object.keys(priors).length > 0 ? { priors, from: earlier.roundId } : undefined;
 }
 
 /** n above the frame is refused while the round can still be changed: the message gives N. */
@@ -231,17 +235,25 @@ export async function freezeRound(deps: RoundDeps, principal: Principal, roundId
     return shownRound(deps, going);
   }
   // Everything read: one call merges (two tabs continuing the same freeze must not both write the frame's chunks).
-  if (!(await deps.rounds.leaseMerge(round.roundId, job.jobId, randomBytes(6).toString('hex'), now, MERGE_LEASE_MS))) {
+  const holder = randomBytes(6).toString('hex');
+  if (!(await deps.rounds.leaseMerge(round.roundId, holder, now, MERGE_LEASE_MS))) {
     // Another call is merging; ours are kept, so the progress shown is what the store holds.
     await keepMine();
     return shownRound(deps, await stepJob(deps, principal, attempt, round, 'committed', { freezing: progress }));
   }
-  const merger = frameMerger(frameReading);
-  for (const { stage } of mine.values()) merger.add(stage);
-  mine.clear();
-  // Earlier calls' stages, but not a month this call read too (another call at once may have staged it).
-  if (staged.size > 0) for await (const stage of deps.rounds.readStages(round.roundId, job.jobId, new Set(due.map(partitionKey)))) merger.add(stage);
-  return fixFrame(deps, principal, attempt, round, merger.finish(), progress);
+  try {
+    const merger = frameMerger(frameReading);
+    for (const { stage } of mine.values()) merger.add(stage);
+    mine.clear();
+    // Earlier calls' stages, but not a month this call read too (another call at once may have staged it).
+    if (staged.size > 0) for await (const stage of deps.rounds.readStages(round.roundId, job.jobId, new Set(due.map(partitionKey)))) merger.add(stage);
+    const frozen = await fixFrame(deps, principal, attempt, round, merger.finish(), progress);
+    // The stages hold pseudonyms and contact ids: gone with the frame fixed, not kept for their TTL.
+    await deps.rounds.deleteStages(round.roundId, job.jobId);
+    return frozen;
+  } finally {
+    await deps.rounds.releaseMerge(round.roundId, holder);
+  }
 }
 
 /** A job's progress on the round, while the round is still in `state` (else the 409 of that step). */
@@ -272,7 +284,8 @@ async function fixFrame(
     throw new ConflictError('period', 'no 办件 with a mobile number match this round now: the frame would be empty; cancel the round');
   }
   const strata = stratumSizes(frame.entries);
-  const priors = config.allocation.method === 'neyman' ? await neymanPriors(deps, round, strata) : undefined;
+  const found = config.allocation.method === 'neyman' ? await neymanPriors(deps, round, strata) : undefined;
+  const priors = found?.priors;
   const allocation = allocate(allocationInput(config.size as RoundSize, config.allocation, strata, priors));
   if (!allocation.ok) {
     await record(deps, principal, attempt, 'invalid', { unitId: round.unitId, detail: allocation.problem.message });
@@ -290,6 +303,8 @@ async function fixFrame(
     frame: { matched: frame.matched, withoutMobile: frame.withoutMobile, people: frame.people, quarantined: frame.quarantined, N: frame.entries.length },
     strata: strata.map(({ key, N }) => ({ key, N, n: allocation.n[key] ?? 0 })),
     allocation: { method: input.method, total: input.total, ...(input.priors ? { priors: { ...input.priors } } : {}) },
+    // Which round's rates the priors are: publishing this round publishes them (decision 0024).
+    ...(found ? { priorsFrom: found.from } : {}),
     frameChunks: chunks,
     freezing: progress,
     frozenAt: deps.now().toISOString(),
@@ -325,6 +340,8 @@ export async function drawRound(deps: RoundDeps, principal: Principal, roundId: 
   }
   if (!goingOn && round.state !== 'frozen') await stepRound(deps, principal, attempt, round, 'draw', {});
   const frame = await deps.rounds.readFrame(round.roundId, round.frameChunks ?? 0);
+  // The stored frame is the one its published hash was made of, or nothing is drawn from it.
+  if (!goingOn && frameHashOf(frame, nodeDrawCrypto) !== round.frameHash) throw new Error(`round ${round.roundId}: the stored frame does not match its frame hash`);
   const sizes = Object.fromEntries((round.strata ?? []).map(({ key, n }) => [key, n ?? 0]));
   const sample = drawSample({ seed: fromHex(round.seed!)!, frameHash: round.frameHash!, publicInput, frame, sizes }, nodeDrawCrypto);
   if (!goingOn) {

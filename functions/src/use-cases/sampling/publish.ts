@@ -27,6 +27,16 @@ export async function publishRound(deps: RoundDeps, principal: Principal, roundI
     await record(deps, principal, attempt, 'invalid', { unitId: round.unitId, detail: message });
     throw new ConflictError('state', message);
   }
+  // Neyman priors are an earlier round's 满意率 by stratum, and the pack publishes them: that round's
+  // results must be public first (a round whose priors' source is not known is refused alike).
+  if (round.allocation?.priors && Object.keys(round.allocation.priors).length > 0) {
+    const source = round.priorsFrom ? await deps.rounds.get(round.priorsFrom) : undefined;
+    if (source?.state !== 'published') {
+      const message = `its Neyman priors are the 满意率 of round ${round.priorsFrom ?? '(unknown)'}, whose results are not published: publish that round first`;
+      await record(deps, principal, attempt, 'invalid', { unitId: round.unitId, detail: message });
+      throw new ConflictError('state', message);
+    }
+  }
   const published = await stepRound(deps, principal, attempt, round, 'publish', { publishedAt: deps.now().toISOString(), publishedBy: principal.username });
   await record(deps, principal, attempt, 'ok', { unitId: round.unitId });
   return shownRound(deps, published);

@@ -56,7 +56,7 @@ export const newRoundId = () => `r-${randomBytes(8).toString('hex')}`;
  * with `names` (unit id → name), the scope's name and, for strata by unit, each stratum's.
  */
 export function roundView(round: RoundRecord, names: ReadonlyMap<string, string> = new Map()): RoundView {
-  const { seed, unitId: _unitId, frameChunks: _chunks, allocation: _allocation, funnel: _funnel, strata, freezing, ...shown } = round;
+  const { seed, unitId: _unitId, frameChunks: _chunks, allocation: _allocation, priorsFrom: _priorsFrom, funnel: _funnel, strata, freezing, ...shown } = round;
   const revealed = round.state === 'closed' || round.state === 'published';
   const byUnit = (round.config as { strataBy?: string }).strataBy === 'unit';
   const unitName = names.get(round.unitId);

@@ -112,10 +112,16 @@ export function matchesFilters(record: FrameRecord, filters: FrameFilters): bool
   return true;
 }
 
-/** Whether `a` is a later 办件 than `b` of the same person. */
-function later(a: Pick<FrameCandidate, 'finishedAt' | 'projNo'>, b: Pick<FrameCandidate, 'finishedAt' | 'projNo'>): boolean {
+type Ordered = Pick<FrameCandidate, 'finishedAt' | 'projNo' | 'unitId' | 'contactId'>;
+
+/**
+ * Whether `a` is a later 办件 than `b` of the same person: by finishing time, then the greater
+ * 办件编号; then — only so that the order is total and any order of reading gives the same frame
+ * (two units may number their 办件 alike) — the greater unit id, then contact id.
+ */
+function later(a: Ordered, b: Ordered): boolean {
   if (a.finishedAt !== b.finishedAt) return a.finishedAt > b.finishedAt;
-  return compareUtf8(a.projNo, b.projNo) > 0;
+  return (compareUtf8(a.projNo, b.projNo) || compareUtf8(a.unitId, b.unitId) || compareUtf8(a.contactId, b.contactId)) > 0;
 }
 
 /** Keeps each person's latest candidate. */
