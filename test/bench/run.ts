@@ -13,6 +13,7 @@ import { summarizeProfile, type ProfileSummary } from './profile.js';
 import { HTML_MAX_BYTES, JS_MAX_GZIP_BYTES, runResidentPage, type ResidentPageResult } from './resident-page.js';
 import { reportsMarkdown, runReports, type ReportsResult } from './reports.js';
 import { runSampling, samplingMarkdown, type SamplingResult } from './sampling.js';
+import { appraisalMarkdown, runAppraisal, type AppraisalResult } from './appraisal.js';
 import { kb, loadAverage, markdownTable, median, table, waitForQuiet } from './stats.js';
 
 /**
@@ -26,7 +27,7 @@ import { kb, loadAverage, markdownTable, median, table, waitForQuiet } from './s
  * prints a Markdown section for docs/performance.md.
  *
  * Knobs (environment), with defaults:
- *   BENCH_SECTIONS=ingestion,bundles,page,org,exports,reports,sampling,links (add `pinned` for the diagnostic)
+ *   BENCH_SECTIONS=ingestion,bundles,page,org,exports,reports,sampling,links,appraisal (add `pinned` for the diagnostic)
  *   BENCH_LINKS_ROUNDS=3 BENCH_LINKS_REQUESTS=3000 (per phase and round) BENCH_LINKS_BATCH=25 (0: no batch measure)
  *   BENCH_LINKS_WARMUP=1500 (requests per phase) BENCH_LINKS_WINDOWS=4 BENCH_LINKS_READS=0 (1: diagnostic
  *   third side, bare writes + the handler's reads) (section links, test/bench/links.ts)
@@ -38,7 +39,7 @@ import { kb, loadAverage, markdownTable, median, table, waitForQuiet } from './s
  *   BENCH_IMPORT_SAMPLES=10 BENCH_SOURCEMAP_SAMPLES=3 BENCH_WEB_BUILD=auto|always|never
  */
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
-const sections = new Set((process.env.BENCH_SECTIONS ?? 'ingestion,bundles,page,org,exports,reports,sampling,links').split(',').map((s) => s.trim()));
+const sections = new Set((process.env.BENCH_SECTIONS ?? 'ingestion,bundles,page,org,exports,reports,sampling,links,appraisal').split(',').map((s) => s.trim()));
 const outDir = join(repoRoot, '.bench');
 mkdirSync(outDir, { recursive: true });
 
@@ -211,6 +212,25 @@ async function main() {
     }
   }
 
+  // Section `appraisal`: a 民主评议 round's tally, 200 × 5 × 2,000 (test/bench/appraisal.ts).
+  let appraisalResult: AppraisalResult | undefined;
+  if (sections.has('appraisal')) {
+    await waitUntilQuiet(env('BENCH_WAIT_QUIET_SECTION', 30));
+    try {
+      appraisalResult = await timed('appraisal', () =>
+        runAppraisal({
+          rounds: env('BENCH_APPRAISAL_ROUNDS', 3),
+          subjects: env('BENCH_TALLY_SUBJECTS', 200),
+          groups: env('BENCH_TALLY_GROUPS', 5),
+          ballotsPerGroup: env('BENCH_TALLY_BALLOTS', 2000),
+          log,
+        }),
+      );
+    } catch (error) {
+      log(`appraisal FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+
   // Section `links`: 办件 pushes and one-time-link ratings, gateway vs bare (test/bench/links.ts).
   let linksResult: LinksResult | undefined;
   let linksError: string | undefined;
@@ -241,6 +261,7 @@ async function main() {
   if (reportsResult) checks.push(...reportsResult.checks);
   if (samplingResult) checks.push(...samplingResult.checks);
   if (linksResult) checks.push(...linksResult.checks);
+  if (appraisalResult) checks.push(...appraisalResult.checks);
   else if (sections.has('links')) checks.push({ target: 'Links: 办件 pushes and token ratings ≥ 90% of bare', measured: `not measured: ${linksError?.split('\n')[0] ?? 'failed'}`, status: 'not measured' });
   if (pinned) {
     checks.push({
@@ -254,7 +275,7 @@ async function main() {
       status: 'info',
     });
   }
-  const result = { machine: info, durationSeconds: Math.round((Date.now() - started) / 1000), sectionSeconds, targets: checks, ingestion, ingestionError, pinned, pinnedError, profile, bundles, bundlesError, page, org, orgError, reports: reportsResult, sampling: samplingResult, links: linksResult, linksError };
+  const result = { machine: info, durationSeconds: Math.round((Date.now() - started) / 1000), sectionSeconds, targets: checks, ingestion, ingestionError, pinned, pinnedError, profile, bundles, bundlesError, page, org, orgError, reports: reportsResult, sampling: samplingResult, links: linksResult, linksError, appraisal: appraisalResult };
   writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
 
   console.log(`\n${'='.repeat(100)}\n${consoleReport(result)}\n${'='.repeat(100)}`);
@@ -265,6 +286,7 @@ async function main() {
   if (reportsResult) console.log(`\n----- Markdown, section reports -----\n\n${reportsMarkdown(reportsResult)}\n----- end -----`);
   if (samplingResult) console.log(`\n----- Markdown, section sampling -----\n\n${samplingMarkdown(samplingResult)}\n----- end -----`);
   if (linksResult) console.log(`\n----- Markdown, section links -----\n\n${linksMarkdown(linksResult)}\n----- end -----`);
+  if (appraisalResult) console.log(`\n----- Markdown, section appraisal -----\n\n${appraisalMarkdown(appraisalResult)}\n----- end -----`);
   log(`done in ${result.durationSeconds} s`);
 }
 
