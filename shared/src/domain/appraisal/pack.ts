@@ -208,7 +208,7 @@ export function packProblems(pack: TallyPack): PackProblem[] {
   const scored = new Set(scale.filter((option) => option.score !== null).map((option) => option.option));
   rules.vetoes.forEach((veto, index) => {
     const field = `rules.vetoes.${index}`;
-    if (!groupIds.has(veto.group)) problems.push({ field: `${field}.group`, message: `"${veto.group}" is not a rater group of the pack` });
+    if (!groupIds.has(veto.group)) problems.push({ field: `${field}.group`, message: `"${veto.group}" is not a rater group` });
     if (veto.options.length === 0) problems.push({ field: `${field}.options`, message: 'needs at least one option' });
     for (const option of veto.options)
       if (!scored.has(option)) problems.push({ field: `${field}.options`, message: `"${option}" is not a scored option of the scale` });
@@ -221,7 +221,7 @@ export function packProblems(pack: TallyPack): PackProblem[] {
   const options = new Set(scale.map((option) => option.option));
   pack.ballots.forEach((ballot, index) => {
     const field = `ballots.${index}`;
-    if (!groupIds.has(ballot.group)) problems.push({ field: `${field}.group`, message: `"${ballot.group}" is not a rater group of the pack` });
+    if (!groupIds.has(ballot.group)) problems.push({ field: `${field}.group`, message: `"${ballot.group}" is not a rater group` });
     for (const [subjectId, byIndicator] of Object.entries(ballot.choices)) {
       if (!subjectIds.has(subjectId)) {
         problems.push({ field: `${field}.choices.${subjectId}`, message: 'is not a subject of the pack' });
