@@ -241,4 +241,10 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   optOutInvitation: { ops: 'read-write', contacts: 'none', sealContacts: false },
   listRateDefinitions: READ_OPS,
   createRateDefinition: { ops: 'read-put', contacts: 'none', sealContacts: false },
+  // 民主评议 campaigns (issue 14 §1): the campaign and its unit listing (one transaction); subjects
+  // are read from the org items (staff, windows, units) of the scope. No contact, no ballot box.
+  createCampaign: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  listCampaigns: READ_OPS,
+  getCampaign: READ_OPS,
+  updateCampaign: { ops: 'read-write', contacts: 'none', sealContacts: false },
 };

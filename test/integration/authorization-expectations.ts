@@ -76,6 +76,12 @@ export const MAY: Record<string, readonly Role[]> = {
   listRounds: READERS,
   getRound: READERS,
   updateRound: ADMINS,
+  // 民主评议 campaigns (issue 14 §1: "a unit administrator creates a campaign"): administrators in
+  // scope configure them; committees come in at the tally and the final grade.
+  createCampaign: ADMINS,
+  listCampaigns: ADMINS,
+  getCampaign: ADMINS,
+  updateCampaign: ADMINS,
   commitRound: ADMINS,
   freezeRound: ADMINS,
   drawRound: ADMINS,

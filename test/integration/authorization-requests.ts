@@ -28,6 +28,7 @@ export const A = 'lj-scjg';
 export const B = 'lj-rs';
 export const PASSWORD = 'Matrix-Pass-2026!';
 const GHOST_ROUND = 'r-0000000000000000';
+const GHOST_CAMPAIGN = 'a-0000000000000000';
 
 export type Method = Route['method'];
 
@@ -65,6 +66,8 @@ export interface Targets {
   client(): Promise<string>;
   /** A 阳光测评 round of `unit` in this state (issue 13), drawn by the fixture admin when drawn, closed and published by a second one. */
   round(state: RoundFixtureState): Promise<string>;
+  /** A 民主评议 campaign of `unit` (issue 14), a draft appraising the unit itself. */
+  campaign(): Promise<string>;
   /** An account whose scope is `unit`. */
   account(): Promise<string>;
   /** A unit with a draft survey version, and that version. */
@@ -76,6 +79,11 @@ export interface Targets {
 export type Build = (x: Targets) => Promise<Req>;
 
 export type RoundFixtureState = 'draft' | 'committed' | 'frozen' | 'drawn' | 'sending' | 'closed' | 'published';
+
+/** A campaign configuration appraising the unit itself by one rater group. */
+export function campaignConfig(unitId: string) {
+  return { unitId, name: '矩阵评议', year: 2026, kind: 'conduct', subjects: [{ type: 'unit', id: unitId }], groups: [{ name: '服务对象', weightPct: 100, ballots: 10 }] };
+}
 
 /** A round configuration for a unit whose 办件 (pushed by newRound) finished today and yesterday. */
 export function roundConfig(unitId: string) {
@@ -260,6 +268,13 @@ export const REQUESTS: Record<string, RequestSpec> = {
   createRound: { scope: 'object', build: async (x) => ({ method: 'POST', path: '/api/sampling-rounds', json: roundConfig(await x.unit()) }) },
   listRounds: { scope: 'object', build: async (x) => ({ method: 'GET', path: '/api/sampling-rounds', query: { unitId: await x.unit() } }) },
   getRound: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/sampling-rounds/${await x.round('draft')}` }) },
+  createCampaign: { scope: 'object', build: async (x) => ({ method: 'POST', path: '/api/appraisal-campaigns', json: campaignConfig(await x.unit()) }) },
+  listCampaigns: { scope: 'object', build: async (x) => ({ method: 'GET', path: '/api/appraisal-campaigns', query: { unitId: await x.unit() } }) },
+  getCampaign: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/appraisal-campaigns/${await x.campaign()}` }) },
+  updateCampaign: {
+    scope: 'object',
+    build: async (x) => ({ method: 'PUT', path: `/api/appraisal-campaigns/${await x.campaign()}`, json: campaignConfig(await x.unit()) }),
+  },
   updateRound: {
     scope: 'object',
     build: async (x) => ({ method: 'PUT', path: `/api/sampling-rounds/${await x.round('draft')}`, json: roundConfig(await x.unit()) }),
@@ -546,6 +561,11 @@ export async function createWorld(endpoint: string): Promise<World> {
     if (side === 'out') leakMarkers.add(round.roundId).add(round.config.name);
     return round.roundId as string;
   };
+  const newCampaign = async (unitId: string, side: 'in' | 'out') => {
+    const campaign = await admin('POST', '/api/appraisal-campaigns', campaignConfig(unitId));
+    if (side === 'out') leakMarkers.add(campaign.campaignId);
+    return campaign.campaignId as string;
+  };
   /** Rounds of a Targets by state, each made once. */
   const roundsOf = (unit: () => Promise<string>, side: 'in' | 'out') => {
     const made = new Map<RoundFixtureState, Promise<string>>();
@@ -586,6 +606,7 @@ export async function createWorld(endpoint: string): Promise<World> {
       unit,
       client,
       round: roundsOf(unit, side),
+      campaign: lazy(async () => newCampaign(await unit(), side)),
       movable: lazy(() => newUnit(root, side)),
       newParent: lazy(() => newUnit(root, side)),
       window,
@@ -601,9 +622,11 @@ export async function createWorld(endpoint: string): Promise<World> {
     values: { unit: string; movable: string; newParent: string; window: string; staff: string; hall: string; account: string; client: string },
     side: Side,
     round: Targets['round'] = async () => GHOST_ROUND,
+    campaign: Targets['campaign'] = async () => GHOST_CAMPAIGN,
   ): Targets => ({
     side,
     round,
+    campaign,
     unit: async () => values.unit,
     movable: async () => values.movable,
     newParent: async () => values.newParent,
@@ -631,6 +654,7 @@ export async function createWorld(endpoint: string): Promise<World> {
     // Made now, not on first use: a shared object appearing during a refused request would count as its change.
     const rounds = roundsOf(async () => root, side);
     for (const state of ['draft', 'committed', 'frozen', 'drawn', 'sending', 'closed', 'published'] as const) await rounds(state);
+    const campaign = await newCampaign(root, side);
     return fixed(
       {
         unit: root,
@@ -644,6 +668,7 @@ export async function createWorld(endpoint: string): Promise<World> {
       },
       side,
       rounds,
+      async () => campaign,
     );
   }
   const ghostValues = {
@@ -674,6 +699,7 @@ export async function createWorld(endpoint: string): Promise<World> {
       [ghostValues.account, await out.account()],
       [ghostValues.client, await out.client()],
       [GHOST_ROUND, await out.round('draft')],
+      [GHOST_CAMPAIGN, await out.campaign()],
     ];
   }
 

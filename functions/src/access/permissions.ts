@@ -48,6 +48,10 @@ export const PERMISSIONS = {
     roles: ['system-admin', 'unit-admin'],
     description: 'Run 阳光测评 rounds of units in scope: configure, commit, freeze, draw, close (the account that drew cannot close), cancel',
   },
+  'appraisal:manage': {
+    roles: ['system-admin', 'unit-admin'],
+    description: 'Run 民主评议 campaigns of units in scope: configure subjects, rater groups, indicators, scale and rules while 草稿',
+  },
   'audit:read': {
     roles: ['auditor'],
     description: 'Read and export the audit log (separation of duties: no administrator reads it)',

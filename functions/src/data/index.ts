@@ -19,6 +19,7 @@ import { createRoundStore } from './sampling-rounds.js';
 import { createInvitationStore } from './sampling-invitations.js';
 import { createRatingLinkStore } from './rating-links.js';
 import { createRecordImportJobStore } from './record-import-jobs.js';
+import { createCampaignStore } from './appraisal/campaigns.js';
 
 export interface DataTables {
   ops: string;
@@ -53,6 +54,7 @@ export function createDataLayer(doc: DynamoDBDocumentClient, tables: DataTables)
     invitations: createInvitationStore(doc, tables),
     ratingLinks: createRatingLinkStore(doc, tables.ops),
     recordImportJobs: createRecordImportJobStore(doc, tables.ops),
+    campaigns: createCampaignStore(doc, tables.ops),
   };
 }
 export type DataLayer = ReturnType<typeof createDataLayer>;

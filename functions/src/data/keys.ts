@@ -83,6 +83,10 @@ export const keys = {
   serviceRecord: (unitId: string, projNo: string) => ({ pk: `SREC#${unitId}#${projNo}`, sk: 'META' }),
   serviceRecordListing: (unitId: string, month: string, finishedAt: string, projNo: string) => ({ pk: `SRECS#${unitId}#${month}`, sk: `${finishedAt}#${projNo}` }),
   serviceRecordListingPartition: (unitId: string, month: string) => `SRECS#${unitId}#${month}`,
+  /** 民主评议 campaigns (issue 14 §1): the campaign, and its copy in the unit's listing. */
+  campaign: (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'META' }),
+  campaignListing: (unitId: string, campaignId: string) => ({ pk: `CAMPAIGNSOF#${unitId}`, sk: `CAMPAIGN#${campaignId}` }),
+  campaignListingPartition: (unitId: string) => `CAMPAIGNSOF#${unitId}`,
   /**
    * 阳光测评 rounds (issue 13 §2): the round, its copy in the unit's listing, the frozen frame in
    * chunks of lines, the drawn sample one item per entry, and the quarantine by month of invitation

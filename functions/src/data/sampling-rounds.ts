@@ -6,6 +6,7 @@ import type { FrameCandidate, FrameRecord, FrameStage } from '#shared/domain/sam
 import { batchGetItems } from './batch-get.js';
 import { keys } from './keys.js';
 import { pool } from './pool.js';
+import { StateMismatch, updateIfState } from './state-update.js';
 
 /**
  * 阳光测评 rounds (issue 13 §2; ACCESS_PATTERNS.md SR6–SR10). The round is one item whose `state`
@@ -221,35 +222,11 @@ export function createRoundStore(doc: DynamoDBDocumentClient, table: string): Ro
     },
 
     async transition(roundId, from, patch) {
-      const fields = Object.entries({ ...patch, updatedAt: patch.updatedAt ?? new Date().toISOString() }).filter(([, value]) => value !== undefined);
-      const names: Record<string, string> = { '#state': 'state' };
-      const values: Record<string, unknown> = {};
-      from.forEach((state, index) => (values[`:from${index}`] = state));
-      const sets = fields.map(([field, value], index) => {
-        names[`#u${index}`] = field;
-        values[`:u${index}`] = value;
-        return `#u${index} = :u${index}`;
-      });
       try {
-        const { Attributes } = await doc.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: keys.round(roundId),
-            UpdateExpression: `SET ${sets.join(', ')}`,
-            ConditionExpression: `attribute_exists(pk) AND #state IN (${from.map((_, index) => `:from${index}`).join(', ')})`,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-            ReturnValues: 'ALL_NEW',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        );
-        return strip(Attributes!);
+        const updated = await updateIfState(doc, table, keys.round(roundId), from, { ...patch, updatedAt: patch.updatedAt ?? new Date().toISOString() }, async () => (await store.get(roundId))?.state);
+        return strip(updated);
       } catch (error) {
-        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
-          // ALL_OLD comes back in DynamoDB's attribute-value form ({ state: { S: 'sending' } }).
-          const old = (error as { Item?: Record<string, { S?: string } | undefined> }).Item;
-          throw new RoundStateError(old ? (old.state?.S as RoundState | undefined) : (await store.get(roundId))?.state);
-        }
+        if (error instanceof StateMismatch) throw new RoundStateError(error.current as RoundState | undefined);
         if (error instanceof TransactionCanceledException) throw new RoundStateError(undefined);
         throw error;
       }

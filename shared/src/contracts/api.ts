@@ -18,6 +18,7 @@ import { roundOperations } from './sampling/ops-rounds.js';
 import { publishedRoundOperations } from './sampling/published.js';
 import { serviceRecordOperations } from './service-records/ops.js';
 import { ratingLinkOperations } from './rating-links.js';
+import { campaignOperations } from './appraisal/ops-campaigns.js';
 
 export type { Operation } from './operation.js';
 import type { Operation } from './operation.js';
@@ -201,6 +202,7 @@ export const operations = {
   ...roundResultOperations,
   ...roundResultExportOperations,
   ...publishedRoundOperations,
+  ...campaignOperations,
 } as const satisfies Record<string, Operation>;
 
 export type OperationId = keyof typeof operations;

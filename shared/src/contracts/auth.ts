@@ -31,6 +31,7 @@ export const Permission = z.enum([
   'audit:read',
   'integrations:manage',
   'sampling:manage',
+  'appraisal:manage',
 ]);
 export type Permission = z.infer<typeof Permission>;
 

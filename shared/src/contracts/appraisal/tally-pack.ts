@@ -9,21 +9,36 @@ import { APPRAISAL_FORMAT, packProblems, type TallyPack as DomainTallyPack } fro
  */
 
 /** Ids of subjects, groups, indicators and vetoes: they are JSON keys of ballots, so plain ASCII. */
-const Id = z
+export const Id = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/, 'must be 1–100 characters of A–Z, a–z, 0–9, _ . : - (starting with a letter or digit)');
 /** Option names and grades: short visible text (优秀, 弃权). */
-const Label = z
+export const Label = z
   .string()
   .min(1)
   .max(40)
   .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
 const Name = z.string().min(1).max(200);
-const Ratio = z.string().max(20).meta({ description: 'A ratio: "n/d" (e.g. "2/3") or a percentage (e.g. "30%"), at most 1' });
-const Decimal2 = (description: string) => z.number().meta({ description: `${description}; at most two decimals, read as the exact decimal written` });
+export const Ratio = z.string().max(20).meta({ description: 'A ratio: "n/d" (e.g. "2/3") or a percentage (e.g. "30%"), at most 1' });
+export const Decimal2 = (description: string) => z.number().meta({ description: `${description}; at most two decimals, read as the exact decimal written` });
 
 /** Exactly one of the two (checked with the rest in packProblems, so the message names the field). */
 const ThresholdFields = { moreThan: Ratio.optional(), atLeast: Ratio.optional() };
+
+export const TallyRulesInput = z
+  .strictObject({
+    quorum: z.strictObject(ThresholdFields),
+    onQuorumFail: z.enum(['void', 'renormalise']),
+    invalidIfIdentical: z.strictObject({ minSubjects: z.number().int() }).nullable(),
+    excellentPerBallot: z.strictObject({ maxShare: Ratio }).nullable(),
+    trim: z.strictObject({ moreThan: z.number().int(), drop: z.number().int() }).nullable(),
+    bands: z.array(z.strictObject({ grade: Label, min: Decimal2('Lowest rounded composite of the grade') })).min(1).max(10),
+    vetoes: z
+      .array(z.strictObject({ id: Id, label: Name, group: Id, options: z.array(Label).max(20), atMost: Label, ...ThresholdFields }))
+      .max(20),
+    excellentCap: z.strictObject({ maxShare: Ratio }).nullable(),
+  })
+  .meta({ id: 'AppraisalRules', description: 'The tally rules of manyi-appraisal-v1 (docs/decisions/0025)' });
 
 export const TallyPack = z
   .strictObject({
@@ -39,18 +54,7 @@ export const TallyPack = z
       .min(1)
       .max(50),
     subjects: z.array(z.strictObject({ id: Id, name: Name, graded: z.boolean() })).max(5_000),
-    rules: z.strictObject({
-      quorum: z.strictObject(ThresholdFields),
-      onQuorumFail: z.enum(['void', 'renormalise']),
-      invalidIfIdentical: z.strictObject({ minSubjects: z.number().int() }).nullable(),
-      excellentPerBallot: z.strictObject({ maxShare: Ratio }).nullable(),
-      trim: z.strictObject({ moreThan: z.number().int(), drop: z.number().int() }).nullable(),
-      bands: z.array(z.strictObject({ grade: Label, min: Decimal2('Lowest rounded composite of the grade') })).min(1).max(10),
-      vetoes: z
-        .array(z.strictObject({ id: Id, label: Name, group: Id, options: z.array(Label).max(20), atMost: Label, ...ThresholdFields }))
-        .max(20),
-      excellentCap: z.strictObject({ maxShare: Ratio }).nullable(),
-    }),
+    rules: TallyRulesInput,
     ballots: z.array(z.strictObject({ group: Id, choices: z.record(Id, z.record(Id, Label)) })).max(1_000_000),
   })
   .superRefine((pack, context) => {

@@ -1,0 +1,105 @@
+import { TransactWriteCommand, GetCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CampaignKind, CampaignState, SubjectType } from '#shared/domain/appraisal/campaign.js';
+import type { TallyRules } from '#shared/domain/appraisal/pack.js';
+import { batchGetItems } from '../batch-get.js';
+import { keys } from '../keys.js';
+import { StateMismatch, updateIfState } from '../state-update.js';
+
+/**
+ * 民主评议 campaigns (issue 14 §1; ACCESS_PATTERNS.md AP1–AP3). The campaign is one item whose
+ * `state` every step moves by a conditional update, and a listing item per unit. Subjects carry
+ * the name they had when the campaign was configured: the ballot, the tally pack and the results
+ * show who was appraised then, whatever the staff list says later.
+ */
+export interface CampaignRecord {
+  campaignId: string;
+  unitId: string;
+  name: string;
+  year: number;
+  kind: CampaignKind;
+  state: CampaignState;
+  round: number;
+  subjects: { id: string; type: SubjectType; refId: string; name: string; graded: boolean }[];
+  groups: { id: string; name: string; weightPct: number; ballots: number }[];
+  indicators: { id: string; name: string; weightPct: number }[];
+  scale: { option: string; score: number | null }[];
+  rules: TallyRules;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+}
+
+/** The campaign was not in one of the states a step starts from (or does not exist). */
+export class CampaignStateError extends Error {
+  override name = 'CampaignStateError';
+  constructor(readonly current: CampaignState | undefined) {
+    super(current ? `campaign is ${current}` : 'no such campaign');
+  }
+}
+
+export interface CampaignStore {
+  create(campaign: CampaignRecord): Promise<void>;
+  get(campaignId: string): Promise<CampaignRecord | undefined>;
+  listUnit(unitId: string): Promise<CampaignRecord[]>;
+  /** Set `patch` (and updatedAt) if the campaign is in one of `from`; the campaign as it is now. */
+  transition(campaignId: string, from: readonly CampaignState[], patch: Partial<CampaignRecord>): Promise<CampaignRecord>;
+}
+
+function strip(item: Record<string, unknown>): CampaignRecord {
+  const { pk: _pk, sk: _sk, kind: _kind, campaignKind, ...rest } = item;
+  return { ...rest, kind: campaignKind } as unknown as CampaignRecord;
+}
+
+/** `kind` names the item type in the table (as everywhere); the campaign's kind is stored as `campaignKind`. */
+function item(campaign: Partial<CampaignRecord>): Record<string, unknown> {
+  const { kind, ...rest } = campaign;
+  return { ...rest, ...(kind ? { campaignKind: kind } : {}) };
+}
+
+export function createCampaignStore(doc: DynamoDBDocumentClient, table: string): CampaignStore {
+  const store: CampaignStore = {
+    async create(campaign) {
+      await doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: table, Item: { ...keys.campaign(campaign.campaignId), kind: 'campaign', ...item(campaign) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: table, Item: { ...keys.campaignListing(campaign.unitId, campaign.campaignId), kind: 'campaign-listing', campaignId: campaign.campaignId } } },
+          ],
+        }),
+      );
+    },
+
+    async get(campaignId) {
+      const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.campaign(campaignId), ConsistentRead: true }));
+      return Item ? strip(Item) : undefined;
+    },
+
+    async listUnit(unitId) {
+      const ids: string[] = [];
+      const pages = paginateQuery(
+        { client: doc },
+        {
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.campaignListingPartition(unitId) },
+          ProjectionExpression: 'campaignId',
+          ConsistentRead: true,
+        },
+      );
+      for await (const page of pages) for (const listed of page.Items ?? []) ids.push(String(listed.campaignId));
+      const found = await batchGetItems(doc, table, ids.map((id) => keys.campaign(id)), { consistent: true });
+      return found.map(strip);
+    },
+
+    async transition(campaignId, from, patch) {
+      try {
+        const updated = await updateIfState(doc, table, keys.campaign(campaignId), from, item({ ...patch, updatedAt: patch.updatedAt ?? new Date().toISOString() }), async () => (await store.get(campaignId))?.state);
+        return strip(updated);
+      } catch (error) {
+        if (error instanceof StateMismatch) throw new CampaignStateError(error.current as CampaignState | undefined);
+        throw error;
+      }
+    },
+  };
+  return store;
+}
