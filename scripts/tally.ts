@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { asDomainPack, TallyPack } from '#shared/contracts/appraisal/tally-pack.js';
+import { asDomainPack, overlyPreciseNumbers, TallyPack } from '#shared/contracts/appraisal/tally-pack.js';
 import { tally } from '#shared/domain/appraisal/tally.js';
 
 /**
@@ -16,10 +16,18 @@ if (!path) {
 }
 
 let json: unknown;
+let text = '';
 try {
-  json = JSON.parse(readFileSync(path, 'utf8'));
+  text = readFileSync(path, 'utf8');
+  json = JSON.parse(text);
 } catch (error) {
   console.error(`${path}: not a readable JSON file (${error instanceof Error ? error.message : String(error)})`);
+  process.exit(2);
+}
+const precise = overlyPreciseNumbers(text);
+if (precise.length > 0) {
+  console.error(`${path}: not a valid manyi-appraisal-v1 pack`);
+  console.error(`  every number has at most two decimals and no exponent; written here: ${precise.slice(0, 5).join(', ')}`);
   process.exit(2);
 }
 const parsed = TallyPack.safeParse(json);

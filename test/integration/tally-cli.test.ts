@@ -56,5 +56,10 @@ describe('npm run tally', () => {
     expect(ballot.status).toBe(2);
     expect(ballot.stderr).toContain('ballots.0.choices.nobody: is not a subject of the pack');
     expect(ballot.stdout).toBe('');
+    // 33.3300000000000001 parses to the double 33.33; written so, it is not a two-decimal weight.
+    const text = JSON.stringify(example).replace('"weightPct":70', '"weightPct":69.9999999999999999999');
+    const precise = run(text);
+    expect(precise.status).toBe(2);
+    expect(precise.stderr).toContain('at most two decimals and no exponent; written here: 69.9999999999999999999');
   });
 });

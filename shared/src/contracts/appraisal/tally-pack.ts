@@ -69,6 +69,21 @@ export function asDomainPack(pack: z.output<typeof TallyPack>): DomainTallyPack 
   return pack as DomainTallyPack;
 }
 
+/**
+ * Numbers of the pack's JSON text written with more than two decimals (trailing zeros aside) or
+ * with an exponent, as written: `33.3300000000000001` parses to the double 33.33, so the parsed
+ * value cannot show it. Every number of a manyi-appraisal-v1 pack has at most two decimals.
+ */
+export function overlyPreciseNumbers(text: string): string[] {
+  const found: string[] = [];
+  for (const [token] of text.matchAll(/"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g)) {
+    if (token.startsWith('"')) continue;
+    const decimals = /\.(\d+)/.exec(token)?.[1]?.replace(/0+$/, '') ?? '';
+    if (/[eE]/.test(token) || decimals.length > 2) found.push(token);
+  }
+  return found;
+}
+
 const IndicatorTally = z.strictObject({
   id: z.string(),
   n: z.number().int().meta({ description: 'Scored choices, before trimming' }),

@@ -1065,3 +1065,38 @@ describe('tally: the pack is not changed', () => {
     expect(tally(pack)).toEqual(first);
   });
 });
+
+describe('names that are also properties of every JavaScript object (found by the independent Python tally)', () => {
+  it('lists an option named "__proto__" in counts like any other', () => {
+    const scale: ScaleOption[] = [
+      { option: '优秀', score: 100, top: true },
+      { option: '__proto__', score: 60, top: false },
+      { option: '弃权', score: null, top: false },
+    ];
+    const result = tally(makePack({ scale, rules: { bands: [{ grade: '优秀', min: 90 }, { grade: '合格', min: 0 }] }, ballots: [{ group: 'A', choices: { m1: { overall: '__proto__' } } }] }));
+    const counts = result.subjects[0]!.groups[0]!.indicators[0]!.counts;
+    expect(Object.keys(counts)).toEqual(['优秀', '__proto__', '弃权']);
+    expect(JSON.parse(JSON.stringify(counts))).toEqual(JSON.parse('{"优秀":0,"__proto__":1,"弃权":0}'));
+    expect(result.subjects[0]!.composite).toBe('60.00');
+  });
+
+  it('reads a blank for a subject named "constructor" as blank, not as Object', () => {
+    // One graded subject "constructor" left blank, "b" given the top option "Object" on indicator "name":
+    // one top option of ⌊1/2 × 2⌋ = 1 allowed — valid; b's mean 100.
+    const scale: ScaleOption[] = [
+      { option: 'Object', score: 100, top: true },
+      { option: '合格', score: 80, top: false },
+    ];
+    const result = tally(
+      makePack({
+        scale,
+        indicators: [{ id: 'name', name: '总体', weightPct: 100 }],
+        subjects: subjects('constructor', 'b'),
+        rules: { excellentPerBallot: { maxShare: '1/2' }, bands: [{ grade: '优秀', min: 90 }, { grade: '合格', min: 0 }] },
+        ballots: [{ group: 'A', choices: { b: { name: 'Object' } } }],
+      }),
+    );
+    expect(result.groups[0]!.invalid).toBe(0);
+    expect(result.subjects[1]).toMatchObject({ id: 'b', composite: '100.00', proposedGrade: '优秀' });
+  });
+});

@@ -78,6 +78,11 @@ export interface TallyDetail {
   invalid: Record<string, InvalidBreakdown>;
 }
 
+/** A property of a ballot's own (a subject named "constructor" left blank is blank, not Object's). */
+function own<V>(record: Readonly<Record<string, V>>, key: string): V | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 export function tally(pack: TallyPack): TallyResult {
   return tallyWithDetail(pack).result;
 }
@@ -124,10 +129,10 @@ export function tallyCounter(config: TallyConfig): TallyCounter {
   function identical(ballot: PackBallot): boolean {
     let first: string | undefined;
     for (const subject of gradedSubjects) {
-      const byIndicator = ballot.choices[subject.id];
+      const byIndicator = own(ballot.choices, subject.id);
       if (!byIndicator) return false;
       for (const indicator of indicators) {
-        const option = byIndicator[indicator.id];
+        const option = own(byIndicator, indicator.id);
         if (option === undefined || scores[optionIndex.get(option)!] === undefined) return false;
         if (first === undefined) first = option;
         else if (option !== first) return false;
@@ -140,7 +145,10 @@ export function tallyCounter(config: TallyConfig): TallyCounter {
   function tooManyTop(ballot: PackBallot, limit: number): boolean {
     for (const indicator of indicators) {
       let marked = 0;
-      for (const subject of gradedSubjects) if (ballot.choices[subject.id]?.[indicator.id] === topOption) marked++;
+      for (const subject of gradedSubjects) {
+        const byIndicator = own(ballot.choices, subject.id);
+        if (byIndicator && own(byIndicator, indicator.id) === topOption) marked++;
+      }
       if (marked > limit) return true;
     }
     return false;
@@ -164,12 +172,11 @@ export function tallyCounter(config: TallyConfig): TallyCounter {
       if (isTooManyTop) breakdown[g]!.excellentPerBallot++;
       return;
     }
-    for (const subjectId in ballot.choices) {
+    for (const [subjectId, byIndicator] of Object.entries(ballot.choices)) {
       const s = subjectIndex.get(subjectId)!;
-      const byIndicator = ballot.choices[subjectId]!;
       let scored = false;
-      for (const indicatorId in byIndicator) {
-        const o = optionIndex.get(byIndicator[indicatorId]!)!;
+      for (const [indicatorId, option] of Object.entries(byIndicator)) {
+        const o = optionIndex.get(option)!;
         counts[((g * S + s) * I + indicatorIndex.get(indicatorId)!) * O + o]!++;
         if (scores[o] !== undefined) scored = true;
       }
@@ -250,10 +257,8 @@ export function tallyCounter(config: TallyConfig): TallyCounter {
           const base = ((g * S + s) * I + i) * O;
           let n = 0;
           let sum = 0n;
-          const optionCounts: Record<string, number> = {};
           scale.forEach((option, o) => {
             const count = counts[base + o]!;
-            optionCounts[option.option] = count;
             if (scores[o] === undefined) return;
             n += count;
             sum += BigInt(count) * scores[o];
@@ -270,7 +275,9 @@ export function tallyCounter(config: TallyConfig): TallyCounter {
           }
           const mean = kept > 0 ? fraction(sum, BigInt(kept) * 100n) : undefined;
           means.push(mean);
-          return { id: indicator.id, n, mean: mean ? fixed2(mean) : null, counts: optionCounts };
+          // Object.fromEntries defines own properties: an option named "__proto__" is listed like any other.
+        const optionCounts: Record<string, number> = Object.fromEntries(scale.map((option, o) => [option.option, counts[base + o]!]));
+        return { id: indicator.id, n, mean: mean ? fixed2(mean) : null, counts: optionCounts };
         });
         const score = weighted(means, indicatorWeights, () => true);
         groupScores.push(score);
