@@ -216,22 +216,36 @@ export function packProblems(pack: TallyPack): PackProblem[] {
     checkThreshold(problems, field, veto);
   });
 
-  const subjectIds = new Set(subjects.map((subject) => subject.id));
-  const indicatorIds = new Set(indicators.map((indicator) => indicator.id));
-  const options = new Set(scale.map((option) => option.option));
+  const check = choiceChecker(pack);
   pack.ballots.forEach((ballot, index) => {
     const field = `ballots.${index}`;
     if (!groupIds.has(ballot.group)) problems.push({ field: `${field}.group`, message: `"${ballot.group}" is not a rater group` });
-    for (const [subjectId, byIndicator] of Object.entries(ballot.choices)) {
+    problems.push(...check(ballot.choices, `${field}.choices`));
+  });
+  return problems;
+}
+
+/**
+ * The check of one ballot's choices against a configuration: every subject, indicator and option
+ * known. A pack (above) and a ballot submitted at /v (refused before anything is written) use the
+ * same words.
+ */
+export function choiceChecker(config: Pick<TallyPack, 'subjects' | 'indicators' | 'scale'>) {
+  const subjectIds = new Set(config.subjects.map((subject) => subject.id));
+  const indicatorIds = new Set(config.indicators.map((indicator) => indicator.id));
+  const options = new Set(config.scale.map((option) => option.option));
+  return (choices: PackBallot['choices'], field: string): PackProblem[] => {
+    const problems: PackProblem[] = [];
+    for (const [subjectId, byIndicator] of Object.entries(choices)) {
       if (!subjectIds.has(subjectId)) {
-        problems.push({ field: `${field}.choices.${subjectId}`, message: 'is not a subject of the pack' });
+        problems.push({ field: `${field}.${subjectId}`, message: 'is not a subject of the pack' });
         continue;
       }
       for (const [indicatorId, option] of Object.entries(byIndicator)) {
-        if (!indicatorIds.has(indicatorId)) problems.push({ field: `${field}.choices.${subjectId}.${indicatorId}`, message: 'is not an indicator of the pack' });
-        else if (!options.has(option)) problems.push({ field: `${field}.choices.${subjectId}.${indicatorId}`, message: `"${option}" is not an option of the scale` });
+        if (!indicatorIds.has(indicatorId)) problems.push({ field: `${field}.${subjectId}.${indicatorId}`, message: 'is not an indicator of the pack' });
+        else if (!options.has(option)) problems.push({ field: `${field}.${subjectId}.${indicatorId}`, message: `"${option}" is not an option of the scale` });
       }
     }
-  });
-  return problems;
+    return problems;
+  };
 }
