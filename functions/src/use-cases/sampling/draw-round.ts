@@ -398,11 +398,11 @@ export async function roundDrawPack(deps: RoundDeps, principal: Principal, round
 export async function packOf(deps: Pick<RoundDeps, 'rounds'>, round: RoundRecord): Promise<DrawPack> {
   const view = roundView(round);
   const frame = await deps.rounds.readFrame(round.roundId, round.frameChunks ?? 0);
-  const sample = await deps.rounds.readSample(round.roundId);
   const sizes = Object.fromEntries((round.strata ?? []).map(({ key, n }) => [key, n ?? 0]));
   // The pack's order is the draw's: recompute it from the seed (the server holds it even before it is revealed).
   const ordered = drawSample({ seed: fromHex(round.seed!)!, frameHash: round.frameHash!, publicInput: round.publicInput ?? '', frame, sizes }, nodeDrawCrypto);
-  if (ordered.length !== sample.length) throw new Error(`round ${round.roundId}: ${sample.length} sample items for ${ordered.length} drawn`);
+  // The frame read back must give the sample the draw recorded (its size; the sample items need not be read for that).
+  if (ordered.length !== round.drawn) throw new Error(`round ${round.roundId}: the stored frame gives ${ordered.length} entries, the draw recorded ${round.drawn}`);
   return {
     format: DRAW_FORMAT,
     round: round.roundId,

@@ -53,7 +53,8 @@ async function publishedOnly(deps: Pick<RoundDeps, 'rounds'>, roundId: string): 
 export async function getPublishedRound(deps: RoundDeps & { invitations: Pick<InvitationStore, 'list' | 'answerCounts'> }, roundId: string): Promise<PublishedRound> {
   const round = await publishedOnly(deps, roundId);
   const config = round.config as unknown as RoundConfig;
-  const [results, names] = await Promise.all([resultsOf(deps, round), unitNames(deps, [round])]);
+  const names = await unitNames(deps, [round]);
+  const results = await resultsOf(deps, round, names);
   const byUnit = config.strataBy === 'unit';
   return {
     roundId: round.roundId,

@@ -43,9 +43,17 @@ export async function roundResults(deps: ResultDeps, principal: Principal, round
   return results;
 }
 
-/** A drawn round's results, whoever reads them (the caller has decided they may): the published page reads them too. */
-export async function resultsOf(deps: ResultDeps, round: RoundRecord): Promise<RoundResults> {
-  const [invitations, answers, names] = await Promise.all([round.funnel ? [] : deps.invitations.list(round.roundId), deps.invitations.answerCounts(round.roundId), unitNames(deps, [round])]);
+/**
+ * A drawn round's results, whoever reads them (the caller has decided they may): the published page
+ * reads them too, with the unit names it has looked up already (`names`, unitNames of the round).
+ */
+export async function resultsOf(deps: ResultDeps, round: RoundRecord, names?: ReadonlyMap<string, string>): Promise<RoundResults> {
+  const [invitations, answers, found] = await Promise.all([
+    round.funnel ? [] : deps.invitations.list(round.roundId),
+    deps.invitations.answerCounts(round.roundId),
+    names ?? unitNames(deps, [round]),
+  ]);
+  names = found;
   const byUnit = (round.config as unknown as RoundConfig).strataBy === 'unit';
   // A closed round's invitations no longer say who answered: its funnel was counted onto it at close.
   const funnels = new Map((round.funnel ?? stratumFunnels(round, invitations)).map((stratum) => [stratum.key, stratum]));
