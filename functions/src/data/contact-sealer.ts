@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from 'node:crypto';
 
 /**
  * Seals a phone number before it is written to the contact store. Locally: AES-256-GCM with a key
@@ -13,8 +13,10 @@ export interface ContactSealer {
 const VERSION = 'v1';
 
 export function createAesContactSealer(keyBase64: string): ContactSealer {
-  const key = Buffer.from(keyBase64, 'base64');
-  if (key.length !== 32) throw new Error('contact key must be 32 bytes (base64)');
+  const bytes = Buffer.from(keyBase64, 'base64');
+  if (bytes.length !== 32) throw new Error('contact key must be 32 bytes (base64)');
+  // A KeyObject made once: handed a Buffer, every createCipheriv re-checks and copies the key.
+  const key = createSecretKey(bytes);
   return {
     async seal(phone) {
       const iv = randomBytes(12);

@@ -35,3 +35,22 @@ describe('calendar days', () => {
     expect(daysInRange('2026-01-02', '2026-01-01')).toBe(0);
   });
 });
+
+describe('chinaDay agrees with the time-zone database', () => {
+  it('on every hour boundary around midnight in China, 1992–2100, and before 1992', () => {
+    const formatter = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+    for (let year = 1992; year <= 2100; year += 3) {
+      for (const month of [0, 2, 5, 11]) {
+        for (const utcHour of [15, 16, 17]) {
+          for (const offset of [-1, 0, 1]) {
+            const instant = new Date(Date.UTC(year, month, 28, utcHour, 0, 0) + offset);
+            expect(chinaDay(instant)).toBe(formatter.format(instant));
+          }
+        }
+      }
+    }
+    // 1988-07-01 12:30 UTC was 21:30 in Beijing under daylight saving (UTC+9): the database decides.
+    const summer1988 = new Date(Date.UTC(1988, 6, 1, 15, 30));
+    expect(chinaDay(summer1988)).toBe(formatter.format(summer1988));
+  });
+});

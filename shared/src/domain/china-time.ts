@@ -13,8 +13,16 @@ const dayFormatter = new Intl.DateTimeFormat('en-CA', {
 
 /** The China calendar day of an instant: 2026-03-01T16:30:00Z is 2026-03-02 in Beijing. */
 export function chinaDay(instant: Date): string {
+  const ms = instant.getTime();
+  // From 1992 on, China time is UTC+8 all year: shifting by eight hours and reading the UTC day is
+  // exact, and some ten times cheaper than Intl (every rating and 办件 asks). Earlier instants
+  // (daylight saving 1986–1991) go through the time-zone database.
+  if (ms >= NO_DST_SINCE && ms < YEAR_10000) return new Date(ms + EIGHT_HOURS).toISOString().slice(0, 10);
   return dayFormatter.format(instant);
 }
+const EIGHT_HOURS = 8 * 3_600_000;
+const NO_DST_SINCE = Date.UTC(1992, 0, 1);
+const YEAR_10000 = Date.UTC(9999, 11, 31);
 
 const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
