@@ -15,21 +15,13 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tally } from '../shared/src/domain/appraisal/tally.js';
 import { packProblems, type TallyPack } from '../shared/src/domain/appraisal/pack.js';
+import { seededRandom } from '../infra/local/demo-county.js';
 
 const packs = Number(process.argv[2] ?? 400);
 const seed = Number(process.argv[3] ?? 20261207);
 const python = join(dirname(fileURLToPath(import.meta.url)), 'appraisal-tally-reference.py');
 
-/** mulberry32: a tiny seeded PRNG, so every run generates the same packs. */
-function mulberry32(a: number): () => number {
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = mulberry32(seed);
+const random = seededRandom(seed);
 const int = (lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));
 const chance = (p: number): boolean => random() < p;
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;

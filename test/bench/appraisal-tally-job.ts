@@ -1,5 +1,6 @@
 import { tallyCounter, type TallyConfig } from '../../shared/src/domain/appraisal/tally.js';
 import type { PackBallot } from '../../shared/src/domain/appraisal/pack.js';
+import { seededRandom } from '../../infra/local/demo-county.js';
 
 /**
  * One tally of a large 民主评议 round in a process of its own (the bench's `appraisal` section
@@ -36,18 +37,6 @@ const BALLOTS = number('BENCH_TALLY_BALLOTS', 2000);
 const INDICATORS = number('BENCH_TALLY_INDICATORS', 1);
 const PAGE = 100;
 
-/** mulberry32: a small seeded PRNG, so every round tallies the same ballots. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const OPTIONS = ['优秀', '合格', '基本合格', '不合格', '弃权'];
 // Group weights 30/25/20/15/10 (5 groups), else equal parts in hundredths with the rest on the first.
 function weights(count: number): number[] {
@@ -81,7 +70,7 @@ const config: TallyConfig = {
 };
 
 function main(): void {
-  const random = prng(number('BENCH_TALLY_SEED', 20261207));
+  const random = seededRandom(number('BENCH_TALLY_SEED', 20261207));
   // Each subject has a leaning, so composites spread over the bands and the cap has work to do.
   const leaning = config.subjects.map(() => random() ** 3);
   const baseRssMiB = process.memoryUsage().rss / 1024 / 1024;

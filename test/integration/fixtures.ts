@@ -114,17 +114,8 @@ export async function storedTotals(
   return { '1': count(1), '2': count(2), '3': count(3), '4': count(4), '5': count(5) };
 }
 
-/** mulberry32: a tiny seeded PRNG, so that "random" test data is the same on every run. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, the demo data's seeded PRNG: "random" test data is the same on every run. */
+export { seededRandom as mulberry32 } from '../../infra/local/demo-county.js';
 
 /** Run `work` over `items` with at most `limit` in flight; results keep the input order. */
 export async function withConcurrency<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
