@@ -7,7 +7,7 @@ import type { TallyRules } from '../../shared/src/domain/appraisal/pack.js';
 import type { CampaignView } from '../../shared/src/contracts/appraisal/campaigns.js';
 import { httpEvent, jsonHeaders } from '../support/http-events.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
-import { call, type Reply } from './fixtures.js';
+import { call, callerAs, type Reply } from './fixtures.js';
 
 /**
  * 民主评议 campaigns (issue 14 §1) through the real handlers and DynamoDB Local: a unit administrator
@@ -26,15 +26,7 @@ const OTHER_ADMIN: Principal = { username: 'other.admin', role: 'unit-admin', un
 const COMMITTEE: Principal = { username: 'committee.one', role: 'committee', unitId: 'c1' };
 const tokens = new Map<string, string>();
 
-async function as(principal: Principal, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, query?: Record<string, string>): Promise<Reply> {
-  const event = httpEvent('GET', path, {
-    headers: { authorization: `Bearer ${tokens.get(principal.username)!}`, ...(body !== undefined ? jsonHeaders : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    ...(query ? { query } : {}),
-  });
-  event.requestContext.http.method = method;
-  return call(gateway, event);
-}
+const as = callerAs(gateway, tokens);
 
 const staffIds: string[] = [];
 let windowCode = '';

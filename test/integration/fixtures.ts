@@ -1,6 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Runtime } from '../../functions/src/runtime.js';
+import type { Principal } from '../../functions/src/auth/principal.js';
 import { keys } from '../../functions/src/data/keys.js';
 import { NATIONAL_SURVEY } from '../../shared/src/domain/national-survey.js';
 import type { Gateway } from '../../infra/local/gateway.js';
@@ -61,6 +62,22 @@ export async function call(gateway: Gateway, event: ReturnType<typeof httpEvent>
     json = undefined;
   }
   return { status: result.statusCode ?? 200, headers: result.headers ?? {}, text, json };
+}
+
+/**
+ * Calls through the gateway as signed-in principals: their bearer tokens in `tokens` (by
+ * username); `null` calls without one. A JSON body when `body` is given, a query when `query` is.
+ */
+export function callerAs(gateway: Gateway, tokens: ReadonlyMap<string, string>) {
+  return (principal: Principal | null, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, query?: Record<string, string>): Promise<Reply> => {
+    const event = httpEvent('GET', path, {
+      headers: { ...(principal ? { authorization: `Bearer ${tokens.get(principal.username)!}` } : {}), ...(body !== undefined ? jsonHeaders : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(query ? { query } : {}),
+    });
+    event.requestContext.http.method = method;
+    return call(gateway, event);
+  };
 }
 
 export function postRating(gateway: Gateway, body: unknown, headers: Record<string, string> = {}): Promise<Reply> {

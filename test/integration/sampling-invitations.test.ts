@@ -7,7 +7,7 @@ import { verifyDrawPack } from '../../shared/src/domain/sampling/draw-verify.js'
 import { createGateway } from '../../infra/local/gateway.js';
 import { httpEvent, jsonHeaders } from '../support/http-events.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
-import { call, queryPartition, scanTable, stringsIn, type Reply } from './fixtures.js';
+import { call, callerAs, queryPartition, scanTable, stringsIn, type Reply } from './fixtures.js';
 
 /**
  * 阳光测评 invitations (issue 13 §4) through the real handlers and DynamoDB Local: a drawn round is
@@ -25,14 +25,7 @@ const COUNTY_ADMIN: Principal = { username: 'county.admin', role: 'unit-admin', 
 const OTHER_ADMIN: Principal = { username: 'other.admin', role: 'unit-admin', unitId: 'c2' };
 const tokens = new Map<string, string>();
 
-async function as(principal: Principal, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Reply> {
-  const event = httpEvent('GET', path, {
-    headers: { authorization: `Bearer ${tokens.get(principal.username)!}`, ...(body !== undefined ? jsonHeaders : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  event.requestContext.http.method = method;
-  return call(gateway, event);
-}
+const as = callerAs(gateway, tokens);
 
 const publicPost = (path: string, body: unknown) => call(gateway, httpEvent('POST', path, { headers: jsonHeaders, body: JSON.stringify(body) }));
 

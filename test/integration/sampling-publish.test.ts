@@ -7,7 +7,7 @@ import { verifyDrawPack } from '../../shared/src/domain/sampling/draw-verify.js'
 import { createGateway } from '../../infra/local/gateway.js';
 import { httpEvent, jsonHeaders } from '../support/http-events.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
-import { call, type Reply } from './fixtures.js';
+import { call, callerAs, type Reply } from './fixtures.js';
 
 /**
  * 已截止 → 已公布 (issue 13 §2; decision 0024): a closed round's results, the draw's public facts
@@ -27,14 +27,7 @@ const OTHER_ADMIN: Principal = { username: 'other.admin', role: 'unit-admin', un
 const COMMITTEE: Principal = { username: 'committee.one', role: 'committee', unitId: 'c1' };
 const tokens = new Map<string, string>();
 
-async function as(principal: Principal | null, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Reply> {
-  const event = httpEvent('GET', path, {
-    headers: { ...(principal ? { authorization: `Bearer ${tokens.get(principal.username)!}` } : {}), ...(body !== undefined ? jsonHeaders : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  event.requestContext.http.method = method;
-  return call(gateway, event);
-}
+const as = callerAs(gateway, tokens);
 
 const chinaDay = (instant: Date) => instant.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
 const today = chinaDay(new Date());

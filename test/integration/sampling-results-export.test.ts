@@ -7,7 +7,7 @@ import type { Principal } from '../../functions/src/auth/principal.js';
 import { createGateway } from '../../infra/local/gateway.js';
 import { httpEvent, jsonHeaders } from '../support/http-events.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
-import { call, type Reply } from './fixtures.js';
+import { call, callerAs, type Reply } from './fixtures.js';
 
 /**
  * A 阳光测评 round's report as XLSX and PDF (issue 13 §5) through the real handlers and DynamoDB
@@ -25,15 +25,7 @@ const COMMITTEE: Principal = { username: 'county.committee', role: 'committee', 
 const OTHER_ADMIN: Principal = { username: 'other.admin', role: 'unit-admin', unitId: 'c2' };
 const tokens = new Map<string, string>();
 
-async function as(principal: Principal, method: 'GET' | 'POST', path: string, body?: unknown, query?: Record<string, string>): Promise<Reply> {
-  const event = httpEvent('GET', path, {
-    headers: { authorization: `Bearer ${tokens.get(principal.username)!}`, ...(body !== undefined ? jsonHeaders : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    ...(query ? { query } : {}),
-  });
-  event.requestContext.http.method = method;
-  return call(gateway, event);
-}
+const as = callerAs(gateway, tokens);
 
 const DAY_MS = 86_400_000;
 const chinaDay = (instant: Date) => instant.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });

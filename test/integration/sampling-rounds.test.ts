@@ -7,7 +7,7 @@ import type { DrawPack } from '../../shared/src/contracts/sampling/draw-pack.js'
 import { createGateway } from '../../infra/local/gateway.js';
 import { httpEvent, jsonHeaders } from '../support/http-events.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
-import { call, queryPartition, type Reply } from './fixtures.js';
+import { call, callerAs, queryPartition, type Reply } from './fixtures.js';
 
 /**
  * 阳光测评 rounds (issue 13 §2–3) through the real handlers and DynamoDB Local: 办件 pushed by a
@@ -26,15 +26,7 @@ const OTHER_ADMIN: Principal = { username: 'other.admin', role: 'unit-admin', un
 const COMMITTEE: Principal = { username: 'committee.one', role: 'committee', unitId: 'c1' };
 const tokens = new Map<string, string>();
 
-async function as(principal: Principal, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, query?: Record<string, string>): Promise<Reply> {
-  const event = httpEvent('GET', path, {
-    headers: { authorization: `Bearer ${tokens.get(principal.username)!}`, ...(body !== undefined ? jsonHeaders : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    ...(query ? { query } : {}),
-  });
-  event.requestContext.http.method = method;
-  return call(gateway, event);
-}
+const as = callerAs(gateway, tokens);
 
 const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
