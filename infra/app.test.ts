@@ -247,6 +247,16 @@ describe('data stack', () => {
     data.resourceCountIs('AWS::DynamoDB::Table', TABLES.length);
   });
 
+  it('keeps the ballot box without a stream, without TTL, and out of every CloudTrail trail (decision 0027)', () => {
+    const ballots = single(data.findResources('AWS::DynamoDB::Table', { Properties: { TableName: `${PREFIX}-ballots` } }));
+    // A stream would carry each ballot's write time; a TTL would let ballots disappear.
+    expect(ballots.Properties.StreamSpecification).toBeUndefined();
+    expect(ballots.Properties.KinesisStreamSpecification).toBeUndefined();
+    expect(ballots.Properties.TimeToLiveSpecification).toBeUndefined();
+    // No trail logs data events (it would record each PutItem with its time and caller) — anywhere.
+    for (const stack of [data, api, apiParent, web, ...(edge ? [edge] : [])]) expect(Object.keys(stack.findResources('AWS::CloudTrail::Trail'))).toEqual([]);
+  });
+
   it('encrypts the contact store under its own key, and seals phone numbers with a third one', () => {
     const keyOf = (table: { key: unknown }) => logicalId(built.data, (table.key as { node: { defaultChild: unknown } }).node.defaultChild);
     const opsKey = keyOf(built.data.ops);
@@ -324,7 +334,7 @@ describe('api stack', () => {
       // API Gateway's HTTP API waits 30 s at most: a route that may take longer would answer 503 while still working.
       expect(properties.Timeout).toBe(access.timeoutSeconds ?? 10);
       expect(properties.Timeout).toBeLessThanOrEqual(28);
-      const expected = ['AUDIT_TABLE', 'AUTH_MODE', 'COGNITO_CLIENT_ID', 'COGNITO_ISSUER', 'COGNITO_USER_POOL_ID', 'CONTACTS_TABLE', 'CONTACT_KMS_KEY_ID', 'NODE_OPTIONS', 'OPS_TABLE', 'ORIGIN_SECRET_ARN', 'PUBLIC_BASE_URL'];
+      const expected = ['AUDIT_TABLE', 'AUTH_MODE', 'BALLOTS_TABLE', 'COGNITO_CLIENT_ID', 'COGNITO_ISSUER', 'COGNITO_USER_POOL_ID', 'CONTACTS_TABLE', 'CONTACT_KMS_KEY_ID', 'NODE_OPTIONS', 'OPS_TABLE', 'ORIGIN_SECRET_ARN', 'PUBLIC_BASE_URL'];
       if (access.posterFont) expected.push('POSTER_FONT_PATH');
       if (access.clientLimits) expected.push('CLIENT_FROM', 'CLIENT_KMS_KEY_ID');
       else if (access.pseudonyms) expected.push('CLIENT_KMS_KEY_ID');
@@ -464,6 +474,16 @@ describe('api stack', () => {
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
     });
+  });
+
+  it('grants the ballot box to the routes that cast or tally only: PutItem to cast, reads to tally, never an update or a delete', () => {
+    const ballots = logicalId(built.data, built.data.ballots.table.node.defaultChild);
+    for (const route of routes) {
+      const granted = statementsOf(route.operationId).filter((statement) => mentions(statement.Resource, ballots)).flatMap(actionsOf).sort();
+      const access = ROUTE_ACCESS[route.operationId].ballots;
+      const expected = access === 'cast' ? ['dynamodb:PutItem'] : access === 'tally' ? ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:Query'] : [];
+      expect(granted, route.operationId).toEqual(expected);
+    }
   });
 
   it('grants the contact store, its key and the sealing key to the writers of phone numbers only: the rating, the 办件 push and the 办件 file import', () => {

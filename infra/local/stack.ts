@@ -85,6 +85,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       OPS_TABLE: tables.ops,
       CONTACTS_TABLE: tables.contacts,
       AUDIT_TABLE: tables.audit,
+      BALLOTS_TABLE: tables.ballots,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       AWS_REGION: 'local',
       AUTH_MODE: 'local',
@@ -99,7 +100,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     if (options.seed !== false) {
       const doc = createDocumentClient({ region: 'local', endpoint: dynamo.endpoint });
-      await seedDemo(doc, createDataLayer(doc, { ops: tables.ops!, contacts: tables.contacts!, audit: tables.audit! }), createAesContactSealer(secrets.contactKey), {
+      await seedDemo(doc, createDataLayer(doc, { ops: tables.ops!, contacts: tables.contacts!, audit: tables.audit!, ballots: tables.ballots! }), createAesContactSealer(secrets.contactKey), {
         opsTable: tables.ops!,
         log,
       });

@@ -66,6 +66,7 @@ export class ApiStack extends Stack {
       OPS_TABLE: data.ops.table.tableName,
       CONTACTS_TABLE: data.contacts.table.tableName,
       AUDIT_TABLE: data.audit.table.tableName,
+      BALLOTS_TABLE: data.ballots.table.tableName,
       AUTH_MODE: 'cognito',
       COGNITO_ISSUER: data.staff.issuer,
       COGNITO_CLIENT_ID: data.staff.client.userPoolClientId,

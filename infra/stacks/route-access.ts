@@ -70,6 +70,11 @@ export interface RouteAccess {
   invitationQueue?: 'send' | 'url';
   /** FRAME_STAGE_GRANTS on the ops table: the freeze deletes its stages and gives up its merge lease. */
   frameStages?: boolean;
+  /**
+   * The ballot box of 民主评议 (decision 0027): `cast` PutItem only (the vote's transaction puts the
+   * ballot), `tally` reads (Query). Nothing updates or deletes a ballot. Default: no access at all.
+   */
+  ballots?: 'cast' | 'tally';
   /** MiB; default 256. */
   memorySize?: number;
   /**

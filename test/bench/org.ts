@@ -126,7 +126,7 @@ export async function runOrg(options: OrgOptions): Promise<OrgResult> {
   const raw = new DynamoDBClient({ endpoint: db.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
     const names = await createTables(raw, 'benchorg');
-    const tables = { ops: names.ops!, contacts: names.contacts!, audit: names.audit! };
+    const tables = { ops: names.ops!, contacts: names.contacts!, audit: names.audit!, ballots: names.ballots! };
     const doc = createDocumentClient({ region: 'local', endpoint: db.endpoint });
     const commands = countCommands(doc);
     const data = createDataLayer(doc, tables);

@@ -109,7 +109,7 @@ export async function runReports(options: { samples?: number; windows?: number; 
   const raw = new DynamoDBClient({ endpoint: db.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
     const names = await createTables(raw, 'benchrep');
-    const tables = { ops: names.ops!, contacts: names.contacts!, audit: names.audit! };
+    const tables = { ops: names.ops!, contacts: names.contacts!, audit: names.audit!, ballots: names.ballots! };
     const doc = createDocumentClient({ region: 'local', endpoint: db.endpoint });
     const data = createDataLayer(doc, tables);
 

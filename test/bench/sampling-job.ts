@@ -30,7 +30,7 @@ const env = (name: string) => {
 
 async function main(): Promise<void> {
   const endpoint = env('BENCH_JOB_ENDPOINT');
-  const tables = JSON.parse(env('BENCH_JOB_TABLES')) as { ops: string; contacts: string; audit: string };
+  const tables = JSON.parse(env('BENCH_JOB_TABLES')) as { ops: string; contacts: string; audit: string; ballots: string };
   const doc = createDocumentClient({ region: 'local', endpoint });
   const data = createDataLayer(doc, tables);
   const deps = { ...data, now: () => new Date(), throttle: { keyring: localKeyring(Buffer.from(env('BENCH_JOB_KEY'), 'hex')) } };

@@ -95,7 +95,7 @@ export async function runSampling(options: SamplingOptions): Promise<SamplingRes
   const raw = new DynamoDBClient({ endpoint: db.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
     const names = await createTables(raw, 'benchsampling');
-    const tables = { ops: names.ops!, contacts: names.contacts!, audit: names.audit! };
+    const tables = { ops: names.ops!, contacts: names.contacts!, audit: names.audit!, ballots: names.ballots! };
     const doc = createDocumentClient({ region: 'local', endpoint: db.endpoint });
     const data = createDataLayer(doc, tables);
     const keyRoot = randomBytes(32);
@@ -294,7 +294,7 @@ export function samplingMarkdown(result: SamplingResult): string {
  */
 async function measureInvitations(
   doc: ReturnType<typeof createDocumentClient>,
-  tables: { ops: string; contacts: string; audit: string },
+  tables: { ops: string; contacts: string; audit: string; ballots: string },
   deps: Parameters<typeof createRound>[0] & ReturnType<typeof createDataLayer>,
   options: SamplingOptions,
   result: SamplingResult,

@@ -28,7 +28,7 @@ export interface ServerReady {
   type: 'ready';
   url: string;
   dynamoEndpoint: string;
-  tables: { ops: string; contacts: string; audit: string };
+  tables: { ops: string; contacts: string; audit: string; ballots: string };
   windowCodes: string[];
   javaPid: number | undefined;
   /** The stack's anti-stuffing root key (base64), so the driver forwards clients as the web server does. */
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   const windowCodes: string[] = [];
   if (options.windows > 0) {
     const doc = createDocumentClient({ region: 'local', endpoint: stack.dynamo.endpoint });
-    const directory = seedWriter(createDataLayer(doc, { ops: stack.tables.ops!, contacts: stack.tables.contacts!, audit: stack.tables.audit! }));
+    const directory = seedWriter(createDataLayer(doc, { ops: stack.tables.ops!, contacts: stack.tables.contacts!, audit: stack.tables.audit!, ballots: stack.tables.ballots! }));
     await directory.putUnit(BENCH_UNIT);
     await directory.putHall(BENCH_HALL);
     for (let i = 0; i < options.windows; i++) {
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     type: 'ready',
     url: stack.url,
     dynamoEndpoint: stack.dynamo.endpoint,
-    tables: { ops: stack.tables.ops!, contacts: stack.tables.contacts!, audit: stack.tables.audit! },
+    tables: { ops: stack.tables.ops!, contacts: stack.tables.contacts!, audit: stack.tables.audit!, ballots: stack.tables.ballots! },
     windowCodes,
     javaPid: java?.pid,
     clientKey: stack.clientKey,

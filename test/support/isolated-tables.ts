@@ -14,7 +14,7 @@ import { createTables } from '../../infra/local/create-tables.js';
 
 export interface IsolatedTables {
   prefix: string;
-  tables: { ops: string; contacts: string; audit: string };
+  tables: { ops: string; contacts: string; audit: string; ballots: string };
   doc: DynamoDBDocumentClient;
   /** The runtime, with the local token issuer exposed so tests can mint bearer tokens. */
   runtime: Runtime & { tokens: TokenVerifier & TokenIssuer & ChallengeTokens & LocalIdentity };
@@ -46,7 +46,7 @@ export async function isolatedTables(endpoint: string, options: IsolatedTablesOp
   const raw = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const names = await createTables(raw, prefix);
   raw.destroy();
-  const tables = { ops: names.ops!, contacts: names.contacts!, audit: names.audit! };
+  const tables = { ops: names.ops!, contacts: names.contacts!, audit: names.audit!, ballots: names.ballots! };
   const doc = createDocumentClient({ region: 'local', endpoint });
   const contactKey = randomBytes(32).toString('base64');
   const data = createDataLayer(doc, tables);

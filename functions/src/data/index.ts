@@ -25,6 +25,8 @@ export interface DataTables {
   ops: string;
   contacts: string;
   audit: string;
+  /** The ballot box of 民主评议 (decision 0027). */
+  ballots: string;
 }
 
 /** The whole data layer over one document client: what the use cases receive as dependencies. */

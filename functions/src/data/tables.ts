@@ -53,7 +53,21 @@ export const AUDIT_TABLE: TableDefinition = {
   isolation: 'append-only audit trail: no update or delete grant for any application role',
 };
 
-export const TABLES = [OPS_TABLE, CONTACTS_TABLE, AUDIT_TABLE] as const;
+/**
+ * The ballot box of 民主评议 (decision 0027): one item per ballot — group and choices under a
+ * random key, nothing else. Its own table so that it can have no stream (a stream would carry each
+ * ballot's write time), no TTL, and grants of its own: casting may only PutItem, the tally only
+ * Query; nothing updates or deletes a ballot.
+ */
+export const BALLOTS_TABLE: TableDefinition = {
+  logicalName: 'ballots',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  globalIndexes: [],
+  isolation: 'the secret ballot: no stream, no TTL; casting puts, the tally queries, nothing updates or deletes',
+};
+
+export const TABLES = [OPS_TABLE, CONTACTS_TABLE, AUDIT_TABLE, BALLOTS_TABLE] as const;
 
 export function physicalTableName(prefix: string, table: TableDefinition): string {
   return `${prefix}-${table.logicalName}`;
