@@ -15,7 +15,7 @@ let browser: Browser;
 /** Sessions of the demo accounts, each logged in once (one TOTP login per account). */
 const sessions: Record<string, Session> = {};
 
-const ADMIN_SECTIONS = ['工作台', '单位与窗口', '工作人员', '服务大厅', '导入', '问卷', '二维码海报', '满意度报表', '阳光测评', '评价留言', '账号'];
+const ADMIN_SECTIONS = ['工作台', '单位与窗口', '工作人员', '服务大厅', '导入', '问卷', '二维码海报', '满意度报表', '阳光测评', '民主评议', '评价留言', '账号'];
 const COMMITTEE_SECTIONS = ['工作台', '单位与窗口', '工作人员', '服务大厅', '满意度报表', '阳光测评', '评价留言'];
 
 beforeAll(async () => {
