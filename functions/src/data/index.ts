@@ -20,6 +20,7 @@ import { createInvitationStore } from './sampling-invitations.js';
 import { createRatingLinkStore } from './rating-links.js';
 import { createRecordImportJobStore } from './record-import-jobs.js';
 import { createCampaignStore } from './appraisal/campaigns.js';
+import { createBallotStore } from './appraisal/ballots.js';
 
 export interface DataTables {
   ops: string;
@@ -57,6 +58,7 @@ export function createDataLayer(doc: DynamoDBDocumentClient, tables: DataTables)
     ratingLinks: createRatingLinkStore(doc, tables.ops),
     recordImportJobs: createRecordImportJobStore(doc, tables.ops),
     campaigns: createCampaignStore(doc, tables.ops),
+    ballotBox: createBallotStore(doc, tables),
   };
 }
 export type DataLayer = ReturnType<typeof createDataLayer>;

@@ -87,6 +87,10 @@ export const keys = {
   campaign: (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'META' }),
   campaignListing: (unitId: string, campaignId: string) => ({ pk: `CAMPAIGNSOF#${unitId}`, sk: `CAMPAIGN#${campaignId}` }),
   campaignListingPartition: (unitId: string) => `CAMPAIGNSOF#${unitId}`,
+  /** A ballot code, by its keyed hash (decision 0027): which campaign, round and group, and whether used. */
+  ballotCode: (mac: string) => ({ pk: `BCODE#${mac}`, sk: 'META' }),
+  /** The ballot box (its own table): a campaign round's ballots over a few partitions, each under a random key. */
+  ballotPartition: (campaignId: string, round: number, shard: number) => `BOX#${campaignId}#${round}#${shard}`,
   /**
    * 阳光测评 rounds (issue 13 §2): the round, its copy in the unit's listing, the frozen frame in
    * chunks of lines, the drawn sample one item per entry, and the quarantine by month of invitation

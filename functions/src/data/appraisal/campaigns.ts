@@ -27,6 +27,12 @@ export interface CampaignRecord {
   createdAt: string;
   createdBy: string;
   updatedAt: string;
+  /** Codes issued per group id, at 开放 (and re-issue). */
+  issued?: Record<string, number>;
+  openedAt?: string;
+  openedBy?: string;
+  closedAt?: string;
+  closedBy?: string;
 }
 
 /** The campaign was not in one of the states a step starts from (or does not exist). */

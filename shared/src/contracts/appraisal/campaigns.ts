@@ -87,6 +87,11 @@ export const CampaignView = z
     createdAt: z.string(),
     createdBy: z.string(),
     updatedAt: z.string(),
+    issued: z.record(z.string(), z.number().int()).optional().meta({ description: 'Ballot codes issued per group id, from 已开放 on' }),
+    openedAt: z.string().optional(),
+    openedBy: z.string().optional(),
+    closedAt: z.string().optional(),
+    closedBy: z.string().optional(),
   })
   .meta({ id: 'CampaignView' });
 export type CampaignView = z.infer<typeof CampaignView>;

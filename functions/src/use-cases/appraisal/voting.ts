@@ -1,0 +1,184 @@
+import { randomBytes as cryptoRandomBytes, randomInt } from 'node:crypto';
+import { codeFromBytes, normalizeCode } from '#shared/domain/appraisal/ballot-code.js';
+import { tallyConfigOf } from '#shared/domain/appraisal/campaign.js';
+import { choiceChecker, type PackBallot, type TallyPack } from '#shared/domain/appraisal/pack.js';
+import { tallyCounter, type TallyDetail } from '#shared/domain/appraisal/tally.js';
+import type { CampaignView } from '#shared/contracts/appraisal/campaigns.js';
+import { authorizeOwned, record, type Attempt } from '../../access/index.js';
+import type { Principal } from '../../auth/principal.js';
+import { BALLOT_SHARDS, CodeRefused, type BallotStore } from '../../data/appraisal/ballots.js';
+import { CampaignStateError, type CampaignRecord } from '../../data/appraisal/campaigns.js';
+import { ConflictError, ValidationError } from '../../errors.js';
+import { derivedKey, type ClientKeyring } from '../../throttle/keyring.js';
+import { mac128 } from '../../throttle/mac.js';
+import { campaignView, type CampaignDeps } from './campaigns.js';
+
+/**
+ * The secret ballot of 民主评议 (issue 14 §1–2; decision 0027): opening a campaign issues its codes,
+ * a code casts one ballot, closing stops the voting, and the tally and its pack are read from the
+ * ballot box. A code is kept only as its keyed hash; a ballot only as its group and choices under
+ * a random key; casting writes both in one transaction and nothing else — no audit entry, no log
+ * line, no time — so that nothing joins a ballot to the code that cast it.
+ */
+export interface VotingDeps extends CampaignDeps {
+  ballotBox: BallotStore;
+  throttle: { keyring: ClientKeyring };
+  randomBytes?: (size: number) => Buffer;
+}
+
+/** Never a China-time day (YYYY-MM-DD), so the derived key is never one of the anti-stuffing day keys. */
+export const BALLOT_CODE_LABEL = 'ballot-code';
+
+/** The keyed hash under which a code is stored: HMAC-SHA256 under the derived code key, 128 bits, base64url. */
+export function codeMac(key: Uint8Array, code: string): string {
+  return mac128(key, `ballot|${code}`);
+}
+
+const codeKey = (deps: Pick<VotingDeps, 'throttle'>) => derivedKey(deps.throttle.keyring, BALLOT_CODE_LABEL);
+
+export interface IssuedCodes {
+  group: string;
+  groupName: string;
+  /** The codes in clear: they exist here once, to be printed, and are kept nowhere. */
+  codes: string[];
+}
+
+async function authorizeCampaign(deps: VotingDeps, principal: Principal, attempt: Attempt): Promise<CampaignRecord> {
+  const found = await deps.campaigns.get(attempt.objectId);
+  return (await authorizeOwned(deps, principal, 'appraisal:manage', attempt, found, { field: 'campaignId', noun: 'campaign' })).object;
+}
+
+/** One step of the campaign's life, from → to, by a conditional update; refused (409, audited) from any other state. */
+async function step(
+  deps: VotingDeps,
+  principal: Principal,
+  attempt: Attempt,
+  campaign: CampaignRecord,
+  [from, to]: [CampaignRecord['state'], CampaignRecord['state']],
+  patch: Partial<CampaignRecord>,
+): Promise<CampaignRecord> {
+  const refuse = async (state: string | undefined) => {
+    const message = `the campaign is ${state ?? 'gone'}; this step starts from ${from}`;
+    await record(deps, principal, attempt, 'invalid', { unitId: campaign.unitId, detail: message });
+    return new ConflictError('state', message);
+  };
+  if (campaign.state !== from) throw await refuse(campaign.state);
+  try {
+    return await deps.campaigns.transition(campaign.campaignId, [from], { ...patch, state: to, updatedAt: deps.now().toISOString() });
+  } catch (error) {
+    if (error instanceof CampaignStateError) throw await refuse(error.current);
+    throw error;
+  }
+}
+
+/**
+ * 草稿 → 已开放: the configuration is locked and every group gets its `ballots` codes, stored as
+ * keyed hashes before the campaign opens (a code of a campaign that failed to open is one nobody
+ * ever saw). The codes come back once, for the slips.
+ */
+export async function openCampaign(deps: VotingDeps, principal: Principal, campaignId: string): Promise<{ campaign: CampaignView; issued: IssuedCodes[] }> {
+  const attempt: Attempt = { action: 'campaign.open', objectType: 'campaign', objectId: campaignId };
+  const campaign = await authorizeCampaign(deps, principal, attempt);
+  if (campaign.state !== 'draft') await step(deps, principal, attempt, campaign, ['draft', 'open'], {});
+  const random = deps.randomBytes ?? cryptoRandomBytes;
+  const seen = new Set<string>();
+  const issued: IssuedCodes[] = campaign.groups.map((group) => {
+    const codes: string[] = [];
+    while (codes.length < group.ballots) {
+      const code = codeFromBytes(random(7));
+      if (seen.has(code)) continue;
+      seen.add(code);
+      codes.push(code);
+    }
+    return { group: group.id, groupName: group.name, codes };
+  });
+  const key = await codeKey(deps);
+  await deps.ballotBox.issueCodes(issued.flatMap(({ group, codes }) => codes.map((code) => ({ mac: codeMac(key, code), campaignId, round: campaign.round, group }))));
+  const now = deps.now().toISOString();
+  const opened = await step(deps, principal, attempt, campaign, ['draft', 'open'], {
+    issued: Object.fromEntries(issued.map(({ group, codes }) => [group, codes.length])),
+    openedAt: now,
+    openedBy: principal.username,
+  });
+  await record(deps, principal, attempt, 'ok', { unitId: campaign.unitId, detail: issued.map(({ groupName, codes }) => `${groupName} ${codes.length}`).join(', ') });
+  return { campaign: campaignView(opened), issued };
+}
+
+/** 已开放 → 已截止: no code casts any more. */
+export async function closeCampaign(deps: VotingDeps, principal: Principal, campaignId: string): Promise<CampaignView> {
+  const attempt: Attempt = { action: 'campaign.close', objectType: 'campaign', objectId: campaignId };
+  const campaign = await authorizeCampaign(deps, principal, attempt);
+  const closed = await step(deps, principal, attempt, campaign, ['open', 'closed'], { closedAt: deps.now().toISOString(), closedBy: principal.username });
+  await record(deps, principal, attempt, 'ok', { unitId: campaign.unitId });
+  return campaignView(closed);
+}
+
+/** What a code opens: the campaign and the group's ballot (subjects, indicators, options), or why not. */
+export interface BallotForm {
+  campaignId: string;
+  campaignName: string;
+  kind: CampaignRecord['kind'];
+  group: { id: string; name: string };
+  subjects: { id: string; name: string; graded: boolean }[];
+  indicators: { id: string; name: string }[];
+  scale: { option: string; score: number | null }[];
+}
+
+/** The code's campaign, open and in the code's round; CodeRefused otherwise (unknown, used, closed). */
+async function codeCampaign(deps: VotingDeps, typed: string): Promise<{ mac: string; campaign: CampaignRecord; group: string }> {
+  const code = normalizeCode(typed);
+  if (!code) throw new CodeRefused('unknown');
+  const mac = codeMac(await codeKey(deps), code);
+  const found = await deps.ballotBox.code(mac);
+  if (!found) throw new CodeRefused('unknown');
+  const campaign = await deps.campaigns.get(found.campaignId);
+  if (!campaign || campaign.round !== found.round) throw new CodeRefused('unknown');
+  if (found.state === 'used') throw new CodeRefused('used');
+  if (campaign.state !== 'open') throw new CodeRefused('closed');
+  return { mac, campaign, group: found.group };
+}
+
+export async function ballotForm(deps: VotingDeps, typed: string): Promise<BallotForm> {
+  const { campaign, group } = await codeCampaign(deps, typed);
+  const named = campaign.groups.find((candidate) => candidate.id === group)!;
+  return {
+    campaignId: campaign.campaignId,
+    campaignName: campaign.name,
+    kind: campaign.kind,
+    group: { id: named.id, name: named.name },
+    subjects: campaign.subjects.map(({ id, name, graded }) => ({ id, name, graded })),
+    indicators: campaign.indicators.map(({ id, name }) => ({ id, name })),
+    scale: campaign.scale,
+  };
+}
+
+/**
+ * Cast the ballot of a code: its choices checked against the campaign (a subject, indicator or
+ * option it does not have is a 400 naming it, and nothing is written), then the code burned and
+ * the ballot put in one transaction. Nothing else is written or logged.
+ */
+export async function castBallot(deps: VotingDeps, typed: string, choices: PackBallot['choices']): Promise<void> {
+  const { mac, campaign, group } = await codeCampaign(deps, typed);
+  const [problem] = choiceChecker({ ...tallyConfigOf({ ...campaign, id: campaign.campaignId }), ballots: [] } as TallyPack)(choices, 'choices');
+  if (problem) throw ValidationError.forField(problem.field, problem.message.replace(' of the pack', ''));
+  const random = deps.randomBytes ?? cryptoRandomBytes;
+  await deps.ballotBox.cast(mac, campaign, { group, choices }, { key: random(16).toString('hex'), shard: randomInt(BALLOT_SHARDS) });
+}
+
+/** Every ballot of the campaign's current round counted (the counter holds counts, never the ballots). */
+export async function tallyOfCampaign(deps: Pick<VotingDeps, 'ballotBox'>, campaign: CampaignRecord): Promise<TallyDetail> {
+  const counter = tallyCounter(tallyConfigOf({ ...campaign, id: campaign.campaignId }, campaign.issued ?? {}));
+  for await (const page of deps.ballotBox.ballots(campaign.campaignId, campaign.round)) for (const ballot of page) counter.add(ballot);
+  return counter.finish();
+}
+
+/** The tally pack (manyi-appraisal-v1) of the campaign's current round: its ballots shuffled by the CSPRNG, no code anywhere. */
+export async function packOfCampaign(deps: Pick<VotingDeps, 'ballotBox'>, campaign: CampaignRecord): Promise<TallyPack> {
+  const ballots: PackBallot[] = [];
+  for await (const page of deps.ballotBox.ballots(campaign.campaignId, campaign.round)) ballots.push(...page);
+  for (let i = ballots.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [ballots[i], ballots[j]] = [ballots[j]!, ballots[i]!];
+  }
+  return { ...tallyConfigOf({ ...campaign, id: campaign.campaignId }, campaign.issued ?? {}), ballots };
+}
