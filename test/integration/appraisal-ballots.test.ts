@@ -72,7 +72,12 @@ function decoded(choices: Record<string, Record<string, string>>): number {
 function kendallTau(order: readonly number[]): number {
   let concordant = 0;
   let discordant = 0;
-  for (let i = 0; i < order.length; i++) for (let j = i + 1; j < order.length; j++) order[i]! < order[j]! ? concordant++ : discordant++;
+  for (let i = 0; i < order.length; i++) {
+    for (let j = i + 1; j < order.length; j++) {
+      if (order[i]! < order[j]!) concordant++;
+      else discordant++;
+    }
+  }
   return (concordant - discordant) / ((order.length * (order.length - 1)) / 2);
 }
 
