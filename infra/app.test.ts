@@ -519,9 +519,19 @@ describe('api stack', () => {
     const clientKey = logicalId(built.data, built.data.clientKey.node.defaultChild);
     // The 办件 push computes keyed pseudonyms of phone numbers with the same key (decision 0019).
     // Rounds' commit and freeze derive the entry-id key of a frame the same way (decision 0021).
-    const limited = ['login', 'pushServiceRecords', 'applyServiceRecordImport', 'commitRound', 'freezeRound', 'submitRating'];
-    expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].clientLimits).map((route) => route.operationId).sort()).toEqual(['login', 'submitRating']);
-    expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].pseudonyms).map((route) => route.operationId).sort()).toEqual(['applyServiceRecordImport', 'commitRound', 'freezeRound', 'pushServiceRecords']);
+    // 民主评议 ballot codes are stored as MACs under a key derived the same way, and unknown codes are
+    // counted against the client like failed logins (decision 0027).
+    const limited = ['login', 'pushServiceRecords', 'applyServiceRecordImport', 'commitRound', 'freezeRound', 'submitRating', 'openCampaign', 'lookupBallot', 'castBallot'];
+    expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].clientLimits).map((route) => route.operationId).sort()).toEqual(['castBallot', 'login', 'lookupBallot', 'submitRating']);
+    expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].pseudonyms).map((route) => route.operationId).sort()).toEqual([
+      'applyServiceRecordImport',
+      'castBallot',
+      'commitRound',
+      'freezeRound',
+      'lookupBallot',
+      'openCampaign',
+      'pushServiceRecords',
+    ]);
     for (const route of routes) {
       const statements = statementsOf(route.operationId);
       const onClientKey = statements.filter((s) => mentions(s.Resource, clientKey));
@@ -561,11 +571,11 @@ describe('api stack', () => {
     for (const fn of Object.values(api.findResources('AWS::Lambda::Function'))) {
       const variables = fn.Properties.Environment?.Variables ?? {};
       const operationId = routes.find((route) => fn.Properties.Description?.endsWith(`(${route.operationId})`))?.operationId;
-      if (operationId === 'login' || operationId === 'submitRating') {
+      if (['login', 'submitRating', 'lookupBallot', 'castBallot'].includes(operationId ?? '')) {
         expect(mentions(variables.CLIENT_KMS_KEY_ID, clientKey), operationId).toBe(true);
         expect(JSON.stringify(variables.CLIENT_KMS_KEY_ID), operationId).toMatch(/Arn/);
         expect(variables.CLIENT_FROM, operationId).toBe('forwarded-only');
-      } else if (['pushServiceRecords', 'applyServiceRecordImport', 'commitRound', 'freezeRound'].includes(operationId ?? '')) {
+      } else if (['pushServiceRecords', 'applyServiceRecordImport', 'commitRound', 'freezeRound', 'openCampaign'].includes(operationId ?? '')) {
         // The key for keyed pseudonyms only (a 办件's number, a round's entry ids): nothing counts their clients.
         expect(mentions(variables.CLIENT_KMS_KEY_ID, clientKey), operationId).toBe(true);
         expect(variables.CLIENT_FROM, operationId).toBeUndefined();

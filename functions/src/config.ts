@@ -40,6 +40,8 @@ const ConfigSchema = z.object({
   RATINGS_PER_CLIENT: z.coerce.number().int().min(1).default(120),
   /** Failed logins per client per 15 minutes, whatever the usernames. */
   LOGIN_FAILURES_PER_CLIENT: z.coerce.number().int().min(1).default(30),
+  /** Unknown ballot codes (票码) typed from one client per window before it waits (decision 0027). */
+  CODE_FAILURES_PER_CLIENT: z.coerce.number().int().min(1).default(30),
   /**
    * Burst detector (decision 0016): the ratings of a window in one hour past BURST_FACTOR × its usual
    * rate for that hour of the week, and past BURST_FLOOR, are stored as 可疑评价 and counted apart.

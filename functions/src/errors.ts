@@ -168,6 +168,39 @@ export class AnswerBusyAppError extends AppError {
   }
 }
 
+/** 票码 (decision 0027): an unknown code — the same words whether it never existed or belongs to another round. */
+export class BallotCodeUnknownError extends AppError {
+  override name = 'BallotCodeUnknownError';
+  override readonly statusCode = 404;
+  override readonly code = 'BALLOT_CODE_UNKNOWN';
+  override readonly expose = true;
+  constructor() {
+    super('code: 不是有效的票码，请核对后重新输入', { issues: [{ field: 'code', message: 'code: 不是有效的票码，请核对后重新输入' }] });
+  }
+}
+
+/** A code that cast its ballot already: 此票码已使用 (after a retry of one's own vote, it was counted). */
+export class BallotCodeUsedError extends AppError {
+  override name = 'BallotCodeUsedError';
+  override readonly statusCode = 409;
+  override readonly code = 'BALLOT_CODE_USED';
+  override readonly expose = true;
+  constructor() {
+    super('code: 此票码已使用', { issues: [{ field: 'code', message: 'code: 此票码已使用' }] });
+  }
+}
+
+/** The campaign is not open for voting (closed, or not yet open): 评议已截止. */
+export class CampaignClosedError extends AppError {
+  override name = 'CampaignClosedError';
+  override readonly statusCode = 410;
+  override readonly code = 'CAMPAIGN_CLOSED';
+  override readonly expose = true;
+  constructor() {
+    super('code: 评议已截止', { issues: [{ field: 'code', message: 'code: 评议已截止' }] });
+  }
+}
+
 /** An invitation answered already (with this link or a reminder's): 已评价. */
 export class InvitationAnsweredError extends AppError {
   override name = 'InvitationAnsweredError';

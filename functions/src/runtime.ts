@@ -122,6 +122,7 @@ export function getRuntime(): Runtime {
     ratingIntervalSeconds: settings.RATING_INTERVAL_MINUTES * 60,
     ratingsPerClient: settings.RATINGS_PER_CLIENT,
     loginFailuresPerClient: settings.LOGIN_FAILURES_PER_CLIENT,
+    codeFailuresPerClient: settings.CODE_FAILURES_PER_CLIENT,
     clientFrom: settings.CLIENT_FROM,
   };
   const throttle: Throttle = {

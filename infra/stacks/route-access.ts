@@ -252,4 +252,15 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   listCampaigns: READ_OPS,
   getCampaign: READ_OPS,
   updateCampaign: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  // Opening issues the codes: one Put of a keyed hash per ballot (the code key is the client key's
+  // MAC of a fixed label, like the pseudonyms) and the PDF of slips, with the CJK font: up to 5,000
+  // codes a group, so memory and time. Closing is one conditional update.
+  openCampaign: { ops: 'read-write', contacts: 'none', sealContacts: false, pseudonyms: true, posterFont: true, memorySize: 1024, timeoutSeconds: 28 },
+  closeCampaign: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  // A voter's code (decision 0027): its keyed hash (GenerateMac), the code and campaign items read;
+  // unknown codes counted against the client like failed logins (the THROTTLE# counters). Casting
+  // updates the code and puts the ballot — PutItem on the ballot box and nothing else there. Neither
+  // writes the audit log: an entry would time each vote.
+  lookupBallot: { ops: 'read', contacts: 'none', sealContacts: false, pseudonyms: true, clientLimits: 'login' },
+  castBallot: { ops: 'read-write', contacts: 'none', sealContacts: false, pseudonyms: true, clientLimits: 'login', ballots: 'cast' },
 };

@@ -82,6 +82,8 @@ export const MAY: Record<string, readonly Role[]> = {
   listCampaigns: ADMINS,
   getCampaign: ADMINS,
   updateCampaign: ADMINS,
+  openCampaign: ADMINS,
+  closeCampaign: ADMINS,
   commitRound: ADMINS,
   freezeRound: ADMINS,
   drawRound: ADMINS,

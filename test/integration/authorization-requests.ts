@@ -66,8 +66,8 @@ export interface Targets {
   client(): Promise<string>;
   /** A 阳光测评 round of `unit` in this state (issue 13), drawn by the fixture admin when drawn, closed and published by a second one. */
   round(state: RoundFixtureState): Promise<string>;
-  /** A 民主评议 campaign of `unit` (issue 14), a draft appraising the unit itself. */
-  campaign(): Promise<string>;
+  /** A 民主评议 campaign of `unit` (issue 14) appraising the unit itself: a draft, or opened by the fixture admin. */
+  campaign(state?: CampaignFixtureState): Promise<string>;
   /** An account whose scope is `unit`. */
   account(): Promise<string>;
   /** A unit with a draft survey version, and that version. */
@@ -77,6 +77,8 @@ export interface Targets {
 }
 
 export type Build = (x: Targets) => Promise<Req>;
+
+export type CampaignFixtureState = 'draft' | 'open';
 
 export type RoundFixtureState = 'draft' | 'committed' | 'frozen' | 'drawn' | 'sending' | 'closed' | 'published';
 
@@ -275,6 +277,8 @@ export const REQUESTS: Record<string, RequestSpec> = {
     scope: 'object',
     build: async (x) => ({ method: 'PUT', path: `/api/appraisal-campaigns/${await x.campaign()}`, json: campaignConfig(await x.unit()) }),
   },
+  openCampaign: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/appraisal-campaigns/${await x.campaign()}/open` }) },
+  closeCampaign: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/appraisal-campaigns/${await x.campaign('open')}/close` }) },
   updateRound: {
     scope: 'object',
     build: async (x) => ({ method: 'PUT', path: `/api/sampling-rounds/${await x.round('draft')}`, json: roundConfig(await x.unit()) }),
@@ -561,10 +565,16 @@ export async function createWorld(endpoint: string): Promise<World> {
     if (side === 'out') leakMarkers.add(round.roundId).add(round.config.name);
     return round.roundId as string;
   };
-  const newCampaign = async (unitId: string, side: 'in' | 'out') => {
+  const newCampaign = async (unitId: string, side: 'in' | 'out', state: CampaignFixtureState = 'draft') => {
     const campaign = await admin('POST', '/api/appraisal-campaigns', campaignConfig(unitId));
+    if (state === 'open') await admin('POST', `/api/appraisal-campaigns/${campaign.campaignId}/open`);
     if (side === 'out') leakMarkers.add(campaign.campaignId);
     return campaign.campaignId as string;
+  };
+  /** Campaigns of a Targets by state, each made once. */
+  const campaignsOf = (unit: () => Promise<string>, side: 'in' | 'out') => {
+    const made = new Map<CampaignFixtureState, Promise<string>>();
+    return (state: CampaignFixtureState = 'draft') => made.get(state) ?? made.set(state, unit().then((id) => newCampaign(id, side, state))).get(state)!;
   };
   /** Rounds of a Targets by state, each made once. */
   const roundsOf = (unit: () => Promise<string>, side: 'in' | 'out') => {
@@ -606,7 +616,7 @@ export async function createWorld(endpoint: string): Promise<World> {
       unit,
       client,
       round: roundsOf(unit, side),
-      campaign: lazy(async () => newCampaign(await unit(), side)),
+      campaign: campaignsOf(unit, side),
       movable: lazy(() => newUnit(root, side)),
       newParent: lazy(() => newUnit(root, side)),
       window,
@@ -654,7 +664,8 @@ export async function createWorld(endpoint: string): Promise<World> {
     // Made now, not on first use: a shared object appearing during a refused request would count as its change.
     const rounds = roundsOf(async () => root, side);
     for (const state of ['draft', 'committed', 'frozen', 'drawn', 'sending', 'closed', 'published'] as const) await rounds(state);
-    const campaign = await newCampaign(root, side);
+    const campaigns = campaignsOf(async () => root, side);
+    for (const state of ['draft', 'open'] as const) await campaigns(state);
     return fixed(
       {
         unit: root,
@@ -668,7 +679,7 @@ export async function createWorld(endpoint: string): Promise<World> {
       },
       side,
       rounds,
-      async () => campaign,
+      campaigns,
     );
   }
   const ghostValues = {

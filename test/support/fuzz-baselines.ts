@@ -8,7 +8,8 @@ import { UnitId, UnitName } from '../../shared/src/contracts/org-units.js';
 import { ProjNo, ServiceRecordInput } from '../../shared/src/contracts/service-records/records.js';
 import type { Route } from '../../functions/src/routes.js';
 import { MAY } from '../integration/authorization-expectations.js';
-import { PASSWORD, REQUESTS, type World } from '../integration/authorization-requests.js';
+import { campaignConfig, PASSWORD, REQUESTS, type World } from '../integration/authorization-requests.js';
+import { openCampaign } from '../../functions/src/use-cases/appraisal/voting.js';
 import type { Baseline, CsvSpec } from './fuzz-requests.js';
 
 /**
@@ -119,6 +120,12 @@ export async function baselineOf(route: Route, w: World): Promise<Baseline> {
       return { method: 'POST', path: '/api/public/sampling-invitations/lookup', json: { token: await fuzzInvitation(w) } };
     case 'submitInvitationRating':
       return { method: 'POST', path: '/api/public/sampling-invitations/ratings', json: { token: await fuzzInvitation(w), level: 2, reasons: ['SLOW'], comment: '等候时间较长' } };
+    case 'lookupBallot':
+      return { method: 'POST', path: '/api/public/ballots/lookup', json: { code: (await fuzzBallotCode(w)).code } };
+    case 'castBallot': {
+      const { code, subject } = await fuzzBallotCode(w);
+      return { method: 'POST', path: '/api/public/ballots', json: { code, choices: { [subject]: { i1: '优秀' } } } };
+    }
     case 'optOutInvitation':
       return { method: 'POST', path: '/api/public/sampling-invitations/opt-out', json: { token: await fuzzInvitation(w) } };
     case 'login':
@@ -190,6 +197,17 @@ async function fuzzRatingLink(w: World, windowCode: string): Promise<string> {
     expiresAt: Math.ceil(Date.now() / 1000) + 40 * 86_400,
   });
   return token;
+}
+
+/**
+ * A fresh ballot code of an open campaign of unit A appraising A itself: opened through the use
+ * case, which hands the codes to its caller (the route answers them only as the PDF of slips).
+ */
+async function fuzzBallotCode(w: World): Promise<{ code: string; subject: string }> {
+  const unitId = await w.shared.in.unit();
+  const { campaignId } = await w.admin('POST', '/api/appraisal-campaigns', campaignConfig(unitId));
+  const { issued } = await openCampaign(w.t.runtime, w.principal('system-admin'), campaignId);
+  return { code: issued[0]!.codes[0]!, subject: `unit:${unitId}` };
 }
 
 /** The token of an invitation of the world's sending round (from its local outbox). */

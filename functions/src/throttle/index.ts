@@ -58,6 +58,23 @@ export async function refuseThrottledLogin(throttle: Throttle, requester: Reques
   }
 }
 
+const clientCodeKey = (client: string) => `ballot-code|${client}`;
+
+/** Refuse a ballot code from a client that typed too many unknown ones (429 naming `code`); nothing counts a code that works. */
+export async function refuseThrottledCodes(throttle: Throttle, requester: Requester, now: Date): Promise<void> {
+  if (!requester.client) return;
+  const { policy, counters } = throttle;
+  if ((await counters.count(clientCodeKey(requester.client), policy.clientWindowSeconds, now)) >= policy.codeFailuresPerClient) {
+    throw new TooManyRequestsError('code', Math.ceil(policy.clientWindowSeconds / 60));
+  }
+}
+
+/** Count an unknown ballot code against the client. */
+export async function countCodeFailure(throttle: Throttle, requester: Requester, now: Date): Promise<void> {
+  if (!requester.client) return;
+  await throttle.counters.add(clientCodeKey(requester.client), throttle.policy.clientWindowSeconds, now);
+}
+
 /** Count a failed login against the client and the (username, client) pair. */
 export async function countLoginFailure(throttle: Throttle, requester: Requester, username: string, now: Date): Promise<void> {
   if (!requester.client) return;

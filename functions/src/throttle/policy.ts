@@ -13,6 +13,11 @@ export interface ThrottlePolicy {
   loginFailuresPerClient: number;
   /** Failed logins of one username from one client before that pair waits out the window. */
   loginFailuresPerPair: number;
+  /**
+   * Unknown ballot codes (票码) per client per window: 50-bit codes are not guessed in any number
+   * of tries a limit lets through, and a meeting room's Wi-Fi puts every voter behind one address.
+   */
+  codeFailuresPerClient: number;
   clientWindowSeconds: number;
   /** Which client the limits count (config CLIENT_FROM). */
   clientFrom: 'source-ip' | 'forwarded-only';
@@ -23,6 +28,7 @@ export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = {
   ratingsPerClient: 120,
   loginFailuresPerClient: 30,
   loginFailuresPerPair: 5,
+  codeFailuresPerClient: 30,
   clientWindowSeconds: 15 * 60,
   clientFrom: 'source-ip',
 };

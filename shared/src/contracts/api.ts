@@ -19,6 +19,7 @@ import { publishedRoundOperations } from './sampling/published.js';
 import { serviceRecordOperations } from './service-records/ops.js';
 import { ratingLinkOperations } from './rating-links.js';
 import { campaignOperations } from './appraisal/ops-campaigns.js';
+import { ballotOperations } from './appraisal/ballots.js';
 
 export type { Operation } from './operation.js';
 import type { Operation } from './operation.js';
@@ -203,6 +204,7 @@ export const operations = {
   ...roundResultExportOperations,
   ...publishedRoundOperations,
   ...campaignOperations,
+  ...ballotOperations,
 } as const satisfies Record<string, Operation>;
 
 export type OperationId = keyof typeof operations;

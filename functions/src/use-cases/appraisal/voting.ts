@@ -8,7 +8,8 @@ import { authorizeOwned, record, type Attempt } from '../../access/index.js';
 import type { Principal } from '../../auth/principal.js';
 import { BALLOT_SHARDS, CodeRefused, type BallotStore } from '../../data/appraisal/ballots.js';
 import { CampaignStateError, type CampaignRecord } from '../../data/appraisal/campaigns.js';
-import { ConflictError, ValidationError } from '../../errors.js';
+import { BallotCodeUnknownError, BallotCodeUsedError, CampaignClosedError, ConflictError, ValidationError } from '../../errors.js';
+import { countCodeFailure, refuseThrottledCodes, type Requester, type Throttle } from '../../throttle/index.js';
 import { derivedKey, type ClientKeyring } from '../../throttle/keyring.js';
 import { mac128 } from '../../throttle/mac.js';
 import { campaignView, type CampaignDeps } from './campaigns.js';
@@ -76,7 +77,13 @@ async function step(
  * keyed hashes before the campaign opens (a code of a campaign that failed to open is one nobody
  * ever saw). The codes come back once, for the slips.
  */
-export async function openCampaign(deps: VotingDeps, principal: Principal, campaignId: string): Promise<{ campaign: CampaignView; issued: IssuedCodes[] }> {
+export async function openCampaign<R = undefined>(
+  deps: VotingDeps,
+  principal: Principal,
+  campaignId: string,
+  /** What the codes become before anything is stored (the slips): if it fails, nothing is written. */
+  prepare?: (campaign: CampaignRecord, issued: IssuedCodes[]) => Promise<R>,
+): Promise<{ campaign: CampaignView; issued: IssuedCodes[]; prepared: R | undefined }> {
   const attempt: Attempt = { action: 'campaign.open', objectType: 'campaign', objectId: campaignId };
   const campaign = await authorizeCampaign(deps, principal, attempt);
   if (campaign.state !== 'draft') await step(deps, principal, attempt, campaign, ['draft', 'open'], {});
@@ -92,6 +99,7 @@ export async function openCampaign(deps: VotingDeps, principal: Principal, campa
     }
     return { group: group.id, groupName: group.name, codes };
   });
+  const prepared = prepare ? await prepare(campaign, issued) : undefined;
   const key = await codeKey(deps);
   await deps.ballotBox.issueCodes(issued.flatMap(({ group, codes }) => codes.map((code) => ({ mac: codeMac(key, code), campaignId, round: campaign.round, group }))));
   const now = deps.now().toISOString();
@@ -101,7 +109,7 @@ export async function openCampaign(deps: VotingDeps, principal: Principal, campa
     openedBy: principal.username,
   });
   await record(deps, principal, attempt, 'ok', { unitId: campaign.unitId, detail: issued.map(({ groupName, codes }) => `${groupName} ${codes.length}`).join(', ') });
-  return { campaign: campaignView(opened), issued };
+  return { campaign: campaignView(opened), issued, prepared };
 }
 
 /** 已开放 → 已截止: no code casts any more. */
@@ -181,4 +189,31 @@ export async function packOfCampaign(deps: Pick<VotingDeps, 'ballotBox'>, campai
     [ballots[i], ballots[j]] = [ballots[j]!, ballots[i]!];
   }
   return { ...tallyConfigOf({ ...campaign, id: campaign.campaignId }, campaign.issued ?? {}), ballots };
+}
+
+/** The resident-facing side of a code (`/v`): a Throttle counts the unknown codes a client types. */
+export type PublicVotingDeps = VotingDeps & { throttle: Throttle };
+
+/** A refused code as the voter is told: unknown 404 (counted against the client), used 409, closed 410. */
+async function asAnswer<T>(deps: PublicVotingDeps, requester: Requester, work: () => Promise<T>): Promise<T> {
+  await refuseThrottledCodes(deps.throttle, requester, deps.now());
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof CodeRefused)) throw error;
+    if (error.reason === 'used') throw new BallotCodeUsedError();
+    if (error.reason === 'closed') throw new CampaignClosedError();
+    await countCodeFailure(deps.throttle, requester, deps.now());
+    throw new BallotCodeUnknownError();
+  }
+}
+
+/** What the voter's code opens (POST /api/public/ballots/lookup). */
+export function lookupBallot(deps: PublicVotingDeps, requester: Requester, code: string): Promise<BallotForm> {
+  return asAnswer(deps, requester, () => ballotForm(deps, code));
+}
+
+/** The vote (POST /api/public/ballots): answered without echoing a choice. */
+export function submitBallot(deps: PublicVotingDeps, requester: Requester, code: string, choices: PackBallot['choices']): Promise<void> {
+  return asAnswer(deps, requester, () => castBallot(deps, code, choices));
 }

@@ -1,0 +1,98 @@
+import * as z from 'zod';
+import { CAMPAIGN_KINDS } from '../../domain/appraisal/campaign.js';
+import type { Operation } from '../operation.js';
+import { badRequest, errorResponse, forbidden as forbiddenTo, notFound as noSuch, unauthorized } from '../responses.js';
+import { CampaignParams, CampaignView } from './campaigns.js';
+import { Id, Label } from './tally-pack.js';
+
+/**
+ * Voting in 民主评议 (issue 14 §1–2; decision 0027): opening a campaign issues its ballot codes (the
+ * answer is the PDF of slips, the only place the codes exist in clear), closing stops the voting,
+ * and a code opens and casts one ballot at /v. The code travels in POST bodies, never in a path
+ * or a query that a log could keep.
+ */
+export const BallotCode = z
+  .string()
+  .min(1, 'is required')
+  .max(40, 'must be at most 40 characters')
+  .meta({ description: '票码 as typed: 10 characters of Crockford base32, case, spaces and hyphens ignored', example: '7KQ2M-X9D4P' });
+
+export const BallotLookupInput = z.strictObject({ code: BallotCode }).meta({ id: 'BallotLookupInput' });
+
+export const BallotFormView = z
+  .object({
+    campaignId: z.string(),
+    campaignName: z.string(),
+    kind: z.enum(CAMPAIGN_KINDS),
+    group: z.object({ id: z.string(), name: z.string() }).meta({ description: 'The rater group the code belongs to (评议主体)' }),
+    subjects: z.array(z.object({ id: z.string(), name: z.string(), graded: z.boolean() })),
+    indicators: z.array(z.object({ id: z.string(), name: z.string() })),
+    scale: z.array(z.object({ option: z.string(), score: z.number().nullable() })).meta({ description: 'The options, best first; score null is 弃权' }),
+  })
+  .meta({ id: 'BallotFormView' });
+export type BallotFormView = z.infer<typeof BallotFormView>;
+
+export const CastBallotInput = z
+  .strictObject({
+    code: BallotCode,
+    choices: z
+      .record(Id, z.record(Id, Label))
+      .meta({ description: 'subject id → indicator id → option; a subject or indicator left out is blank (valid, not scored)' }),
+  })
+  .meta({ id: 'CastBallotInput' });
+
+export const BallotCast = z
+  .object({ cast: z.literal(true), message: z.string().meta({ example: '您的评议已提交，感谢参与' }) })
+  .meta({ id: 'BallotCast', description: 'Says the ballot is in; never which choices it holds' });
+
+const unknownCode = errorResponse('不是有效的票码: no such code (never issued, or another round’s); counted against the caller’s failed tries');
+const usedCode = errorResponse('此票码已使用: the code has cast its ballot; nothing written');
+const closedCampaign = errorResponse('评议已截止: the campaign is not open for voting; nothing written');
+const tooMany = errorResponse('Too many unknown codes from this client: wait the given minutes');
+const forbidden = forbiddenTo('run 民主评议 campaigns', 'system and unit administrators of the scope');
+const notFound = noSuch('campaign', " in the caller's scope");
+const conflict = errorResponse('The campaign is not in the state this step starts from');
+
+export const ballotOperations = {
+  openCampaign: {
+    method: 'POST',
+    path: '/api/appraisal-campaigns/{campaignId}/open',
+    summary: '草稿 → 已开放: lock the configuration and issue the ballot codes; the answer is the PDF of slips',
+    description:
+      'Each rater group gets its `ballots` codes, stored only as keyed hashes. The PDF (A4 sheets of cut-out slips: code, QR of /v with the code in the fragment, instructions) is the only copy of the codes in clear: keep it safe, print it, hand the slips out at random. Audited with the counts issued.',
+    tag: 'appraisal',
+    auth: 'bearer',
+    params: CampaignParams,
+    responses: { 200: { description: 'The slips (base64-encoded binary, application/pdf); X-Manyi-Codes-Issued: the number of codes' }, 400: badRequest, 401: unauthorized, 403: forbidden, 404: notFound, 409: conflict },
+  },
+  closeCampaign: {
+    method: 'POST',
+    path: '/api/appraisal-campaigns/{campaignId}/close',
+    summary: '已开放 → 已截止: no code casts any more',
+    tag: 'appraisal',
+    auth: 'bearer',
+    params: CampaignParams,
+    responses: { 200: { description: 'The campaign', schema: CampaignView }, 400: badRequest, 401: unauthorized, 403: forbidden, 404: notFound, 409: conflict },
+  },
+  lookupBallot: {
+    method: 'POST',
+    path: '/api/public/ballots/lookup',
+    summary: 'What a ballot code opens: the campaign, its rater group, subjects, indicators and options',
+    description: 'POST so that the code is in the body, never in a logged path or query.',
+    tag: 'public',
+    auth: 'none',
+    body: BallotLookupInput,
+    responses: { 200: { description: 'The code can vote', schema: BallotFormView }, 400: badRequest, 404: unknownCode, 409: usedCode, 410: closedCampaign, 429: tooMany },
+  },
+  castBallot: {
+    method: 'POST',
+    path: '/api/public/ballots',
+    summary: 'Cast the ballot of a code: the code is burned and the ballot put in one transaction',
+    description:
+      'The ballot holds the group and the choices only (no code, no time, no request id) under a random key; nothing is audited or logged (decision 0027). A choice naming an unknown subject, indicator or option is a 400 and writes nothing.',
+    tag: 'public',
+    auth: 'none',
+    body: CastBallotInput,
+    responses: { 201: { description: 'The ballot is in', schema: BallotCast }, 400: badRequest, 404: unknownCode, 409: usedCode, 410: closedCampaign, 429: tooMany },
+  },
+} as const satisfies Record<string, Operation>;
