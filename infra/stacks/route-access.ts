@@ -263,4 +263,9 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   // writes the audit log: an entry would time each vote.
   lookupBallot: { ops: 'read', contacts: 'none', sealContacts: false, pseudonyms: true, clientLimits: 'login' },
   castBallot: { ops: 'read-write', contacts: 'none', sealContacts: false, pseudonyms: true, clientLimits: 'login', ballots: 'cast' },
+  // Counting reads the ballot box once (8 partitions) and keeps the tally (CTALLY#, gzipped);
+  // reading the tally reads that item; the pack reads the box again. Nothing else touches the box.
+  tallyCampaign: { ops: 'read-write', contacts: 'none', sealContacts: false, ballots: 'tally', memorySize: 1024, timeoutSeconds: 28 },
+  getCampaignTally: READ_OPS,
+  getCampaignPack: { ...READ_OPS, ballots: 'tally', memorySize: 1024, timeoutSeconds: 28 },
 };

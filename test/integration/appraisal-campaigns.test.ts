@@ -170,7 +170,7 @@ describe('民主评议 campaigns', () => {
     expect(after).toHaveLength(before.length);
   });
 
-  it('changes a draft, keeps it in its unit, and hides it from another county and from committees', async () => {
+  it('changes a draft, keeps it in its unit, hides it from another county, and lets committees read it only', async () => {
     const changed = await as(COUNTY_ADMIN, 'PUT', `/api/appraisal-campaigns/${campaign.campaignId}`, branch({ name: '2026年度民主评议党员（修订）' }));
     expect(changed.status).toBe(200);
     expect(changed.json).toMatchObject({ name: '2026年度民主评议党员（修订）', state: 'draft' });
@@ -180,7 +180,9 @@ describe('民主评议 campaigns', () => {
     expect(JSON.stringify(moved.json)).toContain('unitId');
     expect((await as(OTHER_ADMIN, 'GET', `/api/appraisal-campaigns/${campaign.campaignId}`)).status).toBe(404);
     expect((await as(OTHER_ADMIN, 'PUT', `/api/appraisal-campaigns/${campaign.campaignId}`, branch())).status).toBe(404);
-    expect((await as(COMMITTEE, 'GET', `/api/appraisal-campaigns/${campaign.campaignId}`)).status).toBe(403);
+    // Committees of the scope read campaigns (they grade them), and change nothing.
+    expect((await as(COMMITTEE, 'GET', `/api/appraisal-campaigns/${campaign.campaignId}`)).status).toBe(200);
+    expect((await as(COMMITTEE, 'PUT', `/api/appraisal-campaigns/${campaign.campaignId}`, branch())).status).toBe(403);
     const listed = (await as(COUNTY_ADMIN, 'GET', '/api/appraisal-campaigns', undefined, { unitId: 'c1' })).json.campaigns as CampaignView[];
     expect(listed.map((item) => item.name)).toContain('2026年度民主评议党员（修订）');
     expect((await as(OTHER_ADMIN, 'GET', '/api/appraisal-campaigns', undefined, { unitId: 'c1' })).status).toBe(404);

@@ -77,13 +77,18 @@ export const MAY: Record<string, readonly Role[]> = {
   getRound: READERS,
   updateRound: ADMINS,
   // 民主评议 campaigns (issue 14 §1: "a unit administrator creates a campaign"): administrators in
-  // scope configure them; committees come in at the tally and the final grade.
+  // scope configure, open and close them; committees read them (§4–5: the committee of the scope
+  // downloads the pack and records the final grades).
   createCampaign: ADMINS,
-  listCampaigns: ADMINS,
-  getCampaign: ADMINS,
+  listCampaigns: READERS,
+  getCampaign: READERS,
   updateCampaign: ADMINS,
   openCampaign: ADMINS,
   closeCampaign: ADMINS,
+  // Counting is administration; the tally and its pack are read by committees too (§4–5).
+  tallyCampaign: ADMINS,
+  getCampaignTally: READERS,
+  getCampaignPack: READERS,
   commitRound: ADMINS,
   freezeRound: ADMINS,
   drawRound: ADMINS,

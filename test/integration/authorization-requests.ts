@@ -78,7 +78,7 @@ export interface Targets {
 
 export type Build = (x: Targets) => Promise<Req>;
 
-export type CampaignFixtureState = 'draft' | 'open';
+export type CampaignFixtureState = 'draft' | 'open' | 'closed' | 'tallied';
 
 export type RoundFixtureState = 'draft' | 'committed' | 'frozen' | 'drawn' | 'sending' | 'closed' | 'published';
 
@@ -279,6 +279,9 @@ export const REQUESTS: Record<string, RequestSpec> = {
   },
   openCampaign: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/appraisal-campaigns/${await x.campaign()}/open` }) },
   closeCampaign: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/appraisal-campaigns/${await x.campaign('open')}/close` }) },
+  tallyCampaign: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/appraisal-campaigns/${await x.campaign('closed')}/tally` }) },
+  getCampaignTally: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/appraisal-campaigns/${await x.campaign('tallied')}/tally` }) },
+  getCampaignPack: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/appraisal-campaigns/${await x.campaign('tallied')}/pack` }) },
   updateRound: {
     scope: 'object',
     build: async (x) => ({ method: 'PUT', path: `/api/sampling-rounds/${await x.round('draft')}`, json: roundConfig(await x.unit()) }),
@@ -567,7 +570,11 @@ export async function createWorld(endpoint: string): Promise<World> {
   };
   const newCampaign = async (unitId: string, side: 'in' | 'out', state: CampaignFixtureState = 'draft') => {
     const campaign = await admin('POST', '/api/appraisal-campaigns', campaignConfig(unitId));
-    if (state === 'open') await admin('POST', `/api/appraisal-campaigns/${campaign.campaignId}/open`);
+    for (const [reached, step] of [['open', 'open'], ['closed', 'close'], ['tallied', 'tally']] as const) {
+      if (state === 'draft') break;
+      await admin('POST', `/api/appraisal-campaigns/${campaign.campaignId}/${step}`);
+      if (reached === state) break;
+    }
     if (side === 'out') leakMarkers.add(campaign.campaignId);
     return campaign.campaignId as string;
   };
@@ -665,7 +672,7 @@ export async function createWorld(endpoint: string): Promise<World> {
     const rounds = roundsOf(async () => root, side);
     for (const state of ['draft', 'committed', 'frozen', 'drawn', 'sending', 'closed', 'published'] as const) await rounds(state);
     const campaigns = campaignsOf(async () => root, side);
-    for (const state of ['draft', 'open'] as const) await campaigns(state);
+    for (const state of ['draft', 'open', 'closed', 'tallied'] as const) await campaigns(state);
     return fixed(
       {
         unit: root,

@@ -12,6 +12,7 @@ import { NATIONAL_SURVEY } from '../../shared/src/domain/national-survey.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
 import { request } from './accounts-helpers.js';
 import { postRating, type Reply } from './fixtures.js';
+import { castBallot, openCampaign } from '../../functions/src/use-cases/appraisal/voting.js';
 
 /**
  * Numbers that harm no one (issue 11, item 1): every operation of the route table whose answer
@@ -267,7 +268,52 @@ const SAMPLE_DESIGN: Partial<Record<OperationId, string>> = {
   getPublishedDrawPack: 'the verification pack of a published round, for anyone',
 };
 
+/**
+ * A counted 民主评议 campaign of unit A whose 群众代表 cast 2 ballots and 党员 11 (issue 14 §5: a
+ * group's option counts are hidden under 10 valid ballots), made once for both tally operations.
+ */
+let countedCampaign: Promise<{ id: string; counted: Reply }> | undefined;
+function smallCampaign(): Promise<{ id: string; counted: Reply }> {
+  return (countedCampaign ??= (async () => {
+    const created = await request(gateway, 'POST', '/api/appraisal-campaigns', {
+      token: tokens.admin!,
+      body: {
+        unitId: UNITS.a,
+        name: '小样本评议',
+        year: 2026,
+        kind: 'conduct',
+        subjects: [{ type: 'unit', id: UNITS.a }],
+        groups: [
+          { name: '党员', weightPct: 50, ballots: 12 },
+          { name: '群众代表', weightPct: 50, ballots: 3 },
+        ],
+      },
+    });
+    expect(created.status, created.text.slice(0, 300)).toBe(201);
+    const id = created.json.campaignId as string;
+    const { issued } = await openCampaign(t.runtime, principals.admin, id);
+    const options = ['优秀', '合格', '基本合格'];
+    for (const [n, code] of issued[0]!.codes.slice(0, 11).entries()) await castBallot(t.runtime, code, { [`unit:${UNITS.a}`]: { i1: options[n % 3]! } });
+    for (const [n, code] of issued[1]!.codes.slice(0, 2).entries()) await castBallot(t.runtime, code, { [`unit:${UNITS.a}`]: { i1: options[n]! } });
+    expect((await request(gateway, 'POST', `/api/appraisal-campaigns/${id}/close`, { token: tokens.admin! })).status).toBe(200);
+    const counted = await request(gateway, 'POST', `/api/appraisal-campaigns/${id}/tally`, { token: tokens.admin! });
+    return { id, counted };
+  })());
+}
+
 const ASK: Partial<Record<OperationId, () => Promise<Asked[]>>> = {
+  tallyCampaign: async () => [{ label: 'count of the small campaign', reply: (await smallCampaign()).counted }],
+  getCampaignTally: async () => {
+    const { id } = await smallCampaign();
+    const asked: Asked[] = [];
+    for (const who of ['admin', 'committee', 'unitAdmin'] as const) {
+      asked.push({ label: `tally ${who}`, reply: await request(gateway, 'GET', `/api/appraisal-campaigns/${id}/tally`, { token: tokens[who]! }) });
+    }
+    // The group of 2 shows its mean, never its counts.
+    const masses = asked[0]!.reply.json.subjects[0].groups[1].indicators[0];
+    expect(masses).toMatchObject({ counts: null, n: null, mean: expect.stringMatching(/^\d+\.\d{2}$/) });
+    return asked;
+  },
   satisfaction: async () => {
     const asked: Asked[] = [];
     for (const range of RANGES) {

@@ -52,6 +52,14 @@ export const PERMISSIONS = {
     roles: ['system-admin', 'unit-admin'],
     description: 'Run 民主评议 campaigns of units in scope: configure subjects, rater groups, indicators, scale and rules while 草稿',
   },
+  'appraisal:read': {
+    roles: ['system-admin', 'unit-admin', 'committee'],
+    description: 'Read 民主评议 campaigns of units in scope, their tally and (audited) their tally pack',
+  },
+  'appraisal:grade': {
+    roles: ['system-admin', 'committee'],
+    description: 'Record the final grade (组织评定) of 民主评议 subjects in scope, with a reason where it differs from the proposal, and publish; not the account that opened the campaign',
+  },
   'audit:read': {
     roles: ['auditor'],
     description: 'Read and export the audit log (separation of duties: no administrator reads it)',

@@ -87,6 +87,8 @@ export const keys = {
   campaign: (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'META' }),
   campaignListing: (unitId: string, campaignId: string) => ({ pk: `CAMPAIGNSOF#${unitId}`, sk: `CAMPAIGN#${campaignId}` }),
   campaignListingPartition: (unitId: string) => `CAMPAIGNSOF#${unitId}`,
+  /** A round's tally, counted once at 已截止 → 已计票 (gzipped JSON: 200 subjects × 5 groups would crowd an item). */
+  campaignTally: (campaignId: string, round: number) => ({ pk: `CTALLY#${campaignId}`, sk: `R#${round}` }),
   /** A ballot code, by its keyed hash (decision 0027): which campaign, round and group, and whether used. */
   ballotCode: (mac: string) => ({ pk: `BCODE#${mac}`, sk: 'META' }),
   /** The ballot box (its own table): a campaign round's ballots over a few partitions, each under a random key. */

@@ -19,7 +19,7 @@ import { publishedRoundOperations } from './sampling/published.js';
 import { serviceRecordOperations } from './service-records/ops.js';
 import { ratingLinkOperations } from './rating-links.js';
 import { campaignOperations } from './appraisal/ops-campaigns.js';
-import { ballotOperations } from './appraisal/ballots.js';
+import { ballotOperations, tallyOperations } from './appraisal/ballots.js';
 
 export type { Operation } from './operation.js';
 import type { Operation } from './operation.js';
@@ -205,6 +205,7 @@ export const operations = {
   ...publishedRoundOperations,
   ...campaignOperations,
   ...ballotOperations,
+  ...tallyOperations,
 } as const satisfies Record<string, Operation>;
 
 export type OperationId = keyof typeof operations;

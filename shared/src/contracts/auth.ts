@@ -32,6 +32,8 @@ export const Permission = z.enum([
   'integrations:manage',
   'sampling:manage',
   'appraisal:manage',
+  'appraisal:read',
+  'appraisal:grade',
 ]);
 export type Permission = z.infer<typeof Permission>;
 

@@ -1,4 +1,6 @@
-import { TransactWriteCommand, GetCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { TransactWriteCommand, GetCommand, paginateQuery, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TallyDetail } from '#shared/domain/appraisal/tally.js';
 import type { CampaignKind, CampaignState, SubjectType } from '#shared/domain/appraisal/campaign.js';
 import type { TallyRules } from '#shared/domain/appraisal/pack.js';
 import { batchGetItems } from '../batch-get.js';
@@ -33,6 +35,14 @@ export interface CampaignRecord {
   openedBy?: string;
   closedAt?: string;
   closedBy?: string;
+  countedAt?: string;
+  countedBy?: string;
+}
+
+/** A counted round: the tally of its ballot box and when it was counted. */
+export interface StoredTally {
+  countedAt: string;
+  detail: TallyDetail;
 }
 
 /** The campaign was not in one of the states a step starts from (or does not exist). */
@@ -47,6 +57,9 @@ export interface CampaignStore {
   create(campaign: CampaignRecord): Promise<void>;
   get(campaignId: string): Promise<CampaignRecord | undefined>;
   listUnit(unitId: string): Promise<CampaignRecord[]>;
+  /** Keep a round's tally (written once, when the round is counted). */
+  putTally(campaignId: string, round: number, tally: StoredTally): Promise<void>;
+  getTally(campaignId: string, round: number): Promise<StoredTally | undefined>;
   /** Set `patch` (and updatedAt) if the campaign is in one of `from`; the campaign as it is now. */
   transition(campaignId: string, from: readonly CampaignState[], patch: Partial<CampaignRecord>): Promise<CampaignRecord>;
 }
@@ -78,6 +91,17 @@ export function createCampaignStore(doc: DynamoDBDocumentClient, table: string):
     async get(campaignId) {
       const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.campaign(campaignId), ConsistentRead: true }));
       return Item ? strip(Item) : undefined;
+    },
+
+    async putTally(campaignId, round, tally) {
+      const detail = gzipSync(JSON.stringify(tally.detail));
+      await doc.send(new PutCommand({ TableName: table, Item: { ...keys.campaignTally(campaignId, round), kind: 'campaign-tally', countedAt: tally.countedAt, detail } }));
+    },
+
+    async getTally(campaignId, round) {
+      const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.campaignTally(campaignId, round), ConsistentRead: true }));
+      if (!Item) return undefined;
+      return { countedAt: String(Item.countedAt), detail: JSON.parse(gunzipSync(Item.detail as Uint8Array).toString('utf8')) as TallyDetail };
     },
 
     async listUnit(unitId) {

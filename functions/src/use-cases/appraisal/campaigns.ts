@@ -126,19 +126,24 @@ export async function createCampaign(deps: CampaignDeps, principal: Principal, c
 }
 
 /** The campaign, if it exists and its unit is in the caller's scope; the same 404 otherwise. */
-async function authorizeCampaign(deps: CampaignDeps, principal: Principal, attempt: Attempt): Promise<{ campaign: CampaignRecord; unit: UnitRecord }> {
+export async function authorizeCampaign(
+  deps: CampaignDeps,
+  principal: Principal,
+  attempt: Attempt,
+  permission: 'appraisal:manage' | 'appraisal:read' | 'appraisal:grade' = 'appraisal:manage',
+): Promise<{ campaign: CampaignRecord; unit: UnitRecord }> {
   const found = await deps.campaigns.get(attempt.objectId);
-  const { object: campaign, unit } = await authorizeOwned(deps, principal, 'appraisal:manage', attempt, found, { field: 'campaignId', noun: 'campaign' });
+  const { object: campaign, unit } = await authorizeOwned(deps, principal, permission, attempt, found, { field: 'campaignId', noun: 'campaign' });
   return { campaign, unit };
 }
 
 export async function getCampaign(deps: CampaignDeps, principal: Principal, campaignId: string): Promise<CampaignView> {
-  const { campaign, unit } = await authorizeCampaign(deps, principal, { action: 'campaign.read', objectType: 'campaign', objectId: campaignId });
+  const { campaign, unit } = await authorizeCampaign(deps, principal, { action: 'campaign.read', objectType: 'campaign', objectId: campaignId }, 'appraisal:read');
   return campaignView(campaign, unit.name);
 }
 
 export async function listCampaigns(deps: CampaignDeps, principal: Principal, unitId: string): Promise<CampaignList> {
-  const unit = await authorize(deps, principal, 'appraisal:manage', { action: 'campaign.list', objectType: 'unit', objectId: unitId }, { unit: unitId, field: 'unitId' });
+  const unit = await authorize(deps, principal, 'appraisal:read', { action: 'campaign.list', objectType: 'unit', objectId: unitId }, { unit: unitId, field: 'unitId' });
   const campaigns = await deps.campaigns.listUnit(unit.id);
   return { campaigns: campaigns.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((campaign) => campaignView(campaign, unit.name)) };
 }

@@ -3,7 +3,7 @@ import { CAMPAIGN_KINDS } from '../../domain/appraisal/campaign.js';
 import type { Operation } from '../operation.js';
 import { badRequest, errorResponse, forbidden as forbiddenTo, notFound as noSuch, unauthorized } from '../responses.js';
 import { CampaignParams, CampaignView } from './campaigns.js';
-import { Id, Label } from './tally-pack.js';
+import { Id, Label, TallyPack } from './tally-pack.js';
 
 /**
  * Voting in 民主评议 (issue 14 §1–2; decision 0027): opening a campaign issues its ballot codes (the
@@ -94,5 +94,92 @@ export const ballotOperations = {
     auth: 'none',
     body: CastBallotInput,
     responses: { 201: { description: 'The ballot is in', schema: BallotCast }, 400: badRequest, 404: unknownCode, 409: usedCode, 410: closedCampaign, 429: tooMany },
+  },
+} as const satisfies Record<string, Operation>;
+
+/**
+ * A small group's option counts are hidden (issue 14 §5): a count of choices is shown only where the
+ * rater group has at least this many valid ballots and the counted choices of that subject and
+ * indicator are at least as many; otherwise `counts` and `n` are null ("<10"). Means, scores and
+ * composites stay: they are the result.
+ */
+export const APPRAISAL_MIN_GROUP = 10;
+
+const IndicatorFigures = z.object({
+  id: z.string(),
+  name: z.string(),
+  n: z.number().int().nullable().meta({ description: 'Scored choices; null when hidden (fewer than 10)' }),
+  mean: z.string().nullable(),
+  counts: z.record(z.string(), z.number().int()).nullable().meta({ description: 'Choices per option; null when hidden: shown as <10' }),
+});
+
+export const CampaignTally = z
+  .object({
+    campaignId: z.string(),
+    round: z.number().int(),
+    countedAt: z.string(),
+    void: z.boolean(),
+    reasons: z.array(z.string()),
+    groups: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        weightPct: z.number(),
+        issued: z.number().int(),
+        returned: z.number().int(),
+        valid: z.number().int(),
+        invalid: z.number().int(),
+        invalidIdentical: z.number().int(),
+        invalidExcellentPerBallot: z.number().int(),
+        quorumMet: z.boolean(),
+      }),
+    ),
+    subjects: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        graded: z.boolean(),
+        composite: z.string().nullable(),
+        proposedGrade: z.string().nullable(),
+        rules: z.array(z.string()),
+        groups: z.array(z.object({ id: z.string(), score: z.string().nullable(), indicators: z.array(IndicatorFigures) })),
+      }),
+    ),
+    minGroup: z.literal(APPRAISAL_MIN_GROUP),
+  })
+  .meta({ id: 'CampaignTally', description: 'The tally of the campaign’s round (manyi-appraisal-v1), small groups’ option counts hidden' });
+export type CampaignTally = z.infer<typeof CampaignTally>;
+
+const readers = forbiddenTo('read 民主评议 results', 'administrators and committees of the scope');
+const notCounted = errorResponse('Not counted yet: the campaign is counted once it is closed (已截止 → 已计票)');
+
+export const tallyOperations = {
+  tallyCampaign: {
+    method: 'POST',
+    path: '/api/appraisal-campaigns/{campaignId}/tally',
+    summary: '已截止 → 已计票: count the ballot box once and keep the tally',
+    tag: 'appraisal',
+    auth: 'bearer',
+    params: CampaignParams,
+    responses: { 200: { description: 'The tally', schema: CampaignTally }, 400: badRequest, 401: unauthorized, 403: forbidden, 404: notFound, 409: conflict },
+  },
+  getCampaignTally: {
+    method: 'GET',
+    path: '/api/appraisal-campaigns/{campaignId}/tally',
+    summary: 'The tally: per subject the counts, means, group scores, composite, proposed grade and the rules that fired',
+    tag: 'appraisal',
+    auth: 'bearer',
+    params: CampaignParams,
+    responses: { 200: { description: 'The tally', schema: CampaignTally }, 400: badRequest, 401: unauthorized, 403: readers, 404: notFound, 409: notCounted },
+  },
+  getCampaignPack: {
+    method: 'GET',
+    path: '/api/appraisal-campaigns/{campaignId}/pack',
+    summary: 'The tally pack (manyi-appraisal-v1) of the counted round, for `npm run tally` or any program (audited)',
+    description: 'The configuration and every ballot, shuffled, no code: re-running the tally gives the tally of this campaign. Audited.',
+    tag: 'appraisal',
+    auth: 'bearer',
+    params: CampaignParams,
+    responses: { 200: { description: 'The pack', schema: TallyPack }, 400: badRequest, 401: unauthorized, 403: readers, 404: notFound, 409: notCounted },
   },
 } as const satisfies Record<string, Operation>;

@@ -3,6 +3,7 @@ import { badRequest, errorResponse, forbidden as forbiddenTo, notFound as noSuch
 import { CampaignConfigInput, CampaignList, CampaignListQuery, CampaignParams, CampaignView } from './campaigns.js';
 
 const forbidden = forbiddenTo('run 民主评议 campaigns', 'system and unit administrators of the scope');
+const readers = forbiddenTo('read 民主评议 campaigns', 'administrators and committees of the scope');
 const notFound = noSuch('campaign', " in the caller's scope");
 const unitNotFound = noSuch('unit', ' in scope');
 
@@ -24,7 +25,7 @@ export const campaignOperations = {
     tag: 'appraisal',
     auth: 'bearer',
     query: CampaignListQuery,
-    responses: { 200: { description: 'The campaigns', schema: CampaignList }, 400: badRequest, 401: unauthorized, 403: forbidden, 404: unitNotFound },
+    responses: { 200: { description: 'The campaigns', schema: CampaignList }, 400: badRequest, 401: unauthorized, 403: readers, 404: unitNotFound },
   },
   getCampaign: {
     method: 'GET',
@@ -33,7 +34,7 @@ export const campaignOperations = {
     tag: 'appraisal',
     auth: 'bearer',
     params: CampaignParams,
-    responses: { 200: { description: 'The campaign', schema: CampaignView }, 400: badRequest, 401: unauthorized, 403: forbidden, 404: notFound },
+    responses: { 200: { description: 'The campaign', schema: CampaignView }, 400: badRequest, 401: unauthorized, 403: readers, 404: notFound },
   },
   updateCampaign: {
     method: 'PUT',
