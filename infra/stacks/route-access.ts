@@ -268,4 +268,8 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   tallyCampaign: { ops: 'read-write', contacts: 'none', sealContacts: false, ballots: 'tally', memorySize: 1024, timeoutSeconds: 28 },
   getCampaignTally: READ_OPS,
   getCampaignPack: { ...READ_OPS, ballots: 'tally', memorySize: 1024, timeoutSeconds: 28 },
+  // A final grade is its own item (CGRADE#), put in a transaction with a check of the campaign's
+  // state; publishing is one conditional update. Neither touches the ballot box.
+  recordGrade: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  publishCampaign: { ops: 'read-write', contacts: 'none', sealContacts: false },
 };

@@ -23,6 +23,8 @@ const gateway = createGateway();
 let t: IsolatedTables;
 const COUNTY_ADMIN: Principal = { username: 'county.admin', role: 'unit-admin', unitId: 'c1' };
 const COMMITTEE: Principal = { username: 'county.committee', role: 'committee', unitId: 'c1' };
+/** A system administrator who opens the campaign: may grade in general, never this campaign. */
+const OPENER: Principal = { username: 'root.opener', role: 'system-admin', unitId: 'p1' };
 const tokens = new Map<string, string>();
 const as = callerAs(gateway, tokens);
 let campaignId = '';
@@ -32,7 +34,7 @@ const OPTIONS = ['优秀', '合格', '基本合格', '不合格'];
 beforeAll(async () => {
   t = await isolatedTables(endpoint);
   t.install();
-  for (const principal of [COUNTY_ADMIN, COMMITTEE]) tokens.set(principal.username, (await t.runtime.tokens.issue(principal, new Date())).token);
+  for (const principal of [COUNTY_ADMIN, COMMITTEE, OPENER]) tokens.set(principal.username, (await t.runtime.tokens.issue(principal, new Date())).token);
   await t.runtime.units.put({ id: 'p1', name: '江南省', parentId: null, path: ['p1'] });
   await t.runtime.units.put({ id: 'c1', name: '临江县', parentId: 'p1', path: ['p1', 'c1'] });
   for (let i = 0; i < 4; i++) await t.runtime.staff.put({ id: `s-${i}`, unitId: 'c1', staffNo: `N${i}`, name: `党员${i}`, post: '科员', duties: '', pledge: '', partyMember: true });
@@ -48,7 +50,7 @@ beforeAll(async () => {
     ],
   });
   campaignId = created.campaignId;
-  const { issued } = await openCampaign(t.runtime, COUNTY_ADMIN, campaignId);
+  const { issued } = await openCampaign(t.runtime, OPENER, campaignId);
   // 党员: 12 ballots (trimmed above 5), one of them all 优秀 for the three graded (invalid? no: the identical rule is off by default).
   for (const [n, code] of issued[0]!.codes.slice(0, 12).entries()) {
     await castBallot(t.runtime, code, Object.fromEntries([0, 1, 2, 3].map((i) => [`staff:s-${i}`, { i1: OPTIONS[(n + i * 2) % (i === 0 ? 2 : 4)]! }])));
@@ -122,5 +124,56 @@ describe('the count', () => {
     const today = chinaDay(new Date());
     const { entries } = await t.runtime.audit.search({ fromDay: today, toDay: today, action: 'campaign.pack' });
     expect(entries.map((entry) => [entry.actor, entry.result, entry.detail])).toContainEqual(['county.committee', 'ok', '15 ballots']);
+  });
+});
+
+describe('组织评定 and publication', () => {
+  const grade = (who: Principal, body: unknown) => as(who, 'POST', `/api/appraisal-campaigns/${campaignId}/grades`, body);
+
+  it('records the committee’s grades, a reason required where they differ from the proposal', async () => {
+    const tally = (await as(COMMITTEE, 'GET', `/api/appraisal-campaigns/${campaignId}/tally`)).json as CampaignTally;
+    const [first, second, third, ungraded] = tally.subjects;
+    // The system administrator who opened the campaign (issued the codes) grades nothing; a unit
+    // administrator grades nothing anywhere.
+    const opener = await grade(OPENER, { subjectId: first!.id, grade: first!.proposedGrade });
+    expect(opener.status).toBe(403);
+    expect(opener.json.error.message).toContain('separation of duties');
+    expect((await grade(COUNTY_ADMIN, { subjectId: first!.id, grade: first!.proposedGrade })).status).toBe(403);
+    expect(await grade(COMMITTEE, { subjectId: first!.id, grade: first!.proposedGrade })).toMatchObject({ status: 200 });
+    expect((await as(COMMITTEE, 'GET', `/api/appraisal-campaigns/${campaignId}`)).json.state).toBe('graded');
+    const other = ['优秀', '合格', '基本合格', '不合格'].find((candidate) => candidate !== second!.proposedGrade)!;
+    const unexplained = await grade(COMMITTEE, { subjectId: second!.id, grade: other });
+    expect(unexplained.status).toBe(400);
+    expect(unexplained.json.error.issues[0].field).toBe('reason');
+    const explained = await grade(COMMITTEE, { subjectId: second!.id, grade: other, reason: '结合平时表现，看票不唯票' });
+    expect(explained.status).toBe(200);
+    const view = explained.json as CampaignTally;
+    expect(view.subjects[1]!.finalGrade).toMatchObject({ grade: other, reason: '结合平时表现，看票不唯票', by: 'county.committee' });
+    expect(view.subjects[1]!.proposedGrade).toBe(second!.proposedGrade);
+    expect((await grade(COMMITTEE, { subjectId: ungraded!.id, grade: '合格' })).json.error.issues[0].field).toBe('subjectId');
+    expect((await grade(COMMITTEE, { subjectId: third!.id, grade: '良好' })).json.error.issues[0].field).toBe('grade');
+    expect((await grade(COMMITTEE, { subjectId: 'staff:nobody', grade: '合格' })).status).toBe(400);
+    // Publication waits for every graded subject.
+    const early = await as(COMMITTEE, 'POST', `/api/appraisal-campaigns/${campaignId}/publish`);
+    expect(early.status).toBe(409);
+    expect(early.json.error.message).toContain('党员2');
+    expect((await grade(COMMITTEE, { subjectId: third!.id, grade: third!.proposedGrade })).status).toBe(200);
+  });
+
+  it('publishes, not by the opener, and nothing changes after (409, audited)', async () => {
+    expect((await as(OPENER, 'POST', `/api/appraisal-campaigns/${campaignId}/publish`)).status).toBe(403);
+    const published = await as(COMMITTEE, 'POST', `/api/appraisal-campaigns/${campaignId}/publish`);
+    expect(published.status).toBe(200);
+    expect(published.json).toMatchObject({ state: 'published', publishedBy: 'county.committee' });
+    const late = await grade(COMMITTEE, { subjectId: `staff:s-0`, grade: '不合格', reason: '改' });
+    expect(late.status).toBe(409);
+    expect(late.json.error.message).toContain('已公布');
+    expect((await as(COMMITTEE, 'POST', `/api/appraisal-campaigns/${campaignId}/publish`)).status).toBe(409);
+    const today = chinaDay(new Date());
+    const { entries } = await t.runtime.audit.search({ fromDay: today, toDay: today, action: 'campaign.grade' });
+    expect(entries.some((entry) => entry.result === 'invalid' && entry.detail?.includes('已公布'))).toBe(true);
+    // The tally still reads, with its final grades.
+    const tally = (await as(COUNTY_ADMIN, 'GET', `/api/appraisal-campaigns/${campaignId}/tally`)).json as CampaignTally;
+    expect(tally.subjects.filter((subject) => subject.graded).every((subject) => subject.finalGrade !== null)).toBe(true);
   });
 });

@@ -89,6 +89,10 @@ export const MAY: Record<string, readonly Role[]> = {
   tallyCampaign: ADMINS,
   getCampaignTally: READERS,
   getCampaignPack: READERS,
+  // 组织评定 and publication: the committee of the scope, and the system administrator; never the
+  // account that opened the campaign (the matrix's callers did not: the fixture admin did).
+  recordGrade: [SA, CM],
+  publishCampaign: [SA, CM],
   commitRound: ADMINS,
   freezeRound: ADMINS,
   drawRound: ADMINS,

@@ -1,3 +1,4 @@
+import { castBallot, openCampaign } from '../../functions/src/use-cases/appraisal/voting.js';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { operations } from '../../shared/src/contracts/api.js';
 import type { Role } from '../../shared/src/contracts/auth.js';
@@ -78,7 +79,7 @@ export interface Targets {
 
 export type Build = (x: Targets) => Promise<Req>;
 
-export type CampaignFixtureState = 'draft' | 'open' | 'closed' | 'tallied';
+export type CampaignFixtureState = 'draft' | 'open' | 'closed' | 'tallied' | 'graded';
 
 export type RoundFixtureState = 'draft' | 'committed' | 'frozen' | 'drawn' | 'sending' | 'closed' | 'published';
 
@@ -282,6 +283,11 @@ export const REQUESTS: Record<string, RequestSpec> = {
   tallyCampaign: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/appraisal-campaigns/${await x.campaign('closed')}/tally` }) },
   getCampaignTally: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/appraisal-campaigns/${await x.campaign('tallied')}/tally` }) },
   getCampaignPack: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/appraisal-campaigns/${await x.campaign('tallied')}/pack` }) },
+  recordGrade: {
+    scope: 'object',
+    build: async (x) => ({ method: 'POST', path: `/api/appraisal-campaigns/${await x.campaign('tallied')}/grades`, json: { subjectId: `unit:${await x.unit()}`, grade: '优秀', reason: '矩阵：与建议等次不同' } }),
+  },
+  publishCampaign: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/appraisal-campaigns/${await x.campaign('graded')}/publish` }) },
   updateRound: {
     scope: 'object',
     build: async (x) => ({ method: 'PUT', path: `/api/sampling-rounds/${await x.round('draft')}`, json: roundConfig(await x.unit()) }),
@@ -570,10 +576,19 @@ export async function createWorld(endpoint: string): Promise<World> {
   };
   const newCampaign = async (unitId: string, side: 'in' | 'out', state: CampaignFixtureState = 'draft') => {
     const campaign = await admin('POST', '/api/appraisal-campaigns', campaignConfig(unitId));
-    for (const [reached, step] of [['open', 'open'], ['closed', 'close'], ['tallied', 'tally']] as const) {
-      if (state === 'draft') break;
+    if (state !== 'draft') {
+      // Opened through the use case, which hands the codes over (the route answers them only as a
+      // PDF), then 6 of the 10 ballots cast: the quorum (more than half) is met, the round not void.
+      const { issued } = await openCampaign(t.runtime, { username: 'fixture.admin', role: 'system-admin', unitId: 'jn-qh-lj' }, campaign.campaignId);
+      for (const code of issued[0]!.codes.slice(0, 6)) await castBallot(t.runtime, code, { [`unit:${unitId}`]: { i1: '合格' } });
+    }
+    for (const [reached, step] of [['closed', 'close'], ['tallied', 'tally']] as const) {
+      if (state === 'draft' || state === 'open') break;
       await admin('POST', `/api/appraisal-campaigns/${campaign.campaignId}/${step}`);
       if (reached === state) break;
+    }
+    if (state === 'graded') {
+      await admin('POST', `/api/appraisal-campaigns/${campaign.campaignId}/grades`, { subjectId: `unit:${unitId}`, grade: '合格' }, undefined, closerToken);
     }
     if (side === 'out') leakMarkers.add(campaign.campaignId);
     return campaign.campaignId as string;
@@ -672,7 +687,7 @@ export async function createWorld(endpoint: string): Promise<World> {
     const rounds = roundsOf(async () => root, side);
     for (const state of ['draft', 'committed', 'frozen', 'drawn', 'sending', 'closed', 'published'] as const) await rounds(state);
     const campaigns = campaignsOf(async () => root, side);
-    for (const state of ['draft', 'open', 'closed', 'tallied'] as const) await campaigns(state);
+    for (const state of ['draft', 'open', 'closed', 'tallied', 'graded'] as const) await campaigns(state);
     return fixed(
       {
         unit: root,

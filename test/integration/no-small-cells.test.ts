@@ -303,6 +303,11 @@ function smallCampaign(): Promise<{ id: string; counted: Reply }> {
 
 const ASK: Partial<Record<OperationId, () => Promise<Asked[]>>> = {
   tallyCampaign: async () => [{ label: 'count of the small campaign', reply: (await smallCampaign()).counted }],
+  recordGrade: async () => {
+    const { id } = await smallCampaign();
+    const body = { subjectId: `unit:${UNITS.a}`, grade: '合格', reason: '小样本：组织评定' };
+    return [{ label: 'grade by the committee', reply: await request(gateway, 'POST', `/api/appraisal-campaigns/${id}/grades`, { token: tokens.committee!, body }) }];
+  },
   getCampaignTally: async () => {
     const { id } = await smallCampaign();
     const asked: Asked[] = [];

@@ -89,6 +89,9 @@ export const keys = {
   campaignListingPartition: (unitId: string) => `CAMPAIGNSOF#${unitId}`,
   /** A round's tally, counted once at 已截止 → 已计票 (gzipped JSON: 200 subjects × 5 groups would crowd an item). */
   campaignTally: (campaignId: string, round: number) => ({ pk: `CTALLY#${campaignId}`, sk: `R#${round}` }),
+  /** The committee's final grade (组织评定) of one subject in one round: one item each, so that graders never overwrite each other. */
+  campaignGrade: (campaignId: string, round: number, subjectId: string) => ({ pk: `CGRADE#${campaignId}`, sk: `R#${round}#${subjectId}` }),
+  campaignGradesOfRound: (campaignId: string, round: number) => ({ pk: `CGRADE#${campaignId}`, prefix: `R#${round}#` }),
   /** A ballot code, by its keyed hash (decision 0027): which campaign, round and group, and whether used. */
   ballotCode: (mac: string) => ({ pk: `BCODE#${mac}`, sk: 'META' }),
   /** The ballot box (its own table): a campaign round's ballots over a few partitions, each under a random key. */

@@ -1,4 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, GetCommand, paginateQuery, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TallyDetail } from '#shared/domain/appraisal/tally.js';
 import type { CampaignKind, CampaignState, SubjectType } from '#shared/domain/appraisal/campaign.js';
@@ -37,6 +38,17 @@ export interface CampaignRecord {
   closedBy?: string;
   countedAt?: string;
   countedBy?: string;
+  publishedAt?: string;
+  publishedBy?: string;
+}
+
+/** 组织评定: the committee's grade of one subject, with the reason when it differs from the proposal. */
+export interface FinalGrade {
+  subjectId: string;
+  grade: string;
+  reason?: string;
+  by: string;
+  at: string;
 }
 
 /** A counted round: the tally of its ballot box and when it was counted. */
@@ -60,6 +72,9 @@ export interface CampaignStore {
   /** Keep a round's tally (written once, when the round is counted). */
   putTally(campaignId: string, round: number, tally: StoredTally): Promise<void>;
   getTally(campaignId: string, round: number): Promise<StoredTally | undefined>;
+  /** Record a subject's final grade, if the campaign is still counted or graded (not published): else CampaignStateError. */
+  putGrade(campaignId: string, round: number, grade: FinalGrade): Promise<void>;
+  grades(campaignId: string, round: number): Promise<FinalGrade[]>;
   /** Set `patch` (and updatedAt) if the campaign is in one of `from`; the campaign as it is now. */
   transition(campaignId: string, from: readonly CampaignState[], patch: Partial<CampaignRecord>): Promise<CampaignRecord>;
 }
@@ -91,6 +106,48 @@ export function createCampaignStore(doc: DynamoDBDocumentClient, table: string):
     async get(campaignId) {
       const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.campaign(campaignId), ConsistentRead: true }));
       return Item ? strip(Item) : undefined;
+    },
+
+    async putGrade(campaignId, round, grade) {
+      try {
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                ConditionCheck: {
+                  TableName: table,
+                  Key: keys.campaign(campaignId),
+                  ConditionExpression: '#state IN (:tallied, :graded) AND #round = :round',
+                  ExpressionAttributeNames: { '#state': 'state', '#round': 'round' },
+                  ExpressionAttributeValues: { ':tallied': 'tallied', ':graded': 'graded', ':round': round },
+                },
+              },
+              { Put: { TableName: table, Item: { ...keys.campaignGrade(campaignId, round, grade.subjectId), kind: 'campaign-grade', ...grade } } },
+            ],
+          }),
+        );
+      } catch (error) {
+        if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+          throw new CampaignStateError((await store.get(campaignId))?.state);
+        }
+        throw error;
+      }
+    },
+
+    async grades(campaignId, round) {
+      const { pk, prefix } = keys.campaignGradesOfRound(campaignId, round);
+      const found: FinalGrade[] = [];
+      const pages = paginateQuery(
+        { client: doc },
+        { TableName: table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix }, ConsistentRead: true },
+      );
+      for await (const page of pages) {
+        for (const item of page.Items ?? []) {
+          const { subjectId, grade, reason, by, at } = item as Record<string, string>;
+          found.push({ subjectId: subjectId!, grade: grade!, ...(reason ? { reason } : {}), by: by!, at: at! });
+        }
+      }
+      return found;
     },
 
     async putTally(campaignId, round, tally) {

@@ -2,7 +2,7 @@ import { APPRAISAL_MIN_GROUP, type CampaignTally } from '#shared/contracts/appra
 import type { TallyPack } from '#shared/domain/appraisal/pack.js';
 import { record, type Attempt } from '../../access/index.js';
 import type { Principal } from '../../auth/principal.js';
-import type { CampaignRecord, StoredTally } from '../../data/appraisal/campaigns.js';
+import type { CampaignRecord, FinalGrade, StoredTally } from '../../data/appraisal/campaigns.js';
 import { CampaignStateError } from '../../data/appraisal/campaigns.js';
 import { ConflictError } from '../../errors.js';
 import { authorizeCampaign } from './campaigns.js';
@@ -44,8 +44,13 @@ export async function countCampaign(deps: VotingDeps, principal: Principal, camp
   return tallyView(counted, stored);
 }
 
-async function counted(deps: VotingDeps, principal: Principal, attempt: Attempt): Promise<{ campaign: CampaignRecord; stored: StoredTally }> {
-  const { campaign } = await authorizeCampaign(deps, principal, attempt, 'appraisal:read');
+export async function counted(
+  deps: VotingDeps,
+  principal: Principal,
+  attempt: Attempt,
+  permission: 'appraisal:read' | 'appraisal:grade' = 'appraisal:read',
+): Promise<{ campaign: CampaignRecord; stored: StoredTally }> {
+  const { campaign } = await authorizeCampaign(deps, principal, attempt, permission);
   const stored = COUNTED.includes(campaign.state) ? await deps.campaigns.getTally(campaign.campaignId, campaign.round) : undefined;
   if (!stored) {
     const message = `the campaign is ${campaign.state}: not counted yet`;
@@ -58,8 +63,9 @@ async function counted(deps: VotingDeps, principal: Principal, attempt: Attempt)
 export async function getCampaignTally(deps: VotingDeps, principal: Principal, campaignId: string): Promise<CampaignTally> {
   const attempt: Attempt = { action: 'campaign.tally', objectType: 'campaign', objectId: campaignId };
   const { campaign, stored } = await counted(deps, principal, attempt);
+  const grades = await deps.campaigns.grades(campaign.campaignId, campaign.round);
   await record(deps, principal, attempt, 'ok', { unitId: campaign.unitId });
-  return tallyView(campaign, stored);
+  return tallyView(campaign, stored, grades);
 }
 
 /** The pack of the counted round (audited): re-running it gives the kept tally. */
@@ -76,7 +82,8 @@ export async function getCampaignPack(deps: VotingDeps, principal: Principal, ca
  * small group's option counts hidden (APPRAISAL_MIN_GROUP): shown only where the group has at least
  * 10 valid ballots and the counted choices are at least 10 too; means and scores stay.
  */
-export function tallyView(campaign: CampaignRecord, stored: StoredTally): CampaignTally {
+export function tallyView(campaign: CampaignRecord, stored: StoredTally, grades: readonly FinalGrade[] = []): CampaignTally {
+  const finals = new Map(grades.map(({ subjectId, ...grade }) => [subjectId, grade]));
   const { result, invalid } = stored.detail;
   const groups = new Map(campaign.groups.map((group) => [group.id, group]));
   const valid = new Map(result.groups.map((group) => [group.id, group.valid]));
@@ -102,6 +109,7 @@ export function tallyView(campaign: CampaignRecord, stored: StoredTally): Campai
       composite: subject.composite,
       proposedGrade: subject.proposedGrade,
       rules: subject.rules,
+      finalGrade: finals.get(subject.id) ?? null,
       groups: subject.groups.map((group) => ({
         id: group.id,
         score: group.score,

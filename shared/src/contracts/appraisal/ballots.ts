@@ -3,6 +3,7 @@ import { CAMPAIGN_KINDS } from '../../domain/appraisal/campaign.js';
 import type { Operation } from '../operation.js';
 import { badRequest, errorResponse, forbidden as forbiddenTo, notFound as noSuch, unauthorized } from '../responses.js';
 import { CampaignParams, CampaignView } from './campaigns.js';
+import { text } from '../text.js';
 import { Id, Label, TallyPack } from './tally-pack.js';
 
 /**
@@ -52,6 +53,7 @@ const tooMany = errorResponse('Too many unknown codes from this client: wait the
 const forbidden = forbiddenTo('run 民主评议 campaigns', 'system and unit administrators of the scope');
 const notFound = noSuch('campaign', " in the caller's scope");
 const conflict = errorResponse('The campaign is not in the state this step starts from');
+
 
 export const ballotOperations = {
   openCampaign: {
@@ -142,6 +144,10 @@ export const CampaignTally = z
         composite: z.string().nullable(),
         proposedGrade: z.string().nullable(),
         rules: z.array(z.string()),
+        finalGrade: z
+          .object({ grade: z.string(), reason: z.string().optional(), by: z.string(), at: z.string() })
+          .nullable()
+          .meta({ description: '组织评定: the committee’s grade, with its reason where it differs from the proposal' }),
         groups: z.array(z.object({ id: z.string(), score: z.string().nullable(), indicators: z.array(IndicatorFigures) })),
       }),
     ),
@@ -151,6 +157,15 @@ export const CampaignTally = z
 export type CampaignTally = z.infer<typeof CampaignTally>;
 
 const readers = forbiddenTo('read 民主评议 results', 'administrators and committees of the scope');
+const graders = forbiddenTo('grade 民主评议 subjects', 'system administrators and committees of the scope; never the account that opened the campaign');
+
+export const RecordGradeInput = z
+  .strictObject({
+    subjectId: Id.meta({ description: 'The subject’s id in the tally ({type}:{id})' }),
+    grade: Label.meta({ description: 'One of the bands’ grades (优秀 / 合格 / 基本合格 / 不合格 by default)' }),
+    reason: text({ min: 1, max: 200 }).optional().meta({ description: 'Required when the grade differs from the proposed one (看票不唯票)' }),
+  })
+  .meta({ id: 'RecordGradeInput' });
 const notCounted = errorResponse('Not counted yet: the campaign is counted once it is closed (已截止 → 已计票)');
 
 export const tallyOperations = {
@@ -181,5 +196,24 @@ export const tallyOperations = {
     auth: 'bearer',
     params: CampaignParams,
     responses: { 200: { description: 'The pack', schema: TallyPack }, 400: badRequest, 401: unauthorized, 403: readers, 404: notFound, 409: notCounted },
+  },
+  recordGrade: {
+    method: 'POST',
+    path: '/api/appraisal-campaigns/{campaignId}/grades',
+    summary: '组织评定: record a subject’s final grade (a reason where it differs from the proposal); 已计票 → 已评定',
+    tag: 'appraisal',
+    auth: 'bearer',
+    params: CampaignParams,
+    body: RecordGradeInput,
+    responses: { 200: { description: 'The tally with the final grades', schema: CampaignTally }, 400: badRequest, 401: unauthorized, 403: graders, 404: notFound, 409: conflict },
+  },
+  publishCampaign: {
+    method: 'POST',
+    path: '/api/appraisal-campaigns/{campaignId}/publish',
+    summary: '已评定 → 已公布: every graded subject has its final grade; nothing changes after (409, audited)',
+    tag: 'appraisal',
+    auth: 'bearer',
+    params: CampaignParams,
+    responses: { 200: { description: 'The campaign', schema: CampaignView }, 400: badRequest, 401: unauthorized, 403: graders, 404: notFound, 409: conflict },
   },
 } as const satisfies Record<string, Operation>;
