@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { AppraisalTallyRun } from './appraisal-tally-job.js';
+import { measureSlips, SLIPS_MAX_MS } from './slips.js';
 import { markdownTable, median } from './stats.js';
 
 const execFileAsync = promisify(execFile);
@@ -27,6 +28,8 @@ export interface AppraisalOptions {
 
 export interface AppraisalResult {
   runs: AppraisalTallyRun[];
+  /** 2,000 slips rendered to one PDF, per round. */
+  slips: { slips: number; ms: number; bytes: number }[];
   checks: { target: string; measured: string; status: 'pass' | 'FAIL' | 'info' }[];
 }
 
@@ -50,12 +53,25 @@ export async function runAppraisal(options: AppraisalOptions): Promise<Appraisal
     options.log(`appraisal round ${round}: tally ${run.tallyMs} ms (finish ${run.finishMs} ms), peak RSS ${run.maxRssMiB} MiB, ${run.invalid} invalid, ${run.proposedTop} 优秀, ${run.capped} capped, ${run.vetoed} vetoed`);
     runs.push(run);
   }
+  const slips: AppraisalResult['slips'] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    const run = await measureSlips(2_000);
+    options.log(`appraisal slips round ${round}: ${run.slips} slips in ${run.ms} ms, ${(run.bytes / 1024 / 1024).toFixed(1)} MiB`);
+    slips.push(run);
+  }
+  const slipMs = slips.map((run) => run.ms);
   const tallies = runs.map((run) => run.tallyMs);
   const rss = runs.map((run) => run.maxRssMiB);
   const size = `${options.subjects} subjects × ${options.groups} groups × ${options.ballotsPerGroup.toLocaleString('en')} ballots`;
   return {
     runs,
+    slips,
     checks: [
+      {
+        target: `Appraisal: 2,000 printed slips as one PDF ≤ ${SLIPS_MAX_MS / 1000} s, every round`,
+        measured: `median ${median(slipMs)} ms, worst ${Math.max(...slipMs)} ms (spread ${Math.max(...slipMs) - Math.min(...slipMs)} ms), ${(median(slips.map((run) => run.bytes)) / 1024 / 1024).toFixed(1)} MiB`,
+        status: Math.max(...slipMs) <= SLIPS_MAX_MS ? 'pass' : 'FAIL',
+      },
       {
         target: `Appraisal: tally of ${size} ≤ ${TALLY_MAX_MS / 1000} s, every round`,
         measured: `median ${median(tallies)} ms, worst ${Math.max(...tallies)} ms (spread ${Math.max(...tallies) - Math.min(...tallies)} ms)`,
@@ -81,6 +97,7 @@ export function appraisalMarkdown(result: AppraisalResult): string {
         ['tally (ballot objects made page by page, counted, result computed), ms', String(median(result.runs.map((run) => run.tallyMs))), result.runs.map((run) => run.tallyMs).join(', ')],
         ['… of which the result from the counts, ms', String(median(result.runs.map((run) => run.finishMs))), result.runs.map((run) => run.finishMs).join(', ')],
         ['peak RSS of the process (MiB)', String(median(result.runs.map((run) => run.maxRssMiB))), result.runs.map((run) => run.maxRssMiB).join(', ')],
+        ['2,000 slips (5 groups × 400) rendered to one PDF, ms', String(median(result.slips.map((run) => run.ms))), result.slips.map((run) => run.ms).join(', ')],
         ['invalid ballots / proposed 优秀 / moved by the cap / vetoed', `${first.invalid} / ${first.proposedTop} / ${first.capped} / ${first.vetoed}`, 'same every round (fixed seed)'],
       ],
     ),
