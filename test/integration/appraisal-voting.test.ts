@@ -121,6 +121,26 @@ describe('voting through the routes', () => {
     for (const code of codes) for (const line of lines) expect(line).not.toContain(code.replace('-', ''));
   });
 
+  it('casts with the lookup echoed (no read before the write), and a wrong echo casts nothing', async () => {
+    const lookup = await vote('/api/public/ballots/lookup', { code: codes[13] });
+    expect(lookup.status).toBe(200);
+    const echo = { campaignId: lookup.json.campaignId, group: lookup.json.group.id };
+    expect(echo.group).toBe('g2');
+    const choices = { 'unit:d1': { i1: '合格' } };
+    // Another group's echo, another campaign's: like an unknown code, and the code still votes after.
+    const wrongGroup = await vote('/api/public/ballots', { code: codes[13], choices, ballot: { ...echo, group: 'g1' } });
+    expect(wrongGroup.status).toBe(404);
+    const wrongCampaign = await vote('/api/public/ballots', { code: codes[13], choices, ballot: { ...echo, campaignId: 'a-0000000000000000' } });
+    expect(wrongCampaign.status).toBe(404);
+    expect((await vote('/api/public/ballots', { code: codes[13], choices, ballot: echo })).status).toBe(201);
+    const again = await vote('/api/public/ballots', { code: codes[13], choices, ballot: echo });
+    expect(again.status).toBe(409);
+    // The ballot went to the code's group.
+    const groups: string[] = [];
+    for await (const page of t.runtime.ballotBox.ballots(campaignId, 1)) for (const ballot of page) groups.push(ballot.group);
+    expect(groups.filter((group) => group === 'g2')).toHaveLength(1);
+  });
+
   it('tells an unknown code apart from nothing, and stops a client that keeps guessing (429)', async () => {
     for (let i = 0; i < UNKNOWN_LIMIT; i++) {
       const guess = await vote('/api/public/ballots/lookup', { code: `ZZZZZ-ZZZZ${i}` }, '198.51.100.9');

@@ -41,6 +41,7 @@ export interface BallotStore {
    * still open in this round, the ballot put under `key` in partition `shard`. All or nothing.
    */
   cast(mac: string, campaign: { campaignId: string; round: number }, ballot: StoredBallot, placement: { key: string; shard: number }): Promise<void>;
+  // (The code must be the campaign round's and of the ballot's group: a code of another group casts nothing.)
   /** Every ballot of a campaign round, a page at a time, partition after partition. */
   ballots(campaignId: string, round: number): AsyncIterable<StoredBallot[]>;
 }
@@ -74,9 +75,9 @@ export function createBallotStore(doc: DynamoDBDocumentClient, tables: { ops: st
                   TableName: tables.ops,
                   Key: keys.ballotCode(mac),
                   UpdateExpression: 'SET #state = :used',
-                  ConditionExpression: '#state = :unused AND campaignId = :campaign AND #round = :round',
-                  ExpressionAttributeNames: { '#state': 'state', '#round': 'round' },
-                  ExpressionAttributeValues: { ':used': 'used', ':unused': 'unused', ':campaign': campaign.campaignId, ':round': campaign.round },
+                  ConditionExpression: '#state = :unused AND campaignId = :campaign AND #round = :round AND #group = :group',
+                  ExpressionAttributeNames: { '#state': 'state', '#round': 'round', '#group': 'group' },
+                  ExpressionAttributeValues: { ':used': 'used', ':unused': 'unused', ':campaign': campaign.campaignId, ':round': campaign.round, ':group': ballot.group },
                   ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
                 },
               },
@@ -102,7 +103,12 @@ export function createBallotStore(doc: DynamoDBDocumentClient, tables: { ops: st
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const [code, open] = error.CancellationReasons ?? [];
-        if (code?.Code === 'ConditionalCheckFailed') throw new CodeRefused(code.Item?.state?.S === 'used' ? 'used' : 'unknown');
+        if (code?.Code === 'ConditionalCheckFailed') {
+          // Used only if it is this campaign round's and group's: anything else is not a code of this ballot.
+          const old = code.Item;
+          const ours = old?.campaignId?.S === campaign.campaignId && old?.round?.N === String(campaign.round) && old?.group?.S === ballot.group;
+          throw new CodeRefused(ours && old?.state?.S === 'used' ? 'used' : 'unknown');
+        }
         if (open?.Code === 'ConditionalCheckFailed') throw new CodeRefused('closed');
         throw error;
       }

@@ -8,6 +8,7 @@ import { authorizeOwned, record, type Attempt } from '../../access/index.js';
 import type { Principal } from '../../auth/principal.js';
 import { BALLOT_SHARDS, CodeRefused, type BallotStore } from '../../data/appraisal/ballots.js';
 import { CampaignStateError, type CampaignRecord } from '../../data/appraisal/campaigns.js';
+import { READ_CACHE_TTL_MS, ttlCache } from '../../data/read-cache.js';
 import { BallotCodeUnknownError, BallotCodeUsedError, CampaignClosedError, ConflictError, ValidationError } from '../../errors.js';
 import { countCodeFailure, refuseThrottledCodes, type Requester, type Throttle } from '../../throttle/index.js';
 import { derivedKey, type ClientKeyring } from '../../throttle/keyring.js';
@@ -165,12 +166,41 @@ export async function ballotForm(deps: VotingDeps, typed: string): Promise<Ballo
  * option it does not have is a 400 naming it, and nothing is written), then the code burned and
  * the ballot put in one transaction. Nothing else is written or logged.
  */
-export async function castBallot(deps: VotingDeps, typed: string, choices: PackBallot['choices']): Promise<void> {
-  const { mac, campaign, group } = await codeCampaign(deps, typed);
+export async function castBallot(deps: VotingDeps, typed: string, choices: PackBallot['choices'], echo?: BallotEcho): Promise<void> {
+  const { mac, campaign, group } = echo ? await echoedCampaign(deps, typed, echo) : await codeCampaign(deps, typed);
   const [problem] = choiceChecker({ ...tallyConfigOf({ ...campaign, id: campaign.campaignId }), ballots: [] } as TallyPack)(choices, 'choices');
   if (problem) throw ValidationError.forField(problem.field, problem.message.replace(' of the pack', ''));
   const random = deps.randomBytes ?? cryptoRandomBytes;
   await deps.ballotBox.cast(mac, campaign, { group, choices }, { key: random(16).toString('hex'), shard: randomInt(BALLOT_SHARDS) });
+}
+
+/** What the lookup answered for a code, sent back with the vote (decision 0027, like the link echo of 0020). */
+export interface BallotEcho {
+  campaignId: string;
+  group: string;
+}
+
+/**
+ * The campaign of an echoed vote, as read within the last 10 s: an open campaign's configuration
+ * never changes, and whether it is still open in this round — and whether the code is this
+ * campaign's, this group's and unused — is checked inside the vote's own transaction. So a vote
+ * reads nothing before it writes.
+ */
+async function echoedCampaign(deps: VotingDeps, typed: string, echo: BallotEcho): Promise<{ mac: string; campaign: CampaignRecord; group: string }> {
+  const code = normalizeCode(typed);
+  if (!code) throw new CodeRefused('unknown');
+  const [key, campaign] = await Promise.all([codeKey(deps), openCampaigns(deps.campaigns).get(echo.campaignId, () => deps.campaigns.get(echo.campaignId))]);
+  if (!campaign || !campaign.groups.some((group) => group.id === echo.group)) throw new CodeRefused('unknown');
+  if (campaign.state !== 'open') throw new CodeRefused('closed');
+  return { mac: codeMac(key, code), campaign, group: echo.group };
+}
+
+const campaignCaches = new WeakMap<object, ReturnType<typeof ttlCache<CampaignRecord | undefined>>>();
+/** The runtime's 10-s cache of campaigns read for echoed votes (one per campaign store). */
+function openCampaigns(store: object) {
+  let cache = campaignCaches.get(store);
+  if (!cache) campaignCaches.set(store, (cache = ttlCache<CampaignRecord | undefined>(READ_CACHE_TTL_MS)));
+  return cache;
 }
 
 /** Every ballot of the campaign's current round counted (the counter holds counts, never the ballots). */
@@ -214,6 +244,6 @@ export function lookupBallot(deps: PublicVotingDeps, requester: Requester, code:
 }
 
 /** The vote (POST /api/public/ballots): answered without echoing a choice. */
-export function submitBallot(deps: PublicVotingDeps, requester: Requester, code: string, choices: PackBallot['choices']): Promise<void> {
-  return asAnswer(deps, requester, () => castBallot(deps, code, choices));
+export function submitBallot(deps: PublicVotingDeps, requester: Requester, code: string, choices: PackBallot['choices'], echo?: BallotEcho): Promise<void> {
+  return asAnswer(deps, requester, () => castBallot(deps, code, choices, echo));
 }

@@ -39,6 +39,13 @@ export const CastBallotInput = z
     choices: z
       .record(Id, z.record(Id, Label))
       .meta({ description: 'subject id → indicator id → option; a subject or indicator left out is blank (valid, not scored)' }),
+    ballot: z
+      .strictObject({ campaignId: z.string().regex(/^a-[0-9a-f]{16}$/, 'must be a campaign id'), group: Id })
+      .optional()
+      .meta({
+        description:
+          'What the lookup answered for this code (its campaign and group), echoed: the vote is then checked against the campaign as read within 10 s and the code’s campaign and group inside its own transaction, without reading the code first. A wrong echo casts nothing (404 like an unknown code).',
+      }),
   })
   .meta({ id: 'CastBallotInput' });
 
