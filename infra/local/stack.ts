@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,6 +16,7 @@ import { freePort, isPortFree } from './ports.js';
 import { loadOrCreateSecrets } from './secrets.js';
 import { seedDemo } from './seed.js';
 import { seedDemoSampling } from './seed-sampling.js';
+import { seedDemoAppraisal } from './seed-appraisal.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const webBuildDir = join(repoRoot, 'web', 'build');
@@ -106,6 +108,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       });
       // Rounds run through the use cases with the runtime this stack's gateway uses (its outbox, keys and clock).
       await seedDemoSampling(doc, getRuntime(), { opsTable: tables.ops!, log });
+      // 民主评议: the open campaign's slips PDF goes next to the data it belongs to; a stack in memory
+      // (tests) writes it to a temporary folder, never over the slips of the persisted demo in .data/.
+      await seedDemoAppraisal(doc, getRuntime(), { opsTable: tables.ops!, dataDir: options.dataDir ?? join(tmpdir(), 'manyi-local-stack'), log });
       doc.destroy();
     }
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,11 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { chinaDay } from '#shared/domain/china-time.js';
 import type { RatingLevel } from '#shared/domain/rating-level.js';
 import { NATIONAL_SURVEY } from '#shared/domain/national-survey.js';
+import { codeFromBytes } from '#shared/domain/appraisal/ballot-code.js';
+import { DEFAULT_SCALE, defaultRules } from '#shared/domain/appraisal/campaign.js';
+import { BALLOT_SHARDS, createBallotStore } from '../../functions/src/data/appraisal/ballots.js';
+import { createCampaignStore, type CampaignRecord } from '../../functions/src/data/appraisal/campaigns.js';
+import { BALLOT_CODE_LABEL, codeMac } from '../../functions/src/use-cases/appraisal/voting.js';
 import { credentialOf, newClientId, newClientSecret, secretHash } from '../../functions/src/auth/client-credentials.js';
 import { createAuditLog, type AuditEntry } from '../../functions/src/data/audit.js';
 import { createDocumentClient } from '../../functions/src/data/client.js';
@@ -70,15 +75,16 @@ const LINK_SERVICE_ITEM = '不动产抵押登记';
  * GetItem twice, survey-section BatchGetItem. Where it lands between bare and gateway says how much
  * of the gap is DynamoDB reads and how much is HTTP, the gateway, middy, zod and the use case.
  */
-export type LinksMeasure = 'push' | 'push25' | 'rate';
+export type LinksMeasure = 'push' | 'push25' | 'rate' | 'cast';
 export type LinksSide = 'gateway' | 'bare' | 'reads';
 export const SIDE_LABELS: Record<LinksSide, string> = { gateway: 'gateway', bare: 'bare', reads: 'bare + reads' };
 export const LINKS_LABELS: Record<LinksMeasure, string> = {
   push: '办件 push, 1 record/request',
   push25: '办件 push, 25 records/request',
   rate: 'token rating (one-time link)',
+  cast: '民主评议 vote (one ballot code)',
 };
-const UNIT_OF: Record<LinksMeasure, string> = { push: 'records/s', push25: 'records/s', rate: 'ratings/s' };
+const UNIT_OF: Record<LinksMeasure, string> = { push: 'records/s', push25: 'records/s', rate: 'ratings/s', cast: 'ballots/s' };
 
 export interface LinksOptions {
   rounds: number;
@@ -93,6 +99,8 @@ export interface LinksOptions {
   windows: number;
   redoBudgetSeconds: number;
   othersLimit?: number;
+  /** Which measures to run (default all four). */
+  only?: LinksMeasure[];
   /** Profile the server during one extra gateway phase (requests / 2) of push and rate, into files named after this prefix. */
   profilePrefix?: string;
   log: (line: string) => void;
@@ -207,6 +215,27 @@ async function closedLoop(driver: Driver, concurrency: number, requests: number,
 }
 
 const LEVELS: RatingLevel[] = [5, 4, 5, 3, 5, 4, 2, 5];
+
+/** The bench's open campaign: ten subjects, one rater group, one indicator (a branch's ballot). */
+const BENCH_SUBJECTS = Array.from({ length: 10 }, (_, i) => ({ id: `staff:bench-${i}`, type: 'staff' as const, refId: `bench-${i}`, name: `党员${i}`, graded: true }));
+const BENCH_CAMPAIGN: CampaignRecord = {
+  campaignId: 'a-00000000000be4c4',
+  unitId: BENCH_UNIT.id,
+  name: '基准测试民主评议',
+  year: 2026,
+  kind: 'party-members',
+  state: 'open',
+  round: 1,
+  subjects: BENCH_SUBJECTS,
+  groups: [{ id: 'g1', name: '党员', weightPct: 100, ballots: 1_000_000 }],
+  indicators: [{ id: 'i1', name: '总体评价', weightPct: 100 }],
+  scale: DEFAULT_SCALE.map((option) => ({ ...option })),
+  rules: defaultRules('party-members'),
+  createdAt: new Date(0).toISOString(),
+  createdBy: 'bench',
+  updatedAt: new Date(0).toISOString(),
+};
+const BENCH_CHOICES = Object.fromEntries(BENCH_SUBJECTS.map((subject, i) => [subject.id, { i1: ['优秀', '合格', '合格', '基本合格'][i % 4]! }]));
 const DAY_MS = 86_400_000;
 const CONCURRENCY = 16;
 /** Slices per phase and round (A B B A …), as in ingestion.ts. */
@@ -328,6 +357,23 @@ export async function runLinks(options: LinksOptions): Promise<LinksResult> {
   });
   const noteMonth = (input: RecordInput) => months.add(chinaDay(new Date(input.finishedAt)).slice(0, 7));
 
+  // ----- 民主评议 votes -----
+  const ballotBox = createBallotStore(doc, ready.tables);
+  const campaigns = createCampaignStore(doc, ready.tables.ops);
+  await campaigns.create(BENCH_CAMPAIGN);
+  const codeKey = await derivedKey(keyring, BALLOT_CODE_LABEL);
+  /** Codes issued outside the timed part: clear codes for the gateway (the voter types them), their MACs for bare. */
+  const codePools: Record<LinksSide, string[]> = { gateway: [], bare: [], reads: [] };
+  let ballotsCast = 0;
+  async function issueBenchCodes(count: number, clear: boolean): Promise<string[]> {
+    const t = performance.now();
+    const codes = Array.from({ length: count }, () => codeFromBytes(randomBytes(7)));
+    await ballotBox.issueCodes(codes.map((code) => ({ mac: codeMac(codeKey, code), campaignId: BENCH_CAMPAIGN.campaignId, round: 1, group: 'g1' })));
+    linkIssueMs += performance.now() - t;
+    return clear ? codes : codes.map((code) => codeMac(codeKey, code));
+  }
+  const castUrl = new URL('/api/public/ballots', ready.url);
+
   const pushUrl = new URL('/api/service-records', ready.url);
   const rateUrl = new URL('/api/public/rating-links/ratings', ready.url);
 
@@ -364,6 +410,7 @@ export async function runLinks(options: LinksOptions): Promise<LinksResult> {
   };
 
   const drivers: Record<LinksMeasure, Partial<Record<LinksSide, Driver>>> = {
+    cast: {},
     push: {
       gateway: {
         items: 1,
@@ -482,6 +529,34 @@ export async function runLinks(options: LinksOptions): Promise<LinksResult> {
       },
     },
   };
+  drivers.cast = {
+    gateway: {
+      items: 1,
+      async send() {
+        const code = codePools.gateway.pop();
+        if (!code) throw new Error('no code left in the gateway pool');
+        // As the /v page sends it: the lookup's campaign and group echoed (decision 0027).
+        const res = await post(agent, castUrl, JSON.stringify({ code, choices: BENCH_CHOICES, ballot: { campaignId: BENCH_CAMPAIGN.campaignId, group: 'g1' } }), {});
+        if (res.status !== 201) {
+          noteError(new Error(`cast HTTP ${res.status}: ${res.body.slice(0, 200)}`));
+          return 0;
+        }
+        ballotsCast++;
+        return 1;
+      },
+    },
+    bare: {
+      items: 1,
+      // The vote's one transaction (ballots.ts cast): the code burned, the campaign checked, the ballot put.
+      async send() {
+        const mac = codePools.bare.pop();
+        if (!mac) throw new Error('no code left in the bare pool');
+        await ballotBox.cast(mac, { campaignId: BENCH_CAMPAIGN.campaignId, round: 1 }, { group: 'g1', choices: BENCH_CHOICES }, { key: randomBytes(16).toString('hex'), shard: randomInt(BALLOT_SHARDS) });
+        ballotsCast++;
+        return 1;
+      },
+    },
+  };
   if (options.reads) {
     // The handler's reads first, in its order, then the bare side's writes.
     const pushBare = drivers.push.bare!;
@@ -510,7 +585,11 @@ export async function runLinks(options: LinksOptions): Promise<LinksResult> {
       },
     };
   }
-  async function fillPools(count: number, sides: LinksSide[]): Promise<void> {
+  async function fillPools(count: number, sides: LinksSide[], measure: LinksMeasure = 'rate'): Promise<void> {
+    if (measure === 'cast') {
+      for (const side of sides) codePools[side] = await issueBenchCodes(count, side === 'gateway');
+      return;
+    }
     for (const side of sides) pools[side] = (await issueLinks(count)).map((token, i) => ({ key: side === 'gateway' ? token : tokenHash(token), window: i % windows.length }));
   }
 
@@ -576,7 +655,9 @@ export async function runLinks(options: LinksOptions): Promise<LinksResult> {
     `cpu/item server ${run.serverCpuMsPerItem.toFixed(2)} java ${run.javaCpuMsPerItem.toFixed(2)} loadgen ${run.loadGenCpuMsPerItem.toFixed(2)} ms  others ${run.cpuBusy.others.toFixed(2)} cores` +
     (run.errors ? `  ERRORS ${run.errors}` : '');
 
-  const measures: LinksMeasure[] = options.batch > 0 ? ['push', 'rate', 'push25'] : ['push', 'rate'];
+  const measures: LinksMeasure[] = (options.batch > 0 ? (['push', 'rate', 'push25', 'cast'] as const) : (['push', 'rate', 'cast'] as const)).filter(
+    (measure) => !options.only || options.only.includes(measure),
+  );
   /**
    * Requests per phase: for push25 the same number of records as the single pushes, but at least
    * `least` requests, so that each slice keeps 16 requests in flight for a while (a slice drains at its end).
@@ -595,7 +676,7 @@ export async function runLinks(options: LinksOptions): Promise<LinksResult> {
     const requests = requestsOf(measure, options.requests);
     const perSlice = Math.ceil(requests / SLICES);
     for (;;) {
-      if (measure === 'rate') await fillPools(perSlice * SLICES, sides);
+      if (measure === 'rate' || measure === 'cast') await fillPools(perSlice * SLICES, sides, measure);
       const parts = new Map<LinksSide, LinksRun>();
       for (let slice = 0; slice < SLICES; slice++) {
         for (const side of slice % 2 === 0 ? sides : [...sides].reverse()) {
@@ -629,7 +710,7 @@ export async function runLinks(options: LinksOptions): Promise<LinksResult> {
     log(`links: warm-up, ${options.warmupRequests} requests per phase at c=${CONCURRENCY} …`);
     for (const measure of measures) {
       const requests = requestsOf(measure, options.warmupRequests, 48);
-      if (measure === 'rate') await fillPools(requests, sidesOf(measure));
+      if (measure === 'rate' || measure === 'cast') await fillPools(requests, sidesOf(measure), measure);
       for (const side of sidesOf(measure)) log(describe(await phase(measure, side, requests, 0)));
     }
 
@@ -643,7 +724,7 @@ export async function runLinks(options: LinksOptions): Promise<LinksResult> {
       for (const measure of measures.filter((m) => m !== 'push25')) {
         const file = `${options.profilePrefix}-${measure}.cpuprofile`;
         const requests = Math.ceil(options.requests / 2);
-        if (measure === 'rate') await fillPools(requests, ['gateway']);
+        if (measure === 'rate' || measure === 'cast') await fillPools(requests, ['gateway'], measure);
         log(`links: profiling the server during one extra gateway phase of ${measure} (${requests} requests, not counted) …`);
         await server.profileStart();
         const run = await phase(measure, 'gateway', requests, -1);
@@ -679,7 +760,17 @@ export async function runLinks(options: LinksOptions): Promise<LinksResult> {
       );
       for (const item of Items) for (const level of [1, 2, 3, 4, 5]) ratingsCounted += Number(item[`c${level}`] ?? 0);
     }
-    const integrity = { recordsStored, recordsListed, ratingsStored, ratingsCounted, consistent: recordsStored === recordsListed && ratingsStored === ratingsCounted };
+    let ballotsInBox = 0;
+    for await (const page of ballotBox.ballots(BENCH_CAMPAIGN.campaignId, 1)) ballotsInBox += page.length;
+    const integrity = {
+      recordsStored,
+      recordsListed,
+      ratingsStored,
+      ratingsCounted,
+      ballotsCast,
+      ballotsInBox,
+      consistent: recordsStored === recordsListed && ratingsStored === ratingsCounted && ballotsCast === ballotsInBox,
+    };
 
     const kept = (measure: LinksMeasure, side: LinksSide) => runs.filter((run) => run.measure === measure && run.side === side && run.round > 0 && !run.discarded);
     const summaries: LinksMeasureSummary[] = measures.map((measure) => {
@@ -728,8 +819,8 @@ export async function runLinks(options: LinksOptions): Promise<LinksResult> {
     }
     checks.push({ target: 'Links: errors = 0', measured: String(errors), status: errors === 0 ? 'pass' : 'FAIL' });
     checks.push({
-      target: 'Links: every pushed record listed, every link rating counted once in the totals',
-      measured: `records ${recordsListed} listed / ${recordsStored} stored; ratings ${ratingsCounted} counted / ${ratingsStored} stored`,
+      target: 'Links: every pushed record listed, every link rating counted once in the totals, every vote in the ballot box once',
+      measured: `records ${recordsListed} listed / ${recordsStored} stored; ratings ${ratingsCounted} counted / ${ratingsStored} stored; ballots ${ballotsInBox} in the box / ${ballotsCast} cast`,
       status: integrity.consistent ? 'pass' : 'FAIL',
     });
     const others = runs.filter((run) => run.round > 0 && !run.discarded).map((run) => run.cpuBusy.others);

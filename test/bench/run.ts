@@ -7,7 +7,7 @@ import { repoRoot } from '../../infra/local/stack.js';
 import { BUNDLE_MAX_BYTES, IMPORT_MAX_MS, runBundles, type BundlesResult } from './bundles.js';
 import { exportsMarkdown, runExports, type ExportsResult } from './exports.js';
 import { PHASE_LABELS, runIngestion, type IngestionResult } from './ingestion.js';
-import { linksMarkdown, runLinks, type LinksResult } from './links.js';
+import { linksMarkdown, runLinks, type LinksMeasure, type LinksResult } from './links.js';
 import { orgMarkdown, runOrg, type OrgResult } from './org.js';
 import { summarizeProfile, type ProfileSummary } from './profile.js';
 import { HTML_MAX_BYTES, JS_MAX_GZIP_BYTES, runResidentPage, type ResidentPageResult } from './resident-page.js';
@@ -29,7 +29,7 @@ import { kb, loadAverage, markdownTable, median, table, waitForQuiet } from './s
  * Knobs (environment), with defaults:
  *   BENCH_SECTIONS=ingestion,bundles,page,org,exports,reports,sampling,links,appraisal (add `pinned` for the diagnostic)
  *   BENCH_LINKS_ROUNDS=3 BENCH_LINKS_REQUESTS=3000 (per phase and round) BENCH_LINKS_BATCH=25 (0: no batch measure)
- *   BENCH_LINKS_WARMUP=1500 (requests per phase) BENCH_LINKS_WINDOWS=4 BENCH_LINKS_READS=0 (1: diagnostic
+ *   BENCH_LINKS_MEASURES=push,rate,push25,cast (default all) BENCH_LINKS_WARMUP=1500 (requests per phase) BENCH_LINKS_WINDOWS=4 BENCH_LINKS_READS=0 (1: diagnostic
  *   third side, bare writes + the handler's reads) (section links, test/bench/links.ts)
  *   BENCH_EXPORT_SAMPLES=7 (runs per export format; section exports, test/bench/exports.ts)
  *   BENCH_ROUNDS=3 BENCH_PHASE_SECONDS=5 BENCH_SEQUENTIAL=400 BENCH_WARMUP_SECONDS=9 BENCH_WINDOWS=4
@@ -243,6 +243,7 @@ async function main() {
           requests: env('BENCH_LINKS_REQUESTS', 3000),
           batch: env('BENCH_LINKS_BATCH', 25),
           reads: process.env.BENCH_LINKS_READS === '1',
+          ...(process.env.BENCH_LINKS_MEASURES ? { only: process.env.BENCH_LINKS_MEASURES.split(',').map((m) => m.trim()) as LinksMeasure[] } : {}),
           warmupRequests: env('BENCH_LINKS_WARMUP', Math.ceil(env('BENCH_LINKS_REQUESTS', 3000) / 2)),
           windows: env('BENCH_LINKS_WINDOWS', 4),
           redoBudgetSeconds: env('BENCH_REDO_SECONDS', 60),

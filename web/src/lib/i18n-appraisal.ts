@@ -83,7 +83,7 @@ const zh = {
   save: '保存草稿',
   saveChanges: '保存修改',
   back: '返回列表',
-  done: { created: '已创建评议草稿。', saved: '已保存修改。' } as Record<string, string>,
+  done: { created: '已创建评议草稿。', saved: '已保存修改。', closed: '评议已截止。' } as Record<string, string>,
   // A campaign's page
   summary: {
     year: '年度',
@@ -99,7 +99,35 @@ const zh = {
     scaleAndRules: '评价选项与规则',
     created: '创建',
     updated: '最后修改',
-    locked: '评议已开放，配置已锁定，只能查看。',
+    locked: '开放评议后配置锁定，只能查看。',
+  },
+  // Opening and closing the voting (decision 0027)
+  voting: {
+    title: '评议投票',
+    openWarning: '开放后配置锁定；票码只在这份 PDF 中出现一次，请妥善保存并打印；丢失需重新发放。',
+    openButton: '开放评议并下载票码',
+    openIntro: '开放后，每个评议主体按发放票数生成票码，下载为可裁剪的票码 PDF（每张含票码和二维码）。',
+    opening: '正在生成票码 PDF，请稍候。下载开始后本页会自动刷新。',
+    issuedTitle: '已发放票码',
+    issuedTotal: '合计',
+    issuedCount: '{n} 张',
+    openState: '评议进行中：评议人扫描票码上的二维码，或打开投票页输入票码进行评议。',
+    voterLink: '投票页：',
+    closeButton: '截止评议',
+    closeWarning: '截止后，所有未使用的票码都不能再投票，此操作不能撤销。',
+    closeConfirm: '我确认截止',
+    closeConfirmDialog: '确定截止评议吗？截止后未使用的票码都不能再投票，此操作不能撤销。',
+    closeConfirmNeeded: '请先勾选“我确认截止”。',
+    closedState: '评议已截止，票码不能再投票。',
+    closedAt: '截止时间',
+    openedAt: '开放时间',
+    failed: {
+      400: '无法开放：评议配置有误，请检查后再试。',
+      403: '您无权管理民主评议（需系统管理员或单位管理员）。',
+      404: '找不到该评议，或它不在您的管理范围内。',
+      409: '评议状态已变化（可能已被他人开放或截止），请刷新页面查看当前状态。',
+      503: '服务暂时不可用，请稍后再试。',
+    } as Record<number, string>,
   },
   errors: {
     notFound: '找不到该评议，或它不在您的管理范围内。',
@@ -200,7 +228,7 @@ const en: AppraisalMessages = {
   save: 'Save draft',
   saveChanges: 'Save changes',
   back: 'Back to the list',
-  done: { created: 'The draft appraisal was created.', saved: 'The changes were saved.' },
+  done: { created: 'The draft appraisal was created.', saved: 'The changes were saved.', closed: 'The voting is closed.' },
   summary: {
     year: 'Year',
     kind: 'Kind',
@@ -215,7 +243,34 @@ const en: AppraisalMessages = {
     scaleAndRules: 'Options and rules',
     created: 'Created',
     updated: 'Last changed',
-    locked: 'The appraisal is open: its configuration is locked and can only be read.',
+    locked: 'Once the appraisal has opened its configuration is locked and can only be read.',
+  },
+  voting: {
+    title: 'Voting',
+    openWarning: 'Opening locks the configuration. The codes appear only once, in this PDF: keep it safe and print it; lost codes must be issued again.',
+    openButton: 'Open the voting and download the codes',
+    openIntro: 'Opening draws each rater group’s ballot codes and downloads them as a PDF of cut-out slips (each with its code and a QR code).',
+    opening: 'Making the PDF of codes, please wait. This page reloads once the download has started.',
+    issuedTitle: 'Codes issued',
+    issuedTotal: 'Total',
+    issuedCount: '{n}',
+    openState: 'Voting is open: raters scan the QR code on their slip, or open the voting page and type the code.',
+    voterLink: 'Voting page: ',
+    closeButton: 'Close the voting',
+    closeWarning: 'Once closed, no unused code can vote any more. This cannot be undone.',
+    closeConfirm: 'I confirm closing',
+    closeConfirmDialog: 'Close the voting? No unused code can vote afterwards. This cannot be undone.',
+    closeConfirmNeeded: 'Tick “I confirm closing” first.',
+    closedState: 'The voting is closed: codes can no longer vote.',
+    closedAt: 'Closed',
+    openedAt: 'Opened',
+    failed: {
+      400: 'Cannot open: the configuration is wrong; check it and try again.',
+      403: 'You may not run appraisals (system and unit administrators may).',
+      404: 'No such appraisal, or it is outside your scope.',
+      409: 'The appraisal’s state has changed (someone may have opened or closed it); reload the page to see it.',
+      503: 'The service is unavailable; please try again later.',
+    },
   },
   errors: {
     notFound: 'No such appraisal, or it is outside your scope.',
@@ -246,4 +301,71 @@ const en: AppraisalMessages = {
 
 export function appraisalMessages(lang: Lang): AppraisalMessages {
   return lang === 'en' ? en : zh;
+}
+
+/**
+ * The voter's page /v (decision 0027): a code opens its group's ballot, the ballot is cast, and the
+ * page confirms without any choice. The API's messages are the voter's words already; these are the
+ * page's own, in both languages.
+ */
+const voterZh = {
+  title: '民主评议投票',
+  codeLabel: '请输入票码',
+  codeHint: '票码印在您领到的票码条上，共 10 位字母和数字，大小写和连字符均可。',
+  codePlaceholder: '例如 7KQ2M-X9D4P',
+  next: '下一步',
+  group: '评议主体：{group}',
+  intro: '请对每位评议对象逐项选择。未选择的项目视为空白，不计分。',
+  ungraded: '不定等次',
+  progress: '已评 {n} / {total} 个评议对象',
+  submit: '提交',
+  blankConfirm: '您还没有选择任何选项。确定提交空白票吗？',
+  secret: '本次评议不记名：票码与您的选择之间没有任何关联记录。',
+  doneTitle: '您的评议已提交，感谢参与',
+  doneNote: '每个票码只能使用一次，此票码已不能再次使用。',
+  again: '输入另一个票码',
+  errors: {
+    unknown: '不是有效的票码，请核对后重新输入',
+    used: '此票码已使用（如您刚刚提交过，您的评议已计入）',
+    closed: '评议已截止',
+    tooMany: '尝试次数过多，请 {n} 分钟后再试',
+    choice: '有选择无效（可能页面已过期），请检查后重新提交。您的其他选择已保留。',
+    choiceHere: '此项选择无效，请重新选择',
+    unavailable: '服务暂时不可用，请稍后再试。',
+    empty: '请输入票码',
+  },
+};
+
+export type VoterMessages = typeof voterZh;
+
+const voterEn: VoterMessages = {
+  title: 'Appraisal ballot',
+  codeLabel: 'Enter your ballot code',
+  codeHint: 'The code is printed on your slip: 10 letters and digits; capitals and hyphens do not matter.',
+  codePlaceholder: 'e.g. 7KQ2M-X9D4P',
+  next: 'Next',
+  group: 'Rater group: {group}',
+  intro: 'Choose an option for each person and item. Anything left unchosen is blank and not scored.',
+  ungraded: 'no grade',
+  progress: '{n} of {total} answered',
+  submit: 'Submit',
+  blankConfirm: 'You have not chosen anything. Submit a blank ballot?',
+  secret: 'This vote is secret: nothing records which ballot a code cast.',
+  doneTitle: 'Your ballot is in. Thank you for taking part',
+  doneNote: 'Each code can be used once: this code cannot be used again.',
+  again: 'Enter another code',
+  errors: {
+    unknown: 'This is not a valid ballot code. Please check it and try again',
+    used: 'This code has been used (if you have just submitted, your ballot was counted)',
+    closed: 'The voting is closed',
+    tooMany: 'Too many tries. Please try again in {n} minutes',
+    choice: 'A choice is not valid (the page may be out of date). Please check and submit again; your other choices are kept.',
+    choiceHere: 'This choice is not valid; please choose again',
+    unavailable: 'The service is unavailable; please try again later.',
+    empty: 'Enter your ballot code',
+  },
+};
+
+export function voterMessages(lang: Lang): VoterMessages {
+  return lang === 'en' ? voterEn : voterZh;
 }

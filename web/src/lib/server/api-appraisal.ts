@@ -1,6 +1,9 @@
+import type { z } from 'zod';
 import { CampaignList, CampaignView, type CampaignConfigInput } from '#shared/contracts/appraisal/campaigns.js';
 import { campaignOperations } from '#shared/contracts/appraisal/ops-campaigns.js';
+import { BallotCast, BallotFormView, ballotOperations } from '#shared/contracts/appraisal/ballots.js';
 import { call, fillPath, type ApiResult } from './api';
+import { webConfig } from './config';
 
 /**
  * Client functions of the 民主评议 campaigns (issue 14 §1; docs/decisions/0026). The configuration
@@ -26,4 +29,51 @@ export function createCampaign(token: string, body: CampaignConfigInput): Promis
 export function updateCampaign(token: string, campaignId: string, body: CampaignConfigInput): Promise<ApiResult<CampaignView>> {
   const op = campaignOperations.updateCampaign;
   return call(CampaignView, { method: op.method, path: fillPath(op.path, { campaignId }), token, body });
+}
+
+/**
+ * 草稿 → 已开放 (decision 0027): the API's answer is the PDF of slips, the only copy of the codes in
+ * clear. The raw response is returned so that the route streams it to the administrator untouched
+ * (nothing of it is read, kept or logged here); an unreachable API is a 503 without a body.
+ */
+export async function openCampaign(token: string, campaignId: string): Promise<Response> {
+  const op = ballotOperations.openCampaign;
+  try {
+    return await fetch(`${webConfig().API_BASE_URL}${fillPath(op.path, { campaignId })}`, {
+      method: op.method,
+      headers: { authorization: `Bearer ${token}`, accept: 'application/pdf, application/json' },
+      // Thousands of slips with their QR codes take a while to draw.
+      signal: AbortSignal.timeout(60_000),
+    });
+  } catch {
+    return new Response(null, { status: 503 });
+  }
+}
+
+/** 已开放 → 已截止: no code casts any more (409 from any other state). */
+export function closeCampaign(token: string, campaignId: string): Promise<ApiResult<CampaignView>> {
+  const op = ballotOperations.closeCampaign;
+  return call(CampaignView, { method: op.method, path: fillPath(op.path, { campaignId }), token });
+}
+
+/**
+ * What a voter's code opens. The code goes in the JSON body only, never in the API's path or query
+ * (decision 0027); `requester` carries the forwarded client (server/requester.ts) so that the API's
+ * failed-tries limit counts the voter, not the web server.
+ */
+export function lookupBallot(code: string, requester: Record<string, string>): Promise<ApiResult<BallotFormView>> {
+  const op = ballotOperations.lookupBallot;
+  return call(BallotFormView, { method: op.method, path: op.path, body: { code }, headers: requester });
+}
+
+/** Casts the code's ballot: subject id → indicator id → option; what is left out is blank. */
+export function castBallot(
+  code: string,
+  choices: Record<string, Record<string, string>>,
+  requester: Record<string, string>,
+  /** What the lookup answered (campaign, group), echoed so that the vote reads nothing before it writes. */
+  ballot?: { campaignId: string; group: string },
+): Promise<ApiResult<z.infer<typeof BallotCast>>> {
+  const op = ballotOperations.castBallot;
+  return call(BallotCast, { method: op.method, path: op.path, body: { code, choices, ...(ballot ? { ballot } : {}) }, headers: requester });
 }

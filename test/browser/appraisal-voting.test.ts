@@ -1,0 +1,300 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { demoSessions, JS_MODES, launchChromium, type Session } from '../support/browser.js';
+
+/**
+ * 民主评议 voting in the browser (issue 14 §1–2; docs/decisions/0027), with JavaScript and without:
+ * the demo county's unit administrator makes a campaign (two staff subjects, the first not graded;
+ * two indicators; two rater groups of 3 and 2 ballots), opens it from its page and gets the PDF of
+ * slips as a download; the codes are read from the PDF. A voter (a fresh context, no login) opens
+ * /v#CODE from a slip's QR (with JavaScript) or types the code (without), chooses, submits and is
+ * thanked without any choice; the same code again is 此票码已使用, an unknown code is refused with
+ * what was typed kept, a tampered choice brings the ballot back with the choices kept; after the
+ * administrator closes the campaign a remaining code is told 评议已截止. No request the voter's
+ * pages make, no address they show and no cookie holds a code. Axe over the three steps; screenshots
+ * at phone and desktop size go to /tmp/voting-shots/.
+ */
+const baseUrl = inject('baseUrl');
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const shotsDir = '/tmp/voting-shots';
+const run = Date.now().toString(36);
+const CODE = /[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}/g;
+const OPTIONS = ['优秀', '合格', '基本合格', '不合格', '弃权'];
+
+let browser: Browser;
+const sessions: Partial<Record<'cepingyuan', Session>> = {};
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  Object.assign(sessions, await demoSessions(browser, baseUrl, ['cepingyuan']));
+  mkdirSync(shotsDir, { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function adminContext(javaScriptEnabled: boolean, extra: { bypassCSP?: boolean } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ ...extra, javaScriptEnabled, viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', storageState: sessions.cepingyuan!, acceptDownloads: true });
+  context.setDefaultTimeout(60_000);
+  context.setDefaultNavigationTimeout(60_000);
+  return context;
+}
+
+/** A voter's phone: no session, every request's address written down. */
+async function voterContext(javaScriptEnabled: boolean, requests: string[], extra: { bypassCSP?: boolean } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...extra });
+  context.setDefaultTimeout(60_000);
+  context.setDefaultNavigationTimeout(60_000);
+  context.on('request', (request) => requests.push(request.url()));
+  return context;
+}
+
+async function screenshots(page: Page, name: string): Promise<void> {
+  const viewport = page.viewportSize();
+  for (const [size, width, height] of [['phone', 390, 844], ['desktop', 1280, 900]] as const) {
+    await page.setViewportSize({ width, height });
+    await page.screenshot({ path: join(shotsDir, `${name}-${size}.png`), fullPage: true });
+  }
+  if (viewport) await page.setViewportSize(viewport);
+}
+
+async function fitsPhone(page: Page): Promise<void> {
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390);
+  if (viewport) await page.setViewportSize(viewport);
+}
+
+async function axe(page: Page, what: string): Promise<void> {
+  await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const runner = (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: unknown }[] }[] }> } }).axe;
+    const result = await runner.run(document);
+    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${JSON.stringify(v.nodes.map((node) => node.target).slice(0, 3))}`);
+  });
+  expect(violations, what).toEqual([]);
+}
+
+/** Every page of the PDF as text (pdfjs, as the integration test reads it). */
+async function pdfPages(file: string): Promise<string[]> {
+  const pdf = await getDocument({ data: new Uint8Array(readFileSync(file)), useSystemFonts: false, isEvalSupported: false }).promise;
+  const pages: string[] = [];
+  for (let n = 1; n <= pdf.numPages; n++) pages.push((await (await pdf.getPage(n)).getTextContent()).items.map((item) => ('str' in item ? item.str : '')).join(''));
+  await pdf.destroy();
+  return pages;
+}
+
+/** A form button pressed: with JavaScript the page updates in place, without it a new page loads. */
+async function press(page: Page, name: string, javaScriptEnabled: boolean, after: () => Promise<unknown>): Promise<void> {
+  const button = page.getByRole('button', { name, exact: true });
+  if (javaScriptEnabled) await button.click();
+  else await Promise.all([page.waitForLoadState('load'), button.click()]);
+  await after();
+}
+
+/** The code step: the code typed and sent. */
+async function typeCode(page: Page, code: string, javaScriptEnabled: boolean, after: () => Promise<unknown>): Promise<void> {
+  await page.goto(`${baseUrl}/v`, { waitUntil: javaScriptEnabled ? 'networkidle' : 'load' });
+  await page.getByLabel('请输入票码').fill(code);
+  await press(page, '下一步', javaScriptEnabled, after);
+}
+
+/** The forms of a code as someone might type it: never in a request's address. */
+const spellings = (code: string) => [code, code.replace('-', ''), code.toLowerCase(), code.replace('-', '').toLowerCase()];
+
+describe.each(JS_MODES)('民主评议 voting $name', ({ name: mode, javaScriptEnabled }) => {
+  const tag = javaScriptEnabled ? 'js' : 'nojs';
+  const settle = javaScriptEnabled ? ('networkidle' as const) : ('load' as const);
+
+  it('opens with the slips PDF, votes at /v without a trace of the code, refuses used, unknown and closed codes', async () => {
+    const admin = await adminContext(javaScriptEnabled);
+    const voterRequests: string[] = [];
+    const voter = await voterContext(javaScriptEnabled, voterRequests);
+    const codes: string[][] = [];
+    try {
+      // The campaign: two staff subjects (the first not graded), two indicators, groups of 3 and 2 ballots.
+      const adminPage = await admin.newPage();
+      await adminPage.goto(`${baseUrl}/admin/appraisal/new?unit=jn-qh-lj`, { waitUntil: settle });
+      const subjects = adminPage.locator('li[data-subject^="staff:"]');
+      const names = [await subjects.nth(0).locator('.person').innerText(), await subjects.nth(1).locator('.person').innerText()];
+      await subjects.nth(0).locator('input[name="subject"]').check();
+      await subjects.nth(0).locator('input[name="ungraded"]').check();
+      await subjects.nth(1).locator('input[name="subject"]').check();
+      const campaignName = `投票评议 ${mode} ${run}`;
+      await adminPage.locator('#name').fill(campaignName);
+      await adminPage.locator('#groups-0-ballots').fill('3');
+      await adminPage.locator('#groups-1-ballots').fill('2');
+      await adminPage.locator('#indicators-0-weightPct').fill('60');
+      await adminPage.locator('#indicators-1-name').fill('工作作风');
+      await adminPage.locator('#indicators-1-weightPct').fill('40');
+      await Promise.all([adminPage.waitForURL(/\/admin\/appraisal\/a-[0-9a-f]{16}\?done=created$/), adminPage.getByRole('button', { name: '保存草稿', exact: true }).click()]);
+      if (javaScriptEnabled) await adminPage.waitForLoadState('networkidle');
+      const campaignUrl = adminPage.url().split('?')[0]!;
+      await expect(adminPage.locator('h1 [data-state]').innerText()).resolves.toBe('草稿');
+      await expect(adminPage.getByTestId('voting').innerText()).resolves.toContain('开放后配置锁定；票码只在这份 PDF 中出现一次，请妥善保存并打印；丢失需重新发放。');
+
+      await adminPage.screenshot({ path: join(shotsDir, `admin-draft-${tag}.png`), fullPage: true });
+      // 开放: the PDF comes down as an attachment; its pages hold each group's codes.
+      const [download] = await Promise.all([adminPage.waitForEvent('download'), adminPage.getByRole('button', { name: '开放评议并下载票码', exact: true }).click()]);
+      expect(download.suggestedFilename()).toMatch(/\.pdf$/);
+      const pages = await pdfPages(await download.path());
+      for (const text of pages) codes.push([...new Set(text.match(CODE) ?? [])]);
+      expect(codes.map((group) => group.length)).toEqual([3, 2]);
+      expect(pages[1]).toContain('群众代表');
+
+      if (javaScriptEnabled) await adminPage.locator('h1 [data-state="open"]').waitFor({ timeout: 30_000 });
+      else await adminPage.reload({ waitUntil: settle });
+      await expect(adminPage.locator('h1 [data-state]').innerText()).resolves.toBe('已开放');
+      await expect(adminPage.locator('p.notice[role="status"]').count(), 'no stale 已创建 notice').resolves.toBe(0);
+      await expect(adminPage.getByTestId('issued').locator('tbody tr').allInnerTexts()).resolves.toEqual(['党员\t3 张', '群众代表\t2 张']);
+      await expect(adminPage.getByTestId('voter-link').getAttribute('href')).resolves.toBe('/v');
+      await adminPage.screenshot({ path: join(shotsDir, `admin-open-${tag}.png`), fullPage: true });
+      await fitsPhone(adminPage);
+
+      // A voter: from a slip's QR with JavaScript (the fragment moves into the form), typed without.
+      const page = await voter.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      const [first, reused] = [codes[0]![0]!, codes[1]![0]!];
+      if (javaScriptEnabled) {
+        await page.goto(`${baseUrl}/v#${first}`, { waitUntil: 'load' });
+        await page.getByTestId('group').waitFor();
+        expect(page.url(), 'the fragment leaves the address bar').toBe(`${baseUrl}/v`);
+      } else {
+        await page.goto(`${baseUrl}/v`, { waitUntil: 'load' });
+        await expect(page.getByLabel('请输入票码').getAttribute('placeholder')).resolves.toBe('例如 7KQ2M-X9D4P');
+        await expect(page.getByLabel('请输入票码').getAttribute('autocomplete')).resolves.toBe('off');
+        await screenshots(page, `code-${tag}`);
+        await page.getByLabel('请输入票码').fill(first);
+        await press(page, '下一步', false, () => page.getByTestId('group').waitFor());
+      }
+      await expect(page.locator('h1').innerText()).resolves.toBe(campaignName);
+      await expect(page.getByTestId('group').innerText()).resolves.toBe('评议主体：党员');
+      // Graded subjects first; the ungraded one is marked and still rated.
+      await expect(page.locator('fieldset.subject > legend').allInnerTexts()).resolves.toEqual([names[1], `${names[0]} 不定等次`]);
+      await expect(page.locator('fieldset.indicator > legend').allInnerTexts()).resolves.toEqual(['总体评价', '工作作风', '总体评价', '工作作风']);
+      await expect(page.locator('fieldset.subject').first().locator('label.option').allInnerTexts()).resolves.toEqual([...OPTIONS, ...OPTIONS]);
+      const tap = await page.locator('label.option').first().boundingBox();
+      expect(tap!.height, 'a tap target of at least 44 px').toBeGreaterThanOrEqual(44);
+      if (javaScriptEnabled) await expect(page.getByTestId('progress').innerText()).resolves.toBe('已评 0 / 2 个评议对象');
+      else await expect(page.getByTestId('progress').count(), 'no live count without JavaScript').resolves.toBe(0);
+
+      const subject = (n: number) => page.locator('fieldset.subject').nth(n);
+      await subject(0).locator('fieldset.indicator').nth(0).getByLabel('优秀', { exact: true }).check();
+      await subject(0).locator('fieldset.indicator').nth(1).getByLabel('合格', { exact: true }).check();
+      await subject(1).locator('fieldset.indicator').nth(0).getByLabel('基本合格', { exact: true }).check();
+      if (javaScriptEnabled) await expect(page.getByTestId('progress').innerText()).resolves.toBe('已评 1 / 2 个评议对象');
+      await screenshots(page, `ballot-${tag}`);
+      await fitsPhone(page);
+
+      await press(page, '提交', javaScriptEnabled, () => page.getByTestId('done').waitFor());
+      await expect(page.locator('h1').innerText()).resolves.toBe('您的评议已提交，感谢参与');
+      const thanked = await page.locator('main').innerText();
+      expect(thanked).toContain('此票码已不能再次使用');
+      for (const option of OPTIONS) expect(thanked, 'the confirmation shows no choice').not.toContain(option);
+      for (const spelling of spellings(first)) expect(await page.content(), 'nor the code').not.toContain(spelling);
+      await screenshots(page, `done-${tag}`);
+
+      // The same code again: used. An unknown code: refused, what was typed kept.
+      await typeCode(page, first, javaScriptEnabled, () => page.getByTestId('code-error').waitFor());
+      await expect(page.getByTestId('code-error').innerText()).resolves.toBe('此票码已使用（如您刚刚提交过，您的评议已计入）');
+      await typeCode(page, 'ZZZZZ-ZZZZZ', javaScriptEnabled, () => page.getByTestId('code-error').waitFor());
+      await expect(page.getByTestId('code-error').innerText()).resolves.toBe('不是有效的票码，请核对后重新输入');
+      await expect(page.getByLabel('请输入票码').inputValue()).resolves.toBe('ZZZZZ-ZZZZZ');
+      await screenshots(page, `unknown-${tag}`);
+
+      // A choice the API refuses (an option the ballot does not have): the ballot again, choices kept.
+      await typeCode(page, reused.toLowerCase(), javaScriptEnabled, () => page.getByTestId('group').waitFor());
+      await expect(page.getByTestId('group').innerText()).resolves.toBe('评议主体：群众代表');
+      await subject(0).locator('fieldset.indicator').nth(0).getByLabel('合格', { exact: true }).check();
+      await subject(1).locator('fieldset.indicator').nth(1).locator('input[value="弃权"]').evaluate((input: HTMLInputElement) => {
+        input.value = '特别优秀';
+        input.checked = true;
+      });
+      await press(page, '提交', javaScriptEnabled, () => page.getByTestId('ballot-error').waitFor());
+      await expect(page.getByTestId('ballot-error').innerText()).resolves.toBe('有选择无效（可能页面已过期），请检查后重新提交。您的其他选择已保留。');
+      await expect(subject(0).locator('fieldset.indicator').nth(0).getByLabel('合格', { exact: true }).isChecked()).resolves.toBe(true);
+      await expect(subject(1).locator('fieldset.indicator').nth(1).locator('.error-message').innerText()).resolves.toBe('此项选择无效，请重新选择');
+      await screenshots(page, `ballot-error-${tag}`);
+      await subject(1).locator('fieldset.indicator').nth(1).getByLabel('弃权', { exact: true }).check();
+      await press(page, '提交', javaScriptEnabled, () => page.getByTestId('done').waitFor());
+
+      // The administrator closes: a remaining code is told 评议已截止.
+      if (javaScriptEnabled) adminPage.once('dialog', (dialog) => void dialog.accept());
+      else await adminPage.getByLabel('我确认截止').check();
+      await Promise.all([adminPage.waitForURL(/\?done=closed$/), adminPage.getByRole('button', { name: '截止评议', exact: true }).click()]);
+      if (javaScriptEnabled) await adminPage.waitForLoadState('networkidle');
+      expect(adminPage.url().split('?')[0]).toBe(campaignUrl);
+      await expect(adminPage.locator('h1 [data-state]').innerText()).resolves.toBe('已截止');
+      await expect(adminPage.getByTestId('voting-state').innerText()).resolves.toBe('评议已截止，票码不能再投票。');
+      await adminPage.screenshot({ path: join(shotsDir, `admin-closed-${tag}.png`), fullPage: true });
+
+      const late = codes[0]![1]!;
+      await typeCode(page, late, javaScriptEnabled, () => page.getByTestId('code-error').waitFor());
+      await expect(page.getByTestId('code-error').innerText()).resolves.toBe('评议已截止');
+
+      // Nothing the voter's pages asked for named a code (the QR's fragment is never sent), nothing stored.
+      expect(voterRequests.length).toBeGreaterThan(5);
+      const all = codes.flat();
+      for (const url of voterRequests) {
+        const sent = url.split('#')[0]!;
+        for (const code of all) for (const spelling of spellings(code)) expect(sent, `${sent} names a code`).not.toContain(spelling);
+      }
+      for (const url of voterRequests.slice(1)) expect(url, 'only the QR address has a fragment').not.toContain('#');
+      for (const spelling of spellings(late)) expect(page.url()).not.toContain(spelling);
+      await expect(voter.cookies()).resolves.toEqual([]);
+      // The page stores nothing; SvelteKit's router keeps its scroll positions in sessionStorage (numbers, no code).
+      await expect(page.evaluate(() => localStorage.length)).resolves.toBe(0);
+      const stored = await page.evaluate(() => Object.keys(sessionStorage).map((key) => `${key}=${sessionStorage.getItem(key)}`));
+      for (const entry of stored) {
+        expect(entry).toMatch(/^sveltekit:/);
+        for (const code of all) for (const spelling of spellings(code)) expect(entry).not.toContain(spelling);
+      }
+      expect(errors, 'no script error on the page').toEqual([]);
+    } finally {
+      await voter.close();
+      await admin.close();
+    }
+  }, 240_000);
+});
+
+describe('the /v page', () => {
+  it('has no accessibility violations (axe-core): the code entry with an error, the ballot, the confirmation', async () => {
+    const admin = await adminContext(true, { bypassCSP: true });
+    const requests: string[] = [];
+    const voter = await voterContext(true, requests, { bypassCSP: true });
+    try {
+      const adminPage = await admin.newPage();
+      await adminPage.goto(`${baseUrl}/admin/appraisal/new?unit=jn-qh-lj`, { waitUntil: 'networkidle' });
+      await adminPage.locator('li[data-subject^="staff:"] input[name="subject"]').first().check();
+      await adminPage.locator('#name').fill(`投票无障碍 ${run}`);
+      await adminPage.locator('#groups-0-ballots').fill('1');
+      await adminPage.locator('#groups-1-ballots').fill('1');
+      await Promise.all([adminPage.waitForURL(/\/admin\/appraisal\/a-[0-9a-f]{16}\?done=created$/), adminPage.getByRole('button', { name: '保存草稿', exact: true }).click()]);
+      await adminPage.waitForLoadState('networkidle');
+      await axe(adminPage, 'a draft campaign with its open button');
+      const [download] = await Promise.all([adminPage.waitForEvent('download'), adminPage.getByRole('button', { name: '开放评议并下载票码', exact: true }).click()]);
+      const code = (await pdfPages(await download.path())).join('\n').match(CODE)![0]!;
+      await adminPage.locator('h1 [data-state="open"]').waitFor({ timeout: 30_000 });
+      await axe(adminPage, 'an open campaign with its close button');
+
+      const page = await voter.newPage();
+      await typeCode(page, 'ZZZZZ-ZZZZZ', true, () => page.getByTestId('code-error').waitFor());
+      await axe(page, 'the code entry with an error');
+      await page.getByLabel('请输入票码').fill(code);
+      await press(page, '下一步', true, () => page.getByTestId('group').waitFor());
+      await axe(page, 'the ballot');
+      page.once('dialog', (dialog) => void dialog.accept());
+      await press(page, '提交', true, () => page.getByTestId('done').waitFor());
+      await axe(page, 'the confirmation');
+    } finally {
+      await voter.close();
+      await admin.close();
+    }
+  }, 180_000);
+});
