@@ -10,6 +10,8 @@ import { NATIONAL_SURVEY } from '#shared/domain/national-survey.js';
 import { codeFromBytes } from '#shared/domain/appraisal/ballot-code.js';
 import { DEFAULT_SCALE, defaultRules } from '#shared/domain/appraisal/campaign.js';
 import { BALLOT_SHARDS, createBallotStore } from '../../functions/src/data/appraisal/ballots.js';
+import { throttleCounterKey } from '../../functions/src/data/throttle.js';
+import { DEFAULT_THROTTLE_POLICY } from '../../functions/src/throttle/policy.js';
 import { createCampaignStore, type CampaignRecord } from '../../functions/src/data/appraisal/campaigns.js';
 import { BALLOT_CODE_LABEL, codeMac } from '../../functions/src/use-cases/appraisal/voting.js';
 import { credentialOf, newClientId, newClientSecret, secretHash } from '../../functions/src/auth/client-credentials.js';
@@ -547,11 +549,13 @@ export async function runLinks(options: LinksOptions): Promise<LinksResult> {
     },
     bare: {
       items: 1,
-      // The vote's one transaction (ballots.ts cast): the code burned, the campaign checked, the ballot put.
+      // The vote's one transaction (ballots.ts cast): the code burned, the campaign checked, the
+      // client's count of unknown codes checked (as the gateway's vote does, for its client), the ballot put.
       async send() {
         const mac = codePools.bare.pop();
         if (!mac) throw new Error('no code left in the bare pool');
-        await ballotBox.cast(mac, { campaignId: BENCH_CAMPAIGN.campaignId, round: 1 }, { group: 'g1', choices: BENCH_CHOICES }, { key: randomBytes(16).toString('hex'), shard: randomInt(BALLOT_SHARDS) });
+        const admission = { counter: throttleCounterKey('ballot-code|bench-client', DEFAULT_THROTTLE_POLICY.clientWindowSeconds, new Date()), limit: DEFAULT_THROTTLE_POLICY.codeFailuresPerClient };
+        await ballotBox.cast(mac, { campaignId: BENCH_CAMPAIGN.campaignId, round: 1 }, { group: 'g1', choices: BENCH_CHOICES }, { key: randomBytes(16).toString('hex'), shard: randomInt(BALLOT_SHARDS) }, admission);
         ballotsCast++;
         return 1;
       },

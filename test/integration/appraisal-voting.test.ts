@@ -147,8 +147,13 @@ describe('voting through the routes', () => {
       expect(guess.status).toBe(404);
       expect(guess.json).toMatchObject({ error: { code: 'BALLOT_CODE_UNKNOWN', message: 'code: 不是有效的票码，请核对后重新输入' } });
     }
-    // Past the limit even a good code waits; another client is not affected.
+    // Past the limit even a good code waits — looked up, or cast with an echo (checked in the vote's
+    // transaction) or without one (read first) — and nothing is cast; another client is not affected.
     expect((await vote('/api/public/ballots/lookup', { code: codes[2] }, '198.51.100.9')).status).toBe(429);
+    const echo = { campaignId, group: 'g1' };
+    expect((await vote('/api/public/ballots', { code: codes[2], choices: { 'unit:d1': { i1: '优秀' } }, ballot: echo }, '198.51.100.9')).status).toBe(429);
+    expect((await vote('/api/public/ballots', { code: 'ZZZZZ-ZZZZY', choices: {}, ballot: echo }, '198.51.100.9')).status).toBe(429);
+    expect((await vote('/api/public/ballots', { code: codes[2], choices: { 'unit:d1': { i1: '优秀' } } }, '198.51.100.9')).status).toBe(429);
     expect((await vote('/api/public/ballots/lookup', { code: codes[2] }, '203.0.113.8')).status).toBe(200);
     // A malformed code is refused by the schema (400), a code-shaped stranger is unknown (404).
     expect((await vote('/api/public/ballots/lookup', { code: '' })).status).toBe(400);

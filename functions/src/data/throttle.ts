@@ -24,6 +24,11 @@ export interface DeviceSlot {
 
 const windowStart = (now: Date, windowSeconds: number) => Math.floor(now.getTime() / 1000 / windowSeconds) * windowSeconds;
 
+/** The counter item of `key` for the window `now` falls in (for a check inside another transaction). */
+export function throttleCounterKey(key: string, windowSeconds: number, now: Date): { pk: string; sk: string } {
+  return keys.throttleCounter(key, windowStart(now, windowSeconds));
+}
+
 /** +1 on the counter of `key` for the window `now` falls in; the item goes (TTL) a minute after the window. */
 function counterUpdate(table: string, key: string, windowSeconds: number, now: Date) {
   const start = windowStart(now, windowSeconds);

@@ -1,5 +1,5 @@
 import { deviceSlot, loginPair } from '#shared/domain/client-key.js';
-import type { RatingAdmission, ThrottleCounters } from '../data/throttle.js';
+import { throttleCounterKey, type RatingAdmission, type ThrottleCounters } from '../data/throttle.js';
 import { TooManyRequestsError } from '../errors.js';
 import { currentKeys, type ClientKeyring } from './keyring.js';
 import { mac128 } from './mac.js';
@@ -67,6 +67,15 @@ export async function refuseThrottledCodes(throttle: Throttle, requester: Reques
   if ((await counters.count(clientCodeKey(requester.client), policy.clientWindowSeconds, now)) >= policy.codeFailuresPerClient) {
     throw new TooManyRequestsError('code', Math.ceil(policy.clientWindowSeconds / 60));
   }
+}
+
+/**
+ * The vote's own check of the client's unknown codes (for the vote's transaction, so a vote reads
+ * nothing before it writes): the counter item of the current window and the limit; none without a client.
+ */
+export function codeAdmission(throttle: Throttle, requester: Requester, now: Date): { counter: { pk: string; sk: string }; limit: number } | undefined {
+  if (!requester.client) return undefined;
+  return { counter: throttleCounterKey(clientCodeKey(requester.client), throttle.policy.clientWindowSeconds, now), limit: throttle.policy.codeFailuresPerClient };
 }
 
 /** Count an unknown ballot code against the client. */

@@ -24,10 +24,13 @@ export interface StoredBallot {
   choices: Record<string, Record<string, string>>;
 }
 
-/** Why a code cannot cast: unknown (no such code, or another round's), already used, or its campaign is not open. */
+/**
+ * Why a code cannot cast: unknown (no such code, or another round's), already used, its campaign
+ * not open, or the caller past its limit of unknown codes.
+ */
 export class CodeRefused extends Error {
   override name = 'CodeRefused';
-  constructor(readonly reason: 'unknown' | 'used' | 'closed') {
+  constructor(readonly reason: 'unknown' | 'used' | 'closed' | 'throttled') {
     super(`ballot code ${reason}`);
   }
 }
@@ -40,7 +43,14 @@ export interface BallotStore {
    * One transaction: the code from unused to used (if it is this campaign round's), the campaign
    * still open in this round, the ballot put under `key` in partition `shard`. All or nothing.
    */
-  cast(mac: string, campaign: { campaignId: string; round: number }, ballot: StoredBallot, placement: { key: string; shard: number }): Promise<void>;
+  cast(
+    mac: string,
+    campaign: { campaignId: string; round: number },
+    ballot: StoredBallot,
+    placement: { key: string; shard: number },
+    /** The caller's counter of unknown codes, checked in the same transaction: below `limit`, or nothing is written. */
+    admission?: { counter: { pk: string; sk: string }; limit: number },
+  ): Promise<void>;
   // (The code must be the campaign round's and of the ballot's group: a code of another group casts nothing.)
   /** Every ballot of a campaign round, a page at a time, partition after partition. */
   ballots(campaignId: string, round: number): AsyncIterable<StoredBallot[]>;
@@ -65,7 +75,7 @@ export function createBallotStore(doc: DynamoDBDocumentClient, tables: { ops: st
       return Item ? { campaignId: String(Item.campaignId), round: Number(Item.round), group: String(Item.group), state: Item.state === 'used' ? 'used' : 'unused' } : undefined;
     },
 
-    async cast(mac, campaign, ballot, placement) {
+    async cast(mac, campaign, ballot, placement, admission) {
       try {
         await doc.send(
           new TransactWriteCommand({
@@ -90,6 +100,18 @@ export function createBallotStore(doc: DynamoDBDocumentClient, tables: { ops: st
                   ExpressionAttributeValues: { ':open': 'open', ':round': campaign.round },
                 },
               },
+              ...(admission
+                ? [
+                    {
+                      ConditionCheck: {
+                        TableName: tables.ops,
+                        Key: admission.counter,
+                        ConditionExpression: 'attribute_not_exists(n) OR n < :limit',
+                        ExpressionAttributeValues: { ':limit': admission.limit },
+                      },
+                    },
+                  ]
+                : []),
               {
                 Put: {
                   TableName: tables.ballots,
@@ -102,7 +124,9 @@ export function createBallotStore(doc: DynamoDBDocumentClient, tables: { ops: st
         );
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
-        const [code, open] = error.CancellationReasons ?? [];
+        const reasons = error.CancellationReasons ?? [];
+        const [code, open] = reasons;
+        if (admission && reasons[2]?.Code === 'ConditionalCheckFailed') throw new CodeRefused('throttled');
         if (code?.Code === 'ConditionalCheckFailed') {
           // Used only if it is this campaign round's and group's: anything else is not a code of this ballot.
           const old = code.Item;

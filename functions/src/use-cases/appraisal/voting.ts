@@ -9,8 +9,8 @@ import type { Principal } from '../../auth/principal.js';
 import { BALLOT_SHARDS, CodeRefused, type BallotStore } from '../../data/appraisal/ballots.js';
 import { CampaignStateError, type CampaignRecord } from '../../data/appraisal/campaigns.js';
 import { READ_CACHE_TTL_MS, ttlCache } from '../../data/read-cache.js';
-import { BallotCodeUnknownError, BallotCodeUsedError, CampaignClosedError, ConflictError, ValidationError } from '../../errors.js';
-import { countCodeFailure, refuseThrottledCodes, type Requester, type Throttle } from '../../throttle/index.js';
+import { BallotCodeUnknownError, BallotCodeUsedError, CampaignClosedError, ConflictError, TooManyRequestsError, ValidationError } from '../../errors.js';
+import { codeAdmission, countCodeFailure, refuseThrottledCodes, type Requester, type Throttle } from '../../throttle/index.js';
 import { derivedKey, type ClientKeyring } from '../../throttle/keyring.js';
 import { mac128 } from '../../throttle/mac.js';
 import { campaignView, type CampaignDeps } from './campaigns.js';
@@ -166,12 +166,18 @@ export async function ballotForm(deps: VotingDeps, typed: string): Promise<Ballo
  * option it does not have is a 400 naming it, and nothing is written), then the code burned and
  * the ballot put in one transaction. Nothing else is written or logged.
  */
-export async function castBallot(deps: VotingDeps, typed: string, choices: PackBallot['choices'], echo?: BallotEcho): Promise<void> {
+export async function castBallot(
+  deps: VotingDeps,
+  typed: string,
+  choices: PackBallot['choices'],
+  echo?: BallotEcho,
+  admission?: Parameters<BallotStore['cast']>[4],
+): Promise<void> {
   const { mac, campaign, group } = echo ? await echoedCampaign(deps, typed, echo) : await codeCampaign(deps, typed);
   const [problem] = choiceChecker({ ...tallyConfigOf({ ...campaign, id: campaign.campaignId }), ballots: [] } as TallyPack)(choices, 'choices');
   if (problem) throw ValidationError.forField(problem.field, problem.message.replace(' of the pack', ''));
   const random = deps.randomBytes ?? cryptoRandomBytes;
-  await deps.ballotBox.cast(mac, campaign, { group, choices }, { key: random(16).toString('hex'), shard: randomInt(BALLOT_SHARDS) });
+  await deps.ballotBox.cast(mac, campaign, { group, choices }, { key: random(16).toString('hex'), shard: randomInt(BALLOT_SHARDS) }, admission);
 }
 
 /** What the lookup answered for a code, sent back with the vote (decision 0027, like the link echo of 0020). */
@@ -224,13 +230,18 @@ export async function packOfCampaign(deps: Pick<VotingDeps, 'ballotBox'>, campai
 /** The resident-facing side of a code (`/v`): a Throttle counts the unknown codes a client types. */
 export type PublicVotingDeps = VotingDeps & { throttle: Throttle };
 
-/** A refused code as the voter is told: unknown 404 (counted against the client), used 409, closed 410. */
-async function asAnswer<T>(deps: PublicVotingDeps, requester: Requester, work: () => Promise<T>): Promise<T> {
-  await refuseThrottledCodes(deps.throttle, requester, deps.now());
+/**
+ * A refused code as the voter is told: unknown 404 (counted against the client), used 409, closed
+ * 410, past the client's limit of unknown codes 429. `checked`: the work checks the limit itself
+ * (a vote, inside its transaction); otherwise it is read first.
+ */
+async function asAnswer<T>(deps: PublicVotingDeps, requester: Requester, work: () => Promise<T>, checked = false): Promise<T> {
+  if (!checked) await refuseThrottledCodes(deps.throttle, requester, deps.now());
   try {
     return await work();
   } catch (error) {
     if (!(error instanceof CodeRefused)) throw error;
+    if (error.reason === 'throttled') throw new TooManyRequestsError('code', Math.ceil(deps.throttle.policy.clientWindowSeconds / 60));
     if (error.reason === 'used') throw new BallotCodeUsedError();
     if (error.reason === 'closed') throw new CampaignClosedError();
     await countCodeFailure(deps.throttle, requester, deps.now());
@@ -245,5 +256,8 @@ export function lookupBallot(deps: PublicVotingDeps, requester: Requester, code:
 
 /** The vote (POST /api/public/ballots): answered without echoing a choice. */
 export function submitBallot(deps: PublicVotingDeps, requester: Requester, code: string, choices: PackBallot['choices'], echo?: BallotEcho): Promise<void> {
-  return asAnswer(deps, requester, () => castBallot(deps, code, choices, echo));
+  // An echoed vote checks the limit of unknown codes in its own transaction, and reads nothing
+  // first; one without the echo reads its code first, so it reads the limit first too (else a
+  // client past it would still tell a real code from an unknown one).
+  return asAnswer(deps, requester, () => castBallot(deps, code, choices, echo, codeAdmission(deps.throttle, requester, deps.now())), echo !== undefined);
 }
