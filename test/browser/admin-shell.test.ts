@@ -16,7 +16,7 @@ let browser: Browser;
 const sessions: Record<string, Session> = {};
 
 const ADMIN_SECTIONS = ['工作台', '单位与窗口', '工作人员', '服务大厅', '导入', '问卷', '二维码海报', '满意度报表', '阳光测评', '民主评议', '评价留言', '账号'];
-const COMMITTEE_SECTIONS = ['工作台', '单位与窗口', '工作人员', '服务大厅', '满意度报表', '阳光测评', '评价留言'];
+const COMMITTEE_SECTIONS = ['工作台', '单位与窗口', '工作人员', '服务大厅', '满意度报表', '阳光测评', '民主评议', '评价留言'];
 
 beforeAll(async () => {
   browser = await launchChromium();

@@ -26,11 +26,11 @@ const CODE = /[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}/g;
 const OPTIONS = ['优秀', '合格', '基本合格', '不合格', '弃权'];
 
 let browser: Browser;
-const sessions: Partial<Record<'cepingyuan', Session>> = {};
+const sessions: Partial<Record<'cepingyuan' | 'pingyi', Session>> = {};
 
 beforeAll(async () => {
   browser = await launchChromium();
-  Object.assign(sessions, await demoSessions(browser, baseUrl, ['cepingyuan']));
+  Object.assign(sessions, await demoSessions(browser, baseUrl, ['cepingyuan', 'pingyi']));
   mkdirSync(shotsDir, { recursive: true });
 }, 120_000);
 
@@ -38,8 +38,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function adminContext(javaScriptEnabled: boolean, extra: { bypassCSP?: boolean } = {}): Promise<BrowserContext> {
-  const context = await browser.newContext({ ...extra, javaScriptEnabled, viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', storageState: sessions.cepingyuan!, acceptDownloads: true });
+async function adminContext(javaScriptEnabled: boolean, extra: { bypassCSP?: boolean } = {}, who: 'cepingyuan' | 'pingyi' = 'cepingyuan'): Promise<BrowserContext> {
+  const context = await browser.newContext({ ...extra, javaScriptEnabled, viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', storageState: sessions[who]!, acceptDownloads: true });
   context.setDefaultTimeout(60_000);
   context.setDefaultNavigationTimeout(60_000);
   return context;
@@ -224,6 +224,13 @@ describe.each(JS_MODES)('民主评议 voting $name', ({ name: mode, javaScriptEn
       await subject(1).locator('fieldset.indicator').nth(1).getByLabel('弃权', { exact: true }).check();
       await press(page, '提交', javaScriptEnabled, () => page.getByTestId('done').waitFor());
 
+      // Two more ballots, so that both groups return more than half and the round counts.
+      for (const code of [codes[0]![2]!, codes[1]![1]!]) {
+        await typeCode(page, code, javaScriptEnabled, () => page.getByTestId('group').waitFor());
+        await subject(0).locator('fieldset.indicator').nth(0).getByLabel('合格', { exact: true }).check();
+        await press(page, '提交', javaScriptEnabled, () => page.getByTestId('done').waitFor());
+      }
+
       // The administrator closes: a remaining code is told 评议已截止.
       if (javaScriptEnabled) adminPage.once('dialog', (dialog) => void dialog.accept());
       else await adminPage.getByLabel('我确认截止').check();
@@ -256,6 +263,55 @@ describe.each(JS_MODES)('民主评议 voting $name', ({ name: mode, javaScriptEn
         for (const code of all) for (const spelling of spellings(code)) expect(entry).not.toContain(spelling);
       }
       expect(errors, 'no script error on the page').toEqual([]);
+
+      // 计票: the tally page lists both subjects; the small groups' option counts are hidden (<10).
+      await Promise.all([adminPage.waitForURL(/\/tally\?done=tallied$/), adminPage.getByRole('button', { name: '计票', exact: true }).click()]);
+      if (javaScriptEnabled) await adminPage.waitForLoadState('networkidle');
+      await expect(adminPage.locator('h1 [data-state]').innerText()).resolves.toBe('已计票');
+      await expect(adminPage.getByTestId('tally-void').count()).resolves.toBe(0);
+      const listed = await adminPage.getByTestId('tally-subjects').innerText();
+      expect(listed).toContain(names[0]);
+      expect(listed).toContain(names[1]);
+      expect(listed).toContain('不定等次');
+      await expect(adminPage.getByTestId('counts').first().textContent()).resolves.toBe('<10');
+      await expect(adminPage.getByTestId('grade-form').count(), 'the account that opened it does not grade').resolves.toBe(0);
+      await adminPage.screenshot({ path: join(shotsDir, `admin-tally-${tag}.png`), fullPage: true });
+
+      // 组织评定 by the committee: a grade other than the proposal needs a reason; then 公布.
+      const committee = await adminContext(javaScriptEnabled, {}, 'pingyi');
+      try {
+        const grading = await committee.newPage();
+        await grading.goto(`${campaignUrl}/tally`, { waitUntil: settle });
+        const gradeForm = grading.getByTestId('grade-form');
+        await expect(gradeForm.count(), 'one graded subject').resolves.toBe(1);
+        const row = grading.locator('li.subject', { has: gradeForm });
+        const proposed = await row.getByTestId('proposed').innerText();
+        const other = proposed === '不合格' ? '合格' : '不合格';
+        await gradeForm.locator('select[name="grade"]').selectOption(other);
+        await gradeForm.getByRole('button', { name: '保存', exact: true }).click();
+        await grading.getByTestId('grade-error').waitFor();
+        await expect(grading.getByTestId('grade-error').innerText()).resolves.toBe('与建议等次不同，须填写理由');
+        await expect(gradeForm.locator('select[name="grade"]').inputValue()).resolves.toBe(other);
+        await gradeForm.locator('input[name="reason"]').fill('看票不唯票');
+        await Promise.all([grading.waitForURL(/\?done=saved/), gradeForm.getByRole('button', { name: '保存', exact: true }).click()]);
+        if (javaScriptEnabled) await grading.waitForLoadState('networkidle');
+        await expect(row.getByTestId('final').innerText()).resolves.toContain(other);
+        await expect(row.getByTestId('final').innerText()).resolves.toContain('看票不唯票');
+        if (javaScriptEnabled) grading.once('dialog', (dialog) => void dialog.accept());
+        else await grading.getByLabel('我确认公布').check();
+        await Promise.all([grading.waitForURL(/\?done=published$/), grading.getByRole('button', { name: '公布结果', exact: true }).click()]);
+        if (javaScriptEnabled) await grading.waitForLoadState('networkidle');
+        await expect(grading.locator('h1 [data-state]').innerText()).resolves.toBe('已公布');
+        await expect(grading.getByTestId('published-state').count()).resolves.toBe(1);
+        await expect(grading.getByTestId('grade-form').count(), 'nothing changes once published').resolves.toBe(0);
+        // 下载计票数据包（JSON）: the API's pack as an attachment.
+        const [pack] = await Promise.all([grading.waitForEvent('download'), grading.getByTestId('pack-link').click()]);
+        expect(pack.suggestedFilename()).toMatch(/^tally-pack-a-[0-9a-f]{16}\.json$/);
+        const packed = JSON.parse(readFileSync((await pack.path())!, 'utf8')) as Record<string, unknown>;
+        expect(Object.keys(packed).length).toBeGreaterThan(0);
+      } finally {
+        await committee.close();
+      }
     } finally {
       await voter.close();
       await admin.close();

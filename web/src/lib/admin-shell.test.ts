@@ -9,11 +9,12 @@ describe('the admin navigation', () => {
     expect(sectionsFor(['reports:own']).map((section) => section.key)).toEqual(['me']);
   });
 
-  it('lists 民主评议 after 阳光测评 only for those who run campaigns (appraisal:manage)', () => {
-    const admin = sectionsFor(['results:read', 'org:read', 'org:write', 'comments:read', 'appraisal:manage']).map((section) => section.label.zh);
+  it('lists 民主评议 after 阳光测评 for those who read campaigns (appraisal:read: administrators and committees)', () => {
+    const admin = sectionsFor(['results:read', 'org:read', 'org:write', 'comments:read', 'appraisal:read', 'appraisal:manage']).map((section) => section.label.zh);
     expect(admin.slice(admin.indexOf('阳光测评'), admin.indexOf('阳光测评') + 3)).toEqual(['阳光测评', '民主评议', '评价留言']);
     expect(all.map((section) => section.key)).not.toContain('appraisal');
-    expect(sectionsFor(['appraisal:manage']).map((section) => [section.href, section.label.en])).toEqual([['/admin/appraisal', 'Appraisals']]);
+    expect(sectionsFor(['appraisal:read']).map((section) => [section.href, section.label.en])).toEqual([['/admin/appraisal', 'Appraisals']]);
+    expect(sectionsFor(['appraisal:manage']).map((section) => section.key)).not.toContain('appraisal');
   });
 
   it('marks the section a page belongs to, including the paths it holds beside its own', () => {
@@ -26,7 +27,7 @@ describe('the admin navigation', () => {
     expect(at('/admin/halls/')).toBe('halls');
     expect(at('/admin/reports/comments')).toBe('comments');
     expect(at('/admin/rounds/r-3f9a1c0d7e5b2a48')).toBe('rounds');
-    const withAppraisal = sectionsFor(['results:read', 'appraisal:manage']);
+    const withAppraisal = sectionsFor(['results:read', 'appraisal:read']);
     expect(currentSection(withAppraisal, '/admin/appraisal/a-3f9a1c0d7e5b2a48')?.key).toBe('appraisal');
     expect(currentSection(withAppraisal, '/admin/appraisal/new')?.key).toBe('appraisal');
     expect(at('/admin')).toBe('home');

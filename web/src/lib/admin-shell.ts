@@ -25,7 +25,7 @@ export const SECTIONS: readonly Section[] = [
   { key: 'posters', href: '/admin/posters', permission: 'org:write', label: { zh: '二维码海报', en: 'QR posters' } },
   { key: 'reports', href: '/admin/reports', permission: 'results:read', label: { zh: '满意度报表', en: 'Satisfaction reports' } },
   { key: 'rounds', href: '/admin/rounds', permission: 'results:read', label: { zh: '阳光测评', en: 'Sampling rounds' } },
-  { key: 'appraisal', href: '/admin/appraisal', permission: 'appraisal:manage', label: { zh: '民主评议', en: 'Appraisals' } },
+  { key: 'appraisal', href: '/admin/appraisal', permission: 'appraisal:read', label: { zh: '民主评议', en: 'Appraisals' } },
   { key: 'comments', href: '/admin/reports/comments', permission: 'comments:read', label: { zh: '评价留言', en: 'Comments' } },
   { key: 'accounts', href: '/admin/accounts', permission: 'accounts:manage', label: { zh: '账号', en: 'Accounts' } },
   { key: 'audit', href: '/admin/audit', permission: 'audit:read', label: { zh: '审计日志', en: 'Audit log' } },

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { CampaignList, CampaignView, type CampaignConfigInput } from '#shared/contracts/appraisal/campaigns.js';
 import { campaignOperations } from '#shared/contracts/appraisal/ops-campaigns.js';
-import { BallotCast, BallotFormView, ballotOperations } from '#shared/contracts/appraisal/ballots.js';
+import { BallotCast, BallotFormView, CampaignTally, ballotOperations, tallyOperations } from '#shared/contracts/appraisal/ballots.js';
 import { call, fillPath, type ApiResult } from './api';
 import { webConfig } from './config';
 
@@ -76,4 +76,42 @@ export function castBallot(
 ): Promise<ApiResult<z.infer<typeof BallotCast>>> {
   const op = ballotOperations.castBallot;
   return call(BallotCast, { method: op.method, path: op.path, body: { code, choices, ...(ballot ? { ballot } : {}) }, headers: requester });
+}
+
+/** 已截止 → 已计票: the ballot box is counted once and the tally kept (409 from any other state). */
+export function tallyCampaign(token: string, campaignId: string): Promise<ApiResult<CampaignTally>> {
+  const op = tallyOperations.tallyCampaign;
+  return call(CampaignTally, { method: op.method, path: fillPath(op.path, { campaignId }), token });
+}
+
+/** The kept tally (409 before 已计票); small groups' option counts come hidden (null: "<10"). */
+export function getCampaignTally(token: string, campaignId: string): Promise<ApiResult<CampaignTally>> {
+  const op = tallyOperations.getCampaignTally;
+  return call(CampaignTally, { method: op.method, path: fillPath(op.path, { campaignId }), token });
+}
+
+/** 组织评定: a subject's final grade; a reason where it differs from the proposal (400 field `reason`). */
+export function recordGrade(token: string, campaignId: string, body: { subjectId: string; grade: string; reason?: string }): Promise<ApiResult<CampaignTally>> {
+  const op = tallyOperations.recordGrade;
+  return call(CampaignTally, { method: op.method, path: fillPath(op.path, { campaignId }), token, body });
+}
+
+/** 已评定 → 已公布: nothing changes after (409 naming who still lacks a final grade). */
+export function publishCampaign(token: string, campaignId: string): Promise<ApiResult<CampaignView>> {
+  const op = tallyOperations.publishCampaign;
+  return call(CampaignView, { method: op.method, path: fillPath(op.path, { campaignId }), token });
+}
+
+/** The tally pack (audited): the raw response, streamed to the reader as a download. */
+export async function getCampaignPack(token: string, campaignId: string): Promise<Response> {
+  const op = tallyOperations.getCampaignPack;
+  try {
+    return await fetch(`${webConfig().API_BASE_URL}${fillPath(op.path, { campaignId })}`, {
+      method: op.method,
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      signal: AbortSignal.timeout(60_000),
+    });
+  } catch {
+    return new Response(null, { status: 503 });
+  }
 }

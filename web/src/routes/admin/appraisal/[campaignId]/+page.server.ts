@@ -1,6 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { appraisalMessages } from '$lib/i18n-appraisal';
-import { closeCampaign, getCampaign, updateCampaign } from '$lib/server/api-appraisal';
+import { closeCampaign, getCampaign, tallyCampaign, updateCampaign } from '$lib/server/api-appraisal';
 import { requireToken, sessionEnded } from '$lib/server/api-org';
 import { campaignFormAction, candidatesOf, toConfig, valuesFromView } from '../campaign-form.server';
 import { describeBands, describeRules, describeScale } from '../campaign-summary';
@@ -63,5 +63,15 @@ export const actions: Actions = {
     if (closed.status === 401) sessionEnded(cookies, url);
     if (!closed.ok) return fail(closed.status >= 500 ? 503 : closed.status, { closeError: t.voting.failed[closed.status] ?? t.errors.unavailable });
     redirect(303, `/admin/appraisal/${encodeURIComponent(params.campaignId)}?done=closed`);
+  },
+
+  /** 计票 (已截止 → 已计票): the count is kept; the tally page shows it. */
+  tally: async ({ locals, params, cookies, url }) => {
+    const token = requireToken(locals);
+    const t = appraisalMessages(locals.lang);
+    const counted = await tallyCampaign(token, params.campaignId);
+    if (counted.status === 401) sessionEnded(cookies, url);
+    if (!counted.ok) return fail(counted.status >= 500 ? 503 : counted.status, { tallyError: t.voting.failed[counted.status] ?? t.errors.unavailable });
+    redirect(303, `/admin/appraisal/${encodeURIComponent(params.campaignId)}/tally?done=tallied`);
   },
 };
