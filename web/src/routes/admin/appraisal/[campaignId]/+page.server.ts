@@ -1,8 +1,9 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { appraisalMessages } from '$lib/i18n-appraisal';
 import { closeCampaign, getCampaign, tallyCampaign, updateCampaign } from '$lib/server/api-appraisal';
 import { requireToken, sessionEnded } from '$lib/server/api-org';
 import { campaignFormAction, candidatesOf, toConfig, valuesFromView } from '../campaign-form.server';
+import { campaignOrError } from '../campaign-load.server';
 import { describeBands, describeRules, describeScale } from '../campaign-summary';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -14,13 +15,7 @@ const FAILED = new Set(['400', '403', '404', '409', '503']);
 export const load: PageServerLoad = async ({ locals, params, url, cookies }) => {
   const token = requireToken(locals);
   const t = appraisalMessages(locals.lang);
-  const campaign = await getCampaign(token, params.campaignId);
-  if (campaign.status === 401) sessionEnded(cookies, url);
-  if (!campaign.ok) {
-    const missing = campaign.status === 404 || campaign.status === 400;
-    error(missing ? 404 : campaign.status === 403 ? 403 : 503, { message: missing ? t.errors.notFound : campaign.status === 403 ? t.errors.forbidden : t.errors.unavailable });
-  }
-  const view = campaign.data;
+  const view = await campaignOrError(token, t, params.campaignId, cookies, url);
   const draft = view.state === 'draft';
   const chosen = view.subjects.map((subject) => ({ value: `${subject.type}:${subject.refId}`, name: subject.name, type: subject.type }));
   const candidates = draft ? await candidatesOf(token, t, view.unitId, chosen) : null;

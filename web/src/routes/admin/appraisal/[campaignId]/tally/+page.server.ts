@@ -1,9 +1,10 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { fill } from '$lib/i18n-draw';
 import { appraisalMessages, type AppraisalMessages } from '$lib/i18n-appraisal';
-import { getCampaign, getCampaignTally, publishCampaign, recordGrade } from '$lib/server/api-appraisal';
+import { getCampaignTally, publishCampaign, recordGrade } from '$lib/server/api-appraisal';
 import type { ApiResult } from '$lib/server/api';
 import { requireToken, sessionEnded } from '$lib/server/api-org';
+import { campaignOrError } from '../../campaign-load.server';
 import type { Actions, PageServerLoad } from './$types';
 
 const DONE = new Set(['tallied', 'saved', 'published']);
@@ -20,14 +21,9 @@ function failure(t: AppraisalMessages, result: Extract<ApiResult<unknown>, { ok:
 export const load: PageServerLoad = async ({ locals, params, url, cookies }) => {
   const token = requireToken(locals);
   const t = appraisalMessages(locals.lang);
-  const campaign = await getCampaign(token, params.campaignId);
-  if (campaign.status === 401) sessionEnded(cookies, url);
-  if (!campaign.ok) {
-    const missing = campaign.status === 404 || campaign.status === 400;
-    error(missing ? 404 : campaign.status === 403 ? 403 : 503, { message: missing ? t.errors.notFound : campaign.status === 403 ? t.errors.forbidden : t.errors.unavailable });
-  }
+  // The campaign (names, rules, who opened it) and its tally, read together.
+  const [campaign, tally] = await Promise.all([campaignOrError(token, t, params.campaignId, cookies, url), getCampaignTally(token, params.campaignId)]);
   const page = `/admin/appraisal/${encodeURIComponent(params.campaignId)}`;
-  const tally = await getCampaignTally(token, params.campaignId);
   if (tally.status === 401) sessionEnded(cookies, url);
   // Not counted yet: the campaign's page says what comes next.
   if (tally.status === 409) redirect(303, page);
@@ -36,7 +32,7 @@ export const load: PageServerLoad = async ({ locals, params, url, cookies }) => 
     error(missing ? 404 : tally.status === 403 ? 403 : 503, { message: missing ? t.errors.notFound : tally.status === 403 ? t.tally.errors.forbidden : t.errors.unavailable });
   }
   const done = url.searchParams.get('done');
-  return { t, campaign: campaign.data, tally: tally.data, done: done && DONE.has(done) ? done : null };
+  return { t, campaign, tally: tally.data, done: done && DONE.has(done) ? done : null };
 };
 
 export const actions: Actions = {
