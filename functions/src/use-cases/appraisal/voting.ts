@@ -1,4 +1,4 @@
-import { randomBytes as cryptoRandomBytes, randomInt } from 'node:crypto';
+import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { codeFromBytes, normalizeCode } from '#shared/domain/appraisal/ballot-code.js';
 import { tallyConfigOf } from '#shared/domain/appraisal/campaign.js';
 import { choiceChecker, type PackBallot, type TallyPack } from '#shared/domain/appraisal/pack.js';
@@ -177,7 +177,9 @@ export async function castBallot(
   const [problem] = choiceChecker({ ...tallyConfigOf({ ...campaign, id: campaign.campaignId }), ballots: [] } as TallyPack)(choices, 'choices');
   if (problem) throw ValidationError.forField(problem.field, problem.message.replace(' of the pack', ''));
   const random = deps.randomBytes ?? cryptoRandomBytes;
-  await deps.ballotBox.cast(mac, campaign, { group, choices }, { key: random(16).toString('hex'), shard: randomInt(BALLOT_SHARDS) }, admission);
+  // The ballot's random key also picks its partition: one source of randomness (the CSPRNG, or a test's seeded one).
+  const key = random(16);
+  await deps.ballotBox.cast(mac, campaign, { group, choices }, { key: key.toString('hex'), shard: key[0]! % BALLOT_SHARDS }, admission);
 }
 
 /** What the lookup answered for a code, sent back with the vote (decision 0027, like the link echo of 0020). */
@@ -217,11 +219,20 @@ export async function tallyOfCampaign(deps: Pick<VotingDeps, 'ballotBox'>, campa
 }
 
 /** The tally pack (manyi-appraisal-v1) of the campaign's current round: its ballots shuffled by the CSPRNG, no code anywhere. */
-export async function packOfCampaign(deps: Pick<VotingDeps, 'ballotBox'>, campaign: CampaignRecord): Promise<TallyPack> {
+export async function packOfCampaign(deps: Pick<VotingDeps, 'ballotBox' | 'randomBytes'>, campaign: CampaignRecord): Promise<TallyPack> {
+  const random = deps.randomBytes ?? cryptoRandomBytes;
+  /** A uniform index below n (rejection sampling over 32 random bits). */
+  const below = (n: number): number => {
+    const limit = Math.floor(0x1_0000_0000 / n) * n;
+    for (;;) {
+      const value = random(4).readUInt32BE(0);
+      if (value < limit) return value % n;
+    }
+  };
   const ballots: PackBallot[] = [];
   for await (const page of deps.ballotBox.ballots(campaign.campaignId, campaign.round)) ballots.push(...page);
   for (let i = ballots.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
+    const j = below(i + 1);
     [ballots[i], ballots[j]] = [ballots[j]!, ballots[i]!];
   }
   return { ...tallyConfigOf({ ...campaign, id: campaign.campaignId }, campaign.issued ?? {}), ballots };
