@@ -15,6 +15,7 @@ const WEB_DOMAIN_ALLOW_LIST = [
   'client-key', // forwardedClient, DEVICE_COOKIE: the web server forwards the keyed client and the device id
   'sampling/sample-size', // sampleSizeForMargin, marginForSize: the round form's sample-size calculator
   'sampling/round-state', // ROUND_STATE_LABELS: the round pages name the states as the API's 409s do
+  'appraisal/words', // describeRules, firedRuleText: the campaign and tally pages say the rules in the exports' words
 ];
 
 /** @type {import('dependency-cruiser').IConfiguration} */

@@ -689,7 +689,7 @@ describe('api stack', () => {
         .filter((s) => mentions(s.Resource, opsTable))
         .flatMap(actionsOf)
         .filter((action) => action.startsWith('dynamodb:'));
-    for (const operationId of ['exportSatisfactionReport', 'exportRoundResults']) {
+    for (const operationId of ['exportSatisfactionReport', 'exportRoundResults', 'exportCampaignResults']) {
       expect([...new Set(onOps(operationId))].sort(), operationId).toEqual([...READ_ACTIONS, 'dynamodb:PutItem'].sort());
     }
     expect(onOps('verifyExport').length).toBeGreaterThan(0);

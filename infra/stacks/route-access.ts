@@ -268,6 +268,9 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   tallyCampaign: { ops: 'read-write', contacts: 'none', sealContacts: false, ballots: 'tally', memorySize: 1024, timeoutSeconds: 28 },
   getCampaignTally: READ_OPS,
   getCampaignPack: { ...READ_OPS, ballots: 'tally', memorySize: 1024, timeoutSeconds: 28 },
+  // The results as a file: reads the kept tally (never the ballot box), Puts the EXPORT# registry
+  // items for /verify, appends the audit entry; pdfkit with the CJK font and exceljs need memory.
+  exportCampaignResults: { ops: 'read-put', contacts: 'none', sealContacts: false, memorySize: 1024, posterFont: true },
   // A final grade is its own item (CGRADE#), put in a transaction with a check of the campaign's
   // state; publishing is one conditional update. Neither touches the ballot box.
   recordGrade: { ops: 'read-write', contacts: 'none', sealContacts: false },

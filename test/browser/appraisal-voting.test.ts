@@ -309,6 +309,19 @@ describe.each(JS_MODES)('民主评议 voting $name', ({ name: mode, javaScriptEn
         expect(pack.suggestedFilename()).toMatch(/^tally-pack-a-[0-9a-f]{16}\.json$/);
         const packed = JSON.parse(readFileSync((await pack.path())!, 'utf8')) as Record<string, unknown>;
         expect(Object.keys(packed).length).toBeGreaterThan(0);
+        // The results as files: the CSV's 汇总 carries the final grade and its reason; XLSX and PDF are what they say.
+        const files: Record<string, Buffer> = {};
+        for (const format of ['csv', 'xlsx', 'pdf'] as const) {
+          const [file] = await Promise.all([grading.waitForEvent('download'), grading.getByTestId(`results-${format}`).click()]);
+          expect(file.suggestedFilename()).toMatch(new RegExp(`^campaign-a-[0-9a-f]{16}-round-1\\.${format}$`));
+          files[format] = readFileSync((await file.path())!);
+        }
+        const csv = files.csv!.toString('utf8');
+        expect(csv.startsWith('\uFEFF【概要】')).toBe(true);
+        expect(csv).toContain('【计算说明】');
+        expect(csv).toContain(`,${other},看票不唯票,`);
+        expect(files.xlsx!.subarray(0, 2).toString()).toBe('PK');
+        expect(files.pdf!.subarray(0, 5).toString()).toBe('%PDF-');
       } finally {
         await committee.close();
       }

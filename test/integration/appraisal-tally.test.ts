@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Principal } from '../../functions/src/auth/principal.js';
 import { createCampaign } from '../../functions/src/use-cases/appraisal/campaigns.js';
@@ -175,5 +178,103 @@ describe('组织评定 and publication', () => {
     // The tally still reads, with its final grades.
     const tally = (await as(COUNTY_ADMIN, 'GET', `/api/appraisal-campaigns/${campaignId}/tally`)).json as CampaignTally;
     expect(tally.subjects.filter((subject) => subject.graded).every((subject) => subject.finalGrade !== null)).toBe(true);
+  });
+});
+
+describe('the results as files (issue 14 §5)', () => {
+  const download = async (format: 'xlsx' | 'csv' | 'pdf') => {
+    const reply = await as(COMMITTEE, 'GET', `/api/appraisal-campaigns/${campaignId}/results/export`, undefined, { format });
+    expect(reply.status, reply.text.slice(0, 300)).toBe(200);
+    return { bytes: Buffer.from(reply.text, 'base64'), headers: reply.headers };
+  };
+  /** The sections of the CSV: 【name】 → its rows, the header row first (notes left out). */
+  function sections(bytes: Buffer): Map<string, string[][]> {
+    const rows = parseCsv(bytes.subarray(3), { relax_column_count: true }) as string[][];
+    const found = new Map<string, string[][]>();
+    let current: string[][] = [];
+    for (const row of rows) {
+      const heading = /^【(.+)】$/.exec(row[0] ?? '');
+      if (heading) found.set(heading[1]!, (current = []));
+      // The notes under a table are one-cell lines; its rows have every column.
+      else if (row.length > 1) current.push(row);
+    }
+    return found;
+  }
+
+  it('prints the tally in CSV: the composites, "<10" for the small group, every step, and a 数据校验码 anyone can recompute', async () => {
+    const tally = (await as(COMMITTEE, 'GET', `/api/appraisal-campaigns/${campaignId}/tally`)).json as CampaignTally;
+    const campaign = (await as(COMMITTEE, 'GET', `/api/appraisal-campaigns/${campaignId}`)).json;
+    const { bytes, headers } = await download('csv');
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(headers['content-type']).toContain('text/csv');
+    const csv = sections(bytes);
+    expect([...csv.keys()]).toEqual(['概要', '评议主体', '汇总', '按评议对象', '计算说明']);
+    const facts = new Map(csv.get('概要')!.map(([key, value]) => [key, value]));
+    expect(facts.get('状态')).toBe('已公布');
+    expect(facts.get('计票规则')).toContain('去掉一个最高分和一个最低分');
+    expect(facts.get('计算方法')).toContain('综合得分 = Σ 评议主体权重');
+    // 汇总: each subject's composite as the tally says it, with its two decimals, and the committee's grade.
+    const results = csv.get('汇总')!;
+    expect(results[0]!.slice(0, 6)).toEqual(['评议对象', '代码', '定等次', '综合得分', '建议等次', '评定等次']);
+    expect(results.slice(1).map((row) => [row[1], row[3], row[4], row[5]])).toEqual(
+      tally.subjects.map((subject) => [subject.id, subject.composite ?? '—', subject.proposedGrade ?? '—', subject.finalGrade?.grade ?? '—']),
+    );
+    // 按评议对象: the group of 3 has "<10" in every count, never a number; 党员 has its counts.
+    const detail = csv.get('按评议对象')!;
+    const optionColumns = [5, 6, 7, 8, 9, 10];
+    expect(detail[0]!.slice(5, 11)).toEqual(['计分票数', '优秀', '合格', '基本合格', '不合格', '弃权']);
+    for (const row of detail.slice(1).filter((row) => row[1] === '群众代表')) expect(optionColumns.map((i) => row[i])).toEqual(optionColumns.map(() => '<10'));
+    const members = detail.slice(1).filter((row) => row[1] === '党员' && row[0] === '党员1');
+    expect(members).toHaveLength(1);
+    const counts = tally.subjects[1]!.groups[0]!.indicators[0]!.counts!;
+    expect(optionColumns.slice(1).map((i) => Number(members[0]![i]))).toEqual(['优秀', '合格', '基本合格', '不合格', '弃权'].map((option) => counts[option]));
+    // 计算说明: 党员 of 12 is trimmed and spelt out; the small group's mean stands alone; the composite's line adds up.
+    const steps = csv.get('计算说明')!.slice(1).filter((row) => row[0] === '党员1');
+    const memberMean = steps.find((row) => row[1] === '党员 · 总体评价 平均分')!;
+    expect(memberMean[2]).toMatch(/^计分 \d+ 票：100×\d+ \+ 80×\d+ \+ 60×\d+ \+ 40×\d+ = [\d.]+；去掉最高分 .+、最低分 .+（共 [\d.]+）；\([\d.]+ − [\d.]+\) ÷ \d+$/);
+    const [, sum, dropped, kept] = /\(([\d.]+) − ([\d.]+)\) ÷ (\d+)$/.exec(memberMean[2]!)!;
+    expect(((Number(sum) - Number(dropped)) / Number(kept)).toFixed(2)).toBe(memberMean[3]);
+    expect(memberMean[3]).toBe(tally.subjects[1]!.groups[0]!.indicators[0]!.mean);
+    const massesMean = steps.find((row) => row[1] === '群众代表 · 总体评价 平均分')!;
+    expect(massesMean[2]).toContain('明细不显示');
+    expect(massesMean[3]).toBe(tally.subjects[1]!.groups[1]!.indicators[0]!.mean);
+    const composite = steps.find((row) => row[1] === '综合得分')!;
+    expect(composite[2]).toBe(`(70% × ${tally.subjects[1]!.groups[0]!.score}（党员） + 30% × ${tally.subjects[1]!.groups[1]!.score}（群众代表）) ÷ 100%`);
+    expect(composite[3]).toBe(tally.subjects[1]!.composite);
+    expect(steps.find((row) => row[1] === '评定等次（组织评定）')![3]).toBe(tally.subjects[1]!.finalGrade!.grade);
+    // 数据校验码: the SHA-256 of the canonical JSON of { format, tally, the campaign's settings }, from the two API answers.
+    const settings = Object.fromEntries(['campaignId', 'unitId', 'name', 'year', 'kind', 'state', 'round', 'subjects', 'groups', 'indicators', 'scale', 'rules'].map((key) => [key, campaign[key]]));
+    const canonical = (value: unknown): string =>
+      Array.isArray(value)
+        ? `[${value.map(canonical).join(',')}]`
+        : value && typeof value === 'object'
+          ? `{${Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+          : JSON.stringify(value);
+    const dataHash = createHash('sha256').update(canonical({ format: 'manyi-appraisal-v1', tally, campaign: settings })).digest('hex');
+    expect(headers['x-manyi-data-sha256']).toBe(dataHash);
+    expect(facts.get('数据校验码')).toBe(dataHash);
+    expect(headers['x-manyi-sha256']).toBe(createHash('sha256').update(bytes).digest('hex'));
+    for (const hash of [dataHash, String(headers['x-manyi-sha256'])]) {
+      const verified = await as(COMMITTEE, 'GET', `/api/public/exports/${hash}`);
+      expect(verified.json).toMatchObject({ known: true, format: 'csv', definitionId: 'manyi-appraisal-v1', n: 15 });
+    }
+  });
+
+  it('writes the same tables as XLSX sheets (numbers as numbers) and a PDF, each download audited', async () => {
+    const tally = (await as(COMMITTEE, 'GET', `/api/appraisal-campaigns/${campaignId}/tally`)).json as CampaignTally;
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await download('xlsx')).bytes as unknown as ArrayBuffer);
+    expect(book.worksheets.map((sheet) => sheet.name)).toEqual(['概要', '评议主体', '汇总', '按评议对象', '计算说明']);
+    const results = book.getWorksheet('汇总')!;
+    const composites = tally.subjects.map((_, i) => results.getRow(i + 2).getCell(4));
+    expect(composites.map((cell) => cell.value)).toEqual(tally.subjects.map((subject) => Number(subject.composite)));
+    expect(composites[0]!.numFmt).toBe('0.00');
+    const pdf = await download('pdf');
+    expect(pdf.bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const today = chinaDay(new Date());
+    const { entries } = await t.runtime.audit.search({ fromDay: today, toDay: today, action: 'campaign.export' });
+    expect(entries.filter((entry) => entry.result === 'ok').map((entry) => entry.detail?.split(' ')[0])).toEqual(expect.arrayContaining(['csv', 'xlsx', 'pdf']));
+    expect((await as(COMMITTEE, 'GET', `/api/appraisal-campaigns/${campaignId}/results/export`, undefined, { format: 'docx' })).status).toBe(400);
   });
 });

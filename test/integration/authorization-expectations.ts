@@ -89,6 +89,8 @@ export const MAY: Record<string, readonly Role[]> = {
   tallyCampaign: ADMINS,
   getCampaignTally: READERS,
   getCampaignPack: READERS,
+  // The results as a file (XLSX / CSV / PDF): whoever reads the tally may download it.
+  exportCampaignResults: READERS,
   // 组织评定 and publication: the committee of the scope, and the system administrator; never the
   // account that opened the campaign (the matrix's callers did not: the fixture admin did).
   recordGrade: [SA, CM],

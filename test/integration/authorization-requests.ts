@@ -283,6 +283,10 @@ export const REQUESTS: Record<string, RequestSpec> = {
   tallyCampaign: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/appraisal-campaigns/${await x.campaign('closed')}/tally` }) },
   getCampaignTally: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/appraisal-campaigns/${await x.campaign('tallied')}/tally` }) },
   getCampaignPack: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/appraisal-campaigns/${await x.campaign('tallied')}/pack` }) },
+  exportCampaignResults: {
+    scope: 'object',
+    build: async (x) => ({ method: 'GET', path: `/api/appraisal-campaigns/${await x.campaign('tallied')}/results/export`, query: { format: 'csv' } }),
+  },
   recordGrade: {
     scope: 'object',
     build: async (x) => ({ method: 'POST', path: `/api/appraisal-campaigns/${await x.campaign('tallied')}/grades`, json: { subjectId: `unit:${await x.unit()}`, grade: '优秀', reason: '矩阵：与建议等次不同' } }),

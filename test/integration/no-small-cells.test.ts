@@ -7,6 +7,7 @@ import type { Principal } from '../../functions/src/auth/principal.js';
 import { createGateway } from '../../infra/local/gateway.js';
 import { seedWriter } from '../../infra/local/seed.js';
 import { operations, type OperationId } from '../../shared/src/contracts/api.js';
+import { APPRAISAL_MIN_GROUP } from '../../shared/src/contracts/appraisal/ballots.js';
 import { addDays, chinaDay } from '../../shared/src/domain/china-time.js';
 import { NATIONAL_SURVEY } from '../../shared/src/domain/national-survey.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
@@ -136,7 +137,7 @@ const countOperations = (Object.entries(operations) as [OperationId, (typeof ope
  * Operations whose 200 is a file, not JSON: each either prints counts (and is checked below) or
  * says here why it prints none. A new file operation fails the first test until it is sorted.
  */
-const FILES_WITH_COUNTS = ['exportSatisfactionReport', 'exportRoundResults'] as const satisfies readonly OperationId[];
+const FILES_WITH_COUNTS = ['exportSatisfactionReport', 'exportRoundResults', 'exportCampaignResults'] as const satisfies readonly OperationId[];
 const FILES_WITHOUT_COUNTS: Partial<Record<OperationId, string>> = {
   openapi: 'the API description',
   getWindowStaffPhoto: 'a photo',
@@ -464,9 +465,27 @@ async function roundDownloads(): Promise<Download[]> {
   return files;
 }
 
+/** The small campaign's results as CSV and XLSX, as a system admin and a committee member download them. */
+async function campaignDownloads(): Promise<Download[]> {
+  const { id } = await smallCampaign();
+  const files: Download[] = [];
+  for (const who of ['admin', 'committee'] as const) {
+    for (const format of ['csv', 'xlsx'] as const) {
+      const reply = await request(gateway, 'GET', `/api/appraisal-campaigns/${id}/results/export`, { token: tokens[who]!, query: { format } });
+      expect(reply.status, reply.text.slice(0, 300)).toBe(200);
+      files.push({ label: `campaign ${format} ${who}`, format, bytes: Buffer.from(reply.text, 'base64'), headers: reply.headers });
+    }
+  }
+  // The group of 2 is in the file, as "<10": the check below reads a table that has it.
+  const tables = await fileTables(files[0]!);
+  expect(tables.some((table) => table.some((row) => row.includes('群众代表') && row.includes(HIDDEN_BALLOTS)))).toBe(true);
+  return files;
+}
+
 const FILE_DOWNLOADS: Record<(typeof FILES_WITH_COUNTS)[number], () => Promise<Download[]>> = {
   exportSatisfactionReport: () => downloads(),
   exportRoundResults: roundDownloads,
+  exportCampaignResults: campaignDownloads,
 };
 
 let downloaded: Download[] | undefined;
@@ -507,9 +526,33 @@ async function fileTables(file: Download): Promise<string[][][]> {
   return tables;
 }
 
-/** Every group size a file prints: the 评价数 column of each table, and the 评价数 line of the summary. */
+/** What a 民主评议 file prints for a count under APPRAISAL_MIN_GROUP. */
+const HIDDEN_BALLOTS = '<10';
+
+/**
+ * Every group size a file prints: the 评价数 column of each table, and the 评价数 line of the summary;
+ * in a 民主评议 file, the 计分票数 and option columns (under 10: "<10") and the 计算说明's "计分 n 票".
+ */
 async function smallGroupsInFile(file: Download): Promise<string[]> {
   const found: string[] = [];
+  for (const table of await fileTables(file)) {
+    const header = table.findIndex((row) => row.includes('计分票数'));
+    if (header !== -1) {
+      const columns = table[header]!;
+      const n = columns.indexOf('计分票数');
+      const options = columns.slice(n + 1, columns.indexOf('平均分')).map((_, i) => n + 1 + i);
+      for (const row of table.slice(header + 1)) {
+        const numbers = [row[n], ...options.map((i) => row[i])];
+        if (numbers.every((value) => value === HIDDEN_BALLOTS)) continue;
+        const total = options.reduce((sum, i) => sum + Number(row[i]), 0);
+        if (Number(row[n]) < APPRAISAL_MIN_GROUP || total < APPRAISAL_MIN_GROUP) found.push(`${file.label}: ${row[0]} ${row[1]} 计分票数 ${row[n]}, counts ${total}`);
+      }
+    }
+    for (const row of table) {
+      const scored = row.map((cell) => /计分 (\d+) 票/.exec(cell)).find(Boolean);
+      if (scored && Number(scored[1]) < APPRAISAL_MIN_GROUP) found.push(`${file.label}: ${row[0]} ${row[1]} ${scored[0]}`);
+    }
+  }
   const small = (value: string | undefined) => value !== undefined && /^\d+$/.test(value.trim()) && Number(value) > 0 && Number(value) < K;
   for (const table of await fileTables(file)) {
     table.forEach((row, i) => {

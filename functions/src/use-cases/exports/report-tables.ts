@@ -25,6 +25,26 @@ export interface ReportTable {
   notes?: string[];
 }
 
+/** A column of a file table; `decimals`: the digits of a plain number (the XLSX number format, the CSV and PDF text). */
+export interface FileColumn {
+  header: string;
+  /** Character widths in the XLSX; the PDF shares the page out in proportion. */
+  width?: number;
+  percent?: boolean;
+  wrap?: boolean;
+  decimals?: number;
+}
+
+/**
+ * A table of the small reports (a 阳光测评 round's, a 民主评议 campaign's): rows held in memory,
+ * written by the generic writers tables-xlsx.ts, tables-csv.ts and tables-pdf.ts. An empty row is
+ * a gap between blocks.
+ */
+export interface FileTable extends Omit<ReportTable, 'columns' | 'rows'> {
+  columns: FileColumn[];
+  rows: TableValue[][];
+}
+
 /** What a suppressed cell prints instead of any number. */
 export const SUPPRESSED_TEXT = { 'small-group': '<5', complementary: '已隐藏' } as const;
 /** A rate that cannot be given: suppressed, or no ratings. */

@@ -67,10 +67,10 @@ export async function renderRoundReport(results: RoundResults, round: RoundView,
   const tables = roundReportTables({ results, round, stamp });
   let body: Buffer;
   // Each writer is loaded when its format is asked for, as the report downloads do.
-  if (format === 'xlsx') body = await (await import('./round-report-xlsx.js')).roundReportXlsx(tables, stamp);
+  if (format === 'xlsx') body = await (await import('../exports/tables-xlsx.js')).tablesXlsx(tables, stamp);
   else {
-    const [{ roundReportPdf }, { posterFont }] = await Promise.all([import('./round-report-pdf.js'), import('../posters/poster-font.js')]);
-    body = await roundReportPdf(tables, stamp, scopeName(results, round), posterFont(fontPath));
+    const [{ tablesPdf }, { posterFont }] = await Promise.all([import('../exports/tables-pdf.js'), import('../posters/poster-font.js')]);
+    body = await tablesPdf(tables, stamp, '阳光测评结果报告', scopeName(results, round), posterFont(fontPath));
   }
   return { contentType: CONTENT_TYPES[format], body, sha256: sha256Hex(body), dataHash };
 }

@@ -3,7 +3,7 @@ import type { RoundConfig, RoundView } from '#shared/contracts/sampling/rounds.j
 import { RATING_LEVEL_NAMES } from '#shared/domain/rating-level.js';
 import { ROUND_STATE_LABELS } from '#shared/domain/sampling/round-state.js';
 import { neutraliseCell } from '../accounts/audit-csv.js';
-import { chinaTime, LEVELS, NO_RATE, percentText, SUPPRESSED_TEXT, type ExportStamp, type ReportTable, type TableValue } from '../exports/report-tables.js';
+import { chinaTime, LEVELS, NO_RATE, percentText, SUPPRESSED_TEXT, type ExportStamp, type FileColumn, type FileTable, type TableValue } from '../exports/report-tables.js';
 
 /**
  * A 阳光测评 round's report as tables (issue 13 §5; docs/decisions/0023-round-results.md): what the
@@ -15,21 +15,6 @@ import { chinaTime, LEVELS, NO_RATE, percentText, SUPPRESSED_TEXT, type ExportSt
  * Cells are the report files' (report-tables.ts): numbers stay numbers, rates are percent points,
  * a suppressed cell prints "<5" / 已隐藏, and every text cell is neutralised once, here.
  */
-export interface RoundTableColumn {
-  header: string;
-  /** Character widths in the XLSX; the PDF shares the page out in proportion. */
-  width?: number;
-  percent?: boolean;
-  wrap?: boolean;
-  /** Decimals of a plain number (the calculation sheet's terms); the XLSX number format and the PDF text. */
-  decimals?: number;
-}
-
-export interface RoundTable extends Omit<ReportTable, 'columns' | 'rows'> {
-  columns: RoundTableColumn[];
-  rows: TableValue[][];
-}
-
 export interface RoundReportInput {
   results: RoundResults;
   round: RoundView;
@@ -77,7 +62,7 @@ export function estimateText(results: RoundResults, key: RateKey): string {
 }
 
 /** The key facts of the round: 概要. */
-export function summaryTable({ results, round, stamp }: RoundReportInput): RoundTable {
+export function summaryTable({ results, round, stamp }: RoundReportInput): FileTable {
   const config = configOf(round);
   const drawnPerStratum = (round.strata ?? []).map((stratum) => `${stratumName(stratum)} ${stratum.n ?? 0}/${stratum.N}`).join('；');
   const rows: [string, string | number][] = [
@@ -111,7 +96,7 @@ export function summaryTable({ results, round, stamp }: RoundReportInput): Round
 }
 
 type Funnel = RoundResults['funnel'];
-const FUNNEL_COLUMNS: RoundTableColumn[] = [
+const FUNNEL_COLUMNS: FileColumn[] = [
   { header: '分层', width: 24, wrap: true },
   { header: '代码', width: 14 },
   { header: '抽样框 N_h', width: 10 },
@@ -129,7 +114,7 @@ function funnelRow(name: string, key: string, funnel: Funnel): TableValue[] {
 }
 
 /** 漏斗: frame → drawn → sent → answered per stratum, and the round (合计). The funnel is the round's conduct, shown whatever the answers. */
-export function funnelTable({ results }: RoundReportInput): RoundTable {
+export function funnelTable({ results }: RoundReportInput): FileTable {
   const rows = results.strata.map((stratum) => funnelRow(stratumName(stratum), text(stratum.key), stratum.funnel));
   rows.push(funnelRow('合计', '', results.funnel));
   return {
@@ -141,7 +126,7 @@ export function funnelTable({ results }: RoundReportInput): RoundTable {
 }
 
 type Cell = RoundResults['total'];
-const RESULT_COLUMNS: RoundTableColumn[] = [
+const RESULT_COLUMNS: FileColumn[] = [
   { header: '分层', width: 24, wrap: true },
   { header: '代码', width: 14 },
   { header: '权重 W_h', width: 9, decimals: 4 },
@@ -180,7 +165,7 @@ export function resultRow(name: string, key: string, W: number | string, cell: C
 }
 
 /** 结果: each stratum's answers and rates with Wilson intervals; 合计 is all answers, unweighted. */
-export function resultTable({ results }: RoundReportInput): RoundTable {
+export function resultTable({ results }: RoundReportInput): FileTable {
   const rows = results.strata.map((stratum) => resultRow(stratumName(stratum), text(stratum.key), stratum.W, stratum));
   rows.push(resultRow('合计（未加权）', '', 1, results.total));
   return {
@@ -196,7 +181,7 @@ export function resultTable({ results }: RoundReportInput): RoundTable {
 }
 
 /** 分层估计: each rate's estimate and interval, or why there is none; the definition and the non-response. */
-export function estimateTable({ results }: RoundReportInput): RoundTable {
+export function estimateTable({ results }: RoundReportInput): FileTable {
   const rows = (Object.keys(RATES) as RateKey[]).map((key): TableValue[] => {
     const estimate = results.estimate[key];
     if (!estimate.ok) return [RATES[key], NO_RATE, NO_RATE, NO_RATE, NO_RATE, estimateProblemText(estimate, results)];
@@ -260,7 +245,7 @@ export function calculationRows(results: RoundResults, key: RateKey): { rows: Ca
   return { rows, sum: { p: rows.reduce((total, row) => total + row.weighted, 0), v: rows.reduce((total, row) => total + row.term, 0) } };
 }
 
-export const CALCULATION_COLUMNS: RoundTableColumn[] = [
+export const CALCULATION_COLUMNS: FileColumn[] = [
   { header: '指标', width: 8 },
   { header: '分层', width: 22, wrap: true },
   { header: '代码', width: 12 },
@@ -274,7 +259,7 @@ export const CALCULATION_COLUMNS: RoundTableColumn[] = [
 ];
 
 /** 计算表: per stratum the terms of p̂ = Σ W_h·p̂_h and v = Σ W_h²·(1 − n_h/N_h)·p̂_h(1 − p̂_h)/(n_h − 1), then the sums and the interval. */
-export function calculationTable({ results }: RoundReportInput): RoundTable {
+export function calculationTable({ results }: RoundReportInput): FileTable {
   const rows: TableValue[][] = [];
   for (const key of Object.keys(RATES) as RateKey[]) {
     const calculation = calculationRows(results, key);
@@ -311,6 +296,6 @@ export function calculationTable({ results }: RoundReportInput): RoundTable {
 }
 
 /** Every table of the round's report, in the order of the XLSX sheets and the PDF sections. */
-export function roundReportTables(input: RoundReportInput): RoundTable[] {
+export function roundReportTables(input: RoundReportInput): FileTable[] {
   return [summaryTable(input), funnelTable(input), resultTable(input), estimateTable(input), calculationTable(input)];
 }

@@ -173,6 +173,11 @@ export const RecordGradeInput = z
     reason: text({ min: 1, max: 200 }).optional().meta({ description: 'Required when the grade differs from the proposed one (看票不唯票)' }),
   })
   .meta({ id: 'RecordGradeInput' });
+/** The formats of a campaign's results file (issue 14 §5). */
+export const CampaignExportFormat = z.enum(['xlsx', 'csv', 'pdf'], { error: 'must be xlsx, csv or pdf' });
+export type CampaignExportFormat = z.infer<typeof CampaignExportFormat>;
+export const CampaignExportQuery = z.strictObject({ format: CampaignExportFormat }).meta({ id: 'CampaignExportQuery' });
+
 const notCounted = errorResponse('Not counted yet: the campaign is counted once it is closed (已截止 → 已计票)');
 
 export const tallyOperations = {
@@ -203,6 +208,18 @@ export const tallyOperations = {
     auth: 'bearer',
     params: CampaignParams,
     responses: { 200: { description: 'The pack', schema: TallyPack }, 400: badRequest, 401: unauthorized, 403: readers, 404: notFound, 409: notCounted },
+  },
+  exportCampaignResults: {
+    method: 'GET',
+    path: '/api/appraisal-campaigns/{campaignId}/results/export',
+    summary: 'Download the counted results as XLSX, CSV or PDF (概要, 评议主体, 汇总, 按评议对象, 计算说明); audit-logged; the SHA-256 is in X-Manyi-SHA256',
+    description:
+      'The tally as GET …/tally answers it (small groups’ counts shown as <10), the rules in words, the definitions and every step of the arithmetic; the 数据校验码 inside covers the tally and the campaign’s settings. Registered for /verify.',
+    tag: 'appraisal',
+    auth: 'bearer',
+    params: CampaignParams,
+    query: CampaignExportQuery,
+    responses: { 200: { description: 'The file' }, 400: badRequest, 401: unauthorized, 403: readers, 404: notFound, 409: notCounted },
   },
   recordGrade: {
     method: 'POST',

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { floorTimes, hundredthsOf, parseRatio } from './exact.js';
 import { packProblems, type Band, type PackBallot, type ScaleOption, type TallyPack, type TallyRules, type Threshold, type Veto } from './pack.js';
+import { explainTally } from './explain.js';
 import { tally, tallyWithDetail, type TallyResult } from './tally.js';
 
 /** Fixed seed: a failure found once is found again on every machine. */
@@ -345,4 +346,45 @@ describe('tally (properties)', () => {
       RUNS,
     );
   });
+
+  it('explains every figure: the 计算说明 steps, redone from their own lines, give the tally’s means, scores and composites', () => {
+    fc.assert(
+      fc.property(anyPack, (pack) => {
+        const result = tally(pack);
+        const steps = explainTally(pack, result);
+        const exact = (shown: string) => hundredths(shown);
+        /** a ÷ b rounded half-up to hundredths, in hundredths (a in hundredths). */
+        const quotient = (a: bigint, b: bigint) => (2n * a + b) / (2n * b);
+        steps.forEach((subject, s) => {
+          const tallied = result.subjects[s]!;
+          expect(subject.id).toBe(tallied.id);
+          for (const line of subject.means) {
+            const figure = tallied.groups.find((group) => group.id === line.group)!.indicators.find((indicator) => indicator.id === line.indicator)!;
+            expect(line.n).toBe(figure.n);
+            expect(line.mean).toBe(figure.mean);
+            // The line's own arithmetic: Σ count × score, less what was trimmed, ÷ kept.
+            const sum = line.terms.reduce((total, term) => total + BigInt(term.count) * exact(term.score), 0n);
+            expect(exact(line.sum)).toBe(sum);
+            expect(line.terms.reduce((total, term) => total + term.count, 0)).toBe(line.n);
+            const dropped = line.dropped ? [...line.dropped.highest, ...line.dropped.lowest] : [];
+            expect(dropped.reduce((total, term) => total + term.count, 0)).toBe(line.n - line.kept);
+            const droppedSum = dropped.reduce((total, term) => total + BigInt(term.count) * exact(term.score), 0n);
+            if (line.dropped) expect(exact(line.dropped.sum)).toBe(droppedSum);
+            if (line.kept > 0) expect(line.mean).toBe(fixedOf(quotient(sum - droppedSum, BigInt(line.kept))));
+            else expect(line.mean).toBeNull();
+          }
+          subject.groups.forEach((group, g) => expect(group.score.value).toBe(tallied.groups[g]!.score));
+          expect(subject.composite?.value ?? null).toBe(tallied.composite);
+          if (result.void) expect(subject.composite).toBeNull();
+          else expect(subject.composite!.terms.map((term) => term.id)).toEqual(
+            tallied.groups.filter((group, g) => result.groups[g]!.quorumMet && group.score !== null).map((group) => group.id),
+          );
+        });
+      }),
+      RUNS,
+    );
+  });
 });
+
+/** Hundredths as the format prints them: 8780n → "87.80". */
+const fixedOf = (value: bigint) => `${value / 100n}.${String(value % 100n).padStart(2, '0')}`;

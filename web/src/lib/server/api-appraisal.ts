@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { CampaignList, CampaignView, type CampaignConfigInput } from '#shared/contracts/appraisal/campaigns.js';
 import { campaignOperations } from '#shared/contracts/appraisal/ops-campaigns.js';
-import { BallotCast, BallotFormView, CampaignTally, ballotOperations, tallyOperations } from '#shared/contracts/appraisal/ballots.js';
+import { BallotCast, BallotFormView, CampaignTally, ballotOperations, tallyOperations, type CampaignExportFormat } from '#shared/contracts/appraisal/ballots.js';
 import { call, fillPath, type ApiResult } from './api';
 import { webConfig } from './config';
 
@@ -102,13 +102,17 @@ export function publishCampaign(token: string, campaignId: string): Promise<ApiR
   return call(CampaignView, { method: op.method, path: fillPath(op.path, { campaignId }), token });
 }
 
-/** The tally pack (audited): the raw response, streamed to the reader as a download. */
-export async function getCampaignPack(token: string, campaignId: string): Promise<Response> {
-  const op = tallyOperations.getCampaignPack;
+/**
+ * A download of a counted campaign (audited by the API): the tally pack, or the results as a file
+ * (`format`); the raw response, streamed to the reader.
+ */
+export async function campaignDownload(token: string, campaignId: string, format?: CampaignExportFormat): Promise<Response> {
+  const op = format ? tallyOperations.exportCampaignResults : tallyOperations.getCampaignPack;
+  const query = format ? `?${new URLSearchParams({ format })}` : '';
   try {
-    return await fetch(`${webConfig().API_BASE_URL}${fillPath(op.path, { campaignId })}`, {
+    return await fetch(`${webConfig().API_BASE_URL}${fillPath(op.path, { campaignId })}${query}`, {
       method: op.method,
-      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      headers: { authorization: `Bearer ${token}`, ...(format ? {} : { accept: 'application/json' }) },
       signal: AbortSignal.timeout(60_000),
     });
   } catch {

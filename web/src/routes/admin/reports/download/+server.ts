@@ -1,11 +1,9 @@
 import { redirect } from '@sveltejs/kit';
 import { ExportFormat } from '#shared/contracts/reports.js';
 import { downloadReport, reportParams, reportSearch } from '$lib/server/api-reports';
+import { passThroughDownload } from '$lib/server/download';
 import { endSession } from '$lib/server/session';
 import type { RequestHandler } from './$types';
-
-/** Headers of the API's answer that the browser needs: what the file is, its name, its SHA-256 (not its length: fetch may have decoded a compressed body). */
-const PASSED_THROUGH = ['content-type', 'content-disposition', 'x-manyi-sha256'];
 
 /**
  * Report downloads (XLSX / CSV / PDF): the page's own query sent to the export API with the session
@@ -25,10 +23,5 @@ export const GET: RequestHandler = async ({ locals, url, cookies }) => {
   }
   if (!response.ok) redirect(303, `/admin/reports${reportSearch(query, { failed: String(response.status) })}`);
 
-  const headers = new Headers({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-  for (const name of PASSED_THROUGH) {
-    const value = response.headers.get(name);
-    if (value) headers.set(name, value);
-  }
-  return new Response(response.body, { status: 200, headers });
+  return passThroughDownload(response);
 };

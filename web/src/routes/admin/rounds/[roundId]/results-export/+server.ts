@@ -4,10 +4,8 @@ import { roundMessages } from '$lib/i18n-rounds';
 import { fillPath } from '$lib/server/api';
 import { requireToken, sessionEnded } from '$lib/server/api-org';
 import { webConfig } from '$lib/server/config';
+import { passThroughDownload } from '$lib/server/download';
 import type { RequestHandler } from './$types';
-
-/** Headers of the API's answer that the browser needs: what the file is, its name, its SHA-256. */
-const PASSED_THROUGH = ['content-type', 'content-disposition', 'x-manyi-sha256'];
 
 /**
  * The round's results as XLSX or PDF (?format=), through the session: the API checks the scope,
@@ -34,10 +32,5 @@ export const GET: RequestHandler = async ({ locals, params, url, cookies }) => {
     const status = response.status === 400 ? 404 : [403, 404, 409].includes(response.status) ? response.status : 503;
     error(status, { message: status === 403 ? t.errors.forbidden : status === 409 || status === 503 ? t.results.unavailable : t.errors.notFound });
   }
-  const headers = new Headers({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-  for (const name of PASSED_THROUGH) {
-    const value = response.headers.get(name);
-    if (value) headers.set(name, value);
-  }
-  return new Response(response.body, { status: 200, headers });
+  return passThroughDownload(response);
 };

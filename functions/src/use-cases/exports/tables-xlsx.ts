@@ -1,15 +1,14 @@
 import ExcelJS from 'exceljs';
-import { printSetup } from '../exports/export-xlsx.js';
-import { columnHeader, round, type ExportStamp, type TableValue } from '../exports/report-tables.js';
-import type { RoundTable, RoundTableColumn } from './round-report-tables.js';
+import { printSetup } from './export-xlsx.js';
+import { columnHeader, round, type ExportStamp, type FileColumn, type FileTable, type TableValue } from './report-tables.js';
 
 /**
- * A round's report as an XLSX workbook: one sheet per table (概要 / 漏斗 / 结果 / 分层估计 / 计算表),
- * printed like the committee report files (export-xlsx.ts `printSetup`: A4, one page wide, the
- * header row on every page) with the 数据校验码 in every page's footer. A round has tens of strata,
- * not 50,000 windows, so the workbook is built in memory rather than streamed.
+ * A small report as an XLSX workbook (a 阳光测评 round's, a 民主评议 campaign's): one sheet per
+ * table, printed like the committee report files (export-xlsx.ts `printSetup`: A4, one page wide,
+ * the header row on every page) with the 数据校验码 in every page's footer. These reports have tens
+ * or hundreds of rows, not 50,000 windows, so the workbook is built in memory rather than streamed.
  */
-export async function roundReportXlsx(tables: readonly RoundTable[], stamp: ExportStamp): Promise<Buffer> {
+export async function tablesXlsx(tables: readonly FileTable[], stamp: ExportStamp): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Manyi 满意';
   workbook.created = new Date(stamp.generatedAt);
@@ -43,7 +42,7 @@ const PERCENT: Partial<ExcelJS.Style> = { numFmt: '0.00' };
 const WRAP: Partial<ExcelJS.Style> = { alignment: { wrapText: true, vertical: 'top' } };
 const decimalStyles = new Map<number, Partial<ExcelJS.Style>>();
 
-function styleOf(value: TableValue | undefined, column: RoundTableColumn | undefined): Partial<ExcelJS.Style> | undefined {
+function styleOf(value: TableValue | undefined, column: FileColumn | undefined): Partial<ExcelJS.Style> | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'object') return PERCENT;
   if (typeof value === 'number' && column?.decimals !== undefined) {

@@ -1,11 +1,11 @@
 import PDFDocument from 'pdfkit';
 import type { PosterFont } from '../posters/poster-font.js';
-import type { ExportStamp, TableValue } from '../exports/report-tables.js';
-import type { RoundTable, RoundTableColumn } from './round-report-tables.js';
+import type { ExportStamp, FileColumn, FileTable, TableValue } from './report-tables.js';
 
 /**
- * A round's report as a Chinese PDF: the same tables as the XLSX (round-report-tables.ts), on A4
- * landscape — the result table has fourteen columns, which portrait prints too small to read — in
+ * A small report as a Chinese PDF (a 阳光测评 round's, a 民主评议 campaign's): the same tables as
+ * the XLSX (tables-xlsx.ts), on A4 landscape — a round's result table has fourteen columns, which
+ * portrait prints too small to read — in
  * the CJK font of the report PDFs (posters/poster-font.ts), the 数据校验码 in every page's footer.
  * 概要 prints as lines, the other tables as ruled tables with their notes beneath.
  */
@@ -20,13 +20,14 @@ const SHADE = '#f1f3f5';
 
 type Doc = PDFKit.PDFDocument;
 
-export function roundReportPdf(tables: readonly RoundTable[], stamp: ExportStamp, title: string, font: PosterFont): Promise<Buffer> {
+/** `heading`: the report's name (阳光测评结果报告), printed large; `title`: the scope and the round or campaign under it. */
+export function tablesPdf(tables: readonly FileTable[], stamp: ExportStamp, heading: string, title: string, font: PosterFont): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A4',
     layout: 'landscape',
     margins: { top: MARGIN, left: MARGIN, right: MARGIN, bottom: MARGIN + FOOTER },
     bufferPages: true,
-    info: { Title: `阳光测评结果报告 ${title}`, Producer: 'Manyi', CreationDate: new Date(stamp.generatedAt) },
+    info: { Title: `${heading} ${title}`, Producer: 'Manyi', CreationDate: new Date(stamp.generatedAt) },
     font: font.path,
   });
   doc.registerFont('cjk', font.path, font.family);
@@ -38,7 +39,7 @@ export function roundReportPdf(tables: readonly RoundTable[], stamp: ExportStamp
     doc.on('error', reject);
   });
 
-  doc.fontSize(18).fillColor(INK).text('阳光测评结果报告', MARGIN, MARGIN, { width: WIDTH, align: 'center' });
+  doc.fontSize(18).fillColor(INK).text(heading, MARGIN, MARGIN, { width: WIDTH, align: 'center' });
   doc.fontSize(11).text(title, { width: WIDTH, align: 'center' });
   doc.moveDown(0.5);
   const [summary, ...rest] = tables;
@@ -55,7 +56,7 @@ export function roundReportPdf(tables: readonly RoundTable[], stamp: ExportStamp
  */
 const plain = (value: string) => value.replace(/^'(?=[=+\-@\t\r])/, '').replace(/\u0302/g, '^');
 
-function cellText(value: TableValue | undefined, column: RoundTableColumn | undefined): string {
+function cellText(value: TableValue | undefined, column: FileColumn | undefined): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'object') return `${(value.percent * 100).toFixed(2)}%`;
   if (typeof value === 'number') return column?.decimals !== undefined ? value.toFixed(column.decimals) : String(value);
@@ -73,7 +74,7 @@ function heading(doc: Doc, text: string): void {
 }
 
 /** 概要: item and value side by side, the value wrapping within its column. */
-function facts(doc: Doc, table: RoundTable): void {
+function facts(doc: Doc, table: FileTable): void {
   heading(doc, table.name);
   const keyW = 150;
   for (const [key, value] of table.rows) {
@@ -89,7 +90,7 @@ function facts(doc: Doc, table: RoundTable): void {
 }
 
 /** A ruled table: the header shaded (and repeated on a new page), each row as tall as its wrapped text. */
-function ruledTable(doc: Doc, table: RoundTable): void {
+function ruledTable(doc: Doc, table: FileTable): void {
   // A heading and the header row never end a page on their own: room for them and a few rows.
   ensureSpace(doc, 110);
   heading(doc, table.name);
