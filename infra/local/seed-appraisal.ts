@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { hashPassword } from '../../functions/src/auth/password.js';
 import type { Principal } from '../../functions/src/auth/principal.js';
 import type { StaffRecord } from '../../functions/src/data/staff.js';
 import type { Runtime } from '../../functions/src/runtime.js';
@@ -40,6 +41,11 @@ export const DEMO_BRANCH_UNIT = 'lj-zwfw';
 export const DEMO_CAMPAIGN_NAMES = { published: '2025年度民主评议党员（第一党支部）', open: '2026年度民主评议党员（第一党支部）' } as const;
 export const DEMO_SLIPS_FILE = 'demo-appraisal-slips.pdf';
 export const DEMO_REGRADE_REASON = '结合全年表现，组织评定为合格';
+/**
+ * A party member's demo account (role staff, no second factor), linked to the member whose grade
+ * the committee changed: /me shows their published 2025 result with the committee's reason.
+ */
+export const DEMO_MEMBER_ACCOUNT = { username: 'dangyuan', password: 'Manyi-demo-2026', displayName: '第一党支部党员' } as const;
 
 /** How a member tends to be rated: the chance of 优秀, 合格, 基本合格, 不合格 (the rest 弃权). */
 type Leaning = 'star' | 'good' | 'fair' | 'vetoed';
@@ -224,6 +230,9 @@ export async function seedDemoAppraisal(
     else await recordGrade(deps, committee, last.campaignId, { subjectId: subject.id, grade: subject.proposedGrade! });
   }
   await publishCampaign(deps, committee, last.campaignId);
+  const member = members.find((person) => `staff:${person.id}` === regraded?.id) ?? members[0]!;
+  const { password, ...account } = DEMO_MEMBER_ACCOUNT;
+  await deps.accounts.put({ ...account, role: 'staff', unitId: DEMO_BRANCH_UNIT, personId: member.staffNo, passwordHash: await hashPassword(password) });
 
   // 2026: open, its slips written where a newcomer finds them, six 党员 ballots in.
   const current = await createCampaign(deps, admin, config(DEMO_CAMPAIGN_NAMES.open, 2026));
@@ -239,7 +248,7 @@ export async function seedDemoAppraisal(
   await doc.send(new PutCommand({ TableName: options.opsTable, Item: { ...APPRAISAL_MARKER, seededAt: now.toISOString() } }));
   const fired = (rule: string) => tally.subjects.filter((subject) => subject.rules.some((name) => name.startsWith(rule))).length;
   options.log?.(
-    `seeded 民主评议: ${members.length} members of 第一党支部, 「${DEMO_CAMPAIGN_NAMES.published}」 published (优秀 cap ${fired('excellent-cap')}, veto ${fired('veto:')}, ` +
+    `seeded 民主评议: ${members.length} members of 第一党支部 (${DEMO_MEMBER_ACCOUNT.username} is ${member.name}, ${member.staffNo}), 「${DEMO_CAMPAIGN_NAMES.published}」 published (优秀 cap ${fired('excellent-cap')}, veto ${fired('veto:')}, ` +
       `invalid ballots ${tally.groups.reduce((sum, group) => sum + group.invalid, 0)}) and 「${DEMO_CAMPAIGN_NAMES.open}」 open with ${CAST_OPEN} of ${slips.issued} ballots cast; its slips: ${slipsPath}`,
   );
   return true;

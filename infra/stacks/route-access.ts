@@ -192,6 +192,8 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   // unit's staff listing. The rate definition registry: two conditional Puts in one transaction.
   satisfactionReport: { ...READ_OPS, memorySize: 512 },
   myReport: READ_OPS,
+  // The own published 民主评议 results: the campaigns of the account's unit and its ancestors, their kept tallies and grades.
+  myAppraisals: READ_OPS,
   // 评价留言: windows of the scope (bySubtree), the comment counters of the window-day totals items
   // (Query per window, projected), then the ratings of only the window-days a page shows (Query,
   // projected to the comment): read only, like the report.

@@ -26,11 +26,11 @@ const CODE = /[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}/g;
 const OPTIONS = ['优秀', '合格', '基本合格', '不合格', '弃权'];
 
 let browser: Browser;
-const sessions: Partial<Record<'cepingyuan' | 'pingyi', Session>> = {};
+const sessions: Partial<Record<'cepingyuan' | 'pingyi' | 'dangyuan', Session>> = {};
 
 beforeAll(async () => {
   browser = await launchChromium();
-  Object.assign(sessions, await demoSessions(browser, baseUrl, ['cepingyuan', 'pingyi']));
+  Object.assign(sessions, await demoSessions(browser, baseUrl, ['cepingyuan', 'pingyi', 'dangyuan']));
   mkdirSync(shotsDir, { recursive: true });
 }, 120_000);
 
@@ -38,7 +38,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function adminContext(javaScriptEnabled: boolean, extra: { bypassCSP?: boolean } = {}, who: 'cepingyuan' | 'pingyi' = 'cepingyuan'): Promise<BrowserContext> {
+async function adminContext(javaScriptEnabled: boolean, extra: { bypassCSP?: boolean } = {}, who: 'cepingyuan' | 'pingyi' | 'dangyuan' = 'cepingyuan'): Promise<BrowserContext> {
   const context = await browser.newContext({ ...extra, javaScriptEnabled, viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', storageState: sessions[who]!, acceptDownloads: true });
   context.setDefaultTimeout(60_000);
   context.setDefaultNavigationTimeout(60_000);
@@ -367,3 +367,34 @@ describe('the /v page', () => {
     }
   }, 180_000);
 });
+
+describe('/me: a member’s own published result (issue 14 §5)', () => {
+  it.each(JS_MODES)('shows the demo member the 2025 result with the committee’s reason and the small-group rule $name', async ({ javaScriptEnabled }) => {
+    const context = await adminContext(javaScriptEnabled, { bypassCSP: true }, 'dangyuan');
+    try {
+      const page = await context.newPage();
+      await page.goto(`${baseUrl}/me`, { waitUntil: 'networkidle' });
+      const section = page.getByTestId('own-appraisals');
+      await expect(section.getByRole('heading', { level: 2 }).innerText()).resolves.toBe('我的民主评议结果');
+      const card = section.locator('li.result').filter({ hasText: '2025年度民主评议党员（第一党支部）' });
+      await expect(card.count()).resolves.toBe(1);
+      await expect(card.getByTestId('own-composite').innerText()).resolves.toMatch(/^\d+\.\d{2}$/);
+      await expect(card.getByTestId('own-final').innerText()).resolves.toBe('合格');
+      await expect(card.getByTestId('own-reason').innerText()).resolves.toContain('结合全年表现，组织评定为合格');
+      // The 支部委员会 of 5 keeps its counts hidden; the 党员 show theirs.
+      const counts = await card.getByTestId('counts').allInnerTexts();
+      expect(counts).toContain('<10');
+      expect(counts.some((text) => /优秀 \d+/.test(text))).toBe(true);
+      // The 2026 campaign is open, not published: not shown.
+      await expect(section.getByText('2026年度民主评议党员').count()).resolves.toBe(0);
+      await fitsPhone(page);
+      if (javaScriptEnabled) {
+        await axe(page, '/me with a published result');
+        await screenshots(page, 'me-appraisal');
+      }
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
+

@@ -11,6 +11,7 @@ import { createCampaign } from '../../functions/src/use-cases/appraisal/campaign
 import { castBallot, openCampaign } from '../../functions/src/use-cases/appraisal/voting.js';
 import { createGateway } from '../../infra/local/gateway.js';
 import type { CampaignTally } from '../../shared/src/contracts/appraisal/ballots.js';
+import type { OwnAppraisal } from '../../shared/src/contracts/appraisal/own.js';
 import type { TallyResult } from '../../shared/src/domain/appraisal/tally.js';
 import { chinaDay } from '../../shared/src/domain/china-time.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
@@ -28,6 +29,8 @@ const COUNTY_ADMIN: Principal = { username: 'county.admin', role: 'unit-admin', 
 const COMMITTEE: Principal = { username: 'county.committee', role: 'committee', unitId: 'c1' };
 /** A system administrator who opens the campaign: may grade in general, never this campaign. */
 const OPENER: Principal = { username: 'root.opener', role: 'system-admin', unitId: 'p1' };
+/** 党员1 (工号 N1) with a staff account: reads their own published result at /me. */
+const MEMBER: Principal = { username: 'party.member1', role: 'staff', unitId: 'c1' };
 const tokens = new Map<string, string>();
 const as = callerAs(gateway, tokens);
 let campaignId = '';
@@ -37,9 +40,10 @@ const OPTIONS = ['优秀', '合格', '基本合格', '不合格'];
 beforeAll(async () => {
   t = await isolatedTables(endpoint);
   t.install();
-  for (const principal of [COUNTY_ADMIN, COMMITTEE, OPENER]) tokens.set(principal.username, (await t.runtime.tokens.issue(principal, new Date())).token);
+  for (const principal of [COUNTY_ADMIN, COMMITTEE, OPENER, MEMBER]) tokens.set(principal.username, (await t.runtime.tokens.issue(principal, new Date())).token);
   await t.runtime.units.put({ id: 'p1', name: '江南省', parentId: null, path: ['p1'] });
   await t.runtime.units.put({ id: 'c1', name: '临江县', parentId: 'p1', path: ['p1', 'c1'] });
+  await t.runtime.accounts.put({ ...MEMBER, displayName: '党员1', passwordHash: 'unused', personId: 'N1' });
   for (let i = 0; i < 4; i++) await t.runtime.staff.put({ id: `s-${i}`, unitId: 'c1', staffNo: `N${i}`, name: `党员${i}`, post: '科员', duties: '', pledge: '', partyMember: true });
   const created = await createCampaign(t.runtime, COUNTY_ADMIN, {
     unitId: 'c1',
@@ -165,6 +169,8 @@ describe('组织评定 and publication', () => {
 
   it('publishes, not by the opener, and nothing changes after (409, audited)', async () => {
     expect((await as(OPENER, 'POST', `/api/appraisal-campaigns/${campaignId}/publish`)).status).toBe(403);
+    // Until it is published, the subject sees nothing of it at /me.
+    expect((await as(MEMBER, 'GET', '/api/me/appraisals')).json).toMatchObject({ staff: { name: '党员1', staffNo: 'N1' }, results: [] });
     const published = await as(COMMITTEE, 'POST', `/api/appraisal-campaigns/${campaignId}/publish`);
     expect(published.status).toBe(200);
     expect(published.json).toMatchObject({ state: 'published', publishedBy: 'county.committee' });
@@ -276,5 +282,34 @@ describe('the results as files (issue 14 §5)', () => {
     const { entries } = await t.runtime.audit.search({ fromDay: today, toDay: today, action: 'campaign.export' });
     expect(entries.filter((entry) => entry.result === 'ok').map((entry) => entry.detail?.split(' ')[0])).toEqual(expect.arrayContaining(['csv', 'xlsx', 'pdf']));
     expect((await as(COMMITTEE, 'GET', `/api/appraisal-campaigns/${campaignId}/results/export`, undefined, { format: 'docx' })).status).toBe(400);
+  });
+});
+
+describe('a subject’s own result at /me (issue 14 §5)', () => {
+  it('shows the staff member their published result — composite, grades, reason, group scores — and nobody else’s', async () => {
+    const tally = (await as(COMMITTEE, 'GET', `/api/appraisal-campaigns/${campaignId}/tally`)).json as CampaignTally;
+    const reply = await as(MEMBER, 'GET', '/api/me/appraisals');
+    expect(reply.status).toBe(200);
+    expect(reply.json.results).toHaveLength(1);
+    const [mine] = reply.json.results as OwnAppraisal[];
+    const theirs = tally.subjects.find((subject) => subject.id === 'staff:s-1')!;
+    expect(mine).toMatchObject({
+      campaignId,
+      name: '2026年度民主评议党员（第一支部）',
+      unitName: '临江县',
+      composite: theirs.composite,
+      proposedGrade: theirs.proposedGrade,
+      finalGrade: { grade: theirs.finalGrade!.grade, reason: theirs.finalGrade!.reason },
+      rules: theirs.rules,
+    });
+    expect(mine!.groups.map((group) => [group.name, group.score])).toEqual(theirs.groups.map((group) => [group.id === 'g1' ? '党员' : '群众代表', group.score]));
+    // The group of 3 keeps its counts hidden here too; nothing names another subject.
+    expect(mine!.groups[1]!.indicators[0]).toMatchObject({ counts: null, n: null });
+    for (const other of ['党员0', '党员2', 'staff:s-0', 'staff:s-2']) expect(reply.text).not.toContain(other);
+    // Only staff read their own: an administrator is refused.
+    expect((await as(COUNTY_ADMIN, 'GET', '/api/me/appraisals')).status).toBe(403);
+    const today = chinaDay(new Date());
+    const { entries } = await t.runtime.audit.search({ fromDay: today, toDay: today, action: 'appraisal.own' });
+    expect(entries.map((entry) => [entry.actor, entry.result, entry.detail])).toContainEqual(['party.member1', 'ok', '1 published result(s)']);
   });
 });

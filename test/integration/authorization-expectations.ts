@@ -138,6 +138,8 @@ export const MAY: Record<string, readonly Role[]> = {
   // scope's reports; staff never (a comment about a window is about its staff).
   listComments: READERS,
   myReport: [ST],
+  // The own published 民主评议 results: the staff member themself, as their own report.
+  myAppraisals: [ST],
   listRateDefinitions: READERS,
   createRateDefinition: [SA],
 

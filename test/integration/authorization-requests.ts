@@ -387,6 +387,7 @@ export const REQUESTS: Record<string, RequestSpec> = {
       expect: 'hidden',
     },
   },
+  myAppraisals: { scope: 'caller', build: async () => ({ method: 'GET', path: '/api/me/appraisals' }) },
   listRateDefinitions: { scope: 'caller', build: async () => ({ method: 'GET', path: '/api/rate-definitions' }) },
   createRateDefinition: {
     scope: 'caller',

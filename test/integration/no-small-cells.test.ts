@@ -283,7 +283,10 @@ function smallCampaign(): Promise<{ id: string; counted: Reply }> {
         name: '小样本评议',
         year: 2026,
         kind: 'conduct',
-        subjects: [{ type: 'unit', id: UNITS.a }],
+        subjects: [
+          { type: 'unit', id: UNITS.a },
+          { type: 'staff', id: STAFF.id },
+        ],
         groups: [
           { name: '党员', weightPct: 50, ballots: 12 },
           { name: '群众代表', weightPct: 50, ballots: 3 },
@@ -294,8 +297,9 @@ function smallCampaign(): Promise<{ id: string; counted: Reply }> {
     const id = created.json.campaignId as string;
     const { issued } = await openCampaign(t.runtime, principals.admin, id);
     const options = ['优秀', '合格', '基本合格'];
-    for (const [n, code] of issued[0]!.codes.slice(0, 11).entries()) await castBallot(t.runtime, code, { [`unit:${UNITS.a}`]: { i1: options[n % 3]! } });
-    for (const [n, code] of issued[1]!.codes.slice(0, 2).entries()) await castBallot(t.runtime, code, { [`unit:${UNITS.a}`]: { i1: options[n]! } });
+    const choices = (option: string) => ({ [`unit:${UNITS.a}`]: { i1: option }, [`staff:${STAFF.id}`]: { i1: option } });
+    for (const [n, code] of issued[0]!.codes.slice(0, 11).entries()) await castBallot(t.runtime, code, choices(options[n % 3]!));
+    for (const [n, code] of issued[1]!.codes.slice(0, 2).entries()) await castBallot(t.runtime, code, choices(options[n]!));
     expect((await request(gateway, 'POST', `/api/appraisal-campaigns/${id}/close`, { token: tokens.admin! })).status).toBe(200);
     const counted = await request(gateway, 'POST', `/api/appraisal-campaigns/${id}/tally`, { token: tokens.admin! });
     return { id, counted };
@@ -319,6 +323,25 @@ const ASK: Partial<Record<OperationId, () => Promise<Asked[]>>> = {
     const masses = asked[0]!.reply.json.subjects[0].groups[1].indicators[0];
     expect(masses).toMatchObject({ counts: null, n: null, mean: expect.stringMatching(/^\d+\.\d{2}$/) });
     return asked;
+  },
+  myAppraisals: async () => {
+    // The small campaign graded and published: what its staff subject reads at /me (before: nothing).
+    const { id } = await smallCampaign();
+    const before = await request(gateway, 'GET', '/api/me/appraisals', { token: tokens.staff! });
+    expect(before.json.results).toEqual([]);
+    for (const subjectId of [`unit:${UNITS.a}`, `staff:${STAFF.id}`]) {
+      const graded = await request(gateway, 'POST', `/api/appraisal-campaigns/${id}/grades`, { token: tokens.committee!, body: { subjectId, grade: '合格', reason: '小样本：组织评定' } });
+      expect(graded.status, graded.text.slice(0, 300)).toBe(200);
+    }
+    expect((await request(gateway, 'POST', `/api/appraisal-campaigns/${id}/publish`, { token: tokens.committee! })).status).toBe(200);
+    const reply = await request(gateway, 'GET', '/api/me/appraisals', { token: tokens.staff! });
+    expect(reply.status, reply.text.slice(0, 300)).toBe(200);
+    // The group of 2 shows its mean, never its counts.
+    expect(reply.json.results[0].groups[1].indicators[0]).toMatchObject({ counts: null, n: null, mean: expect.stringMatching(/^\d+\.\d{2}$/) });
+    return [
+      { label: 'own results before publication', reply: before },
+      { label: 'own results, published', reply },
+    ];
   },
   satisfaction: async () => {
     const asked: Asked[] = [];

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Principal } from '../../functions/src/auth/principal.js';
 import type { CampaignRecord } from '../../functions/src/data/appraisal/campaigns.js';
+import { myAppraisals } from '../../functions/src/use-cases/appraisal/own.js';
 import { getCampaignTally } from '../../functions/src/use-cases/appraisal/tally.js';
 import { tallyOfCampaign } from '../../functions/src/use-cases/appraisal/voting.js';
 import { demoCounty } from '../../infra/local/demo-county.js';
-import { DEMO_BRANCH_UNIT, DEMO_CAMPAIGN_NAMES, DEMO_REGRADE_REASON, DEMO_SLIPS_FILE, seedDemoAppraisal } from '../../infra/local/seed-appraisal.js';
+import { DEMO_BRANCH_UNIT, DEMO_CAMPAIGN_NAMES, DEMO_MEMBER_ACCOUNT, DEMO_REGRADE_REASON, DEMO_SLIPS_FILE, seedDemoAppraisal } from '../../infra/local/seed-appraisal.js';
 import { seedWriter } from '../../infra/local/seed.js';
 import type { CampaignTally } from '../../shared/src/contracts/appraisal/ballots.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
@@ -105,6 +106,17 @@ describe('the demo 民主评议', () => {
     expect(differing).toHaveLength(1);
     expect(differing[0]!.finalGrade).toMatchObject({ grade: '合格', reason: DEMO_REGRADE_REASON, by: 'pingyi' });
     expect(tally.subjects.filter((subject) => !subject.graded).every((subject) => subject.finalGrade === null)).toBe(true);
+  });
+
+  it('gives the regraded member an account that reads the published result, with the committee’s reason, at /me', async () => {
+    const member: Principal = { username: DEMO_MEMBER_ACCOUNT.username, role: 'staff', unitId: DEMO_BRANCH_UNIT };
+    const own = await myAppraisals(t.runtime, member);
+    const regraded = tally.subjects.find((subject) => subject.finalGrade?.reason === DEMO_REGRADE_REASON)!;
+    expect(own.staff.name).toBe(regraded.name);
+    // The 2025 campaign only: the 2026 one is not published.
+    expect(own.results.map((result) => [result.name, result.composite, result.finalGrade])).toEqual([
+      [DEMO_CAMPAIGN_NAMES.published, regraded.composite, { grade: '合格', reason: DEMO_REGRADE_REASON }],
+    ]);
   });
 
   it('leaves the 2026 campaign open, with its codes issued and six 党员 ballots in', async () => {

@@ -80,7 +80,7 @@ export async function staffLogin(page: Page, baseUrl: string, username: string, 
 export type Session = Awaited<ReturnType<BrowserContext['storageState']>>;
 
 /** The demo accounts without a second factor (staff): their password alone logs them in. */
-const DEMO_STAFF: readonly string[] = ['gongzuo'];
+const DEMO_STAFF: readonly string[] = ['gongzuo', 'dangyuan'];
 
 /**
  * Sessions of demo accounts, each logged in once in its own desktop context with JavaScript (one

@@ -22,7 +22,7 @@ export const PERMISSIONS = {
   },
   'reports:own': {
     roles: ['staff'],
-    description: "A staff member's own aggregate (the account's personId is the 工号 of a staff record of its unit)",
+    description: "A staff member's own aggregate and own published 民主评议 results (the account's personId is the 工号 of a staff record of its unit)",
   },
   'definitions:manage': {
     roles: ['system-admin'],

@@ -20,6 +20,7 @@ import { serviceRecordOperations } from './service-records/ops.js';
 import { ratingLinkOperations } from './rating-links.js';
 import { campaignOperations } from './appraisal/ops-campaigns.js';
 import { ballotOperations, tallyOperations } from './appraisal/ballots.js';
+import { ownAppraisalOperations } from './appraisal/own.js';
 
 export type { Operation } from './operation.js';
 import type { Operation } from './operation.js';
@@ -206,6 +207,7 @@ export const operations = {
   ...campaignOperations,
   ...ballotOperations,
   ...tallyOperations,
+  ...ownAppraisalOperations,
 } as const satisfies Record<string, Operation>;
 
 export type OperationId = keyof typeof operations;

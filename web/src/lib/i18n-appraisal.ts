@@ -181,6 +181,14 @@ const zh = {
       503: '服务暂时不可用，请稍后再试。',
     } as Record<number, string>,
   },
+  // A staff member's own published results, at /me
+  own: {
+    title: '我的民主评议结果',
+    intro: '已公布的民主评议中，您作为评议对象的结果。人数少于 {n} 的评议主体，各选项票数不单独显示（<10）。',
+    none: '暂无已公布的民主评议结果。',
+    unitRound: '{year} 年度 · {unit} · 第 {round} 轮 · 公布于 {at}',
+    reason: '评定理由：{reason}',
+  },
   errors: {
     notFound: '找不到该评议，或它不在您的管理范围内。',
     forbidden: '您无权管理民主评议（需系统管理员或单位管理员）。',
@@ -373,6 +381,13 @@ const en: AppraisalMessages = {
       409: 'The appraisal’s state has changed; reload the page to see it.',
       503: 'The service is unavailable; please try again later.',
     },
+  },
+  own: {
+    title: 'My appraisal results',
+    intro: 'Published appraisals in which you were appraised. For rater groups under {n}, the count per option is not shown (<10).',
+    none: 'No published appraisal results yet.',
+    unitRound: '{year} · {unit} · round {round} · published {at}',
+    reason: 'Reason: {reason}',
   },
   errors: {
     notFound: 'No such appraisal, or it is outside your scope.',

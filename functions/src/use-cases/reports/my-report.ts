@@ -68,7 +68,8 @@ export async function myReport(deps: ReportDeps, principal: Principal, query: Re
   return report;
 }
 
-async function linkedStaff(deps: ReportDeps, principal: Principal, unitId: string): Promise<StaffRecord | undefined> {
+/** The staff record of the account's unit whose 工号 is the account's personId (its username when unset). */
+export async function linkedStaff(deps: Pick<ReportDeps, 'accounts' | 'staff'>, principal: Principal, unitId: string): Promise<StaffRecord | undefined> {
   const account = await deps.accounts.get(principal.username);
   const staffNo = account?.personId ?? principal.username;
   // Pattern O8: the unit's staff listing by 工号 (tens of people), read a page at a time.

@@ -114,7 +114,7 @@ export const ballotOperations = {
  */
 export const APPRAISAL_MIN_GROUP = 10;
 
-const IndicatorFigures = z.object({
+export const IndicatorFigures = z.object({
   id: z.string(),
   name: z.string(),
   n: z.number().int().nullable().meta({ description: 'Scored choices; null when hidden (fewer than 10)' }),

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { CampaignList, CampaignView, type CampaignConfigInput } from '#shared/contracts/appraisal/campaigns.js';
 import { campaignOperations } from '#shared/contracts/appraisal/ops-campaigns.js';
 import { BallotCast, BallotFormView, CampaignTally, ballotOperations, tallyOperations, type CampaignExportFormat } from '#shared/contracts/appraisal/ballots.js';
+import { OwnAppraisals, ownAppraisalOperations } from '#shared/contracts/appraisal/own.js';
 import { call, fillPath, type ApiResult } from './api';
 import { webConfig } from './config';
 
@@ -118,4 +119,10 @@ export async function campaignDownload(token: string, campaignId: string, format
   } catch {
     return new Response(null, { status: 503 });
   }
+}
+
+/** The caller's own published results (a staff member, /me). */
+export function myAppraisals(token: string): Promise<ApiResult<OwnAppraisals>> {
+  const op = ownAppraisalOperations.myAppraisals;
+  return call(OwnAppraisals, { method: op.method, path: op.path, token });
 }
