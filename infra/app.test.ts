@@ -521,7 +521,7 @@ describe('api stack', () => {
     // Rounds' commit and freeze derive the entry-id key of a frame the same way (decision 0021).
     // 民主评议 ballot codes are stored as MACs under a key derived the same way, and unknown codes are
     // counted against the client like failed logins (decision 0027).
-    const limited = ['login', 'pushServiceRecords', 'applyServiceRecordImport', 'commitRound', 'freezeRound', 'submitRating', 'openCampaign', 'lookupBallot', 'castBallot'];
+    const limited = ['login', 'pushServiceRecords', 'applyServiceRecordImport', 'commitRound', 'freezeRound', 'submitRating', 'openCampaign', 'revoteCampaign', 'lookupBallot', 'castBallot'];
     expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].clientLimits).map((route) => route.operationId).sort()).toEqual(['castBallot', 'login', 'lookupBallot', 'submitRating']);
     expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].pseudonyms).map((route) => route.operationId).sort()).toEqual([
       'applyServiceRecordImport',
@@ -531,6 +531,7 @@ describe('api stack', () => {
       'lookupBallot',
       'openCampaign',
       'pushServiceRecords',
+      'revoteCampaign',
     ]);
     for (const route of routes) {
       const statements = statementsOf(route.operationId);
@@ -575,7 +576,7 @@ describe('api stack', () => {
         expect(mentions(variables.CLIENT_KMS_KEY_ID, clientKey), operationId).toBe(true);
         expect(JSON.stringify(variables.CLIENT_KMS_KEY_ID), operationId).toMatch(/Arn/);
         expect(variables.CLIENT_FROM, operationId).toBe('forwarded-only');
-      } else if (['pushServiceRecords', 'applyServiceRecordImport', 'commitRound', 'freezeRound', 'openCampaign'].includes(operationId ?? '')) {
+      } else if (['pushServiceRecords', 'applyServiceRecordImport', 'commitRound', 'freezeRound', 'openCampaign', 'revoteCampaign'].includes(operationId ?? '')) {
         // The key for keyed pseudonyms only (a 办件's number, a round's entry ids): nothing counts their clients.
         expect(mentions(variables.CLIENT_KMS_KEY_ID, clientKey), operationId).toBe(true);
         expect(variables.CLIENT_FROM, operationId).toBeUndefined();

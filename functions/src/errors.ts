@@ -201,6 +201,17 @@ export class CampaignClosedError extends AppError {
   }
 }
 
+/** A code of a round that was voted again (重新投票): its slips are void; the new round has new codes. */
+export class BallotRoundSupersededError extends AppError {
+  override name = 'BallotRoundSupersededError';
+  override readonly statusCode = 410;
+  override readonly code = 'ROUND_SUPERSEDED';
+  override readonly expose = true;
+  constructor() {
+    super('code: 此票码所属的一轮评议已作废，请使用重新发放的票码', { issues: [{ field: 'code', message: 'code: 此票码所属的一轮评议已作废，请使用重新发放的票码' }] });
+  }
+}
+
 /** An invitation answered already (with this link or a reminder's): 已评价. */
 export class InvitationAnsweredError extends AppError {
   override name = 'InvitationAnsweredError';

@@ -258,6 +258,8 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   // MAC of a fixed label, like the pseudonyms) and the PDF of slips, with the CJK font: up to 5,000
   // codes a group, so memory and time. Closing is one conditional update.
   openCampaign: { ops: 'read-write', contacts: 'none', sealContacts: false, pseudonyms: true, posterFont: true, memorySize: 1024, timeoutSeconds: 28 },
+  // 重新投票 issues the new round's codes and slips exactly as opening does.
+  revoteCampaign: { ops: 'read-write', contacts: 'none', sealContacts: false, pseudonyms: true, posterFont: true, memorySize: 1024, timeoutSeconds: 28 },
   closeCampaign: { ops: 'read-write', contacts: 'none', sealContacts: false },
   // A voter's code (decision 0027): its keyed hash (GenerateMac), the code and campaign items read;
   // unknown codes counted against the client like failed logins (the THROTTLE# counters). Casting

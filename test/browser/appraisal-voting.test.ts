@@ -398,3 +398,61 @@ describe('/me: a member’s own published result (issue 14 §5)', () => {
   }, 120_000);
 });
 
+describe.each(JS_MODES)('重新投票 $name', ({ name: mode, javaScriptEnabled }) => {
+  const settle = javaScriptEnabled ? ('networkidle' as const) : ('load' as const);
+
+  it('supersedes a void round with its reason, downloads round 2’s slips, and tells an old slip’s voter so', async () => {
+    const admin = await adminContext(javaScriptEnabled);
+    const voter = await voterContext(javaScriptEnabled, []);
+    try {
+      // A campaign of one subject and one group of 4 ballots, opened, closed unvoted and counted: void (quorum).
+      const adminPage = await admin.newPage();
+      await adminPage.goto(`${baseUrl}/admin/appraisal/new?unit=jn-qh-lj`, { waitUntil: settle });
+      await adminPage.locator('li[data-subject^="staff:"]').nth(2).locator('input[name="subject"]').check();
+      await adminPage.locator('#name').fill(`重投评议 ${mode} ${run}`);
+      await adminPage.locator('#groups-0-ballots').fill('4');
+      await adminPage.locator('#groups-1-ballots').fill('1');
+      await Promise.all([adminPage.waitForURL(/\/admin\/appraisal\/a-[0-9a-f]{16}\?done=created$/), adminPage.getByRole('button', { name: '保存草稿', exact: true }).click()]);
+      if (javaScriptEnabled) await adminPage.waitForLoadState('networkidle');
+      const campaignUrl = adminPage.url().split('?')[0]!;
+      const [first] = await Promise.all([adminPage.waitForEvent('download'), adminPage.getByRole('button', { name: '开放评议并下载票码', exact: true }).click()]);
+      const oldCodes = (await pdfPages(await first.path())).join('\n').match(CODE)!;
+      await adminPage.goto(campaignUrl, { waitUntil: settle });
+      if (javaScriptEnabled) adminPage.once('dialog', (dialog) => void dialog.accept());
+      else await adminPage.getByLabel('我确认截止').check();
+      await Promise.all([adminPage.waitForURL(/\?done=closed$/), adminPage.getByRole('button', { name: '截止评议', exact: true }).click()]);
+      await Promise.all([adminPage.waitForURL(/\/tally\?done=tallied$/), adminPage.getByRole('button', { name: '计票', exact: true }).click()]);
+      await expect(adminPage.getByTestId('tally-void').innerText()).resolves.toContain('未达到法定人数');
+      // The void notice leads to the campaign page's 重新投票.
+      await Promise.all([adminPage.waitForURL((url) => url.pathname === new URL(campaignUrl).pathname), adminPage.getByTestId('revote-link').click()]);
+      if (javaScriptEnabled) await adminPage.waitForLoadState('networkidle');
+      const form = adminPage.getByTestId('revote');
+      await form.getByLabel('重新投票的原因').fill('两个评议主体均未达到法定人数');
+      const [second] = await Promise.all([adminPage.waitForEvent('download'), form.getByRole('button', { name: '作废本轮并重新投票（下载新票码）', exact: true }).click()]);
+      expect(second.suggestedFilename()).toMatch(/-round-2\.pdf$/);
+      const pages = await pdfPages(await second.path());
+      const newCodes = pages.join('\n').match(CODE)!;
+      expect(new Set(newCodes).size).toBe(5);
+      expect(newCodes.filter((code) => oldCodes.includes(code))).toEqual([]);
+      expect(pages[0]).toContain('第 2 轮');
+      if (javaScriptEnabled) await adminPage.locator('h1 [data-state="open"]').waitFor({ timeout: 30_000 });
+      else await adminPage.goto(campaignUrl, { waitUntil: settle });
+      await expect(adminPage.locator('h1 [data-state]').innerText()).resolves.toBe('已开放');
+      const history = await adminPage.getByTestId('superseded').innerText();
+      expect(history).toContain('第 1 轮');
+      expect(history).toContain('作废时状态：已计票');
+      expect(history).toContain('原因：两个评议主体均未达到法定人数');
+      await expect(adminPage.getByTestId('revote').count(), 'no 重新投票 while the new round is open').resolves.toBe(0);
+      await adminPage.screenshot({ path: join(shotsDir, `admin-revoted-${javaScriptEnabled ? 'js' : 'nojs'}.png`), fullPage: true });
+      // An old slip: told its round was voted again; a new one opens the ballot.
+      const page = await voter.newPage();
+      await typeCode(page, oldCodes[0]!, javaScriptEnabled, () => page.getByTestId('code-error').waitFor());
+      await expect(page.getByTestId('code-error').innerText()).resolves.toBe('此票码所属的一轮评议已作废（已重新投票），请使用重新发放的票码');
+      await typeCode(page, newCodes[0]!, javaScriptEnabled, () => page.getByTestId('group').waitFor());
+    } finally {
+      await voter.close();
+      await admin.close();
+    }
+  }, 180_000);
+});
+

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Principal } from '../../functions/src/auth/principal.js';
 import { createGateway } from '../../infra/local/gateway.js';
 import { CODE_LENGTH } from '../../shared/src/domain/appraisal/ballot-code.js';
+import { chinaDay } from '../../shared/src/domain/china-time.js';
 import { httpEvent, jsonHeaders } from '../support/http-events.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
 import { call, callerAs, type Reply } from './fixtures.js';
@@ -168,5 +169,72 @@ describe('voting through the routes', () => {
     expect(late.status).toBe(410);
     expect(late.json).toMatchObject({ error: { code: 'CAMPAIGN_CLOSED', message: 'code: 评议已截止' } });
     expect((await as(COUNTY_ADMIN, 'POST', `/api/appraisal-campaigns/${campaignId}/close`)).status).toBe(409);
+  });
+  it('votes again (重新投票): the void round stays, superseded with its reason; new codes open round 2; old slips cast nothing', async () => {
+    // Round 1: 2 of 12 服务对象 returned, so the count is void (quorum: more than half).
+    const counted = await as(COUNTY_ADMIN, 'POST', `/api/appraisal-campaigns/${campaignId}/tally`);
+    expect(counted.json).toMatchObject({ round: 1, void: true, reasons: expect.arrayContaining(['quorum:g1']) });
+    const missing = await as(COUNTY_ADMIN, 'POST', `/api/appraisal-campaigns/${campaignId}/revote`, {});
+    expect(missing.status).toBe(400);
+    expect(JSON.stringify(missing.json)).toContain('reason');
+    const revoted = await as(COUNTY_ADMIN, 'POST', `/api/appraisal-campaigns/${campaignId}/revote`, { reason: '服务对象未达到法定人数，重新投票' });
+    expect(revoted.status, revoted.text.slice(0, 300)).toBe(200);
+    expect(revoted.headers['content-type']).toBe('application/pdf');
+    expect(revoted.headers['x-manyi-codes-issued']).toBe('15');
+    const pages = await pdfText(revoted.text);
+    // Every slip says its round (the slip is narrow: the year, the kind and 第 2 轮).
+    expect(pages[0]).toContain('2026 年度 · 机关作风评议 · 第 2 轮2026年机关作风评议');
+    const fresh = pages.join('\n').match(/[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}/g) ?? [];
+    expect(new Set(fresh).size).toBe(15);
+    expect(fresh.filter((code) => codes.includes(code))).toEqual([]);
+    const campaign = (await as(COUNTY_ADMIN, 'GET', `/api/appraisal-campaigns/${campaignId}`)).json;
+    expect(campaign).toMatchObject({
+      state: 'open',
+      round: 2,
+      issued: { g1: 12, g2: 3 },
+      superseded: [
+        { round: 1, state: 'tallied', issued: { g1: 12, g2: 3 }, returned: { g1: 2, g2: 1 }, void: true, reason: '服务对象未达到法定人数，重新投票', by: 'county.admin' },
+      ],
+    });
+    expect(campaign.closedAt).toBeUndefined();
+    expect(campaign.countedAt).toBeUndefined();
+    // Round 1's slips: told their round was voted again, looked up or cast (with an echo too); not counted as guesses.
+    for (const attempt of [
+      () => vote('/api/public/ballots/lookup', { code: codes[4] }),
+      () => vote('/api/public/ballots', { code: codes[4], choices: { 'unit:d1': { i1: '优秀' } } }),
+      () => vote('/api/public/ballots', { code: codes[5], choices: { 'unit:d1': { i1: '优秀' } }, ballot: { campaignId, group: 'g1' } }),
+    ]) {
+      const reply = await attempt();
+      expect(reply.status).toBe(410);
+      expect(reply.json).toMatchObject({ error: { code: 'ROUND_SUPERSEDED', message: 'code: 此票码所属的一轮评议已作废，请使用重新发放的票码' } });
+    }
+    // Cast with the lookup echoed: the function now holds round 2, open, in its 10-s cache.
+    expect((await vote('/api/public/ballots', { code: fresh[0], choices: { 'unit:d1': { i1: '合格' } }, ballot: { campaignId, group: 'g1' } })).status).toBe(201);
+    // Each round keeps its own box, and round 1 its tally.
+    const boxed = async (round: number) => {
+      let n = 0;
+      for await (const page of t.runtime.ballotBox.ballots(campaignId, round)) n += page.length;
+      return n;
+    };
+    expect([await boxed(1), await boxed(2)]).toEqual([3, 1]);
+    expect((await t.runtime.campaigns.getTally(campaignId, 1))?.detail.result.void).toBe(true);
+    // Not again while round 2 is open; the tally is round 2's once counted.
+    expect((await as(COUNTY_ADMIN, 'POST', `/api/appraisal-campaigns/${campaignId}/revote`, { reason: '再来' })).status).toBe(409);
+    expect((await as(COUNTY_ADMIN, 'POST', `/api/appraisal-campaigns/${campaignId}/close`)).status).toBe(200);
+    const second = await as(COUNTY_ADMIN, 'POST', `/api/appraisal-campaigns/${campaignId}/tally`);
+    expect(second.json).toMatchObject({ round: 2, groups: [expect.objectContaining({ returned: 1 }), expect.objectContaining({ returned: 0 })] });
+    // Voted again within the cache's 10 s: a round-3 code cast with an echo is not refused by the cached round 2.
+    const third = await as(COUNTY_ADMIN, 'POST', `/api/appraisal-campaigns/${campaignId}/revote`, { reason: '第二轮服务对象仍未达到法定人数' });
+    expect(third.status).toBe(200);
+    const round3 = (await pdfText(third.text)).join('\n').match(/[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}/g)!;
+    expect((await vote('/api/public/ballots', { code: round3[0], choices: { 'unit:d2': { i1: '优秀' } }, ballot: { campaignId, group: 'g1' } })).status).toBe(201);
+    expect(await boxed(3)).toBe(1);
+    expect((await as(COUNTY_ADMIN, 'GET', `/api/appraisal-campaigns/${campaignId}`)).json.superseded.map((round: { round: number; state: string }) => [round.round, round.state])).toEqual([
+      [1, 'tallied'],
+      [2, 'tallied'],
+    ]);
+    const { entries } = await t.runtime.audit.search({ fromDay: chinaDay(new Date()), toDay: chinaDay(new Date()), action: 'campaign.revote' });
+    expect(entries.map((entry) => [entry.actor, entry.result])).toEqual(expect.arrayContaining([['county.admin', 'ok'], ['county.admin', 'invalid']]));
+    expect(entries.filter((entry) => entry.result === 'ok').map((entry) => entry.detail?.split(':')[0]).sort()).toEqual(['round 1 (tallied) superseded → round 2', 'round 2 (tallied) superseded → round 3']);
   });
 });

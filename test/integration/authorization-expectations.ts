@@ -84,6 +84,8 @@ export const MAY: Record<string, readonly Role[]> = {
   getCampaign: READERS,
   updateCampaign: ADMINS,
   openCampaign: ADMINS,
+  // 重新投票 issues new codes, as opening does: the administrators of the scope.
+  revoteCampaign: ADMINS,
   closeCampaign: ADMINS,
   // Counting is administration; the tally and its pack are read by committees too (§4–5).
   tallyCampaign: ADMINS,

@@ -280,6 +280,10 @@ export const REQUESTS: Record<string, RequestSpec> = {
   },
   openCampaign: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/appraisal-campaigns/${await x.campaign()}/open` }) },
   closeCampaign: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/appraisal-campaigns/${await x.campaign('open')}/close` }) },
+  revoteCampaign: {
+    scope: 'object',
+    build: async (x) => ({ method: 'POST', path: `/api/appraisal-campaigns/${await x.campaign('tallied')}/revote`, json: { reason: '矩阵：重新投票' } }),
+  },
   tallyCampaign: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/appraisal-campaigns/${await x.campaign('closed')}/tally` }) },
   getCampaignTally: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/appraisal-campaigns/${await x.campaign('tallied')}/tally` }) },
   getCampaignPack: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/appraisal-campaigns/${await x.campaign('tallied')}/pack` }) },

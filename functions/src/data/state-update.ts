@@ -9,9 +9,9 @@ export class StateMismatch extends Error {
 }
 
 /**
- * One step of a lifecycle (a round's, a campaign's): SET every defined field of `patch` on the item
- * at `key` if it exists and its `state` is one of `from`, in one conditional Update; the item as it
- * is after. A refusal throws StateMismatch with the state found (read from the failed condition's
+ * One step of a lifecycle (a round's, a campaign's): SET every defined field of `patch` (and REMOVE
+ * the fields in `remove`) on the item at `key` if it exists and its `state` is one of `from`, in one
+ * conditional Update; the item as it is after. A refusal throws StateMismatch with the state found (read from the failed condition's
  * old image, else with `reread`), so the 409 can say what the item is.
  */
 export async function updateIfState(
@@ -21,6 +21,7 @@ export async function updateIfState(
   from: readonly string[],
   patch: Record<string, unknown>,
   reread: () => Promise<string | undefined>,
+  remove: readonly string[] = [],
 ): Promise<Record<string, unknown>> {
   const fields = Object.entries(patch).filter(([, value]) => value !== undefined);
   const names: Record<string, string> = { '#state': 'state' };
@@ -31,12 +32,16 @@ export async function updateIfState(
     values[`:u${index}`] = value;
     return `#u${index} = :u${index}`;
   });
+  const removed = remove.map((field, index) => {
+    names[`#r${index}`] = field;
+    return `#r${index}`;
+  });
   try {
     const { Attributes } = await doc.send(
       new UpdateCommand({
         TableName: table,
         Key: key,
-        UpdateExpression: `SET ${sets.join(', ')}`,
+        UpdateExpression: `SET ${sets.join(', ')}${removed.length ? ` REMOVE ${removed.join(', ')}` : ''}`,
         ConditionExpression: `attribute_exists(pk) AND #state IN (${from.map((_, index) => `:from${index}`).join(', ')})`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,

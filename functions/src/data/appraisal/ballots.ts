@@ -25,12 +25,12 @@ export interface StoredBallot {
 }
 
 /**
- * Why a code cannot cast: unknown (no such code, or another round's), already used, its campaign
- * not open, or the caller past its limit of unknown codes.
+ * Why a code cannot cast: unknown (no such code, or another campaign's), already used, its campaign
+ * not open, its round voted again (superseded), or the caller past its limit of unknown codes.
  */
 export class CodeRefused extends Error {
   override name = 'CodeRefused';
-  constructor(readonly reason: 'unknown' | 'used' | 'closed' | 'throttled') {
+  constructor(readonly reason: 'unknown' | 'used' | 'closed' | 'superseded' | 'throttled') {
     super(`ballot code ${reason}`);
   }
 }
@@ -131,7 +131,9 @@ export function createBallotStore(doc: DynamoDBDocumentClient, tables: { ops: st
           // Used only if it is this campaign round's and group's: anything else is not a code of this ballot.
           const old = code.Item;
           const ours = old?.campaignId?.S === campaign.campaignId && old?.round?.N === String(campaign.round) && old?.group?.S === ballot.group;
-          throw new CodeRefused(ours && old?.state?.S === 'used' ? 'used' : 'unknown');
+          // A code of this campaign's earlier round: its round was voted again.
+          const earlier = old?.campaignId?.S === campaign.campaignId && Number(old?.round?.N) < campaign.round;
+          throw new CodeRefused(earlier ? 'superseded' : ours && old?.state?.S === 'used' ? 'used' : 'unknown');
         }
         if (open?.Code === 'ConditionalCheckFailed') throw new CodeRefused('closed');
         throw error;

@@ -40,6 +40,25 @@ export interface CampaignRecord {
   countedBy?: string;
   publishedAt?: string;
   publishedBy?: string;
+  /** The earlier rounds, voted again (重新投票): each stays as it was, its ballots, tally and grades kept under its round. */
+  superseded?: SupersededRound[];
+}
+
+/** A round voted again: how far it got, why it is superseded, by whom and when. */
+export interface SupersededRound {
+  round: number;
+  /** The state it was in: 已截止, 已计票 or 已评定. */
+  state: CampaignState;
+  issued: Record<string, number>;
+  /** Ballots returned per group, when it was counted. */
+  returned?: Record<string, number>;
+  /** Whether its count was void, and why (returned-exceeds-issued:{group}, quorum:{group}), when counted. */
+  void?: boolean;
+  reasons?: string[];
+  /** Why it is voted again, in the administrator's words. */
+  reason: string;
+  at: string;
+  by: string;
 }
 
 /** 组织评定: the committee's grade of one subject, with the reason when it differs from the proposal. */
@@ -75,8 +94,8 @@ export interface CampaignStore {
   /** Record a subject's final grade, if the campaign is still counted or graded (not published): else CampaignStateError. */
   putGrade(campaignId: string, round: number, grade: FinalGrade): Promise<void>;
   grades(campaignId: string, round: number): Promise<FinalGrade[]>;
-  /** Set `patch` (and updatedAt) if the campaign is in one of `from`; the campaign as it is now. */
-  transition(campaignId: string, from: readonly CampaignState[], patch: Partial<CampaignRecord>): Promise<CampaignRecord>;
+  /** Set `patch` (and updatedAt), remove `remove`, if the campaign is in one of `from`; the campaign as it is now. */
+  transition(campaignId: string, from: readonly CampaignState[], patch: Partial<CampaignRecord>, remove?: readonly (keyof CampaignRecord)[]): Promise<CampaignRecord>;
 }
 
 function strip(item: Record<string, unknown>): CampaignRecord {
@@ -178,9 +197,17 @@ export function createCampaignStore(doc: DynamoDBDocumentClient, table: string):
       return found.map(strip);
     },
 
-    async transition(campaignId, from, patch) {
+    async transition(campaignId, from, patch, remove = []) {
       try {
-        const updated = await updateIfState(doc, table, keys.campaign(campaignId), from, item({ ...patch, updatedAt: patch.updatedAt ?? new Date().toISOString() }), async () => (await store.get(campaignId))?.state);
+        const updated = await updateIfState(
+          doc,
+          table,
+          keys.campaign(campaignId),
+          from,
+          item({ ...patch, updatedAt: patch.updatedAt ?? new Date().toISOString() }),
+          async () => (await store.get(campaignId))?.state,
+          remove,
+        );
         return strip(updated);
       } catch (error) {
         if (error instanceof StateMismatch) throw new CampaignStateError(error.current as CampaignState | undefined);

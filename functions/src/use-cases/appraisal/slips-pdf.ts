@@ -17,13 +17,15 @@ export interface SlipSheet {
   campaignName: string;
   year: number;
   kindLabel: string;
+  /** The round of voting: from 2 on (重新投票) the slip says so, so that old and new slips are told apart. */
+  round?: number;
   groupName: string;
   codes: string[];
 }
 
 export const SLIP_TEXT = {
   group: (name: string) => `评议主体：${name}`,
-  edition: (kindLabel: string, year: number) => `${year} 年度 · ${kindLabel}`,
+  edition: (kindLabel: string, year: number, round = 1) => `${year} 年度 · ${kindLabel}${round > 1 ? ` · 第 ${round} 轮` : ''}`,
   codeLabel: '票码',
   instruction: (baseUrl: string) => `扫码或访问 ${baseUrl}/v 输入票码。`,
   rules: '每个票码只能投一次；投票不记录姓名。',
@@ -190,7 +192,7 @@ export async function renderSlips(input: { baseUrl: string; groups: SlipSheet[];
     doc.font('cjk');
     const groupSize = doc.fontSize(9).widthOfString(SLIP_TEXT.group(group.groupName)) <= textW ? 9 : 8;
     const groupLine = clip(doc.fontSize(groupSize), SLIP_TEXT.group(group.groupName), textW);
-    const edition = clip(doc.fontSize(7.5), SLIP_TEXT.edition(group.kindLabel, group.year), textW);
+    const edition = clip(doc.fontSize(7.5), SLIP_TEXT.edition(group.kindLabel, group.year, group.round), textW);
     for (let page = 0; page < pages; page++) {
       doc.addPage({ size: 'A4', margin: 0 });
       const codes = group.codes.slice(page * SLIPS_PER_PAGE, (page + 1) * SLIPS_PER_PAGE);

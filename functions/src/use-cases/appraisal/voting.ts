@@ -7,9 +7,9 @@ import type { CampaignView } from '#shared/contracts/appraisal/campaigns.js';
 import { authorizeOwned, record, type Attempt } from '../../access/index.js';
 import type { Principal } from '../../auth/principal.js';
 import { BALLOT_SHARDS, CodeRefused, type BallotStore } from '../../data/appraisal/ballots.js';
-import { CampaignStateError, type CampaignRecord } from '../../data/appraisal/campaigns.js';
+import { CampaignStateError, type CampaignRecord, type SupersededRound } from '../../data/appraisal/campaigns.js';
 import { READ_CACHE_TTL_MS, ttlCache } from '../../data/read-cache.js';
-import { BallotCodeUnknownError, BallotCodeUsedError, CampaignClosedError, ConflictError, TooManyRequestsError, ValidationError } from '../../errors.js';
+import { BallotCodeUnknownError, BallotCodeUsedError, BallotRoundSupersededError, CampaignClosedError, ConflictError, TooManyRequestsError, ValidationError } from '../../errors.js';
 import { codeAdmission, countCodeFailure, refuseThrottledCodes, type Requester, type Throttle } from '../../throttle/index.js';
 import { derivedKey, type ClientKeyring } from '../../throttle/keyring.js';
 import { mac128 } from '../../throttle/mac.js';
@@ -56,38 +56,45 @@ async function step(
   principal: Principal,
   attempt: Attempt,
   campaign: CampaignRecord,
-  [from, to]: [CampaignRecord['state'], CampaignRecord['state']],
+  [from, to]: [readonly CampaignRecord['state'][], CampaignRecord['state']],
   patch: Partial<CampaignRecord>,
+  remove: readonly (keyof CampaignRecord)[] = [],
 ): Promise<CampaignRecord> {
   const refuse = async (state: string | undefined) => {
-    const message = `the campaign is ${state ?? 'gone'}; this step starts from ${from}`;
+    const message = `the campaign is ${state ?? 'gone'}; this step starts from ${from.join(' or ')}`;
     await record(deps, principal, attempt, 'invalid', { unitId: campaign.unitId, detail: message });
     return new ConflictError('state', message);
   };
-  if (campaign.state !== from) throw await refuse(campaign.state);
+  if (!from.includes(campaign.state)) throw await refuse(campaign.state);
   try {
-    return await deps.campaigns.transition(campaign.campaignId, [from], { ...patch, state: to, updatedAt: deps.now().toISOString() });
+    return await deps.campaigns.transition(campaign.campaignId, from, { ...patch, state: to, updatedAt: deps.now().toISOString() }, remove);
   } catch (error) {
     if (error instanceof CampaignStateError) throw await refuse(error.current);
     throw error;
   }
 }
 
+/** What a round's opening needs besides the campaign: the states it starts from, what it sets and clears. */
+interface Opening {
+  from: readonly CampaignRecord['state'][];
+  round: number;
+  patch: Partial<CampaignRecord>;
+  remove?: readonly (keyof CampaignRecord)[];
+}
+
 /**
- * 草稿 → 已开放: the configuration is locked and every group gets its `ballots` codes, stored as
- * keyed hashes before the campaign opens (a code of a campaign that failed to open is one nobody
- * ever saw). The codes come back once, for the slips.
+ * A round opens: every group gets its `ballots` codes of that round, stored as keyed hashes before
+ * the campaign moves to 已开放 (a code of a round that failed to open is one nobody ever saw); the
+ * codes come back once, for the slips.
  */
-export async function openCampaign<R = undefined>(
+async function openRound<R>(
   deps: VotingDeps,
   principal: Principal,
-  campaignId: string,
-  /** What the codes become before anything is stored (the slips): if it fails, nothing is written. */
+  attempt: Attempt,
+  campaign: CampaignRecord,
+  opening: Opening,
   prepare?: (campaign: CampaignRecord, issued: IssuedCodes[]) => Promise<R>,
-): Promise<{ campaign: CampaignView; issued: IssuedCodes[]; prepared: R | undefined }> {
-  const attempt: Attempt = { action: 'campaign.open', objectType: 'campaign', objectId: campaignId };
-  const campaign = await authorizeCampaign(deps, principal, attempt);
-  if (campaign.state !== 'draft') await step(deps, principal, attempt, campaign, ['draft', 'open'], {});
+): Promise<{ opened: CampaignRecord; issued: IssuedCodes[]; prepared: R | undefined }> {
   const random = deps.randomBytes ?? cryptoRandomBytes;
   const seen = new Set<string>();
   const issued: IssuedCodes[] = campaign.groups.map((group) => {
@@ -100,16 +107,97 @@ export async function openCampaign<R = undefined>(
     }
     return { group: group.id, groupName: group.name, codes };
   });
-  const prepared = prepare ? await prepare(campaign, issued) : undefined;
+  const prepared = prepare ? await prepare({ ...campaign, round: opening.round }, issued) : undefined;
   const key = await codeKey(deps);
-  await deps.ballotBox.issueCodes(issued.flatMap(({ group, codes }) => codes.map((code) => ({ mac: codeMac(key, code), campaignId, round: campaign.round, group }))));
+  const { campaignId } = campaign;
+  await deps.ballotBox.issueCodes(issued.flatMap(({ group, codes }) => codes.map((code) => ({ mac: codeMac(key, code), campaignId, round: opening.round, group }))));
   const now = deps.now().toISOString();
-  const opened = await step(deps, principal, attempt, campaign, ['draft', 'open'], {
-    issued: Object.fromEntries(issued.map(({ group, codes }) => [group, codes.length])),
-    openedAt: now,
-    openedBy: principal.username,
-  });
+  const opened = await step(
+    deps,
+    principal,
+    attempt,
+    campaign,
+    [opening.from, 'open'],
+    { ...opening.patch, issued: Object.fromEntries(issued.map(({ group, codes }) => [group, codes.length])), openedAt: now, openedBy: principal.username },
+    opening.remove,
+  );
+  return { opened, issued, prepared };
+}
+
+/**
+ * 草稿 → 已开放: the configuration is locked and the first round's codes are issued (openRound).
+ * `prepare` makes what the codes become before anything is stored (the slips): if it fails,
+ * nothing is written.
+ */
+export async function openCampaign<R = undefined>(
+  deps: VotingDeps,
+  principal: Principal,
+  campaignId: string,
+  prepare?: (campaign: CampaignRecord, issued: IssuedCodes[]) => Promise<R>,
+): Promise<{ campaign: CampaignView; issued: IssuedCodes[]; prepared: R | undefined }> {
+  const attempt: Attempt = { action: 'campaign.open', objectType: 'campaign', objectId: campaignId };
+  const campaign = await authorizeCampaign(deps, principal, attempt);
+  if (campaign.state !== 'draft') await step(deps, principal, attempt, campaign, [['draft'], 'open'], {});
+  const { opened, issued, prepared } = await openRound(deps, principal, attempt, campaign, { from: ['draft'], round: campaign.round, patch: {} }, prepare);
   await record(deps, principal, attempt, 'ok', { unitId: campaign.unitId, detail: issued.map(({ groupName, codes }) => `${groupName} ${codes.length}`).join(', ') });
+  return { campaign: campaignView(opened), issued, prepared };
+}
+
+/** The states a round can be voted again from: closed, counted or graded — never once published. */
+export const REVOTABLE: readonly CampaignRecord['state'][] = ['closed', 'tallied', 'graded'];
+
+/**
+ * 重新投票 (issue 14 §1): the current round is superseded — it stays as it was, its ballots, tally
+ * and grades kept under its round number, and the campaign lists it with the administrator's reason
+ * — and round N + 1 opens with new codes (the slips are the answer, as at 开放). The earlier round's
+ * codes cast nothing any more: a voter holding one is told its round was voted again. The
+ * configuration stays locked: a re-vote asks the same question again. Audited as `campaign.revote`.
+ */
+export async function revoteCampaign<R = undefined>(
+  deps: VotingDeps,
+  principal: Principal,
+  campaignId: string,
+  reason: string,
+  prepare?: (campaign: CampaignRecord, issued: IssuedCodes[]) => Promise<R>,
+): Promise<{ campaign: CampaignView; issued: IssuedCodes[]; prepared: R | undefined }> {
+  const attempt: Attempt = { action: 'campaign.revote', objectType: 'campaign', objectId: campaignId };
+  const campaign = await authorizeCampaign(deps, principal, attempt);
+  if (!REVOTABLE.includes(campaign.state)) {
+    const message =
+      campaign.state === 'published'
+        ? 'the campaign is published (已公布): its results are final'
+        : `the campaign is ${campaign.state}: a round is voted again once it is closed (已截止), counted or graded`;
+    await record(deps, principal, attempt, 'invalid', { unitId: campaign.unitId, detail: message });
+    throw new ConflictError('state', message);
+  }
+  const counted = campaign.state === 'closed' ? undefined : await deps.campaigns.getTally(campaign.campaignId, campaign.round);
+  const now = deps.now().toISOString();
+  const superseded: SupersededRound = {
+    round: campaign.round,
+    state: campaign.state,
+    issued: campaign.issued ?? {},
+    ...(counted
+      ? {
+          returned: Object.fromEntries(counted.detail.result.groups.map((group) => [group.id, group.returned])),
+          void: counted.detail.result.void,
+          reasons: counted.detail.result.reasons,
+        }
+      : {}),
+    reason,
+    at: now,
+    by: principal.username,
+  };
+  const opening: Opening = {
+    from: [campaign.state],
+    round: campaign.round + 1,
+    patch: { round: campaign.round + 1, superseded: [...(campaign.superseded ?? []), superseded] },
+    remove: ['closedAt', 'closedBy', 'countedAt', 'countedBy'],
+  };
+  const { opened, issued, prepared } = await openRound(deps, principal, attempt, campaign, opening, prepare);
+  await record(deps, principal, attempt, 'ok', {
+    unitId: campaign.unitId,
+    detail: `round ${campaign.round} (${campaign.state}) superseded → round ${opened.round}: ${issued.map(({ groupName, codes }) => `${groupName} ${codes.length}`).join(', ')}; ${reason.slice(0, 200)}`,
+  });
   return { campaign: campaignView(opened), issued, prepared };
 }
 
@@ -117,7 +205,7 @@ export async function openCampaign<R = undefined>(
 export async function closeCampaign(deps: VotingDeps, principal: Principal, campaignId: string): Promise<CampaignView> {
   const attempt: Attempt = { action: 'campaign.close', objectType: 'campaign', objectId: campaignId };
   const campaign = await authorizeCampaign(deps, principal, attempt);
-  const closed = await step(deps, principal, attempt, campaign, ['open', 'closed'], { closedAt: deps.now().toISOString(), closedBy: principal.username });
+  const closed = await step(deps, principal, attempt, campaign, [['open'], 'closed'], { closedAt: deps.now().toISOString(), closedBy: principal.username });
   await record(deps, principal, attempt, 'ok', { unitId: campaign.unitId });
   return campaignView(closed);
 }
@@ -133,7 +221,7 @@ export interface BallotForm {
   scale: { option: string; score: number | null }[];
 }
 
-/** The code's campaign, open and in the code's round; CodeRefused otherwise (unknown, used, closed). */
+/** The code's campaign, open and in the code's round; CodeRefused otherwise (unknown, used, closed, superseded). */
 async function codeCampaign(deps: VotingDeps, typed: string): Promise<{ mac: string; campaign: CampaignRecord; group: string }> {
   const code = normalizeCode(typed);
   if (!code) throw new CodeRefused('unknown');
@@ -141,7 +229,9 @@ async function codeCampaign(deps: VotingDeps, typed: string): Promise<{ mac: str
   const found = await deps.ballotBox.code(mac);
   if (!found) throw new CodeRefused('unknown');
   const campaign = await deps.campaigns.get(found.campaignId);
-  if (!campaign || campaign.round !== found.round) throw new CodeRefused('unknown');
+  if (!campaign) throw new CodeRefused('unknown');
+  if (found.round < campaign.round) throw new CodeRefused('superseded');
+  if (campaign.round !== found.round) throw new CodeRefused('unknown');
   if (found.state === 'used') throw new CodeRefused('used');
   if (campaign.state !== 'open') throw new CodeRefused('closed');
   return { mac, campaign, group: found.group };
@@ -179,7 +269,18 @@ export async function castBallot(
   const random = deps.randomBytes ?? cryptoRandomBytes;
   // The ballot's random key also picks its partition: one source of randomness (the CSPRNG, or a test's seeded one).
   const key = random(16);
-  await deps.ballotBox.cast(mac, campaign, { group, choices }, { key: key.toString('hex'), shard: key[0]! % BALLOT_SHARDS }, admission);
+  const place = { key: key.toString('hex'), shard: key[0]! % BALLOT_SHARDS };
+  try {
+    await deps.ballotBox.cast(mac, campaign, { group, choices }, place, admission);
+  } catch (error) {
+    // An echoed vote cast against a cached campaign that has moved on (closed, or voted again within
+    // the cache's 10 s) is tried once more against the campaign as it is now, before the voter is refused.
+    if (!echo || !(error instanceof CodeRefused) || (error.reason !== 'closed' && error.reason !== 'unknown')) throw error;
+    const current = await deps.campaigns.get(campaign.campaignId);
+    if (!current || current.state !== 'open' || (current.round === campaign.round && current.state === campaign.state)) throw error;
+    openCampaigns(deps.campaigns).forget(current.campaignId);
+    await deps.ballotBox.cast(mac, current, { group, choices }, place, admission);
+  }
 }
 
 /** What the lookup answered for a code, sent back with the vote (decision 0027, like the link echo of 0020). */
@@ -197,7 +298,14 @@ export interface BallotEcho {
 async function echoedCampaign(deps: VotingDeps, typed: string, echo: BallotEcho): Promise<{ mac: string; campaign: CampaignRecord; group: string }> {
   const code = normalizeCode(typed);
   if (!code) throw new CodeRefused('unknown');
-  const [key, campaign] = await Promise.all([codeKey(deps), openCampaigns(deps.campaigns).get(echo.campaignId, () => deps.campaigns.get(echo.campaignId))]);
+  const cache = openCampaigns(deps.campaigns);
+  const [key, cached] = await Promise.all([codeKey(deps), cache.get(echo.campaignId, () => deps.campaigns.get(echo.campaignId))]);
+  // A cached campaign that is not open is read again before anyone is refused: it may have opened a new round since.
+  let campaign = cached;
+  if (cached && cached.state !== 'open') {
+    cache.forget(echo.campaignId);
+    campaign = await cache.get(echo.campaignId, () => deps.campaigns.get(echo.campaignId));
+  }
   if (!campaign || !campaign.groups.some((group) => group.id === echo.group)) throw new CodeRefused('unknown');
   if (campaign.state !== 'open') throw new CodeRefused('closed');
   return { mac: codeMac(key, code), campaign, group: echo.group };
@@ -255,6 +363,7 @@ async function asAnswer<T>(deps: PublicVotingDeps, requester: Requester, work: (
     if (error.reason === 'throttled') throw new TooManyRequestsError('code', Math.ceil(deps.throttle.policy.clientWindowSeconds / 60));
     if (error.reason === 'used') throw new BallotCodeUsedError();
     if (error.reason === 'closed') throw new CampaignClosedError();
+    if (error.reason === 'superseded') throw new BallotRoundSupersededError();
     await countCodeFailure(deps.throttle, requester, deps.now());
     throw new BallotCodeUnknownError();
   }

@@ -20,6 +20,10 @@ export const BallotCode = z
 
 export const BallotLookupInput = z.strictObject({ code: BallotCode }).meta({ id: 'BallotLookupInput' });
 
+export const RevoteInput = z
+  .strictObject({ reason: text({ min: 1, max: 200 }).meta({ description: 'Why the round is voted again (e.g. 回收票数多于发出票数; 未达到法定人数), kept with the superseded round and audited' }) })
+  .meta({ id: 'RevoteInput' });
+
 export const BallotFormView = z
   .object({
     campaignId: z.string(),
@@ -73,6 +77,18 @@ export const ballotOperations = {
     auth: 'bearer',
     params: CampaignParams,
     responses: { 200: { description: 'The slips (base64-encoded binary, application/pdf); X-Manyi-Codes-Issued: the number of codes' }, 400: badRequest, 401: unauthorized, 403: forbidden, 404: notFound, 409: conflict },
+  },
+  revoteCampaign: {
+    method: 'POST',
+    path: '/api/appraisal-campaigns/{campaignId}/revote',
+    summary: '重新投票: the current round (已截止, 已计票 or 已评定) is superseded and a new round opens with new codes; the answer is the PDF of its slips',
+    description:
+      'The earlier round stays as it was — its ballots, tally and grades kept under its round number — listed in `superseded` with the reason; its codes cast nothing any more (410, 此票码所属的一轮评议已作废). The configuration stays locked. Refused once published. Audited.',
+    tag: 'appraisal',
+    auth: 'bearer',
+    params: CampaignParams,
+    body: RevoteInput,
+    responses: { 200: { description: 'The new round’s slips (base64-encoded binary, application/pdf); X-Manyi-Codes-Issued: the number of codes' }, 400: badRequest, 401: unauthorized, 403: forbidden, 404: notFound, 409: conflict },
   },
   closeCampaign: {
     method: 'POST',

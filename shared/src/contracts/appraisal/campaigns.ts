@@ -92,6 +92,22 @@ export const CampaignView = z
     openedBy: z.string().optional(),
     closedAt: z.string().optional(),
     closedBy: z.string().optional(),
+    superseded: z
+      .array(
+        z.object({
+          round: z.number().int(),
+          state: z.enum(CAMPAIGN_STATES),
+          issued: z.record(z.string(), z.number().int()),
+          returned: z.record(z.string(), z.number().int()).optional(),
+          void: z.boolean().optional(),
+          reasons: z.array(z.string()).optional(),
+          reason: z.string(),
+          at: z.string(),
+          by: z.string(),
+        }),
+      )
+      .optional()
+      .meta({ description: 'Earlier rounds voted again (重新投票): how far each got, its turnout and void reasons when counted, why, by whom, when' }),
   })
   .meta({ id: 'CampaignView' });
 export type CampaignView = z.infer<typeof CampaignView>;

@@ -52,6 +52,21 @@ export async function openCampaign(token: string, campaignId: string): Promise<R
 }
 
 /** 已开放 → 已截止: no code casts any more (409 from any other state). */
+/** 重新投票: the raw response — the new round's PDF of slips, or the refusal. */
+export async function revoteCampaign(token: string, campaignId: string, reason: string): Promise<Response> {
+  const op = ballotOperations.revoteCampaign;
+  try {
+    return await fetch(`${webConfig().API_BASE_URL}${fillPath(op.path, { campaignId })}`, {
+      method: op.method,
+      headers: { authorization: `Bearer ${token}`, accept: 'application/pdf, application/json', 'content-type': 'application/json' },
+      body: JSON.stringify({ reason }),
+      signal: AbortSignal.timeout(60_000),
+    });
+  } catch {
+    return new Response(null, { status: 503 });
+  }
+}
+
 export function closeCampaign(token: string, campaignId: string): Promise<ApiResult<CampaignView>> {
   const op = ballotOperations.closeCampaign;
   return call(CampaignView, { method: op.method, path: fillPath(op.path, { campaignId }), token });

@@ -28,7 +28,7 @@ function refused(t: VoterMessages, result: Extract<ApiResult<unknown>, { ok: fal
   const { status, error } = result;
   if (status === 404 || status === 400) return fail(status, { step: 'code', typed, error: t.errors.unknown } satisfies VoteState);
   if (status === 409) return fail(409, { step: 'code', typed: '', error: t.errors.used } satisfies VoteState);
-  if (status === 410) return fail(410, { step: 'code', typed: '', error: t.errors.closed } satisfies VoteState);
+  if (status === 410) return fail(410, { step: 'code', typed: '', error: error.error.code === 'ROUND_SUPERSEDED' ? t.errors.superseded : t.errors.closed } satisfies VoteState);
   if (status === 429) return fail(429, { step: 'code', typed, error: fill(t.errors.tooMany, { n: minutesOf(error.error.message) }) } satisfies VoteState);
   return fail(503, { step: 'code', typed, error: t.errors.unavailable } satisfies VoteState);
 }

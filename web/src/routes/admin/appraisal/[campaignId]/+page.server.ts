@@ -22,6 +22,7 @@ export const load: PageServerLoad = async ({ locals, params, url, cookies }) => 
   if (candidates?.status === 401) sessionEnded(cookies, url);
   const done = url.searchParams.get('done');
   const failed = url.searchParams.get('failed');
+  const revoteFailed = url.searchParams.get('revoteFailed');
   return {
     t,
     campaign: view,
@@ -34,6 +35,8 @@ export const load: PageServerLoad = async ({ locals, params, url, cookies }) => 
     problem: candidates && candidates.status !== 200 ? t.errors.unavailable : null,
     // 开放 refused: why, beside the button (only while the campaign is still a draft).
     openError: draft && failed && FAILED.has(failed) ? (t.voting.failed[Number(failed)] ?? t.errors.unavailable) : null,
+    // 重新投票 refused: why, beside its form (only while the round can still be voted again).
+    revoteError: revoteFailed && FAILED.has(revoteFailed) && ['closed', 'tallied', 'graded'].includes(view.state) ? (t.revote.failed[Number(revoteFailed)] ?? t.errors.unavailable) : null,
     // The voters' page, as the slips' QR codes name it.
     voterUrl: `${url.origin}/v`,
   };

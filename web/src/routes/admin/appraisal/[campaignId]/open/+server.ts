@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { openCampaign } from '$lib/server/api-appraisal';
 import { requireToken } from '$lib/server/api-org';
+import { slipsDownload } from '$lib/server/download';
 import { endSession } from '$lib/server/session';
 import type { RequestHandler } from './$types';
 
@@ -25,11 +26,5 @@ export const POST: RequestHandler = async ({ locals, params, cookies, url }) => 
     await response.body?.cancel();
     redirect(303, `${page}?failed=${EXPLAINED.has(response.status) ? response.status : 503}`);
   }
-  const headers = new Headers({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-type': 'application/pdf' });
-  for (const name of ['content-type', 'content-disposition', 'x-manyi-codes-issued']) {
-    const value = response.headers.get(name);
-    if (value) headers.set(name, value);
-  }
-  if (!headers.has('content-disposition')) headers.set('content-disposition', 'attachment; filename="slips.pdf"');
-  return new Response(response.body, { status: 200, headers });
+  return slipsDownload(response);
 };
