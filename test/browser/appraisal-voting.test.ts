@@ -456,3 +456,26 @@ describe.each(JS_MODES)('重新投票 $name', ({ name: mode, javaScriptEnabled }
   }, 180_000);
 });
 
+describe('the tally and campaign pages', () => {
+  it('have no accessibility violations (axe-core): the demo’s published 2025 campaign, as the committee reads it', async () => {
+    const context = await adminContext(true, { bypassCSP: true }, 'pingyi');
+    try {
+      const page = await context.newPage();
+      await page.goto(`${baseUrl}/admin/appraisal?unit=jn-qh-lj`, { waitUntil: 'networkidle' });
+      await Promise.all([page.waitForURL(/\/admin\/appraisal\/a-[0-9a-f]{16}$/), page.getByRole('link', { name: '2025年度民主评议党员（第一党支部）' }).click()]);
+      await page.waitForLoadState('networkidle');
+      await axe(page, 'the published campaign’s page');
+      await Promise.all([page.waitForURL(/\/tally$/), page.getByTestId('tally-link').click()]);
+      await page.waitForLoadState('networkidle');
+      await expect(page.getByTestId('published-state').count()).resolves.toBe(1);
+      await expect(page.getByTestId('results-xlsx').count()).resolves.toBe(1);
+      // Every subject's detail open, so that axe sees the tables too.
+      for (const details of await page.locator('details').all()) await details.evaluate((element) => ((element as HTMLDetailsElement).open = true));
+      await axe(page, 'the published campaign’s tally page');
+      await fitsPhone(page);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
+
