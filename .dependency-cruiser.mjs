@@ -53,10 +53,11 @@ export default {
       name: 'domain-is-pure',
       comment:
         'shared/src/domain imports only shared/src/domain: no node built-ins, no packages, no contracts. ' +
-        "(The domain's own *.test.ts may use vitest and fast-check.)",
+        "(The domain's own *.test.ts may use vitest and fast-check.) One exception, data and no code: the PRC " +
+        "holiday calendar's JSON of chinese-days (working days, decision 0028).",
       severity: 'error',
       from: { path: '^shared/src/domain/', pathNot: '\\.test\\.ts$' },
-      to: { pathNot: '^shared/src/domain/' },
+      to: { pathNot: '^(shared/src/domain/|node_modules/chinese-days/dist/chinese-days\\.json$)' },
     },
     {
       name: 'data-imports-no-upper-layer',
