@@ -1,3 +1,5 @@
+import { caseOpening } from '../../shared/src/domain/cases/case-opening.js';
+import { caseOpeningItems } from '../../functions/src/data/cases/cases.js';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -273,8 +275,11 @@ export async function runIngestion(options: IngestionOptions): Promise<Ingestion
       async send(i) {
         const write = bareWrite(i);
         const now = new Date();
+        const opening = caseOpening(write.rating.level, write.rating.day);
         await store.store({
           ...write,
+          // A 差评 opens its case in the same transaction, as submitRating does (issue 15).
+          ...(opening ? { opensCase: opening } : {}),
           admission: await ratingAdmission(throttle, await requester(i), write.rating.windowCode, now),
           burst: { hour: hourIndex(now), threshold: BENCH_BURST_FLOOR },
           now,
@@ -289,6 +294,7 @@ export async function runIngestion(options: IngestionOptions): Promise<Ingestion
         const { rating, idempotency } = bareWrite(i);
         const { pk, sk } = keys.rating(rating.windowCode, rating.day, rating.id);
         const now = new Date();
+        const opening = caseOpening(rating.level, rating.day);
         const admission = admissionItems(ready.tables.ops, await ratingAdmission(throttle, await requester(i), rating.windowCode, now), now).items;
         await doc.send(
           new TransactWriteCommand({
@@ -306,6 +312,8 @@ export async function runIngestion(options: IngestionOptions): Promise<Ingestion
               { Update: windowDayTotalsUpdate(ready.tables.ops, rating) },
               hourCountUpdate(ready.tables.ops, rating.windowCode, hourIndex(now), BENCH_BURST_FLOOR),
               ...admission,
+              // A 差评's case, as the rating store adds it (issue 15).
+              ...(opening ? caseOpeningItems(ready.tables.ops, { rating, opening, suspect: false, at: now }) : []),
               {
                 ConditionCheck: {
                   TableName: ready.tables.ops,

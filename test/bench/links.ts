@@ -1,3 +1,4 @@
+import { caseOpening } from '../../shared/src/domain/cases/case-opening.js';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
@@ -524,7 +525,9 @@ export async function runLinks(options: LinksOptions): Promise<LinksResult> {
             trust: 'service-record',
             hasContact: false,
           };
-          await ratings.store({ rating, link: { tokenHash: link.key, now, rates: { windowCode: window.code, serviceItem: LINK_SERVICE_ITEM } }, now });
+          // A 差评 opens its case in the same transaction, as submitRating does (issue 15).
+          const opening = caseOpening(rating.level, rating.day);
+          await ratings.store({ rating, link: { tokenHash: link.key, now, rates: { windowCode: window.code, serviceItem: LINK_SERVICE_ITEM } }, ...(opening ? { opensCase: opening } : {}), now });
           ratingsStored++;
           return 1;
         },

@@ -92,6 +92,14 @@ export const keys = {
   /** The committee's final grade (组织评定) of one subject in one round: one item each, so that graders never overwrite each other. */
   campaignGrade: (campaignId: string, round: number, subjectId: string) => ({ pk: `CGRADE#${campaignId}`, sk: `R#${round}#${subjectId}` }),
   campaignGradesOfRound: (campaignId: string, round: number) => ({ pk: `CGRADE#${campaignId}`, prefix: `R#${round}#` }),
+  /**
+   * 差评 cases (issue 15, decision 0028): the case (its id is its rating's), and its place in its
+   * unit's queue and its window's, sorted by state, then due day — moved when the state changes.
+   */
+  case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'META' }),
+  caseQueuePartition: (unitId: string) => `CASES#${unitId}`,
+  caseWindowPartition: (windowCode: string) => `CASESW#${windowCode}`,
+  caseQueueSort: (state: string, due: string, caseId: string) => `${state}#${due}#${caseId}`,
   /** A ballot code, by its keyed hash (decision 0027): which campaign, round and group, and whether used. */
   ballotCode: (mac: string) => ({ pk: `BCODE#${mac}`, sk: 'META' }),
   /** The ballot box (its own table): a campaign round's ballots over a few partitions, each under a random key. */

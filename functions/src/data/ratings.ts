@@ -10,6 +10,8 @@ import { admissionItems, type RatingAdmission } from './throttle.js';
 import { hourCountUpdate } from './burst.js';
 import { linkRefusal, ratingLinkConsumption, type LinkRates } from './rating-links.js';
 import type { RatingChannel } from './window-day-counters.js';
+import type { CaseOpening } from '#shared/domain/cases/case-opening.js';
+import { caseOpeningItems } from './cases/cases.js';
 
 
 /** A rating as stored: random id, China-time day only (no finer time), nothing about the rater. */
@@ -97,6 +99,11 @@ export interface RatingStore {
      * within its period passes; otherwise RatingLinkUsedError / RatingLinkExpiredError and nothing is written.
      */
     link?: { tokenHash: string; now: Date; rates?: LinkRates | undefined };
+    /**
+     * A 差评 opens its case in the same transaction (issue 15 §1): same id as the rating, its
+     * verification deadline already counted in working days.
+     */
+    opensCase?: CaseOpening;
   }): Promise<{ suspect: boolean }>;
   listLevels(windowCode: string, day: string): Promise<RatingLevel[]>;
   /** What the totals count of each rating of a window-day (pattern 7), strongly consistent: for the recount. */
@@ -117,7 +124,7 @@ export function createRatingStore(doc: DynamoDBDocumentClient, tables: RatingTab
   }
 
   return {
-    async store({ rating: given, contact, idempotency, admission, now, burst, link }) {
+    async store({ rating: given, contact, idempotency, admission, now, burst, link, opensCase }) {
       const at = now ?? new Date();
       /** The transaction of the rating as normal (under the burst threshold) or as suspect (past it). */
       const build = (suspect: boolean) => {
@@ -139,6 +146,7 @@ export function createRatingStore(doc: DynamoDBDocumentClient, tables: RatingTab
         });
         items.push({ Update: windowDayTotalsUpdate(tables.ops, rating) });
         if (contact) items.push({ Put: contactPut(tables.contacts, contact) });
+        if (opensCase) items.push(...caseOpeningItems(tables.ops, { rating, opening: opensCase, contactId: contact?.contactId, suspect, at }));
         const linkIndex = link ? items.length : -1;
         if (link) items.push(ratingLinkConsumption(tables.ops, link.tokenHash, link.now, link.rates));
         // The hour count: conditional on the threshold for a normal rating, plain for a suspect one.

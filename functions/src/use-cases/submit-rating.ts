@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SubmitRatingInput } from '#shared/contracts/rating.js';
 import { chinaDay } from '#shared/domain/china-time.js';
+import { caseOpening } from '#shared/domain/cases/case-opening.js';
 import { validateAnswers } from '#shared/domain/survey-answers.js';
 import type { ContactSealer } from '../data/contact-sealer.js';
 import type { LinkRates } from '../data/rating-links.js';
@@ -162,6 +163,7 @@ export async function submitRating(
     deps.burst?.check(window.code, now),
   ]);
 
+  const opening = caseOpening(rating.level, rating.day);
   try {
     // Whether the rating was stored as 可疑 is not said to the resident: it would tell a script the threshold.
     await deps.ratings.store({
@@ -171,6 +173,8 @@ export async function submitRating(
       ...(admission ? { admission } : {}),
       ...(burst ? { burst } : {}),
       ...(options.link ? { link: { tokenHash: options.link.tokenHash, now, rates: options.link.rates } } : {}),
+      // A 差评 opens its case (issue 15 §1), due for verification a working day after the rating's day.
+      ...(opening ? { opensCase: opening } : {}),
       now,
     });
     return { id: rating.id, replayed: false };

@@ -41,6 +41,10 @@ export const CASE_STATE_LABELS: Record<CaseState, string> = {
   'appeal-rejected': '申诉驳回',
 };
 
+/** The levels whose rating opens a case: 不满意 (2) and 非常不满意 (1), whatever the channel. */
+export const CASE_LEVELS: readonly number[] = [2, 1];
+export const opensCase = (level: number): boolean => CASE_LEVELS.includes(level);
+
 /** Where each state may go. */
 export const CASE_TRANSITIONS: Readonly<Record<CaseState, readonly CaseState[]>> = {
   pending: ['immediate', 'deadline', 'explained', 'appealing'],

@@ -1,0 +1,174 @@
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CaseState } from '#shared/domain/cases/case-state.js';
+import type { RatingLevel } from '#shared/domain/rating-level.js';
+import type { TransactItem } from '../client.js';
+import type { CaseOpening } from '#shared/domain/cases/case-opening.js';
+import type { RatingChannel } from '../window-day-counters.js';
+import { keys } from '../keys.js';
+import { decodeCursor, encodeCursor } from '../page-cursor.js';
+
+/**
+ * 差评 cases (issue 15 §1; decision 0028). A case is opened in the transaction that stores its
+ * rating (ratings.ts): same id, so one rating opens one case, exactly once. It holds what the rating
+ * holds about the service — window, day, level, reasons, comment — and never more about the rater:
+ * a contact, when the resident left one for a call back, stays in the contact store, and the case
+ * keeps only its id (实名差评); otherwise it is anonymous.
+ *
+ * Items (ops table): `CASE#{id}` / `META`, and one copy of its key facts in its unit's queue
+ * (`CASES#{unitId}`) and its window's (`CASESW#{windowCode}`), sorted `{state}#{due}#{id}`, so a
+ * queue's first page of a state — overdue first — is one Query whatever the queue holds.
+ */
+export interface CaseRecord {
+  caseId: string;
+  /** The rating's: the unit responsible (谁办理、谁负责), its hall, its window. */
+  unitId: string;
+  hallId: string;
+  windowCode: string;
+  /** The China-time day of the rating: no finer time, as the rating. */
+  day: string;
+  level: RatingLevel;
+  reasons?: string[];
+  comment?: string;
+  channel: RatingChannel;
+  /** 实名差评: the contact store item the resident left for a call back; absent: anonymous. */
+  contactId?: string;
+  /** The rating was stored as 可疑 (decision 0016): the unit may appeal it. */
+  suspect?: true;
+  state: CaseState;
+  /** The last day of the running deadline (YYYY-MM-DD), or absent when none runs. */
+  due?: string;
+  /** Years the deadline was counted in Monday–Friday (not in the holiday calendar yet). */
+  dueUncoveredYears?: number[];
+  reopened: number;
+  updatedAt: string;
+}
+
+/** What a queue lists of a case: enough for a row, without reading the case. */
+export interface CaseListing {
+  caseId: string;
+  unitId: string;
+  windowCode: string;
+  day: string;
+  level: RatingLevel;
+  state: CaseState;
+  due?: string;
+  suspect?: true;
+}
+
+/** A due day that sorts after every real one: a state without a deadline lists after those with one. */
+const NO_DUE = '9999-12-31';
+
+const listing = (record: CaseRecord): CaseListing => ({
+  caseId: record.caseId,
+  unitId: record.unitId,
+  windowCode: record.windowCode,
+  day: record.day,
+  level: record.level,
+  state: record.state,
+  ...(record.due ? { due: record.due } : {}),
+  ...(record.suspect ? { suspect: true as const } : {}),
+});
+
+/** The rating a case opens from: the fields of a stored rating (ratings.ts) that a case keeps. */
+interface CaseRating {
+  id: string;
+  unitId: string;
+  hallId: string;
+  windowCode: string;
+  day: string;
+  level: RatingLevel;
+  reasons?: string[] | undefined;
+  comment?: string | undefined;
+  channel: RatingChannel;
+}
+
+/**
+ * The items that open a rating's case, for the rating's own transaction: the case (待核实, its
+ * verification due as `opening` says) and its two queue entries, each once.
+ */
+export function caseOpeningItems(table: string, opened: { rating: CaseRating; opening: CaseOpening; contactId?: string | undefined; suspect: boolean; at: Date }): TransactItem[] {
+  const { rating, opening } = opened;
+  return caseItems(table, {
+    caseId: rating.id,
+    unitId: rating.unitId,
+    hallId: rating.hallId,
+    windowCode: rating.windowCode,
+    day: rating.day,
+    level: rating.level,
+    ...(rating.reasons?.length ? { reasons: rating.reasons } : {}),
+    ...(rating.comment ? { comment: rating.comment } : {}),
+    channel: rating.channel,
+    ...(opened.contactId ? { contactId: opened.contactId } : {}),
+    ...(opened.suspect ? { suspect: true as const } : {}),
+    state: 'pending',
+    due: opening.due,
+    ...(opening.uncoveredYears.length ? { dueUncoveredYears: opening.uncoveredYears } : {}),
+    reopened: 0,
+    updatedAt: opened.at.toISOString(),
+  });
+}
+
+function caseItems(table: string, record: CaseRecord): TransactItem[] {
+  const sort = keys.caseQueueSort(record.state, record.due ?? NO_DUE, record.caseId);
+  const entry = { kind: 'case-listing', ...listing(record) };
+  return [
+    { Put: { TableName: table, Item: { ...keys.case(record.caseId), kind: 'case', ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    { Put: { TableName: table, Item: { pk: keys.caseQueuePartition(record.unitId), sk: sort, ...entry } } },
+    { Put: { TableName: table, Item: { pk: keys.caseWindowPartition(record.windowCode), sk: sort, ...entry } } },
+  ];
+}
+
+export interface CaseQueueQuery {
+  /** Only this state. */
+  state?: CaseState;
+  /** With `state`: only those due before this day (超期 on that day). */
+  dueBefore?: string;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export interface CaseStore {
+  get(caseId: string): Promise<CaseRecord | undefined>;
+  /** A unit's queue (its own cases; not its subtree's), by state then due day. */
+  unitQueue(unitId: string, query: CaseQueueQuery): Promise<{ items: CaseListing[]; cursor?: string }>;
+  /** A window's cases, the same way. */
+  windowQueue(windowCode: string, query: CaseQueueQuery): Promise<{ items: CaseListing[]; cursor?: string }>;
+}
+
+function strip(item: Record<string, unknown>): CaseRecord {
+  const { pk: _pk, sk: _sk, kind: _kind, ...rest } = item;
+  return rest as unknown as CaseRecord;
+}
+
+export function createCaseStore(doc: DynamoDBDocumentClient, table: string): CaseStore {
+  async function queue(partition: string, query: CaseQueueQuery): Promise<{ items: CaseListing[]; cursor?: string }> {
+    const range = query.state
+      ? query.dueBefore
+        ? { KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', values: { ':from': `${query.state}#`, ':to': `${query.state}#${query.dueBefore}` } }
+        : { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :state)', values: { ':state': `${query.state}#` } }
+      : { KeyConditionExpression: 'pk = :pk', values: {} };
+    const page = await doc.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: range.KeyConditionExpression,
+        ExpressionAttributeValues: { ':pk': partition, ...range.values },
+        Limit: query.limit,
+        ExclusiveStartKey: decodeCursor(query.cursor, { pk: partition, sk: (sk) => !query.state || sk.startsWith(`${query.state}#`) }),
+      }),
+    );
+    const items = (page.Items ?? []).map((item) => {
+      const { pk: _pk, sk: _sk, kind: _kind, ...rest } = item;
+      return rest as CaseListing;
+    });
+    return { items, ...(page.LastEvaluatedKey ? { cursor: encodeCursor(page.LastEvaluatedKey) } : {}) };
+  }
+
+  return {
+    async get(caseId) {
+      const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.case(caseId), ConsistentRead: true }));
+      return Item ? strip(Item) : undefined;
+    },
+    unitQueue: (unitId, query) => queue(keys.caseQueuePartition(unitId), query),
+    windowQueue: (windowCode, query) => queue(keys.caseWindowPartition(windowCode), query),
+  };
+}
