@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { CaseListing, CaseRecord } from '../../functions/src/data/cases/cases.js';
+import type { CaseRecord } from '../../functions/src/data/cases/cases.js';
+import { allPages } from '../../functions/src/use-cases/reports/report-deps.js';
 import { createGateway } from '../../infra/local/gateway.js';
 import { addWorkingDays } from '../../shared/src/domain/cases/working-days.js';
 import { chinaDay } from '../../shared/src/domain/china-time.js';
@@ -35,17 +36,6 @@ afterAll(() => t?.close());
 
 async function cases(): Promise<CaseRecord[]> {
   return (await scanTable(t.doc, t.tables.ops)).filter((item) => String(item.pk).startsWith('CASE#') && item.sk === 'META') as unknown as CaseRecord[];
-}
-
-async function allOf(list: (cursor: string | undefined) => Promise<{ items: CaseListing[]; cursor?: string }>): Promise<CaseListing[]> {
-  const items: CaseListing[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await list(cursor);
-    items.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return items;
 }
 
 describe('a 差评 opens its case with its rating', () => {
@@ -83,10 +73,10 @@ describe('a 差评 opens its case with its rating', () => {
     }
 
     // The unit's queue and each window's list every case once, 待核实 first by due day.
-    const queue = await allOf((cursor) => t.runtime.cases.unitQueue(UNIT_ID, { state: 'pending', limit: 100, cursor }));
+    const queue = await allPages((cursor) => t.runtime.cases.unitQueue(UNIT_ID, { state: 'pending', limit: 100, cursor }));
     expect(queue.map((entry) => entry.caseId).sort()).toEqual(opened.map((item) => item.caseId).sort());
     for (const code of [W.busy, W.quiet]) {
-      const listed = await allOf((cursor) => t.runtime.cases.windowQueue(code, { limit: 250, cursor }));
+      const listed = await allPages((cursor) => t.runtime.cases.windowQueue(code, { limit: 250, cursor }));
       expect(listed.map((entry) => entry.caseId).sort()).toEqual(opened.filter((item) => item.windowCode === code).map((item) => item.caseId).sort());
     }
     // Nothing is overdue on the rating's own day: the first due day is the next working day.
