@@ -248,6 +248,11 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   optOutInvitation: { ops: 'read-write', contacts: 'none', sealContacts: false },
   listRateDefinitions: READ_OPS,
   createRateDefinition: { ops: 'read-put', contacts: 'none', sealContacts: false },
+  // 差评 cases (issue 15, decision 0028): the queue and a case are reads (the case, its steps, its
+  // windows' names); a step is one transaction (the case, its two queue entries, the step item).
+  listCases: READ_OPS,
+  getCase: READ_OPS,
+  transitionCase: { ops: 'read-write', contacts: 'none', sealContacts: false },
   // 民主评议 campaigns (issue 14 §1): the campaign and its unit listing (one transaction); subjects
   // are read from the org items (staff, windows, units) of the scope. No contact, no ballot box.
   createCampaign: { ops: 'read-write', contacts: 'none', sealContacts: false },

@@ -140,6 +140,10 @@ export const MAY: Record<string, readonly Role[]> = {
   // scope's reports; staff never (a comment about a window is about its staff).
   listComments: READERS,
   myReport: [ST],
+  // 差评 cases (issue 15): readers of the scope read the queue and a case; its administrators work it.
+  listCases: READERS,
+  getCase: READERS,
+  transitionCase: ADMINS,
   // The own published 民主评议 results: the staff member themself, as their own report.
   myAppraisals: [ST],
   listRateDefinitions: READERS,

@@ -1,4 +1,5 @@
 import { castBallot, openCampaign } from '../../functions/src/use-cases/appraisal/voting.js';
+import { submitRating } from '../../functions/src/use-cases/submit-rating.js';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { operations } from '../../shared/src/contracts/api.js';
 import type { Role } from '../../shared/src/contracts/auth.js';
@@ -30,6 +31,7 @@ export const B = 'lj-rs';
 export const PASSWORD = 'Matrix-Pass-2026!';
 const GHOST_ROUND = 'r-0000000000000000';
 const GHOST_CAMPAIGN = 'a-0000000000000000';
+const GHOST_CASE = '0'.repeat(32);
 
 export type Method = Route['method'];
 
@@ -69,6 +71,8 @@ export interface Targets {
   round(state: RoundFixtureState): Promise<string>;
   /** A 民主评议 campaign of `unit` (issue 14) appraising the unit itself: a draft, or opened by the fixture admin. */
   campaign(state?: CampaignFixtureState): Promise<string>;
+  /** A 差评 case of a window of `unit` (issue 15): 待核实, or appealed by the fixture admin. */
+  case(state?: CaseFixtureState): Promise<string>;
   /** An account whose scope is `unit`. */
   account(): Promise<string>;
   /** A unit with a draft survey version, and that version. */
@@ -80,6 +84,7 @@ export interface Targets {
 export type Build = (x: Targets) => Promise<Req>;
 
 export type CampaignFixtureState = 'draft' | 'open' | 'closed' | 'tallied' | 'graded';
+export type CaseFixtureState = 'pending' | 'appealing';
 
 export type RoundFixtureState = 'draft' | 'committed' | 'frozen' | 'drawn' | 'sending' | 'closed' | 'published';
 
@@ -392,6 +397,9 @@ export const REQUESTS: Record<string, RequestSpec> = {
     },
   },
   myAppraisals: { scope: 'caller', build: async () => ({ method: 'GET', path: '/api/me/appraisals' }) },
+  listCases: { scope: 'object', build: async (x) => ({ method: 'GET', path: '/api/cases', query: { unitId: await x.unit() } }) },
+  getCase: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/cases/${await x.case()}` }) },
+  transitionCase: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/cases/${await x.case()}/transitions`, json: { to: 'immediate', note: '矩阵：立行立改' } }) },
   listRateDefinitions: { scope: 'caller', build: async () => ({ method: 'GET', path: '/api/rate-definitions' }) },
   createRateDefinition: {
     scope: 'caller',
@@ -602,6 +610,18 @@ export async function createWorld(endpoint: string): Promise<World> {
     if (side === 'out') leakMarkers.add(campaign.campaignId);
     return campaign.campaignId as string;
   };
+  /** A 差评 rating of the window, through the rating use case: its case, appealed when asked. */
+  const newCase = async (windowCode: string, side: 'in' | 'out', state: CaseFixtureState = 'pending') => {
+    const { id } = await submitRating(t.runtime, { windowCode, level: 1, reasons: ['SLOW'] }, {});
+    if (state === 'appealing') await admin('POST', `/api/cases/${id}/transitions`, { to: 'appealing', note: '夹具：申诉' });
+    if (side === 'out') leakMarkers.add(id);
+    return id;
+  };
+  /** Cases of a Targets by state, each made once. */
+  const casesOf = (window: () => Promise<string>, side: 'in' | 'out') => {
+    const made = new Map<CaseFixtureState, Promise<string>>();
+    return (state: CaseFixtureState = 'pending') => made.get(state) ?? made.set(state, window().then((code) => newCase(code, side, state))).get(state)!;
+  };
   /** Campaigns of a Targets by state, each made once. */
   const campaignsOf = (unit: () => Promise<string>, side: 'in' | 'out') => {
     const made = new Map<CampaignFixtureState, Promise<string>>();
@@ -648,6 +668,7 @@ export async function createWorld(endpoint: string): Promise<World> {
       client,
       round: roundsOf(unit, side),
       campaign: campaignsOf(unit, side),
+      case: casesOf(window, side),
       movable: lazy(() => newUnit(root, side)),
       newParent: lazy(() => newUnit(root, side)),
       window,
@@ -664,10 +685,12 @@ export async function createWorld(endpoint: string): Promise<World> {
     side: Side,
     round: Targets['round'] = async () => GHOST_ROUND,
     campaign: Targets['campaign'] = async () => GHOST_CAMPAIGN,
+    kase: Targets['case'] = async () => GHOST_CASE,
   ): Targets => ({
     side,
     round,
     campaign,
+    case: kase,
     unit: async () => values.unit,
     movable: async () => values.movable,
     newParent: async () => values.newParent,
@@ -697,6 +720,8 @@ export async function createWorld(endpoint: string): Promise<World> {
     for (const state of ['draft', 'committed', 'frozen', 'drawn', 'sending', 'closed', 'published'] as const) await rounds(state);
     const campaigns = campaignsOf(async () => root, side);
     for (const state of ['draft', 'open', 'closed', 'tallied', 'graded'] as const) await campaigns(state);
+    const cases = casesOf(async () => window.code, side);
+    await cases('pending');
     return fixed(
       {
         unit: root,
@@ -711,6 +736,7 @@ export async function createWorld(endpoint: string): Promise<World> {
       side,
       rounds,
       campaigns,
+      cases,
     );
   }
   const ghostValues = {

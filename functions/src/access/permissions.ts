@@ -60,6 +60,18 @@ export const PERMISSIONS = {
     roles: ['system-admin', 'committee'],
     description: 'Record the final grade (组织评定) of 民主评议 subjects in scope, with a reason where it differs from the proposal, and publish; not the account that opened the campaign',
   },
+  'cases:read': {
+    roles: ['system-admin', 'unit-admin', 'committee'],
+    description: 'Read the 差评 cases of units in scope: their queues, each case and its steps (never a rater’s contact)',
+  },
+  'cases:work': {
+    roles: ['system-admin', 'unit-admin'],
+    description: 'Work the 差评 cases of units in scope: verify, fix, explain, call back, close, appeal (谁办理、谁负责)',
+  },
+  'cases:review': {
+    roles: ['system-admin', 'unit-admin'],
+    description: 'Decide a 差评 appeal (申诉复核) of a unit below one’s own: never the case’s own unit, never the account that appealed',
+  },
   'audit:read': {
     roles: ['auditor'],
     description: 'Read and export the audit log (separation of duties: no administrator reads it)',

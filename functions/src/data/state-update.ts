@@ -1,4 +1,5 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { setExpression } from './set-expression.js';
 
 /** The item was not in one of the states the update starts from: its state now, or undefined when there is no item. */
 export class StateMismatch extends Error {
@@ -23,25 +24,16 @@ export async function updateIfState(
   reread: () => Promise<string | undefined>,
   remove: readonly string[] = [],
 ): Promise<Record<string, unknown>> {
-  const fields = Object.entries(patch).filter(([, value]) => value !== undefined);
-  const names: Record<string, string> = { '#state': 'state' };
-  const values: Record<string, unknown> = {};
+  const update = setExpression(patch, remove);
+  const names: Record<string, string> = { ...update.ExpressionAttributeNames, '#state': 'state' };
+  const values: Record<string, unknown> = { ...update.ExpressionAttributeValues };
   from.forEach((state, index) => (values[`:from${index}`] = state));
-  const sets = fields.map(([field, value], index) => {
-    names[`#u${index}`] = field;
-    values[`:u${index}`] = value;
-    return `#u${index} = :u${index}`;
-  });
-  const removed = remove.map((field, index) => {
-    names[`#r${index}`] = field;
-    return `#r${index}`;
-  });
   try {
     const { Attributes } = await doc.send(
       new UpdateCommand({
         TableName: table,
         Key: key,
-        UpdateExpression: `SET ${sets.join(', ')}${removed.length ? ` REMOVE ${removed.join(', ')}` : ''}`,
+        UpdateExpression: update.UpdateExpression,
         ConditionExpression: `attribute_exists(pk) AND #state IN (${from.map((_, index) => `:from${index}`).join(', ')})`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,

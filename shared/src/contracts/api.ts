@@ -21,6 +21,7 @@ import { ratingLinkOperations } from './rating-links.js';
 import { campaignOperations } from './appraisal/ops-campaigns.js';
 import { ballotOperations, tallyOperations } from './appraisal/ballots.js';
 import { ownAppraisalOperations } from './appraisal/own.js';
+import { caseOperations } from './cases/cases.js';
 
 export type { Operation } from './operation.js';
 import type { Operation } from './operation.js';
@@ -208,6 +209,7 @@ export const operations = {
   ...ballotOperations,
   ...tallyOperations,
   ...ownAppraisalOperations,
+  ...caseOperations,
 } as const satisfies Record<string, Operation>;
 
 export type OperationId = keyof typeof operations;

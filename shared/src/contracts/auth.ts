@@ -34,6 +34,9 @@ export const Permission = z.enum([
   'appraisal:manage',
   'appraisal:read',
   'appraisal:grade',
+  'cases:read',
+  'cases:work',
+  'cases:review',
 ]);
 export type Permission = z.infer<typeof Permission>;
 

@@ -1,4 +1,5 @@
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, paginateQuery, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CaseState } from '#shared/domain/cases/case-state.js';
 import type { RatingLevel } from '#shared/domain/rating-level.js';
 import type { TransactItem } from '../client.js';
@@ -6,6 +7,7 @@ import type { CaseOpening } from '#shared/domain/cases/case-opening.js';
 import type { RatingChannel } from '../window-day-counters.js';
 import { keys } from '../keys.js';
 import { decodeCursor, encodeCursor } from '../page-cursor.js';
+import { setExpression } from '../set-expression.js';
 
 /**
  * 差评 cases (issue 15 §1; decision 0028). A case is opened in the transaction that stores its
@@ -127,8 +129,34 @@ export interface CaseQueueQuery {
   cursor?: string | undefined;
 }
 
+/** One step of a case: who took it, when, from and to which state, what was done, the new due day. */
+export interface CaseEvent {
+  at: string;
+  by: string;
+  from: CaseState;
+  to: CaseState;
+  note: string;
+  due?: string;
+}
+
+/** The case was not in the state the step starts from (another step came first): its state now. */
+export class CaseStateError extends Error {
+  override name = 'CaseStateError';
+  constructor(readonly current: CaseState | undefined) {
+    super(current ? `case is ${current}` : 'no such case');
+  }
+}
+
 export interface CaseStore {
   get(caseId: string): Promise<CaseRecord | undefined>;
+  /** Every step of a case, oldest first. */
+  events(caseId: string): Promise<CaseEvent[]>;
+  /**
+   * One step, in one transaction: the case updated if it is still in `from` (else CaseStateError),
+   * its two queue entries moved to the new state and due day, the step recorded as the case's
+   * `sequence`-th (1, 2, …: steps list in order even within one second). `next` is the case after.
+   */
+  transition(from: CaseRecord, next: CaseRecord, event: CaseEvent, sequence: number): Promise<void>;
   /** A unit's queue (its own cases; not its subtree's), by state then due day. */
   unitQueue(unitId: string, query: CaseQueueQuery): Promise<{ items: CaseListing[]; cursor?: string }>;
   /** A window's cases, the same way. */
@@ -164,6 +192,64 @@ export function createCaseStore(doc: DynamoDBDocumentClient, table: string): Cas
   }
 
   return {
+    async events(caseId) {
+      const events: CaseEvent[] = [];
+      const pages = paginateQuery(
+        { client: doc },
+        { TableName: table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ev)', ExpressionAttributeValues: { ':pk': keys.case(caseId).pk, ':ev': 'EV#' }, ConsistentRead: true },
+      );
+      for await (const page of pages) {
+        for (const item of page.Items ?? []) {
+          const { pk: _pk, sk: _sk, kind: _kind, ...event } = item;
+          events.push(event as CaseEvent);
+        }
+      }
+      return events;
+    },
+
+    async transition(from, next, event, sequence) {
+      const oldSort = keys.caseQueueSort(from.state, from.due ?? NO_DUE, from.caseId);
+      const { due: _due, dueUncoveredYears: _years, caseId: _id, ...kept } = next;
+      const update = setExpression({ ...kept, due: next.due, dueUncoveredYears: next.dueUncoveredYears?.length ? next.dueUncoveredYears : undefined }, [
+        ...(next.due ? [] : ['due']),
+        ...(next.dueUncoveredYears?.length ? [] : ['dueUncoveredYears']),
+      ]);
+      try {
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: table,
+                  Key: keys.case(from.caseId),
+                  UpdateExpression: update.UpdateExpression,
+                  ConditionExpression: 'attribute_exists(pk) AND #state = :from',
+                  ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#state': 'state' },
+                  ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':from': from.state },
+                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+                },
+              },
+              { Delete: { TableName: table, Key: { pk: keys.caseQueuePartition(from.unitId), sk: oldSort } } },
+              { Delete: { TableName: table, Key: { pk: keys.caseWindowPartition(from.windowCode), sk: oldSort } } },
+              ...caseItems(table, next).slice(1),
+              { Put: { TableName: table, Item: { pk: keys.case(from.caseId).pk, sk: `EV#${String(sequence).padStart(5, '0')}`, kind: 'case-event', ...event }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            ],
+          }),
+        );
+      } catch (error) {
+        if (error instanceof TransactionCanceledException) {
+          const reasons = error.CancellationReasons ?? [];
+          if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new CaseStateError(reasons[0].Item?.state?.S as CaseState | undefined);
+          // Another step of the same case at the same moment: it came first; say where the case is now.
+          if (reasons.some((reason) => reason.Code === 'TransactionConflict')) {
+            const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.case(from.caseId), ConsistentRead: true }));
+            throw new CaseStateError(Item?.state as CaseState | undefined);
+          }
+        }
+        throw error;
+      }
+    },
+
     async get(caseId) {
       const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.case(caseId), ConsistentRead: true }));
       return Item ? strip(Item) : undefined;

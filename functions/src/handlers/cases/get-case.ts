@@ -1,0 +1,12 @@
+import { operations } from '#shared/contracts/api.js';
+import { httpHandler } from '../../middleware/http-handler.js';
+import { json, parse } from '../../middleware/http.js';
+import { getRuntime } from '../../runtime.js';
+import { getCase } from '../../use-cases/cases/cases.js';
+
+const operation = operations.getCase;
+
+export const handler = httpHandler(operation, async (event) => {
+  const params = parse(operation.params, event.pathParameters ?? {});
+  return json(200, await getCase(getRuntime(), event.principal, params.caseId), { 'cache-control': 'no-store' });
+});

@@ -1,0 +1,135 @@
+import * as z from 'zod';
+import { CASE_STATES } from '../../domain/cases/case-state.js';
+import { isCalendarDay } from '../../domain/china-time.js';
+import type { Operation } from '../operation.js';
+import { UnitId } from '../org-units.js';
+import { badRequest, errorResponse, forbidden as forbiddenTo, notFound as noSuch, unauthorized } from '../responses.js';
+import { text } from '../text.js';
+import { WindowCode } from '../window-card.js';
+
+/**
+ * 差评 cases (issue 15; docs/decisions/0028): a unit's queue, one case, and the steps of its life.
+ * A case holds what its rating holds about the service and never more about the rater.
+ */
+export const CASES_PAGE = { limit: 50, maxLimit: 200 } as const;
+
+export const CaseId = z
+  .string()
+  .regex(/^[0-9a-f]{32}$/, 'must be a case id (32 hex digits: its rating’s id)')
+  .meta({ description: '差评 case id: the id of the rating that opened it' });
+export const CaseParams = z.strictObject({ caseId: CaseId }).meta({ id: 'CaseParams' });
+const Day = z.string().refine(isCalendarDay, { error: 'must be a calendar day written YYYY-MM-DD' });
+const CaseStateEnum = z.enum(CASE_STATES, { error: `must be one of ${CASE_STATES.join(', ')}` });
+
+export const CaseQueueQuery = z
+  .strictObject({
+    unitId: UnitId.meta({ description: 'The unit whose queue (its own cases: 谁办理、谁负责)' }),
+    state: CaseStateEnum.optional().meta({ description: 'Only cases in this state; default all, by state then due day' }),
+    overdue: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .optional()
+      .meta({ description: 'With state: only those past their due day (超期) today, China time' }),
+    window: WindowCode.optional().meta({ description: 'Only this window’s cases (a window of the unit)' }),
+    limit: z.coerce
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(CASES_PAGE.maxLimit, `must be at most ${CASES_PAGE.maxLimit}`)
+      .default(CASES_PAGE.limit),
+    cursor: z.string().min(1).max(400).optional().meta({ description: 'The `cursor` of the previous page' }),
+  })
+  .superRefine((query, context) => {
+    if (query.overdue === 'true' && !query.state) context.addIssue({ code: 'custom', path: ['overdue'], message: 'needs a state: overdue cases are listed per state' });
+  })
+  .meta({ id: 'CaseQueueQuery' });
+export type CaseQueueQuery = z.output<typeof CaseQueueQuery>;
+
+const CaseSummary = z.object({
+  caseId: CaseId,
+  unitId: z.string(),
+  windowCode: z.string(),
+  windowName: z.string().optional(),
+  day: Day.meta({ description: 'The rating’s China-time day (no finer time)' }),
+  level: z.number().int().min(1).max(2),
+  state: CaseStateEnum,
+  due: Day.optional().meta({ description: 'The last day of the running deadline, if any' }),
+  overdue: z.boolean().meta({ description: '超期: past its due day today (China time) and still waiting' }),
+  suspect: z.boolean().optional().meta({ description: 'The rating was stored as 可疑 (burst detector)' }),
+});
+
+export const CaseQueuePage = z
+  .object({ unitId: z.string(), today: Day, items: z.array(CaseSummary), cursor: z.string().optional() })
+  .meta({ id: 'CaseQueuePage' });
+export type CaseQueuePage = z.infer<typeof CaseQueuePage>;
+
+export const CaseEvent = z.object({
+  at: z.string().meta({ description: 'UTC instant of the step' }),
+  by: z.string(),
+  from: CaseStateEnum,
+  to: CaseStateEnum,
+  note: z.string(),
+  due: Day.optional(),
+});
+
+export const CaseView = CaseSummary.extend({
+  hallId: z.string(),
+  reasons: z.array(z.string()).optional(),
+  comment: z.string().optional(),
+  channel: z.string(),
+  named: z.boolean().meta({ description: '实名差评: the resident left a number for a call back (shown only through 查看联系方式)' }),
+  reopened: z.number().int(),
+  dueUncoveredYears: z.array(z.number().int()).optional().meta({ description: 'Years whose holidays the calendar does not hold yet: Monday–Friday was counted there' }),
+  next: z.array(CaseStateEnum).meta({ description: 'The states this case may go to now' }),
+  events: z.array(CaseEvent).meta({ description: 'Every step so far, oldest first' }),
+}).meta({ id: 'CaseView' });
+export type CaseView = z.infer<typeof CaseView>;
+
+export const CaseTransitionInput = z
+  .strictObject({
+    to: CaseStateEnum.meta({ description: 'The state to go to (one of the case’s `next`)' }),
+    note: text({ min: 1, max: 1000 }).meta({ description: 'What was verified, fixed or explained; the reason of an appeal or of its decision' }),
+  })
+  .meta({ id: 'CaseTransitionInput' });
+export type CaseTransitionInput = z.output<typeof CaseTransitionInput>;
+
+const readers = forbiddenTo('read 差评 cases', 'administrators and committees of the scope');
+const workers = forbiddenTo('work 差评 cases', 'system and unit administrators of the scope; an appeal is decided by a superior unit, never the case’s own');
+const notFound = noSuch('case', " in the caller's scope");
+
+export const caseOperations = {
+  listCases: {
+    method: 'GET',
+    path: '/api/cases',
+    summary: 'A unit’s 差评 queue: by state, then due day; overdue (超期) and window filters; one page at a time',
+    tag: 'cases',
+    auth: 'bearer',
+    query: CaseQueueQuery,
+    responses: { 200: { description: 'A page of the queue', schema: CaseQueuePage }, 400: badRequest, 401: unauthorized, 403: readers, 404: noSuch('unit', ' in scope') },
+  },
+  getCase: {
+    method: 'GET',
+    path: '/api/cases/{caseId}',
+    summary: 'One case: the rating’s service facts, its state, deadline, steps so far and where it may go',
+    tag: 'cases',
+    auth: 'bearer',
+    params: CaseParams,
+    responses: { 200: { description: 'The case', schema: CaseView }, 400: badRequest, 401: unauthorized, 403: readers, 404: notFound },
+  },
+  transitionCase: {
+    method: 'POST',
+    path: '/api/cases/{caseId}/transitions',
+    summary: 'One step of a case (核实 → 立行立改 / 限期整改 / 解释说明, 已整改, 已回访, 已办结, 申诉 …) with what was done; audited',
+    tag: 'cases',
+    auth: 'bearer',
+    params: CaseParams,
+    body: CaseTransitionInput,
+    responses: {
+      200: { description: 'The case after the step', schema: CaseView },
+      400: badRequest,
+      401: unauthorized,
+      403: workers,
+      404: notFound,
+      409: errorResponse('Not a step from the case’s state: the message names the state and the steps it allows'),
+    },
+  },
+} as const satisfies Record<string, Operation>;
