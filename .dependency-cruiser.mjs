@@ -16,6 +16,7 @@ const WEB_DOMAIN_ALLOW_LIST = [
   'sampling/sample-size', // sampleSizeForMargin, marginForSize: the round form's sample-size calculator
   'sampling/round-state', // ROUND_STATE_LABELS: the round pages name the states as the API's 409s do
   'appraisal/words', // describeRules, firedRuleText: the campaign and tally pages say the rules in the exports' words
+  'cases/case-state', // CASE_STATE_LABELS: the case pages name the states as the API's 409s do
 ];
 
 /** @type {import('dependency-cruiser').IConfiguration} */

@@ -15,8 +15,8 @@ let browser: Browser;
 /** Sessions of the demo accounts, each logged in once (one TOTP login per account). */
 const sessions: Record<string, Session> = {};
 
-const ADMIN_SECTIONS = ['工作台', '单位与窗口', '工作人员', '服务大厅', '导入', '问卷', '二维码海报', '满意度报表', '阳光测评', '民主评议', '评价留言', '账号'];
-const COMMITTEE_SECTIONS = ['工作台', '单位与窗口', '工作人员', '服务大厅', '满意度报表', '阳光测评', '民主评议', '评价留言'];
+const ADMIN_SECTIONS = ['工作台', '单位与窗口', '工作人员', '服务大厅', '导入', '问卷', '二维码海报', '满意度报表', '阳光测评', '民主评议', '评价留言', '差评整改', '账号'];
+const COMMITTEE_SECTIONS = ['工作台', '单位与窗口', '工作人员', '服务大厅', '满意度报表', '阳光测评', '民主评议', '评价留言', '差评整改'];
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -50,6 +50,7 @@ describe.each(JS_MODES)('the admin shell $name', ({ javaScriptEnabled }) => {
     await expect(page.getByTestId('account-scope').innerText()).resolves.toContain('临江县');
     for (const [label, href] of [
       ['评价留言', '/admin/reports/comments'],
+      ['差评整改', '/admin/cases'],
       ['单位与窗口', '/admin/units'],
       ['工作人员', '/admin/staff'],
       ['服务大厅', '/admin/halls'],

@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { expectNoAxeViolations } from '../support/axe.js';
 import { demoSessions, JS_MODES, launchChromium, type Session } from '../support/browser.js';
 
 /**
@@ -19,7 +19,6 @@ import { demoSessions, JS_MODES, launchChromium, type Session } from '../support
  * at phone and desktop size go to /tmp/voting-shots/.
  */
 const baseUrl = inject('baseUrl');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const shotsDir = '/tmp/voting-shots';
 const run = Date.now().toString(36);
 const CODE = /[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}/g;
@@ -70,15 +69,7 @@ async function fitsPhone(page: Page): Promise<void> {
   if (viewport) await page.setViewportSize(viewport);
 }
 
-async function axe(page: Page, what: string): Promise<void> {
-  await page.addScriptTag({ content: axeSource });
-  const violations = await page.evaluate(async () => {
-    const runner = (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: unknown }[] }[] }> } }).axe;
-    const result = await runner.run(document);
-    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${JSON.stringify(v.nodes.map((node) => node.target).slice(0, 3))}`);
-  });
-  expect(violations, what).toEqual([]);
-}
+const axe = expectNoAxeViolations;
 
 /** Every page of the PDF as text (pdfjs, as the integration test reads it). */
 async function pdfPages(file: string): Promise<string[]> {

@@ -17,6 +17,14 @@ describe('the admin navigation', () => {
     expect(sectionsFor(['appraisal:manage']).map((section) => section.key)).not.toContain('appraisal');
   });
 
+  it('lists 差评整改 after 评价留言 for those who read cases (cases:read: administrators and committees)', () => {
+    const admin = sectionsFor(['results:read', 'comments:read', 'cases:read', 'cases:work', 'accounts:manage']).map((section) => section.label.zh);
+    expect(admin.slice(admin.indexOf('评价留言'), admin.indexOf('评价留言') + 3)).toEqual(['评价留言', '差评整改', '账号']);
+    expect(all.map((section) => section.key)).not.toContain('cases');
+    expect(sectionsFor(['cases:read']).map((section) => [section.href, section.label.en])).toEqual([['/admin/cases', 'Bad-rating cases']]);
+    expect(sectionsFor(['cases:work', 'cases:review']).map((section) => section.key)).not.toContain('cases');
+  });
+
   it('marks the section a page belongs to, including the paths it holds beside its own', () => {
     const at = (path: string) => currentSection(all, path)?.key;
     expect(at('/admin/windows/ABCD2345')).toBe('units');

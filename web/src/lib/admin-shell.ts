@@ -27,6 +27,7 @@ export const SECTIONS: readonly Section[] = [
   { key: 'rounds', href: '/admin/rounds', permission: 'results:read', label: { zh: '阳光测评', en: 'Sampling rounds' } },
   { key: 'appraisal', href: '/admin/appraisal', permission: 'appraisal:read', label: { zh: '民主评议', en: 'Appraisals' } },
   { key: 'comments', href: '/admin/reports/comments', permission: 'comments:read', label: { zh: '评价留言', en: 'Comments' } },
+  { key: 'cases', href: '/admin/cases', permission: 'cases:read', label: { zh: '差评整改', en: 'Bad-rating cases' } },
   { key: 'accounts', href: '/admin/accounts', permission: 'accounts:manage', label: { zh: '账号', en: 'Accounts' } },
   { key: 'audit', href: '/admin/audit', permission: 'audit:read', label: { zh: '审计日志', en: 'Audit log' } },
   { key: 'me', href: '/me', permission: 'reports:own', label: { zh: '我的评价', en: 'My ratings' } },

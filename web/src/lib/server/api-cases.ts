@@ -1,0 +1,18 @@
+import { caseOperations, CaseQueuePage, CaseView, type CaseTransitionInput } from '#shared/contracts/cases/cases.js';
+import { call, fillPath, type ApiResult } from './api';
+
+/** Client functions of the 差评 cases (issue 15; docs/decisions/0028). */
+export function listCases(token: string, query: Record<string, string>): Promise<ApiResult<CaseQueuePage>> {
+  const op = caseOperations.listCases;
+  return call(CaseQueuePage, { method: op.method, path: op.path, token, query });
+}
+
+export function getCase(token: string, caseId: string): Promise<ApiResult<CaseView>> {
+  const op = caseOperations.getCase;
+  return call(CaseView, { method: op.method, path: fillPath(op.path, { caseId }), token });
+}
+
+export function transitionCase(token: string, caseId: string, body: CaseTransitionInput): Promise<ApiResult<CaseView>> {
+  const op = caseOperations.transitionCase;
+  return call(CaseView, { method: op.method, path: fillPath(op.path, { caseId }), token, body });
+}

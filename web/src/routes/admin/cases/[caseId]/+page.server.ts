@@ -1,0 +1,47 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { caseMessages } from '$lib/i18n-cases';
+import { fill } from '$lib/i18n-draw';
+import { getCase, transitionCase } from '$lib/server/api-cases';
+import { requireToken, sessionEnded } from '$lib/server/api-org';
+import type { Actions, PageServerLoad } from './$types';
+
+/** One 差评 case (issue 15): the rating's service facts, its deadline, its steps, and the next step's form. */
+export const load: PageServerLoad = async ({ locals, params, url, cookies }) => {
+  const token = requireToken(locals);
+  const t = caseMessages(locals.lang);
+  const found = await getCase(token, params.caseId);
+  if (found.status === 401) sessionEnded(cookies, url);
+  if (!found.ok) {
+    const status = found.status === 400 || found.status === 404 ? 404 : found.status === 403 ? 403 : 503;
+    error(status, { message: status === 404 ? t.errors.notFound : status === 403 ? t.errors.forbidden : t.errors.unavailable });
+  }
+  return { t, kase: found.data, done: url.searchParams.get('done') === 'step' };
+};
+
+export const actions: Actions = {
+  /** 提交: one step with what was done; back to the case (PRG), or the form again with why not. */
+  step: async ({ locals, params, request, cookies, url }) => {
+    const token = requireToken(locals);
+    const t = caseMessages(locals.lang);
+    const form = await request.formData().catch(() => new FormData());
+    const to = String(form.get('to') ?? '');
+    const note = String(form.get('note') ?? '').trim();
+    const values = { to, note };
+    if (!to) return fail(400, { values, errors: { to: t.errors.to } });
+    if (!note) return fail(400, { values, errors: { note: t.errors.note } });
+    const result = await transitionCase(token, params.caseId, { to: to as never, note });
+    if (result.status === 401) sessionEnded(cookies, url);
+    if (!result.ok) {
+      const message = result.error.error.message;
+      if (result.status === 400) {
+        const field = /^note/.test(message) ? 'note' : 'to';
+        return fail(400, { values, errors: { [field]: field === 'note' ? t.errors.note : t.errors.to } });
+      }
+      if (result.status === 403) return fail(403, { values, errors: { form: t.errors.forbidden } });
+      if (result.status === 409) return fail(409, { values, errors: { form: fill(t.errors.conflict, { message }) } });
+      if (result.status === 404) return fail(404, { values, errors: { form: t.errors.notFound } });
+      return fail(503, { values, errors: { form: t.errors.unavailable } });
+    }
+    redirect(303, `/admin/cases/${encodeURIComponent(params.caseId)}?done=step`);
+  },
+};
