@@ -17,6 +17,7 @@ import { loadOrCreateSecrets } from './secrets.js';
 import { seedDemo } from './seed.js';
 import { seedDemoSampling } from './seed-sampling.js';
 import { seedDemoAppraisal } from './seed-appraisal.js';
+import { seedDemoCases } from './seed-cases.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const webBuildDir = join(repoRoot, 'web', 'build');
@@ -111,6 +112,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // 民主评议: the open campaign's slips PDF goes next to the data it belongs to; a stack in memory
       // (tests) writes it to a temporary folder, never over the slips of the persisted demo in .data/.
       await seedDemoAppraisal(doc, getRuntime(), { opsTable: tables.ops!, dataDir: options.dataDir ?? join(tmpdir(), 'manyi-local-stack'), log });
+      // 差评整改: the demo's 差评 opened their cases; a few of them are worked, as a unit would.
+      await seedDemoCases(doc, getRuntime(), { opsTable: tables.ops!, log });
       doc.destroy();
     }
 

@@ -140,6 +140,22 @@ describe('the local stack (npm start)', () => {
     expect(logged.some((line) => line.includes('seeded 阳光测评'))).toBe(true);
   });
 
+  it('seeds 差评整改: the demo’s 差评 opened their cases — open, overdue and worked ones, closed, under a deadline and appealed', async () => {
+    const token = firstRun.token;
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const unitId = /seeded 差评整改: \d+ cases of unit (\S+)/.exec(logged.find((line) => line.includes('seeded 差评整改')) ?? '')?.[1];
+    expect(unitId).toBeTruthy();
+    const queue = async (state: string) => (await api(`/api/cases?unitId=${unitId}&state=${state}&limit=200`, { token })).json.items as { caseId: string; overdue: boolean; due?: string }[];
+    const [pending, closed, deadline, appealing] = await Promise.all([queue('pending'), queue('closed'), queue('deadline'), queue('appealing')]);
+    expect(closed).toHaveLength(3);
+    expect(deadline).toHaveLength(1);
+    expect(appealing).toHaveLength(1);
+    // The rest of the unit's 差评 wait for verification, the older ones overdue.
+    expect(pending.some((item) => item.overdue && item.due! < today)).toBe(true);
+    const worked = (await api(`/api/cases/${closed[0]!.caseId}`, { token })).json;
+    expect(worked.events.map((event: { to: string }) => event.to)).toEqual(expect.arrayContaining(['closed']));
+  });
+
   it('prints the current code of a demo account with npm run totp', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'infra/local/totp.ts', 'admin'], { encoding: 'utf8' });
     const now = Date.now();

@@ -1,0 +1,60 @@
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Principal } from '../../functions/src/auth/principal.js';
+import type { Runtime } from '../../functions/src/runtime.js';
+import { transitionCase } from '../../functions/src/use-cases/cases/cases.js';
+import { allPages } from '../../functions/src/use-cases/reports/report-deps.js';
+import { demoCounty } from './demo-county.js';
+
+/**
+ * 差评 cases in the demo (issue 15; docs/decisions/0028). The demo's ratings go through the real
+ * rating use case, so each 不满意 and 非常不满意 of the last 60 days has opened its case — most of them
+ * long overdue (待核实, due a working day after their day). Here the county's unit administrator
+ * (cepingyuan) works a few of the oldest of the unit with the most, as a unit would: two fixed and
+ * closed, one under a deadline (限期整改), one explained and closed, one appealed to the county
+ * (申诉中, for `admin` to decide: not the account that appealed) — so the queue shows open, overdue
+ * and closed cases, and a case page a full record. Seeded once (its own marker).
+ */
+const CASES_MARKER = { pk: 'SEED', sk: 'CASES' };
+export const DEMO_CASE_WORKER: Principal = { username: 'cepingyuan', role: 'unit-admin', unitId: 'jn-qh-lj' };
+
+const PLANS: readonly (readonly [to: string, note: string][])[] = [
+  [
+    ['immediate', '核实属实：当天窗口人员临时离岗，已安排顶岗'],
+    ['fixed', '已建立离岗登记和顶岗制度，并在窗口公示'],
+    ['closed', '匿名评价，无法回访，办结'],
+  ],
+  [
+    ['deadline', '排队时间长：需增加自助取号机，已报采购，限期五个工作日'],
+  ],
+  [
+    ['explained', '该事项须本人到场办理，已在窗口和网站补充说明'],
+    ['closed', '匿名评价，无法回访，办结'],
+  ],
+  [
+    ['immediate', '核实：资料清单未一次告知，已当面致歉并补发清单'],
+    ['fixed', '一次性告知单已上墙，窗口人员已培训'],
+    ['closed', '匿名评价，无法回访，办结'],
+  ],
+  [['appealing', '评价当天该窗口未开放，疑为误评，申请县政务服务中心复核']],
+];
+
+export async function seedDemoCases(doc: DynamoDBDocumentClient, deps: Runtime, options: { opsTable: string; unitId?: string; log?: (line: string) => void }): Promise<boolean> {
+  const { Item } = await doc.send(new GetCommand({ TableName: options.opsTable, Key: CASES_MARKER, ConsistentRead: true }));
+  if (Item) return false;
+  // The unit of the county with the most 差评 (or the one asked for); the oldest of its cases first
+  // (the queue sorts by due day), and at least two left waiting, so the queue still shows 超期 ones.
+  const queues = await Promise.all(
+    (options.unitId ? [options.unitId] : demoCounty().units.map((unit) => unit.id)).map(async (id) => ({
+      unitId: id,
+      pending: await allPages((cursor) => deps.cases.unitQueue(id, { state: 'pending', limit: 200, cursor })),
+    })),
+  );
+  const { unitId, pending } = queues.reduce((best, queue) => (queue.pending.length > best.pending.length ? queue : best));
+  const chosen = pending.slice(0, Math.max(0, Math.min(PLANS.length, pending.length - 2)));
+  for (const [index, item] of chosen.entries()) {
+    for (const [to, note] of PLANS[index]!) await transitionCase(deps, DEMO_CASE_WORKER, item.caseId, { to: to as never, note });
+  }
+  await doc.send(new PutCommand({ TableName: options.opsTable, Item: { ...CASES_MARKER, seededAt: new Date().toISOString() } }));
+  options.log?.(`seeded 差评整改: ${pending.length} cases of unit ${unitId} opened by the demo's 差评, ${chosen.length} worked (closed, 限期整改, 申诉中)`);
+  return true;
+}
