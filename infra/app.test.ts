@@ -427,7 +427,7 @@ describe('api stack', () => {
     expect(apiRoute.Properties.AuthorizerId).toEqual(route.auth === 'bearer' ? { Ref: authorizerId[0] } : undefined);
   });
 
-  it('never lets a public route function read the contact store or open a sealed number', () => {
+  it('never lets a route function read the contact store or open a sealed number, but 查看联系方式 (one GetItem, Decrypt for 回访)', () => {
     const contactsTable = logicalId(built.data, built.data.contacts.table.node.defaultChild);
     const sealingKey = logicalId(built.data, built.data.contactSealingKey.node.defaultChild);
     const submit = statementsOf('submitRating');
@@ -437,10 +437,22 @@ describe('api stack', () => {
     const onSealingKey = submit.filter((statement) => mentions(statement.Resource, sealingKey));
     expect(onSealingKey.flatMap(actionsOf)).toEqual(['kms:Encrypt']);
 
-    // No route function at all: only the invitation sender (tested below) reads a number, to send its message.
+    // One route function opens a number: 查看联系方式 of a 实名差评, for its 回访 — GetItem of contact
+    // items, the table key through DynamoDB, Decrypt of 回访 ciphertexts; nothing else on either.
+    const reveal = statementsOf('revealCaseContact');
+    expect(reveal.filter((s) => mentions(s.Resource, contactsTable)).map((s) => [actionsOf(s), s.Condition])).toEqual([
+      [['dynamodb:GetItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CONTACT#*'] } }],
+    ]);
+    expect(reveal.filter((s) => mentions(s.Resource, sealingKey)).map((s) => [actionsOf(s), s.Condition])).toEqual([
+      [['kms:Decrypt'], { StringEquals: { 'kms:EncryptionContext:purpose': 'manyi-contact-callback' } }],
+    ]);
+    expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].openContacts).map((route) => route.operationId)).toEqual(['revealCaseContact']);
+
+    // No other route function: the invitation sender (tested below) reads a number, to send its message.
     const sender = { Ref: ownLogicalId(built.api.invitations.function.role!) };
+    const revealRole = ownLogicalId(built.api.functions.get('revealCaseContact')!.role!);
     for (const statement of Object.values(api.findResources('AWS::IAM::Policy'))
-      .filter((policy) => !mentions(policy.Properties.Roles, sender.Ref))
+      .filter((policy) => !mentions(policy.Properties.Roles, sender.Ref) && !mentions(policy.Properties.Roles, revealRole))
       .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])) {
       if (mentions(statement.Resource, contactsTable)) expect(actionsOf(statement).filter((a) => READ_ACTIONS.has(a) || a === 'dynamodb:Scan')).toEqual([]);
       if (mentions(statement.Resource, sealingKey)) expect(actionsOf(statement)).not.toContain('kms:Decrypt');
@@ -505,11 +517,16 @@ describe('api stack', () => {
       expect(on(id, contacts[0]!).filter((action) => action.startsWith('dynamodb:')), id).toEqual(['dynamodb:PutItem']);
       expect(on(id, contacts[2]!), id).toEqual(['kms:Encrypt']);
     }
-    // Closing a 阳光测评 round deletes the numbers of the people drawn: DeleteItem only, no key, no read.
-    expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].contacts === 'delete-only').map((route) => route.operationId)).toEqual(['closeRound']);
-    expect(on('closeRound', contacts[0]!).filter((action) => action.startsWith('dynamodb:'))).toEqual(['dynamodb:DeleteItem']);
-    expect(on('closeRound', contacts[2]!)).toEqual([]);
-    for (const route of routes.filter((r) => !writers.includes(r.operationId) && r.operationId !== 'closeRound')) {
+    // Closing a 阳光测评 round deletes the numbers of the people drawn, and a finished 差评 case its
+    // resident's: DeleteItem only, no key, no read.
+    const deleters = ['closeRound', 'transitionCase'];
+    expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].contacts === 'delete-only').map((route) => route.operationId).sort()).toEqual(deleters);
+    for (const id of deleters) {
+      expect(on(id, contacts[0]!).filter((action) => action.startsWith('dynamodb:')), id).toEqual(['dynamodb:DeleteItem']);
+      expect(on(id, contacts[2]!), id).toEqual([]);
+    }
+    // 查看联系方式 reads (tested above); every other route function has nothing on the contact store.
+    for (const route of routes.filter((r) => ![...writers, ...deleters, 'revealCaseContact'].includes(r.operationId))) {
       const statements = statementsOf(route.operationId);
       for (const id of contacts) expect(statements.filter((s) => mentions(s.Resource, id)), `${route.operationId} → ${id}`).toEqual([]);
     }

@@ -6,7 +6,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { keys } from '../../functions/src/data/keys.js';
 import { ManyiFunction } from './manyi-function.js';
-import { KEY_ACTIONS_READ, KEY_ACTIONS_WRITE, type ManyiTable } from './manyi-table.js';
+import { grantContactOpening } from './contact-opening.js';
+import { KEY_ACTIONS_WRITE, type ManyiTable } from './manyi-table.js';
 
 /**
  * The sending rate of 阳光测评 messages: how many sender Lambdas may run at once (the SQS event
@@ -136,22 +137,8 @@ export class InvitationSender extends Construct {
     }
     const viaDynamoDb = { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.${Aws.URL_SUFFIX}` } };
     iam.Grant.addToPrincipal({ grantee: this.function, actions: KEY_ACTIONS_WRITE, resourceArns: [ops.key.keyArn], conditions: viaDynamoDb });
-    // The contact store: one GetItem of the sealed number per message; no Query, no write.
-    iam.Grant.addToPrincipal({
-      grantee: this.function,
-      actions: ['dynamodb:GetItem'],
-      resourceArns: [contacts.table.tableArn],
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [keys.contact('*').pk] } },
-    });
-    iam.Grant.addToPrincipal({ grantee: this.function, actions: KEY_ACTIONS_READ, resourceArns: [contacts.key.keyArn], conditions: viaDynamoDb });
-    // Opening a sealed number: Decrypt only, and only ciphertexts sealed for 回访 contact
-    // (functions/src/data/kms-contact-sealer.ts binds each to this encryption context).
-    iam.Grant.addToPrincipal({
-      grantee: this.function,
-      actions: ['kms:Decrypt'],
-      resourceArns: [props.contactSealingKey.keyArn],
-      conditions: { StringEquals: { 'kms:EncryptionContext:purpose': 'manyi-contact-callback' } },
-    });
+    // The contact store: one GetItem of the sealed number per message, opened for 回访 only.
+    grantContactOpening(this.function, contacts, props.contactSealingKey);
     if (identityArn) {
       iam.Grant.addToPrincipal({ grantee: this.function, actions: ['sms-voice:SendTextMessage'], resourceArns: [identityArn] });
     }

@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import type { Principal } from '../../functions/src/auth/principal.js';
 import type { Runtime } from '../../functions/src/runtime.js';
 import { transitionCase } from '../../functions/src/use-cases/cases/cases.js';
+import { submitRating } from '../../functions/src/use-cases/submit-rating.js';
 import { allPages } from '../../functions/src/use-cases/reports/report-deps.js';
 import { demoCounty } from './demo-county.js';
 
@@ -12,9 +13,13 @@ import { demoCounty } from './demo-county.js';
  * (cepingyuan) works a few of the oldest of the unit with the most, as a unit would: two fixed and
  * closed, one under a deadline (限期整改), one explained and closed, one appealed to the county
  * (申诉中, for `admin` to decide: not the account that appealed) — so the queue shows open, overdue
- * and closed cases, and a case page a full record. Seeded once (its own marker).
+ * and closed cases, and a case page a full record. And one 实名差评 of today (a fictitious number
+ * left for the 回访), fixed and waiting for its call back: 查看联系方式 and the 回访 to try. Seeded once
+ * (its own marker).
  */
 const CASES_MARKER = { pk: 'SEED', sk: 'CASES' };
+/** A fictitious number (the demo's only): what 查看联系方式 shows for the demo's 实名差评. */
+export const DEMO_CALLBACK_PHONE = '13800000000';
 export const DEMO_CASE_WORKER: Principal = { username: 'cepingyuan', role: 'unit-admin', unitId: 'jn-qh-lj' };
 
 const PLANS: readonly (readonly [to: string, note: string][])[] = [
@@ -54,7 +59,13 @@ export async function seedDemoCases(doc: DynamoDBDocumentClient, deps: Runtime, 
   for (const [index, item] of chosen.entries()) {
     for (const [to, note] of PLANS[index]!) await transitionCase(deps, DEMO_CASE_WORKER, item.caseId, { to: to as never, note });
   }
+  const window = demoCounty().windows.find((candidate) => candidate.unitId === unitId && candidate.active);
+  if (window) {
+    const named = await submitRating(deps, { windowCode: window.code, level: 2, reasons: ['RUDE'], comment: '窗口人员答复不耐烦，希望改进', contactPhone: DEMO_CALLBACK_PHONE, consentToCallback: true }, {});
+    await transitionCase(deps, DEMO_CASE_WORKER, named.id, { to: 'immediate', note: '核实属实：已对窗口人员批评教育' });
+    await transitionCase(deps, DEMO_CASE_WORKER, named.id, { to: 'fixed', note: '窗口服务用语规范已重新培训' });
+  }
   await doc.send(new PutCommand({ TableName: options.opsTable, Item: { ...CASES_MARKER, seededAt: new Date().toISOString() } }));
-  options.log?.(`seeded 差评整改: ${pending.length} cases of unit ${unitId} opened by the demo's 差评, ${chosen.length} worked (closed, 限期整改, 申诉中)`);
+  options.log?.(`seeded 差评整改: ${pending.length} cases of unit ${unitId} opened by the demo's 差评, ${chosen.length} worked (closed, 限期整改, 申诉中)${window ? ', and one 实名差评 waiting for its 回访' : ''}`);
   return true;
 }

@@ -42,10 +42,18 @@ export const THROTTLE_ITEM_GRANTS: Record<ClientLimits, readonly ItemGrant[]> = 
 /** What one route's Lambda may touch. Everything not listed here is denied. */
 export interface RouteAccess {
   ops: TableAccess;
-  /** The contact store (phone numbers). Only the rating writer may put; nothing reads it. */
+  /**
+   * The contact store (phone numbers). The rating writers put; a finished case or round deletes;
+   * only `openContacts` reads.
+   */
   contacts: Extract<TableAccess, 'none' | 'put-only' | 'delete-only'>;
   /** kms:Encrypt on the contact-sealing key; never Decrypt. */
   sealContacts: boolean;
+  /**
+   * 查看联系方式 (issue 15 §2): GetItem on the contact store's `CONTACT#` items, the table key through
+   * DynamoDB, and kms:Decrypt on the sealing key for 回访 ciphertexts only — as the invitation sender.
+   */
+  openContacts?: boolean;
   /** Keep the Cognito user pool in step with account administration (AdminCreateUser …); AWS mode. */
   cognitoAdmin?: boolean;
   /** Bundle the CJK poster font with the function (QR posters print Chinese). */
@@ -252,7 +260,9 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   // windows' names); a step is one transaction (the case, its two queue entries, the step item).
   listCases: READ_OPS,
   getCase: READ_OPS,
-  transitionCase: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  // A finished case deletes its contact in the step's transaction (DeleteItem only).
+  transitionCase: { ops: 'read-write', contacts: 'delete-only', sealContacts: false },
+  revealCaseContact: { ops: 'read', contacts: 'none', sealContacts: false, openContacts: true },
   // 民主评议 campaigns (issue 14 §1): the campaign and its unit listing (one transaction); subjects
   // are read from the org items (staff, windows, units) of the scope. No contact, no ballot box.
   createCampaign: { ops: 'read-write', contacts: 'none', sealContacts: false },

@@ -5,6 +5,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { Route } from '../../functions/src/routes.js';
+import { grantContactOpening } from '../constructs/contact-opening.js';
 import { ManyiFunction } from '../constructs/manyi-function.js';
 import { KEY_ACTIONS_WRITE, type ManyiTable } from '../constructs/manyi-table.js';
 import type { InvitationSender } from '../constructs/invitation-sender.js';
@@ -117,6 +118,7 @@ export class RouteGroup extends NestedStack {
       data.ballots.grant(fn, access.ballots === 'cast' ? 'put-only' : access.ballots === 'tally' ? 'read' : 'none');
       // Append-only audit log: PutItem (plus reads for the auditor), never Update/Delete (drill D-3).
       data.audit.grant(fn, access.audit ?? (route.auth !== 'none' || route.operationId === 'login' ? 'put-only' : 'none'));
+      if (access.openContacts) grantContactOpening(fn, data.contacts, data.contactSealingKey);
       if (access.sealContacts) {
         iam.Grant.addToPrincipal({ grantee: fn, actions: ['kms:Encrypt'], resourceArns: [data.contactSealingKey.keyArn] });
       }

@@ -9,10 +9,11 @@ import { demoSessions, JS_MODES, launchChromium, phoneContext, type Session } fr
 
 /**
  * 差评整改 in the browser (issue 15), with JavaScript and without: a resident rates a demo window
- * 非常不满意 on the public rating page; its case is in the window's unit's queue (待核实, due a working
- * day later); the unit administrator opens it, reads the rating's facts — never who rated — and works
- * it 待核实 → 立行立改 → 已整改 → 已办结, each step with what was done, a missing note named; the steps
- * are listed in order, and a finished case offers no step. Axe on the queue and the case; screenshots
+ * 非常不满意 on the public rating page, leaving a number for the 回访; its case is in the window's
+ * unit's queue (待核实, due a working day later); the unit administrator opens it, reads the rating's
+ * facts — never who rated, the number only behind 查看联系方式 — and works it 待核实 → 立行立改 → 已整改
+ * → 已回访 (satisfied) → 已办结, each step with what was done, a missing note named; the steps are
+ * listed in order, a finished case offers no step, and its number is gone. Axe on the queue and the case; screenshots
  * at phone and desktop size to /tmp/cases-shots/.
  */
 const baseUrl = inject('baseUrl');
@@ -57,6 +58,7 @@ describe.each(JS_MODES)('差评整改 $name', ({ javaScriptEnabled }) => {
     const window = windows[javaScriptEnabled ? 12 : 13]!;
     const unitId = demoCounty().windows.find((candidate) => candidate.code === window.code)!.unitId;
     const comment = `窗口无人（${javaScriptEnabled ? 'js' : 'nojs'} ${Date.now().toString(36)}）`;
+    const phone = javaScriptEnabled ? '13900000012' : '13900000013';
     const resident = await phoneContext(browser, javaScriptEnabled);
     try {
       const page = await resident.newPage();
@@ -64,6 +66,9 @@ describe.each(JS_MODES)('差评整改 $name', ({ javaScriptEnabled }) => {
       await page.getByRole('group', { name: /满意吗/ }).getByRole('radio', { name: '非常不满意', exact: true }).check();
       await page.locator('summary', { hasText: '意见或建议' }).click();
       await page.locator('#comment').fill(comment);
+      await page.locator('summary', { hasText: '电话回访' }).click();
+      await page.locator('#contactPhone').fill(phone);
+      await page.locator('#consentToCallback').check();
       await Promise.all([page.waitForURL(/\/thanks$/), page.getByRole('button', { name: '提交评价' }).click()]);
     } finally {
       await resident.close();
@@ -90,16 +95,18 @@ describe.each(JS_MODES)('差评整改 $name', ({ javaScriptEnabled }) => {
       expect(found, 'the case of the rating just made').toBe(true);
       const facts = await page.getByTestId('case-facts').innerText();
       expect(facts).toContain('非常不满意');
-      expect(facts).toContain('匿名（未留联系方式）');
+      expect(facts).toContain('留有联系方式（实名差评，可回访）');
+      expect(await page.content()).not.toContain(phone);
       await expect(page.locator('h1 [data-state]').innerText()).resolves.toBe('待核实');
       if (javaScriptEnabled) await axe(page, 'the case page');
 
       // Each step lands back on the case (?done=step) with one more line in its record.
       const steps = page.getByTestId('case-history').locator('li');
-      const step = async (to: string, note: string) => {
+      const step = async (to: string, note: string, outcome?: string) => {
         const before = await steps.count();
         const form = page.getByTestId('step-form');
         await form.getByLabel(to, { exact: true }).check();
+        if (outcome) await form.getByTestId('outcome').getByLabel(outcome, { exact: true }).check();
         await form.getByLabel('办理情况').fill(note);
         await form.getByRole('button', { name: '提交', exact: true }).click();
         await page.waitForFunction((n) => document.querySelectorAll('[data-testid="case-history"] li').length === n, before + 1);
@@ -116,11 +123,21 @@ describe.each(JS_MODES)('差评整改 $name', ({ javaScriptEnabled }) => {
 
       await step('立行立改', '核实：当时窗口人员离岗，已安排顶岗');
       await step('已整改', '已建立离岗登记和顶岗制度');
-      await step('已办结', '匿名评价，无法回访，办结');
+      // 查看联系方式: the number, in the answer only (not in the address), for the 回访.
+      await page.getByTestId('contact-button').click();
+      await expect(page.getByTestId('contact-phone').innerText()).resolves.toContain(phone);
+      expect(page.url()).not.toContain(phone);
+      if (javaScriptEnabled) await axe(page, 'the case page with its number shown');
+      await screenshots(page, `contact-${javaScriptEnabled ? 'js' : 'nojs'}`);
+      await step('已回访', '已电话回访，群众对处理结果满意', '满意');
+      await expect(page.getByTestId('case-callback').innerText()).resolves.toBe('满意');
+      await step('已办结', '回访满意，办结');
       await expect(page.getByTestId('case-final').innerText()).resolves.toBe('本事项已结束，不能再办理。');
       await expect(page.getByTestId('step-form').count()).resolves.toBe(0);
       const history = await page.getByTestId('case-history').locator('li strong').allInnerTexts();
-      expect(history).toEqual(['待核实 → 立行立改', '立行立改 → 已整改', '已整改 → 已办结']);
+      expect(history).toEqual(['待核实 → 立行立改', '立行立改 → 已整改', '已整改 → 已回访', '已回访 → 已办结']);
+      await expect(page.getByTestId('case-history').innerText()).resolves.toContain('回访结果：满意');
+      await expect(page.getByTestId('case-contact').innerText()).resolves.toContain('联系方式已在事项结束时删除。');
       await screenshots(page, `case-${javaScriptEnabled ? 'js' : 'nojs'}`);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       expect(width).toBeLessThanOrEqual(1280);

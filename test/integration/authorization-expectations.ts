@@ -144,6 +144,7 @@ export const MAY: Record<string, readonly Role[]> = {
   listCases: READERS,
   getCase: READERS,
   transitionCase: ADMINS,
+  revealCaseContact: ADMINS,
   // The own published 民主评议 results: the staff member themself, as their own report.
   myAppraisals: [ST],
   listRateDefinitions: READERS,

@@ -71,7 +71,7 @@ export interface Targets {
   round(state: RoundFixtureState): Promise<string>;
   /** A 民主评议 campaign of `unit` (issue 14) appraising the unit itself: a draft, or opened by the fixture admin. */
   campaign(state?: CampaignFixtureState): Promise<string>;
-  /** A 差评 case of a window of `unit` (issue 15): 待核实, or appealed by the fixture admin. */
+  /** A 差评 case of a window of `unit` (issue 15): 待核实, appealed by the fixture admin, or 实名 (a number left for the 回访). */
   case(state?: CaseFixtureState): Promise<string>;
   /** An account whose scope is `unit`. */
   account(): Promise<string>;
@@ -84,7 +84,7 @@ export interface Targets {
 export type Build = (x: Targets) => Promise<Req>;
 
 export type CampaignFixtureState = 'draft' | 'open' | 'closed' | 'tallied' | 'graded';
-export type CaseFixtureState = 'pending' | 'appealing';
+export type CaseFixtureState = 'pending' | 'appealing' | 'named';
 
 export type RoundFixtureState = 'draft' | 'committed' | 'frozen' | 'drawn' | 'sending' | 'closed' | 'published';
 
@@ -400,6 +400,7 @@ export const REQUESTS: Record<string, RequestSpec> = {
   listCases: { scope: 'object', build: async (x) => ({ method: 'GET', path: '/api/cases', query: { unitId: await x.unit() } }) },
   getCase: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/cases/${await x.case()}` }) },
   transitionCase: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/cases/${await x.case()}/transitions`, json: { to: 'immediate', note: '矩阵：立行立改' } }) },
+  revealCaseContact: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/cases/${await x.case('named')}/contact` }) },
   listRateDefinitions: { scope: 'caller', build: async () => ({ method: 'GET', path: '/api/rate-definitions' }) },
   createRateDefinition: {
     scope: 'caller',
@@ -612,7 +613,7 @@ export async function createWorld(endpoint: string): Promise<World> {
   };
   /** A 差评 rating of the window, through the rating use case: its case, appealed when asked. */
   const newCase = async (windowCode: string, side: 'in' | 'out', state: CaseFixtureState = 'pending') => {
-    const { id } = await submitRating(t.runtime, { windowCode, level: 1, reasons: ['SLOW'] }, {});
+    const { id } = await submitRating(t.runtime, { windowCode, level: 1, reasons: ['SLOW'], ...(state === 'named' ? { contactPhone: '13800138000', consentToCallback: true } : {}) }, {});
     if (state === 'appealing') await admin('POST', `/api/cases/${id}/transitions`, { to: 'appealing', note: '夹具：申诉' });
     if (side === 'out') leakMarkers.add(id);
     return id;
@@ -721,7 +722,7 @@ export async function createWorld(endpoint: string): Promise<World> {
     const campaigns = campaignsOf(async () => root, side);
     for (const state of ['draft', 'open', 'closed', 'tallied', 'graded'] as const) await campaigns(state);
     const cases = casesOf(async () => window.code, side);
-    await cases('pending');
+    for (const state of ['pending', 'named'] as const) await cases(state);
     return fixed(
       {
         unit: root,

@@ -30,8 +30,12 @@ const COMMITTEE: Principal = { username: 'bureau.committee', role: 'committee', 
 const tokens = new Map<string, string>();
 const as = callerAs(gateway, tokens);
 
-async function badRating(level: 1 | 2 = 1): Promise<string> {
-  const { id } = await submitRating(t.runtime, { windowCode: 'casew001', level, reasons: ['SLOW'], comment: '排队一个多小时' }, {});
+const PHONE = '13900001111';
+
+/** A 差评 of the bureau's window; `named`: with a number left for the 回访 (实名差评). */
+async function badRating(level: 1 | 2 = 1, named = false): Promise<string> {
+  const contact = named ? { contactPhone: PHONE, consentToCallback: true } : {};
+  const { id } = await submitRating(t.runtime, { windowCode: 'casew001', level, reasons: ['SLOW'], comment: '排队一个多小时', ...contact }, {});
   return id;
 }
 
@@ -53,8 +57,8 @@ afterAll(() => t?.close());
 const step = (who: Principal, caseId: string, to: string, note = '已核实') => as(who, 'POST', `/api/cases/${caseId}/transitions`, { to, note });
 
 describe('working a case', () => {
-  it('takes a case from 待核实 through 立行立改, 已整改, 已回访, a reopening, 解释说明 to 已办结', async () => {
-    const caseId = await badRating();
+  it('takes a 实名差评 from 待核实 through 立行立改, 已整改, an unhappy 回访 that reopens it, 解释说明 and a satisfied 回访 to 已办结, its number deleted', async () => {
+    const caseId = await badRating(1, true);
     const opened = await as(BUREAU, 'GET', `/api/cases/${caseId}`);
     expect(opened.status).toBe(200);
     expect(opened.json).toMatchObject({
@@ -69,11 +73,13 @@ describe('working a case', () => {
       overdue: false,
       reasons: ['SLOW'],
       comment: '排队一个多小时',
-      named: false,
+      named: true,
       reopened: 0,
       next: ['immediate', 'deadline', 'explained', 'appealing'],
       events: [],
     });
+    // The case never carries the number: only 查看联系方式 shows it.
+    expect(opened.text).not.toContain(PHONE);
     const fixing = await step(BUREAU, caseId, 'immediate', '窗口增派一人，当天恢复正常');
     expect(fixing.status).toBe(200);
     expect(fixing.json).toMatchObject({ state: 'immediate', due: addWorkingDays(today(), 1).day, next: ['fixed'] });
@@ -82,13 +88,41 @@ describe('working a case', () => {
     const skipped = await step(BUREAU, caseId, 'closed');
     expect(skipped.status).toBe(409);
     expect(skipped.json.error.message).toContain('the case is immediate (立行立改): it cannot go to closed (已办结)');
-    for (const to of ['fixed', 'called-back']) expect((await step(BUREAU, caseId, to)).status).toBe(200);
-    // The call back found the resident unhappy: 待核实 again, counted, a new verification deadline.
-    const reopened = await step(BUREAU, caseId, 'pending', '回访：群众对处理结果不满意');
-    expect(reopened.json).toMatchObject({ state: 'pending', reopened: 1, due: addWorkingDays(today(), 1).day });
-    for (const to of ['explained', 'closed']) expect((await step(BUREAU, caseId, to)).status).toBe(200);
+    expect((await step(BUREAU, caseId, 'fixed')).json).toMatchObject({ state: 'fixed', next: ['called-back'] });
+    // A 实名差评 is called back before it closes; the 回访 says what it found.
+    const unCalled = await step(BUREAU, caseId, 'closed');
+    expect(unCalled.status).toBe(409);
+    expect(unCalled.json.error.message).toContain('a 实名差评 is called back before it closes');
+    const noOutcome = await step(BUREAU, caseId, 'called-back', '已电话回访');
+    expect(noOutcome.status).toBe(400);
+    expect(noOutcome.json.error.issues).toEqual([expect.objectContaining({ field: 'outcome' })]);
+    // 查看联系方式: the number, to the bureau, audited without it.
+    const shown = await as(BUREAU, 'POST', `/api/cases/${caseId}/contact`);
+    expect(shown.status).toBe(200);
+    expect(shown.json).toMatchObject({ caseId, phone: PHONE });
+    expect(shown.headers['cache-control']).toBe('no-store');
+    const { entries: reveals } = await t.runtime.audit.search({ fromDay: today(), toDay: today(), action: 'case.contact' });
+    expect(reveals.filter((entry) => entry.objectId === caseId).map((entry) => [entry.actor, entry.result])).toEqual([['bureau.admin', 'ok']]);
+    expect(JSON.stringify(reveals)).not.toContain(PHONE);
+    // The resident is unhappy with the result: 已回访, then 待核实 again at once, counted.
+    const unhappy = await as(BUREAU, 'POST', `/api/cases/${caseId}/transitions`, { to: 'called-back', note: '群众认为仍需排队过久', outcome: 'unsatisfied' });
+    expect(unhappy.status).toBe(200);
+    expect(unhappy.json).toMatchObject({ state: 'pending', reopened: 1, callback: 'unsatisfied', due: addWorkingDays(today(), 1).day });
+    expect((unhappy.json as CaseView).events.slice(-2)).toEqual([
+      expect.objectContaining({ from: 'fixed', to: 'called-back', note: '群众认为仍需排队过久', outcome: 'unsatisfied' }),
+      expect.objectContaining({ from: 'called-back', to: 'pending', by: 'bureau.admin' }),
+    ]);
+    expect((await step(BUREAU, caseId, 'explained', '已向群众说明高峰时段分流安排')).status).toBe(200);
+    const satisfied = await as(BUREAU, 'POST', `/api/cases/${caseId}/transitions`, { to: 'called-back', note: '回访满意', outcome: 'satisfied' });
+    expect(satisfied.json).toMatchObject({ state: 'called-back', callback: 'satisfied', next: ['closed'] });
+    const reopenAgain = await step(BUREAU, caseId, 'pending');
+    expect(reopenAgain.status).toBe(409);
+    expect(reopenAgain.json.error.message).toContain('the 回访 is recorded: the case closes');
+    const contactId = (await t.runtime.cases.get(caseId))!.contactId!;
+    expect(await t.runtime.cases.contact(contactId)).toBeDefined();
+    expect((await step(BUREAU, caseId, 'closed', '办结')).status).toBe(200);
     const closed = (await as(BUREAU, 'GET', `/api/cases/${caseId}`)).json as CaseView;
-    expect(closed).toMatchObject({ state: 'closed', next: [], reopened: 1 });
+    expect(closed).toMatchObject({ state: 'closed', next: [], reopened: 1, named: true, contactPurged: true });
     expect(closed.due).toBeUndefined();
     expect(closed.events.map((event) => `${event.from}>${event.to}`)).toEqual([
       'pending>immediate',
@@ -96,16 +130,56 @@ describe('working a case', () => {
       'fixed>called-back',
       'called-back>pending',
       'pending>explained',
-      'explained>closed',
+      'explained>called-back',
+      'called-back>closed',
     ]);
+    // Closed: the contact store no longer holds the number, and 查看联系方式 says why.
+    expect(await t.runtime.cases.contact(contactId)).toBeUndefined();
+    const gone = await as(BUREAU, 'POST', `/api/cases/${caseId}/contact`);
+    expect(gone.status).toBe(409);
+    expect(gone.json.error.message).toContain('deleted when the case finished');
     expect((await step(BUREAU, caseId, 'pending')).status).toBe(409);
     const { entries } = await t.runtime.audit.search({ fromDay: today(), toDay: today(), action: 'case.transition' });
     const mine = entries.filter((entry) => entry.objectId === caseId);
     expect(mine.filter((entry) => entry.result === 'ok').map((entry) => entry.detail)).toEqual(
-      expect.arrayContaining(['pending → immediate', 'explained → closed (final)']),
+      expect.arrayContaining(['pending → immediate', 'fixed → called-back (回访: unsatisfied)', 'called-back → closed (final); contact deleted']),
     );
     // The note is the case's, not the log's.
     expect(JSON.stringify(mine)).not.toContain('窗口增派一人');
+  });
+
+  it('closes an anonymous case without a 回访, and shows no number: there is none', async () => {
+    const caseId = await badRating(2);
+    for (const to of ['immediate', 'fixed']) expect((await step(BUREAU, caseId, to)).status).toBe(200);
+    const called = await as(BUREAU, 'POST', `/api/cases/${caseId}/transitions`, { to: 'called-back', note: '回访', outcome: 'satisfied' });
+    expect(called.status).toBe(409);
+    expect(called.json.error.message).toContain('an anonymous case has no one to call back');
+    const none = await as(BUREAU, 'POST', `/api/cases/${caseId}/contact`);
+    expect(none.status).toBe(409);
+    expect(none.json.error.message).toContain('anonymous');
+    const stray = await as(BUREAU, 'POST', `/api/cases/${caseId}/transitions`, { to: 'closed', note: '办结', outcome: 'satisfied' });
+    expect(stray.status).toBe(400);
+    expect(stray.json.error.issues).toEqual([expect.objectContaining({ field: 'outcome' })]);
+    expect((await step(BUREAU, caseId, 'closed', '办结')).json).toMatchObject({ state: 'closed', named: false });
+  });
+
+  it('shows a 实名差评’s number to those who work the case only, and never while it is under appeal', async () => {
+    const caseId = await badRating(1, true);
+    expect((await as(COMMITTEE, 'POST', `/api/cases/${caseId}/contact`)).status).toBe(403);
+    expect((await as(SIBLING, 'POST', `/api/cases/${caseId}/contact`)).status).toBe(404);
+    expect((await step(BUREAU, caseId, 'appealing', '疑为恶意评价')).status).toBe(200);
+    for (const who of [BUREAU, COUNTY]) {
+      const refused = await as(who, 'POST', `/api/cases/${caseId}/contact`);
+      expect(refused.status).toBe(409);
+      expect(refused.json.error.message).toContain('under appeal');
+    }
+    const { entries } = await t.runtime.audit.search({ fromDay: today(), toDay: today(), action: 'case.contact' });
+    expect(entries.filter((entry) => entry.objectId === caseId).map((entry) => `${entry.actor} ${entry.result}`).sort()).toEqual([
+      'bureau.admin invalid',
+      'bureau.committee denied',
+      'county.admin invalid',
+      'sibling.admin denied',
+    ]);
   });
 
   it('lists the unit’s queue by state, moves a case between states, and marks it 超期 once its due day has passed', async () => {

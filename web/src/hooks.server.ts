@@ -58,9 +58,9 @@ export const handle: Handle = async ({ event, resolve }) => {
   if (event.url.protocol === 'https:') {
     response.headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
   }
-  if (response.headers.get('content-type')?.startsWith('text/html')) {
-    // Pages carry a per-request CSP nonce, a fresh Idempotency-Key or a session's data: never
-    // store them in a shared cache or reuse them.
+  if (response.headers.get('content-type')?.startsWith('text/html') || event.request.method !== 'GET') {
+    // Pages carry a per-request CSP nonce, a fresh Idempotency-Key or a session's data, and an
+    // action's answer may carry a resident's number (查看联系方式): never store or reuse them.
     response.headers.set('Cache-Control', 'no-store');
   }
   return response;

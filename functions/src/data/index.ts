@@ -59,7 +59,7 @@ export function createDataLayer(doc: DynamoDBDocumentClient, tables: DataTables)
     ratingLinks: createRatingLinkStore(doc, tables.ops),
     recordImportJobs: createRecordImportJobStore(doc, tables.ops),
     campaigns: createCampaignStore(doc, tables.ops),
-    cases: createCaseStore(doc, tables.ops),
+    cases: createCaseStore(doc, tables),
     ballotBox: createBallotStore(doc, tables),
   };
 }

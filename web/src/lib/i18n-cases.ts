@@ -1,5 +1,5 @@
 import type { CaseView } from '#shared/contracts/cases/cases.js';
-import { CASE_STATE_LABELS } from '#shared/domain/cases/case-state.js';
+import { CALLBACK_OUTCOME_LABELS, CASE_STATE_LABELS } from '#shared/domain/cases/case-state.js';
 import type { Lang } from './i18n';
 
 /**
@@ -8,6 +8,7 @@ import type { Lang } from './i18n';
  * words of the API's 409 messages.
  */
 type State = CaseView['state'];
+type Outcome = NonNullable<CaseView['callback']>;
 
 const zh = {
   title: '差评整改',
@@ -44,11 +45,25 @@ const zh = {
   historyEmpty: '尚无办理记录。',
   historyLine: '{from} → {to}',
   historyDue: '期限 {due}',
+  historyOutcome: '回访结果：{outcome}',
+  outcomes: CALLBACK_OUTCOME_LABELS as Record<Outcome, string>,
+  outcomeLegend: '回访结果',
+  outcomeHint: '“不满意”会使本事项重新进入待核实，并计入重新办理次数。',
+  lastCallback: '最近回访',
+  contactTitle: '回访联系方式',
+  contactButton: '查看联系方式',
+  contactHint: '号码仅向您显示，不会保存在页面或记录中；每次查看都记入审计日志。事项办结后号码即删除。',
+  contactShown: '评价人留下的号码：',
+  contactKept: '联系方式保留至 {until}',
+  contactPurged: '联系方式已在事项结束时删除。',
+  contactAppeal: '申诉期间不提供评价人的联系方式。',
   readOnly: '您可以查看整改事项，办理由被评价单位的管理员进行。',
   appealHint: '申诉由上级单位复核，本单位不能自行决定。',
   errors: {
     note: '请填写办理情况。',
     to: '请选择下一步。',
+    outcome: '请选择回访结果。',
+    contact: '无法查看联系方式：{message}',
     forbidden: '您无权进行此操作（申诉须由上级单位复核，申诉人不能自行决定）。',
     conflict: '事项状态已变化，请刷新后再办理：{message}',
     notFound: '找不到该整改事项，或它不在您的管理范围内。',
@@ -104,11 +119,25 @@ const en: CaseMessages = {
   historyEmpty: 'No steps yet.',
   historyLine: '{from} → {to}',
   historyDue: 'due {due}',
+  historyOutcome: 'Call back: {outcome}',
+  outcomes: { satisfied: 'Satisfied', unsatisfied: 'Not satisfied', unreached: 'Not reached' },
+  outcomeLegend: 'What the call back found',
+  outcomeHint: '“Not satisfied” sends the case back to verification and counts a reopening.',
+  lastCallback: 'Last call back',
+  contactTitle: 'Call-back number',
+  contactButton: 'Show the number',
+  contactHint: 'Shown to you only, never kept in the page or the record; every look is in the audit log. The number is deleted when the case finishes.',
+  contactShown: 'The number the resident left:',
+  contactKept: 'Kept until {until}',
+  contactPurged: 'The number was deleted when the case finished.',
+  contactAppeal: 'No number is given while the case is under appeal.',
   readOnly: 'You may read cases; the administrators of the unit rated work them.',
   appealHint: 'An appeal is decided by a superior unit, never the case’s own.',
   errors: {
     note: 'Say what was done.',
     to: 'Choose the next step.',
+    outcome: 'Say what the call back found.',
+    contact: 'No number to show: {message}',
     forbidden: 'You may not do this (an appeal is decided by a superior unit, never by the account that appealed).',
     conflict: 'The case has changed; refresh and try again: {message}',
     notFound: 'No such case in your scope.',

@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, paginateQuery, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CaseState } from '#shared/domain/cases/case-state.js';
+import type { CallbackOutcome, CaseState } from '#shared/domain/cases/case-state.js';
 import type { RatingLevel } from '#shared/domain/rating-level.js';
 import type { TransactItem } from '../client.js';
 import type { CaseOpening } from '#shared/domain/cases/case-opening.js';
@@ -34,6 +34,10 @@ export interface CaseRecord {
   channel: RatingChannel;
   /** 实名差评: the contact store item the resident left for a call back; absent: anonymous. */
   contactId?: string;
+  /** The contact was deleted when the case finished (the contact store's TTL deletes the others). */
+  contactPurged?: true;
+  /** What the last 回访 found. */
+  callback?: CallbackOutcome;
   /** The rating was stored as 可疑 (decision 0016): the unit may appeal it. */
   suspect?: true;
   state: CaseState;
@@ -137,6 +141,8 @@ export interface CaseEvent {
   to: CaseState;
   note: string;
   due?: string;
+  /** A 回访's outcome (the step to 已回访). */
+  outcome?: CallbackOutcome;
 }
 
 /** The case was not in the state the step starts from (another step came first): its state now. */
@@ -147,16 +153,26 @@ export class CaseStateError extends Error {
   }
 }
 
+/** A 实名差评's contact as the contact store holds it: the sealed number and when the store drops it. */
+export interface CaseContact {
+  sealedPhone: string;
+  /** Unix seconds. */
+  expiresAt: number;
+}
+
 export interface CaseStore {
   get(caseId: string): Promise<CaseRecord | undefined>;
+  /** The sealed contact of a 实名差评, if the store still holds it. */
+  contact(contactId: string): Promise<CaseContact | undefined>;
   /** Every step of a case, oldest first. */
   events(caseId: string): Promise<CaseEvent[]>;
   /**
    * One step, in one transaction: the case updated if it is still in `from` (else CaseStateError),
    * its two queue entries moved to the new state and due day, the step recorded as the case's
-   * `sequence`-th (1, 2, …: steps list in order even within one second). `next` is the case after.
+   * `sequence`-th (1, 2, …: steps list in order even within one second). `next` is the case after;
+   * `purgeContact`: its contact deleted in the same transaction (the case finished).
    */
-  transition(from: CaseRecord, next: CaseRecord, event: CaseEvent, sequence: number): Promise<void>;
+  transition(from: CaseRecord, next: CaseRecord, event: CaseEvent, sequence: number, options?: { purgeContact?: string }): Promise<void>;
   /** A unit's queue (its own cases; not its subtree's), by state then due day. */
   unitQueue(unitId: string, query: CaseQueueQuery): Promise<{ items: CaseListing[]; cursor?: string }>;
   /** A window's cases, the same way. */
@@ -168,7 +184,8 @@ function strip(item: Record<string, unknown>): CaseRecord {
   return rest as unknown as CaseRecord;
 }
 
-export function createCaseStore(doc: DynamoDBDocumentClient, table: string): CaseStore {
+export function createCaseStore(doc: DynamoDBDocumentClient, tables: { ops: string; contacts: string }): CaseStore {
+  const table = tables.ops;
   async function queue(partition: string, query: CaseQueueQuery): Promise<{ items: CaseListing[]; cursor?: string }> {
     const range = query.state
       ? query.dueBefore
@@ -207,7 +224,7 @@ export function createCaseStore(doc: DynamoDBDocumentClient, table: string): Cas
       return events;
     },
 
-    async transition(from, next, event, sequence) {
+    async transition(from, next, event, sequence, options = {}) {
       const oldSort = keys.caseQueueSort(from.state, from.due ?? NO_DUE, from.caseId);
       const { due: _due, dueUncoveredYears: _years, caseId: _id, ...kept } = next;
       const update = setExpression({ ...kept, due: next.due, dueUncoveredYears: next.dueUncoveredYears?.length ? next.dueUncoveredYears : undefined }, [
@@ -233,6 +250,7 @@ export function createCaseStore(doc: DynamoDBDocumentClient, table: string): Cas
               { Delete: { TableName: table, Key: { pk: keys.caseWindowPartition(from.windowCode), sk: oldSort } } },
               ...caseItems(table, next).slice(1),
               { Put: { TableName: table, Item: { pk: keys.case(from.caseId).pk, sk: `EV#${String(sequence).padStart(5, '0')}`, kind: 'case-event', ...event }, ConditionExpression: 'attribute_not_exists(pk)' } },
+              ...(options.purgeContact ? [{ Delete: { TableName: tables.contacts, Key: keys.contact(options.purgeContact) } }] : []),
             ],
           }),
         );
@@ -253,6 +271,10 @@ export function createCaseStore(doc: DynamoDBDocumentClient, table: string): Cas
     async get(caseId) {
       const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.case(caseId), ConsistentRead: true }));
       return Item ? strip(Item) : undefined;
+    },
+    async contact(contactId) {
+      const { Item } = await doc.send(new GetCommand({ TableName: tables.contacts, Key: keys.contact(contactId), ProjectionExpression: 'sealedPhone, expiresAt' }));
+      return Item ? { sealedPhone: Item.sealedPhone as string, expiresAt: Item.expiresAt as number } : undefined;
     },
     unitQueue: (unitId, query) => queue(keys.caseQueuePartition(unitId), query),
     windowQueue: (windowCode, query) => queue(keys.caseWindowPartition(windowCode), query),

@@ -1,10 +1,11 @@
-import type { CaseQueuePage, CaseQueueQuery, CaseTransitionInput, CaseView } from '#shared/contracts/cases/cases.js';
-import { CASE_TRANSITIONS, checkCaseTransition, DEFAULT_DEADLINE_DAYS, deadlineKindOf, FINAL_CASE_STATES, type CaseState } from '#shared/domain/cases/case-state.js';
+import type { CaseContactView, CaseQueuePage, CaseQueueQuery, CaseTransitionInput, CaseView } from '#shared/contracts/cases/cases.js';
+import { caseNextStates, checkCaseTransition, DEFAULT_DEADLINE_DAYS, deadlineKindOf, FINAL_CASE_STATES, type CaseStanding, type CaseState } from '#shared/domain/cases/case-state.js';
 import { addWorkingDays } from '#shared/domain/cases/working-days.js';
-import { chinaDay } from '#shared/domain/china-time.js';
+import { addDays, chinaDay } from '#shared/domain/china-time.js';
 import { authorize, authorizeOwned, record, type AccessDeps, type Attempt } from '../../access/index.js';
 import type { Principal } from '../../auth/principal.js';
 import { CaseStateError, type CaseEvent, type CaseListing, type CaseRecord, type CaseStore } from '../../data/cases/cases.js';
+import type { ContactSealer } from '../../data/contact-sealer.js';
 import type { UnitStore } from '../../data/units.js';
 import type { WindowStore } from '../../data/windows.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../errors.js';
@@ -20,6 +21,8 @@ export interface CaseDeps extends AccessDeps {
   units: Pick<UnitStore, 'get'>;
   windows: Pick<WindowStore, 'get'>;
   cases: CaseStore;
+  /** Opens a 实名差评's number for 查看联系方式. */
+  sealer: Pick<ContactSealer, 'open'>;
   now: () => Date;
 }
 
@@ -45,18 +48,11 @@ export async function listCases(deps: CaseDeps, principal: Principal, query: Cas
     }
   }
   const today = chinaDay(deps.now());
-  const filter = { limit: query.limit, cursor: query.cursor, ...(query.state ? { state: query.state } : {}), ...(query.state && query.overdue === 'true' ? { dueBefore: previousDay(today) } : {}) };
+  const filter = { limit: query.limit, cursor: query.cursor, ...(query.state ? { state: query.state } : {}), ...(query.state && query.overdue === 'true' ? { dueBefore: addDays(today, -1) } : {}) };
   const page = query.window ? await deps.cases.windowQueue(query.window, filter) : await deps.cases.unitQueue(unit.id, filter);
   const names = await windowNames(deps, page.items.map((item) => item.windowCode));
   await record(deps, principal, attempt, 'ok', { unitId: unit.id });
   return { unitId: unit.id, today, items: page.items.map((item) => summary(item, names, today)), ...(page.cursor ? { cursor: page.cursor } : {}) };
-}
-
-/** The day before: a case due yesterday is overdue today (the sort key compares due ≤ the bound). */
-function previousDay(day: string): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() - 1);
-  return date.toISOString().slice(0, 10);
 }
 
 function summary(item: CaseListing | CaseRecord, names: Map<string, string>, today: string) {
@@ -79,6 +75,8 @@ async function authorizeCase(deps: CaseDeps, principal: Principal, attempt: Atte
   return (await authorizeOwned(deps, principal, permission, attempt, found, { field: 'caseId', noun: 'case' })).object;
 }
 
+const standing = (found: CaseRecord): CaseStanding => ({ state: found.state, named: found.contactId !== undefined, callback: found.callback });
+
 async function caseView(deps: CaseDeps, found: CaseRecord, events?: CaseEvent[]): Promise<CaseView> {
   const today = chinaDay(deps.now());
   const names = await windowNames(deps, [found.windowCode]);
@@ -89,10 +87,12 @@ async function caseView(deps: CaseDeps, found: CaseRecord, events?: CaseEvent[])
     ...(found.comment ? { comment: found.comment } : {}),
     channel: found.channel,
     named: found.contactId !== undefined,
+    ...(found.contactPurged ? { contactPurged: true } : {}),
+    ...(found.callback ? { callback: found.callback } : {}),
     reopened: found.reopened,
     ...(found.dueUncoveredYears?.length ? { dueUncoveredYears: found.dueUncoveredYears } : {}),
-    next: [...CASE_TRANSITIONS[found.state]],
-    events: (events ?? (await deps.cases.events(found.caseId))).map(({ at, by, from, to, note, due }) => ({ at, by, from, to, note, ...(due ? { due } : {}) })),
+    next: [...caseNextStates(standing(found))],
+    events: (events ?? (await deps.cases.events(found.caseId))).map(({ at, by, from, to, note, due, outcome }) => ({ at, by, from, to, note, ...(due ? { due } : {}), ...(outcome ? { outcome } : {}) })),
   };
 }
 
@@ -105,19 +105,20 @@ export async function getCase(deps: CaseDeps, principal: Principal, caseId: stri
 
 /**
  * One step of a case. The deadline follows the state the case goes to: 待核实, 立行立改 and 限期整改
- * start theirs (in working days from today), every other state runs none. Back to 待核实 from
- * 已回访 (the resident unhappy with the result) counts a reopening.
+ * start theirs (in working days from today), every other state runs none. The step to 已回访 says
+ * what the 回访 found; an unhappy resident reopens the case at once (a second step, back to 待核实,
+ * counted). A case that finishes takes its contact out of the contact store in the same transaction.
  */
 export async function transitionCase(deps: CaseDeps, principal: Principal, caseId: string, input: CaseTransitionInput): Promise<CaseView> {
   const attempt: Attempt = { action: 'case.transition', objectType: 'case', objectId: caseId };
   const deciding = APPEAL_DECISIONS.includes(input.to);
   const found = await authorizeCase(deps, principal, attempt, deciding ? 'cases:review' : 'cases:work');
-  const refuse = async (message: string) => {
-    await record(deps, principal, attempt, 'invalid', { unitId: found.unitId, detail: message });
-    return new ConflictError('to', message);
+  const invalid = async (field: string, message: string) => {
+    await record(deps, principal, attempt, 'invalid', { unitId: found.unitId, detail: `${field}: ${message}` });
+    return ValidationError.forField(field, message);
   };
-  const check = checkCaseTransition(found.state, input.to);
-  if (!check.ok) throw await refuse(check.message);
+  if (input.to === 'called-back' && !input.outcome) throw await invalid('outcome', 'is required for 已回访: satisfied, unsatisfied or unreached');
+  if (input.to !== 'called-back' && input.outcome) throw await invalid('outcome', 'belongs to the step to 已回访 (called-back) only');
   const events = await deps.cases.events(found.caseId);
   if (deciding) {
     // 申诉复核: a superior unit decides — never the case's own, never the account that appealed.
@@ -129,14 +130,39 @@ export async function transitionCase(deps: CaseDeps, principal: Principal, caseI
       throw new ForbiddenError(`authorization: ${detail} (申诉复核)`);
     }
   }
+  const first = await step(deps, principal, attempt, found, events, { to: input.to, note: input.note, ...(input.outcome ? { outcome: input.outcome } : {}) });
+  if (input.outcome !== 'unsatisfied') return caseView(deps, first.record, first.events);
+  // 回访不满意: the case reopens (待核实, a new verification deadline, counted).
+  const reopened = await step(deps, principal, attempt, first.record, first.events, { to: 'pending', note: '回访不满意，案件重新核实' });
+  return caseView(deps, reopened.record, reopened.events);
+}
+
+async function step(
+  deps: CaseDeps,
+  principal: Principal,
+  attempt: Attempt,
+  found: CaseRecord,
+  events: CaseEvent[],
+  change: { to: CaseState; note: string; outcome?: CaseTransitionInput['outcome'] },
+): Promise<{ record: CaseRecord; events: CaseEvent[] }> {
+  const refuse = async (message: string) => {
+    await record(deps, principal, attempt, 'invalid', { unitId: found.unitId, detail: message });
+    return new ConflictError('to', message);
+  };
+  const check = checkCaseTransition(standing(found), change.to);
+  if (!check.ok) throw await refuse(check.message);
   const now = deps.now();
   const today = chinaDay(now);
-  const kind = deadlineKindOf(input.to);
+  const kind = deadlineKindOf(change.to);
   const deadline = kind ? addWorkingDays(today, DEFAULT_DEADLINE_DAYS[kind]) : undefined;
+  const final = FINAL_CASE_STATES.includes(change.to);
+  const purgeContact = final && found.contactId && !found.contactPurged ? found.contactId : undefined;
   const next: CaseRecord = {
     ...found,
-    state: input.to,
-    reopened: found.reopened + (found.state === 'called-back' && input.to === 'pending' ? 1 : 0),
+    state: change.to,
+    reopened: found.reopened + (found.state === 'called-back' && change.to === 'pending' ? 1 : 0),
+    ...(change.outcome ? { callback: change.outcome } : {}),
+    ...(purgeContact ? { contactPurged: true as const } : {}),
     updatedAt: now.toISOString(),
   };
   delete next.due;
@@ -145,13 +171,50 @@ export async function transitionCase(deps: CaseDeps, principal: Principal, caseI
     next.due = deadline.day;
     if (deadline.uncoveredYears.length) next.dueUncoveredYears = deadline.uncoveredYears;
   }
-  const event: CaseEvent = { at: now.toISOString(), by: principal.username, from: found.state, to: input.to, note: input.note, ...(deadline ? { due: deadline.day } : {}) };
+  const event: CaseEvent = {
+    at: now.toISOString(),
+    by: principal.username,
+    from: found.state,
+    to: change.to,
+    note: change.note,
+    ...(deadline ? { due: deadline.day } : {}),
+    ...(change.outcome ? { outcome: change.outcome } : {}),
+  };
   try {
-    await deps.cases.transition(found, next, event, events.length + 1);
+    await deps.cases.transition(found, next, event, events.length + 1, purgeContact ? { purgeContact } : {});
   } catch (error) {
     if (error instanceof CaseStateError) throw await refuse(`another step came first: the case is ${error.current ?? 'gone'} now`);
     throw error;
   }
-  await record(deps, principal, attempt, 'ok', { unitId: found.unitId, detail: `${found.state} → ${input.to}${FINAL_CASE_STATES.includes(input.to) ? ' (final)' : ''}` });
-  return caseView(deps, next, [...events, event]);
+  const detail = `${found.state} → ${change.to}${change.outcome ? ` (回访: ${change.outcome})` : ''}${final ? ' (final)' : ''}${purgeContact ? '; contact deleted' : ''}`;
+  await record(deps, principal, attempt, 'ok', { unitId: found.unitId, detail });
+  return { record: next, events: [...events, event] };
+}
+
+/** The states in which a case is under appeal or was decided by one: its reviewer never sees the contact. */
+const APPEAL_STATES: readonly CaseState[] = ['appealing', 'appeal-upheld', 'appeal-rejected'];
+
+/**
+ * 查看联系方式 (issue 15 §2): a 实名差评's number, for the 回访, to whoever may work the case (its
+ * unit's administrators, or a superior unit's when the case is escalated to it); never while the case
+ * is under appeal or was decided by one, so its reviewer never sees it. Audited each time (who, which
+ * case; never the number); answered no-store. An anonymous case has none (409); a finished case's was
+ * deleted, and the contact store keeps none past its retention (409).
+ */
+export async function revealCaseContact(deps: CaseDeps, principal: Principal, caseId: string): Promise<CaseContactView> {
+  const attempt: Attempt = { action: 'case.contact', objectType: 'case', objectId: caseId };
+  const found = await authorizeCase(deps, principal, attempt, 'cases:work');
+  const refuse = async (message: string) => {
+    await record(deps, principal, attempt, 'invalid', { unitId: found.unitId, detail: message });
+    return new ConflictError('caseId', message);
+  };
+  if (!found.contactId) throw await refuse('the case is anonymous: the resident left no number for a call back');
+  if (APPEAL_STATES.includes(found.state)) throw await refuse(`the case is ${found.state}: a case under appeal is not called back`);
+  if (found.contactPurged) throw await refuse('the contact was deleted when the case finished');
+  const contact = await deps.cases.contact(found.contactId);
+  const now = deps.now();
+  if (!contact || contact.expiresAt * 1000 <= now.getTime()) throw await refuse('the contact store no longer holds the number: its retention is over');
+  const phone = await deps.sealer.open(contact.sealedPhone);
+  await record(deps, principal, attempt, 'ok', { unitId: found.unitId, detail: 'contact shown' });
+  return { caseId: found.caseId, phone, keptUntil: new Date(contact.expiresAt * 1000).toISOString() };
 }

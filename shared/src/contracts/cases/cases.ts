@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { CASE_STATES } from '../../domain/cases/case-state.js';
+import { CALLBACK_OUTCOMES, CASE_STATES } from '../../domain/cases/case-state.js';
 import { isCalendarDay } from '../../domain/china-time.js';
 import type { Operation } from '../operation.js';
 import { UnitId } from '../org-units.js';
@@ -20,6 +20,9 @@ export const CaseId = z
 export const CaseParams = z.strictObject({ caseId: CaseId }).meta({ id: 'CaseParams' });
 const Day = z.string().refine(isCalendarDay, { error: 'must be a calendar day written YYYY-MM-DD' });
 const CaseStateEnum = z.enum(CASE_STATES, { error: `must be one of ${CASE_STATES.join(', ')}` });
+const CallbackOutcomeEnum = z
+  .enum(CALLBACK_OUTCOMES, { error: `must be one of ${CALLBACK_OUTCOMES.join(', ')}` })
+  .meta({ description: 'What the 回访 found: satisfied (满意), unsatisfied (不满意: the case reopens) or unreached (未联系上)' });
 
 export const CaseQueueQuery = z
   .strictObject({
@@ -69,6 +72,7 @@ export const CaseEvent = z.object({
   to: CaseStateEnum,
   note: z.string(),
   due: Day.optional(),
+  outcome: CallbackOutcomeEnum.optional(),
 });
 
 export const CaseView = CaseSummary.extend({
@@ -77,6 +81,8 @@ export const CaseView = CaseSummary.extend({
   comment: z.string().optional(),
   channel: z.string(),
   named: z.boolean().meta({ description: '实名差评: the resident left a number for a call back (shown only through 查看联系方式)' }),
+  contactPurged: z.boolean().optional().meta({ description: 'The number was deleted when the case finished' }),
+  callback: CallbackOutcomeEnum.optional().meta({ description: 'What the last 回访 found' }),
   reopened: z.number().int(),
   dueUncoveredYears: z.array(z.number().int()).optional().meta({ description: 'Years whose holidays the calendar does not hold yet: Monday–Friday was counted there' }),
   next: z.array(CaseStateEnum).meta({ description: 'The states this case may go to now' }),
@@ -88,9 +94,19 @@ export const CaseTransitionInput = z
   .strictObject({
     to: CaseStateEnum.meta({ description: 'The state to go to (one of the case’s `next`)' }),
     note: text({ min: 1, max: 1000 }).meta({ description: 'What was verified, fixed or explained; the reason of an appeal or of its decision' }),
+    outcome: CallbackOutcomeEnum.optional().meta({ description: 'Required with to = called-back (已回访), refused otherwise. unsatisfied reopens the case (待核实) in the same request' }),
   })
   .meta({ id: 'CaseTransitionInput' });
 export type CaseTransitionInput = z.output<typeof CaseTransitionInput>;
+
+export const CaseContactView = z
+  .object({
+    caseId: CaseId,
+    phone: z.string().meta({ description: 'The number the resident left for the call back' }),
+    keptUntil: z.string().meta({ description: 'UTC instant after which the contact store no longer holds it' }),
+  })
+  .meta({ id: 'CaseContactView' });
+export type CaseContactView = z.infer<typeof CaseContactView>;
 
 const readers = forbiddenTo('read 差评 cases', 'administrators and committees of the scope');
 const workers = forbiddenTo('work 差评 cases', 'system and unit administrators of the scope; an appeal is decided by a superior unit, never the case’s own');
@@ -130,6 +146,22 @@ export const caseOperations = {
       403: workers,
       404: notFound,
       409: errorResponse('Not a step from the case’s state: the message names the state and the steps it allows'),
+    },
+  },
+  revealCaseContact: {
+    method: 'POST',
+    path: '/api/cases/{caseId}/contact',
+    summary: '查看联系方式: a 实名差评’s number for the 回访, to those who work the case (never during an appeal); audited each time, never stored or cached',
+    tag: 'cases',
+    auth: 'bearer',
+    params: CaseParams,
+    responses: {
+      200: { description: 'The number and until when the contact store keeps it', schema: CaseContactView },
+      400: badRequest,
+      401: unauthorized,
+      403: workers,
+      404: notFound,
+      409: errorResponse('No number to show: the case is anonymous, under appeal, finished (deleted) or past the contact store’s retention'),
     },
   },
 } as const satisfies Record<string, Operation>;

@@ -82,12 +82,46 @@ export function deadlineKindOf(state: CaseState): DeadlineKind | undefined {
   return undefined;
 }
 
+/** What a 回访 found (issue 15 §2): the resident reached and satisfied, reached and unhappy, or not reached. */
+export const CALLBACK_OUTCOMES = ['satisfied', 'unsatisfied', 'unreached'] as const;
+export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
+export const CALLBACK_OUTCOME_LABELS: Record<CallbackOutcome, string> = { satisfied: '满意', unsatisfied: '不满意', unreached: '未联系上' };
+
+/** What, besides its state, decides where a case may go: whether it can be called back, and what the 回访 found. */
+export interface CaseStanding {
+  state: CaseState;
+  /** 实名差评: the resident left a number for a call back. */
+  named: boolean;
+  /** The last 回访's outcome, if one was recorded. */
+  callback?: CallbackOutcome | undefined;
+}
+
+/**
+ * Where a case may go now: its state's transitions, narrowed by the resident. A 实名差评 is called
+ * back before it closes; an anonymous one has no one to call back. After the 回访, an unhappy
+ * resident reopens the case (待核实, counted) and any other outcome closes it.
+ */
+export function caseNextStates(standing: CaseStanding): readonly CaseState[] {
+  const next = CASE_TRANSITIONS[standing.state];
+  if (standing.state === 'called-back') return standing.callback === 'unsatisfied' ? ['pending'] : ['closed'];
+  if (standing.named) return next.filter((state) => state !== 'closed');
+  return next.filter((state) => state !== 'called-back');
+}
+
 export type CaseTransitionCheck = { ok: true } | { ok: false; message: string };
 
-/** Whether a case may go from `from` to `to`; if not, why, naming the state and where it may go. */
-export function checkCaseTransition(from: CaseState, to: CaseState): CaseTransitionCheck {
-  if (CASE_TRANSITIONS[from].includes(to)) return { ok: true };
-  const next = CASE_TRANSITIONS[from];
-  const where = next.length ? `from ${from} (${CASE_STATE_LABELS[from]}) it goes to ${next.map((state) => `${state} (${CASE_STATE_LABELS[state]})`).join(', ')}` : `${from} (${CASE_STATE_LABELS[from]}) is final`;
-  return { ok: false, message: `the case is ${from} (${CASE_STATE_LABELS[from]}): it cannot go to ${to} (${CASE_STATE_LABELS[to]}); ${where}` };
+const named = (state: CaseState) => `${state} (${CASE_STATE_LABELS[state]})`;
+
+/** Whether a case may go to `to`; if not, why, naming its state and where it may go. */
+export function checkCaseTransition(standing: CaseStanding, to: CaseState): CaseTransitionCheck {
+  const next = caseNextStates(standing);
+  if (next.includes(to)) return { ok: true };
+  const from = standing.state;
+  const where = next.length ? `it goes to ${next.map(named).join(', ')}` : `${named(from)} is final`;
+  let why = '';
+  if (CASE_TRANSITIONS[from].includes(to)) {
+    if (from === 'called-back') why = standing.callback === 'unsatisfied' ? ' (the 回访 found the resident unhappy: the case reopens)' : ' (the 回访 is recorded: the case closes)';
+    else why = standing.named ? ' (a 实名差评 is called back before it closes)' : ' (an anonymous case has no one to call back)';
+  }
+  return { ok: false, message: `the case is ${named(from)}: it cannot go to ${named(to)}${why}; ${where}` };
 }

@@ -1,4 +1,4 @@
-import { caseOperations, CaseQueuePage, CaseView, type CaseTransitionInput } from '#shared/contracts/cases/cases.js';
+import { CaseContactView, caseOperations, CaseQueuePage, CaseView, type CaseTransitionInput } from '#shared/contracts/cases/cases.js';
 import { call, fillPath, type ApiResult } from './api';
 
 /** Client functions of the 差评 cases (issue 15; docs/decisions/0028). */
@@ -15,4 +15,10 @@ export function getCase(token: string, caseId: string): Promise<ApiResult<CaseVi
 export function transitionCase(token: string, caseId: string, body: CaseTransitionInput): Promise<ApiResult<CaseView>> {
   const op = caseOperations.transitionCase;
   return call(CaseView, { method: op.method, path: fillPath(op.path, { caseId }), token, body });
+}
+
+/** 查看联系方式: the number of a 实名差评, for its 回访 (audited by the API each time). */
+export function revealCaseContact(token: string, caseId: string): Promise<ApiResult<CaseContactView>> {
+  const op = caseOperations.revealCaseContact;
+  return call(CaseContactView, { method: op.method, path: fillPath(op.path, { caseId }), token });
 }

@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { caseMessages } from '$lib/i18n-cases';
 import { fill } from '$lib/i18n-draw';
-import { getCase, transitionCase } from '$lib/server/api-cases';
+import { getCase, revealCaseContact, transitionCase } from '$lib/server/api-cases';
 import { requireToken, sessionEnded } from '$lib/server/api-org';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -26,16 +26,19 @@ export const actions: Actions = {
     const form = await request.formData().catch(() => new FormData());
     const to = String(form.get('to') ?? '');
     const note = String(form.get('note') ?? '').trim();
-    const values = { to, note };
+    // The 回访's outcome belongs to the step to 已回访 only (the form shows it beside that step).
+    const outcome = to === 'called-back' ? String(form.get('outcome') ?? '') : '';
+    const values = { to, note, outcome };
     if (!to) return fail(400, { values, errors: { to: t.errors.to } });
+    if (to === 'called-back' && !outcome) return fail(400, { values, errors: { outcome: t.errors.outcome } });
     if (!note) return fail(400, { values, errors: { note: t.errors.note } });
-    const result = await transitionCase(token, params.caseId, { to: to as never, note });
+    const result = await transitionCase(token, params.caseId, { to: to as never, note, ...(outcome ? { outcome: outcome as never } : {}) });
     if (result.status === 401) sessionEnded(cookies, url);
     if (!result.ok) {
       const message = result.error.error.message;
       if (result.status === 400) {
-        const field = /^note/.test(message) ? 'note' : 'to';
-        return fail(400, { values, errors: { [field]: field === 'note' ? t.errors.note : t.errors.to } });
+        const field = /^note/.test(message) ? 'note' : /^outcome/.test(message) ? 'outcome' : 'to';
+        return fail(400, { values, errors: { [field]: t.errors[field] } });
       }
       if (result.status === 403) return fail(403, { values, errors: { form: t.errors.forbidden } });
       if (result.status === 409) return fail(409, { values, errors: { form: fill(t.errors.conflict, { message }) } });
@@ -43,5 +46,23 @@ export const actions: Actions = {
       return fail(503, { values, errors: { form: t.errors.unavailable } });
     }
     redirect(303, `/admin/cases/${encodeURIComponent(params.caseId)}?done=step`);
+  },
+
+  /**
+   * 查看联系方式: the number, in this answer only — never in a URL, a redirect or the page's data
+   * (answers to actions are no-store: hooks.server.ts). The API audits every look.
+   */
+  contact: async ({ locals, params, cookies, url }) => {
+    const token = requireToken(locals);
+    const t = caseMessages(locals.lang);
+    const result = await revealCaseContact(token, params.caseId);
+    if (result.status === 401) sessionEnded(cookies, url);
+    if (!result.ok) {
+      if (result.status === 409) return fail(409, { contactError: fill(t.errors.contact, { message: result.error.error.message }) });
+      if (result.status === 403) return fail(403, { contactError: t.errors.forbidden });
+      if (result.status === 404) return fail(404, { contactError: t.errors.notFound });
+      return fail(503, { contactError: t.errors.unavailable });
+    }
+    return { contact: { phone: result.data.phone, keptUntil: result.data.keptUntil } };
   },
 };
