@@ -321,8 +321,8 @@ describe('data stack', () => {
 
 describe('api stack', () => {
   it('has one Lambda per route, on Node.js 22 or newer, on ARM', () => {
-    // Plus the invitation sender, which is no route.
-    api.resourceCountIs('AWS::Lambda::Function', routes.length + 1);
+    // Plus the invitation sender and the overdue sweep, which are no routes.
+    api.resourceCountIs('AWS::Lambda::Function', routes.length + 2);
     for (const route of routes) {
       const fn = built.api.functions.get(route.operationId)!;
       const properties = api.toJSON().Resources[ownLogicalId(fn)].Properties;
@@ -364,11 +364,15 @@ describe('api stack', () => {
   });
 
   it('puts each route function, with its role, integration and permission, in exactly one nested stack: the one of its tag and shard', () => {
-    // The parent's one function is the invitation sender (infra/constructs/invitation-sender.ts), no route.
-    apiParent.resourceCountIs('AWS::Lambda::Function', 1);
+    // The parent's functions are no routes: the invitation sender (infra/constructs/invitation-sender.ts)
+    // and the overdue sweep (infra/constructs/case-sweeper.ts), whose one permission lets EventBridge invoke it.
+    apiParent.resourceCountIs('AWS::Lambda::Function', 2);
     expect(ownLogicalId(built.api.invitations.function) in apiParent.toJSON().Resources).toBe(true);
+    expect(ownLogicalId(built.api.caseSweeper.function) in apiParent.toJSON().Resources).toBe(true);
     apiParent.resourceCountIs('AWS::ApiGatewayV2::Integration', 0);
-    apiParent.resourceCountIs('AWS::Lambda::Permission', 0);
+    expect(Object.values(apiParent.findResources('AWS::Lambda::Permission')).map((permission) => [permission.Properties.Principal, permission.Properties.FunctionName])).toEqual([
+      ['events.amazonaws.com', { 'Fn::GetAtt': [ownLogicalId(built.api.caseSweeper.function), 'Arn'] }],
+    ]);
     // The API, its stage, the authorizer and every route (a route key exists once per API, so a
     // route resource must never change stacks) stay in the parent.
     apiParent.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
@@ -749,6 +753,44 @@ describe('api stack', () => {
     const format: string = stage.Properties.AccessLogSettings.Format;
     expect(format).toContain('$context.requestId');
     expect(format).not.toMatch(/sourceIp|userAgent|identity\./);
+  });
+});
+
+describe('差评整改: the overdue sweep', () => {
+  const sweeperStatements = () => {
+    const roleId = ownLogicalId(built.api.caseSweeper.function.role!);
+    const policies = api.findResources('AWS::IAM::Policy', { Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) } });
+    return Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+  };
+
+  it('runs daily at 00:30 China time from an EventBridge rule, retrying twice', () => {
+    const rule = apiParent.toJSON().Resources[ownLogicalId(built.api.caseSweeper.rule)];
+    expect(rule.Type).toBe('AWS::Events::Rule');
+    expect(rule.Properties.ScheduleExpression).toBe('cron(30 16 * * ? *)');
+    expect(rule.Properties.State).toBe('ENABLED');
+    expect(rule.Properties.Targets).toEqual([
+      expect.objectContaining({ Arn: { 'Fn::GetAtt': [ownLogicalId(built.api.caseSweeper.function), 'Arn'] }, RetryPolicy: expect.objectContaining({ MaximumRetryAttempts: 2 }) }),
+    ]);
+    const fn = apiParent.toJSON().Resources[ownLogicalId(built.api.caseSweeper.function)];
+    expect(fn.Properties.Timeout).toBe(600);
+  });
+
+  it('reads the ops table and writes only what an escalation writes, by partition key; appends to the audit log; nothing else', () => {
+    const statements = sweeperStatements();
+    const opsTable = logicalId(built.data, built.data.ops.table.node.defaultChild);
+    const auditTable = logicalId(built.data, built.data.audit.table.node.defaultChild);
+    const onOps = statements.filter((s) => mentions(s.Resource, opsTable) && !actionsOf(s).some((a) => a.startsWith('kms:')));
+    const writes = onOps.filter((s) => actionsOf(s).some((a) => a === 'dynamodb:PutItem' || a === 'dynamodb:UpdateItem'));
+    expect(writes.map((s) => [actionsOf(s), s.Condition])).toEqual([
+      [['dynamodb:UpdateItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CASE#*', 'CASES#*', 'CASESW#*'] } }],
+      [['dynamodb:PutItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CASE#*', 'CASESX#*'] } }],
+    ]);
+    expect(onOps.flatMap(actionsOf)).not.toContain('dynamodb:DeleteItem');
+    expect(statements.filter((s) => mentions(s.Resource, auditTable)).flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:PutItem']);
+    for (const other of [built.data.contacts.table, built.data.ballots.table, built.data.contactSealingKey, built.data.clientKey]) {
+      const id = logicalId(built.data, other.node.defaultChild);
+      expect(statements.filter((s) => mentions(s.Resource, id)), id).toEqual([]);
+    }
   });
 });
 

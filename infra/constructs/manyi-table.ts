@@ -132,3 +132,24 @@ export class ManyiTable extends Construct {
     });
   }
 }
+
+/**
+ * Item-level grants on a table: each set of actions only on items whose partition key matches its
+ * `leadingKeys` (dynamodb:LeadingKeys), and the table's key through DynamoDB for the writes.
+ */
+export function grantItems(table: ManyiTable, grantee: iam.IGrantable, grants: readonly { actions: string[]; leadingKeys: string[] }[]): void {
+  for (const { actions, leadingKeys } of grants) {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [table.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } },
+    });
+  }
+  iam.Grant.addToPrincipal({
+    grantee,
+    actions: KEY_ACTIONS_WRITE,
+    resourceArns: [table.key.keyArn],
+    conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
+  });
+}

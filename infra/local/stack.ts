@@ -18,6 +18,7 @@ import { seedDemo } from './seed.js';
 import { seedDemoSampling } from './seed-sampling.js';
 import { seedDemoAppraisal } from './seed-appraisal.js';
 import { seedDemoCases } from './seed-cases.js';
+import { startOverdueSweep } from './overdue-sweep.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const webBuildDir = join(repoRoot, 'web', 'build');
@@ -32,6 +33,8 @@ export interface LocalStackOptions {
   seed?: boolean;
   /** Serve the SvelteKit build for everything outside /api (default true). */
   web?: boolean;
+  /** Sweep overdue 差评 cases at start and hourly (default true). */
+  sweep?: boolean;
   log?: (line: string) => void;
 }
 
@@ -152,6 +155,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       server.listen(options.port, '127.0.0.1', () => resolve());
     });
     log(`listening on http://127.0.0.1:${options.port}`);
+    // 差评整改: overdue cases escalate to the parent unit (EventBridge daily in AWS).
+    const sweep = options.sweep === false ? undefined : await startOverdueSweep(getRuntime(), log);
 
     return {
       url: `http://127.0.0.1:${options.port}`,
@@ -159,6 +164,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tables,
       clientKey: secrets.clientKey,
       async stop() {
+        sweep?.stop();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await dynamo.stop();

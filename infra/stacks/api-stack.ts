@@ -3,6 +3,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type { Construct } from 'constructs';
 import { routes, type Route } from '../../functions/src/routes.js';
+import { CaseSweeper } from '../constructs/case-sweeper.js';
 import { InvitationSender } from '../constructs/invitation-sender.js';
 import type { ManyiFunction } from '../constructs/manyi-function.js';
 import { ManyiHttpApi } from '../constructs/manyi-http-api.js';
@@ -42,6 +43,7 @@ export class ApiStack extends Stack {
   readonly routeGroups: readonly RouteGroup[];
   /** 阳光测评 messages: the queue the send and remind jobs fill, and the sender Lambda behind it. */
   readonly invitations: InvitationSender;
+  readonly caseSweeper: CaseSweeper;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -89,6 +91,9 @@ export class ApiStack extends Stack {
       originationIdentity: props.sms?.originationIdentity,
       ...(props.sms?.maxConcurrency !== undefined ? { maxConcurrency: props.sms.maxConcurrency } : {}),
     });
+
+    // 差评整改: overdue cases escalate to the parent unit, daily (no route: a schedule).
+    this.caseSweeper = new CaseSweeper(this, 'CaseSweeper', { prefix, ops: data.ops, audit: data.audit, environment });
 
     const groups: RouteGroup[] = [];
     for (const plan of planRouteGroups(routes)) {

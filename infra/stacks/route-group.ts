@@ -7,7 +7,7 @@ import type { Construct } from 'constructs';
 import type { Route } from '../../functions/src/routes.js';
 import { grantContactOpening } from '../constructs/contact-opening.js';
 import { ManyiFunction } from '../constructs/manyi-function.js';
-import { KEY_ACTIONS_WRITE, type ManyiTable } from '../constructs/manyi-table.js';
+import { grantItems } from '../constructs/manyi-table.js';
 import type { InvitationSender } from '../constructs/invitation-sender.js';
 import type { OriginSecret } from '../constructs/origin-secret.js';
 import type { DataStack } from './data-stack.js';
@@ -31,23 +31,6 @@ function posterFontFile(): string {
 const BUNDLED_FONT = 'poster-font.otf';
 
 /** Grant `grants` on `table`, each restricted by dynamodb:LeadingKeys, plus the table key for writing. */
-function grantItems(table: ManyiTable, grantee: iam.IGrantable, grants: readonly ItemGrant[]): void {
-  for (const { actions, leadingKeys } of grants) {
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions,
-      resourceArns: [table.table.tableArn],
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } },
-    });
-  }
-  iam.Grant.addToPrincipal({
-    grantee,
-    actions: KEY_ACTIONS_WRITE,
-    resourceArns: [table.key.keyArn],
-    conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
-  });
-}
-
 export interface RouteGroupProps extends NestedStackProps {
   prefix: string;
   data: DataStack;

@@ -145,4 +145,31 @@ describe.each(JS_MODES)('差评整改 $name', ({ javaScriptEnabled }) => {
       await admin.close();
     }
   }, 180_000);
+
+  it('lists on the county’s queue what its bureaus left overdue, escalated by the sweep at start', async () => {
+    const admin = await adminContext(javaScriptEnabled);
+    try {
+      const page = await admin.newPage();
+      await page.goto(`${baseUrl}/admin/cases?unit=jn-qh-lj`, { waitUntil: settle });
+      await page.getByTestId('case-filters').getByLabel('下级单位超期上报的事项').check();
+      await Promise.all([page.waitForURL(/escalated=true/), page.getByTestId('case-filters').getByRole('button', { name: '查看' }).click()]);
+      await page.getByTestId('escalated-intro').waitFor();
+      const rows = page.getByTestId('cases').locator('tbody tr');
+      expect(await rows.count()).toBeGreaterThan(0);
+      // Each row: a bureau of the county (not the county itself), 超期 and 已上报.
+      const first = await rows.first().locator('td').allInnerTexts();
+      expect(first[1]).toMatch(/^临江县.+/);
+      expect(first[1]).not.toBe('临江县');
+      expect(first.at(-1)).toMatch(/超期.*已上报/);
+      if (javaScriptEnabled) await axe(page, 'the escalated queue');
+      await screenshots(page, `escalated-${javaScriptEnabled ? 'js' : 'nojs'}`);
+      // Its case page says where it went, and the record has the sweep's line.
+      await rows.first().locator('a').click();
+      await page.getByTestId('case-escalated').waitFor();
+      await expect(page.getByTestId('case-escalated').innerText()).resolves.toContain('临江县');
+      await expect(page.getByTestId('case-history').innerText()).resolves.toContain('超期未办，已自动上报 临江县');
+    } finally {
+      await admin.close();
+    }
+  }, 120_000);
 });

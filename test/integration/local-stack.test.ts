@@ -159,6 +159,12 @@ describe('the local stack (npm start)', () => {
     expect(appealing).toHaveLength(1);
     // The rest of the unit's 差评 wait for verification, the older ones overdue.
     expect(pending.some((item) => item.overdue && item.due! < today)).toBe(true);
+    // The sweep at start escalated the overdue ones to the county (the unit's parent), and says so.
+    const swept = /超期 sweep of \S+: \d+ units, \d+ overdue cases not yet escalated, (\d+) escalated/.exec(logged.find((line) => line.includes('超期 sweep')) ?? '');
+    expect(Number(swept?.[1])).toBeGreaterThan(0);
+    const escalated = (await api(`/api/cases?unitId=jn-qh-lj&escalated=true&limit=200`, { token })).json.items as { unitId: string; escalated: boolean; overdue: boolean }[];
+    expect(escalated.length).toBe(Number(swept?.[1]));
+    expect(escalated.every((item) => item.escalated && item.overdue)).toBe(true);
     const worked = (await api(`/api/cases/${closed[0]!.caseId}`, { token })).json;
     expect(worked.events.map((event: { to: string }) => event.to)).toEqual(expect.arrayContaining(['closed']));
   });

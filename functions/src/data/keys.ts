@@ -99,6 +99,8 @@ export const keys = {
   case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'META' }),
   caseQueuePartition: (unitId: string) => `CASES#${unitId}`,
   caseWindowPartition: (windowCode: string) => `CASESW#${windowCode}`,
+  /** The cases escalated to a unit (超期 cases of the units right below it), by the overdue sweep. */
+  caseEscalatedPartition: (unitId: string) => `CASESX#${unitId}`,
   caseQueueSort: (state: string, due: string, caseId: string) => `${state}#${due}#${caseId}`,
   /** A ballot code, by its keyed hash (decision 0027): which campaign, round and group, and whether used. */
   ballotCode: (mac: string) => ({ pk: `BCODE#${mac}`, sk: 'META' }),

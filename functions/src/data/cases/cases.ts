@@ -46,6 +46,9 @@ export interface CaseRecord {
   /** Years the deadline was counted in Monday–Friday (not in the holiday calendar yet). */
   dueUncoveredYears?: number[];
   reopened: number;
+  /** 超期: the overdue sweep escalated the case to this unit (its unit's parent), once. */
+  escalatedTo?: string;
+  escalatedAt?: string;
   updatedAt: string;
 }
 
@@ -59,6 +62,8 @@ export interface CaseListing {
   state: CaseState;
   due?: string;
   suspect?: true;
+  /** Escalated to the parent unit by the overdue sweep. */
+  escalated?: true;
 }
 
 /** A due day that sorts after every real one: a state without a deadline lists after those with one. */
@@ -73,6 +78,7 @@ const listing = (record: CaseRecord): CaseListing => ({
   state: record.state,
   ...(record.due ? { due: record.due } : {}),
   ...(record.suspect ? { suspect: true as const } : {}),
+  ...(record.escalatedTo ? { escalated: true as const } : {}),
 });
 
 /** The rating a case opens from: the fields of a stored rating (ratings.ts) that a case keeps. */
@@ -114,20 +120,33 @@ export function caseOpeningItems(table: string, opened: { rating: CaseRating; op
   });
 }
 
+/** The queues a case is listed in: its unit's, its window's, and, once escalated, its parent unit's. */
+const queuePartitions = (record: CaseRecord): string[] => [
+  keys.caseQueuePartition(record.unitId),
+  keys.caseWindowPartition(record.windowCode),
+  ...(record.escalatedTo ? [keys.caseEscalatedPartition(record.escalatedTo)] : []),
+];
+
+const queueSort = (record: CaseRecord) => keys.caseQueueSort(record.state, record.due ?? NO_DUE, record.caseId);
+
 function caseItems(table: string, record: CaseRecord): TransactItem[] {
-  const sort = keys.caseQueueSort(record.state, record.due ?? NO_DUE, record.caseId);
+  return [{ Put: { TableName: table, Item: { ...keys.case(record.caseId), kind: 'case', ...record }, ConditionExpression: 'attribute_not_exists(pk)' } }, ...entryItems(table, record)];
+}
+
+function entryItems(table: string, record: CaseRecord): TransactItem[] {
   const entry = { kind: 'case-listing', ...listing(record) };
-  return [
-    { Put: { TableName: table, Item: { ...keys.case(record.caseId), kind: 'case', ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
-    { Put: { TableName: table, Item: { pk: keys.caseQueuePartition(record.unitId), sk: sort, ...entry } } },
-    { Put: { TableName: table, Item: { pk: keys.caseWindowPartition(record.windowCode), sk: sort, ...entry } } },
-  ];
+  return queuePartitions(record).map((pk) => ({ Put: { TableName: table, Item: { pk, sk: queueSort(record), ...entry } } }));
+}
+
+/** A case's `sequence`-th step (`EV#00001`, …), once. */
+function eventItem(table: string, caseId: string, sequence: number, event: CaseEvent): TransactItem {
+  return { Put: { TableName: table, Item: { pk: keys.case(caseId).pk, sk: `EV#${String(sequence).padStart(5, '0')}`, kind: 'case-event', ...event }, ConditionExpression: 'attribute_not_exists(pk)' } };
 }
 
 export interface CaseQueueQuery {
   /** Only this state. */
   state?: CaseState;
-  /** With `state`: only those due before this day (超期 on that day). */
+  /** With `state`: only those due before this day, not on it (超期 on that day). */
   dueBefore?: string;
   limit: number;
   cursor?: string | undefined;
@@ -143,6 +162,8 @@ export interface CaseEvent {
   due?: string;
   /** A 回访's outcome (the step to 已回访). */
   outcome?: CallbackOutcome;
+  /** The overdue sweep's entry (from = to): the case was escalated to this unit. */
+  escalatedTo?: string;
 }
 
 /** The case was not in the state the step starts from (another step came first): its state now. */
@@ -173,6 +194,14 @@ export interface CaseStore {
    * `purgeContact`: its contact deleted in the same transaction (the case finished).
    */
   transition(from: CaseRecord, next: CaseRecord, event: CaseEvent, sequence: number, options?: { purgeContact?: string }): Promise<void>;
+  /**
+   * 超期: escalate a case to `to` (its unit's parent), in one transaction — the case marked, its
+   * queue entries flagged, an entry in `to`'s escalated queue, the step recorded — if it is still as
+   * read (same state, same due day, not escalated). False when it is not: nothing was written.
+   */
+  escalate(found: CaseRecord, to: string, event: CaseEvent, sequence: number): Promise<boolean>;
+  /** The cases escalated to a unit, by state then due day. */
+  escalatedQueue(unitId: string, query: CaseQueueQuery): Promise<{ items: CaseListing[]; cursor?: string }>;
   /** A unit's queue (its own cases; not its subtree's), by state then due day. */
   unitQueue(unitId: string, query: CaseQueueQuery): Promise<{ items: CaseListing[]; cursor?: string }>;
   /** A window's cases, the same way. */
@@ -225,7 +254,7 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tables: { ops: stri
     },
 
     async transition(from, next, event, sequence, options = {}) {
-      const oldSort = keys.caseQueueSort(from.state, from.due ?? NO_DUE, from.caseId);
+      const oldSort = queueSort(from);
       const { due: _due, dueUncoveredYears: _years, caseId: _id, ...kept } = next;
       const update = setExpression({ ...kept, due: next.due, dueUncoveredYears: next.dueUncoveredYears?.length ? next.dueUncoveredYears : undefined }, [
         ...(next.due ? [] : ['due']),
@@ -240,16 +269,16 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tables: { ops: stri
                   TableName: table,
                   Key: keys.case(from.caseId),
                   UpdateExpression: update.UpdateExpression,
-                  ConditionExpression: 'attribute_exists(pk) AND #state = :from',
-                  ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#state': 'state' },
-                  ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':from': from.state },
+                  // As read: its state, and nothing else since (the overdue sweep's escalation among them).
+                  ConditionExpression: 'attribute_exists(pk) AND #state = :from AND #updatedAt = :read',
+                  ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#state': 'state', '#updatedAt': 'updatedAt' },
+                  ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':from': from.state, ':read': from.updatedAt },
                   ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
                 },
               },
-              { Delete: { TableName: table, Key: { pk: keys.caseQueuePartition(from.unitId), sk: oldSort } } },
-              { Delete: { TableName: table, Key: { pk: keys.caseWindowPartition(from.windowCode), sk: oldSort } } },
-              ...caseItems(table, next).slice(1),
-              { Put: { TableName: table, Item: { pk: keys.case(from.caseId).pk, sk: `EV#${String(sequence).padStart(5, '0')}`, kind: 'case-event', ...event }, ConditionExpression: 'attribute_not_exists(pk)' } },
+              ...queuePartitions(from).map((pk) => ({ Delete: { TableName: table, Key: { pk, sk: oldSort } } })),
+              ...entryItems(table, next),
+              eventItem(table, from.caseId, sequence, event),
               ...(options.purgeContact ? [{ Delete: { TableName: tables.contacts, Key: keys.contact(options.purgeContact) } }] : []),
             ],
           }),
@@ -268,6 +297,41 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tables: { ops: stri
       }
     },
 
+    async escalate(found, to, event, sequence) {
+      const sort = queueSort(found);
+      const flagged = (pk: string) => ({
+        Update: { TableName: table, Key: { pk, sk: sort }, UpdateExpression: 'SET escalated = :yes', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':yes': true } },
+      });
+      const escalated: CaseRecord = { ...found, escalatedTo: to, escalatedAt: event.at, updatedAt: event.at };
+      try {
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: table,
+                  Key: keys.case(found.caseId),
+                  UpdateExpression: 'SET escalatedTo = :to, escalatedAt = :at, #updatedAt = :at',
+                  ConditionExpression: 'attribute_exists(pk) AND #state = :state AND #due = :due AND #updatedAt = :read AND attribute_not_exists(escalatedTo)',
+                  ExpressionAttributeNames: { '#state': 'state', '#due': 'due', '#updatedAt': 'updatedAt' },
+                  ExpressionAttributeValues: { ':to': to, ':at': event.at, ':state': found.state, ':due': found.due ?? NO_DUE, ':read': found.updatedAt },
+                },
+              },
+              flagged(keys.caseQueuePartition(found.unitId)),
+              flagged(keys.caseWindowPartition(found.windowCode)),
+              entryItems(table, escalated).at(-1)!,
+              eventItem(table, found.caseId, sequence, event),
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        // A step of the case came first (or another sweep): the case is not as read; leave it.
+        if (error instanceof TransactionCanceledException) return false;
+        throw error;
+      }
+    },
+
     async get(caseId) {
       const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.case(caseId), ConsistentRead: true }));
       return Item ? strip(Item) : undefined;
@@ -278,5 +342,6 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tables: { ops: stri
     },
     unitQueue: (unitId, query) => queue(keys.caseQueuePartition(unitId), query),
     windowQueue: (windowCode, query) => queue(keys.caseWindowPartition(windowCode), query),
+    escalatedQueue: (unitId, query) => queue(keys.caseEscalatedPartition(unitId), query),
   };
 }

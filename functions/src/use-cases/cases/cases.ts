@@ -1,7 +1,7 @@
 import type { CaseContactView, CaseQueuePage, CaseQueueQuery, CaseTransitionInput, CaseView } from '#shared/contracts/cases/cases.js';
-import { caseNextStates, checkCaseTransition, DEFAULT_DEADLINE_DAYS, deadlineKindOf, FINAL_CASE_STATES, type CaseStanding, type CaseState } from '#shared/domain/cases/case-state.js';
+import { caseNextStates, checkCaseTransition, isCaseOverdue, DEFAULT_DEADLINE_DAYS, deadlineKindOf, FINAL_CASE_STATES, type CaseStanding, type CaseState } from '#shared/domain/cases/case-state.js';
 import { addWorkingDays } from '#shared/domain/cases/working-days.js';
-import { addDays, chinaDay } from '#shared/domain/china-time.js';
+import { chinaDay } from '#shared/domain/china-time.js';
 import { authorize, authorizeOwned, record, type AccessDeps, type Attempt } from '../../access/index.js';
 import type { Principal } from '../../auth/principal.js';
 import { CaseStateError, type CaseEvent, type CaseListing, type CaseRecord, type CaseStore } from '../../data/cases/cases.js';
@@ -18,7 +18,7 @@ import { ConflictError, ForbiddenError, ValidationError } from '../../errors.js'
  * appealed (403). Every step is audited with its states; the note stays in the case, not the log.
  */
 export interface CaseDeps extends AccessDeps {
-  units: Pick<UnitStore, 'get'>;
+  units: Pick<UnitStore, 'get' | 'getMany'>;
   windows: Pick<WindowStore, 'get'>;
   cases: CaseStore;
   /** Opens a 实名差评's number for 查看联系方式. */
@@ -27,9 +27,6 @@ export interface CaseDeps extends AccessDeps {
 }
 
 const APPEAL_DECISIONS: readonly CaseState[] = ['appeal-upheld', 'appeal-rejected'];
-
-/** Whether a waiting case is past its due day on `today` (China time): 超期. */
-const isOverdue = (state: CaseState, due: string | undefined, today: string) => due !== undefined && deadlineKindOf(state) !== undefined && due < today;
 
 async function windowNames(deps: Pick<CaseDeps, 'windows'>, codes: Iterable<string>): Promise<Map<string, string>> {
   const names = new Map<string, string>();
@@ -48,11 +45,19 @@ export async function listCases(deps: CaseDeps, principal: Principal, query: Cas
     }
   }
   const today = chinaDay(deps.now());
-  const filter = { limit: query.limit, cursor: query.cursor, ...(query.state ? { state: query.state } : {}), ...(query.state && query.overdue === 'true' ? { dueBefore: addDays(today, -1) } : {}) };
-  const page = query.window ? await deps.cases.windowQueue(query.window, filter) : await deps.cases.unitQueue(unit.id, filter);
+  const filter = { limit: query.limit, cursor: query.cursor, ...(query.state ? { state: query.state } : {}), ...(query.state && query.overdue === 'true' ? { dueBefore: today } : {}) };
+  const escalated = query.escalated === 'true';
+  const page = query.window
+    ? await deps.cases.windowQueue(query.window, filter)
+    : escalated
+      ? await deps.cases.escalatedQueue(unit.id, filter)
+      : await deps.cases.unitQueue(unit.id, filter);
   const names = await windowNames(deps, page.items.map((item) => item.windowCode));
+  // The escalated queue lists the cases of the units below: each row says whose.
+  const units = escalated ? await deps.units.getMany([...new Set(page.items.map((item) => item.unitId))]) : undefined;
   await record(deps, principal, attempt, 'ok', { unitId: unit.id });
-  return { unitId: unit.id, today, items: page.items.map((item) => summary(item, names, today)), ...(page.cursor ? { cursor: page.cursor } : {}) };
+  const items = page.items.map((item) => ({ ...summary(item, names, today), ...(units ? { unitName: units.get(item.unitId)?.name ?? item.unitId } : {}) }));
+  return { unitId: unit.id, today, items, ...(page.cursor ? { cursor: page.cursor } : {}) };
 }
 
 function summary(item: CaseListing | CaseRecord, names: Map<string, string>, today: string) {
@@ -65,8 +70,9 @@ function summary(item: CaseListing | CaseRecord, names: Map<string, string>, tod
     level: item.level,
     state: item.state,
     ...(item.due ? { due: item.due } : {}),
-    overdue: isOverdue(item.state, item.due, today),
+    overdue: isCaseOverdue(item.state, item.due, today),
     ...(item.suspect ? { suspect: true } : {}),
+    ...(('escalated' in item && item.escalated) || ('escalatedTo' in item && item.escalatedTo) ? { escalated: true } : {}),
   };
 }
 
@@ -90,9 +96,19 @@ async function caseView(deps: CaseDeps, found: CaseRecord, events?: CaseEvent[])
     ...(found.contactPurged ? { contactPurged: true } : {}),
     ...(found.callback ? { callback: found.callback } : {}),
     reopened: found.reopened,
+    ...(found.escalatedTo ? { escalatedTo: found.escalatedTo, escalatedToName: (await deps.units.get(found.escalatedTo))?.name ?? found.escalatedTo, escalatedAt: found.escalatedAt } : {}),
     ...(found.dueUncoveredYears?.length ? { dueUncoveredYears: found.dueUncoveredYears } : {}),
     next: [...caseNextStates(standing(found))],
-    events: (events ?? (await deps.cases.events(found.caseId))).map(({ at, by, from, to, note, due, outcome }) => ({ at, by, from, to, note, ...(due ? { due } : {}), ...(outcome ? { outcome } : {}) })),
+    events: (events ?? (await deps.cases.events(found.caseId))).map(({ at, by, from, to, note, due, outcome, escalatedTo }) => ({
+      at,
+      by,
+      from,
+      to,
+      note,
+      ...(due ? { due } : {}),
+      ...(outcome ? { outcome } : {}),
+      ...(escalatedTo ? { escalatedTo } : {}),
+    })),
   };
 }
 

@@ -33,6 +33,10 @@ export const CaseQueueQuery = z
       .optional()
       .meta({ description: 'With state: only those past their due day (超期) today, China time' }),
     window: WindowCode.optional().meta({ description: 'Only this window’s cases (a window of the unit)' }),
+    escalated: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .optional()
+      .meta({ description: 'true: the cases escalated to this unit by the overdue sweep (超期上报: of the units right below it), instead of its own' }),
     limit: z.coerce
       .number({ error: 'must be a whole number' })
       .int('must be a whole number')
@@ -43,6 +47,7 @@ export const CaseQueueQuery = z
   })
   .superRefine((query, context) => {
     if (query.overdue === 'true' && !query.state) context.addIssue({ code: 'custom', path: ['overdue'], message: 'needs a state: overdue cases are listed per state' });
+    if (query.escalated === 'true' && query.window) context.addIssue({ code: 'custom', path: ['window'], message: 'is for a unit’s own cases, not those escalated to it' });
   })
   .meta({ id: 'CaseQueueQuery' });
 export type CaseQueueQuery = z.output<typeof CaseQueueQuery>;
@@ -50,6 +55,7 @@ export type CaseQueueQuery = z.output<typeof CaseQueueQuery>;
 const CaseSummary = z.object({
   caseId: CaseId,
   unitId: z.string(),
+  unitName: z.string().optional().meta({ description: 'In the escalated queue: the name of the case’s own unit' }),
   windowCode: z.string(),
   windowName: z.string().optional(),
   day: Day.meta({ description: 'The rating’s China-time day (no finer time)' }),
@@ -58,6 +64,7 @@ const CaseSummary = z.object({
   due: Day.optional().meta({ description: 'The last day of the running deadline, if any' }),
   overdue: z.boolean().meta({ description: '超期: past its due day today (China time) and still waiting' }),
   suspect: z.boolean().optional().meta({ description: 'The rating was stored as 可疑 (burst detector)' }),
+  escalated: z.boolean().optional().meta({ description: '超期上报: the overdue sweep escalated it to its unit’s parent' }),
 });
 
 export const CaseQueuePage = z
@@ -73,6 +80,7 @@ export const CaseEvent = z.object({
   note: z.string(),
   due: Day.optional(),
   outcome: CallbackOutcomeEnum.optional(),
+  escalatedTo: z.string().optional().meta({ description: 'The overdue sweep’s entry (by system, from = to): escalated to this unit' }),
 });
 
 export const CaseView = CaseSummary.extend({
@@ -84,6 +92,9 @@ export const CaseView = CaseSummary.extend({
   contactPurged: z.boolean().optional().meta({ description: 'The number was deleted when the case finished' }),
   callback: CallbackOutcomeEnum.optional().meta({ description: 'What the last 回访 found' }),
   reopened: z.number().int(),
+  escalatedTo: z.string().optional().meta({ description: '超期上报: the unit the overdue sweep escalated the case to' }),
+  escalatedToName: z.string().optional(),
+  escalatedAt: z.string().optional().meta({ description: 'UTC instant of the escalation' }),
   dueUncoveredYears: z.array(z.number().int()).optional().meta({ description: 'Years whose holidays the calendar does not hold yet: Monday–Friday was counted there' }),
   next: z.array(CaseStateEnum).meta({ description: 'The states this case may go to now' }),
   events: z.array(CaseEvent).meta({ description: 'Every step so far, oldest first' }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CALLBACK_OUTCOMES, CASE_STATES, caseNextStates, checkCaseTransition, deadlineKindOf, FINAL_CASE_STATES, type CallbackOutcome, type CaseState } from './case-state.js';
+import { CALLBACK_OUTCOMES, CASE_STATES, caseNextStates, DEADLINE_STATES, isCaseOverdue, checkCaseTransition, deadlineKindOf, FINAL_CASE_STATES, type CallbackOutcome, type CaseState } from './case-state.js';
 
 /** The legal steps, written out from issue 15 §1–2 (not from the table under test). */
 const LEGAL: readonly [CaseState, CaseState][] = [
@@ -84,5 +84,14 @@ describe('the case state machine', () => {
       ['appeal-upheld', null],
       ['appeal-rejected', null],
     ]);
+  });
+
+  it('is 超期 the day after its due day while a deadline runs, never on it and never in a state without one', () => {
+    expect(DEADLINE_STATES).toEqual(['pending', 'immediate', 'deadline']);
+    expect(isCaseOverdue('deadline', '2026-10-09', '2026-10-09')).toBe(false);
+    expect(isCaseOverdue('deadline', '2026-10-09', '2026-10-10')).toBe(true);
+    expect(isCaseOverdue('pending', '2026-09-30', '2026-10-08')).toBe(true);
+    expect(isCaseOverdue('fixed', '2026-09-30', '2026-10-08')).toBe(false);
+    expect(isCaseOverdue('appealing', undefined, '2026-10-08')).toBe(false);
   });
 });

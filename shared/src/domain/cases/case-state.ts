@@ -108,6 +108,14 @@ export function caseNextStates(standing: CaseStanding): readonly CaseState[] {
   return next.filter((state) => state !== 'called-back');
 }
 
+/** The states a deadline runs in: what the overdue sweep reads. */
+export const DEADLINE_STATES: readonly CaseState[] = CASE_STATES.filter((state) => deadlineKindOf(state) !== undefined);
+
+/** 超期: a case waiting in a state with a deadline, on a day (China time) after its due day. */
+export function isCaseOverdue(state: CaseState, due: string | undefined, today: string): boolean {
+  return due !== undefined && deadlineKindOf(state) !== undefined && due < today;
+}
+
 export type CaseTransitionCheck = { ok: true } | { ok: false; message: string };
 
 const named = (state: CaseState) => `${state} (${CASE_STATE_LABELS[state]})`;

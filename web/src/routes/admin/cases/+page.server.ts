@@ -7,7 +7,8 @@ import type { PageServerLoad } from './$types';
 
 /**
  * A unit's 差评 queue (issue 15): the account's own unit unless ?unit= names another of its scope,
- * optionally one state and only the overdue; a page at a time (?cursor= from the previous page).
+ * optionally one state and only the overdue; or (?escalated=true) the cases the overdue sweep
+ * escalated to it from the units below; a page at a time (?cursor= from the previous page).
  */
 export const load: PageServerLoad = async ({ locals, url, cookies }) => {
   const token = requireToken(locals);
@@ -17,11 +18,14 @@ export const load: PageServerLoad = async ({ locals, url, cookies }) => {
   const states = Object.keys(t.states) as (keyof typeof t.states)[];
   const state = (states as string[]).includes(stateParam) ? (stateParam as (typeof states)[number]) : '';
   const overdue = state !== '' && url.searchParams.get('overdue') === 'true';
+  const escalated = url.searchParams.get('escalated') === 'true';
   const cursor = url.searchParams.get('cursor') ?? '';
-  const query: Record<string, string> = { unitId: unit, ...(state ? { state } : {}), ...(overdue ? { overdue: 'true' } : {}), ...(cursor ? { cursor } : {}) };
+  const filters = { unitId: unit, ...(state ? { state } : {}), ...(overdue ? { overdue: 'true' } : {}), ...(escalated ? { escalated: 'true' } : {}) };
+  const query: Record<string, string> = { ...filters, ...(cursor ? { cursor } : {}) };
   const [listed, choices] = await Promise.all([listCases(token, query), unitChoices(token, unit)]);
   if (listed.status === 401 || choices.status === 401) sessionEnded(cookies, url);
   const problem = listed.ok ? null : listed.status === 404 || listed.status === 400 ? t.errors.unitNotFound : listed.status === 403 ? t.errors.forbidden : t.errors.unavailable;
-  const nextPage = listed.ok && listed.data.cursor ? `?${new URLSearchParams({ unit, ...(state ? { state } : {}), ...(overdue ? { overdue: 'true' } : {}), cursor: listed.data.cursor })}` : null;
-  return { t, unit, units: choices.units, state, overdue, cases: listed.ok ? listed.data.items : [], nextPage, problem, states };
+  const { unitId: _unitId, ...kept } = filters;
+  const nextPage = listed.ok && listed.data.cursor ? `?${new URLSearchParams({ unit, ...kept, cursor: listed.data.cursor })}` : null;
+  return { t, unit, units: choices.units, state, overdue, escalated, cases: listed.ok ? listed.data.items : [], nextPage, problem, states };
 };
