@@ -263,6 +263,8 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   // A finished case deletes its contact in the step's transaction (DeleteItem only).
   transitionCase: { ops: 'read-write', contacts: 'delete-only', sealContacts: false },
   revealCaseContact: { ops: 'read', contacts: 'none', sealContacts: false, openContacts: true },
+  getCaseDeadlines: READ_OPS,
+  setCaseDeadlines: { ops: 'read-write', contacts: 'none', sealContacts: false },
   // 民主评议 campaigns (issue 14 §1): the campaign and its unit listing (one transaction); subjects
   // are read from the org items (staff, windows, units) of the scope. No contact, no ballot box.
   createCampaign: { ops: 'read-write', contacts: 'none', sealContacts: false },

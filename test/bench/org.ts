@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '../../functions/src/auth/principal.js';
 import { createDocumentClient } from '../../functions/src/data/client.js';
 import { createDataLayer } from '../../functions/src/data/index.js';
@@ -20,6 +20,7 @@ import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { freePort } from '../../infra/local/ports.js';
 import { NATIONAL_SURVEY } from '../../shared/src/domain/national-survey.js';
 import { markdownTable, median, percentile, round } from './stats.js';
+import { batchWrite, countCommands } from './dynamo.js';
 
 /**
  * Section `org` (issue 3, Performance): (a) a 5,000-row staff import through the use case, against
@@ -76,33 +77,6 @@ async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T; peak:
   } finally {
     clearInterval(timer);
   }
-}
-
-/** Count every command the document client sends, by name (ScanCommand must stay at 0). */
-function countCommands(doc: DynamoDBDocumentClient): Record<string, number> {
-  const counts: Record<string, number> = {};
-  doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = String((context as { commandName?: string }).commandName ?? 'unknown');
-      counts[name] = (counts[name] ?? 0) + 1;
-      return next(args);
-    },
-    { step: 'initialize', name: 'benchCommandCounter' },
-  );
-  return counts;
-}
-
-async function batchWrite(doc: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]): Promise<void> {
-  const chunks: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
-  await pool(chunks, 8, async (chunk) => {
-    let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = { [table]: chunk.map((Item) => ({ PutRequest: { Item } })) };
-    for (let attempt = 0; request && (request[table]?.length ?? 0) > 0; attempt++) {
-      const result = await doc.send(new BatchWriteCommand({ RequestItems: request }));
-      request = result.UnprocessedItems as typeof request;
-      if (request && (request[table]?.length ?? 0) > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** Math.min(attempt, 5)));
-    }
-  });
 }
 
 function staffCsv(prefix: string, unitIds: string[], rows: number): string {

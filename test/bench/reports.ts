@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '../../functions/src/auth/principal.js';
 import { createDocumentClient } from '../../functions/src/data/client.js';
 import { createDataLayer } from '../../functions/src/data/index.js';
@@ -17,6 +16,7 @@ import { freePort } from '../../infra/local/ports.js';
 import { NATIONAL_SURVEY } from '../../shared/src/domain/national-survey.js';
 import type { RatingLevel } from '../../shared/src/domain/rating-level.js';
 import { markdownTable, median } from './stats.js';
+import { batchWrite, countCommands } from './dynamo.js';
 
 /**
  * Section `reports` of `npm run bench` (issue 4): a monthly committee report over 1,000 windows ×
@@ -69,33 +69,6 @@ async function pool<T>(items: readonly T[], concurrency: number, work: (item: T)
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
     while (next < items.length) await work(items[next++]!);
   }));
-}
-
-async function batchWrite(doc: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]): Promise<void> {
-  const chunks: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
-  await pool(chunks, 8, async (chunk) => {
-    let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = { [table]: chunk.map((Item) => ({ PutRequest: { Item } })) };
-    for (let attempt = 0; request && (request[table]?.length ?? 0) > 0; attempt++) {
-      const result = await doc.send(new BatchWriteCommand({ RequestItems: request }));
-      request = result.UnprocessedItems as typeof request;
-      if (request && (request[table]?.length ?? 0) > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** Math.min(attempt, 5)));
-    }
-  });
-}
-
-/** Count every command the document client sends, by name (ScanCommand must stay at 0). */
-function countCommands(doc: DynamoDBDocumentClient): Record<string, number> {
-  const counts: Record<string, number> = {};
-  doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = String((context as { commandName?: string }).commandName ?? 'unknown');
-      counts[name] = (counts[name] ?? 0) + 1;
-      return next(args);
-    },
-    { step: 'initialize', name: 'benchReportCommandCounter' },
-  );
-  return counts;
 }
 
 export async function runReports(options: { samples?: number; windows?: number; log: (line: string) => void }): Promise<ReportsResult> {

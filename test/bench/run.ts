@@ -14,6 +14,7 @@ import { HTML_MAX_BYTES, JS_MAX_GZIP_BYTES, runResidentPage, type ResidentPageRe
 import { reportsMarkdown, runReports, type ReportsResult } from './reports.js';
 import { runSampling, samplingMarkdown, type SamplingResult } from './sampling.js';
 import { appraisalMarkdown, runAppraisal, type AppraisalResult } from './appraisal.js';
+import { casesMarkdown, runCases, type CasesResult } from './cases.js';
 import { kb, loadAverage, markdownTable, median, table, waitForQuiet } from './stats.js';
 
 /**
@@ -22,15 +23,17 @@ import { kb, loadAverage, markdownTable, median, table, waitForQuiet } from './s
  * DynamoDB Local on disk), bundles (Lambda bundle size, cold import), page (resident page: gzipped
  * JS, HTML, no-JS path), org (imports, posters, lists at 50,000 windows), exports (XLSX / PDF),
  * reports (monthly report of 1,000 windows), sampling (a 阳光测评 round's freeze and draw over 200,000
- * 办件), links (办件 pushes and one-time-link ratings, gateway vs bare DynamoDB writes); `pinned` (opt-in diagnostic) repeats the ingestion comparison with the
+ * 办件), links (办件 pushes and one-time-link ratings, gateway vs bare DynamoDB writes), appraisal
+ * (a 民主评议 tally), cases (a unit's 差评 queue of 100,000 cases, first pages); `pinned` (opt-in diagnostic) repeats the ingestion comparison with the
  * JVM and the Node processes on separate cores. Prints tables, writes .bench/latest.json and
  * prints a Markdown section for docs/performance.md.
  *
  * Knobs (environment), with defaults:
- *   BENCH_SECTIONS=ingestion,bundles,page,org,exports,reports,sampling,links,appraisal (add `pinned` for the diagnostic)
+ *   BENCH_SECTIONS=ingestion,bundles,page,org,exports,reports,sampling,links,appraisal,cases (add `pinned` for the diagnostic)
  *   BENCH_LINKS_ROUNDS=3 BENCH_LINKS_REQUESTS=3000 (per phase and round) BENCH_LINKS_BATCH=25 (0: no batch measure)
  *   BENCH_LINKS_MEASURES=push,rate,push25,cast (default all) BENCH_LINKS_WARMUP=1500 (requests per phase) BENCH_LINKS_WINDOWS=4 BENCH_LINKS_READS=0 (1: diagnostic
  *   third side, bare writes + the handler's reads) (section links, test/bench/links.ts)
+ *   BENCH_CASES=100000 BENCH_CASES_ROUNDS=3 BENCH_CASES_SAMPLES=30 (section cases, test/bench/cases.ts)
  *   BENCH_EXPORT_SAMPLES=7 (runs per export format; section exports, test/bench/exports.ts)
  *   BENCH_ROUNDS=3 BENCH_PHASE_SECONDS=5 BENCH_SEQUENTIAL=400 BENCH_WARMUP_SECONDS=9 BENCH_WINDOWS=4
  *   BENCH_PINNED_ROUNDS=2 BENCH_PROFILE=1 (0: no server CPU profile)
@@ -39,7 +42,7 @@ import { kb, loadAverage, markdownTable, median, table, waitForQuiet } from './s
  *   BENCH_IMPORT_SAMPLES=10 BENCH_SOURCEMAP_SAMPLES=3 BENCH_WEB_BUILD=auto|always|never
  */
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
-const sections = new Set((process.env.BENCH_SECTIONS ?? 'ingestion,bundles,page,org,exports,reports,sampling,links,appraisal').split(',').map((s) => s.trim()));
+const sections = new Set((process.env.BENCH_SECTIONS ?? 'ingestion,bundles,page,org,exports,reports,sampling,links,appraisal,cases').split(',').map((s) => s.trim()));
 const outDir = join(repoRoot, '.bench');
 mkdirSync(outDir, { recursive: true });
 
@@ -231,6 +234,17 @@ async function main() {
     }
   }
 
+  // Section `cases`: a unit's 差评 queue of 100,000 cases, first pages (test/bench/cases.ts).
+  let casesResult: CasesResult | undefined;
+  if (sections.has('cases')) {
+    await waitUntilQuiet(env('BENCH_WAIT_QUIET_SECTION', 30));
+    try {
+      casesResult = await timed('cases', () => runCases({ cases: env('BENCH_CASES', 100_000), rounds: env('BENCH_CASES_ROUNDS', 3), samples: env('BENCH_CASES_SAMPLES', 30), log }));
+    } catch (error) {
+      log(`cases FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+
   // Section `links`: 办件 pushes and one-time-link ratings, gateway vs bare (test/bench/links.ts).
   let linksResult: LinksResult | undefined;
   let linksError: string | undefined;
@@ -263,6 +277,7 @@ async function main() {
   if (samplingResult) checks.push(...samplingResult.checks);
   if (linksResult) checks.push(...linksResult.checks);
   if (appraisalResult) checks.push(...appraisalResult.checks);
+  if (casesResult) checks.push(...casesResult.checks);
   else if (sections.has('links')) checks.push({ target: 'Links: 办件 pushes and token ratings ≥ 90% of bare', measured: `not measured: ${linksError?.split('\n')[0] ?? 'failed'}`, status: 'not measured' });
   if (pinned) {
     checks.push({
@@ -276,7 +291,7 @@ async function main() {
       status: 'info',
     });
   }
-  const result = { machine: info, durationSeconds: Math.round((Date.now() - started) / 1000), sectionSeconds, targets: checks, ingestion, ingestionError, pinned, pinnedError, profile, bundles, bundlesError, page, org, orgError, reports: reportsResult, sampling: samplingResult, links: linksResult, linksError, appraisal: appraisalResult };
+  const result = { machine: info, durationSeconds: Math.round((Date.now() - started) / 1000), sectionSeconds, targets: checks, ingestion, ingestionError, pinned, pinnedError, profile, bundles, bundlesError, page, org, orgError, reports: reportsResult, sampling: samplingResult, links: linksResult, linksError, appraisal: appraisalResult, cases: casesResult };
   writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
 
   console.log(`\n${'='.repeat(100)}\n${consoleReport(result)}\n${'='.repeat(100)}`);
@@ -288,6 +303,7 @@ async function main() {
   if (samplingResult) console.log(`\n----- Markdown, section sampling -----\n\n${samplingMarkdown(samplingResult)}\n----- end -----`);
   if (linksResult) console.log(`\n----- Markdown, section links -----\n\n${linksMarkdown(linksResult)}\n----- end -----`);
   if (appraisalResult) console.log(`\n----- Markdown, section appraisal -----\n\n${appraisalMarkdown(appraisalResult)}\n----- end -----`);
+  if (casesResult) console.log(`\n----- Markdown, section cases -----\n\n${casesMarkdown(casesResult)}\n----- end -----`);
   log(`done in ${result.durationSeconds} s`);
 }
 

@@ -172,4 +172,29 @@ describe.each(JS_MODES)('差评整改 $name', ({ javaScriptEnabled }) => {
       await admin.close();
     }
   }, 120_000);
+
+  it('sets a unit’s deadlines to the 15-day rule for 限期整改, and inherits again', async () => {
+    const admin = await adminContext(javaScriptEnabled);
+    // One unit per mode, so the two runs never meet: 税务局 and 不动产登记中心 (no other test reads their deadlines).
+    const unit = javaScriptEnabled ? 'lj-sw' : 'lj-bdc';
+    try {
+      const page = await admin.newPage();
+      await page.goto(`${baseUrl}/admin/cases?unit=${unit}`, { waitUntil: settle });
+      await Promise.all([page.waitForURL(/\/admin\/cases\/deadlines/), page.getByTestId('deadlines-link').click()]);
+      await expect(page.getByTestId('deadlines-source').innerText()).resolves.toContain('使用默认值');
+      const form = page.getByTestId('deadlines-form');
+      await form.getByLabel(/限期整改期限/).fill('15');
+      await Promise.all([page.waitForURL(/done=saved/), form.getByRole('button', { name: '保存本单位的设置' }).click()]);
+      await page.getByTestId('deadlines-saved').waitFor();
+      await expect(page.getByTestId('deadlines-source').innerText()).resolves.toBe('本单位自行设置');
+      await expect(page.getByTestId('deadlines-effective').innerText()).resolves.toContain('15 个工作日');
+      if (javaScriptEnabled) await axe(page, 'the deadlines page');
+      await screenshots(page, `deadlines-${javaScriptEnabled ? 'js' : 'nojs'}`);
+      await page.getByTestId('deadlines-inherit').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="deadlines-source"]')?.textContent?.includes('使用默认值'));
+      await expect(page.getByTestId('deadlines-effective').innerText()).resolves.toContain('5 个工作日');
+    } finally {
+      await admin.close();
+    }
+  }, 120_000);
 });

@@ -145,6 +145,8 @@ export const MAY: Record<string, readonly Role[]> = {
   getCase: READERS,
   transitionCase: ADMINS,
   revealCaseContact: ADMINS,
+  getCaseDeadlines: READERS,
+  setCaseDeadlines: ADMINS,
   // The own published 民主评议 results: the staff member themself, as their own report.
   myAppraisals: [ST],
   listRateDefinitions: READERS,

@@ -400,6 +400,8 @@ export const REQUESTS: Record<string, RequestSpec> = {
   listCases: { scope: 'object', build: async (x) => ({ method: 'GET', path: '/api/cases', query: { unitId: await x.unit() } }) },
   getCase: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/cases/${await x.case()}` }) },
   transitionCase: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/cases/${await x.case()}/transitions`, json: { to: 'immediate', note: '矩阵：立行立改' } }) },
+  getCaseDeadlines: { scope: 'object', build: async (x) => ({ method: 'GET', path: '/api/case-deadlines', query: { unitId: await x.unit() } }) },
+  setCaseDeadlines: { scope: 'object', build: async (x) => ({ method: 'PUT', path: '/api/case-deadlines', json: { unitId: await x.unit(), verify: 1, immediate: 1, deadline: 15 } }) },
   revealCaseContact: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/cases/${await x.case('named')}/contact` }) },
   listRateDefinitions: { scope: 'caller', build: async () => ({ method: 'GET', path: '/api/rate-definitions' }) },
   createRateDefinition: {

@@ -99,6 +99,8 @@ export const keys = {
   case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'META' }),
   caseQueuePartition: (unitId: string) => `CASES#${unitId}`,
   caseWindowPartition: (windowCode: string) => `CASESW#${windowCode}`,
+  /** A unit's own 差评 deadlines (working days per kind), when it set them. */
+  caseDeadlines: (unitId: string) => ({ pk: `CASEDL#${unitId}`, sk: 'META' }),
   /** The cases escalated to a unit (超期 cases of the units right below it), by the overdue sweep. */
   caseEscalatedPartition: (unitId: string) => `CASESX#${unitId}`,
   caseQueueSort: (state: string, due: string, caseId: string) => `${state}#${due}#${caseId}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ttlCache } from './read-cache.js';
+import { cachedRatingLookups, ttlCache } from './read-cache.js';
 
 describe('ttlCache', () => {
   it('reads once per TTL and again after it expires', async () => {
@@ -21,5 +21,31 @@ describe('ttlCache', () => {
     await Promise.resolve();
     expect(await cache.get('k', async () => 'found')).toBe('found');
     expect(await cache.get('f', async () => 'recovered')).toBe('recovered');
+  });
+});
+
+describe('the 差评 deadlines of the rating path', () => {
+  it('read a unit path’s settings once per TTL, and give the nearest unit’s, else the defaults', async () => {
+    let now = 0;
+    const reads: string[][] = [];
+    const settings = new Map([['county', { verify: 2, immediate: 1, deadline: 15 }]]);
+    const stores = {
+      windows: { get: async () => undefined },
+      units: { get: async () => undefined },
+      cases: {
+        deadlineSettings: async (ids: readonly string[]) => {
+          reads.push([...ids]);
+          return new Map([...settings].filter(([id]) => ids.includes(id)));
+        },
+      },
+    };
+    const lookups = cachedRatingLookups(stores, 10_000, () => now);
+    expect(await lookups.caseDeadlines!(['province', 'county', 'bureau'])).toEqual({ verify: 2, immediate: 1, deadline: 15 });
+    expect(await lookups.caseDeadlines!(['province', 'county', 'bureau'])).toEqual({ verify: 2, immediate: 1, deadline: 15 });
+    expect(await lookups.caseDeadlines!(['province', 'other'])).toEqual({ verify: 1, immediate: 1, deadline: 5 });
+    expect(reads).toEqual([['province', 'county', 'bureau'], ['province', 'other']]);
+    now = 10_000;
+    await lookups.caseDeadlines!(['province', 'county', 'bureau']);
+    expect(reads).toHaveLength(3);
   });
 });

@@ -1,3 +1,5 @@
+import { effectiveDeadlines, type CaseDeadlines } from '#shared/domain/cases/deadlines.js';
+import type { CaseStore } from './cases/cases.js';
 import type { SurveyStore } from './surveys.js';
 import type { UnitStore } from './units.js';
 import type { WindowStore } from './windows.js';
@@ -44,14 +46,20 @@ type Lookups = {
   windows: Pick<WindowStore, 'get'>;
   units: Pick<UnitStore, 'get'>;
   surveys?: Pick<SurveyStore, 'currentForUnits' | 'getVersionById'> | undefined;
+  /** The 差评 deadlines that apply to the unit at a path (a 差评 opens its case with them). */
+  caseDeadlines?: ((path: readonly string[]) => Promise<CaseDeadlines>) | undefined;
 };
 
-export function cachedRatingLookups<T extends Lookups>(deps: T, ttlMs: number = READ_CACHE_TTL_MS, clock?: () => number): Lookups {
+type Stores = Lookups & { cases?: Pick<CaseStore, 'deadlineSettings'> | undefined };
+
+export function cachedRatingLookups<T extends Stores>(deps: T, ttlMs: number = READ_CACHE_TTL_MS, clock?: () => number): Lookups {
   const windows = ttlCache<Awaited<ReturnType<WindowStore['get']>>>(ttlMs, clock);
   const units = ttlCache<Awaited<ReturnType<UnitStore['get']>>>(ttlMs, clock);
   const sections = ttlCache<Awaited<ReturnType<SurveyStore['currentForUnits']>>>(ttlMs, clock);
   const versions = ttlCache<Awaited<ReturnType<SurveyStore['getVersionById']>>>(ttlMs, clock);
+  const deadlines = ttlCache<CaseDeadlines>(ttlMs, clock);
   const surveys = deps.surveys;
+  const cases = deps.cases;
   return {
     windows: { get: (code) => windows.get(code, () => deps.windows.get(code)) },
     units: { get: (id) => units.get(id, () => deps.units.get(id)) },
@@ -59,6 +67,7 @@ export function cachedRatingLookups<T extends Lookups>(deps: T, ttlMs: number = 
       currentForUnits: (unitIds) => sections.get(unitIds.join('|'), () => surveys.currentForUnits(unitIds)),
       getVersionById: (surveyId, version) => versions.get(`${surveyId}#${version}`, () => surveys.getVersionById(surveyId, version)),
     },
+    caseDeadlines: cases && ((path) => deadlines.get(path.join('/'), async () => effectiveDeadlines(path, await cases.deadlineSettings(path)).deadlines)),
   };
 }
 
@@ -68,7 +77,7 @@ const shared = new WeakMap<object, Lookups>();
  * The cached lookups of one set of stores (a runtime: a warm Lambda's, the local gateway's), made
  * once and shared by every hot route of it — a window rating, a link rating, a 办件 push.
  */
-export function sharedRatingLookups<T extends Lookups>(deps: T): Lookups {
+export function sharedRatingLookups<T extends Stores>(deps: T): Lookups {
   let found = shared.get(deps);
   if (!found) shared.set(deps, (found = cachedRatingLookups(deps)));
   return found;

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetItems } from './batch-get.js';
 import { keys } from './keys.js';
 import { UnitMoveInProgressError } from './units.js';
 import { setExpression } from './set-expression.js';
@@ -41,6 +42,8 @@ export type WindowChanges = Partial<Pick<WindowRecord, 'name' | 'active' | 'serv
 
 export interface WindowStore {
   get(code: string): Promise<WindowRecord | undefined>;
+  /** Several windows by code, in BatchGets (the missing ones left out). */
+  getMany(codes: string[]): Promise<Map<string, WindowRecord>>;
   /** Unconditional write (seed, fixtures); `unitPath` must be set. */
   put(window: WindowRecord & { unitPath: string[] }): Promise<void>;
   /** Create a window under a never-used code (conditional put); WindowCodeTakenError otherwise. */
@@ -93,6 +96,11 @@ export function createWindowStore(doc: DynamoDBDocumentClient, table: string): W
     async get(code) {
       const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.window(code) }));
       return Item ? toWindow(Item) : undefined;
+    },
+
+    async getMany(codes) {
+      const found = await batchGetItems(doc, table, codes.map((code) => keys.window(code)));
+      return new Map(found.map((item) => [String(item.code), toWindow(item)]));
     },
 
     async put(window) {

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { SubmitRatingInput } from '#shared/contracts/rating.js';
 import { chinaDay } from '#shared/domain/china-time.js';
 import { caseOpening } from '#shared/domain/cases/case-opening.js';
+import { opensCase } from '#shared/domain/cases/case-state.js';
+import type { CaseDeadlines } from '#shared/domain/cases/deadlines.js';
 import { validateAnswers } from '#shared/domain/survey-answers.js';
 import type { ContactSealer } from '../data/contact-sealer.js';
 import type { LinkRates } from '../data/rating-links.js';
@@ -30,6 +32,8 @@ export interface SubmitRatingDeps extends Pick<ShownSurveyDeps, 'units'> {
   throttle?: Throttle;
   /** The burst detector: past a window's threshold for the hour a rating is stored as 可疑. Absent: none (the seed). */
   burst?: BurstWatch;
+  /** The 差评 deadlines of the window's unit (its own or inherited; decision 0028). Absent: the defaults. */
+  caseDeadlines?: ((path: readonly string[]) => Promise<CaseDeadlines>) | undefined;
 }
 
 /** How long an Idempotency-Key is remembered, and how long a 回访 contact is kept. */
@@ -163,7 +167,8 @@ export async function submitRating(
     deps.burst?.check(window.code, now),
   ]);
 
-  const opening = caseOpening(rating.level, rating.day);
+  // A 差评 opens its case, due for verification as its unit's deadlines say (decision 0028).
+  const opening = opensCase(rating.level) ? caseOpening(rating.level, rating.day, deps.caseDeadlines ? (await deps.caseDeadlines(window.unitPath ?? [window.unitId])).verify : undefined) : undefined;
   try {
     // Whether the rating was stored as 可疑 is not said to the resident: it would tell a script the threshold.
     await deps.ratings.store({
@@ -173,7 +178,7 @@ export async function submitRating(
       ...(admission ? { admission } : {}),
       ...(burst ? { burst } : {}),
       ...(options.link ? { link: { tokenHash: options.link.tokenHash, now, rates: options.link.rates } } : {}),
-      // A 差评 opens its case (issue 15 §1), due for verification a working day after the rating's day.
+      // A 差评 opens its case (issue 15 §1), in the rating's transaction.
       ...(opening ? { opensCase: opening } : {}),
       now,
     });

@@ -22,6 +22,7 @@ import { campaignOperations } from './appraisal/ops-campaigns.js';
 import { ballotOperations, tallyOperations } from './appraisal/ballots.js';
 import { ownAppraisalOperations } from './appraisal/own.js';
 import { caseOperations } from './cases/cases.js';
+import { caseDeadlineOperations } from './cases/deadlines.js';
 
 export type { Operation } from './operation.js';
 import type { Operation } from './operation.js';
@@ -210,6 +211,7 @@ export const operations = {
   ...tallyOperations,
   ...ownAppraisalOperations,
   ...caseOperations,
+  ...caseDeadlineOperations,
 } as const satisfies Record<string, Operation>;
 
 export type OperationId = keyof typeof operations;

@@ -1,10 +1,12 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, paginateQuery, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, paginateQuery, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CallbackOutcome, CaseState } from '#shared/domain/cases/case-state.js';
+import type { CaseDeadlines } from '#shared/domain/cases/deadlines.js';
 import type { RatingLevel } from '#shared/domain/rating-level.js';
 import type { TransactItem } from '../client.js';
 import type { CaseOpening } from '#shared/domain/cases/case-opening.js';
 import type { RatingChannel } from '../window-day-counters.js';
+import { batchGetItems } from '../batch-get.js';
 import { keys } from '../keys.js';
 import { decodeCursor, encodeCursor } from '../page-cursor.js';
 import { setExpression } from '../set-expression.js';
@@ -200,6 +202,10 @@ export interface CaseStore {
    * read (same state, same due day, not escalated). False when it is not: nothing was written.
    */
   escalate(found: CaseRecord, to: string, event: CaseEvent, sequence: number): Promise<boolean>;
+  /** The own deadline settings of those of `unitIds` that have one (one BatchGet). */
+  deadlineSettings(unitIds: readonly string[]): Promise<Map<string, CaseDeadlines>>;
+  /** Set a unit's own deadlines, or (undefined) drop them so it inherits again. */
+  setDeadlines(unitId: string, deadlines: CaseDeadlines | undefined, by: string, at: Date): Promise<void>;
   /** The cases escalated to a unit, by state then due day. */
   escalatedQueue(unitId: string, query: CaseQueueQuery): Promise<{ items: CaseListing[]; cursor?: string }>;
   /** A unit's queue (its own cases; not its subtree's), by state then due day. */
@@ -219,7 +225,8 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tables: { ops: stri
     const range = query.state
       ? query.dueBefore
         ? { KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', values: { ':from': `${query.state}#`, ':to': `${query.state}#${query.dueBefore}` } }
-        : { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :state)', values: { ':state': `${query.state}#` } }
+        : // A range, not begins_with: the same key condition as 超期's, and DynamoDB Local serves it as one.
+          { KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', values: { ':from': `${query.state}#`, ':to': `${query.state}#~` } }
       : { KeyConditionExpression: 'pk = :pk', values: {} };
     const page = await doc.send(
       new QueryCommand({
@@ -330,6 +337,19 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tables: { ops: stri
         if (error instanceof TransactionCanceledException) return false;
         throw error;
       }
+    },
+
+    async deadlineSettings(unitIds) {
+      const found = await batchGetItems(doc, table, unitIds.map((id) => keys.caseDeadlines(id)));
+      return new Map(found.map((item) => [String(item.unitId), { verify: Number(item.verify), immediate: Number(item.immediate), deadline: Number(item.deadline) }]));
+    },
+
+    async setDeadlines(unitId, deadlines, by, at) {
+      if (!deadlines) {
+        await doc.send(new DeleteCommand({ TableName: table, Key: keys.caseDeadlines(unitId) }));
+        return;
+      }
+      await doc.send(new PutCommand({ TableName: table, Item: { ...keys.caseDeadlines(unitId), kind: 'case-deadlines', unitId, ...deadlines, updatedBy: by, updatedAt: at.toISOString() } }));
     },
 
     async get(caseId) {

@@ -14,10 +14,11 @@ export const handler = httpHandler(operation, async (event) => {
   // The window (read twice: its items, then the rating's checks) and the survey sections come from
   // the runtime's 10-s cache, as a window rating's do (data/read-cache.ts); the link is read afresh,
   // or not at all when the page echoes what it rates (decision 0020).
-  const { windows, units, surveys } = sharedRatingLookups(runtime);
+  const { windows, units, surveys, caseDeadlines } = sharedRatingLookups(runtime);
   const deps = {
     windows,
     units,
+    caseDeadlines,
     surveys: surveys ?? runtime.surveys,
     windowViews: runtime.windowViews,
     ratingLinks: runtime.ratingLinks,

@@ -1,5 +1,6 @@
 import type { CaseContactView, CaseQueuePage, CaseQueueQuery, CaseTransitionInput, CaseView } from '#shared/contracts/cases/cases.js';
-import { caseNextStates, checkCaseTransition, isCaseOverdue, DEFAULT_DEADLINE_DAYS, deadlineKindOf, FINAL_CASE_STATES, type CaseStanding, type CaseState } from '#shared/domain/cases/case-state.js';
+import { caseNextStates, checkCaseTransition, isCaseOverdue, deadlineKindOf, FINAL_CASE_STATES, type CaseStanding, type CaseState } from '#shared/domain/cases/case-state.js';
+import type { CaseDeadlines } from '#shared/domain/cases/deadlines.js';
 import { addWorkingDays } from '#shared/domain/cases/working-days.js';
 import { chinaDay } from '#shared/domain/china-time.js';
 import { authorize, authorizeOwned, record, type AccessDeps, type Attempt } from '../../access/index.js';
@@ -9,6 +10,7 @@ import type { ContactSealer } from '../../data/contact-sealer.js';
 import type { UnitStore } from '../../data/units.js';
 import type { WindowStore } from '../../data/windows.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../errors.js';
+import { deadlinesForPath } from './deadlines.js';
 
 /**
  * Working 差评 cases (issue 15 §1–2; docs/decisions/0028): a unit's queue, one case, one step. Every
@@ -19,7 +21,7 @@ import { ConflictError, ForbiddenError, ValidationError } from '../../errors.js'
  */
 export interface CaseDeps extends AccessDeps {
   units: Pick<UnitStore, 'get' | 'getMany'>;
-  windows: Pick<WindowStore, 'get'>;
+  windows: Pick<WindowStore, 'get' | 'getMany'>;
   cases: CaseStore;
   /** Opens a 实名差评's number for 查看联系方式. */
   sealer: Pick<ContactSealer, 'open'>;
@@ -28,10 +30,10 @@ export interface CaseDeps extends AccessDeps {
 
 const APPEAL_DECISIONS: readonly CaseState[] = ['appeal-upheld', 'appeal-rejected'];
 
+/** The names of a page's windows: one BatchGet, however many windows the page shows. */
 async function windowNames(deps: Pick<CaseDeps, 'windows'>, codes: Iterable<string>): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  await Promise.all([...new Set(codes)].map(async (code) => names.set(code, (await deps.windows.get(code))?.name ?? code)));
-  return names;
+  const found = await deps.windows.getMany([...new Set(codes)]);
+  return new Map([...found].map(([code, window]) => [code, window.name]));
 }
 
 export async function listCases(deps: CaseDeps, principal: Principal, query: CaseQueueQuery): Promise<CaseQueuePage> {
@@ -146,10 +148,13 @@ export async function transitionCase(deps: CaseDeps, principal: Principal, caseI
       throw new ForbiddenError(`authorization: ${detail} (申诉复核)`);
     }
   }
-  const first = await step(deps, principal, attempt, found, events, { to: input.to, note: input.note, ...(input.outcome ? { outcome: input.outcome } : {}) });
+  // The unit's deadlines (its own or inherited), for a step that starts one.
+  const unit = await deps.units.get(found.unitId);
+  const days = (await deadlinesForPath(deps, unit?.path ?? [found.unitId])).deadlines;
+  const first = await step(deps, principal, attempt, found, events, days, { to: input.to, note: input.note, ...(input.outcome ? { outcome: input.outcome } : {}) });
   if (input.outcome !== 'unsatisfied') return caseView(deps, first.record, first.events);
   // 回访不满意: the case reopens (待核实, a new verification deadline, counted).
-  const reopened = await step(deps, principal, attempt, first.record, first.events, { to: 'pending', note: '回访不满意，案件重新核实' });
+  const reopened = await step(deps, principal, attempt, first.record, first.events, days, { to: 'pending', note: '回访不满意，案件重新核实' });
   return caseView(deps, reopened.record, reopened.events);
 }
 
@@ -159,6 +164,7 @@ async function step(
   attempt: Attempt,
   found: CaseRecord,
   events: CaseEvent[],
+  days: CaseDeadlines,
   change: { to: CaseState; note: string; outcome?: CaseTransitionInput['outcome'] },
 ): Promise<{ record: CaseRecord; events: CaseEvent[] }> {
   const refuse = async (message: string) => {
@@ -170,7 +176,7 @@ async function step(
   const now = deps.now();
   const today = chinaDay(now);
   const kind = deadlineKindOf(change.to);
-  const deadline = kind ? addWorkingDays(today, DEFAULT_DEADLINE_DAYS[kind]) : undefined;
+  const deadline = kind ? addWorkingDays(today, days[kind]) : undefined;
   const final = FINAL_CASE_STATES.includes(change.to);
   const purgeContact = final && found.contactId && !found.contactPurged ? found.contactId : undefined;
   const next: CaseRecord = {

@@ -1,4 +1,5 @@
 import { CaseContactView, caseOperations, CaseQueuePage, CaseView, type CaseTransitionInput } from '#shared/contracts/cases/cases.js';
+import { caseDeadlineOperations, CaseDeadlinesView, type CaseDeadlinesInput } from '#shared/contracts/cases/deadlines.js';
 import { call, fillPath, type ApiResult } from './api';
 
 /** Client functions of the 差评 cases (issue 15; docs/decisions/0028). */
@@ -21,4 +22,15 @@ export function transitionCase(token: string, caseId: string, body: CaseTransiti
 export function revealCaseContact(token: string, caseId: string): Promise<ApiResult<CaseContactView>> {
   const op = caseOperations.revealCaseContact;
   return call(CaseContactView, { method: op.method, path: fillPath(op.path, { caseId }), token });
+}
+
+/** A unit's 差评 deadlines: its own, what applies and from where. */
+export function getCaseDeadlines(token: string, unitId: string): Promise<ApiResult<CaseDeadlinesView>> {
+  const op = caseDeadlineOperations.getCaseDeadlines;
+  return call(CaseDeadlinesView, { method: op.method, path: op.path, token, query: { unitId } });
+}
+
+export function setCaseDeadlines(token: string, body: CaseDeadlinesInput): Promise<ApiResult<CaseDeadlinesView>> {
+  const op = caseDeadlineOperations.setCaseDeadlines;
+  return call(CaseDeadlinesView, { method: op.method, path: op.path, token, body });
 }

@@ -1,0 +1,32 @@
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { pool } from '../../functions/src/data/pool.js';
+
+/** The bench's seeding and counting on a document client (sections org, reports, cases). */
+
+/** Put `items` in BatchWrites of 25, 8 in flight, the unprocessed ones retried after a growing pause. */
+export async function batchWrite(doc: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]): Promise<void> {
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
+  await pool(chunks, 8, async (chunk) => {
+    let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = { [table]: chunk.map((Item) => ({ PutRequest: { Item } })) };
+    for (let attempt = 0; request && (request[table]?.length ?? 0) > 0; attempt++) {
+      const result = await doc.send(new BatchWriteCommand({ RequestItems: request }));
+      request = result.UnprocessedItems as typeof request;
+      if (request && (request[table]?.length ?? 0) > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** Math.min(attempt, 5)));
+    }
+  });
+}
+
+/** Count every command the document client sends, by name (ScanCommand must stay at 0). */
+export function countCommands(doc: DynamoDBDocumentClient): Record<string, number> {
+  const counts: Record<string, number> = {};
+  doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = String((context as { commandName?: string }).commandName ?? 'unknown');
+      counts[name] = (counts[name] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchCommandCounter' },
+  );
+  return counts;
+}
