@@ -17,6 +17,7 @@ const WEB_DOMAIN_ALLOW_LIST = [
   'sampling/round-state', // ROUND_STATE_LABELS: the round pages name the states as the API's 409s do
   'appraisal/words', // describeRules, firedRuleText: the campaign and tally pages say the rules in the exports' words
   'cases/case-state', // CASE_STATE_LABELS: the case pages name the states as the API's 409s do
+  'cases/accountability', // ACCOUNTABILITY_KIND_LABELS, periodLabel: the register page names kinds and periods as its files do
 ];
 
 /** @type {import('dependency-cruiser').IConfiguration} */

@@ -1,7 +1,9 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '../../functions/src/auth/principal.js';
 import type { Runtime } from '../../functions/src/runtime.js';
+import { createAccountabilityRecord } from '../../functions/src/use-cases/cases/accountability.js';
 import { transitionCase } from '../../functions/src/use-cases/cases/cases.js';
+import { addDays, chinaDay } from '../../shared/src/domain/china-time.js';
 import { submitRating } from '../../functions/src/use-cases/submit-rating.js';
 import { allPages } from '../../functions/src/use-cases/reports/report-deps.js';
 import { demoCounty } from './demo-county.js';
@@ -14,8 +16,8 @@ import { demoCounty } from './demo-county.js';
  * closed, one under a deadline (限期整改), one explained and closed, one appealed to the county
  * (申诉中, for `admin` to decide: not the account that appealed) — so the queue shows open, overdue
  * and closed cases, and a case page a full record. And one 实名差评 of today (a fictitious number
- * left for the 回访), fixed and waiting for its call back: 查看联系方式 and the 回访 to try. Seeded once
- * (its own marker).
+ * left for the 回访), fixed and waiting for its call back: 查看联系方式 and the 回访 to try; and a 通报
+ * to that window in the accountability register (问责台账) for last month. Seeded once (its own marker).
  */
 const CASES_MARKER = { pk: 'SEED', sk: 'CASES' };
 /** A fictitious number (the demo's only): what 查看联系方式 shows for the demo's 实名差评. */
@@ -64,8 +66,20 @@ export async function seedDemoCases(doc: DynamoDBDocumentClient, deps: Runtime, 
     const named = await submitRating(deps, { windowCode: window.code, level: 2, reasons: ['RUDE'], comment: '窗口人员答复不耐烦，希望改进', contactPhone: DEMO_CALLBACK_PHONE, consentToCallback: true }, {});
     await transitionCase(deps, DEMO_CASE_WORKER, named.id, { to: 'immediate', note: '核实属实：已对窗口人员批评教育' });
     await transitionCase(deps, DEMO_CASE_WORKER, named.id, { to: 'fixed', note: '窗口服务用语规范已重新培训' });
+    // 问责台账: a 通报 to the window, for last month's assessment.
+    const today = chinaDay(new Date());
+    await createAccountabilityRecord(deps, DEMO_CASE_WORKER, {
+      subjectType: 'window',
+      subjectId: window.code,
+      kind: 'notice',
+      period: addDays(today.slice(0, 8) + '01', -1).slice(0, 7),
+      reason: '上月差评超期未核实件数居全县窗口首位，予以通报，限期整改。',
+      documentNo: `临政务通〔${today.slice(0, 4)}〕1号`,
+      issuedBy: '临江县政务服务管理办公室',
+      issuedOn: today,
+    });
   }
   await doc.send(new PutCommand({ TableName: options.opsTable, Item: { ...CASES_MARKER, seededAt: new Date().toISOString() } }));
-  options.log?.(`seeded 差评整改: ${pending.length} cases of unit ${unitId} opened by the demo's 差评, ${chosen.length} worked (closed, 限期整改, 申诉中)${window ? ', and one 实名差评 waiting for its 回访' : ''}`);
+  options.log?.(`seeded 差评整改: ${pending.length} cases of unit ${unitId} opened by the demo's 差评, ${chosen.length} worked (closed, 限期整改, 申诉中)${window ? ', one 实名差评 waiting for its 回访 and one 通报 in the 问责台账' : ''}`);
   return true;
 }

@@ -264,6 +264,10 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   transitionCase: { ops: 'read-write', contacts: 'delete-only', sealContacts: false },
   revealCaseContact: { ops: 'read', contacts: 'none', sealContacts: false, openContacts: true },
   getCaseDeadlines: READ_OPS,
+  createAccountabilityRecord: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  listAccountabilityRecords: READ_OPS,
+  // Reads the register and registers the file for /verify (EXPORT# items), as the other downloads.
+  exportAccountabilityRecords: { ops: 'read-put', contacts: 'none', sealContacts: false, memorySize: 512 },
   setCaseDeadlines: { ops: 'read-write', contacts: 'none', sealContacts: false },
   // 民主评议 campaigns (issue 14 §1): the campaign and its unit listing (one transaction); subjects
   // are read from the org items (staff, windows, units) of the scope. No contact, no ballot box.

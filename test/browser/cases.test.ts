@@ -197,4 +197,42 @@ describe.each(JS_MODES)('差评整改 $name', ({ javaScriptEnabled }) => {
       await admin.close();
     }
   }, 120_000);
+
+  it('records a notice in the 问责台账, lists it under its quarter and downloads the register', async () => {
+    const admin = await adminContext(javaScriptEnabled);
+    const documentNo = `临政务通〔2026〕${javaScriptEnabled ? 101 : 102}号`;
+    try {
+      const page = await admin.newPage();
+      await page.goto(`${baseUrl}/admin/cases?unit=lj-rs`, { waitUntil: settle });
+      await Promise.all([page.waitForURL(/\/admin\/cases\/accountability/), page.getByTestId('register-link').click()]);
+      const form = page.getByTestId('register-form');
+      // A missing reason is named (the browser's own check is bypassed to reach the server's).
+      await form.evaluate((element) => ((element as HTMLFormElement).noValidate = true));
+      await form.locator('#subject').selectOption({ index: 2 });
+      await form.getByLabel('约谈').check();
+      await form.locator('#form-period').fill('2026-11');
+      await form.locator('#documentNo').fill(documentNo);
+      await form.locator('#issuedBy').fill('临江县政务服务管理办公室');
+      await form.getByRole('button', { name: '登记' }).click();
+      await page.getByText('请填写事由（不超过 1000 字）。').waitFor();
+      await page.locator('#reason').fill('窗口服务态度差评集中，约谈窗口负责人');
+      await Promise.all([page.waitForURL(/done=created/), page.getByTestId('register-form').getByRole('button', { name: '登记' }).click()]);
+      await page.getByTestId('register-created').waitFor();
+      // Listed under its month, and under its quarter.
+      expect(page.url()).toContain('period=2026-11');
+      await expect(page.getByTestId('register').innerText()).resolves.toContain(documentNo);
+      await page.goto(`${baseUrl}/admin/cases/accountability?unit=jn-qh-lj&period=2026-Q4`, { waitUntil: settle });
+      const row = page.getByTestId('register').locator('tbody tr').filter({ hasText: documentNo });
+      await expect(row.innerText()).resolves.toMatch(/2026年11月\s+约谈/);
+      if (javaScriptEnabled) await axe(page, 'the accountability register');
+      await screenshots(page, `register-${javaScriptEnabled ? 'js' : 'nojs'}`);
+      // The CSV through the web server: the row is in it.
+      const csv = await page.request.get(`${baseUrl}${await page.getByTestId('register-csv').getAttribute('href')}`);
+      expect(csv.status()).toBe(200);
+      expect(csv.headers()['content-type']).toContain('text/csv');
+      expect((await csv.body()).toString('utf8')).toContain(documentNo);
+    } finally {
+      await admin.close();
+    }
+  }, 120_000);
 });

@@ -146,6 +146,9 @@ export const MAY: Record<string, readonly Role[]> = {
   transitionCase: ADMINS,
   revealCaseContact: ADMINS,
   getCaseDeadlines: READERS,
+  createAccountabilityRecord: ADMINS,
+  listAccountabilityRecords: READERS,
+  exportAccountabilityRecords: READERS,
   setCaseDeadlines: ADMINS,
   // The own published 民主评议 results: the staff member themself, as their own report.
   myAppraisals: [ST],

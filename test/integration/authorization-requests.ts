@@ -400,6 +400,16 @@ export const REQUESTS: Record<string, RequestSpec> = {
   listCases: { scope: 'object', build: async (x) => ({ method: 'GET', path: '/api/cases', query: { unitId: await x.unit() } }) },
   getCase: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/cases/${await x.case()}` }) },
   transitionCase: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/cases/${await x.case()}/transitions`, json: { to: 'immediate', note: '矩阵：立行立改' } }) },
+  createAccountabilityRecord: {
+    scope: 'object',
+    build: async (x) => ({
+      method: 'POST',
+      path: '/api/accountability-records',
+      json: { subjectType: 'window', subjectId: await x.window(), kind: 'notice', period: '2026-11', reason: '矩阵：通报', documentNo: '矩阵〔2026〕1号', issuedBy: '矩阵办', issuedOn: '2026-12-01' },
+    }),
+  },
+  listAccountabilityRecords: { scope: 'object', build: async (x) => ({ method: 'GET', path: '/api/accountability-records', query: { unitId: await x.unit(), period: '2026' } }) },
+  exportAccountabilityRecords: { scope: 'object', build: async (x) => ({ method: 'GET', path: '/api/accountability-records/export', query: { unitId: await x.unit(), period: '2026', format: 'csv' } }) },
   getCaseDeadlines: { scope: 'object', build: async (x) => ({ method: 'GET', path: '/api/case-deadlines', query: { unitId: await x.unit() } }) },
   setCaseDeadlines: { scope: 'object', build: async (x) => ({ method: 'PUT', path: '/api/case-deadlines', json: { unitId: await x.unit(), verify: 1, immediate: 1, deadline: 15 } }) },
   revealCaseContact: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/cases/${await x.case('named')}/contact` }) },

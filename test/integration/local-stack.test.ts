@@ -165,6 +165,10 @@ describe('the local stack (npm start)', () => {
     const escalated = (await api(`/api/cases?unitId=jn-qh-lj&escalated=true&limit=200`, { token })).json.items as { unitId: string; escalated: boolean; overdue: boolean }[];
     expect(escalated.length).toBe(Number(swept?.[1]));
     expect(escalated.every((item) => item.escalated && item.overdue)).toBe(true);
+    // 问责台账: the demo's 通报 for last month, in the county's register of that month.
+    const lastMonth = addDays(`${today.slice(0, 8)}01`, -1).slice(0, 7);
+    const register = (await api(`/api/accountability-records?unitId=jn-qh-lj&period=${lastMonth}`, { token })).json.items as { kind: string; subjectType: string }[];
+    expect(register.filter((item) => item.kind === 'notice' && item.subjectType === 'window')).toHaveLength(1);
     const worked = (await api(`/api/cases/${closed[0]!.caseId}`, { token })).json;
     expect(worked.events.map((event: { to: string }) => event.to)).toEqual(expect.arrayContaining(['closed']));
   });

@@ -145,6 +145,7 @@ const FILES_WITHOUT_COUNTS: Partial<Record<OperationId, string>> = {
   exportAudit: 'the audit log: who did what, no ratings',
   windowPoster: 'a QR poster',
   unitPosters: 'QR posters',
+  exportAccountabilityRecords: 'the accountability register: notices to units, windows and staff, no ratings',
 };
 
 // ——— What a reader sees ———

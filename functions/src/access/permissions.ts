@@ -72,6 +72,10 @@ export const PERMISSIONS = {
     roles: ['system-admin', 'unit-admin'],
     description: 'Decide a 差评 appeal (申诉复核) of a unit below one’s own: never the case’s own unit, never the account that appealed',
   },
+  'accountability:write': {
+    roles: ['system-admin', 'unit-admin'],
+    description: 'Record 通报 / 约谈 / 限期整改 notices to units, windows and staff in scope (the accountability register; committees read and export it)',
+  },
   'audit:read': {
     roles: ['auditor'],
     description: 'Read and export the audit log (separation of duties: no administrator reads it)',

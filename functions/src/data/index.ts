@@ -9,6 +9,7 @@ import { createUnitStore } from './units.js';
 import { createWindowStore } from './windows.js';
 import { createWindowViews } from './window-views.js';
 import { createRatingStore } from './ratings.js';
+import { createAccountabilityStore } from './cases/accountability.js';
 import { createCaseStore } from './cases/cases.js';
 import { createRatingComments } from './rating-comments.js';
 import { createSurveyStore } from './surveys.js';
@@ -60,6 +61,7 @@ export function createDataLayer(doc: DynamoDBDocumentClient, tables: DataTables)
     recordImportJobs: createRecordImportJobStore(doc, tables.ops),
     campaigns: createCampaignStore(doc, tables.ops),
     cases: createCaseStore(doc, tables),
+    accountability: createAccountabilityStore(doc, tables.ops),
     ballotBox: createBallotStore(doc, tables),
   };
 }

@@ -99,6 +99,8 @@ export const keys = {
   case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'META' }),
   caseQueuePartition: (unitId: string) => `CASES#${unitId}`,
   caseWindowPartition: (windowCode: string) => `CASESW#${windowCode}`,
+  /** A notice of the accountability register (问责台账): the partition of its year, sorted by its unit's path. */
+  accountabilityRecord: (year: number, sort: string) => ({ pk: `ACCT#${year}`, sk: sort }),
   /** A unit's own 差评 deadlines (working days per kind), when it set them. */
   caseDeadlines: (unitId: string) => ({ pk: `CASEDL#${unitId}`, sk: 'META' }),
   /** The cases escalated to a unit (超期 cases of the units right below it), by the overdue sweep. */

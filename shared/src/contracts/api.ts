@@ -23,6 +23,7 @@ import { ballotOperations, tallyOperations } from './appraisal/ballots.js';
 import { ownAppraisalOperations } from './appraisal/own.js';
 import { caseOperations } from './cases/cases.js';
 import { caseDeadlineOperations } from './cases/deadlines.js';
+import { accountabilityOperations } from './cases/accountability.js';
 
 export type { Operation } from './operation.js';
 import type { Operation } from './operation.js';
@@ -212,6 +213,7 @@ export const operations = {
   ...ownAppraisalOperations,
   ...caseOperations,
   ...caseDeadlineOperations,
+  ...accountabilityOperations,
 } as const satisfies Record<string, Operation>;
 
 export type OperationId = keyof typeof operations;

@@ -37,6 +37,7 @@ export const Permission = z.enum([
   'cases:read',
   'cases:work',
   'cases:review',
+  'accountability:write',
 ]);
 export type Permission = z.infer<typeof Permission>;
 

@@ -1,5 +1,7 @@
 import { CaseContactView, caseOperations, CaseQueuePage, CaseView, type CaseTransitionInput } from '#shared/contracts/cases/cases.js';
 import { caseDeadlineOperations, CaseDeadlinesView, type CaseDeadlinesInput } from '#shared/contracts/cases/deadlines.js';
+import { AccountabilityPage, AccountabilityRecordView, accountabilityOperations, type AccountabilityInput } from '#shared/contracts/cases/accountability.js';
+import { webConfig } from './config';
 import { call, fillPath, type ApiResult } from './api';
 
 /** Client functions of the 差评 cases (issue 15; docs/decisions/0028). */
@@ -33,4 +35,25 @@ export function getCaseDeadlines(token: string, unitId: string): Promise<ApiResu
 export function setCaseDeadlines(token: string, body: CaseDeadlinesInput): Promise<ApiResult<CaseDeadlinesView>> {
   const op = caseDeadlineOperations.setCaseDeadlines;
   return call(CaseDeadlinesView, { method: op.method, path: op.path, token, body });
+}
+
+/** The accountability register of a unit subtree for a period, a page at a time. */
+export function listAccountability(token: string, query: Record<string, string>): Promise<ApiResult<AccountabilityPage>> {
+  const op = accountabilityOperations.listAccountabilityRecords;
+  return call(AccountabilityPage, { method: op.method, path: op.path, token, query });
+}
+
+export function createAccountability(token: string, body: AccountabilityInput): Promise<ApiResult<AccountabilityRecordView>> {
+  const op = accountabilityOperations.createAccountabilityRecord;
+  return call(AccountabilityRecordView, { method: op.method, path: op.path, token, body });
+}
+
+/** The register as a file (CSV / XLSX), streamed from the API (which audits and registers it). */
+export async function accountabilityDownload(token: string, query: { unitId: string; period: string; format: string }): Promise<Response> {
+  const op = accountabilityOperations.exportAccountabilityRecords;
+  try {
+    return await fetch(`${webConfig().API_BASE_URL}${op.path}?${new URLSearchParams(query)}`, { method: op.method, headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(60_000) });
+  } catch {
+    return new Response(null, { status: 503 });
+  }
 }
