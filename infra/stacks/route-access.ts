@@ -264,6 +264,7 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   transitionCase: { ops: 'read-write', contacts: 'delete-only', sealContacts: false },
   revealCaseContact: { ops: 'read', contacts: 'none', sealContacts: false, openContacts: true },
   getCaseDeadlines: READ_OPS,
+  getCaseAttachment: READ_OPS,
   createAccountabilityRecord: { ops: 'read-write', contacts: 'none', sealContacts: false },
   listAccountabilityRecords: READ_OPS,
   // Reads the register and registers the file for /verify (EXPORT# items), as the other downloads.

@@ -17,6 +17,8 @@ import { demoSessions, JS_MODES, launchChromium, phoneContext, type Session } fr
  * at phone and desktop size to /tmp/cases-shots/.
  */
 const baseUrl = inject('baseUrl');
+/** A 1×1 PNG: the photo of a fix. */
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const shotsDir = '/tmp/cases-shots';
 
 let browser: Browser;
@@ -122,7 +124,14 @@ describe.each(JS_MODES)('差评整改 $name', ({ javaScriptEnabled }) => {
       await expect(page.locator('h1 [data-state]').innerText()).resolves.toBe('待核实');
 
       await step('立行立改', '核实：当时窗口人员离岗，已安排顶岗');
+      // 已整改 with a photo of the fix: kept with the step, shown from the record.
+      await page.getByTestId('step-form').locator('#attachment').setInputFiles({ name: 'fix.png', mimeType: 'image/png', buffer: Buffer.from(PNG, 'base64') });
       await step('已整改', '已建立离岗登记和顶岗制度');
+      const photoHref = await page.getByTestId('attachment-link').getAttribute('href');
+      const photo = await page.request.get(`${baseUrl}${photoHref}`);
+      expect(photo.status()).toBe(200);
+      expect(photo.headers()['content-type']).toBe('image/png');
+      expect((await photo.body()).toString('base64')).toBe(PNG);
       // 查看联系方式: the number, in the answer only (not in the address), for the 回访.
       await page.getByTestId('contact-button').click();
       await expect(page.getByTestId('contact-phone').innerText()).resolves.toContain(phone);

@@ -146,6 +146,7 @@ export const MAY: Record<string, readonly Role[]> = {
   transitionCase: ADMINS,
   revealCaseContact: ADMINS,
   getCaseDeadlines: READERS,
+  getCaseAttachment: READERS,
   createAccountabilityRecord: ADMINS,
   listAccountabilityRecords: READERS,
   exportAccountabilityRecords: READERS,

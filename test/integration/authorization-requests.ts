@@ -32,6 +32,8 @@ export const PASSWORD = 'Matrix-Pass-2026!';
 const GHOST_ROUND = 'r-0000000000000000';
 const GHOST_CAMPAIGN = 'a-0000000000000000';
 const GHOST_CASE = '0'.repeat(32);
+/** A 1×1 PNG: the photo of a case step's fixture. */
+const FIXTURE_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 export type Method = Route['method'];
 
@@ -84,7 +86,7 @@ export interface Targets {
 export type Build = (x: Targets) => Promise<Req>;
 
 export type CampaignFixtureState = 'draft' | 'open' | 'closed' | 'tallied' | 'graded';
-export type CaseFixtureState = 'pending' | 'appealing' | 'named';
+export type CaseFixtureState = 'pending' | 'appealing' | 'named' | 'attached';
 
 export type RoundFixtureState = 'draft' | 'committed' | 'frozen' | 'drawn' | 'sending' | 'closed' | 'published';
 
@@ -410,6 +412,7 @@ export const REQUESTS: Record<string, RequestSpec> = {
   },
   listAccountabilityRecords: { scope: 'object', build: async (x) => ({ method: 'GET', path: '/api/accountability-records', query: { unitId: await x.unit(), period: '2026' } }) },
   exportAccountabilityRecords: { scope: 'object', build: async (x) => ({ method: 'GET', path: '/api/accountability-records/export', query: { unitId: await x.unit(), period: '2026', format: 'csv' } }) },
+  getCaseAttachment: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/cases/${await x.case('attached')}/attachments/1` }) },
   getCaseDeadlines: { scope: 'object', build: async (x) => ({ method: 'GET', path: '/api/case-deadlines', query: { unitId: await x.unit() } }) },
   setCaseDeadlines: { scope: 'object', build: async (x) => ({ method: 'PUT', path: '/api/case-deadlines', json: { unitId: await x.unit(), verify: 1, immediate: 1, deadline: 15 } }) },
   revealCaseContact: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/cases/${await x.case('named')}/contact` }) },
@@ -627,6 +630,7 @@ export async function createWorld(endpoint: string): Promise<World> {
   const newCase = async (windowCode: string, side: 'in' | 'out', state: CaseFixtureState = 'pending') => {
     const { id } = await submitRating(t.runtime, { windowCode, level: 1, reasons: ['SLOW'], ...(state === 'named' ? { contactPhone: '13800138000', consentToCallback: true } : {}) }, {});
     if (state === 'appealing') await admin('POST', `/api/cases/${id}/transitions`, { to: 'appealing', note: '夹具：申诉' });
+    if (state === 'attached') await admin('POST', `/api/cases/${id}/transitions`, { to: 'immediate', note: '夹具：附照片', attachment: FIXTURE_PNG });
     if (side === 'out') leakMarkers.add(id);
     return id;
   };
@@ -734,7 +738,7 @@ export async function createWorld(endpoint: string): Promise<World> {
     const campaigns = campaignsOf(async () => root, side);
     for (const state of ['draft', 'open', 'closed', 'tallied', 'graded'] as const) await campaigns(state);
     const cases = casesOf(async () => window.code, side);
-    for (const state of ['pending', 'named'] as const) await cases(state);
+    for (const state of ['pending', 'named', 'attached'] as const) await cases(state);
     return fixed(
       {
         unit: root,

@@ -31,6 +31,8 @@ const tokens = new Map<string, string>();
 const as = callerAs(gateway, tokens);
 
 const PHONE = '13900001111';
+/** A 1×1 PNG: an image as photoType recognises one. */
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 /** A 差评 of the bureau's window; `named`: with a number left for the 回访 (实名差评). */
 async function badRating(level: 1 | 2 = 1, named = false): Promise<string> {
@@ -240,5 +242,32 @@ describe('working a case', () => {
     expect((await as(BUREAU, 'GET', '/api/cases', undefined, { unitId: 'cb', cursor: 'bm90IGEgY3Vyc29y' })).status).toBe(400);
     // Nothing changed by the refusals.
     expect((await as(BUREAU, 'GET', `/api/cases/${caseId}`)).json).toMatchObject({ state: 'pending', events: [] });
+  });
+
+  it('keeps a photo of the fix with its step, shows it to those who read the case, and refuses what is no image', async () => {
+    const caseId = await badRating(2);
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>').toString('base64');
+    const refused = await as(BUREAU, 'POST', `/api/cases/${caseId}/transitions`, { to: 'immediate', note: '已整改', attachment: svg });
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.issues).toEqual([expect.objectContaining({ field: 'attachment' })]);
+    const large = await as(BUREAU, 'POST', `/api/cases/${caseId}/transitions`, { to: 'immediate', note: '已整改', attachment: Buffer.alloc(210 * 1024).toString('base64') });
+    expect(large.status).toBe(400);
+    expect(JSON.stringify(large.json)).toContain('attachment');
+    expect((await as(BUREAU, 'GET', `/api/cases/${caseId}`)).json).toMatchObject({ state: 'pending', events: [] });
+
+    const stepped = await as(BUREAU, 'POST', `/api/cases/${caseId}/transitions`, { to: 'immediate', note: '已增设叫号屏，附现场照片', attachment: PNG });
+    expect(stepped.status).toBe(200);
+    expect((stepped.json as CaseView).events[0]).toMatchObject({ to: 'immediate', attachment: { contentType: 'image/png', bytes: Buffer.from(PNG, 'base64').length } });
+    const photo = await as(COMMITTEE, 'GET', `/api/cases/${caseId}/attachments/1`);
+    expect(photo.status).toBe(200);
+    expect(photo.headers['content-type']).toBe('image/png');
+    expect(photo.headers['x-content-type-options']).toBe('nosniff');
+    expect(photo.text).toBe(PNG);
+    const none = await as(BUREAU, 'GET', `/api/cases/${caseId}/attachments/2`);
+    expect(none.status).toBe(404);
+    expect(JSON.stringify(none.json)).toContain('step');
+    expect((await as(SIBLING, 'GET', `/api/cases/${caseId}/attachments/1`)).status).toBe(404);
+    const { entries } = await t.runtime.audit.search({ fromDay: today(), toDay: today(), action: 'case.attachment' });
+    expect(entries.filter((entry) => entry.objectId === caseId).map((entry) => `${entry.actor} ${entry.result}`).sort()).toEqual(['bureau.admin not-found', 'bureau.committee ok', 'sibling.admin denied']);
   });
 });

@@ -146,6 +146,7 @@ const FILES_WITHOUT_COUNTS: Partial<Record<OperationId, string>> = {
   windowPoster: 'a QR poster',
   unitPosters: 'QR posters',
   exportAccountabilityRecords: 'the accountability register: notices to units, windows and staff, no ratings',
+  getCaseAttachment: 'a photo of a fix',
 };
 
 // ——— What a reader sees ———

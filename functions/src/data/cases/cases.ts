@@ -140,9 +140,12 @@ function entryItems(table: string, record: CaseRecord): TransactItem[] {
   return queuePartitions(record).map((pk) => ({ Put: { TableName: table, Item: { pk, sk: queueSort(record), ...entry } } }));
 }
 
+const stepSort = (sequence: number) => String(sequence).padStart(5, '0');
+const attachmentKey = (caseId: string, sequence: number) => ({ pk: keys.case(caseId).pk, sk: `ATT#${stepSort(sequence)}` });
+
 /** A case's `sequence`-th step (`EV#00001`, …), once. */
 function eventItem(table: string, caseId: string, sequence: number, event: CaseEvent): TransactItem {
-  return { Put: { TableName: table, Item: { pk: keys.case(caseId).pk, sk: `EV#${String(sequence).padStart(5, '0')}`, kind: 'case-event', ...event }, ConditionExpression: 'attribute_not_exists(pk)' } };
+  return { Put: { TableName: table, Item: { pk: keys.case(caseId).pk, sk: `EV#${stepSort(sequence)}`, kind: 'case-event', ...event }, ConditionExpression: 'attribute_not_exists(pk)' } };
 }
 
 export interface CaseQueueQuery {
@@ -166,6 +169,14 @@ export interface CaseEvent {
   outcome?: CallbackOutcome;
   /** The overdue sweep's entry (from = to): the case was escalated to this unit. */
   escalatedTo?: string;
+  /** The step's attachment (a photo of the fix), stored beside the step: its type and size. */
+  attachment?: { contentType: CaseAttachment['contentType']; bytes: number };
+}
+
+/** A step's attachment: an image recognised from its bytes, kept as base64 (≤ 200 KB of image: under the 400 KB item limit). */
+export interface CaseAttachment {
+  contentType: 'image/jpeg' | 'image/png' | 'image/webp';
+  data: string;
 }
 
 /** The case was not in the state the step starts from (another step came first): its state now. */
@@ -195,7 +206,9 @@ export interface CaseStore {
    * `sequence`-th (1, 2, …: steps list in order even within one second). `next` is the case after;
    * `purgeContact`: its contact deleted in the same transaction (the case finished).
    */
-  transition(from: CaseRecord, next: CaseRecord, event: CaseEvent, sequence: number, options?: { purgeContact?: string }): Promise<void>;
+  transition(from: CaseRecord, next: CaseRecord, event: CaseEvent, sequence: number, options?: { purgeContact?: string; attachment?: CaseAttachment }): Promise<void>;
+  /** The attachment of a case's `sequence`-th step, if it has one. */
+  attachment(caseId: string, sequence: number): Promise<CaseAttachment | undefined>;
   /**
    * 超期: escalate a case to `to` (its unit's parent), in one transaction — the case marked, its
    * queue entries flagged, an entry in `to`'s escalated queue, the step recorded — if it is still as
@@ -287,6 +300,9 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tables: { ops: stri
               ...entryItems(table, next),
               eventItem(table, from.caseId, sequence, event),
               ...(options.purgeContact ? [{ Delete: { TableName: tables.contacts, Key: keys.contact(options.purgeContact) } }] : []),
+              ...(options.attachment
+                ? [{ Put: { TableName: table, Item: { ...attachmentKey(from.caseId, sequence), kind: 'case-attachment', ...options.attachment }, ConditionExpression: 'attribute_not_exists(pk)' } }]
+                : []),
             ],
           }),
         );
@@ -337,6 +353,11 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tables: { ops: stri
         if (error instanceof TransactionCanceledException) return false;
         throw error;
       }
+    },
+
+    async attachment(caseId, sequence) {
+      const { Item } = await doc.send(new GetCommand({ TableName: table, Key: attachmentKey(caseId, sequence) }));
+      return Item ? { contentType: Item.contentType as CaseAttachment['contentType'], data: String(Item.data) } : undefined;
     },
 
     async deadlineSettings(unitIds) {

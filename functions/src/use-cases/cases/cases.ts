@@ -1,15 +1,16 @@
-import type { CaseContactView, CaseQueuePage, CaseQueueQuery, CaseTransitionInput, CaseView } from '#shared/contracts/cases/cases.js';
+import { CASE_ATTACHMENT_MAX_BYTES, type CaseContactView, type CaseQueuePage, type CaseQueueQuery, type CaseTransitionInput, type CaseView } from '#shared/contracts/cases/cases.js';
 import { caseNextStates, checkCaseTransition, isCaseOverdue, deadlineKindOf, FINAL_CASE_STATES, type CaseStanding, type CaseState } from '#shared/domain/cases/case-state.js';
 import type { CaseDeadlines } from '#shared/domain/cases/deadlines.js';
 import { addWorkingDays } from '#shared/domain/cases/working-days.js';
 import { chinaDay } from '#shared/domain/china-time.js';
 import { authorize, authorizeOwned, record, type AccessDeps, type Attempt } from '../../access/index.js';
 import type { Principal } from '../../auth/principal.js';
-import { CaseStateError, type CaseEvent, type CaseListing, type CaseRecord, type CaseStore } from '../../data/cases/cases.js';
+import { CaseStateError, type CaseAttachment, type CaseEvent, type CaseListing, type CaseRecord, type CaseStore } from '../../data/cases/cases.js';
 import type { ContactSealer } from '../../data/contact-sealer.js';
 import type { UnitStore } from '../../data/units.js';
 import type { WindowStore } from '../../data/windows.js';
-import { ConflictError, ForbiddenError, ValidationError } from '../../errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
+import { photoType } from '../org/staff-photo.js';
 import { deadlinesForPath } from './deadlines.js';
 
 /**
@@ -101,7 +102,7 @@ async function caseView(deps: CaseDeps, found: CaseRecord, events?: CaseEvent[])
     ...(found.escalatedTo ? { escalatedTo: found.escalatedTo, escalatedToName: (await deps.units.get(found.escalatedTo))?.name ?? found.escalatedTo, escalatedAt: found.escalatedAt } : {}),
     ...(found.dueUncoveredYears?.length ? { dueUncoveredYears: found.dueUncoveredYears } : {}),
     next: [...caseNextStates(standing(found))],
-    events: (events ?? (await deps.cases.events(found.caseId))).map(({ at, by, from, to, note, due, outcome, escalatedTo }) => ({
+    events: (events ?? (await deps.cases.events(found.caseId))).map(({ at, by, from, to, note, due, outcome, escalatedTo, attachment }) => ({
       at,
       by,
       from,
@@ -110,6 +111,7 @@ async function caseView(deps: CaseDeps, found: CaseRecord, events?: CaseEvent[])
       ...(due ? { due } : {}),
       ...(outcome ? { outcome } : {}),
       ...(escalatedTo ? { escalatedTo } : {}),
+      ...(attachment ? { attachment } : {}),
     })),
   };
 }
@@ -137,6 +139,15 @@ export async function transitionCase(deps: CaseDeps, principal: Principal, caseI
   };
   if (input.to === 'called-back' && !input.outcome) throw await invalid('outcome', 'is required for 已回访: satisfied, unsatisfied or unreached');
   if (input.to !== 'called-back' && input.outcome) throw await invalid('outcome', 'belongs to the step to 已回访 (called-back) only');
+  let attachment: CaseAttachment | undefined;
+  if (input.attachment !== undefined) {
+    // What the bytes are, not what a client says they are: JPEG, PNG or WebP, at most 200 KB.
+    const bytes = Buffer.from(input.attachment, 'base64');
+    if (bytes.length > CASE_ATTACHMENT_MAX_BYTES) throw await invalid('attachment', 'must be an image of at most 200 KB');
+    const contentType = photoType(bytes);
+    if (!contentType) throw await invalid('attachment', 'must be a JPEG, PNG or WebP image');
+    attachment = { contentType, data: bytes.toString('base64') };
+  }
   const events = await deps.cases.events(found.caseId);
   if (deciding) {
     // 申诉复核: a superior unit decides — never the case's own, never the account that appealed.
@@ -151,7 +162,7 @@ export async function transitionCase(deps: CaseDeps, principal: Principal, caseI
   // The unit's deadlines (its own or inherited), for a step that starts one.
   const unit = await deps.units.get(found.unitId);
   const days = (await deadlinesForPath(deps, unit?.path ?? [found.unitId])).deadlines;
-  const first = await step(deps, principal, attempt, found, events, days, { to: input.to, note: input.note, ...(input.outcome ? { outcome: input.outcome } : {}) });
+  const first = await step(deps, principal, attempt, found, events, days, { to: input.to, note: input.note, ...(input.outcome ? { outcome: input.outcome } : {}), ...(attachment ? { attachment } : {}) });
   if (input.outcome !== 'unsatisfied') return caseView(deps, first.record, first.events);
   // 回访不满意: the case reopens (待核实, a new verification deadline, counted).
   const reopened = await step(deps, principal, attempt, first.record, first.events, days, { to: 'pending', note: '回访不满意，案件重新核实' });
@@ -165,7 +176,7 @@ async function step(
   found: CaseRecord,
   events: CaseEvent[],
   days: CaseDeadlines,
-  change: { to: CaseState; note: string; outcome?: CaseTransitionInput['outcome'] },
+  change: { to: CaseState; note: string; outcome?: CaseTransitionInput['outcome']; attachment?: CaseAttachment },
 ): Promise<{ record: CaseRecord; events: CaseEvent[] }> {
   const refuse = async (message: string) => {
     await record(deps, principal, attempt, 'invalid', { unitId: found.unitId, detail: message });
@@ -201,9 +212,10 @@ async function step(
     note: change.note,
     ...(deadline ? { due: deadline.day } : {}),
     ...(change.outcome ? { outcome: change.outcome } : {}),
+    ...(change.attachment ? { attachment: { contentType: change.attachment.contentType, bytes: Buffer.from(change.attachment.data, 'base64').length } } : {}),
   };
   try {
-    await deps.cases.transition(found, next, event, events.length + 1, purgeContact ? { purgeContact } : {});
+    await deps.cases.transition(found, next, event, events.length + 1, { ...(purgeContact ? { purgeContact } : {}), ...(change.attachment ? { attachment: change.attachment } : {}) });
   } catch (error) {
     if (error instanceof CaseStateError) throw await refuse(`another step came first: the case is ${error.current ?? 'gone'} now`);
     throw error;
@@ -211,6 +223,19 @@ async function step(
   const detail = `${found.state} → ${change.to}${change.outcome ? ` (回访: ${change.outcome})` : ''}${final ? ' (final)' : ''}${purgeContact ? '; contact deleted' : ''}`;
   await record(deps, principal, attempt, 'ok', { unitId: found.unitId, detail });
   return { record: next, events: [...events, event] };
+}
+
+/** A step's attachment (a photo of the fix), for those who read the case; audited as a read. */
+export async function getCaseAttachment(deps: CaseDeps, principal: Principal, caseId: string, sequence: number): Promise<CaseAttachment> {
+  const attempt: Attempt = { action: 'case.attachment', objectType: 'case', objectId: caseId };
+  const found = await authorizeCase(deps, principal, attempt, 'cases:read');
+  const attachment = await deps.cases.attachment(found.caseId, sequence);
+  if (!attachment) {
+    await record(deps, principal, attempt, 'not-found', { unitId: found.unitId, detail: `step ${sequence}: no attachment` });
+    throw new NotFoundError('step', 'attachment');
+  }
+  await record(deps, principal, attempt, 'ok', { unitId: found.unitId, detail: `step ${sequence}` });
+  return attachment;
 }
 
 /** The states in which a case is under appeal or was decided by one: its reviewer never sees the contact. */

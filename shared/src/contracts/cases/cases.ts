@@ -18,6 +18,15 @@ export const CaseId = z
   .regex(/^[0-9a-f]{32}$/, 'must be a case id (32 hex digits: its rating’s id)')
   .meta({ description: '差评 case id: the id of the rating that opened it' });
 export const CaseParams = z.strictObject({ caseId: CaseId }).meta({ id: 'CaseParams' });
+
+/** A step's attachment (a photo of the fix): JPEG, PNG or WebP, recognised from its bytes, at most 200 KB. */
+export const CASE_ATTACHMENT_MAX_BYTES = 200 * 1024;
+export const CaseAttachmentParams = z
+  .strictObject({
+    caseId: CaseId,
+    step: z.coerce.number({ error: 'must be a step number' }).int('must be a step number').min(1, 'must be a step number').max(99_999, 'must be a step number'),
+  })
+  .meta({ id: 'CaseAttachmentParams' });
 const Day = z.string().refine(isCalendarDay, { error: 'must be a calendar day written YYYY-MM-DD' });
 const CaseStateEnum = z.enum(CASE_STATES, { error: `must be one of ${CASE_STATES.join(', ')}` });
 const CallbackOutcomeEnum = z
@@ -81,6 +90,10 @@ export const CaseEvent = z.object({
   due: Day.optional(),
   outcome: CallbackOutcomeEnum.optional(),
   escalatedTo: z.string().optional().meta({ description: 'The overdue sweep’s entry (by system, from = to): escalated to this unit' }),
+  attachment: z
+    .object({ contentType: z.string(), bytes: z.number().int() })
+    .optional()
+    .meta({ description: 'The step’s attachment (a photo of the fix): GET /api/cases/{caseId}/attachments/{step}' }),
 });
 
 export const CaseView = CaseSummary.extend({
@@ -106,6 +119,12 @@ export const CaseTransitionInput = z
     to: CaseStateEnum.meta({ description: 'The state to go to (one of the case’s `next`)' }),
     note: text({ min: 1, max: 1000 }).meta({ description: 'What was verified, fixed or explained; the reason of an appeal or of its decision' }),
     outcome: CallbackOutcomeEnum.optional().meta({ description: 'Required with to = called-back (已回访), refused otherwise. unsatisfied reopens the case (待核实) in the same request' }),
+    attachment: z
+      .string()
+      .max(Math.ceil(CASE_ATTACHMENT_MAX_BYTES / 3) * 4, 'must be an image of at most 200 KB')
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be the image in base64')
+      .optional()
+      .meta({ description: 'A photo of what was done (JPEG, PNG or WebP, at most 200 KB), base64; recognised from its bytes' }),
   })
   .meta({ id: 'CaseTransitionInput' });
 export type CaseTransitionInput = z.output<typeof CaseTransitionInput>;
@@ -145,6 +164,8 @@ export const caseOperations = {
   transitionCase: {
     method: 'POST',
     path: '/api/cases/{caseId}/transitions',
+    // A photo of the fix, base64, rides in the step: 200 KB of image is about 267 KB of text.
+    largeBody: { maxBytes: 300 * 1024, otherwise: 'a step with its attachment is at most 300 KB: the photo at most 200 KB' },
     summary: 'One step of a case (核实 → 立行立改 / 限期整改 / 解释说明, 已整改, 已回访, 已办结, 申诉 …) with what was done; audited',
     tag: 'cases',
     auth: 'bearer',
@@ -157,7 +178,17 @@ export const caseOperations = {
       403: workers,
       404: notFound,
       409: errorResponse('Not a step from the case’s state: the message names the state and the steps it allows'),
+      413: errorResponse('The body is over 300 KB: an attachment is at most 200 KB of image'),
     },
+  },
+  getCaseAttachment: {
+    method: 'GET',
+    path: '/api/cases/{caseId}/attachments/{step}',
+    summary: 'The attachment of a step of a case (a photo of the fix), as the image itself',
+    tag: 'cases',
+    auth: 'bearer',
+    params: CaseAttachmentParams,
+    responses: { 200: { description: 'image/jpeg, image/png or image/webp' }, 400: badRequest, 401: unauthorized, 403: readers, 404: noSuch('case or attachment', " in the caller's scope") },
   },
   revealCaseContact: {
     method: 'POST',

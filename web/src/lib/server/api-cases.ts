@@ -57,3 +57,21 @@ export async function accountabilityDownload(token: string, query: { unitId: str
     return new Response(null, { status: 503 });
   }
 }
+
+/** A step's photo as the API sends it (image bytes), for the admin page's own same-origin URL. */
+export async function fetchCaseAttachment(token: string, caseId: string, step: string): Promise<{ status: number; contentType?: string; bytes?: ArrayBuffer }> {
+  try {
+    const response = await fetch(`${webConfig().API_BASE_URL}${fillPath(caseOperations.getCaseAttachment.path, { caseId, step })}`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    const contentType = response.headers.get('content-type') ?? '';
+    if (!response.ok || !/^image\/(jpeg|png|webp)$/.test(contentType)) {
+      await response.body?.cancel();
+      return { status: response.ok ? 502 : response.status };
+    }
+    return { status: 200, contentType, bytes: await response.arrayBuffer() };
+  } catch {
+    return { status: 503 };
+  }
+}

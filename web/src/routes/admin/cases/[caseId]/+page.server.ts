@@ -1,4 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
+import { CASE_ATTACHMENT_MAX_BYTES } from '#shared/contracts/cases/cases.js';
 import { caseMessages } from '$lib/i18n-cases';
 import { fill } from '$lib/i18n-draw';
 import { getCase, revealCaseContact, transitionCase } from '$lib/server/api-cases';
@@ -32,12 +33,17 @@ export const actions: Actions = {
     if (!to) return fail(400, { values, errors: { to: t.errors.to } });
     if (to === 'called-back' && !outcome) return fail(400, { values, errors: { outcome: t.errors.outcome } });
     if (!note) return fail(400, { values, errors: { note: t.errors.note } });
-    const result = await transitionCase(token, params.caseId, { to: to as never, note, ...(outcome ? { outcome: outcome as never } : {}) });
+    // 照片（选填）: a file input left empty sends an empty file.
+    const file = form.get('attachment');
+    const photo = file instanceof File && file.size > 0 ? file : undefined;
+    if (photo && photo.size > CASE_ATTACHMENT_MAX_BYTES) return fail(400, { values, errors: { attachment: t.errors.attachment } });
+    const attachment = photo ? Buffer.from(await photo.arrayBuffer()).toString('base64') : undefined;
+    const result = await transitionCase(token, params.caseId, { to: to as never, note, ...(outcome ? { outcome: outcome as never } : {}), ...(attachment ? { attachment } : {}) });
     if (result.status === 401) sessionEnded(cookies, url);
     if (!result.ok) {
       const message = result.error.error.message;
       if (result.status === 400) {
-        const field = /^note/.test(message) ? 'note' : /^outcome/.test(message) ? 'outcome' : 'to';
+        const field = /^note/.test(message) ? 'note' : /^outcome/.test(message) ? 'outcome' : /^attachment/.test(message) ? 'attachment' : 'to';
         return fail(400, { values, errors: { [field]: t.errors[field] } });
       }
       if (result.status === 403) return fail(403, { values, errors: { form: t.errors.forbidden } });
