@@ -101,7 +101,13 @@ describe('the accountability register', () => {
     expect(text).toContain(`"'=HYPERLINK(""http://x"")"`);
     expect(text).not.toContain('限期整改,单位');
     const sha = String(csv.headers['x-manyi-sha256']);
-    expect(await t.runtime.exports.get(sha)).toMatchObject({ matched: 'file', format: 'csv', definitionId: 'manyi-accountability-register', n: null });
+    const registered = await t.runtime.exports.get(sha);
+    expect(registered).toMatchObject({ matched: 'file', format: 'csv', definitionId: 'manyi-accountability-register' });
+    // No count of ratings: /verify says nothing of one (not "<5").
+    expect(registered!.n).toBeUndefined();
+    const verified = await as(null, 'GET', `/api/public/exports/${sha}`);
+    expect(verified.json).toMatchObject({ known: true, definitionName: { zh: '问责台账' } });
+    expect(verified.json.n).toBeUndefined();
 
     const xlsx = await as(COMMITTEE, 'GET', '/api/accountability-records/export', undefined, { unitId: 'ac', period: '2026', format: 'xlsx' });
     expect(xlsx.status).toBe(200);

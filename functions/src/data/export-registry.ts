@@ -22,8 +22,8 @@ export interface ExportRecord {
   definitionId: string;
   /** The definition set's name (口径) as printed in the file; absent on files registered before it was kept. */
   definitionName?: { zh: string; en: string };
-  /** Ratings in the scope; null when the scope total is suppressed. */
-  n: number | null;
+  /** Ratings (or ballots) in the scope; null when the scope total is suppressed; absent when the file counts none (the 问责台账). */
+  n?: number | null;
   extractedAt: string;
   generatedAt: string;
 }

@@ -133,8 +133,7 @@ export async function exportAccountabilityRecords(deps: AccountabilityDeps, prin
     periodLabel: { zh: periodLabel(query.period), en: query.period },
     definitionId: 'manyi-accountability-register',
     definitionName: { zh: '问责台账', en: 'Accountability register' },
-    // Notices, not ratings: no group of residents to protect, and no rating count to give.
-    n: null,
+    // Notices, not ratings: no count of ratings to give (n absent, /verify shows none).
     extractedAt: now.toISOString(),
     generatedAt: now.toISOString(),
   });

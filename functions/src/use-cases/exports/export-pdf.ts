@@ -3,6 +3,7 @@ import type { Ranking, RankingRow, ReportCell, SatisfactionReport } from '#share
 import { RATING_LEVEL_NAMES } from '#shared/domain/rating-level.js';
 import type { PosterFont } from '../posters/poster-font.js';
 import { chinaTime, LEVELS, NO_RATE, notesTable, percentText, scopeLabel, SUPPRESSED_TEXT, type ExportStamp } from './report-tables.js';
+import { stampFooters } from './pdf-footers.js';
 
 /**
  * The report as a Chinese PDF (A4): summary and assessment, charts (distribution per level, trend
@@ -62,7 +63,7 @@ export function reportPdf(report: SatisfactionReport, stamp: ExportStamp, font: 
   cellTable(doc, '按服务事项', report.byServiceItem);
   reasons(doc, report);
   notes(doc, report, stamp);
-  footers(doc, stamp);
+  stampFooters(doc, stamp, { margin: MARGIN, width: WIDTH, pageHeight: A4.height, color: MUTED });
   doc.end();
   return done;
 }
@@ -288,13 +289,3 @@ function notes(doc: Doc, report: SatisfactionReport, stamp: ExportStamp): void {
   }
 }
 
-function footers(doc: Doc, stamp: ExportStamp): void {
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    doc.fontSize(7).fillColor(MUTED).text(`数据校验码 ${stamp.dataHash}    第 ${i + 1} / ${range.count} 页`, MARGIN, A4.height - MARGIN, { width: WIDTH, align: 'center', lineBreak: false });
-    doc.page.margins.bottom = bottom;
-  }
-}

@@ -1,6 +1,7 @@
 import PDFDocument from 'pdfkit';
 import type { PosterFont } from '../posters/poster-font.js';
 import type { ExportStamp, FileColumn, FileTable, TableValue } from './report-tables.js';
+import { stampFooters } from './pdf-footers.js';
 
 /**
  * A small report as a Chinese PDF (a 阳光测评 round's, a 民主评议 campaign's): the same tables as
@@ -45,7 +46,7 @@ export function tablesPdf(tables: readonly FileTable[], stamp: ExportStamp, head
   const [summary, ...rest] = tables;
   if (summary) facts(doc, summary);
   for (const table of rest) ruledTable(doc, table);
-  footers(doc, stamp);
+  stampFooters(doc, stamp, { margin: MARGIN, width: WIDTH, pageHeight: PAGE.height, color: MUTED });
   doc.end();
   return done;
 }
@@ -138,13 +139,3 @@ function ruledTable(doc: Doc, table: FileTable): void {
   }
 }
 
-function footers(doc: Doc, stamp: ExportStamp): void {
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    doc.fontSize(7).fillColor(MUTED).text(`数据校验码 ${stamp.dataHash}    第 ${i + 1} / ${range.count} 页`, MARGIN, PAGE.height - MARGIN, { width: WIDTH, align: 'center', lineBreak: false });
-    doc.page.margins.bottom = bottom;
-  }
-}

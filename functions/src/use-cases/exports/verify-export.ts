@@ -22,7 +22,7 @@ export async function verifyExport(deps: VerifyExportDeps, sha256: string): Prom
     periodLabel: record.periodLabel,
     definitionId: record.definitionId,
     ...(record.definitionName ? { definitionName: record.definitionName } : {}),
-    n: record.n,
+    ...(record.n !== undefined ? { n: record.n } : {}),
     extractedAt: record.extractedAt,
     generatedAt: record.generatedAt,
   };
