@@ -159,9 +159,9 @@ export async function transitionCase(deps: CaseDeps, principal: Principal, caseI
       throw new ForbiddenError(`authorization: ${detail} (申诉复核)`);
     }
   }
-  // The unit's deadlines (its own or inherited), for a step that starts one.
-  const unit = await deps.units.get(found.unitId);
-  const days = (await deadlinesForPath(deps, unit?.path ?? [found.unitId])).deadlines;
+  // The unit's deadlines (its own or inherited), read only for a step that starts one, and once.
+  let read: Promise<CaseDeadlines> | undefined;
+  const days = () => (read ??= deps.units.get(found.unitId).then(async (unit) => (await deadlinesForPath(deps, unit?.path ?? [found.unitId])).deadlines));
   const first = await step(deps, principal, attempt, found, events, days, { to: input.to, note: input.note, ...(input.outcome ? { outcome: input.outcome } : {}), ...(attachment ? { attachment } : {}) });
   if (input.outcome !== 'unsatisfied') return caseView(deps, first.record, first.events);
   // 回访不满意: the case reopens (待核实, a new verification deadline, counted).
@@ -175,7 +175,7 @@ async function step(
   attempt: Attempt,
   found: CaseRecord,
   events: CaseEvent[],
-  days: CaseDeadlines,
+  days: () => Promise<CaseDeadlines>,
   change: { to: CaseState; note: string; outcome?: CaseTransitionInput['outcome']; attachment?: CaseAttachment },
 ): Promise<{ record: CaseRecord; events: CaseEvent[] }> {
   const refuse = async (message: string) => {
@@ -187,7 +187,7 @@ async function step(
   const now = deps.now();
   const today = chinaDay(now);
   const kind = deadlineKindOf(change.to);
-  const deadline = kind ? addWorkingDays(today, days[kind]) : undefined;
+  const deadline = kind ? addWorkingDays(today, (await days())[kind]) : undefined;
   const final = FINAL_CASE_STATES.includes(change.to);
   const purgeContact = final && found.contactId && !found.contactPurged ? found.contactId : undefined;
   const next: CaseRecord = {
