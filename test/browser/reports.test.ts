@@ -83,6 +83,8 @@ async function expectSameNAsApi(page: Page): Promise<void> {
   await expect(page.getByTestId('attribution').innerText()).resolves.toBe(report.attribution.text.zh);
   // How many 可疑评价 the period had, counted apart (decision 0016-burst-detector).
   await expect(page.getByTestId('report-suspect').innerText()).resolves.toBe(report.suspect.text.zh);
+  // How many appeals were upheld, and whether these definitions took them out (issue 15 §2).
+  await expect(page.getByTestId('report-appeals').innerText()).resolves.toBe(report.appeals.text.zh);
 }
 
 describe.each(JS_MODES)('the committee report $name', ({ javaScriptEnabled }) => {

@@ -60,7 +60,7 @@ describe('rate definition registry', () => {
     expect(RateDefinitionSet.parse(first.json)).toMatchObject({
       id: 'strict-2026',
       builtIn: false,
-      good: { levels: [5, 4], formula: { zh: '好评率 =（非常满意 + 满意）÷ 有效评价数（不含可疑评价）' } },
+      good: { levels: [5, 4], formula: { zh: '好评率 =（非常满意 + 满意）÷ 有效评价数（不含可疑评价和申诉成立的评价）' } },
       satisfied: { levels: [5] },
     });
     expect(again.status).toBe(409);
@@ -107,7 +107,7 @@ describe('rate definition registry', () => {
     expect(body.definitions.id).toBe('strict-2026');
     expect(body.summary.goodRate!.numerator).toBe(raw.filter((r) => r.level >= 4).length);
     expect(body.summary.satisfiedRate!.numerator).toBe(raw.filter((r) => r.level === 5).length);
-    expect(body.summary.satisfiedRate!.definition.formula.zh).toBe('满意率 =（非常满意）÷ 有效评价数（不含可疑评价）');
-    expect(body.notes.map((n) => n.zh)).toContain('好评率 =（非常满意 + 满意）÷ 有效评价数（不含可疑评价）');
+    expect(body.summary.satisfiedRate!.definition.formula.zh).toBe('满意率 =（非常满意）÷ 有效评价数（不含可疑评价和申诉成立的评价）');
+    expect(body.notes.map((n) => n.zh)).toContain('好评率 =（非常满意 + 满意）÷ 有效评价数（不含可疑评价和申诉成立的评价）');
   });
 });

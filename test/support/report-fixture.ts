@@ -3,6 +3,7 @@ import { REPORT_DEFAULTS } from '../../shared/src/contracts/reports.js';
 import type { LevelCounts } from '../../shared/src/domain/level-counts.js';
 import { totalCount } from '../../shared/src/domain/level-counts.js';
 import { suspectShape } from '../../shared/src/domain/report-suspect.js';
+import { appealsShape } from '../../shared/src/domain/report-appeals.js';
 import { computeRate, NATIONAL_GOOD_RATE, NATIONAL_SATISFIED_RATE } from '../../shared/src/domain/rates.js';
 
 /**
@@ -96,7 +97,7 @@ export function fixtureReport(options: FixtureOptions): SatisfactionReport {
     period: { kind: 'month', label: { zh: '2026年10月', en: 'October 2026' }, from: '2026-10-01', to: '2026-10-31' },
     timeZone: 'Asia/Shanghai',
     channel: 'all',
-    definitions: { id: 'national', name: { zh: '全国标准口径', en: 'National definition' }, good: NATIONAL_GOOD_RATE as never, satisfied: NATIONAL_SATISFIED_RATE as never, builtIn: true },
+    definitions: { id: 'national', name: { zh: '全国标准口径', en: 'National definition' }, good: NATIONAL_GOOD_RATE as never, satisfied: NATIONAL_SATISFIED_RATE as never, builtIn: true, upheldAppeals: 'excluded' },
     scoreMap: [...SCORE],
     minN: REPORT_DEFAULTS.minN,
     suppression: { k: 5, commentsK: 10, rule: { zh: '评价数少于5的单元格不显示数字与比率，并隐藏可用于推算的互补单元格', en: 'Cells under 5 ratings are hidden, with complementary cells' } },
@@ -121,6 +122,7 @@ export function fixtureReport(options: FixtureOptions): SatisfactionReport {
     },
     // A burst at one window: 7 ratings past its threshold, counted apart (0016-burst-detector.md).
     suspect: suspectShape(7, 5, 'committee'),
+    appeals: appealsShape(6, 'excluded', 5, 'committee'),
     byServiceItem: [fixtureCell('社保卡办理', '社保卡办理', randomCounts(random, 40)), fixtureCell('', '（未填服务事项）', null, 'small-group')],
     rankings: { units: rank(units), windows: rank(windows) },
     assessment: {

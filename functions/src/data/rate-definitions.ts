@@ -1,6 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RatingLevel } from '#shared/domain/rating-level.js';
+import type { UpheldAppeals } from '#shared/domain/report-definitions.js';
 import { keys } from './keys.js';
 
 /** A stored local rate definition set: which levels count as 好评 and as 满意. Never changed once stored. */
@@ -9,6 +10,8 @@ export interface StoredRateDefinition {
   name: string;
   goodLevels: RatingLevel[];
   satisfiedLevels: RatingLevel[];
+  /** 申诉成立; absent on a set stored before the option (it counted them then, and a set never changes). */
+  upheldAppeals: UpheldAppeals;
   createdAt: string;
   createdBy: string;
 }
@@ -32,6 +35,7 @@ function toDefinition(item: Record<string, unknown>): StoredRateDefinition {
     name: String(item.name),
     goodLevels: (item.goodLevels as number[]).map(Number) as RatingLevel[],
     satisfiedLevels: (item.satisfiedLevels as number[]).map(Number) as RatingLevel[],
+    upheldAppeals: item.upheldAppeals === 'excluded' ? 'excluded' : 'counted',
     createdAt: String(item.createdAt),
     createdBy: String(item.createdBy),
   };

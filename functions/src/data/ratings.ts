@@ -108,6 +108,28 @@ export interface RatingStore {
   listLevels(windowCode: string, day: string): Promise<RatingLevel[]>;
   /** What the totals count of each rating of a window-day (pattern 7), strongly consistent: for the recount. */
   listCounted(windowCode: string, day: string): Promise<CountedRating[]>;
+  /** What the totals count of one rating (strongly consistent), or undefined when there is none. */
+  counted(windowCode: string, day: string, ratingId: string): Promise<CountedRating | undefined>;
+}
+
+const COUNTED_PROJECTION = {
+  // Not the legacy staffIds (everyone on duty): an old rating names nobody (0012-attribution.md).
+  ProjectionExpression: '#level, #channel, servedBy, serviceItem, reasons, #comment, suspect, appealUpheld',
+  // COMMENT is a DynamoDB reserved word.
+  ExpressionAttributeNames: { '#level': 'level', '#channel': 'channel', '#comment': 'comment' },
+};
+
+function countedOf(item: Record<string, unknown>): CountedRating {
+  return {
+    level: item.level as RatingLevel,
+    channel: item.channel as CountedRating['channel'],
+    ...(typeof item.servedBy === 'string' ? { servedBy: item.servedBy } : {}),
+    ...(typeof item.serviceItem === 'string' ? { serviceItem: item.serviceItem } : {}),
+    ...(Array.isArray(item.reasons) ? { reasons: item.reasons as string[] } : {}),
+    ...(typeof item.comment === 'string' && item.comment !== '' ? { comment: item.comment } : {}),
+    ...(item.suspect === true ? { suspect: true } : {}),
+    ...(item.appealUpheld === true ? { appealUpheld: true } : {}),
+  };
 }
 
 export interface RatingTables {
@@ -227,28 +249,20 @@ export function createRatingStore(doc: DynamoDBDocumentClient, tables: RatingTab
             TableName: tables.ops,
             KeyConditionExpression: 'pk = :pk',
             ExpressionAttributeValues: { ':pk': keys.ratingPartition(windowCode, day) },
-            // Not the legacy staffIds (everyone on duty): an old rating names nobody (0012-attribution.md).
-            ProjectionExpression: '#level, #channel, servedBy, serviceItem, reasons, #comment, suspect',
-            // COMMENT is a DynamoDB reserved word.
-            ExpressionAttributeNames: { '#level': 'level', '#channel': 'channel', '#comment': 'comment' },
+            ...COUNTED_PROJECTION,
             ConsistentRead: true,
             ExclusiveStartKey,
           }),
         );
-        for (const item of page.Items ?? []) {
-          ratings.push({
-            level: item.level as RatingLevel,
-            channel: item.channel as CountedRating['channel'],
-            ...(typeof item.servedBy === 'string' ? { servedBy: item.servedBy } : {}),
-            ...(typeof item.serviceItem === 'string' ? { serviceItem: item.serviceItem } : {}),
-            ...(Array.isArray(item.reasons) ? { reasons: item.reasons as string[] } : {}),
-            ...(typeof item.comment === 'string' && item.comment !== '' ? { comment: item.comment } : {}),
-            ...(item.suspect === true ? { suspect: true } : {}),
-          });
-        }
+        for (const item of page.Items ?? []) ratings.push(countedOf(item));
         ExclusiveStartKey = page.LastEvaluatedKey;
       } while (ExclusiveStartKey);
       return ratings;
+    },
+
+    async counted(windowCode, day, ratingId) {
+      const { Item } = await doc.send(new GetCommand({ TableName: tables.ops, Key: keys.rating(windowCode, day, ratingId), ...COUNTED_PROJECTION, ConsistentRead: true }));
+      return Item ? countedOf(Item) : undefined;
     },
   };
 }

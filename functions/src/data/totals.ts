@@ -16,7 +16,9 @@ import {
   type CountedRating,
   type Counters,
   type DimensionTotals,
+  type ItemTotals,
   type RatingChannel,
+  upheldCounterNames,
 } from './window-day-counters.js';
 
 export { RATING_CHANNELS, type CountedRating, type DimensionTotals, type RatingChannel } from './window-day-counters.js';
@@ -29,6 +31,8 @@ export interface WindowDayTotals {
   counts: LevelCounts;
   /** Per channel, with breakdowns; absent for totals written before issue 4 (npm run recount fills them). */
   channels?: Partial<Record<RatingChannel, DimensionTotals>>;
+  /** 申诉成立: the part of the above whose appeal was upheld (window-day-counters.ts, `ap:`); absent when none. */
+  upheld?: Omit<ItemTotals, 'upheld'>;
 }
 
 /**
@@ -49,6 +53,31 @@ export function windowDayTotalsUpdate(table: string, rating: CountedRating & { w
     UpdateExpression: `ADD ${adds.join(', ')} SET windowCode = :window, #day = :day, channel = :channel`,
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: { ':one': 1, ':window': rating.windowCode, ':day': rating.day, ':channel': rating.channel },
+  };
+}
+
+/**
+ * The Update of an upheld appeal (申诉成立, issue 15 §2): 1 added to each `ap:` counter of the
+ * rating (window-day-counters.ts, upheldCounterNames) on the item its rating was counted in, so a
+ * definition that excludes upheld appeals can take it out again. Undefined for a suspect rating,
+ * which no rate counts.
+ */
+export function upheldAppealTotalsUpdate(table: string, rating: CountedRating & { windowCode: string; day: string }) {
+  const counters = upheldCounterNames(rating);
+  if (counters.length === 0) return undefined;
+  const names: Record<string, string> = {};
+  const adds = counters.map((name, i) => {
+    names[`#n${i}`] = name;
+    return `#n${i} :one`;
+  });
+  return {
+    TableName: table,
+    Key: keys.windowDayTotals(rating.windowCode, rating.day, rating.channel),
+    UpdateExpression: `ADD ${adds.join(', ')}`,
+    // The rating's transaction made the item; a missing one is a bug to surface, not an item to invent.
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: { ':one': 1 },
   };
 }
 

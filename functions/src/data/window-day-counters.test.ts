@@ -14,6 +14,7 @@ import {
   ratingCounterNames,
   recountCounters,
   totalsOfItem,
+  upheldCounterNames,
   type CountedRating,
 } from './window-day-counters.js';
 
@@ -21,6 +22,40 @@ const rude: CountedRating = { level: 2, channel: 'window-qr', servedBy: 's1', se
 const plain: CountedRating = { level: 5, channel: 'window-qr', servedBy: 's1' };
 /** 不确定: the resident did not say who served them. */
 const unsure: CountedRating = { level: 2, channel: 'window-qr', serviceItem: '社保卡补办', reasons: ['RUDE'] };
+
+describe('upheld appeals (申诉成立, ap:)', () => {
+  it('counts a rating whose appeal was upheld again under ap: — every counter of it but the comment count — and a suspect one not at all', () => {
+    const commented = { ...rude, comment: '态度差' };
+    expect(upheldCounterNames(commented)).toEqual(ratingCounterNames(rude).map((name) => `ap:${name}`));
+    expect(ratingCounterNames({ ...commented, appealUpheld: true })).toEqual([...ratingCounterNames(commented), ...upheldCounterNames(commented)]);
+    expect(upheldCounterNames({ ...rude, suspect: true })).toEqual([]);
+    expect(ratingCounterNames({ ...rude, suspect: true, appealUpheld: true })).toEqual(['window-qr|sp|2']);
+  });
+
+  it('reads the ap: counters as the upheld part of the item, in the same shape, and leaves the rest as it was', () => {
+    const counters = recountCounters([rude, plain, { ...unsure, appealUpheld: true }, { ...rude, appealUpheld: true }]);
+    const read = totalsOfItem(counters);
+    expect(read.counts).toEqual({ 1: 0, 2: 3, 3: 0, 4: 0, 5: 1 });
+    expect(read.upheld).toEqual(totalsOfItem(recountCounters([unsure, rude])));
+    const { upheld: _upheld, ...rest } = read;
+    expect(rest).toEqual(totalsOfItem(recountCounters([rude, plain, unsure, rude])));
+    expect(countersOfItem(counters)).toEqual(counters);
+    expect(channelsOf(counters)).toEqual(channelsOf(recountCounters([rude, plain, unsure, rude])));
+  });
+
+  it('merges the upheld parts of a window-day’s items and puts ap:c{level} in each channel’s item', () => {
+    const a = recountCounters([{ ...rude, appealUpheld: true }]);
+    const linked: CountedRating = { level: 4, channel: 'sampling', serviceItem: '社保卡补办' };
+    const b = recountCounters([{ ...linked, level: 1, appealUpheld: true }, linked]);
+    const merged = mergeItemTotals([totalsOfItem(a), totalsOfItem(b)]);
+    expect(merged.upheld!.counts).toEqual({ 1: 1, 2: 1, 3: 0, 4: 0, 5: 0 });
+    expect(merged.counts).toEqual({ 1: 1, 2: 1, 3: 0, 4: 1, 5: 0 });
+    const items = countersByChannel({ ...a, ...b });
+    expect(items.get('window-qr')).toMatchObject({ 'ap:c2': 1, 'ap:window-qr|c|2': 1 });
+    expect(items.get('sampling')).toMatchObject({ 'ap:c1': 1, 'ap:sampling|c|1': 1 });
+    expect(items.get('window-qr')!['ap:c1']).toBeUndefined();
+  });
+});
 
 describe('ratingCounterNames', () => {
   it('adds to the all-channel level, the channel level, the attributed count and the ONE staff member named, the service item and each reason', () => {
@@ -202,12 +237,17 @@ describe('one totals item per channel (0018-totals-per-channel.md)', () => {
     expect(merged.channels!['window-qr']).toMatchObject({ counts: { 5: 4 }, attributed: { 5: 1 }, staff: { s1: { 5: 1 } } });
   });
 
-  it('guards an item by the counters every rating written to it changes: c{level} and its suspect counters', () => {
-    expect([...guardCounterNames('sampling')].sort()).toEqual(['c1', 'c2', 'c3', 'c4', 'c5', 'sampling|sp|1', 'sampling|sp|2', 'sampling|sp|3', 'sampling|sp|4', 'sampling|sp|5']);
-    expect(guardCounterNames(undefined)).toHaveLength(5 + 5 * RATING_CHANNELS.length);
+  it('guards an item by the counters every rating written to it changes: c{level}, its suspect counters and each upheld appeal’s ap:c{level}', () => {
+    expect([...guardCounterNames('sampling')].sort()).toEqual([
+      'ap:c1', 'ap:c2', 'ap:c3', 'ap:c4', 'ap:c5', 'c1', 'c2', 'c3', 'c4', 'c5', 'sampling|sp|1', 'sampling|sp|2', 'sampling|sp|3', 'sampling|sp|4', 'sampling|sp|5',
+    ]);
+    expect(guardCounterNames(undefined)).toHaveLength(10 + 5 * RATING_CHANNELS.length);
     for (const rating of [rude, plain, sampled, { ...sampled, suspect: true }, { ...rude, suspect: true }]) {
       const touched = ratingCounterNames(rating).filter((name) => guardCounterNames(rating.channel).includes(name));
       expect(touched, JSON.stringify(rating)).toHaveLength(1);
+      // The appeal's own transaction (upheldCounterNames) changes one guard too, unless the rating is suspect.
+      const appealed = upheldCounterNames(rating).filter((name) => guardCounterNames(rating.channel).includes(name));
+      expect(appealed, JSON.stringify(rating)).toHaveLength(rating.suspect ? 0 : 1);
     }
   });
 
@@ -217,15 +257,16 @@ describe('one totals item per channel (0018-totals-per-channel.md)', () => {
     const channel = 'service-record' as const;
     const counters = recountCounters(
       [1, 2, 3, 4, 5].flatMap((level) => [
-        ...Array.from({ length: 50 }, (_, i) => ({ level, channel, servedBy: `${i}`.padStart(64, 's'), reasons: ['RUDE', 'SLOW', 'UNCLEAR', 'RUNAROUND', 'ATTITUDE', 'FEES', 'OTHER'], comment: 'x' })),
-        ...Array.from({ length: 101 }, (_, i) => ({ level, channel, serviceItem: i === 100 ? undefined : `${i}`.padStart(100, '办') })),
+        ...Array.from({ length: 50 }, (_, i) => ({ level, channel, servedBy: `${i}`.padStart(64, 's'), reasons: ['RUDE', 'SLOW', 'UNCLEAR', 'RUNAROUND', 'ATTITUDE', 'FEES', 'OTHER'], comment: 'x', appealUpheld: true })),
+        ...Array.from({ length: 101 }, (_, i) => ({ level, channel, serviceItem: i === 100 ? undefined : `${i}`.padStart(100, '办'), appealUpheld: true })),
         { level, channel, suspect: true },
       ]) as CountedRating[],
     );
     const item = { ...keys.windowDayTotals('k7m2q9xa', '2026-01-31', channel), windowCode: 'k7m2q9xa', day: '2026-01-31', channel, ...counters };
     // DynamoDB's item size: UTF-8 bytes of each name plus its value (a number ≤ 21 bytes).
     const size = Object.entries(item).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + (typeof value === 'number' ? 21 : Buffer.byteLength(String(value))), 0);
-    expect(Object.keys(counters).length).toBe(5 + 5 + 5 + 250 + 505 + 7 + 1 + 5);
-    expect(size).toBeLessThan(200 * 1024);
+    // Every rating's appeal upheld as well: each counter but the comment count once more under ap:.
+    expect(Object.keys(counters).length).toBe(2 * (5 + 5 + 5 + 250 + 505 + 7) + 1 + 5);
+    expect(size).toBeLessThan(400 * 1024);
   });
 });

@@ -1,4 +1,4 @@
-import { emptyLevelCounts, type LevelCounts } from '#shared/domain/level-counts.js';
+import { emptyLevelCounts, totalCount, type LevelCounts } from '#shared/domain/level-counts.js';
 import { RATING_LEVELS, type RatingLevel } from '#shared/domain/rating-level.js';
 
 /**
@@ -26,6 +26,14 @@ import { RATING_LEVELS, type RatingLevel } from '#shared/domain/rating-level.js'
  *                                     (0016-burst-detector.md). A suspect rating adds to this counter
  *                                     ONLY: not to c{level} nor any other, so no rate, breakdown or
  *                                     comment count includes it.
+ *   ap:{counter}                      申诉成立 (issue 15 §2, decision 0028): when a reviewer upholds the
+ *                                     appeal of a rating's case, the rating's own counters (every one
+ *                                     above it added to, but the comment count) are added again under
+ *                                     this prefix, in the step's transaction. The rating stays in its
+ *                                     counters: a definition that excludes upheld appeals subtracts
+ *                                     `ap:` from them, one that counts them reads them as they are,
+ *                                     and both say how many there were. A suspect rating has no `ap:`
+ *                                     counters: it is in no rate already.
  *
  * The channel prefix stays in the per-channel item: an item then reads the same whichever layout
  * wrote it, and the counter names of a window-day are unique across its items.
@@ -83,6 +91,8 @@ export interface CountedRating {
   comment?: string | undefined;
   /** 可疑评价 (burst detector): counted apart, in `{channel}|sp|{level}` only. */
   suspect?: boolean | undefined;
+  /** 申诉成立: its case's appeal was upheld; its counters again under `ap:` (not for a suspect rating). */
+  appealUpheld?: boolean | undefined;
 }
 
 export type Counters = Record<string, number>;
@@ -96,7 +106,23 @@ export const counterName = {
   reason: (channel: RatingChannel, code: string) => `${channel}|rs|${code}`,
   comments: (channel: RatingChannel) => `${channel}|cm|n`,
   suspect: (channel: RatingChannel, level: RatingLevel) => `${channel}|sp|${level}`,
+  upheld: (name: string) => `${UPHELD_PREFIX}${name}`,
 } as const;
+
+/** The prefix of the 申诉成立 counters: `ap:c2`, `ap:window-qr|c|2`, … */
+export const UPHELD_PREFIX = 'ap:';
+
+/**
+ * The counters an upheld appeal adds 1 to: the rating's own (as ratingCounterNames, without the
+ * comment count) under `ap:`. None for a suspect rating, which counts in no rate already.
+ */
+export function upheldCounterNames(rating: CountedRating): string[] {
+  if (rating.suspect) return [];
+  const comments = counterName.comments(rating.channel);
+  return ratingCounterNames({ ...rating, appealUpheld: false })
+    .filter((name) => name !== comments)
+    .map(counterName.upheld);
+}
 
 /** The counters one rating adds 1 to; no name twice (a counter can be ADDed once per expression). */
 export function ratingCounterNames(rating: CountedRating): string[] {
@@ -107,6 +133,7 @@ export function ratingCounterNames(rating: CountedRating): string[] {
   names.push(counterName.serviceItem(channel, rating.serviceItem ?? '', level));
   for (const code of new Set(rating.reasons ?? [])) names.push(counterName.reason(channel, code));
   if (rating.comment) names.push(counterName.comments(channel));
+  if (rating.appealUpheld) names.push(...upheldCounterNames(rating));
   return names;
 }
 
@@ -125,7 +152,8 @@ const CHANNEL_COUNTER = /^([a-z][a-z0-9-]*)\|(c|at|sv|st|si|rs|cm|sp)\|/;
 
 /** Is this attribute of a totals item a counter (as opposed to pk, sk, windowCode, day)? */
 export function isCounterName(name: string): boolean {
-  return LEVEL_NAME.test(name) || CHANNEL_COUNTER.test(name);
+  const own = name.startsWith(UPHELD_PREFIX) ? name.slice(UPHELD_PREFIX.length) : name;
+  return LEVEL_NAME.test(own) || CHANNEL_COUNTER.test(own);
 }
 
 /** The counters of a stored totals item; zero counters are dropped so that 0 and absent compare equal. */
@@ -222,11 +250,17 @@ function newDimensionTotals(): DimensionTotals {
  * ~0.5 s. It reads plain numbers and, as the totals reader passes them, DynamoDB attribute values
  * (`{ N: '3' }`) as they come off the wire. The unit test checks it against the two-step version.
  */
-export function totalsOfItem(item: Record<string, unknown>): { counts: LevelCounts; channels?: Partial<Record<RatingChannel, DimensionTotals>> } {
+export function totalsOfItem(item: Record<string, unknown>): ItemTotals {
   const counts = emptyLevelCounts();
   let channels: Partial<Record<RatingChannel, DimensionTotals>> | undefined;
+  /** The `ap:` counters (申诉成立), rare: read apart, the same way, after the loop. */
+  let upheld: Record<string, unknown> | undefined;
   for (const name in item) {
     const raw = item[name];
+    if (name.charCodeAt(0) === 97 /* a */ && name.startsWith(UPHELD_PREFIX)) {
+      (upheld ??= {})[name.slice(UPHELD_PREFIX.length)] = raw;
+      continue;
+    }
     const count = typeof raw === 'number' ? raw : typeof raw === 'object' && raw !== null ? Number((raw as { N?: string }).N) : Number(raw);
     if (count === 0 || Number.isNaN(count)) continue;
     if (name.length === 2 && name.charCodeAt(0) === 99 /* c */) {
@@ -266,7 +300,12 @@ export function totalsOfItem(item: Record<string, unknown>): { counts: LevelCoun
       (map[rest.slice(0, cut)] ??= emptyLevelCounts())[level as RatingLevel] = count;
     }
   }
-  return channels ? { counts, channels } : { counts };
+  const own: ItemTotals = channels ? { counts, channels } : { counts };
+  if (upheld) {
+    const { upheld: _none, ...excluded } = totalsOfItem(upheld);
+    if (totalCount(excluded.counts) > 0) own.upheld = excluded;
+  }
+  return own;
 }
 
 /** Adds `source` into `target` in place (copies objects of `source` on first sight). */
@@ -291,6 +330,11 @@ function addDimension(target: DimensionTotals, source: DimensionTotals): void {
 export interface ItemTotals {
   counts: LevelCounts;
   channels?: Partial<Record<RatingChannel, DimensionTotals>>;
+  /**
+   * 申诉成立: the part of the above whose appeal was upheld (the `ap:` counters), absent when none.
+   * Included in counts and channels; a definition that excludes upheld appeals subtracts it.
+   */
+  upheld?: Omit<ItemTotals, 'upheld'>;
 }
 
 /**
@@ -302,6 +346,14 @@ export interface ItemTotals {
  */
 export function mergeItemTotals(parts: readonly ItemTotals[]): ItemTotals {
   if (parts.length === 1) return parts[0]!;
+  const upheld = parts.filter((part) => part.upheld).map((part) => part.upheld!);
+  const merged = mergeLevelsAndChannels(parts);
+  if (upheld.length > 0) merged.upheld = mergeLevelsAndChannels(upheld);
+  return merged;
+}
+
+function mergeLevelsAndChannels(parts: readonly ItemTotals[]): ItemTotals {
+  if (parts.length === 1) return { counts: parts[0]!.counts, ...(parts[0]!.channels ? { channels: parts[0]!.channels } : {}) };
   const counts = emptyLevelCounts();
   let channels: Partial<Record<RatingChannel, DimensionTotals>> | undefined;
   for (const part of parts) {
@@ -322,7 +374,7 @@ export function mergeItemTotals(parts: readonly ItemTotals[]): ItemTotals {
  * c{level} (in every item) and for names of no known channel.
  */
 export function channelOfCounter(name: string): RatingChannel | undefined {
-  const match = CHANNEL_COUNTER.exec(name);
+  const match = CHANNEL_COUNTER.exec(name.startsWith(UPHELD_PREFIX) ? name.slice(UPHELD_PREFIX.length) : name);
   return match && isChannel(match[1]!) ? match[1] : undefined;
 }
 
@@ -343,6 +395,8 @@ export function countersByChannel(counters: Counters): Map<RatingChannel, Counte
     for (const level of RATING_LEVELS) {
       const count = item[counterName.channelLevel(channel, level)];
       if (count) item[counterName.level(level)] = count;
+      const upheld = item[counterName.upheld(counterName.channelLevel(channel, level))];
+      if (upheld) item[counterName.upheld(counterName.level(level))] = upheld;
     }
   }
   return byChannel;
@@ -350,11 +404,12 @@ export function countersByChannel(counters: Counters): Map<RatingChannel, Counte
 
 /**
  * The counters of an item that every rating written to it changes: each rating ADDs 1 to exactly
- * one of them (c{level}, or `{channel}|sp|{level}` when suspect). The recount's repair is
- * conditional on these being as read. A legacy item (`channel` undefined) held every channel.
+ * one of them (c{level}, or `{channel}|sp|{level}` when suspect), and each upheld appeal to one
+ * `ap:c{level}`. The recount's repair is conditional on these being as read. A legacy item
+ * (`channel` undefined) held every channel.
  */
 export function guardCounterNames(channel: RatingChannel | undefined): string[] {
-  const names = RATING_LEVELS.map((level) => counterName.level(level));
+  const names = RATING_LEVELS.flatMap((level) => [counterName.level(level), counterName.upheld(counterName.level(level))]);
   for (const each of channel ? [channel] : RATING_CHANNELS) for (const level of RATING_LEVELS) names.push(counterName.suspect(each, level));
   return names;
 }

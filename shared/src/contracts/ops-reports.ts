@@ -3,6 +3,7 @@ import { ErrorBody } from './errors.js';
 import { badRequest, forbidden as forbiddenTo, unauthorized } from './responses.js';
 import type { Operation } from './operation.js';
 import { text } from './text.js';
+import { UPHELD_APPEALS } from '../domain/report-definitions.js';
 import { ExportQuery, ExportVerification, RateDefinitionSet, ReportQuery, SatisfactionReport } from './reports.js';
 import { CommentsPage, CommentsQuery } from './comments.js';
 
@@ -24,6 +25,10 @@ export const RateDefinitionInput = z
     name: text({ min: 1, max: 60 }),
     goodLevels: Levels.meta({ description: 'Levels counted as 好评' }),
     satisfiedLevels: Levels.meta({ description: 'Levels counted as 满意' }),
+    upheldAppeals: z
+      .enum(UPHELD_APPEALS, { error: 'must be excluded or counted' })
+      .default('excluded')
+      .meta({ description: '申诉成立: whether a rating whose appeal was upheld leaves the numbers (excluded, the national rule and the default) or stays in them (counted)' }),
   })
   .meta({ id: 'RateDefinitionInput' });
 export type RateDefinitionInput = z.infer<typeof RateDefinitionInput>;

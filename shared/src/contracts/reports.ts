@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { isCalendarDay } from '../domain/china-time.js';
+import { UPHELD_APPEALS } from '../domain/report-definitions.js';
 import { RateResult } from './results.js';
 
 /**
@@ -128,6 +129,16 @@ export const SuspectCount = z
   })
   .meta({ id: 'ReportSuspect' });
 
+/** 申诉成立 (issue 15 §2): how many ratings' appeals were upheld, and whether the definitions took them out. */
+export const AppealsCount = z
+  .object({
+    n: z.number().int().nullable().meta({ description: 'Ratings in scope and period whose appeal was upheld; null when fewer than k (and on a staff member’s own report)' }),
+    suppressed: z.enum(['small-group']).nullable(),
+    upheldAppeals: z.enum(UPHELD_APPEALS).meta({ description: 'As the definitions say: excluded from every number, or counted' }),
+    text: z.object({ zh: z.string(), en: z.string() }).meta({ description: 'The sentence printed with the figures, e.g. 本期有 6 条评价经上级单位申诉复核认定成立，按本口径不计入评价数、比率、平均分及各项分类统计。' }),
+  })
+  .meta({ id: 'ReportAppeals' });
+
 export const RankingRow = z
   .object({
     rank: z.number().int(),
@@ -160,6 +171,10 @@ export const RateDefinitionSet = z
     good: RateResult.shape.definition,
     satisfied: RateResult.shape.definition,
     builtIn: z.boolean(),
+    upheldAppeals: z.enum(UPHELD_APPEALS).meta({
+      description:
+        '申诉成立: "excluded" — a rating whose case’s appeal was upheld enters no number of the report (national); "counted" — it stays in them. Either way the report’s `appeals` says how many',
+    }),
   })
   .meta({ id: 'RateDefinitionSet' });
 export type RateDefinitionSet = z.infer<typeof RateDefinitionSet>;
@@ -200,6 +215,7 @@ export const SatisfactionReport = z
       .meta({ description: 'Only ratings whose resident named the staff member who served them, each for that one person; see attribution' }),
     attribution: Attribution,
     suspect: SuspectCount,
+    appeals: AppealsCount,
     byServiceItem: z.array(ReportCell).meta({ description: 'Key: the service item name; "" for ratings without one' }),
     rankings: z.object({ units: Ranking, windows: Ranking }),
     assessment: Assessment,

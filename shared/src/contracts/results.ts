@@ -95,7 +95,7 @@ export const SatisfactionResult = z
             id: 'national-good-rate',
             name: { zh: '好评率', en: 'Positive rate' },
             levels: [5, 4, 3],
-            formula: { zh: '好评率 =（非常满意 + 满意 + 基本满意）÷ 有效评价数（不含可疑评价）', en: 'Positive rate = (very satisfied + satisfied + fairly satisfied) ÷ valid ratings (suspect ratings excluded)' },
+            formula: { zh: '好评率 =（非常满意 + 满意 + 基本满意）÷ 有效评价数（不含可疑评价和申诉成立的评价）', en: 'Positive rate = (very satisfied + satisfied + fairly satisfied) ÷ valid ratings (suspect ratings and upheld appeals excluded)' },
           },
         },
         satisfiedRate: {
@@ -108,7 +108,7 @@ export const SatisfactionResult = z
             id: 'national-satisfied-rate',
             name: { zh: '满意率', en: 'Satisfaction rate' },
             levels: [5, 4],
-            formula: { zh: '满意率 =（非常满意 + 满意）÷ 有效评价数（不含可疑评价）', en: 'Satisfaction rate = (very satisfied + satisfied) ÷ valid ratings (suspect ratings excluded)' },
+            formula: { zh: '满意率 =（非常满意 + 满意）÷ 有效评价数（不含可疑评价和申诉成立的评价）', en: 'Satisfaction rate = (very satisfied + satisfied) ÷ valid ratings (suspect ratings and upheld appeals excluded)' },
           },
         },
         suppression: { k: 5, rule: SUPPRESSION_RULE_EXAMPLE },

@@ -22,8 +22,8 @@ export const NATIONAL_GOOD_RATE: RateDefinition = {
   name: { zh: '好评率', en: 'Positive rate' },
   levels: [5, 4, 3],
   formula: {
-    zh: '好评率 =（非常满意 + 满意 + 基本满意）÷ 有效评价数（不含可疑评价）',
-    en: 'Positive rate = (very satisfied + satisfied + fairly satisfied) ÷ valid ratings (suspect ratings excluded)',
+    zh: '好评率 =（非常满意 + 满意 + 基本满意）÷ 有效评价数（不含可疑评价和申诉成立的评价）',
+    en: 'Positive rate = (very satisfied + satisfied + fairly satisfied) ÷ valid ratings (suspect ratings and upheld appeals excluded)',
   },
 };
 
@@ -33,8 +33,8 @@ export const NATIONAL_SATISFIED_RATE: RateDefinition = {
   name: { zh: '满意率', en: 'Satisfaction rate' },
   levels: [5, 4],
   formula: {
-    zh: '满意率 =（非常满意 + 满意）÷ 有效评价数（不含可疑评价）',
-    en: 'Satisfaction rate = (very satisfied + satisfied) ÷ valid ratings (suspect ratings excluded)',
+    zh: '满意率 =（非常满意 + 满意）÷ 有效评价数（不含可疑评价和申诉成立的评价）',
+    en: 'Satisfaction rate = (very satisfied + satisfied) ÷ valid ratings (suspect ratings and upheld appeals excluded)',
   },
 };
 

@@ -3,7 +3,8 @@ import { computeRate, type Rate } from './rates.js';
 import { RATING_LEVELS } from './rating-level.js';
 import { assess, type AssessmentResult, type AssessmentScheme } from './report-assessment.js';
 import { ATTRIBUTION_CELLS, attributionShape, type AttributionShape } from './report-attribution.js';
-import type { RateDefinitionSet } from './report-definitions.js';
+import type { RateDefinitionSet, UpheldAppeals } from './report-definitions.js';
+import { appealsShape, type AppealsShape } from './report-appeals.js';
 import { monthLabel, type ReportPeriod } from './report-period.js';
 import { rank, type RankingResult } from './report-ranking.js';
 import { meanScore, type ScoreMap } from './report-score.js';
@@ -30,6 +31,11 @@ export interface DayBreakdown {
   reasons: Record<string, number>;
   /** 可疑评价 (burst detector), counted apart: in none of the above (0016-burst-detector.md). */
   suspect: LevelCounts;
+  /**
+   * 申诉成立: the day's ratings whose appeal was upheld. Taken out of all of the above when the
+   * definitions exclude them, left in when they count them; the report says how many either way.
+   */
+  upheld: LevelCounts;
 }
 
 interface ChannelTotals {
@@ -49,6 +55,8 @@ export interface WindowDayTotalsLike {
   day: string;
   counts: LevelCounts;
   channels?: Partial<Record<string, ChannelTotals>>;
+  /** 申诉成立: the part of the above whose appeal was upheld; absent when none. */
+  upheld?: { counts: LevelCounts; channels?: Partial<Record<string, ChannelTotals>> };
 }
 
 /** Adds `source` into `target` in place (never into `source`: its objects are copied on first sight). */
@@ -66,8 +74,43 @@ function addInto(target: Record<string, LevelCounts>, source: Record<string, Lev
  * existed have counts only: every rating then came by window QR, and they add to the totals but
  * to no staff or service item row (npm run recount fills the breakdowns in).
  */
-export function selectChannel(day: WindowDayTotalsLike, channel: ReportChannel): DayBreakdown {
-  const base = { windowCode: day.windowCode, day: day.day };
+export function selectChannel(day: WindowDayTotalsLike, channel: ReportChannel, upheldAppeals: UpheldAppeals): DayBreakdown {
+  const selected = selectChannelOnly(day, channel);
+  if (!day.upheld) return selected;
+  const upheld = selectChannelOnly({ windowCode: day.windowCode, day: day.day, ...day.upheld }, channel);
+  if (upheldAppeals === 'counted') return { ...selected, upheld: upheld.counts };
+  // Excluded: out of every number (new objects: the selected ones may be the reader's own).
+  const minus = (from: LevelCounts, part: LevelCounts): LevelCounts => {
+    const left = { ...from };
+    for (const level of RATING_LEVELS) left[level] = Math.max(0, left[level] - part[level]);
+    return left;
+  };
+  const minusEach = (from: Record<string, LevelCounts>, part: Record<string, LevelCounts>) => {
+    const left: Record<string, LevelCounts> = {};
+    for (const key in from) {
+      const counts = part[key] ? minus(from[key]!, part[key]) : from[key]!;
+      if (totalCount(counts) > 0) left[key] = counts;
+    }
+    return left;
+  };
+  const reasons: Record<string, number> = {};
+  for (const code in selected.reasons) {
+    const count = selected.reasons[code]! - (upheld.reasons[code] ?? 0);
+    if (count > 0) reasons[code] = count;
+  }
+  return {
+    ...selected,
+    counts: minus(selected.counts, upheld.counts),
+    attributed: minus(selected.attributed, upheld.attributed),
+    staff: minusEach(selected.staff, upheld.staff),
+    serviceItems: minusEach(selected.serviceItems, upheld.serviceItems),
+    reasons,
+    upheld: upheld.counts,
+  };
+}
+
+function selectChannelOnly(day: WindowDayTotalsLike, channel: ReportChannel): DayBreakdown {
+  const base = { windowCode: day.windowCode, day: day.day, upheld: NO_UPHELD };
   const parts: ChannelTotals[] = day.channels
     ? Object.entries(day.channels)
         .filter(([name, part]) => part !== undefined && (channel === 'all' || name === channel))
@@ -100,6 +143,8 @@ export function selectChannel(day: WindowDayTotalsLike, channel: ReportChannel):
   const suspect = mergeLevelCounts(parts.map((part) => part.suspect ?? emptyLevelCounts()));
   return { ...base, counts, attributed, staff, serviceItems, reasons, suspect };
 }
+
+const NO_UPHELD: LevelCounts = Object.freeze(emptyLevelCounts()) as LevelCounts;
 
 export interface ReportFacts {
   scope: { unitId: string; name: string; path: string[]; window?: { code: string; name: string } };
@@ -162,6 +207,8 @@ export interface ReportShape {
   attribution: AttributionShape;
   /** How many 可疑评价 the period had: counted apart, in no other number. */
   suspect: SuspectShape;
+  /** How many ratings' appeals were upheld (申诉成立), and whether the definitions took them out. */
+  appeals: AppealsShape;
   byServiceItem: ReportCellShape[];
   rankings: { units: RankingResult<AssessmentScheme['basis']>; windows: RankingResult<AssessmentScheme['basis']> };
   assessment: AssessmentResult;
@@ -188,6 +235,7 @@ export function buildReport(facts: ReportFacts, settings: ReportSettings): Repor
   const perItem: Record<string, LevelCounts> = {};
   const reasons: Record<string, number> = {};
   let suspect = 0;
+  let upheld = 0;
   const add = (target: LevelCounts | undefined, counts: LevelCounts) => {
     if (target) for (const level of RATING_LEVELS) target[level] += counts[level];
   };
@@ -196,6 +244,7 @@ export function buildReport(facts: ReportFacts, settings: ReportSettings): Repor
     add(total, day.counts);
     add(attributed, day.attributed);
     suspect += totalCount(day.suspect);
+    upheld += totalCount(day.upheld);
     add(perWindow.get(day.windowCode), day.counts);
     const group = windowGroup.get(day.windowCode);
     if (group !== undefined) add(perGroup.get(group), day.counts);
@@ -313,6 +362,7 @@ export function buildReport(facts: ReportFacts, settings: ReportSettings): Repor
     byStaff: staff.map(cell),
     attribution: attributionShape(countOf(scopeRatings), countOf(named), settings.k, own ? 'own' : 'committee'),
     suspect: suspectShape(suspect, settings.k, own ? 'own' : 'committee'),
+    appeals: appealsShape(upheld, settings.definitions.upheldAppeals, settings.k, own ? 'own' : 'committee'),
     byServiceItem: items.map(cell),
     rankings: {
       units: rank(rankable(unitCells.filter((c) => c.key !== SELF_KEY)), basis, settings.minN),

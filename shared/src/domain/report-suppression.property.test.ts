@@ -129,7 +129,7 @@ function report(w: World, filter: Filter): { report: ReportShape; scopeWindows: 
   const window = filter.drill === 'window' ? w.windows[filter.drillIndex % w.windows.length] : undefined;
   const scopeWindows = window ? [window] : inScope;
   const codes = new Set(scopeWindows.map((x) => x.code));
-  const days = totalsItems(w.ratings.filter((r) => codes.has(r.window))).map((item) => selectChannel(item, filter.channel));
+  const days = totalsItems(w.ratings.filter((r) => codes.has(r.window))).map((item) => selectChannel(item, filter.channel, 'excluded'));
   const children = w.units.filter((u) => u.path.length === scope.path.length + 1 && u.path[scope.path.length - 1] === scope.id);
   const shape = window
     ? { groups: [], windows: [{ code: window.code, name: window.name }] }

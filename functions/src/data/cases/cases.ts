@@ -5,7 +5,8 @@ import type { CaseDeadlines } from '#shared/domain/cases/deadlines.js';
 import type { RatingLevel } from '#shared/domain/rating-level.js';
 import type { TransactItem } from '../client.js';
 import type { CaseOpening } from '#shared/domain/cases/case-opening.js';
-import type { RatingChannel } from '../window-day-counters.js';
+import { upheldAppealTotalsUpdate } from '../totals.js';
+import type { CountedRating, RatingChannel } from '../window-day-counters.js';
 import { batchGetItems } from '../batch-get.js';
 import { keys } from '../keys.js';
 import { decodeCursor, encodeCursor } from '../page-cursor.js';
@@ -206,7 +207,11 @@ export interface CaseStore {
    * `sequence`-th (1, 2, …: steps list in order even within one second). `next` is the case after;
    * `purgeContact`: its contact deleted in the same transaction (the case finished).
    */
-  transition(from: CaseRecord, next: CaseRecord, event: CaseEvent, sequence: number, options?: { purgeContact?: string; attachment?: CaseAttachment }): Promise<void>;
+  /**
+   * `upheld`: the step upholds the appeal (申诉成立); the case's rating, as read, is flagged and its
+   * `ap:` counters added in the same transaction (exactly once: the flag's condition).
+   */
+  transition(from: CaseRecord, next: CaseRecord, event: CaseEvent, sequence: number, options?: { purgeContact?: string; attachment?: CaseAttachment; upheld?: CountedRating }): Promise<void>;
   /** The attachment of a case's `sequence`-th step, if it has one. */
   attachment(caseId: string, sequence: number): Promise<CaseAttachment | undefined>;
   /**
@@ -225,6 +230,25 @@ export interface CaseStore {
   unitQueue(unitId: string, query: CaseQueueQuery): Promise<{ items: CaseListing[]; cursor?: string }>;
   /** A window's cases, the same way. */
   windowQueue(windowCode: string, query: CaseQueueQuery): Promise<{ items: CaseListing[]; cursor?: string }>;
+}
+
+/**
+ * 申诉成立 (issue 15 §2): the case's rating (its id is the case's) flagged `appealUpheld`, once, and
+ * its `ap:` counters added to its window-day totals item, so that a definition excluding upheld
+ * appeals takes it out of its rates and `npm run recount` finds the same from the flag.
+ */
+function upheldAppealItems(table: string, found: CaseRecord, rating: CountedRating): TransactItem[] {
+  const flag = {
+    Update: {
+      TableName: table,
+      Key: keys.rating(found.windowCode, found.day, found.caseId),
+      UpdateExpression: 'SET appealUpheld = :yes',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(appealUpheld)',
+      ExpressionAttributeValues: { ':yes': true },
+    },
+  };
+  const totals = upheldAppealTotalsUpdate(table, { ...rating, windowCode: found.windowCode, day: found.day });
+  return totals ? [flag, { Update: totals }] : [flag];
 }
 
 function strip(item: Record<string, unknown>): CaseRecord {
@@ -303,6 +327,7 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tables: { ops: stri
               ...(options.attachment
                 ? [{ Put: { TableName: table, Item: { ...attachmentKey(from.caseId, sequence), kind: 'case-attachment', ...options.attachment }, ConditionExpression: 'attribute_not_exists(pk)' } }]
                 : []),
+              ...(options.upheld ? upheldAppealItems(table, from, options.upheld) : []),
             ],
           }),
         );

@@ -7,6 +7,7 @@ import { authorize, authorizeOwned, record, type AccessDeps, type Attempt } from
 import type { Principal } from '../../auth/principal.js';
 import { CaseStateError, type CaseAttachment, type CaseEvent, type CaseListing, type CaseRecord, type CaseStore } from '../../data/cases/cases.js';
 import type { ContactSealer } from '../../data/contact-sealer.js';
+import type { RatingStore } from '../../data/ratings.js';
 import type { UnitStore } from '../../data/units.js';
 import type { WindowStore } from '../../data/windows.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
@@ -24,6 +25,8 @@ export interface CaseDeps extends AccessDeps {
   units: Pick<UnitStore, 'get' | 'getMany'>;
   windows: Pick<WindowStore, 'get' | 'getMany'>;
   cases: CaseStore;
+  /** The case's rating, read when an appeal is upheld (its counters then count again under `ap:`). */
+  ratings: Pick<RatingStore, 'counted'>;
   /** Opens a 实名差评's number for 查看联系方式. */
   sealer: Pick<ContactSealer, 'open'>;
   now: () => Date;
@@ -189,6 +192,9 @@ async function step(
   const kind = deadlineKindOf(change.to);
   const deadline = kind ? addWorkingDays(today, (await days())[kind]) : undefined;
   const final = FINAL_CASE_STATES.includes(change.to);
+  // 申诉成立: the rating is flagged and counted under `ap:` in the step's transaction, so that the
+  // definitions that exclude upheld appeals take it out of their rates (report-build.ts).
+  const upheld = change.to === 'appeal-upheld' ? await deps.ratings.counted(found.windowCode, found.day, found.caseId) : undefined;
   const purgeContact = final && found.contactId && !found.contactPurged ? found.contactId : undefined;
   const next: CaseRecord = {
     ...found,
@@ -215,12 +221,17 @@ async function step(
     ...(change.attachment ? { attachment: { contentType: change.attachment.contentType, bytes: Buffer.from(change.attachment.data, 'base64').length } } : {}),
   };
   try {
-    await deps.cases.transition(found, next, event, events.length + 1, { ...(purgeContact ? { purgeContact } : {}), ...(change.attachment ? { attachment: change.attachment } : {}) });
+    await deps.cases.transition(found, next, event, events.length + 1, {
+      ...(purgeContact ? { purgeContact } : {}),
+      ...(change.attachment ? { attachment: change.attachment } : {}),
+      ...(upheld ? { upheld } : {}),
+    });
   } catch (error) {
     if (error instanceof CaseStateError) throw await refuse(`another step came first: the case is ${error.current ?? 'gone'} now`);
     throw error;
   }
-  const detail = `${found.state} → ${change.to}${change.outcome ? ` (回访: ${change.outcome})` : ''}${final ? ' (final)' : ''}${purgeContact ? '; contact deleted' : ''}`;
+  const excluded = upheld ? (upheld.suspect ? '; rating was suspect (in no rate already)' : '; rating excluded where the definitions say so') : '';
+  const detail = `${found.state} → ${change.to}${change.outcome ? ` (回访: ${change.outcome})` : ''}${final ? ' (final)' : ''}${purgeContact ? '; contact deleted' : ''}${excluded}`;
   await record(deps, principal, attempt, 'ok', { unitId: found.unitId, detail });
   return { record: next, events: [...events, event] };
 }

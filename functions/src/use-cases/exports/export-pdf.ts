@@ -50,6 +50,8 @@ export function reportPdf(report: SatisfactionReport, stamp: ExportStamp, font: 
   cover(doc, report);
   // 可疑评价 are in none of the numbers: say how many there were (0016-burst-detector.md).
   line(doc, report.suspect.text.zh, 8.5, MUTED);
+  // 申诉成立: nothing disappears silently (issue 15 §2).
+  line(doc, report.appeals.text.zh, 8.5, MUTED);
   distributionChart(doc, report.summary);
   trendChart(doc, report.trend);
   rankingChart(doc, '单位排名', report.rankings.units, report.minN);

@@ -195,6 +195,9 @@ export function summaryTable(report: SatisfactionReport, stamp: ExportStamp): Re
   // 可疑评价 are in none of the numbers above: their count, and what they are (0016-burst-detector.md).
   rows.push(['可疑评价数（单独统计）', attributionValue(report.suspect)]);
   rows.push(['可疑评价说明', text(report.suspect.text.zh)]);
+  // 申诉成立: how many, and whether these definitions took them out (issue 15 §2).
+  rows.push([report.appeals.upheldAppeals === 'excluded' ? '申诉成立评价数（不计入）' : '申诉成立评价数（照常计入）', attributionValue(report.appeals)]);
+  rows.push(['申诉成立说明', text(report.appeals.text.zh)]);
   rows.push(['考核得分', report.assessment.points === null ? NO_RATE : round(report.assessment.points, 2)]);
   rows.push(['考核算式', text(report.assessment.arithmetic.zh)]);
   // Fits A4 portrait (~100 character widths): long values (期间, 考核算式, 可疑评价说明) wrap.
@@ -237,6 +240,7 @@ export function notesTable(report: SatisfactionReport, stamp: ExportStamp): Repo
     ['口径', text(`${d.name.zh}（${d.id}${d.builtIn ? '，内置' : '，本地定义'}）`)],
     ['好评率定义', text(`${levels(d.good.levels)}计为好评；${d.good.formula.zh}`)],
     ['满意率定义', text(`${levels(d.satisfied.levels)}计为满意；${d.satisfied.formula.zh}`)],
+    ['申诉成立的评价', d.upheldAppeals === 'excluded' ? '经上级单位申诉复核认定成立的评价不计入任何统计' : '经上级单位申诉复核认定成立的评价照常计入'],
     ['置信区间', 'Wilson 95% 置信区间（z = 1.96）'],
     ['平均分', `平均分 = Σ(各等级评价数 × 分值) ÷ 评价数；分值：${LEVELS.map((level, i) => `${RATING_LEVEL_NAMES[level].zh} ${report.scoreMap[i]}`).join('，')}`],
     ['最小样本量', `评价数少于 ${report.minN} 的单位或窗口不参与排名；两者区间重叠时标注“差异不显著”`],

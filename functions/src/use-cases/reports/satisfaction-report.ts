@@ -63,7 +63,7 @@ export async function runSatisfactionReport(deps: ReportDeps, principal: Princip
   const codes = windows.map((w) => w.code);
   const { days, itemsRead } = await readTotals(deps.totals, codes, settings.period.from, settings.period.to);
   const extractedAt = deps.now().toISOString();
-  const breakdowns = days.map((day) => selectChannel(day, settings.channel));
+  const breakdowns = days.map((day) => selectChannel(day, settings.channel, settings.definitions.upheldAppeals));
   const staffIds = [...new Set(breakdowns.flatMap((day) => Object.keys(day.staff)))];
   const staff = staffIds.length > 0 ? await deps.staff.getMany(staffIds) : new Map();
 
