@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '../../functions/src/data/client.js';
 import { createWindowStore } from '../../functions/src/data/windows.js';
+import { createCaseStore } from '../../functions/src/data/cases/cases.js';
 import { createRatingStore } from '../../functions/src/data/ratings.js';
 import { TABLES, physicalTableName } from '../../functions/src/data/tables.js';
 import { createTotalsMaintenance } from '../../functions/src/data/totals.js';
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
       units: createUnitStore(doc, ops),
       windows: createWindowStore(doc, ops),
       ratings: createRatingStore(doc, { ops, contacts }),
+      cases: createCaseStore(doc, { ops, contacts }),
       totals: createTotalsMaintenance(doc, ops),
     },
     { ...options, onDrift: (drift) => console.log(`  ${describeDrift(drift)}`) },

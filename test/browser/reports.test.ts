@@ -51,6 +51,8 @@ async function apiReport(search: string, bearer = token) {
     summary: { n: number | null; suppressed: string | null };
     attribution: { text: { zh: string } };
     suspect: { text: { zh: string } };
+    appeals: { text: { zh: string } };
+    cases?: { summary: { opened: { n: number | null; suppressed: string | null }; metrics: { rectified: { n: number | null } } } };
   };
 }
 
@@ -85,6 +87,13 @@ async function expectSameNAsApi(page: Page): Promise<void> {
   await expect(page.getByTestId('report-suspect').innerText()).resolves.toBe(report.suspect.text.zh);
   // How many appeals were upheld, and whether these definitions took them out (issue 15 §2).
   await expect(page.getByTestId('report-appeals').innerText()).resolves.toBe(report.appeals.text.zh);
+  // 差评整改: the cases the period's ratings opened, as the API counts them (issue 15 §4).
+  const opened = report.cases!.summary.opened;
+  const total = page.getByTestId('case-metrics').locator('tr[data-key="total"]');
+  await expect(total.getByTestId('opened').innerText()).resolves.toBe(opened.suppressed ? (opened.suppressed === 'small-group' ? '<5' : '已隐藏') : String(opened.n));
+  if (report.cases!.summary.metrics.rectified.n !== null) {
+    await expect(total.locator('[data-metric="rectified"] .sub').innerText()).resolves.toBe(String(report.cases!.summary.metrics.rectified.n));
+  }
 }
 
 describe.each(JS_MODES)('the committee report $name', ({ javaScriptEnabled }) => {

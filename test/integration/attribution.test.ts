@@ -62,7 +62,7 @@ beforeAll(async () => {
   }
   await t.runtime.accounts.put({ username: staffA.username, displayName: '王静', role: 'staff', unitId: UNIT_ID, passwordHash: 'unused', personId: 'T0001' });
   for (const [name, principal] of Object.entries({ committee, staffA })) tokens[name] = (await t.runtime.tokens.issue(principal, new Date())).token;
-  deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, totals: createTotalsMaintenance(t.doc, t.tables.ops) };
+  deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, cases: t.runtime.cases, totals: createTotalsMaintenance(t.doc, t.tables.ops) };
 }, 120_000);
 afterAll(() => t?.close());
 

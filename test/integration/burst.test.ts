@@ -74,7 +74,7 @@ describe('the burst detector (可疑评价)', () => {
     expect(suspectLevels.c1).toBeUndefined();
 
     // npm run recount agrees with the running totals, suspect counters included.
-    const deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, totals: createTotalsMaintenance(t.doc, t.tables.ops) };
+    const deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, cases: t.runtime.cases, totals: createTotalsMaintenance(t.doc, t.tables.ops) };
     const summary = await recountTotals(deps, { from: '2026-11-16', to: '2026-11-16', windowCodes: ['bstcc01'], dryRun: true });
     expect(summary).toMatchObject({ drifted: 0 });
   });

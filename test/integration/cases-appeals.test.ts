@@ -99,7 +99,7 @@ describe('an upheld appeal', () => {
     expect(totals.Item!['ap:window-qr|cm|n']).toBeUndefined();
     const flagged = await Promise.all(bad.map((id) => t.runtime.ratings.counted(WINDOW, today, id)));
     expect(flagged.map((rating) => rating?.appealUpheld === true)).toEqual([true, true, true, true, false, true, false]);
-    const deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, totals: createTotalsMaintenance(t.doc, t.tables.ops) };
+    const deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, cases: t.runtime.cases, totals: createTotalsMaintenance(t.doc, t.tables.ops) };
     const drift: WindowDayDrift[] = [];
     expect(await recountTotals(deps, { from: today, to: today, windowCodes: [WINDOW], dryRun: true, onDrift: (d) => drift.push(d) })).toMatchObject({ drifted: 0 });
     expect(drift).toEqual([]);

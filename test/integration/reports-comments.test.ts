@@ -223,7 +223,7 @@ describe('the comments feed (评价留言)', () => {
     const counter = (code: string, day: string) => Number(items.find((i) => i.pk === `TOTALS#WINDOW#${code}` && i.sk === `DAY#${day}#window-qr`)?.['window-qr|cm|n'] ?? 0);
     for (const [code, byDay] of Object.entries(COMMENTS)) for (const [i, day] of DAYS.entries()) expect(counter(code, day), `${code} ${day}`).toBe(byDay[i]?.length ?? 0);
 
-    const deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, totals: createTotalsMaintenance(t.doc, t.tables.ops) };
+    const deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, cases: t.runtime.cases, totals: createTotalsMaintenance(t.doc, t.tables.ops) };
     const clean = await recountTotals(deps, { from: DAYS[0], to: DAYS[2], windowCodes: Object.values(W), dryRun: true });
     expect(clean.drifted).toBe(0);
     // Drop a comment counter: the recount sees it (the counter is derived data like every other).

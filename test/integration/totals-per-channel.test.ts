@@ -5,8 +5,8 @@ import type { Principal } from '../../functions/src/auth/principal.js';
 import { keys } from '../../functions/src/data/keys.js';
 import type { StoredRating } from '../../functions/src/data/ratings.js';
 import { createTotalsMaintenance } from '../../functions/src/data/totals.js';
-import { countersByChannel, countersOfItem, recountCounters } from '../../functions/src/data/window-day-counters.js';
-import { recountTotals, type RecountDeps, type RecountSummary } from '../../functions/src/use-cases/recount-totals.js';
+import { countersByChannel, countersOfItem } from '../../functions/src/data/window-day-counters.js';
+import { recountedCounters, recountTotals, type RecountDeps, type RecountSummary } from '../../functions/src/use-cases/recount-totals.js';
 import { createGateway } from '../../infra/local/gateway.js';
 import { seedWriter } from '../../infra/local/seed.js';
 import { SatisfactionReport } from '../../shared/src/contracts/reports.js';
@@ -50,7 +50,7 @@ beforeAll(async () => {
     await seedWriter(t.runtime).putWindow({ ...window, serviceItems: ITEMS.map((name, i) => ({ code: `S${i}`, name })) });
   }
   token = (await t.runtime.tokens.issue(committee, new Date())).token;
-  deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, totals: createTotalsMaintenance(t.doc, t.tables.ops) };
+  deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, cases: t.runtime.cases, totals: createTotalsMaintenance(t.doc, t.tables.ops) };
 }, 120_000);
 afterAll(() => t?.close());
 
@@ -203,7 +203,7 @@ describe('a table still holding the old combined items (before 0018)', () => {
     const items = await totalsItems(W.old);
     expect(items.map((item) => item.sk)).toEqual(days.map((day) => `DAY#${day}#window-qr`));
     for (const day of days) {
-      const wanted = countersByChannel(recountCounters(await t.runtime.ratings.listCounted(W.old, day)));
+      const wanted = countersByChannel(await recountedCounters(deps, W.old, day));
       expect(countersOfItem(items.find((item) => item.day === day)), day).toEqual(wanted.get('window-qr'));
     }
     expect(await recountTotals(deps, { from: preIssue4, to: TODAY, windowCodes: [W.old], dryRun: true })).toMatchObject({ drifted: 0 });
@@ -241,7 +241,7 @@ describe('a table still holding the old combined items (before 0018)', () => {
     expect(summary).toMatchObject({ retries: 1, migrated: 1, repaired: 1 });
     const items = await totalsItems(W.race);
     expect(items.map((each) => each.sk)).toEqual([`DAY#${TODAY}#window-qr`]);
-    expect(countersOfItem(items[0])).toEqual(recountCounters(await t.runtime.ratings.listCounted(W.race, TODAY)));
+    expect(countersOfItem(items[0])).toEqual(await recountedCounters(deps, W.race, TODAY));
     expect(Object.values((await t.runtime.totals.windowDays(W.race, TODAY, TODAY))[0]!.counts).reduce((a, b) => a + b, 0)).toBe(4);
   });
 });

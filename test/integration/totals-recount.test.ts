@@ -52,7 +52,7 @@ beforeAll(async () => {
       serviceItems: ITEMS.map((name, i) => ({ code: `S${i}`, name })),
     });
   }
-  deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, totals: createTotalsMaintenance(t.doc, t.tables.ops) };
+  deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, cases: t.runtime.cases, totals: createTotalsMaintenance(t.doc, t.tables.ops) };
 });
 
 afterAll(() => t?.close());
@@ -103,6 +103,8 @@ describe('a rating with a service item', () => {
       serviceItems: { [ITEMS[0]!]: { ...levels(), 2: 1 } },
       reasons: { RUDE: 1, SLOW: 1 },
       suspect: levels(),
+      // The 差评 opened its case in the same transaction (差评整改, issue 15 §4).
+      cases: { opened: 1 },
     });
   });
 });
@@ -132,9 +134,11 @@ describe('running totals with breakdowns', () => {
       expect(replies.map((r) => r.status)).toEqual(bodies.map(() => 201));
       for (const body of bodies) {
         const key = `${body.windowCode}|${day}`;
-        const totals: DimensionTotals = expected.get(key) ?? { counts: levels(), attributed: levels(), staff: {}, serviceItems: {}, reasons: {}, suspect: levels() };
+        const totals: DimensionTotals = expected.get(key) ?? { counts: levels(), attributed: levels(), staff: {}, serviceItems: {}, reasons: {}, suspect: levels(), cases: {} };
         const level = body.level as 1 | 2 | 3 | 4 | 5;
         totals.counts[level]++;
+        // A 差评 opens its case in its transaction: counted as opened on the same item (差评整改, issue 15 §4).
+        if (level <= 2) totals.cases.opened = (totals.cases.opened ?? 0) + 1;
         if (typeof body.staffId === 'string') {
           totals.attributed[level]++;
           (totals.staff[body.staffId] ??= levels())[level]++;

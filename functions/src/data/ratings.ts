@@ -107,20 +107,21 @@ export interface RatingStore {
   }): Promise<{ suspect: boolean }>;
   listLevels(windowCode: string, day: string): Promise<RatingLevel[]>;
   /** What the totals count of each rating of a window-day (pattern 7), strongly consistent: for the recount. */
-  listCounted(windowCode: string, day: string): Promise<CountedRating[]>;
+  listCounted(windowCode: string, day: string): Promise<(CountedRating & { id: string })[]>;
   /** What the totals count of one rating (strongly consistent), or undefined when there is none. */
   counted(windowCode: string, day: string, ratingId: string): Promise<CountedRating | undefined>;
 }
 
 const COUNTED_PROJECTION = {
   // Not the legacy staffIds (everyone on duty): an old rating names nobody (0012-attribution.md).
-  ProjectionExpression: '#level, #channel, servedBy, serviceItem, reasons, #comment, suspect, appealUpheld',
+  ProjectionExpression: '#id, #level, #channel, servedBy, serviceItem, reasons, #comment, suspect, appealUpheld',
   // COMMENT is a DynamoDB reserved word.
-  ExpressionAttributeNames: { '#level': 'level', '#channel': 'channel', '#comment': 'comment' },
+  ExpressionAttributeNames: { '#id': 'id', '#level': 'level', '#channel': 'channel', '#comment': 'comment' },
 };
 
-function countedOf(item: Record<string, unknown>): CountedRating {
+function countedOf(item: Record<string, unknown>): CountedRating & { id: string } {
   return {
+    id: String(item.id),
     level: item.level as RatingLevel,
     channel: item.channel as CountedRating['channel'],
     ...(typeof item.servedBy === 'string' ? { servedBy: item.servedBy } : {}),
@@ -166,7 +167,7 @@ export function createRatingStore(doc: DynamoDBDocumentClient, tables: RatingTab
         items.push({
           Put: { TableName: tables.ops, Item: { pk, sk, kind: 'rating', ...rating }, ConditionExpression: 'attribute_not_exists(pk)' },
         });
-        items.push({ Update: windowDayTotalsUpdate(tables.ops, rating) });
+        items.push({ Update: windowDayTotalsUpdate(tables.ops, rating, opensCase ? { named: contact !== undefined } : undefined) });
         if (contact) items.push({ Put: contactPut(tables.contacts, contact) });
         if (opensCase) items.push(...caseOpeningItems(tables.ops, { rating, opening: opensCase, contactId: contact?.contactId, suspect, at }));
         const linkIndex = link ? items.length : -1;
@@ -241,7 +242,7 @@ export function createRatingStore(doc: DynamoDBDocumentClient, tables: RatingTab
     },
 
     async listCounted(windowCode, day) {
-      const ratings: CountedRating[] = [];
+      const ratings: (CountedRating & { id: string })[] = [];
       let ExclusiveStartKey: Record<string, unknown> | undefined;
       do {
         const page = await doc.send(

@@ -18,7 +18,7 @@ import {
   type DimensionTotals,
   type ItemTotals,
   type RatingChannel,
-  upheldCounterNames,
+  caseCounterValues,
 } from './window-day-counters.js';
 
 export { RATING_CHANNELS, type CountedRating, type DimensionTotals, type RatingChannel } from './window-day-counters.js';
@@ -41,9 +41,11 @@ export interface WindowDayTotals {
  * rating's window, day and channel. ADD is commutative, so concurrent ratings never lose a count.
  * Never the legacy combined item (`DAY#{day}`): once this is deployed, that item stops changing.
  */
-export function windowDayTotalsUpdate(table: string, rating: CountedRating & { windowCode: string; day: string }) {
+export function windowDayTotalsUpdate(table: string, rating: CountedRating & { windowCode: string; day: string }, opensCase?: { named: boolean }) {
   const names: Record<string, string> = { '#day': 'day' };
-  const adds = ratingCounterNames(rating).map((name, i) => {
+  // A 差评 opens its case in the same transaction: `opened` (and `named`) of 差评整改 on the same item.
+  const counted = [...ratingCounterNames(rating), ...(opensCase ? Object.keys(caseCounterValues(rating.channel, { opened: 1, named: opensCase.named ? 1 : 0 })) : [])];
+  const adds = counted.map((name, i) => {
     names[`#n${i}`] = name;
     return `#n${i} :one`;
   });
@@ -57,27 +59,30 @@ export function windowDayTotalsUpdate(table: string, rating: CountedRating & { w
 }
 
 /**
- * The Update of an upheld appeal (申诉成立, issue 15 §2): 1 added to each `ap:` counter of the
- * rating (window-day-counters.ts, upheldCounterNames) on the item its rating was counted in, so a
- * definition that excludes upheld appeals can take it out again. Undefined for a suspect rating,
- * which no rate counts.
+ * Counters added to the item a rating was counted in, after the rating: what a case's step changes
+ * of its metrics' counters (差评整改, issue 15 §4: the case's counters after − before, some maybe
+ * negative; caseCounterValues) and, for an upheld appeal (申诉成立, issue 15 §2), 1 for each `ap:`
+ * counter of the rating (upheldCounterNames). One Update: a transaction may touch an item once.
+ * Undefined when there is nothing to add. The rating's transaction made the item; a missing one is
+ * a bug to surface, not an item to invent.
  */
-export function upheldAppealTotalsUpdate(table: string, rating: CountedRating & { windowCode: string; day: string }) {
-  const counters = upheldCounterNames(rating);
+export function windowDayCountersAdd(table: string, rating: { windowCode: string; day: string; channel: RatingChannel }, values: Readonly<Counters>) {
+  const counters = Object.entries(values).filter(([, value]) => value !== 0);
   if (counters.length === 0) return undefined;
   const names: Record<string, string> = {};
-  const adds = counters.map((name, i) => {
+  const numbers: Record<string, number> = {};
+  const adds = counters.map(([name, value], i) => {
     names[`#n${i}`] = name;
-    return `#n${i} :one`;
+    numbers[`:v${i}`] = value;
+    return `#n${i} :v${i}`;
   });
   return {
     TableName: table,
     Key: keys.windowDayTotals(rating.windowCode, rating.day, rating.channel),
     UpdateExpression: `ADD ${adds.join(', ')}`,
-    // The rating's transaction made the item; a missing one is a bug to surface, not an item to invent.
     ConditionExpression: 'attribute_exists(pk)',
     ExpressionAttributeNames: names,
-    ExpressionAttributeValues: { ':one': 1 },
+    ExpressionAttributeValues: numbers,
   };
 }
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { CASE_COUNTERS } from '#shared/domain/cases/case-metrics.js';
 import { keys } from './keys.js';
 import {
   CHANNEL_NAME,
@@ -15,6 +16,7 @@ import {
   recountCounters,
   totalsOfItem,
   upheldCounterNames,
+  caseCounterValues,
   type CountedRating,
 } from './window-day-counters.js';
 
@@ -54,6 +56,19 @@ describe('upheld appeals (申诉成立, ap:)', () => {
     expect(items.get('window-qr')).toMatchObject({ 'ap:c2': 1, 'ap:window-qr|c|2': 1 });
     expect(items.get('sampling')).toMatchObject({ 'ap:c1': 1, 'ap:sampling|c|1': 1 });
     expect(items.get('window-qr')!['ap:c1']).toBeUndefined();
+  });
+});
+
+describe('差评整改 counters (cs)', () => {
+  it('names a case’s counters on its rating’s channel item, reads them back per channel and merges them over items', () => {
+    const values = caseCounterValues('window-qr', { opened: 2, handled: 1, 'close-days': 7 });
+    expect(values).toEqual({ 'window-qr|cs|opened': 2, 'window-qr|cs|handled': 1, 'window-qr|cs|close-days': 7 });
+    const counters = { ...recountCounters([rude]), ...values, 'window-qr|cs|unknown': 3 };
+    expect(totalsOfItem(counters).channels!['window-qr']!.cases).toEqual({ opened: 2, handled: 1, 'close-days': 7 });
+    expect(channelsOf(countersOfItem(counters))!['window-qr']!.cases).toEqual({ opened: 2, handled: 1, 'close-days': 7 });
+    const merged = mergeItemTotals([totalsOfItem(counters), totalsOfItem({ ...recountCounters([plain]), ...caseCounterValues('window-qr', { opened: 1 }) })]);
+    expect(merged.channels!['window-qr']!.cases).toEqual({ opened: 3, handled: 1, 'close-days': 7 });
+    expect(countersByChannel(values).get('window-qr')).toEqual(values);
   });
 });
 
@@ -99,6 +114,7 @@ describe('recountCounters and channelsOf', () => {
         },
         reasons: { RUDE: 2, SLOW: 2 },
         suspect: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
+        cases: {},
       },
     });
   });
@@ -115,6 +131,7 @@ describe('recountCounters and channelsOf', () => {
       serviceItems: { '': { 1: 0, 2: 0, 3: 0, 4: 0, 5: 1 } },
       reasons: {},
       suspect: { 1: 0, 2: 1, 3: 0, 4: 0, 5: 1 },
+      cases: {},
     });
     expect(totalsOfItem(counters)).toEqual({ counts: levelCountsOf(counters), channels: channelsOf(counters) });
   });
@@ -238,10 +255,14 @@ describe('one totals item per channel (0018-totals-per-channel.md)', () => {
   });
 
   it('guards an item by the counters every rating written to it changes: c{level}, its suspect counters and each upheld appeal’s ap:c{level}', () => {
-    expect([...guardCounterNames('sampling')].sort()).toEqual([
-      'ap:c1', 'ap:c2', 'ap:c3', 'ap:c4', 'ap:c5', 'c1', 'c2', 'c3', 'c4', 'c5', 'sampling|sp|1', 'sampling|sp|2', 'sampling|sp|3', 'sampling|sp|4', 'sampling|sp|5',
-    ]);
-    expect(guardCounterNames(undefined)).toHaveLength(10 + 5 * RATING_CHANNELS.length);
+    expect([...guardCounterNames('sampling')].sort()).toEqual(
+      [
+        'ap:c1', 'ap:c2', 'ap:c3', 'ap:c4', 'ap:c5', 'c1', 'c2', 'c3', 'c4', 'c5',
+        ...CASE_COUNTERS.map((name) => `sampling|cs|${name}`),
+        'sampling|sp|1', 'sampling|sp|2', 'sampling|sp|3', 'sampling|sp|4', 'sampling|sp|5',
+      ].sort(),
+    );
+    expect(guardCounterNames(undefined)).toHaveLength(10 + (5 + CASE_COUNTERS.length) * RATING_CHANNELS.length);
     for (const rating of [rude, plain, sampled, { ...sampled, suspect: true }, { ...rude, suspect: true }]) {
       const touched = ratingCounterNames(rating).filter((name) => guardCounterNames(rating.channel).includes(name));
       expect(touched, JSON.stringify(rating)).toHaveLength(1);

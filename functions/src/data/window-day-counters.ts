@@ -1,5 +1,6 @@
 import { emptyLevelCounts, totalCount, type LevelCounts } from '#shared/domain/level-counts.js';
 import { RATING_LEVELS, type RatingLevel } from '#shared/domain/rating-level.js';
+import { addCaseCounters, CASE_COUNTERS, type CaseCounter, type CaseCounters } from '#shared/domain/cases/case-metrics.js';
 
 /**
  * The counters of the window-day totals items, as plain attribute name → count. Pure: the rating
@@ -26,6 +27,12 @@ import { RATING_LEVELS, type RatingLevel } from '#shared/domain/rating-level.js'
  *                                     (0016-burst-detector.md). A suspect rating adds to this counter
  *                                     ONLY: not to c{level} nor any other, so no rate, breakdown or
  *                                     comment count includes it.
+ *   {channel}|cs|{name}               差评整改 (issue 15 §4): the counters of the cases opened by the
+ *                                     item's ratings (shared/src/domain/cases/case-metrics.ts,
+ *                                     CASE_COUNTERS): `opened` and `named` added by the rating's
+ *                                     transaction, the rest by each step (after − before). Not a
+ *                                     rating's counter: ratingCounterNames never names one; the
+ *                                     recount adds up the window-day's cases (caseCounterValues)
  *   ap:{counter}                      申诉成立 (issue 15 §2, decision 0028): when a reviewer upholds the
  *                                     appeal of a rating's case, the rating's own counters (every one
  *                                     above it added to, but the comment count) are added again under
@@ -77,6 +84,8 @@ export interface DimensionTotals {
   reasons: Record<string, number>;
   /** 可疑评价 per level: counted apart, in none of the above (0016-burst-detector.md). */
   suspect: LevelCounts;
+  /** 差评整改: the counters of the cases these ratings opened (`{channel}|cs|{name}`); {} when none. */
+  cases: CaseCounters;
 }
 
 /** What the totals count of a rating: nothing else of it reaches the totals item. */
@@ -106,6 +115,7 @@ export const counterName = {
   reason: (channel: RatingChannel, code: string) => `${channel}|rs|${code}`,
   comments: (channel: RatingChannel) => `${channel}|cm|n`,
   suspect: (channel: RatingChannel, level: RatingLevel) => `${channel}|sp|${level}`,
+  caseCounter: (channel: RatingChannel, name: CaseCounter) => `${channel}|cs|${name}`,
   upheld: (name: string) => `${UPHELD_PREFIX}${name}`,
 } as const;
 
@@ -148,7 +158,7 @@ export function recountCounters(ratings: Iterable<CountedRating>): Counters {
 
 const LEVEL_NAME = /^c[1-5]$/;
 /** `st` is the legacy on-duty counter: still a counter (so the recount removes it), never read. */
-const CHANNEL_COUNTER = /^([a-z][a-z0-9-]*)\|(c|at|sv|st|si|rs|cm|sp)\|/;
+const CHANNEL_COUNTER = /^([a-z][a-z0-9-]*)\|(c|at|sv|st|si|rs|cm|sp|cs)\|/;
 
 /** Is this attribute of a totals item a counter (as opposed to pk, sk, windowCode, day)? */
 export function isCounterName(name: string): boolean {
@@ -219,6 +229,13 @@ export function channelsOf(counters: Counters): Partial<Record<RatingChannel, Di
       any = true;
       continue;
     }
+    if (kind === 'cs') {
+      if (isCaseCounter(rest)) {
+        dimension(channel).cases[rest] = count;
+        any = true;
+      }
+      continue;
+    }
     const cut = rest.lastIndexOf('|');
     const whole = kind === 'c' || kind === 'at' || kind === 'sp';
     const level = whole ? rest : rest.slice(cut + 1);
@@ -240,7 +257,7 @@ export function channelsOf(counters: Counters): Partial<Record<RatingChannel, Di
 const CHANNEL_SET: ReadonlySet<string> = new Set(RATING_CHANNELS);
 
 function newDimensionTotals(): DimensionTotals {
-  return { counts: emptyLevelCounts(), attributed: emptyLevelCounts(), staff: {}, serviceItems: {}, reasons: {}, suspect: emptyLevelCounts() };
+  return { counts: emptyLevelCounts(), attributed: emptyLevelCounts(), staff: {}, serviceItems: {}, reasons: {}, suspect: emptyLevelCounts(), cases: {} };
 }
 
 /**
@@ -280,6 +297,12 @@ export function totalsOfItem(item: Record<string, unknown>): ItemTotals {
     if (kind === 'rs') {
       channels ??= {};
       (channels[channel as RatingChannel] ??= newDimensionTotals()).reasons[rest] = count;
+      continue;
+    }
+    if (kind === 'cs') {
+      if (!isCaseCounter(rest)) continue;
+      channels ??= {};
+      (channels[channel as RatingChannel] ??= newDimensionTotals()).cases[rest] = count;
       continue;
     }
     // 'st' (the legacy on-duty counter) is skipped here: see the layout above.
@@ -325,6 +348,7 @@ function addDimension(target: DimensionTotals, source: DimensionTotals): void {
     }
   }
   for (const code in source.reasons) target.reasons[code] = (target.reasons[code] ?? 0) + source.reasons[code]!;
+  addCaseCounters(target.cases, source.cases);
 }
 
 export interface ItemTotals {
@@ -410,6 +434,25 @@ export function countersByChannel(counters: Counters): Map<RatingChannel, Counte
  */
 export function guardCounterNames(channel: RatingChannel | undefined): string[] {
   const names = RATING_LEVELS.flatMap((level) => [counterName.level(level), counterName.upheld(counterName.level(level))]);
-  for (const each of channel ? [channel] : RATING_CHANNELS) for (const level of RATING_LEVELS) names.push(counterName.suspect(each, level));
+  for (const each of channel ? [channel] : RATING_CHANNELS) {
+    for (const level of RATING_LEVELS) names.push(counterName.suspect(each, level));
+    // A case's step changes some of its counters and no rating counter: all of them guard.
+    for (const name of CASE_COUNTERS) names.push(counterName.caseCounter(each, name));
+  }
   return names;
+}
+
+const CASE_COUNTER_SET: ReadonlySet<string> = new Set(CASE_COUNTERS);
+function isCaseCounter(name: string): name is CaseCounter {
+  return CASE_COUNTER_SET.has(name);
+}
+
+/** A case's counters (or a step's difference) as the counter names of its rating's channel item. */
+export function caseCounterValues(channel: RatingChannel, counters: Readonly<CaseCounters>): Counters {
+  const values: Counters = {};
+  for (const name of CASE_COUNTERS) {
+    const value = counters[name];
+    if (value) values[counterName.caseCounter(channel, name)] = value;
+  }
+  return values;
 }

@@ -3,12 +3,17 @@ import type { RatingStore } from '../data/ratings.js';
 import { TotalsChangedError, type TotalsMaintenance } from '../data/totals.js';
 import type { UnitStore } from '../data/units.js';
 import type { WindowStore } from '../data/windows.js';
-import { compareCounters, recountCounters, type CounterDrift } from '../data/window-day-counters.js';
+import { caseCounterValues, compareCounters, recountCounters, type CounterDrift, type Counters } from '../data/window-day-counters.js';
+import { caseProgress, type CaseStore } from '../data/cases/cases.js';
+import { caseCounters } from '#shared/domain/cases/case-metrics.js';
+import { opensCase } from '#shared/domain/cases/case-state.js';
 
 export interface RecountDeps {
   units: Pick<UnitStore, 'children'>;
   windows: Pick<WindowStore, 'listSubtree'>;
   ratings: Pick<RatingStore, 'listCounted'>;
+  /** The cases the window-day's 差评 opened: their metrics' counters are on the same items. */
+  cases: Pick<CaseStore, 'getMany'>;
   totals: TotalsMaintenance;
 }
 
@@ -76,6 +81,20 @@ export function daysFrom(from: string, to: string): string[] {
 }
 
 /**
+ * What a window-day's totals items must hold, from its raw ratings (pattern 7) and the cases they
+ * opened (差评整改: each case, same id as its rating, adds its counters; case-metrics.ts).
+ */
+export async function recountedCounters(deps: Pick<RecountDeps, 'ratings' | 'cases'>, windowCode: string, day: string): Promise<Counters> {
+  const ratings = await deps.ratings.listCounted(windowCode, day);
+  const recounted = recountCounters(ratings);
+  const opened = ratings.filter((rating) => opensCase(rating.level)).map((rating) => rating.id);
+  for (const found of opened.length ? await deps.cases.getMany(opened) : []) {
+    for (const [name, value] of Object.entries(caseCounterValues(found.channel, caseCounters(caseProgress(found))))) recounted[name] = (recounted[name] ?? 0) + value;
+  }
+  return recounted;
+}
+
+/**
  * Totals are derived data (invariant 2): recount each window-day from its raw ratings (pattern 7),
  * compare every counter, breakdowns included, and replace drifted items — which also migrates a
  * legacy combined item into one item per channel (docs/decisions/0018-totals-per-channel.md).
@@ -94,7 +113,7 @@ export async function recountTotals(deps: RecountDeps, options: RecountOptions):
   async function recountOne(windowCode: string, day: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const stored = await deps.totals.read(windowCode, day);
-      const recounted = recountCounters(await deps.ratings.listCounted(windowCode, day));
+      const recounted = await recountedCounters(deps, windowCode, day);
       const counters = compareCounters(stored.counters, recounted);
       if (counters.length === 0 && deps.totals.inLayout(stored, recounted)) return;
       const migrated = stored.legacy ? { migrated: true as const } : {};

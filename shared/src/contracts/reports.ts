@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { isCalendarDay } from '../domain/china-time.js';
 import { UPHELD_APPEALS } from '../domain/report-definitions.js';
+import { CASE_METRICS, type CaseMetricId } from '../domain/cases/case-metrics.js';
 import { RateResult } from './results.js';
 
 /**
@@ -139,6 +140,39 @@ export const AppealsCount = z
   })
   .meta({ id: 'ReportAppeals' });
 
+const CaseMetricCell = z
+  .object({
+    numerator: z.number().nullable().meta({ description: 'For a mean: the sum (working days); null when suppressed' }),
+    n: z.number().int().nullable().meta({ description: 'The denominator; null when suppressed' }),
+    value: z.number().nullable().meta({ description: 'A proportion in [0, 1] or a mean (working days); null when suppressed or n = 0' }),
+    low: z.number().nullable().meta({ description: 'Wilson 95% interval of a proportion; null for a mean' }),
+    high: z.number().nullable(),
+    suppressed: z.enum(['small-group', 'complementary']).nullable(),
+  })
+  .meta({ id: 'CaseMetricCell' });
+
+const CaseMetricsRow = z
+  .object({
+    key: z.string(),
+    label: z.string(),
+    drill: z.object({ unit: z.string().optional(), window: z.string().optional() }).optional(),
+    opened: z.object({ n: z.number().int().nullable(), suppressed: z.enum(['small-group', 'complementary']).nullable() }).meta({ description: 'Cases opened by the period’s ratings' }),
+    metrics: z.object(Object.fromEntries(CASE_METRICS.map((metric) => [metric, CaseMetricCell])) as Record<CaseMetricId, typeof CaseMetricCell>),
+  })
+  .meta({ id: 'CaseMetricsRow' });
+
+/** 差评整改 metrics (issue 15 §4): each with its definition and n, for the scope, its units and windows. */
+export const CaseMetrics = z
+  .object({
+    definitions: z.array(z.object({ id: z.enum(CASE_METRICS), name: Bilingual, kind: z.enum(['rate', 'mean']), formula: Bilingual })),
+    summary: CaseMetricsRow,
+    byUnit: z.array(CaseMetricsRow),
+    byWindow: z.array(CaseMetricsRow),
+    note: Bilingual,
+  })
+  .meta({ id: 'ReportCaseMetrics' });
+export type CaseMetrics = z.infer<typeof CaseMetrics>;
+
 export const RankingRow = z
   .object({
     rank: z.number().int(),
@@ -216,6 +250,7 @@ export const SatisfactionReport = z
     attribution: Attribution,
     suspect: SuspectCount,
     appeals: AppealsCount,
+    cases: CaseMetrics.optional().meta({ description: '差评整改 metrics; absent on a staff member’s own report' }),
     byServiceItem: z.array(ReportCell).meta({ description: 'Key: the service item name; "" for ratings without one' }),
     rankings: z.object({ units: Ranking, windows: Ranking }),
     assessment: Assessment,

@@ -30,7 +30,7 @@ const settings: ReportSettings = {
 /** One window-day of one window: the named ratings per staff member, and those that named nobody (不确定). */
 function day(staff: Record<string, LevelCounts>, unsure: LevelCounts): DayBreakdown {
   const attributed = add(...Object.values(staff));
-  return { windowCode: 'w1', day: '2026-10-08', counts: add(attributed, unsure), attributed, staff, serviceItems: {}, reasons: {}, suspect: levels([0, 0, 0, 0, 0]), upheld: levels([0, 0, 0, 0, 0]) };
+  return { windowCode: 'w1', day: '2026-10-08', counts: add(attributed, unsure), attributed, staff, serviceItems: {}, reasons: {}, suspect: levels([0, 0, 0, 0, 0]), upheld: levels([0, 0, 0, 0, 0]), cases: {} };
 }
 
 function committeeReport(days: DayBreakdown[]) {
@@ -88,7 +88,7 @@ describe('buildReport: attribution (decision 0012)', () => {
       groups: [],
       windows: [{ code: 'w1', name: '1号窗口' }],
       staffNames: new Map(),
-      days: [{ windowCode: 'w1', day: '2026-10-08', counts: own, attributed: own, staff: {}, serviceItems: {}, reasons: {}, suspect: levels([0, 0, 0, 0, 0]), upheld: levels([0, 0, 0, 0, 0]) }],
+      days: [{ windowCode: 'w1', day: '2026-10-08', counts: own, attributed: own, staff: {}, serviceItems: {}, reasons: {}, suspect: levels([0, 0, 0, 0, 0]), upheld: levels([0, 0, 0, 0, 0]), cases: {} }],
       ownAttribution: { ratings: add(own, colleagues, levels([6, 3, 1, 0, 0])), attributed: add(own, colleagues) },
     });
 

@@ -5,6 +5,8 @@ import { assess, type AssessmentResult, type AssessmentScheme } from './report-a
 import { ATTRIBUTION_CELLS, attributionShape, type AttributionShape } from './report-attribution.js';
 import type { RateDefinitionSet, UpheldAppeals } from './report-definitions.js';
 import { appealsShape, type AppealsShape } from './report-appeals.js';
+import { caseMetricsShape, type CaseMetricsShape } from './report-cases.js';
+import { addCaseCounters, type CaseCounters } from './cases/case-metrics.js';
 import { monthLabel, type ReportPeriod } from './report-period.js';
 import { rank, type RankingResult } from './report-ranking.js';
 import { meanScore, type ScoreMap } from './report-score.js';
@@ -36,6 +38,8 @@ export interface DayBreakdown {
    * definitions exclude them, left in when they count them; the report says how many either way.
    */
   upheld: LevelCounts;
+  /** 差评整改: the counters of the cases the day's ratings opened (case-metrics.ts). */
+  cases: CaseCounters;
 }
 
 interface ChannelTotals {
@@ -47,6 +51,8 @@ interface ChannelTotals {
   reasons: Record<string, number>;
   /** Absent on items written before the burst detector. */
   suspect?: LevelCounts;
+  /** Absent on items written before the 差评 loop. */
+  cases?: CaseCounters;
 }
 
 /** The shape of a window-day totals item as the data layer reads it. */
@@ -116,7 +122,7 @@ function selectChannelOnly(day: WindowDayTotalsLike, channel: ReportChannel): Da
         .filter(([name, part]) => part !== undefined && (channel === 'all' || name === channel))
         .map(([, part]) => part!)
     : [];
-  if (!day.channels) return { ...base, counts: { ...day.counts }, attributed: emptyLevelCounts(), staff: {}, serviceItems: {}, reasons: {}, suspect: emptyLevelCounts() };
+  if (!day.channels) return { ...base, counts: { ...day.counts }, attributed: emptyLevelCounts(), staff: {}, serviceItems: {}, reasons: {}, suspect: emptyLevelCounts(), cases: {} };
   // One channel (today's case): its breakdowns as they are; nothing downstream writes into them.
   if (parts.length === 1 && (channel !== 'all' || Object.keys(day.channels).length === 1)) {
     const part = parts[0]!;
@@ -128,6 +134,7 @@ function selectChannelOnly(day: WindowDayTotalsLike, channel: ReportChannel): Da
       serviceItems: part.serviceItems ?? {},
       reasons: part.reasons ?? {},
       suspect: part.suspect ?? emptyLevelCounts(),
+      cases: part.cases ?? {},
     };
   }
   const staff: Record<string, LevelCounts> = {};
@@ -141,7 +148,9 @@ function selectChannelOnly(day: WindowDayTotalsLike, channel: ReportChannel): Da
   const counts = channel === 'all' ? { ...day.counts } : mergeLevelCounts(parts.map((part) => part.counts));
   const attributed = mergeLevelCounts(parts.map((part) => part.attributed ?? emptyLevelCounts()));
   const suspect = mergeLevelCounts(parts.map((part) => part.suspect ?? emptyLevelCounts()));
-  return { ...base, counts, attributed, staff, serviceItems, reasons, suspect };
+  const cases: CaseCounters = {};
+  for (const part of parts) addCaseCounters(cases, part.cases ?? {});
+  return { ...base, counts, attributed, staff, serviceItems, reasons, suspect, cases };
 }
 
 const NO_UPHELD: LevelCounts = Object.freeze(emptyLevelCounts()) as LevelCounts;
@@ -209,6 +218,8 @@ export interface ReportShape {
   suspect: SuspectShape;
   /** How many ratings' appeals were upheld (申诉成立), and whether the definitions took them out. */
   appeals: AppealsShape;
+  /** 差评整改 metrics of the scope, its units and windows; absent on a staff member's own report. */
+  cases?: CaseMetricsShape;
   byServiceItem: ReportCellShape[];
   rankings: { units: RankingResult<AssessmentScheme['basis']>; windows: RankingResult<AssessmentScheme['basis']> };
   assessment: AssessmentResult;
@@ -234,6 +245,9 @@ export function buildReport(facts: ReportFacts, settings: ReportSettings): Repor
   const perStaff: Record<string, LevelCounts> = {};
   const perItem: Record<string, LevelCounts> = {};
   const reasons: Record<string, number> = {};
+  const casesTotal: CaseCounters = {};
+  const casesPerWindow = new Map<string, CaseCounters>(facts.windows.map((w) => [w.code, {}]));
+  const casesPerGroup = new Map<string, CaseCounters>(facts.groups.map((g) => [g.key, {}]));
   let suspect = 0;
   let upheld = 0;
   const add = (target: LevelCounts | undefined, counts: LevelCounts) => {
@@ -252,6 +266,9 @@ export function buildReport(facts: ReportFacts, settings: ReportSettings): Repor
     addInto(perStaff, day.staff);
     addInto(perItem, day.serviceItems);
     for (const [code, count] of Object.entries(day.reasons)) reasons[code] = (reasons[code] ?? 0) + count;
+    addCaseCounters(casesTotal, day.cases);
+    addCaseCounters(casesPerWindow.get(day.windowCode)!, day.cases);
+    if (group !== undefined) addCaseCounters(casesPerGroup.get(group) ?? {}, day.cases);
   }
 
   // Cells by id, then suppression over the families they form.
@@ -363,6 +380,18 @@ export function buildReport(facts: ReportFacts, settings: ReportSettings): Repor
     attribution: attributionShape(countOf(scopeRatings), countOf(named), settings.k, own ? 'own' : 'committee'),
     suspect: suspectShape(suspect, settings.k, own ? 'own' : 'committee'),
     appeals: appealsShape(upheld, settings.definitions.upheldAppeals, settings.k, own ? 'own' : 'committee'),
+    ...(own
+      ? {}
+      : {
+          cases: caseMetricsShape(
+            { id: summary.id, key: summary.key, label: summary.label, counters: casesTotal },
+            units.map((u) => ({ id: u.id, key: u.key, label: u.label, ...(u.drill ? { drill: u.drill } : {}), counters: casesPerGroup.get(u.key)! })),
+            windows.map((w) => ({ id: w.id, key: w.key, label: w.label, ...(w.drill ? { drill: w.drill } : {}), counters: casesPerWindow.get(w.key)! })),
+            // The families of units and windows (not months, items or staff: cases are not broken down by those).
+            families.filter((family) => family.rows.every((row) => row.startsWith('unit:') || row.startsWith('window:'))),
+            settings.k,
+          ),
+        }),
     byServiceItem: items.map(cell),
     rankings: {
       units: rank(rankable(unitCells.filter((c) => c.key !== SELF_KEY)), basis, settings.minN),

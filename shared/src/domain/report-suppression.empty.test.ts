@@ -28,7 +28,7 @@ const settings: ReportSettings = {
 };
 
 function day(windowCode: string, date: string, counts: LevelCounts): DayBreakdown {
-  return { windowCode, day: date, counts, attributed: emptyLevelCounts(), staff: {}, serviceItems: { '': counts }, reasons: {}, suspect: emptyLevelCounts(), upheld: emptyLevelCounts() };
+  return { windowCode, day: date, counts, attributed: emptyLevelCounts(), staff: {}, serviceItems: { '': counts }, reasons: {}, suspect: emptyLevelCounts(), upheld: emptyLevelCounts(), cases: {} };
 }
 
 /** 县 with two departments: 甲 (windows a1, a2) and 乙 (window b1). */

@@ -94,10 +94,12 @@ export function suppress(
   families: readonly SuppressionFamily[],
   k: number = SUPPRESSION_K,
   uniform?: UniformRule,
+  /** Cells hidden already, whatever their n (e.g. the 差评整改 metrics of a row whose case count is hidden). */
+  forced?: ReadonlyMap<string, Suppression>,
 ): Map<string, Suppression> {
-  const hidden = new Map<string, Suppression>();
+  const hidden = new Map<string, Suppression>(forced ?? []);
   const size = (id: string) => n.get(id) ?? 0;
-  for (const [id, count] of n) if (count > 0 && count < k) hidden.set(id, 'small-group');
+  for (const [id, count] of n) if (count > 0 && count < k && !hidden.has(id)) hidden.set(id, 'small-group');
 
   const countsOf = (id: string) => uniform?.counts.get(id) ?? emptyLevelCounts();
   const uniformRemainder = (total: string, hiddenRows: readonly string[]) =>

@@ -5,8 +5,9 @@ import type { CaseDeadlines } from '#shared/domain/cases/deadlines.js';
 import type { RatingLevel } from '#shared/domain/rating-level.js';
 import type { TransactItem } from '../client.js';
 import type { CaseOpening } from '#shared/domain/cases/case-opening.js';
-import { upheldAppealTotalsUpdate } from '../totals.js';
-import type { CountedRating, RatingChannel } from '../window-day-counters.js';
+import { caseCounterDelta, type CaseProgress } from '#shared/domain/cases/case-metrics.js';
+import { windowDayCountersAdd } from '../totals.js';
+import { caseCounterValues, upheldCounterNames, type CountedRating, type Counters, type RatingChannel } from '../window-day-counters.js';
 import { batchGetItems } from '../batch-get.js';
 import { keys } from '../keys.js';
 import { decodeCursor, encodeCursor } from '../page-cursor.js';
@@ -41,6 +42,14 @@ export interface CaseRecord {
   contactPurged?: true;
   /** What the last 回访 found. */
   callback?: CallbackOutcome;
+  /** 差评整改 metrics (case-metrics.ts): the first time it was fixed or explained, on time or late. */
+  handled?: 'on-time' | 'late';
+  /** Every 回访 recorded, by outcome. */
+  callbacks?: Partial<Record<CallbackOutcome, number>>;
+  /** Working days from the rating's day to the day it closed (已办结). */
+  closedDays?: number;
+  /** Appeals decided (申诉成立 or 申诉驳回). */
+  appealsDecided?: number;
   /** The rating was stored as 可疑 (decision 0016): the unit may appeal it. */
   suspect?: true;
   state: CaseState;
@@ -197,6 +206,8 @@ export interface CaseContact {
 
 export interface CaseStore {
   get(caseId: string): Promise<CaseRecord | undefined>;
+  /** The cases of these ids that exist (BatchGet, strongly consistent): for `npm run recount`. */
+  getMany(caseIds: readonly string[]): Promise<CaseRecord[]>;
   /** The sealed contact of a 实名差评, if the store still holds it. */
   contact(contactId: string): Promise<CaseContact | undefined>;
   /** Every step of a case, oldest first. */
@@ -232,13 +243,26 @@ export interface CaseStore {
   windowQueue(windowCode: string, query: CaseQueueQuery): Promise<{ items: CaseListing[]; cursor?: string }>;
 }
 
+/** What of a case its metrics count (shared/src/domain/cases/case-metrics.ts). */
+export function caseProgress(record: CaseRecord): CaseProgress {
+  return {
+    state: record.state,
+    named: record.contactId !== undefined,
+    handled: record.handled,
+    callbacks: record.callbacks,
+    reopened: record.reopened,
+    closedDays: record.closedDays,
+    appealsDecided: record.appealsDecided,
+  };
+}
+
 /**
- * 申诉成立 (issue 15 §2): the case's rating (its id is the case's) flagged `appealUpheld`, once, and
- * its `ap:` counters added to its window-day totals item, so that a definition excluding upheld
- * appeals takes it out of its rates and `npm run recount` finds the same from the flag.
+ * 申诉成立 (issue 15 §2): the case's rating (its id is the case's) flagged `appealUpheld`, once; the
+ * step adds its `ap:` counters (stepCountersAdd), so that a definition excluding upheld appeals takes
+ * it out of its rates and `npm run recount` finds the same from the flag.
  */
-function upheldAppealItems(table: string, found: CaseRecord, rating: CountedRating): TransactItem[] {
-  const flag = {
+function upheldRatingFlag(table: string, found: CaseRecord): TransactItem {
+  return {
     Update: {
       TableName: table,
       Key: keys.rating(found.windowCode, found.day, found.caseId),
@@ -247,8 +271,17 @@ function upheldAppealItems(table: string, found: CaseRecord, rating: CountedRati
       ExpressionAttributeValues: { ':yes': true },
     },
   };
-  const totals = upheldAppealTotalsUpdate(table, { ...rating, windowCode: found.windowCode, day: found.day });
-  return totals ? [flag, { Update: totals }] : [flag];
+}
+
+/**
+ * What a step adds to the totals item of the case's rating, in one Update: its metrics' counters
+ * after − before (差评整改, issue 15 §4) and, when it upholds the appeal, the rating's `ap:` counters.
+ */
+function stepCountersAdd(table: string, from: CaseRecord, next: CaseRecord, upheld: CountedRating | undefined): TransactItem[] {
+  const values: Counters = caseCounterValues(from.channel, caseCounterDelta(caseProgress(from), caseProgress(next)));
+  for (const name of upheld ? upheldCounterNames(upheld) : []) values[name] = (values[name] ?? 0) + 1;
+  const update = windowDayCountersAdd(table, from, values);
+  return update ? [{ Update: update }] : [];
 }
 
 function strip(item: Record<string, unknown>): CaseRecord {
@@ -327,7 +360,8 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tables: { ops: stri
               ...(options.attachment
                 ? [{ Put: { TableName: table, Item: { ...attachmentKey(from.caseId, sequence), kind: 'case-attachment', ...options.attachment }, ConditionExpression: 'attribute_not_exists(pk)' } }]
                 : []),
-              ...(options.upheld ? upheldAppealItems(table, from, options.upheld) : []),
+              ...(options.upheld ? [upheldRatingFlag(table, from)] : []),
+              ...stepCountersAdd(table, from, next, options.upheld),
             ],
           }),
         );
@@ -401,6 +435,9 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tables: { ops: stri
     async get(caseId) {
       const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.case(caseId), ConsistentRead: true }));
       return Item ? strip(Item) : undefined;
+    },
+    async getMany(caseIds) {
+      return (await batchGetItems(doc, table, caseIds.map((id) => keys.case(id)), { consistent: true })).map(strip);
     },
     async contact(contactId) {
       const { Item } = await doc.send(new GetCommand({ TableName: tables.contacts, Key: keys.contact(contactId), ProjectionExpression: 'sealedPhone, expiresAt' }));

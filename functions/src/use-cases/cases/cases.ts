@@ -1,7 +1,7 @@
 import { CASE_ATTACHMENT_MAX_BYTES, type CaseContactView, type CaseQueuePage, type CaseQueueQuery, type CaseTransitionInput, type CaseView } from '#shared/contracts/cases/cases.js';
 import { caseNextStates, checkCaseTransition, isCaseOverdue, deadlineKindOf, FINAL_CASE_STATES, type CaseStanding, type CaseState } from '#shared/domain/cases/case-state.js';
 import type { CaseDeadlines } from '#shared/domain/cases/deadlines.js';
-import { addWorkingDays } from '#shared/domain/cases/working-days.js';
+import { addWorkingDays, workingDaysBetween } from '#shared/domain/cases/working-days.js';
 import { chinaDay } from '#shared/domain/china-time.js';
 import { authorize, authorizeOwned, record, type AccessDeps, type Attempt } from '../../access/index.js';
 import type { Principal } from '../../auth/principal.js';
@@ -200,8 +200,9 @@ async function step(
     ...found,
     state: change.to,
     reopened: found.reopened + (found.state === 'called-back' && change.to === 'pending' ? 1 : 0),
-    ...(change.outcome ? { callback: change.outcome } : {}),
+    ...(change.outcome ? { callback: change.outcome, callbacks: { ...found.callbacks, [change.outcome]: (found.callbacks?.[change.outcome] ?? 0) + 1 } } : {}),
     ...(purgeContact ? { contactPurged: true as const } : {}),
+    ...progressOf(found, change.to, today),
     updatedAt: now.toISOString(),
   };
   delete next.due;
@@ -234,6 +235,21 @@ async function step(
   const detail = `${found.state} → ${change.to}${change.outcome ? ` (回访: ${change.outcome})` : ''}${final ? ' (final)' : ''}${purgeContact ? '; contact deleted' : ''}${excluded}`;
   await record(deps, principal, attempt, 'ok', { unitId: found.unitId, detail });
   return { record: next, events: [...events, event] };
+}
+
+/**
+ * What a step records for the 差评整改 metrics (case-metrics.ts): the first fix or explanation, on
+ * time when the case was never escalated and today is not past the due day of the state it leaves;
+ * the working days from the rating to the close; each appeal decided.
+ */
+function progressOf(found: CaseRecord, to: CaseState, today: string): Partial<CaseRecord> {
+  if ((to === 'fixed' || to === 'explained') && !found.handled) {
+    const late = found.escalatedTo !== undefined || (found.due !== undefined && today > found.due);
+    return { handled: late ? 'late' : 'on-time' };
+  }
+  if (to === 'closed') return { closedDays: workingDaysBetween(found.day, today).days };
+  if (APPEAL_DECISIONS.includes(to)) return { appealsDecided: (found.appealsDecided ?? 0) + 1 };
+  return {};
 }
 
 /** A step's attachment (a photo of the fix), for those who read the case; audited as a read. */

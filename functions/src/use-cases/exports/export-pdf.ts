@@ -2,7 +2,8 @@ import PDFDocument from 'pdfkit';
 import type { Ranking, RankingRow, ReportCell, SatisfactionReport } from '#shared/contracts/reports.js';
 import { RATING_LEVEL_NAMES } from '#shared/domain/rating-level.js';
 import type { PosterFont } from '../posters/poster-font.js';
-import { chinaTime, LEVELS, NO_RATE, notesTable, percentText, scopeLabel, SUPPRESSED_TEXT, type ExportStamp } from './report-tables.js';
+import type { CaseMetricCell } from '#shared/domain/report-cases.js';
+import { caseMetricValue, chinaTime, LEVELS, NO_RATE, notesTable, percentText, scopeLabel, SUPPRESSED_TEXT, type ExportStamp } from './report-tables.js';
 import { stampFooters } from './pdf-footers.js';
 
 /**
@@ -64,6 +65,7 @@ export function reportPdf(report: SatisfactionReport, stamp: ExportStamp, font: 
   line(doc, `说明：${report.attribution.text.zh}`, 8.5, MUTED);
   cellTable(doc, '按服务事项', report.byServiceItem);
   reasons(doc, report);
+  caseMetrics(doc, report);
   notes(doc, report, stamp);
   stampFooters(doc, stamp, { margin: MARGIN, width: WIDTH, pageHeight: A4.height, color: MUTED });
   doc.end();
@@ -280,6 +282,58 @@ function reasons(doc: Doc, report: SatisfactionReport): void {
   heading(doc, '主要差评原因');
   if (report.topReasons.length === 0) line(doc, '无（或因小样本保护不显示）', 9.5, MUTED);
   for (const reason of report.topReasons) line(doc, `${reason.label.zh}：${reason.count} 次`, 9.5);
+}
+
+// The 差评整改 table: a name and seven metrics (rate or mean, with n below in the XLSX).
+const CASE_COLUMNS = [{ width: 123 }, { width: 40 }, ...Array.from({ length: 7 }, () => ({ width: 50 }))];
+
+function caseRow(doc: Doc, values: string[], header = false): void {
+  const rowH = header ? 22 : 13;
+  ensureSpace(doc, rowH);
+  const y = doc.y;
+  let x = MARGIN;
+  doc.fontSize(7.5).fillColor(header ? MUTED : INK);
+  values.forEach((value, i) => {
+    const width = CASE_COLUMNS[i]!.width;
+    // A header wraps onto a second line (实名差评回访率); a row is one line, cut with an ellipsis.
+    const fit = header ? { lineBreak: true } : { height: rowH, ellipsis: true, lineBreak: false };
+    doc.text(value, x + 2, y + 2, { width: width - 4, ...fit, align: i === 0 ? 'left' : 'right' });
+    x += width;
+  });
+  doc.lineWidth(0.3).strokeColor('#cccccc').moveTo(MARGIN, y + rowH).lineTo(x, y + rowH).stroke();
+  doc.y = y + rowH;
+}
+
+/** 差评整改 (issue 15 §4): the scope's metrics with n and definitions, then its units (or windows). */
+function caseMetrics(doc: Doc, report: SatisfactionReport): void {
+  const cases = report.cases;
+  if (!cases) return;
+  heading(doc, '差评整改');
+  const shown = (metric: CaseMetricCell, kind: 'rate' | 'mean') => {
+    const value = caseMetricValue(metric, kind);
+    return typeof value === 'object' && value !== null ? percentText(value.percent) : String(value);
+  };
+  const opened = cases.summary.opened;
+  line(doc, `本期评价开启差评案件：${opened.suppressed ? SUPPRESSED_TEXT[opened.suppressed] : opened.n} 件`, 9.5);
+  for (const d of cases.definitions) {
+    const metric = cases.summary.metrics[d.id];
+    const interval = metric.low !== null && metric.high !== null ? `，95% 区间 ${percentText(metric.low)} – ${percentText(metric.high)}` : '';
+    const n = metric.suppressed ? '' : metric.n === 0 ? '（无案件）' : `（${d.kind === 'rate' ? `${metric.numerator}/${metric.n}` : `${metric.n} 件`}${interval}）`;
+    line(doc, `${d.name.zh}：${shown(metric, d.kind)}${d.kind === 'mean' && metric.value !== null && !metric.suppressed ? ' 个工作日' : ''}${n}`, 9.5);
+  }
+  const rows = cases.byUnit.length ? cases.byUnit : cases.byWindow;
+  if (rows.length > 1 || cases.byUnit.length) {
+    ensureSpace(doc, 40);
+    doc.moveDown(0.3);
+    caseRow(doc, [cases.byUnit.length ? '单位' : '窗口', '差评数', ...cases.definitions.map((d) => d.name.zh)], true);
+    const picked = edges(rows, PDF_FULL_LIST, PDF_EDGE_ROWS);
+    picked.rows.forEach((row, i) => {
+      if (picked.skipped && i === PDF_EDGE_ROWS) line(doc, `…… 其余 ${picked.skipped} 个略，完整列表见 XLSX / CSV ……`, 7.5, MUTED);
+      caseRow(doc, [row.label, row.opened.suppressed ? SUPPRESSED_TEXT[row.opened.suppressed] : String(row.opened.n), ...cases.definitions.map((d) => shown(row.metrics[d.id], d.kind))]);
+    });
+  }
+  line(doc, cases.note.zh, 8, MUTED);
+  for (const d of cases.definitions) line(doc, d.formula.zh, 8, MUTED);
 }
 
 function notes(doc: Doc, report: SatisfactionReport, stamp: ExportStamp): void {

@@ -1,5 +1,6 @@
 import { RATING_LEVEL_NAMES } from '#shared/domain/rating-level.js';
 import type { Ranking, ReportCell, SatisfactionReport } from '#shared/contracts/reports.js';
+import type { CaseMetricCell } from '#shared/domain/report-cases.js';
 import { neutraliseCell } from '../accounts/audit-csv.js';
 
 /**
@@ -261,6 +262,50 @@ export function notesTable(report: SatisfactionReport, stamp: ExportStamp): Repo
   return { name: '计算说明', columns: [{ header: '项目', width: 16, wrap: true }, { header: '说明', width: 72, wrap: true }], rows };
 }
 
+/** A 差评整改 metric as a table prints it: the rate (%) or mean, or the marker of its suppression. */
+export function caseMetricValue(metric: CaseMetricCell, kind: 'rate' | 'mean'): TableValue {
+  if (metric.suppressed) return SUPPRESSED_TEXT[metric.suppressed];
+  if (metric.value === null) return NO_RATE;
+  return kind === 'rate' ? pct(metric.value) : round(metric.value, 1);
+}
+
+type CaseRow = NonNullable<SatisfactionReport['cases']>['summary'];
+
+/**
+ * 差评整改 (issue 15 §4): per row (the scope, each unit, each window) the cases opened and each
+ * metric with its n; the definitions under the rows. Absent on a staff member's own report.
+ */
+export function caseMetricsTable(report: SatisfactionReport): ReportTable | undefined {
+  const cases = report.cases;
+  if (!cases) return undefined;
+  const columns: ReportTable['columns'] = [
+    { header: '对象', width: 8 },
+    { header: '名称', width: 26, wrap: true },
+    { header: '代码', width: 12 },
+    { header: '差评数', width: 8 },
+    ...cases.definitions.flatMap((d) => [
+      { header: d.name.zh, width: 10, ...(d.kind === 'rate' ? { percent: true } : {}) },
+      { header: `${d.name.zh} n`, width: 8 },
+    ]),
+  ];
+  const row = (kind: string, cell: CaseRow): TableValue[] => [
+    kind,
+    text(cell.label),
+    text(cell.key),
+    cell.opened.suppressed ? SUPPRESSED_TEXT[cell.opened.suppressed] : cell.opened.n,
+    ...cases.definitions.flatMap((d) => {
+      const metric = cell.metrics[d.id];
+      return [caseMetricValue(metric, d.kind), metric.suppressed ? SUPPRESSED_TEXT[metric.suppressed] : metric.n];
+    }),
+  ];
+  return {
+    name: '差评整改',
+    columns,
+    rows: [row('合计', cases.summary), ...cases.byUnit.map((cell) => row('单位', cell)), ...cases.byWindow.map((cell) => row('窗口', cell))],
+    notes: [cases.note.zh, ...cases.definitions.map((d) => d.formula.zh)],
+  };
+}
+
 /** Every table of the report, in the order of the XLSX sheets and the CSV sections. */
 /** `extra`: tables that are not the report's own (the 评价留言 sheet, comments-table.ts), printed before 计算说明. */
 export function reportTables(report: SatisfactionReport, stamp: ExportStamp, extra: readonly ReportTable[] = []): [ReportTable & { rows: TableValue[][] }, ...ReportTable[]] {
@@ -273,6 +318,7 @@ export function reportTables(report: SatisfactionReport, stamp: ExportStamp, ext
     cellTable('按月', report.trend),
     rankingTable(report),
     reasonsTable(report),
+    ...(report.cases ? [caseMetricsTable(report)!] : []),
     ...extra,
     notesTable(report, stamp),
   ];

@@ -51,7 +51,7 @@ export async function myReport(deps: ReportDeps, principal: Principal, query: Re
     // items or reasons (those are not broken down per person, and a reason next to a small count
     // would point at a rating).
     const mine = part.staff[person.id] ?? emptyLevelCounts();
-    return { windowCode: day.windowCode, day: day.day, counts: mine, attributed: mine, staff: {}, serviceItems: {}, reasons: {}, suspect: emptyLevelCounts(), upheld: emptyLevelCounts() };
+    return { windowCode: day.windowCode, day: day.day, counts: mine, attributed: mine, staff: {}, serviceItems: {}, reasons: {}, suspect: emptyLevelCounts(), upheld: emptyLevelCounts(), cases: {} };
   });
   const rated = new Set(own.filter((day) => totalCount(day.counts) > 0).map((day) => day.windowCode));
   const report = buildReport(
