@@ -17,9 +17,14 @@ import { demoCounty } from './demo-county.js';
  * (申诉中, for `admin` to decide: not the account that appealed) — so the queue shows open, overdue
  * and closed cases, and a case page a full record. And one 实名差评 of today (a fictitious number
  * left for the 回访), fixed and waiting for its call back: 查看联系方式 and the 回访 to try; and a 通报
- * to that window in the accountability register (问责台账) for last month. Seeded once (its own marker).
+ * to that window in the accountability register (问责台账) for last month; and six 差评 of last month
+ * explained late at two units, so the reports propose both to the committee (问责建议). Seeded once (its own marker).
  */
 const CASES_MARKER = { pk: 'SEED', sk: 'CASES' };
+/** 差评 of last month explained late, per unit: its 按期整改率 0 of 6, a 问责建议 for the committee. */
+export const LATE_CASES = 6;
+/** The units given those late cases: two, so the committee has a proposal to confirm with JavaScript and one without. */
+export const LATE_UNITS = 2;
 /** A fictitious number (the demo's only): what 查看联系方式 shows for the demo's 实名差评. */
 export const DEMO_CALLBACK_PHONE = '13800000000';
 export const DEMO_CASE_WORKER: Principal = { username: 'cepingyuan', role: 'unit-admin', unitId: 'jn-qh-lj' };
@@ -79,7 +84,23 @@ export async function seedDemoCases(doc: DynamoDBDocumentClient, deps: Runtime, 
       issuedOn: today,
     });
   }
+  // 问责建议: six 差评 of last month at a window of that unit and of one more, each explained ten days
+  // later — late — so last month's 按期整改率 of both is 0% and the reports propose them to the committee.
+  const active = demoCounty().windows.filter((candidate) => candidate.active && candidate.unitId !== 'jn-qh-lj');
+  const firstOfUnit = new Map<string, (typeof active)[number]>();
+  for (const candidate of active) if (!firstOfUnit.has(candidate.unitId)) firstOfUnit.set(candidate.unitId, candidate);
+  const lateWindows = [firstOfUnit.get(unitId), ...[...firstOfUnit.values()].filter((candidate) => candidate.unitId !== unitId)].filter((found) => found !== undefined).slice(0, LATE_UNITS);
+  const month = addDays(chinaDay(new Date()).slice(0, 8) + '01', -1).slice(0, 7);
+  for (const late of lateWindows) {
+    for (let hour = 0; hour < LATE_CASES; hour++) {
+      const at = new Date(`${month}-10T0${hour + 1}:00:00Z`);
+      const rated = await submitRating({ ...deps, now: () => at }, { windowCode: late.code, level: 1, reasons: ['SLOW'] }, {});
+      await transitionCase({ ...deps, now: () => new Date(at.getTime() + 10 * 86_400_000) }, DEMO_CASE_WORKER, rated.id, { to: 'explained', note: '超期核实：该事项受系统升级影响，已向办事人说明' });
+    }
+  }
   await doc.send(new PutCommand({ TableName: options.opsTable, Item: { ...CASES_MARKER, seededAt: new Date().toISOString() } }));
-  options.log?.(`seeded 差评整改: ${pending.length} cases of unit ${unitId} opened by the demo's 差评, ${chosen.length} worked (closed, 限期整改, 申诉中)${window ? ', one 实名差评 waiting for its 回访 and one 通报 in the 问责台账' : ''}`);
+  options.log?.(
+    `seeded 差评整改: ${pending.length} cases of unit ${unitId} opened by the demo's 差评, ${chosen.length} worked (closed, 限期整改, 申诉中)${window ? ', one 实名差评 waiting for its 回访 and one 通报 in the 问责台账' : ''}${lateWindows.length ? `, ${LATE_CASES} of last month explained late at each of ${lateWindows.length} units (问责建议)` : ''}`,
+  );
   return true;
 }

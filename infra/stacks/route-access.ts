@@ -266,6 +266,10 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   getCaseDeadlines: READ_OPS,
   getCaseAttachment: READ_OPS,
   createAccountabilityRecord: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  // 问责建议: two monthly reports of the scope (totals only, as satisfactionReport) and the month's decisions.
+  listAccountabilityProposals: { ...READ_OPS, memorySize: 512 },
+  // The same reads, then the decision and a confirmed one's notice in one transaction.
+  decideAccountabilityProposal: { ops: 'read-write', contacts: 'none', sealContacts: false, memorySize: 512 },
   listAccountabilityRecords: READ_OPS,
   // Reads the register and registers the file for /verify (EXPORT# items), as the other downloads.
   exportAccountabilityRecords: { ops: 'read-put', contacts: 'none', sealContacts: false, memorySize: 512 },

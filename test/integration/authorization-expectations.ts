@@ -149,6 +149,8 @@ export const MAY: Record<string, readonly Role[]> = {
   getCaseAttachment: READERS,
   createAccountabilityRecord: ADMINS,
   listAccountabilityRecords: READERS,
+  listAccountabilityProposals: READERS,
+  decideAccountabilityProposal: [SA, CM],
   exportAccountabilityRecords: READERS,
   setCaseDeadlines: ADMINS,
   // The own published 民主评议 results: the staff member themself, as their own report.

@@ -1,5 +1,6 @@
 import { castBallot, openCampaign } from '../../functions/src/use-cases/appraisal/voting.js';
 import { submitRating } from '../../functions/src/use-cases/submit-rating.js';
+import { lastCompleteMonth } from '../../shared/src/domain/china-time.js';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { operations } from '../../shared/src/contracts/api.js';
 import type { Role } from '../../shared/src/contracts/auth.js';
@@ -75,6 +76,11 @@ export interface Targets {
   campaign(state?: CampaignFixtureState): Promise<string>;
   /** A 差评 case of a window of `unit` (issue 15): 待核实, appealed by the fixture admin, or 实名 (a number left for the 回访). */
   case(state?: CaseFixtureState): Promise<string>;
+  /**
+   * 问责建议 (issue 15 §3): a scope (`unit`) whose report of last month proposes a unit below it (five
+   * 差评 fixed late: 按期整改率 0%). Only a fresh Targets makes one; the shared ones name `unit` as both.
+   */
+  proposal(): Promise<{ unitId: string; month: string; subjectId: string }>;
   /** An account whose scope is `unit`. */
   account(): Promise<string>;
   /** A unit with a draft survey version, and that version. */
@@ -410,6 +416,17 @@ export const REQUESTS: Record<string, RequestSpec> = {
       json: { subjectType: 'window', subjectId: await x.window(), kind: 'notice', period: '2026-11', reason: '矩阵：通报', documentNo: '矩阵〔2026〕1号', issuedBy: '矩阵办', issuedOn: '2026-12-01' },
     }),
   },
+  listAccountabilityProposals: {
+    scope: 'object',
+    build: async (x) => ({ method: 'GET', path: '/api/accountability-proposals', query: { unitId: (await x.proposal()).unitId, month: (await x.proposal()).month } }),
+  },
+  decideAccountabilityProposal: {
+    scope: 'object',
+    build: async (x) => {
+      const { unitId, month, subjectId } = await x.proposal();
+      return { method: 'POST', path: '/api/accountability-proposals/decisions', json: { unitId, month, rule: 'unit-on-time-low', subjectType: 'unit', subjectId, decision: 'dismissed', reason: '矩阵：不予问责' } };
+    },
+  },
   listAccountabilityRecords: { scope: 'object', build: async (x) => ({ method: 'GET', path: '/api/accountability-records', query: { unitId: await x.unit(), period: '2026' } }) },
   exportAccountabilityRecords: { scope: 'object', build: async (x) => ({ method: 'GET', path: '/api/accountability-records/export', query: { unitId: await x.unit(), period: '2026', format: 'csv' } }) },
   getCaseAttachment: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/cases/${await x.case('attached')}/attachments/1` }) },
@@ -634,6 +651,27 @@ export async function createWorld(endpoint: string): Promise<World> {
     if (side === 'out') leakMarkers.add(id);
     return id;
   };
+  /** A unit below `scope` with a window whose five 差评 of last month were fixed ten days late, through the routes. */
+  const newProposal = async (scope: string, side: 'in' | 'out') => {
+    const subject = await newUnit(scope, side);
+    const window = await admin('POST', `/api/org/units/${subject}/windows`, { name: `${label(side)}夹具窗口${uniq()}号` });
+    if (side === 'out') leakMarkers.add(window.code).add(window.name);
+    const month = lastCompleteMonth(new Date());
+    const clock = t.runtime.now;
+    try {
+      for (let i = 0; i < 5; i++) {
+        t.runtime.now = () => new Date(`${month}-10T04:00:00Z`);
+        const { id } = await submitRating(t.runtime, { windowCode: window.code, level: 1, reasons: ['SLOW'] }, {});
+        if (side === 'out') leakMarkers.add(id);
+        await admin('POST', `/api/cases/${id}/transitions`, { to: 'immediate', note: '夹具：立行立改' });
+        t.runtime.now = () => new Date(`${month}-25T04:00:00Z`);
+        await admin('POST', `/api/cases/${id}/transitions`, { to: 'fixed', note: '夹具：逾期整改' });
+      }
+    } finally {
+      t.runtime.now = clock;
+    }
+    return { unitId: scope, month, subjectId: subject };
+  };
   /** Cases of a Targets by state, each made once. */
   const casesOf = (window: () => Promise<string>, side: 'in' | 'out') => {
     const made = new Map<CaseFixtureState, Promise<string>>();
@@ -692,6 +730,7 @@ export async function createWorld(endpoint: string): Promise<World> {
       staff,
       hall,
       account: lazy(async () => newAccount(await unit(), side)),
+      proposal: lazy(async () => newProposal(await unit(), side)),
       draft: lazy(async () => newDraft(await unit())),
       published: lazy(async () => newPublished(await unit())),
     };
@@ -716,6 +755,7 @@ export async function createWorld(endpoint: string): Promise<World> {
     hall: async () => values.hall,
     client: async () => values.client,
     account: async () => values.account,
+    proposal: async () => ({ unitId: values.unit, month: lastCompleteMonth(new Date()), subjectId: values.unit }),
     draft: async () => ({ unit: values.unit, version: '2' }),
     published: async () => ({ unit: values.unit, version: '1' }),
   });

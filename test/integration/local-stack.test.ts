@@ -10,7 +10,7 @@ import { LOCAL_ACCOUNT_CACHE_MS } from '../../functions/src/auth/account-princip
 import { freePort } from '../../infra/local/ports.js';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack.js';
 import { DEMO_ROUND_NAMES } from '../../infra/local/seed-sampling.js';
-import { DEMO_CALLBACK_PHONE } from '../../infra/local/seed-cases.js';
+import { DEMO_CALLBACK_PHONE, LATE_CASES, LATE_UNITS } from '../../infra/local/seed-cases.js';
 import { addDays, chinaDay } from '../../shared/src/domain/china-time.js';
 import { demoSecret, totpCode, withDemoCode } from '../support/demo-totp.js';
 
@@ -112,8 +112,8 @@ describe('the local stack (npm start)', () => {
     }
     expect(reported.n).toBeGreaterThanOrEqual(100);
     expect(reported.n).toBeLessThan(1000);
-    // The demo's ratings, and the one 实名差评 the 差评整改 seed adds for its 回访 (seed-cases.ts).
-    expect(Number(marker?.ratings) + 1).toBe(reported.n);
+    // The demo's ratings, the one 实名差评 the 差评整改 seed adds for its 回访, and the late 差评 of its 问责建议 (seed-cases.ts).
+    expect(Number(marker?.ratings) + 1 + LATE_UNITS * LATE_CASES).toBe(reported.n);
     firstRun = { ...reported, token: login.json.token, marker };
   });
 

@@ -76,6 +76,10 @@ export const PERMISSIONS = {
     roles: ['system-admin', 'unit-admin'],
     description: 'Record 通报 / 约谈 / 限期整改 notices to units, windows and staff in scope (the accountability register; committees read and export it)',
   },
+  'accountability:decide': {
+    roles: ['system-admin', 'committee'],
+    description: 'Confirm (the notice enters the register) or dismiss, with a reason, the accountability proposals the reports make for units in scope (问责建议)',
+  },
   'audit:read': {
     roles: ['auditor'],
     description: 'Read and export the audit log (separation of duties: no administrator reads it)',

@@ -101,6 +101,9 @@ export const keys = {
   caseWindowPartition: (windowCode: string) => `CASESW#${windowCode}`,
   /** A notice of the accountability register (问责台账): the partition of its year, sorted by its unit's path. */
   accountabilityRecord: (year: number, sort: string) => ({ pk: `ACCT#${year}`, sk: sort }),
+  /** A committee's decision on an accountability proposal: the partition of its month, one per rule and subject. */
+  accountabilityDecision: (month: string, rule: string, subjectType: string, subjectId: string) => ({ pk: `ACCTP#${month}`, sk: `${rule}#${subjectType}#${subjectId}` }),
+  accountabilityDecisionPartition: (month: string) => `ACCTP#${month}`,
   /** A unit's own 差评 deadlines (working days per kind), when it set them. */
   caseDeadlines: (unitId: string) => ({ pk: `CASEDL#${unitId}`, sk: 'META' }),
   /** The cases escalated to a unit (超期 cases of the units right below it), by the overdue sweep. */

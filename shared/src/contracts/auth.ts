@@ -38,6 +38,7 @@ export const Permission = z.enum([
   'cases:work',
   'cases:review',
   'accountability:write',
+  'accountability:decide',
 ]);
 export type Permission = z.infer<typeof Permission>;
 

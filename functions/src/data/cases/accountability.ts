@@ -1,4 +1,6 @@
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { paginateQuery, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ProposalRule } from '#shared/domain/cases/accountability-proposals.js';
 import type { AccountabilityKind, AccountabilitySubject } from '#shared/domain/cases/accountability.js';
 import { periodsWithin, periodYear } from '#shared/domain/cases/accountability.js';
 import { keys } from '../keys.js';
@@ -28,8 +30,33 @@ export interface AccountabilityRecord {
   createdAt: string;
 }
 
+/** A committee's decision on a proposal (问责建议): confirmed (its notice entered the register) or dismissed, with a reason. */
+export interface ProposalDecision {
+  month: string;
+  rule: ProposalRule;
+  subjectType: 'window' | 'unit';
+  subjectId: string;
+  decision: 'confirmed' | 'dismissed';
+  reason: string;
+  /** The scope the proposal was read for (the committee's unit). */
+  unitId: string;
+  decidedBy: string;
+  decidedAt: string;
+  /** The register's notice, when confirmed. */
+  recordId?: string;
+}
+
+/** The proposal was decided already (by another member, or a second click). */
+export class ProposalDecidedError extends Error {
+  override name = 'ProposalDecidedError';
+}
+
 export interface AccountabilityStore {
   put(record: AccountabilityRecord): Promise<void>;
+  /** Every decision on the proposals of a month (a handful: one Query). */
+  decisions(month: string): Promise<ProposalDecision[]>;
+  /** Record a decision once, and a confirmed one's notice, in one transaction; ProposalDecidedError if decided already. */
+  decide(decision: ProposalDecision, notice?: AccountabilityRecord): Promise<void>;
   /** A page of the notices of the subtree at `path` for `period`, by unit path then day issued. */
   list(path: readonly string[], period: string, options: { limit: number; cursor?: string | undefined }): Promise<{ items: AccountabilityRecord[]; cursor?: string }>;
 }
@@ -37,12 +64,47 @@ export interface AccountabilityStore {
 const subtreePrefix = (path: readonly string[]) => `${path.join('/')}/`;
 
 export function createAccountabilityStore(doc: DynamoDBDocumentClient, table: string): AccountabilityStore {
+  const noticePut = (record: AccountabilityRecord) => {
+    const { pk, sk } = keys.accountabilityRecord(periodYear(record.period), `${subtreePrefix(record.unitPath)}#${record.issuedOn}#${record.recordId}`);
+    // `kind` marks the item's type in the ops table; the notice's kind is kept as `noticeKind`.
+    const { kind: noticeKind, ...rest } = record;
+    return { TableName: table, Item: { pk, sk, kind: 'accountability', noticeKind, ...rest }, ConditionExpression: 'attribute_not_exists(pk)' };
+  };
   return {
     async put(record) {
-      const { pk, sk } = keys.accountabilityRecord(periodYear(record.period), `${subtreePrefix(record.unitPath)}#${record.issuedOn}#${record.recordId}`);
-      // `kind` marks the item's type in the ops table; the notice's kind is kept as `noticeKind`.
-      const { kind: noticeKind, ...rest } = record;
-      await doc.send(new PutCommand({ TableName: table, Item: { pk, sk, kind: 'accountability', noticeKind, ...rest }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await doc.send(new PutCommand(noticePut(record)));
+    },
+
+    async decisions(month) {
+      const found: ProposalDecision[] = [];
+      const pages = paginateQuery({ client: doc }, { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.accountabilityDecisionPartition(month) } });
+      for await (const page of pages) {
+        for (const item of page.Items ?? []) {
+          const { pk: _pk, sk: _sk, kind: _kind, ...decision } = item;
+          found.push(decision as ProposalDecision);
+        }
+      }
+      return found;
+    },
+
+    async decide(decision, notice) {
+      const key = keys.accountabilityDecision(decision.month, decision.rule, decision.subjectType, decision.subjectId);
+      try {
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: table, Item: { ...key, kind: 'accountability-decision', ...decision }, ConditionExpression: 'attribute_not_exists(pk)' } },
+              ...(notice ? [{ Put: noticePut(notice) }] : []),
+            ],
+          }),
+        );
+      } catch (error) {
+        if (error instanceof TransactionCanceledException) {
+          const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
+          if (codes[0] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict')) throw new ProposalDecidedError('decided already', { cause: error });
+        }
+        throw error;
+      }
     },
 
     async list(path, period, options) {

@@ -1,5 +1,8 @@
 import * as z from 'zod';
 import { ACCOUNTABILITY_KINDS, ACCOUNTABILITY_SUBJECTS, isAssessmentPeriod } from '../../domain/cases/accountability.js';
+import { DEFAULT_ON_TIME_BELOW, PROPOSAL_RULES } from '../../domain/cases/accountability-proposals.js';
+import { ErrorBody } from '../errors.js';
+import { REPORT_DEFAULTS } from '../reports.js';
 import { isCalendarDay } from '../../domain/china-time.js';
 import type { Operation } from '../operation.js';
 import { UnitId } from '../org-units.js';
@@ -9,7 +12,7 @@ import { text } from '../text.js';
 /**
  * The accountability register (问责台账, issue 15 §3): 通报, 约谈 and 限期整改 notices to a unit, a
  * window or a staff member of the scope, tied to an assessment period; listed and exported by
- * period for a unit subtree. Proposals from the reports are a later slice.
+ * period for a unit subtree; proposals read from the reports, confirmed or dismissed by a committee.
  */
 export const ACCOUNTABILITY_PAGE = { limit: 50, maxLimit: 200 } as const;
 
@@ -87,6 +90,84 @@ export type AccountabilityExportQuery = z.output<typeof AccountabilityExportQuer
 
 const readers = forbiddenTo('read the accountability register', 'administrators and committees of the scope');
 
+/** 问责建议 (issue 15 §3): what the reports propose, and the committee's decision on each. */
+const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'must be a month written YYYY-MM' });
+const ProposalSettings = {
+  minN: z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(5, 'must be at least 5')
+    .max(100000, 'must be at most 100000')
+    .default(REPORT_DEFAULTS.minN)
+    .meta({ description: 'The ranking minimum: only windows with at least this many ratings in a month are ranked in their hall' }),
+  onTimeBelow: z.coerce
+    .number({ error: 'must be a number' })
+    .min(0, 'must be between 0 and 1')
+    .max(1, 'must be between 0 and 1')
+    .default(DEFAULT_ON_TIME_BELOW)
+    .meta({ description: 'A unit whose 按期整改率 is below this (a proportion, 0.8 = 80%) is proposed' }),
+};
+const Rule = z.enum(PROPOSAL_RULES, { error: `must be one of ${PROPOSAL_RULES.join(', ')}` });
+const ProposalSubjectType = z.enum(['window', 'unit'], { error: 'must be window or unit' });
+
+export const ProposalQuery = z
+  .strictObject({ unitId: UnitId.meta({ description: 'The scope whose reports are read' }), month: Month.meta({ description: 'The month; the rules read it and the month before' }), ...ProposalSettings })
+  .meta({ id: 'AccountabilityProposalQuery' });
+export type ProposalQuery = z.output<typeof ProposalQuery>;
+
+export const ProposalView = z
+  .object({
+    rule: Rule,
+    ruleLabel: z.string(),
+    subjectType: ProposalSubjectType,
+    subjectId: z.string(),
+    subjectName: z.string(),
+    reason: z.string().meta({ description: 'The facts from the reports, with the numbers' }),
+    decision: z
+      .object({ decision: z.enum(['confirmed', 'dismissed']), reason: z.string(), decidedBy: z.string(), decidedAt: z.string(), recordId: z.string().optional() })
+      .optional()
+      .meta({ description: 'Absent while the proposal waits for the committee' }),
+  })
+  .meta({ id: 'AccountabilityProposal' });
+export type ProposalView = z.infer<typeof ProposalView>;
+
+export const ProposalPage = z
+  .object({
+    unitId: z.string(),
+    month: z.string(),
+    previousMonth: z.string(),
+    basis: z.enum(['satisfied', 'good']),
+    minN: z.number().int(),
+    onTimeBelow: z.number(),
+    proposals: z.array(ProposalView),
+  })
+  .meta({ id: 'AccountabilityProposalPage' });
+export type ProposalPage = z.infer<typeof ProposalPage>;
+
+const DecisionTarget = {
+  unitId: UnitId.meta({ description: 'The scope the proposal was read for' }),
+  month: Month,
+  rule: Rule,
+  subjectType: ProposalSubjectType,
+  subjectId: z.string().min(1, 'is required').max(64, 'must be at most 64 characters'),
+  ...ProposalSettings,
+  reason: text({ min: 1, max: 1000, multiline: true }).meta({ description: 'Why the committee confirms or dismisses it' }),
+};
+
+export const ProposalDecisionInput = z
+  .discriminatedUnion(
+    'decision',
+    [
+      z.strictObject({ decision: z.literal('confirmed'), ...DecisionTarget, kind: Kind, documentNo: AccountabilityInput.shape.documentNo, issuedBy: AccountabilityInput.shape.issuedBy, issuedOn: AccountabilityInput.shape.issuedOn }),
+      z.strictObject({ decision: z.literal('dismissed'), ...DecisionTarget }),
+    ],
+    { error: 'must be confirmed (with kind, documentNo, issuedBy, issuedOn) or dismissed' },
+  )
+  .meta({ id: 'AccountabilityProposalDecision' });
+export type ProposalDecisionInput = z.output<typeof ProposalDecisionInput>;
+/** What a client sends: the settings may be left to their defaults. */
+export type ProposalDecisionBody = z.input<typeof ProposalDecisionInput>;
+
 export const accountabilityOperations = {
   createAccountabilityRecord: {
     method: 'POST',
@@ -125,6 +206,31 @@ export const accountabilityOperations = {
       401: unauthorized,
       403: readers,
       404: noSuch('unit', ' in scope'),
+    },
+  },
+  listAccountabilityProposals: {
+    method: 'GET',
+    path: '/api/accountability-proposals',
+    summary: '问责建议: the windows last in their hall two months running and the units below the 按期整改率 threshold, read from the committee reports, with the committee’s decision on each',
+    tag: 'cases',
+    auth: 'bearer',
+    query: ProposalQuery,
+    responses: { 200: { description: 'The proposals of the month', schema: ProposalPage }, 400: badRequest, 401: unauthorized, 403: readers, 404: noSuch('unit', ' in scope') },
+  },
+  decideAccountabilityProposal: {
+    method: 'POST',
+    path: '/api/accountability-proposals/decisions',
+    summary: 'A committee member confirms a proposal (its notice enters the register in the same transaction) or dismisses it, with a reason; once; audited',
+    tag: 'cases',
+    auth: 'bearer',
+    body: ProposalDecisionInput,
+    responses: {
+      201: { description: 'The proposal with its decision', schema: ProposalView },
+      400: badRequest,
+      401: unauthorized,
+      403: forbiddenTo('decide accountability proposals', 'committees and system administrators of the scope'),
+      404: noSuch('proposal', ' for this scope and month (the reports propose no such subject)'),
+      409: { description: 'The proposal was decided already', schema: ErrorBody },
     },
   },
 } as const satisfies Record<string, Operation>;

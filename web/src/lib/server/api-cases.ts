@@ -1,6 +1,14 @@
 import { CaseContactView, caseOperations, CaseQueuePage, CaseView, type CaseTransitionInput } from '#shared/contracts/cases/cases.js';
 import { caseDeadlineOperations, CaseDeadlinesView, type CaseDeadlinesInput } from '#shared/contracts/cases/deadlines.js';
-import { AccountabilityPage, AccountabilityRecordView, accountabilityOperations, type AccountabilityInput } from '#shared/contracts/cases/accountability.js';
+import {
+  AccountabilityPage,
+  AccountabilityRecordView,
+  accountabilityOperations,
+  ProposalPage,
+  ProposalView,
+  type AccountabilityInput,
+  type ProposalDecisionBody,
+} from '#shared/contracts/cases/accountability.js';
 import { webConfig } from './config';
 import { call, fillPath, type ApiResult } from './api';
 
@@ -46,6 +54,17 @@ export function listAccountability(token: string, query: Record<string, string>)
 export function createAccountability(token: string, body: AccountabilityInput): Promise<ApiResult<AccountabilityRecordView>> {
   const op = accountabilityOperations.createAccountabilityRecord;
   return call(AccountabilityRecordView, { method: op.method, path: op.path, token, body });
+}
+
+/** 问责建议: the month's proposals of a scope, with their decisions. */
+export function listProposals(token: string, query: Record<string, string>): Promise<ApiResult<ProposalPage>> {
+  const op = accountabilityOperations.listAccountabilityProposals;
+  return call(ProposalPage, { method: op.method, path: op.path, token, query });
+}
+
+export function decideProposal(token: string, body: ProposalDecisionBody): Promise<ApiResult<ProposalView>> {
+  const op = accountabilityOperations.decideAccountabilityProposal;
+  return call(ProposalView, { method: op.method, path: op.path, token, body });
 }
 
 /** The register as a file (CSV / XLSX), streamed from the API (which audits and registers it). */
