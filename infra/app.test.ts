@@ -40,6 +40,8 @@ const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
 const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
 const READ_ACTIONS = new Set(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem']);
+/** The route functions that open a 实名差评's number, both for its 回访 (route-access.ts, openContacts). */
+const OPENERS = ['revealCaseContact', 'sendCaseRecoveryLink'] as const;
 
 /**
  * The files of `npm run build:web` that the web stack and web-server.ts use, and nothing else:
@@ -339,6 +341,7 @@ describe('api stack', () => {
       if (access.clientLimits) expected.push('CLIENT_FROM', 'CLIENT_KMS_KEY_ID');
       else if (access.pseudonyms) expected.push('CLIENT_KMS_KEY_ID');
       if (access.invitationQueue) expected.push('INVITATION_QUEUE_URL');
+      if (access.sendsSms && built.api.invitations.originationIdentity) expected.push('SMS_ORIGINATION_IDENTITY');
       expect(Object.keys(properties.Environment.Variables).sort()).toEqual(expected.sort());
       expect(properties.Environment.Variables).toMatchObject({ AUTH_MODE: 'cognito', NODE_OPTIONS: '--enable-source-maps' });
     }
@@ -441,22 +444,28 @@ describe('api stack', () => {
     const onSealingKey = submit.filter((statement) => mentions(statement.Resource, sealingKey));
     expect(onSealingKey.flatMap(actionsOf)).toEqual(['kms:Encrypt']);
 
-    // One route function opens a number: 查看联系方式 of a 实名差评, for its 回访 — GetItem of contact
-    // items, the table key through DynamoDB, Decrypt of 回访 ciphertexts; nothing else on either.
-    const reveal = statementsOf('revealCaseContact');
-    expect(reveal.filter((s) => mentions(s.Resource, contactsTable)).map((s) => [actionsOf(s), s.Condition])).toEqual([
-      [['dynamodb:GetItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CONTACT#*'] } }],
-    ]);
-    expect(reveal.filter((s) => mentions(s.Resource, sealingKey)).map((s) => [actionsOf(s), s.Condition])).toEqual([
-      [['kms:Decrypt'], { StringEquals: { 'kms:EncryptionContext:purpose': 'manyi-contact-callback' } }],
-    ]);
-    expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].openContacts).map((route) => route.operationId)).toEqual(['revealCaseContact']);
+    // Two route functions open a number, both for a 实名差评's 回访: 查看联系方式, and the 回访 link's
+    // one message — GetItem of contact items, the table key through DynamoDB, Decrypt of 回访
+    // ciphertexts; nothing else on either.
+    for (const opener of OPENERS) {
+      const statements = statementsOf(opener);
+      expect(statements.filter((s) => mentions(s.Resource, contactsTable)).map((s) => [actionsOf(s), s.Condition]), opener).toEqual([
+        [['dynamodb:GetItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CONTACT#*'] } }],
+      ]);
+      expect(statements.filter((s) => mentions(s.Resource, sealingKey)).map((s) => [actionsOf(s), s.Condition]), opener).toEqual([
+        [['kms:Decrypt'], { StringEquals: { 'kms:EncryptionContext:purpose': 'manyi-contact-callback' } }],
+      ]);
+    }
+    expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].openContacts).map((route) => route.operationId).sort()).toEqual([...OPENERS]);
+    // And one sends a text message itself: the 回访 link, from the 阳光测评 origination identity.
+    const texting = routes.filter((route) => statementsOf(route.operationId).some((s) => actionsOf(s).includes('sms-voice:SendTextMessage'))).map((route) => route.operationId);
+    expect(texting).toEqual(built.api.invitations.originationIdentity ? ['sendCaseRecoveryLink'] : []);
 
     // No other route function: the invitation sender (tested below) reads a number, to send its message.
     const sender = { Ref: ownLogicalId(built.api.invitations.function.role!) };
-    const revealRole = ownLogicalId(built.api.functions.get('revealCaseContact')!.role!);
+    const openerRoles = OPENERS.map((opener) => ownLogicalId(built.api.functions.get(opener)!.role!));
     for (const statement of Object.values(api.findResources('AWS::IAM::Policy'))
-      .filter((policy) => !mentions(policy.Properties.Roles, sender.Ref) && !mentions(policy.Properties.Roles, revealRole))
+      .filter((policy) => !mentions(policy.Properties.Roles, sender.Ref) && !openerRoles.some((role) => mentions(policy.Properties.Roles, role)))
       .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])) {
       if (mentions(statement.Resource, contactsTable)) expect(actionsOf(statement).filter((a) => READ_ACTIONS.has(a) || a === 'dynamodb:Scan')).toEqual([]);
       if (mentions(statement.Resource, sealingKey)) expect(actionsOf(statement)).not.toContain('kms:Decrypt');
@@ -530,7 +539,7 @@ describe('api stack', () => {
       expect(on(id, contacts[2]!), id).toEqual([]);
     }
     // 查看联系方式 reads (tested above); every other route function has nothing on the contact store.
-    for (const route of routes.filter((r) => ![...writers, ...deleters, 'revealCaseContact'].includes(r.operationId))) {
+    for (const route of routes.filter((r) => ![...writers, ...deleters, ...OPENERS].includes(r.operationId))) {
       const statements = statementsOf(route.operationId);
       for (const id of contacts) expect(statements.filter((s) => mentions(s.Resource, id)), `${route.operationId} → ${id}`).toEqual([]);
     }

@@ -136,6 +136,28 @@ export class RatingLinkUsedAppError extends AppError {
 }
 
 /** 410 Gone (decision 0020): the 补评 period of the link is over, for good. */
+/** 本次回访已记录: a 回访 link was answered, or its case moved on (issue 15 §2). */
+export class RecoveryLinkUsedAppError extends AppError {
+  override name = 'RecoveryLinkUsedAppError';
+  override readonly statusCode = 409;
+  override readonly code = 'RECOVERY_LINK_USED';
+  override readonly expose = true;
+  constructor(options?: { cause?: unknown }) {
+    super('token: 本次回访已记录', { ...options, issues: [{ field: 'token', message: 'token: 本次回访已记录' }] });
+  }
+}
+
+/** 回访期已过: the link's days are over. */
+export class RecoveryLinkExpiredAppError extends AppError {
+  override name = 'RecoveryLinkExpiredAppError';
+  override readonly statusCode = 410;
+  override readonly code = 'RECOVERY_LINK_EXPIRED';
+  override readonly expose = true;
+  constructor(options?: { cause?: unknown }) {
+    super('token: 回访期已过', { ...options, issues: [{ field: 'token', message: 'token: 回访期已过' }] });
+  }
+}
+
 export class RatingLinkExpiredAppError extends AppError {
   override name = 'RatingLinkExpiredAppError';
   override readonly statusCode = 410;

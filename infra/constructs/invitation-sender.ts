@@ -73,6 +73,9 @@ export class InvitationSender extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   readonly function: ManyiFunction;
   readonly maxConcurrency: number;
+  /** The origination identity messages are sent from, when configured (else nothing is sent: the outbox keeps them). */
+  readonly originationIdentity: string | undefined;
+  private readonly identityArn: string | undefined;
 
   constructor(scope: Construct, id: string, props: InvitationSenderProps) {
     super(scope, id);
@@ -99,6 +102,8 @@ export class InvitationSender extends Construct {
 
     const identity = props.originationIdentity;
     const identityArn = identity === undefined ? undefined : originationIdentityArn(this, identity);
+    this.originationIdentity = identity;
+    this.identityArn = identityArn;
     // Every message carries its link: without the public address it would point at localhost (config.ts's default).
     if (identity !== undefined && !props.environment.PUBLIC_BASE_URL) {
       throw new Error('smsOriginationIdentity needs -c publicBaseUrl=https://… (or -c domainName): the invitation links point there');
@@ -142,6 +147,14 @@ export class InvitationSender extends Construct {
     if (identityArn) {
       iam.Grant.addToPrincipal({ grantee: this.function, actions: ['sms-voice:SendTextMessage'], resourceArns: [identityArn] });
     }
+  }
+
+  /**
+   * A route that sends one message itself (a 差评's 回访 link, issue 15 §2): SendTextMessage from the
+   * same origination identity, when one is configured; without one, nothing (the route's outbox).
+   */
+  grantSend(grantee: iam.IGrantable): void {
+    if (this.identityArn) iam.Grant.addToPrincipal({ grantee, actions: ['sms-voice:SendTextMessage'], resourceArns: [this.identityArn] });
   }
 
   /** The send and remind jobs: put messages on the queue (SendMessageBatch is authorised as SendMessage), nothing else. */

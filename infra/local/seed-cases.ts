@@ -15,7 +15,7 @@ import { demoCounty } from './demo-county.js';
  * (cepingyuan) works a few of the oldest of the unit with the most, as a unit would: two fixed and
  * closed, one under a deadline (限期整改), one explained and closed, one appealed to the county
  * (申诉中, for `admin` to decide: not the account that appealed) — so the queue shows open, overdue
- * and closed cases, and a case page a full record. And one 实名差评 of today (a fictitious number
+ * and closed cases, and a case page a full record. And two 实名差评 of today (a fictitious number
  * left for the 回访), fixed and waiting for its call back: 查看联系方式 and the 回访 to try; and a 通报
  * to that window in the accountability register (问责台账) for last month; and six 差评 of last month
  * explained late at two units, so the reports propose both to the committee (问责建议). Seeded once (its own marker).
@@ -25,6 +25,8 @@ const CASES_MARKER = { pk: 'SEED', sk: 'CASES' };
 export const LATE_CASES = 6;
 /** The units given those late cases: two, so the committee has a proposal to confirm with JavaScript and one without. */
 export const LATE_UNITS = 2;
+/** 实名差评 of today, fixed and waiting for their 回访 (by telephone, or by the SMS link). */
+export const DEMO_NAMED_CASES = 2;
 /** A fictitious number (the demo's only): what 查看联系方式 shows for the demo's 实名差评. */
 export const DEMO_CALLBACK_PHONE = '13800000000';
 export const DEMO_CASE_WORKER: Principal = { username: 'cepingyuan', role: 'unit-admin', unitId: 'jn-qh-lj' };
@@ -68,9 +70,11 @@ export async function seedDemoCases(doc: DynamoDBDocumentClient, deps: Runtime, 
   }
   const window = demoCounty().windows.find((candidate) => candidate.unitId === unitId && candidate.active);
   if (window) {
-    const named = await submitRating(deps, { windowCode: window.code, level: 2, reasons: ['RUDE'], comment: '窗口人员答复不耐烦，希望改进', contactPhone: DEMO_CALLBACK_PHONE, consentToCallback: true }, {});
-    await transitionCase(deps, DEMO_CASE_WORKER, named.id, { to: 'immediate', note: '核实属实：已对窗口人员批评教育' });
-    await transitionCase(deps, DEMO_CASE_WORKER, named.id, { to: 'fixed', note: '窗口服务用语规范已重新培训' });
+    for (let i = 0; i < DEMO_NAMED_CASES; i++) {
+      const named = await submitRating(deps, { windowCode: window.code, level: 2, reasons: ['RUDE'], comment: '窗口人员答复不耐烦，希望改进', contactPhone: DEMO_CALLBACK_PHONE, consentToCallback: true }, {});
+      await transitionCase(deps, DEMO_CASE_WORKER, named.id, { to: 'immediate', note: '核实属实：已对窗口人员批评教育' });
+      await transitionCase(deps, DEMO_CASE_WORKER, named.id, { to: 'fixed', note: '窗口服务用语规范已重新培训' });
+    }
     // 问责台账: a 通报 to the window, for last month's assessment.
     const today = chinaDay(new Date());
     await createAccountabilityRecord(deps, DEMO_CASE_WORKER, {
@@ -100,7 +104,7 @@ export async function seedDemoCases(doc: DynamoDBDocumentClient, deps: Runtime, 
   }
   await doc.send(new PutCommand({ TableName: options.opsTable, Item: { ...CASES_MARKER, seededAt: new Date().toISOString() } }));
   options.log?.(
-    `seeded 差评整改: ${pending.length} cases of unit ${unitId} opened by the demo's 差评, ${chosen.length} worked (closed, 限期整改, 申诉中)${window ? ', one 实名差评 waiting for its 回访 and one 通报 in the 问责台账' : ''}${lateWindows.length ? `, ${LATE_CASES} of last month explained late at each of ${lateWindows.length} units (问责建议)` : ''}`,
+    `seeded 差评整改: ${pending.length} cases of unit ${unitId} opened by the demo's 差评, ${chosen.length} worked (closed, 限期整改, 申诉中)${window ? `, ${DEMO_NAMED_CASES} 实名差评 waiting for their 回访 and one 通报 in the 问责台账` : ''}${lateWindows.length ? `, ${LATE_CASES} of last month explained late at each of ${lateWindows.length} units (问责建议)` : ''}`,
   );
   return true;
 }

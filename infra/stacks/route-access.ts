@@ -76,6 +76,12 @@ export interface RouteAccess {
    * `url`: the environment only, no grant (the outbox says the sender is SMS).
    */
   invitationQueue?: 'send' | 'url';
+  /**
+   * Sends one text message itself (a 差评's 回访 link, issue 15 §2): sms-voice:SendTextMessage from
+   * the 阳光测评 origination identity and SMS_ORIGINATION_IDENTITY in the environment, when one is
+   * configured (infra/constructs/invitation-sender.ts); without one the message goes to the outbox.
+   */
+  sendsSms?: boolean;
   /** FRAME_STAGE_GRANTS on the ops table: the freeze deletes its stages and gives up its merge lease. */
   frameStages?: boolean;
   /**
@@ -263,6 +269,13 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   // A finished case deletes its contact in the step's transaction (DeleteItem only).
   transitionCase: { ops: 'read-write', contacts: 'delete-only', sealContacts: false },
   revealCaseContact: { ops: 'read', contacts: 'none', sealContacts: false, openContacts: true },
+  // 回访 by SMS: reads the case, opens its number (as 查看联系方式) for one message, issues the link
+  // (RLINK#, PutItem) and — on one machine or without an identity — keeps the message in the outbox.
+  sendCaseRecoveryLink: { ops: 'read-write', contacts: 'none', sealContacts: false, openContacts: true, sendsSms: true },
+  // The resident's side: the lookup reads the link, the case and its steps; the answer is the case's
+  // step with the link's Update in its transaction (and a reopening's second step).
+  viewRecoveryLink: READ_OPS,
+  answerRecoveryLink: { ops: 'read-write', contacts: 'none', sealContacts: false },
   getCaseDeadlines: READ_OPS,
   getCaseAttachment: READ_OPS,
   createAccountabilityRecord: { ops: 'read-write', contacts: 'none', sealContacts: false },

@@ -82,6 +82,7 @@ export class RouteGroup extends NestedStack {
           ...(access.pseudonyms ? { CLIENT_KMS_KEY_ID: data.clientKey.keyArn } : {}),
           ...(access.posterFont ? { POSTER_FONT_PATH: `/var/task/${BUNDLED_FONT}` } : {}),
           ...(access.invitationQueue ? { INVITATION_QUEUE_URL: props.invitations.queue.queueUrl } : {}),
+          ...(access.sendsSms && props.invitations.originationIdentity ? { SMS_ORIGINATION_IDENTITY: props.invitations.originationIdentity } : {}),
         },
         ...(access.memorySize ? { memorySize: access.memorySize } : {}),
         ...(access.timeoutSeconds ? { timeout: Duration.seconds(access.timeoutSeconds) } : {}),
@@ -113,6 +114,7 @@ export class RouteGroup extends NestedStack {
       }
       if (access.frameStages) grantItems(data.ops, fn, FRAME_STAGE_GRANTS);
       if (access.invitationQueue === 'send') props.invitations.grantEnqueue(fn);
+      if (access.sendsSms) props.invitations.grantSend(fn);
       if (access.cognitoAdmin) {
         iam.Grant.addToPrincipal({ grantee: fn, actions: COGNITO_ADMIN_ACTIONS, resourceArns: [data.staff.userPool.userPoolArn] });
       }

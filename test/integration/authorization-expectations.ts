@@ -150,6 +150,7 @@ export const MAY: Record<string, readonly Role[]> = {
   createAccountabilityRecord: ADMINS,
   listAccountabilityRecords: READERS,
   listAccountabilityProposals: READERS,
+  sendCaseRecoveryLink: ADMINS,
   decideAccountabilityProposal: [SA, CM],
   exportAccountabilityRecords: READERS,
   setCaseDeadlines: ADMINS,

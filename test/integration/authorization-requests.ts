@@ -92,7 +92,7 @@ export interface Targets {
 export type Build = (x: Targets) => Promise<Req>;
 
 export type CampaignFixtureState = 'draft' | 'open' | 'closed' | 'tallied' | 'graded';
-export type CaseFixtureState = 'pending' | 'appealing' | 'named' | 'attached';
+export type CaseFixtureState = 'pending' | 'appealing' | 'named' | 'attached' | 'callback';
 
 export type RoundFixtureState = 'draft' | 'committed' | 'frozen' | 'drawn' | 'sending' | 'closed' | 'published';
 
@@ -432,6 +432,7 @@ export const REQUESTS: Record<string, RequestSpec> = {
   getCaseAttachment: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/cases/${await x.case('attached')}/attachments/1` }) },
   getCaseDeadlines: { scope: 'object', build: async (x) => ({ method: 'GET', path: '/api/case-deadlines', query: { unitId: await x.unit() } }) },
   setCaseDeadlines: { scope: 'object', build: async (x) => ({ method: 'PUT', path: '/api/case-deadlines', json: { unitId: await x.unit(), verify: 1, immediate: 1, deadline: 15 } }) },
+  sendCaseRecoveryLink: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/cases/${await x.case('callback')}/recovery-link` }) },
   revealCaseContact: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/cases/${await x.case('named')}/contact` }) },
   listRateDefinitions: { scope: 'caller', build: async () => ({ method: 'GET', path: '/api/rate-definitions' }) },
   createRateDefinition: {
@@ -645,7 +646,13 @@ export async function createWorld(endpoint: string): Promise<World> {
   };
   /** A 差评 rating of the window, through the rating use case: its case, appealed when asked. */
   const newCase = async (windowCode: string, side: 'in' | 'out', state: CaseFixtureState = 'pending') => {
-    const { id } = await submitRating(t.runtime, { windowCode, level: 1, reasons: ['SLOW'], ...(state === 'named' ? { contactPhone: '13800138000', consentToCallback: true } : {}) }, {});
+    const named = state === 'named' || state === 'callback';
+    const { id } = await submitRating(t.runtime, { windowCode, level: 1, reasons: ['SLOW'], ...(named ? { contactPhone: '13800138000', consentToCallback: true } : {}) }, {});
+    // 已整改, waiting for its 回访: what a 回访 link is sent for.
+    if (state === 'callback') {
+      await admin('POST', `/api/cases/${id}/transitions`, { to: 'immediate', note: '夹具：立行立改' });
+      await admin('POST', `/api/cases/${id}/transitions`, { to: 'fixed', note: '夹具：已整改' });
+    }
     if (state === 'appealing') await admin('POST', `/api/cases/${id}/transitions`, { to: 'appealing', note: '夹具：申诉' });
     if (state === 'attached') await admin('POST', `/api/cases/${id}/transitions`, { to: 'immediate', note: '夹具：附照片', attachment: FIXTURE_PNG });
     if (side === 'out') leakMarkers.add(id);
@@ -778,7 +785,7 @@ export async function createWorld(endpoint: string): Promise<World> {
     const campaigns = campaignsOf(async () => root, side);
     for (const state of ['draft', 'open', 'closed', 'tallied', 'graded'] as const) await campaigns(state);
     const cases = casesOf(async () => window.code, side);
-    for (const state of ['pending', 'named', 'attached'] as const) await cases(state);
+    for (const state of ['pending', 'named', 'attached', 'callback'] as const) await cases(state);
     return fixed(
       {
         unit: root,

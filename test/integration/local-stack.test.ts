@@ -10,7 +10,7 @@ import { LOCAL_ACCOUNT_CACHE_MS } from '../../functions/src/auth/account-princip
 import { freePort } from '../../infra/local/ports.js';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack.js';
 import { DEMO_ROUND_NAMES } from '../../infra/local/seed-sampling.js';
-import { DEMO_CALLBACK_PHONE, LATE_CASES, LATE_UNITS } from '../../infra/local/seed-cases.js';
+import { DEMO_CALLBACK_PHONE, DEMO_NAMED_CASES, LATE_CASES, LATE_UNITS } from '../../infra/local/seed-cases.js';
 import { addDays, chinaDay } from '../../shared/src/domain/china-time.js';
 import { demoSecret, totpCode, withDemoCode } from '../support/demo-totp.js';
 
@@ -112,8 +112,8 @@ describe('the local stack (npm start)', () => {
     }
     expect(reported.n).toBeGreaterThanOrEqual(100);
     expect(reported.n).toBeLessThan(1000);
-    // The demo's ratings, the one 实名差评 the 差评整改 seed adds for its 回访, and the late 差评 of its 问责建议 (seed-cases.ts).
-    expect(Number(marker?.ratings) + 1 + LATE_UNITS * LATE_CASES).toBe(reported.n);
+    // The demo's ratings, the 实名差评 the 差评整改 seed adds for their 回访, and the late 差评 of its 问责建议 (seed-cases.ts).
+    expect(Number(marker?.ratings) + DEMO_NAMED_CASES + LATE_UNITS * LATE_CASES).toBe(reported.n);
     firstRun = { ...reported, token: login.json.token, marker };
   });
 
@@ -150,8 +150,8 @@ describe('the local stack (npm start)', () => {
     const queue = async (state: string) => (await api(`/api/cases?unitId=${unitId}&state=${state}&limit=200`, { token })).json.items as { caseId: string; overdue: boolean; due?: string }[];
     const [pending, closed, deadline, appealing, fixed] = await Promise.all([queue('pending'), queue('closed'), queue('deadline'), queue('appealing'), queue('fixed')]);
     expect(closed).toHaveLength(3);
-    // The 实名差评: fixed, its 回访 to record, its number behind 查看联系方式 (the demo's fictitious one).
-    expect(fixed).toHaveLength(1);
+    // The 实名差评: fixed, their 回访 to record, the number behind 查看联系方式 (the demo's fictitious one).
+    expect(fixed).toHaveLength(DEMO_NAMED_CASES);
     const named = (await api(`/api/cases/${fixed[0]!.caseId}`, { token })).json;
     expect(named).toMatchObject({ named: true, next: ['called-back'] });
     expect(JSON.stringify(named)).not.toContain(DEMO_CALLBACK_PHONE);

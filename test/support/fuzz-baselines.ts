@@ -10,6 +10,7 @@ import type { Route } from '../../functions/src/routes.js';
 import { MAY } from '../integration/authorization-expectations.js';
 import { campaignConfig, PASSWORD, REQUESTS, type World } from '../integration/authorization-requests.js';
 import { openCampaign } from '../../functions/src/use-cases/appraisal/voting.js';
+import { sendRecoveryLink } from '../../functions/src/use-cases/cases/recovery.js';
 import type { Baseline, CsvSpec } from './fuzz-requests.js';
 
 /**
@@ -116,6 +117,10 @@ export async function baselineOf(route: Route, w: World): Promise<Baseline> {
         path: '/api/public/rating-links/ratings',
         json: { token: await fuzzRatingLink(w, await window()), level: 2, reasons: ['SLOW'], comment: '等候时间较长', contactPhone: '13800138000', consentToCallback: true },
       };
+    case 'viewRecoveryLink':
+      return { method: 'POST', path: '/api/public/recovery-links/lookup', json: { token: await fuzzRecoveryLink(w) } };
+    case 'answerRecoveryLink':
+      return { method: 'POST', path: '/api/public/recovery-links/answers', json: { token: await fuzzRecoveryLink(w), result: 'unsatisfied', resolved: 'partly', comment: '仍需改进' } };
     case 'viewInvitation':
       return { method: 'POST', path: '/api/public/sampling-invitations/lookup', json: { token: await fuzzInvitation(w) } };
     case 'submitInvitationRating':
@@ -197,6 +202,13 @@ async function fuzzRatingLink(w: World, windowCode: string): Promise<string> {
     expiresAt: Math.ceil(Date.now() / 1000) + 40 * 86_400,
   });
   return token;
+}
+
+/** A 回访 link of a fresh 实名差评 of unit A waiting for its 回访, sent through the use case (the outbox answers its link). */
+async function fuzzRecoveryLink(w: World): Promise<string> {
+  const caseId = await w.fresh('in').case('callback');
+  const sent = await sendRecoveryLink(w.t.runtime, w.principal('system-admin'), caseId);
+  return sent.link!.split('/h/')[1]!;
 }
 
 /**

@@ -12,7 +12,7 @@ import type { TransactItem } from './client.js';
  * time: a used link says only `state: 'used'`, so it cannot be joined with a rating, nor with its
  * 办件. Its TTL was fixed at issue (openUntil + {@link LINK_KEEP_DAYS}), not at use.
  */
-export const RATING_LINK_PURPOSES = ['service-record', 'sampling'] as const;
+export const RATING_LINK_PURPOSES = ['service-record', 'sampling', 'recovery'] as const;
 export type RatingLinkPurpose = (typeof RATING_LINK_PURPOSES)[number];
 
 export interface OpenRatingLink {
@@ -28,6 +28,9 @@ export interface OpenRatingLink {
   roundId?: string;
   stratum?: string;
   entryId?: string;
+  /** 回访 links (purpose recovery, issue 15 §2): the case, and how often it had been reopened when sent. */
+  caseId?: string;
+  reopened?: number;
   /** UTC ISO: the last instant a rating is accepted (补评 period end). */
   openUntil: string;
   state: 'open';
@@ -70,7 +73,7 @@ export interface RatingLinkStore {
   get(tokenHash: string): Promise<RatingLink | undefined>;
 }
 
-const OPEN_FIELDS = ['purpose', 'unitId', 'windowCode', 'staffNo', 'projNo', 'serviceItem', 'roundId', 'stratum', 'entryId', 'openUntil'] as const;
+const OPEN_FIELDS = ['purpose', 'unitId', 'windowCode', 'staffNo', 'projNo', 'serviceItem', 'roundId', 'stratum', 'entryId', 'caseId', 'reopened', 'openUntil'] as const;
 
 function toLink(item: Record<string, unknown>, tokenHash: string): RatingLink {
   if (item.state !== 'open') return { tokenHash, state: 'used', expiresAt: Number(item.expiresAt) };
@@ -105,10 +108,28 @@ export function ratingLinkConsumption(table: string, tokenHash: string, now: Dat
     Update: {
       TableName: table,
       Key: keys.ratingLink(tokenHash),
-      UpdateExpression: 'SET #state = :used REMOVE projNo, staffNo, windowCode, serviceItem, unitId, openUntil, purpose, roundId, stratum, entryId',
+      UpdateExpression: 'SET #state = :used REMOVE projNo, staffNo, windowCode, serviceItem, unitId, openUntil, purpose, roundId, stratum, entryId, caseId, reopened',
       ConditionExpression: condition,
       ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: values,
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  };
+}
+
+/**
+ * A 回访 link's consumption in its case's step (issue 15 §2): only an open recovery link of this case,
+ * sent since its last reopening, within its period. Like a rating link, a used one keeps only its state.
+ */
+export function recoveryLinkConsumption(table: string, tokenHash: string, now: Date, caseId: string, reopened: number): TransactItem {
+  return {
+    Update: {
+      TableName: table,
+      Key: keys.ratingLink(tokenHash),
+      UpdateExpression: 'SET #state = :used REMOVE unitId, windowCode, openUntil, purpose, caseId, reopened',
+      ConditionExpression: '#state = :open AND openUntil >= :now AND purpose = :recovery AND caseId = :case AND reopened = :reopened',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':used': 'used', ':open': 'open', ':now': now.toISOString(), ':recovery': 'recovery', ':case': caseId, ':reopened': reopened },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };

@@ -83,8 +83,9 @@ export class InvitationAnsweredStoreError extends Error {
 }
 
 export interface SmsMessage {
+  /** The round; for a 差评's 回访 link (issue 15 §2), `case-{caseId}`: the outbox keeps the messages by it. */
   roundId: string;
-  kind: InvitationKind;
+  kind: InvitationKind | 'recovery';
   phone: string;
   text: string;
   link: string;

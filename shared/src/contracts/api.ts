@@ -24,6 +24,7 @@ import { ownAppraisalOperations } from './appraisal/own.js';
 import { caseOperations } from './cases/cases.js';
 import { caseDeadlineOperations } from './cases/deadlines.js';
 import { accountabilityOperations } from './cases/accountability.js';
+import { recoveryOperations } from './cases/recovery.js';
 
 export type { Operation } from './operation.js';
 import type { Operation } from './operation.js';
@@ -214,6 +215,7 @@ export const operations = {
   ...caseOperations,
   ...caseDeadlineOperations,
   ...accountabilityOperations,
+  ...recoveryOperations,
 } as const satisfies Record<string, Operation>;
 
 export type OperationId = keyof typeof operations;

@@ -69,6 +69,14 @@ const zh = {
   contactAppeal: '申诉期间不提供评价人的联系方式。',
   readOnly: '您可以查看整改事项，办理由被评价单位的管理员进行。',
   appealHint: '申诉由上级单位复核，本单位不能自行决定。',
+  recovery: {
+    title: '短信回访',
+    button: '发送短信回访链接',
+    hint: '评价人收到一条短信，打开链接回答“对处理结果是否满意”“问题是否已解决”，回答即记为回访（不满意时案件重新核实）。号码只用于发送这条短信，不会显示。链接 7 日内有效，案件重新核实后失效。',
+    sent: '回访链接已发送，{until} 前有效。',
+    outbox: '本机演示：短信未实际发出，保存在发件箱。链接：',
+    refused: '无法发送：{message}',
+  },
   register: {
     link: '问责台账',
     title: '问责台账',
@@ -239,6 +247,14 @@ const en: CaseMessages = {
   contactAppeal: 'No number is given while the case is under appeal.',
   readOnly: 'You may read cases; the administrators of the unit rated work them.',
   appealHint: 'An appeal is decided by a superior unit, never the case’s own.',
+  recovery: {
+    title: '回访 by SMS',
+    button: 'Send a 回访 link by SMS',
+    hint: 'The resident gets a text with a link to two questions — satisfied with how it was handled? is it resolved? — and the answer is the 回访 (an unhappy one reopens the case). The number is used for that one text and never shown. Open 7 days; void once the case is reopened.',
+    sent: 'Link sent, open until {until}.',
+    outbox: 'On this machine no SMS is sent: the message is in the outbox. Link:',
+    refused: 'Not sent: {message}',
+  },
   register: {
     link: 'Accountability register',
     title: 'Accountability register',

@@ -6,6 +6,7 @@ import type { RatingLevel } from '#shared/domain/rating-level.js';
 import type { TransactItem } from '../client.js';
 import type { CaseOpening } from '#shared/domain/cases/case-opening.js';
 import { caseCounterDelta, type CaseProgress } from '#shared/domain/cases/case-metrics.js';
+import { linkRefusal, recoveryLinkConsumption } from '../rating-links.js';
 import { windowDayCountersAdd } from '../totals.js';
 import { caseCounterValues, upheldCounterNames, type CountedRating, type Counters, type RatingChannel } from '../window-day-counters.js';
 import { batchGetItems } from '../batch-get.js';
@@ -222,7 +223,13 @@ export interface CaseStore {
    * `upheld`: the step upholds the appeal (申诉成立); the case's rating, as read, is flagged and its
    * `ap:` counters added in the same transaction (exactly once: the flag's condition).
    */
-  transition(from: CaseRecord, next: CaseRecord, event: CaseEvent, sequence: number, options?: { purgeContact?: string; attachment?: CaseAttachment; upheld?: CountedRating }): Promise<void>;
+  transition(
+    from: CaseRecord,
+    next: CaseRecord,
+    event: CaseEvent,
+    sequence: number,
+    options?: { purgeContact?: string; attachment?: CaseAttachment; upheld?: CountedRating; recoveryLink?: { tokenHash: string; now: Date } },
+  ): Promise<void>;
   /** The attachment of a case's `sequence`-th step, if it has one. */
   attachment(caseId: string, sequence: number): Promise<CaseAttachment | undefined>;
   /**
@@ -337,10 +344,13 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tables: { ops: stri
         ...(next.due ? [] : ['due']),
         ...(next.dueUncoveredYears?.length ? [] : ['dueUncoveredYears']),
       ]);
+      // A 回访 answered by the resident through their link: the link is used in this same transaction.
+      const link = options.recoveryLink ? recoveryLinkConsumption(table, options.recoveryLink.tokenHash, options.recoveryLink.now, from.caseId, from.reopened) : undefined;
       try {
         await doc.send(
           new TransactWriteCommand({
             TransactItems: [
+              ...(link ? [link] : []),
               {
                 Update: {
                   TableName: table,
@@ -367,7 +377,9 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tables: { ops: stri
         );
       } catch (error) {
         if (error instanceof TransactionCanceledException) {
-          const reasons = error.CancellationReasons ?? [];
+          const all = error.CancellationReasons ?? [];
+          if (link && all[0]?.Code === 'ConditionalCheckFailed') throw linkRefusal(all[0].Item as Record<string, { S?: string }> | undefined);
+          const reasons = link ? all.slice(1) : all;
           if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new CaseStateError(reasons[0].Item?.state?.S as CaseState | undefined);
           // Another step of the same case at the same moment: it came first; say where the case is now.
           if (reasons.some((reason) => reason.Code === 'TransactionConflict')) {

@@ -82,7 +82,7 @@ function summary(item: CaseListing | CaseRecord, names: Map<string, string>, tod
   };
 }
 
-async function authorizeCase(deps: CaseDeps, principal: Principal, attempt: Attempt, permission: 'cases:read' | 'cases:work' | 'cases:review'): Promise<CaseRecord> {
+export async function authorizeCase(deps: CaseDeps, principal: Principal, attempt: Attempt, permission: 'cases:read' | 'cases:work' | 'cases:review'): Promise<CaseRecord> {
   const found = await deps.cases.get(attempt.objectId);
   return (await authorizeOwned(deps, principal, permission, attempt, found, { field: 'caseId', noun: 'case' })).object;
 }
@@ -162,24 +162,32 @@ export async function transitionCase(deps: CaseDeps, principal: Principal, caseI
       throw new ForbiddenError(`authorization: ${detail} (申诉复核)`);
     }
   }
-  // The unit's deadlines (its own or inherited), read only for a step that starts one, and once.
-  let read: Promise<CaseDeadlines> | undefined;
-  const days = () => (read ??= deps.units.get(found.unitId).then(async (unit) => (await deadlinesForPath(deps, unit?.path ?? [found.unitId])).deadlines));
-  const first = await step(deps, principal, attempt, found, events, days, { to: input.to, note: input.note, ...(input.outcome ? { outcome: input.outcome } : {}), ...(attachment ? { attachment } : {}) });
+  const days = deadlinesOnce(deps, found);
+  const first = await caseStep(deps, principal, attempt, found, events, days, { to: input.to, note: input.note, ...(input.outcome ? { outcome: input.outcome } : {}), ...(attachment ? { attachment } : {}) });
   if (input.outcome !== 'unsatisfied') return caseView(deps, first.record, first.events);
   // 回访不满意: the case reopens (待核实, a new verification deadline, counted).
-  const reopened = await step(deps, principal, attempt, first.record, first.events, days, { to: 'pending', note: '回访不满意，案件重新核实' });
+  const reopened = await caseStep(deps, principal, attempt, first.record, first.events, days, { to: 'pending', note: '回访不满意，案件重新核实' });
   return caseView(deps, reopened.record, reopened.events);
 }
 
-async function step(
+/** A unit's deadlines (its own or inherited), read only for a step that starts one, and once. */
+export function deadlinesOnce(deps: Pick<CaseDeps, 'units' | 'cases'>, found: CaseRecord): () => Promise<CaseDeadlines> {
+  let read: Promise<CaseDeadlines> | undefined;
+  return () => (read ??= deps.units.get(found.unitId).then(async (unit) => (await deadlinesForPath(deps, unit?.path ?? [found.unitId])).deadlines));
+}
+
+/**
+ * One step of a case, checked against its state machine, written in one transaction and audited.
+ * `recoveryLink`: a resident's 回访 answer, whose link is used in the same transaction.
+ */
+export async function caseStep(
   deps: CaseDeps,
   principal: Principal,
   attempt: Attempt,
   found: CaseRecord,
   events: CaseEvent[],
   days: () => Promise<CaseDeadlines>,
-  change: { to: CaseState; note: string; outcome?: CaseTransitionInput['outcome']; attachment?: CaseAttachment },
+  change: { to: CaseState; note: string; outcome?: CaseTransitionInput['outcome']; attachment?: CaseAttachment; recoveryLink?: { tokenHash: string } },
 ): Promise<{ record: CaseRecord; events: CaseEvent[] }> {
   const refuse = async (message: string) => {
     await record(deps, principal, attempt, 'invalid', { unitId: found.unitId, detail: message });
@@ -226,6 +234,7 @@ async function step(
       ...(purgeContact ? { purgeContact } : {}),
       ...(change.attachment ? { attachment: change.attachment } : {}),
       ...(upheld ? { upheld } : {}),
+      ...(change.recoveryLink ? { recoveryLink: { tokenHash: change.recoveryLink.tokenHash, now } } : {}),
     });
   } catch (error) {
     if (error instanceof CaseStateError) throw await refuse(`another step came first: the case is ${error.current ?? 'gone'} now`);

@@ -9,6 +9,7 @@ import {
   type AccountabilityInput,
   type ProposalDecisionBody,
 } from '#shared/contracts/cases/accountability.js';
+import { RecoverySent, recoveryOperations } from '#shared/contracts/cases/recovery.js';
 import { webConfig } from './config';
 import { call, fillPath, type ApiResult } from './api';
 
@@ -93,4 +94,10 @@ export async function fetchCaseAttachment(token: string, caseId: string, step: s
   } catch {
     return { status: 503 };
   }
+}
+
+/** 回访 by SMS: send the case's resident a one-time link (issue 15 §2). */
+export function sendRecoveryLink(token: string, caseId: string): Promise<ApiResult<RecoverySent>> {
+  const op = recoveryOperations.sendCaseRecoveryLink;
+  return call(RecoverySent, { method: op.method, path: fillPath(op.path, { caseId }), token });
 }

@@ -2,7 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { CASE_ATTACHMENT_MAX_BYTES } from '#shared/contracts/cases/cases.js';
 import { caseMessages } from '$lib/i18n-cases';
 import { fill } from '$lib/i18n-draw';
-import { getCase, revealCaseContact, transitionCase } from '$lib/server/api-cases';
+import { getCase, revealCaseContact, sendRecoveryLink, transitionCase } from '$lib/server/api-cases';
 import { requireToken, sessionEnded } from '$lib/server/api-org';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -70,5 +70,20 @@ export const actions: Actions = {
       return fail(503, { contactError: t.errors.unavailable });
     }
     return { contact: { phone: result.data.phone, keptUntil: result.data.keptUntil } };
+  },
+
+  /** 发送短信回访链接: the API opens the number for the one message; the page never sees it. */
+  recovery: async ({ locals, params, cookies, url }) => {
+    const token = requireToken(locals);
+    const t = caseMessages(locals.lang);
+    const result = await sendRecoveryLink(token, params.caseId);
+    if (result.status === 401) sessionEnded(cookies, url);
+    if (!result.ok) {
+      if (result.status === 409) return fail(409, { recoveryError: fill(t.recovery.refused, { message: result.error.error.message }) });
+      if (result.status === 403) return fail(403, { recoveryError: t.errors.forbidden });
+      if (result.status === 404) return fail(404, { recoveryError: t.errors.notFound });
+      return fail(503, { recoveryError: t.errors.unavailable });
+    }
+    return { recovery: result.data };
   },
 };
