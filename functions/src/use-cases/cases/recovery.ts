@@ -68,7 +68,7 @@ export async function sendRecoveryLink(deps: RecoveryDeps, principal: Principal,
 }
 
 /** The open 回访 link of a token and its case, or the 4xx a resident is told. */
-async function openLink(deps: RecoveryDeps, token: string): Promise<{ tokenHash: string; found: CaseRecord }> {
+async function openLink(deps: RecoveryDeps, token: string): Promise<{ tokenHash: string; found: CaseRecord; openUntil: string }> {
   const tokenHash = ratingLinkHash(token);
   const link = await deps.ratingLinks.get(tokenHash);
   if (!link) throw new NotFoundError('token', '回访 link');
@@ -79,20 +79,19 @@ async function openLink(deps: RecoveryDeps, token: string): Promise<{ tokenHash:
   if (!found) throw new NotFoundError('token', '回访 link');
   // Answered by telephone meanwhile, or reopened since the link was sent: this link has done its part.
   if (!WAITING.includes(found.state) || found.reopened !== link.reopened) throw new RecoveryLinkUsedAppError();
-  return { tokenHash, found };
+  return { tokenHash, found, openUntil: link.openUntil };
 }
 
 export async function viewRecoveryLink(deps: RecoveryDeps, token: string): Promise<RecoveryLinkView> {
-  const { found } = await openLink(deps, token);
+  const { found, openUntil } = await openLink(deps, token);
   const [window, unit, events] = await Promise.all([deps.windows.get(found.windowCode), deps.units.get(found.unitId), deps.cases.events(found.caseId)]);
   const handling = [...events].reverse().find((event) => event.to === found.state);
-  const link = await deps.ratingLinks.get(ratingLinkHash(token));
   return {
     windowName: window?.name ?? found.windowCode,
     unitName: unit?.name ?? found.unitId,
     day: found.day,
     handling: { state: found.state as 'fixed' | 'explained', note: handling?.note ?? '', at: handling?.at ?? found.updatedAt },
-    openUntil: link && link.state === 'open' ? link.openUntil : '',
+    openUntil,
   };
 }
 
