@@ -511,14 +511,15 @@ describe('api stack', () => {
     }
   });
 
-  it('grants the contact store, its key and the sealing key to the writers of phone numbers only: the rating, the 办件 push and the 办件 file import', () => {
+  it('grants the contact store, its key and the sealing key to the writers of phone numbers only: the ratings, the 办件 push and file import, the mailbox letter', () => {
     const contacts = [
       logicalId(built.data, built.data.contacts.table.node.defaultChild),
       logicalId(built.data, built.data.contacts.key.node.defaultChild),
       logicalId(built.data, built.data.contactSealingKey.node.defaultChild),
     ];
     // The window rating and the 办件 link rating (回访 consent), the 办件 push and file (the applicant's number).
-    const writers = ['submitRating', 'submitLinkRating', 'pushServiceRecords', 'applyServiceRecordImport'];
+    // The mailbox's letters leave a number for the call back the same way (decision 0029).
+    const writers = ['submitRating', 'submitLinkRating', 'pushServiceRecords', 'applyServiceRecordImport', 'submitLetter'];
     expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].contacts === 'put-only').map((route) => route.operationId).sort()).toEqual(writers.sort());
     // They put and seal; neither reads a number back: PutItem only on the table, kms:Encrypt only
     // on the sealing key (the table's own key serves DynamoDB's encryption at rest).
@@ -551,8 +552,8 @@ describe('api stack', () => {
     // Rounds' commit and freeze derive the entry-id key of a frame the same way (decision 0021).
     // 民主评议 ballot codes are stored as MACs under a key derived the same way, and unknown codes are
     // counted against the client like failed logins (decision 0027).
-    const limited = ['login', 'pushServiceRecords', 'applyServiceRecordImport', 'commitRound', 'freezeRound', 'submitRating', 'openCampaign', 'revoteCampaign', 'lookupBallot', 'castBallot'];
-    expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].clientLimits).map((route) => route.operationId).sort()).toEqual(['castBallot', 'login', 'lookupBallot', 'submitRating']);
+    const limited = ['login', 'pushServiceRecords', 'applyServiceRecordImport', 'commitRound', 'freezeRound', 'submitRating', 'openCampaign', 'revoteCampaign', 'lookupBallot', 'castBallot', 'submitLetter'];
+    expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].clientLimits).map((route) => route.operationId).sort()).toEqual(['castBallot', 'login', 'lookupBallot', 'submitLetter', 'submitRating']);
     expect(routes.filter((route) => ROUTE_ACCESS[route.operationId].pseudonyms).map((route) => route.operationId).sort()).toEqual([
       'applyServiceRecordImport',
       'castBallot',
@@ -602,7 +603,8 @@ describe('api stack', () => {
     for (const fn of Object.values(api.findResources('AWS::Lambda::Function'))) {
       const variables = fn.Properties.Environment?.Variables ?? {};
       const operationId = routes.find((route) => fn.Properties.Description?.endsWith(`(${route.operationId})`))?.operationId;
-      if (['login', 'submitRating', 'lookupBallot', 'castBallot'].includes(operationId ?? '')) {
+      // The mailbox's letters are counted per client too (decision 0029).
+      if (['login', 'submitRating', 'lookupBallot', 'castBallot', 'submitLetter'].includes(operationId ?? '')) {
         expect(mentions(variables.CLIENT_KMS_KEY_ID, clientKey), operationId).toBe(true);
         expect(JSON.stringify(variables.CLIENT_KMS_KEY_ID), operationId).toMatch(/Arn/);
         expect(variables.CLIENT_FROM, operationId).toBe('forwarded-only');

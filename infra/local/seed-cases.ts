@@ -3,6 +3,7 @@ import type { Principal } from '../../functions/src/auth/principal.js';
 import type { Runtime } from '../../functions/src/runtime.js';
 import { createAccountabilityRecord } from '../../functions/src/use-cases/cases/accountability.js';
 import { transitionCase } from '../../functions/src/use-cases/cases/cases.js';
+import { setMailboxSettings, submitLetter } from '../../functions/src/use-cases/cases/mailbox.js';
 import { addDays, chinaDay } from '../../shared/src/domain/china-time.js';
 import { submitRating } from '../../functions/src/use-cases/submit-rating.js';
 import { allPages } from '../../functions/src/use-cases/reports/report-deps.js';
@@ -106,5 +107,37 @@ export async function seedDemoCases(doc: DynamoDBDocumentClient, deps: Runtime, 
   options.log?.(
     `seeded 差评整改: ${pending.length} cases of unit ${unitId} opened by the demo's 差评, ${chosen.length} worked (closed, 限期整改, 申诉中)${window ? `, ${DEMO_NAMED_CASES} 实名差评 waiting for their 回访 and one 通报 in the 问责台账` : ''}${lateWindows.length ? `, ${LATE_CASES} of last month explained late at each of ${lateWindows.length} units (问责建议)` : ''}`,
   );
+  return true;
+}
+
+const MAILBOX_MARKER = { pk: 'SEED', sk: 'MAILBOX' };
+/** The county's head (一把手), a demo account of 临江县 itself: the 一把手信箱's letters reach their queue. */
+export const DEMO_HEAD = 'zhuren';
+
+/**
+ * The public mailbox in the demo (decision 0029): 临江县 names its head (`zhuren`), so /m offers its
+ * 一把手信箱; one letter to it (a number left for the call back) and one to the 投诉信箱 of the unit
+ * of a window, naming the window — both 待核实 in their unit's queue, the first in the head's too.
+ * Seeded once (its own marker), also into a demo seeded before the mailbox existed.
+ */
+export async function seedDemoMailbox(doc: DynamoDBDocumentClient, deps: Runtime, options: { opsTable: string; log?: (line: string) => void }): Promise<boolean> {
+  const { Item } = await doc.send(new GetCommand({ TableName: options.opsTable, Key: MAILBOX_MARKER, ConsistentRead: true }));
+  if (Item) return false;
+  const county = demoCounty();
+  // 临江县 itself: the demo accounts' scope (the province and the city above it are outside it).
+  const root = county.units.find((unit) => unit.id === DEMO_CASE_WORKER.unitId)!;
+  await setMailboxSettings(deps, DEMO_CASE_WORKER, { unitId: root.id, head: DEMO_HEAD });
+  await submitLetter(deps, {
+    unitId: root.id,
+    box: 'head',
+    subject: '建议延长周末办事时间',
+    content: '上班族工作日请假办事不方便，建议政务服务中心周六上午开放综合受理窗口。',
+    contactPhone: DEMO_CALLBACK_PHONE,
+    consentToCallback: true,
+  });
+  const window = county.windows.find((candidate) => candidate.active && candidate.unitId !== root.id) ?? county.windows.find((candidate) => candidate.active)!;
+  await submitLetter(deps, { unitId: window.unitId, box: 'complaint', windowCode: window.code, subject: '窗口午休时段无人', content: '中午十二点到十二点半窗口无人办理，也没有张贴告示，白等了半小时。' });
+  await doc.send(new PutCommand({ TableName: options.opsTable, Item: { ...MAILBOX_MARKER, seededAt: new Date().toISOString() } }));
+  options.log?.(`seeded the mailbox: ${root.name} names its head (${DEMO_HEAD}); a letter to the 一把手信箱 and one to the 投诉信箱 of ${window.unitId} (${window.code})`);
   return true;
 }

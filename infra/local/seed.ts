@@ -24,6 +24,8 @@ export const DEMO_ACCOUNTS = [
   { username: 'pingyi', password: 'Manyi-demo-2026', displayName: '考核委员会委员', role: 'committee' as const, unitId: 'jn-qh-lj', totpSecret: 'MANYIDEMOPINGYITOTPSECRETONLYDEM' },
   // Separation of duties in 阳光测评: the account that draws a round may not close it, so the demo has a second administrator who draws.
   { username: 'cepingyuan', password: 'Manyi-demo-2026', displayName: '测评管理员', role: 'unit-admin' as const, unitId: 'jn-qh-lj', totpSecret: 'MANYIDEMOCEPINGYUANTOTPSECRETDEM' },
+  // 一把手信箱 (decision 0029): the county's head, named for its letters; works cases as a unit administrator.
+  { username: 'zhuren', password: 'Manyi-demo-2026', displayName: '临江县主要负责人', role: 'unit-admin' as const, unitId: 'jn-qh-lj', totpSecret: 'MANYIDEMOZHURENTOTPSECRETONLYDEM' },
   // Separation of duties: only the auditor reads the audit log (docs/access-matrix.md).
   { username: 'shenji', password: 'Manyi-demo-2026', displayName: '审计员', role: 'auditor' as const, unitId: 'jn-qh-lj', totpSecret: 'MANYIDEMOSHENJITOTPSECRETONLYDEM' },
 ];

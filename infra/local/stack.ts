@@ -17,7 +17,7 @@ import { loadOrCreateSecrets } from './secrets.js';
 import { seedDemo } from './seed.js';
 import { seedDemoSampling } from './seed-sampling.js';
 import { seedDemoAppraisal } from './seed-appraisal.js';
-import { seedDemoCases } from './seed-cases.js';
+import { seedDemoCases, seedDemoMailbox } from './seed-cases.js';
 import { startOverdueSweep } from './overdue-sweep.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -117,6 +117,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await seedDemoAppraisal(doc, getRuntime(), { opsTable: tables.ops!, dataDir: options.dataDir ?? join(tmpdir(), 'manyi-local-stack'), log });
       // 差评整改: the demo's 差评 opened their cases; a few of them are worked, as a unit would.
       await seedDemoCases(doc, getRuntime(), { opsTable: tables.ops!, log });
+      // The public mailbox: 临江县's head named, a letter in each box (decision 0029).
+      await seedDemoMailbox(doc, getRuntime(), { opsTable: tables.ops!, log });
       doc.destroy();
     }
 

@@ -3,7 +3,7 @@ import { keys } from '../../functions/src/data/keys.js';
 import type { TableAccess } from '../constructs/manyi-table.js';
 
 /** Which anti-stuffing items a route's limits write (functions/src/throttle, decision 0015-anti-stuffing). */
-export type ClientLimits = 'login' | 'rating';
+export type ClientLimits = 'login' | 'rating' | 'letter';
 
 /** One grant on the ops table, restricted to items whose partition key matches `leadingKeys`. */
 export interface ItemGrant {
@@ -31,6 +31,8 @@ export const FRAME_STAGE_GRANTS: readonly ItemGrant[] = [{ actions: ['dynamodb:D
  */
 export const THROTTLE_ITEM_GRANTS: Record<ClientLimits, readonly ItemGrant[]> = {
   login: [{ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: THROTTLE_COUNTERS }],
+  // A mailbox letter adds to its client's counter in the letter's transaction (decision 0029).
+  letter: [{ actions: ['dynamodb:UpdateItem'], leadingKeys: THROTTLE_COUNTERS }],
   rating: [
     { actions: ['dynamodb:UpdateItem'], leadingKeys: THROTTLE_COUNTERS },
     { actions: ['dynamodb:PutItem'], leadingKeys: DEVICE_SLOTS },
@@ -277,6 +279,13 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   viewRecoveryLink: READ_OPS,
   answerRecoveryLink: { ops: 'read-write', contacts: 'none', sealContacts: false },
   getCaseDeadlines: READ_OPS,
+  // The public mailbox (decision 0029): the directory reads units, windows and the head setting; a
+  // letter is one transaction — its case and queue entries, its sealed contact (PutItem only) and
+  // its client's counter. The head setting reads the account it names.
+  getMailbox: READ_OPS,
+  submitLetter: { ops: 'read-write', contacts: 'put-only', sealContacts: true, clientLimits: 'letter' },
+  getMailboxSettings: READ_OPS,
+  setMailboxSettings: { ops: 'read-write', contacts: 'none', sealContacts: false },
   getCaseAttachment: READ_OPS,
   createAccountabilityRecord: { ops: 'read-write', contacts: 'none', sealContacts: false },
   // 问责建议: two monthly reports of the scope (totals only, as satisfactionReport) and the month's decisions.

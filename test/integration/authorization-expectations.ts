@@ -154,6 +154,9 @@ export const MAY: Record<string, readonly Role[]> = {
   decideAccountabilityProposal: [SA, CM],
   exportAccountabilityRecords: READERS,
   setCaseDeadlines: ADMINS,
+  // The 一把手信箱 setting (decision 0029): read as the deadlines, set by those who work the cases.
+  getMailboxSettings: READERS,
+  setMailboxSettings: ADMINS,
   // The own published 民主评议 results: the staff member themself, as their own report.
   myAppraisals: [ST],
   listRateDefinitions: READERS,

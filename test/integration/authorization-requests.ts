@@ -432,6 +432,9 @@ export const REQUESTS: Record<string, RequestSpec> = {
   getCaseAttachment: { scope: 'object', build: async (x) => ({ method: 'GET', path: `/api/cases/${await x.case('attached')}/attachments/1` }) },
   getCaseDeadlines: { scope: 'object', build: async (x) => ({ method: 'GET', path: '/api/case-deadlines', query: { unitId: await x.unit() } }) },
   setCaseDeadlines: { scope: 'object', build: async (x) => ({ method: 'PUT', path: '/api/case-deadlines', json: { unitId: await x.unit(), verify: 1, immediate: 1, deadline: 15 } }) },
+  getMailboxSettings: { scope: 'object', build: async (x) => ({ method: 'GET', path: '/api/case-mailbox', query: { unitId: await x.unit() } }) },
+  // Closing the 一把手信箱 (head null) is valid for any unit: the refusal under test is the caller's.
+  setMailboxSettings: { scope: 'object', build: async (x) => ({ method: 'PUT', path: '/api/case-mailbox', json: { unitId: await x.unit(), head: null } }) },
   sendCaseRecoveryLink: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/cases/${await x.case('callback')}/recovery-link` }) },
   revealCaseContact: { scope: 'object', build: async (x) => ({ method: 'POST', path: `/api/cases/${await x.case('named')}/contact` }) },
   listRateDefinitions: { scope: 'caller', build: async () => ({ method: 'GET', path: '/api/rate-definitions' }) },

@@ -117,6 +117,14 @@ export async function baselineOf(route: Route, w: World): Promise<Baseline> {
         path: '/api/public/rating-links/ratings',
         json: { token: await fuzzRatingLink(w, await window()), level: 2, reasons: ['SLOW'], comment: '等候时间较长', contactPhone: '13800138000', consentToCallback: true },
       };
+    case 'getMailbox':
+      return { method: 'GET', path: '/api/public/mailbox', query: { unit: await w.shared.in.unit() } };
+    case 'submitLetter':
+      return {
+        method: 'POST',
+        path: '/api/public/mailbox/letters',
+        json: { unitId: await w.shared.in.unit(), box: 'complaint', windowCode: await window(), subject: '窗口午休无人', content: '中午窗口无人办理，也没有告示。', contactPhone: '13800138000', consentToCallback: true },
+      };
     case 'viewRecoveryLink':
       return { method: 'POST', path: '/api/public/recovery-links/lookup', json: { token: await fuzzRecoveryLink(w) } };
     case 'answerRecoveryLink':

@@ -99,6 +99,10 @@ export const keys = {
   case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'META' }),
   caseQueuePartition: (unitId: string) => `CASES#${unitId}`,
   caseWindowPartition: (windowCode: string) => `CASESW#${windowCode}`,
+  /** 一把手信箱 (decision 0029): the letters addressed to a unit's head, by username. */
+  caseAddressedPartition: (username: string) => `CASESA#${username}`,
+  /** The mailbox setting of a unit: who its head (一把手) is. */
+  mailboxSettings: (unitId: string) => ({ pk: `MAILBOX#${unitId}`, sk: 'META' }),
   /** A notice of the accountability register (问责台账): the partition of its year, sorted by its unit's path. */
   accountabilityRecord: (year: number, sort: string) => ({ pk: `ACCT#${year}`, sk: sort }),
   /** A committee's decision on an accountability proposal: the partition of its month, one per rule and subject. */

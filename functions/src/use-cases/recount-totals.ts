@@ -89,6 +89,8 @@ export async function recountedCounters(deps: Pick<RecountDeps, 'ratings' | 'cas
   const recounted = recountCounters(ratings);
   const opened = ratings.filter((rating) => opensCase(rating.level)).map((rating) => rating.id);
   for (const found of opened.length ? await deps.cases.getMany(opened) : []) {
+    // Cases of these ratings: each has its rating's channel (only a mailbox letter has none).
+    if (!found.channel) continue;
     for (const [name, value] of Object.entries(caseCounterValues(found.channel, caseCounters(caseProgress(found))))) recounted[name] = (recounted[name] ?? 0) + value;
   }
   return recounted;

@@ -53,7 +53,7 @@ export function canonical(value: unknown): string {
 }
 
 /** The next UTC midnight at or after an instant, in Unix seconds. */
-function dayBoundaryAfter(seconds: number): number {
+export function dayBoundaryAfter(seconds: number): number {
   return Math.ceil(seconds / 86_400) * 86_400;
 }
 

@@ -25,6 +25,7 @@ import { caseOperations } from './cases/cases.js';
 import { caseDeadlineOperations } from './cases/deadlines.js';
 import { accountabilityOperations } from './cases/accountability.js';
 import { recoveryOperations } from './cases/recovery.js';
+import { mailboxOperations } from './cases/mailbox.js';
 
 export type { Operation } from './operation.js';
 import type { Operation } from './operation.js';
@@ -216,6 +217,7 @@ export const operations = {
   ...caseDeadlineOperations,
   ...accountabilityOperations,
   ...recoveryOperations,
+  ...mailboxOperations,
 } as const satisfies Record<string, Operation>;
 
 export type OperationId = keyof typeof operations;

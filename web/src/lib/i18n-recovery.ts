@@ -4,6 +4,7 @@ import type { Lang } from './i18n';
 const zh = {
   title: '服务回访',
   intro: '您于 {day} 对{unit}“{window}”的评价，该单位已处理：',
+  introLetter: '您于 {day} 写给{unit}的来信，该单位已处理：',
   handled: { fixed: '已整改', explained: '已解释说明' } as Record<string, string>,
   result: '您对处理结果是否满意？',
   results: { satisfied: '满意', unsatisfied: '不满意' } as Record<string, string>,
@@ -27,6 +28,7 @@ export type RecoveryMessages = typeof zh;
 const en: RecoveryMessages = {
   title: 'Follow-up',
   intro: 'Your rating of {day} of “{window}” of {unit} has been handled:',
+  introLetter: 'Your letter of {day} to {unit} has been handled:',
   handled: { fixed: 'fixed', explained: 'explained' },
   result: 'Are you satisfied with how it was handled?',
   results: { satisfied: 'Satisfied', unsatisfied: 'Not satisfied' },

@@ -10,7 +10,10 @@ import { linkRefusal, recoveryLinkConsumption } from '../rating-links.js';
 import { windowDayCountersAdd } from '../totals.js';
 import { caseCounterValues, upheldCounterNames, type CountedRating, type Counters, type RatingChannel } from '../window-day-counters.js';
 import { batchGetItems } from '../batch-get.js';
+import { contactPut, type SealedContact } from '../contacts.js';
+import { admissionItems, type RatingAdmission } from '../throttle.js';
 import { keys } from '../keys.js';
+import type { MailboxKind } from '#shared/domain/cases/mailbox.js';
 import { decodeCursor, encodeCursor } from '../page-cursor.js';
 import { setExpression } from '../set-expression.js';
 
@@ -27,16 +30,25 @@ import { setExpression } from '../set-expression.js';
  */
 export interface CaseRecord {
   caseId: string;
-  /** The rating's: the unit responsible (谁办理、谁负责), its hall, its window. */
+  /** The rating's: the unit responsible (谁办理、谁负责), its hall, its window. A letter's: its unit, and its window if the writer named one. */
   unitId: string;
-  hallId: string;
-  windowCode: string;
-  /** The China-time day of the rating: no finer time, as the rating. */
+  hallId?: string;
+  windowCode?: string;
+  /** The China-time day of the rating (or letter): no finer time, as the rating. */
   day: string;
-  level: RatingLevel;
+  /** The rating's level; a letter has none. */
+  level?: RatingLevel;
   reasons?: string[];
+  /** The rating's comment, or the letter's content. */
   comment?: string;
-  channel: RatingChannel;
+  /** The rating's channel; a letter has none (it is in no rate and no 差评整改 metric). */
+  channel?: RatingChannel;
+  /** A mailbox letter (decision 0029): which box; absent: a 差评's case. */
+  mailbox?: MailboxKind;
+  /** The letter's subject. */
+  subject?: string;
+  /** 一把手信箱: the head's username when the letter came; listed in their queue too. */
+  addressedTo?: string;
   /** 实名差评: the contact store item the resident left for a call back; absent: anonymous. */
   contactId?: string;
   /** The contact was deleted when the case finished (the contact store's TTL deletes the others). */
@@ -69,9 +81,10 @@ export interface CaseRecord {
 export interface CaseListing {
   caseId: string;
   unitId: string;
-  windowCode: string;
+  windowCode?: string;
   day: string;
-  level: RatingLevel;
+  level?: RatingLevel;
+  mailbox?: MailboxKind;
   state: CaseState;
   due?: string;
   suspect?: true;
@@ -85,9 +98,10 @@ const NO_DUE = '9999-12-31';
 const listing = (record: CaseRecord): CaseListing => ({
   caseId: record.caseId,
   unitId: record.unitId,
-  windowCode: record.windowCode,
+  ...(record.windowCode ? { windowCode: record.windowCode } : {}),
   day: record.day,
-  level: record.level,
+  ...(record.level ? { level: record.level } : {}),
+  ...(record.mailbox ? { mailbox: record.mailbox } : {}),
   state: record.state,
   ...(record.due ? { due: record.due } : {}),
   ...(record.suspect ? { suspect: true as const } : {}),
@@ -133,14 +147,26 @@ export function caseOpeningItems(table: string, opened: { rating: CaseRating; op
   });
 }
 
-/** The queues a case is listed in: its unit's, its window's, and, once escalated, its parent unit's. */
+/**
+ * The queues a case is listed in: its unit's, its window's (if it has one), a 一把手 letter's head's,
+ * and, once escalated, its parent unit's.
+ */
 const queuePartitions = (record: CaseRecord): string[] => [
   keys.caseQueuePartition(record.unitId),
-  keys.caseWindowPartition(record.windowCode),
+  ...(record.windowCode ? [keys.caseWindowPartition(record.windowCode)] : []),
+  ...(record.addressedTo ? [keys.caseAddressedPartition(record.addressedTo)] : []),
   ...(record.escalatedTo ? [keys.caseEscalatedPartition(record.escalatedTo)] : []),
 ];
 
 const queueSort = (record: CaseRecord) => keys.caseQueueSort(record.state, record.due ?? NO_DUE, record.caseId);
+
+/**
+ * The items that open a mailbox letter's case (decision 0029), for the letter's transaction: the
+ * case and its queue entries, each once. A letter has no rating and touches no totals.
+ */
+export function letterOpeningItems(table: string, letter: CaseRecord): TransactItem[] {
+  return caseItems(table, letter);
+}
 
 function caseItems(table: string, record: CaseRecord): TransactItem[] {
   return [{ Put: { TableName: table, Item: { ...keys.case(record.caseId), kind: 'case', ...record }, ConditionExpression: 'attribute_not_exists(pk)' } }, ...entryItems(table, record)];
@@ -248,6 +274,18 @@ export interface CaseStore {
   unitQueue(unitId: string, query: CaseQueueQuery): Promise<{ items: CaseListing[]; cursor?: string }>;
   /** A window's cases, the same way. */
   windowQueue(windowCode: string, query: CaseQueueQuery): Promise<{ items: CaseListing[]; cursor?: string }>;
+  /** 一把手信箱: the letters addressed to this head, the same way. */
+  addressedQueue(username: string, query: CaseQueueQuery): Promise<{ items: CaseListing[]; cursor?: string }>;
+  /**
+   * A mailbox letter's case (decision 0029), in one transaction: the case and its queue entries, its
+   * contact (if the writer left one) and the client's letter counter (ClientLimitError past its limit:
+   * nothing written).
+   */
+  openLetter(letter: CaseRecord, options: { contact?: SealedContact; counter?: RatingAdmission['clientCounter']; now: Date }): Promise<void>;
+  /** Who a unit named its head (一把手), if anyone. */
+  mailboxHead(unitId: string): Promise<string | undefined>;
+  /** Name a unit's head, or (undefined) close its 一把手信箱. */
+  setMailboxHead(unitId: string, head: string | undefined, by: string, at: Date): Promise<void>;
 }
 
 /** What of a case its metrics count (shared/src/domain/cases/case-metrics.ts). */
@@ -269,6 +307,8 @@ export function caseProgress(record: CaseRecord): CaseProgress {
  * it out of its rates and `npm run recount` finds the same from the flag.
  */
 function upheldRatingFlag(table: string, found: CaseRecord): TransactItem {
+  // Only a 差评's case is upheld with its rating (the use case reads none for a letter).
+  if (!found.windowCode) throw new Error(`case ${found.caseId} has no rating to flag`);
   return {
     Update: {
       TableName: table,
@@ -285,9 +325,11 @@ function upheldRatingFlag(table: string, found: CaseRecord): TransactItem {
  * after − before (差评整改, issue 15 §4) and, when it upholds the appeal, the rating's `ap:` counters.
  */
 function stepCountersAdd(table: string, from: CaseRecord, next: CaseRecord, upheld: CountedRating | undefined): TransactItem[] {
+  // A letter has no rating, so no totals item: it is in no rate and no 差评整改 metric (decision 0029).
+  if (!from.channel || !from.windowCode) return [];
   const values: Counters = caseCounterValues(from.channel, caseCounterDelta(caseProgress(from), caseProgress(next)));
   for (const name of upheld ? upheldCounterNames(upheld) : []) values[name] = (values[name] ?? 0) + 1;
-  const update = windowDayCountersAdd(table, from, values);
+  const update = windowDayCountersAdd(table, { windowCode: from.windowCode, day: from.day, channel: from.channel }, values);
   return update ? [{ Update: update }] : [];
 }
 
@@ -411,8 +453,7 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tables: { ops: stri
                   ExpressionAttributeValues: { ':to': to, ':at': event.at, ':state': found.state, ':due': found.due ?? NO_DUE, ':read': found.updatedAt },
                 },
               },
-              flagged(keys.caseQueuePartition(found.unitId)),
-              flagged(keys.caseWindowPartition(found.windowCode)),
+              ...queuePartitions(found).map(flagged),
               entryItems(table, escalated).at(-1)!,
               eventItem(table, found.caseId, sequence, event),
             ],
@@ -455,7 +496,34 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tables: { ops: stri
       const { Item } = await doc.send(new GetCommand({ TableName: tables.contacts, Key: keys.contact(contactId), ProjectionExpression: 'sealedPhone, expiresAt' }));
       return Item ? { sealedPhone: Item.sealedPhone as string, expiresAt: Item.expiresAt as number } : undefined;
     },
+    async openLetter(letter, { contact, counter, now }) {
+      const admitted = counter ? admissionItems(table, { clientCounter: counter }, now) : undefined;
+      const items: TransactItem[] = [...letterOpeningItems(table, letter), ...(contact ? [{ Put: contactPut(tables.contacts, contact) }] : [])];
+      const admissionStart = items.length;
+      items.push(...(admitted?.items ?? []));
+      try {
+        await doc.send(new TransactWriteCommand({ TransactItems: items }));
+      } catch (error) {
+        if (error instanceof TransactionCanceledException && admitted) {
+          const refused = admitted.refusal((error.CancellationReasons ?? []).slice(admissionStart).map((reason) => reason.Code));
+          if (refused) throw refused;
+        }
+        throw error;
+      }
+    },
+    async mailboxHead(unitId) {
+      const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.mailboxSettings(unitId), ConsistentRead: true }));
+      return Item?.head as string | undefined;
+    },
+    async setMailboxHead(unitId, head, by, at) {
+      if (!head) {
+        await doc.send(new DeleteCommand({ TableName: table, Key: keys.mailboxSettings(unitId) }));
+        return;
+      }
+      await doc.send(new PutCommand({ TableName: table, Item: { ...keys.mailboxSettings(unitId), kind: 'mailbox-settings', unitId, head, updatedBy: by, updatedAt: at.toISOString() } }));
+    },
     unitQueue: (unitId, query) => queue(keys.caseQueuePartition(unitId), query),
+    addressedQueue: (username, query) => queue(keys.caseAddressedPartition(username), query),
     windowQueue: (windowCode, query) => queue(keys.caseWindowPartition(windowCode), query),
     escalatedQueue: (unitId, query) => queue(keys.caseEscalatedPartition(unitId), query),
   };

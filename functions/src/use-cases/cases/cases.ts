@@ -35,8 +35,10 @@ export interface CaseDeps extends AccessDeps {
 const APPEAL_DECISIONS: readonly CaseState[] = ['appeal-upheld', 'appeal-rejected'];
 
 /** The names of a page's windows: one BatchGet, however many windows the page shows. */
-async function windowNames(deps: Pick<CaseDeps, 'windows'>, codes: Iterable<string>): Promise<Map<string, string>> {
-  const found = await deps.windows.getMany([...new Set(codes)]);
+async function windowNames(deps: Pick<CaseDeps, 'windows'>, codes: Iterable<string | undefined>): Promise<Map<string, string>> {
+  const wanted = [...new Set(codes)].filter((code): code is string => code !== undefined);
+  if (wanted.length === 0) return new Map();
+  const found = await deps.windows.getMany(wanted);
   return new Map([...found].map(([code, window]) => [code, window.name]));
 }
 
@@ -53,11 +55,14 @@ export async function listCases(deps: CaseDeps, principal: Principal, query: Cas
   const today = chinaDay(deps.now());
   const filter = { limit: query.limit, cursor: query.cursor, ...(query.state ? { state: query.state } : {}), ...(query.state && query.overdue === 'true' ? { dueBefore: today } : {}) };
   const escalated = query.escalated === 'true';
+  // 一把手信箱: the letters to the caller as head — of this unit only (a head is named in their own unit).
   const page = query.window
     ? await deps.cases.windowQueue(query.window, filter)
     : escalated
       ? await deps.cases.escalatedQueue(unit.id, filter)
-      : await deps.cases.unitQueue(unit.id, filter);
+      : query.addressed === 'true'
+        ? await addressedPage(deps, principal.username, unit.id, filter)
+        : await deps.cases.unitQueue(unit.id, filter);
   const names = await windowNames(deps, page.items.map((item) => item.windowCode));
   // The escalated queue lists the cases of the units below: each row says whose.
   const units = escalated ? await deps.units.getMany([...new Set(page.items.map((item) => item.unitId))]) : undefined;
@@ -66,14 +71,20 @@ export async function listCases(deps: CaseDeps, principal: Principal, query: Cas
   return { unitId: unit.id, today, items, ...(page.cursor ? { cursor: page.cursor } : {}) };
 }
 
+/** The head's letters of one unit: their queue holds only their own unit's while they stay its head. */
+async function addressedPage(deps: CaseDeps, username: string, unitId: string, filter: Parameters<CaseStore['addressedQueue']>[1]) {
+  const page = await deps.cases.addressedQueue(username, filter);
+  return { ...page, items: page.items.filter((item) => item.unitId === unitId) };
+}
+
 function summary(item: CaseListing | CaseRecord, names: Map<string, string>, today: string) {
   return {
     caseId: item.caseId,
     unitId: item.unitId,
-    windowCode: item.windowCode,
-    windowName: names.get(item.windowCode) ?? item.windowCode,
+    ...(item.windowCode ? { windowCode: item.windowCode, windowName: names.get(item.windowCode) ?? item.windowCode } : {}),
     day: item.day,
-    level: item.level,
+    ...(item.level ? { level: item.level } : {}),
+    ...(item.mailbox ? { mailbox: item.mailbox } : {}),
     state: item.state,
     ...(item.due ? { due: item.due } : {}),
     overdue: isCaseOverdue(item.state, item.due, today),
@@ -94,10 +105,12 @@ async function caseView(deps: CaseDeps, found: CaseRecord, events?: CaseEvent[])
   const names = await windowNames(deps, [found.windowCode]);
   return {
     ...summary(found, names, today),
-    hallId: found.hallId,
+    ...(found.hallId ? { hallId: found.hallId } : {}),
     ...(found.reasons?.length ? { reasons: found.reasons } : {}),
     ...(found.comment ? { comment: found.comment } : {}),
-    channel: found.channel,
+    ...(found.subject ? { subject: found.subject } : {}),
+    ...(found.addressedTo ? { addressedTo: found.addressedTo } : {}),
+    ...(found.channel ? { channel: found.channel } : {}),
     named: found.contactId !== undefined,
     ...(found.contactPurged ? { contactPurged: true } : {}),
     ...(found.callback ? { callback: found.callback } : {}),
@@ -202,7 +215,8 @@ export async function caseStep(
   const final = FINAL_CASE_STATES.includes(change.to);
   // 申诉成立: the rating is flagged and counted under `ap:` in the step's transaction, so that the
   // definitions that exclude upheld appeals take it out of their rates (report-build.ts).
-  const upheld = change.to === 'appeal-upheld' ? await deps.ratings.counted(found.windowCode, found.day, found.caseId) : undefined;
+  // A letter has no rating: its upheld appeal closes it and excludes nothing (decision 0029).
+  const upheld = change.to === 'appeal-upheld' && found.windowCode && found.channel ? await deps.ratings.counted(found.windowCode, found.day, found.caseId) : undefined;
   const purgeContact = final && found.contactId && !found.contactPurged ? found.contactId : undefined;
   const next: CaseRecord = {
     ...found,

@@ -50,7 +50,7 @@ export async function sendRecoveryLink(deps: RecoveryDeps, principal: Principal,
     tokenHash: ratingLinkHash(token),
     purpose: 'recovery',
     unitId: found.unitId,
-    windowCode: found.windowCode,
+    ...(found.windowCode ? { windowCode: found.windowCode } : {}),
     caseId: found.caseId,
     reopened: found.reopened,
     openUntil: openUntil.toISOString(),
@@ -59,8 +59,9 @@ export async function sendRecoveryLink(deps: RecoveryDeps, principal: Principal,
   };
   await deps.ratingLinks.issue(link);
   const url = recoveryUrl(deps.publicBaseUrl, token);
-  const window = (await deps.windows.get(found.windowCode))?.name ?? found.windowCode;
-  const text = `【满意】您${found.day}对“${window}”的评价已处理，请告诉我们您对处理结果是否满意：${url}（${RECOVERY_LINK_DAYS}日内有效）`;
+  const window = found.windowCode ? ((await deps.windows.get(found.windowCode))?.name ?? found.windowCode) : undefined;
+  const about = found.mailbox ? '的来信' : `对“${window}”的评价`;
+  const text = `【满意】您${found.day}${about}已处理，请告诉我们您对处理结果是否满意：${url}（${RECOVERY_LINK_DAYS}日内有效）`;
   // The number is opened for this one message and goes nowhere else: not the answer, not the log.
   await deps.sms.send({ roundId: `case-${found.caseId}`, kind: 'recovery', phone: await deps.sealer.open(sealed.sealedPhone), text, link: url, keepUntil: link.expiresAt });
   await record(deps, principal, attempt, 'ok', { unitId: found.unitId, detail: `回访 link sent (${deps.sms.kind})` });
@@ -84,10 +85,11 @@ async function openLink(deps: RecoveryDeps, token: string): Promise<{ tokenHash:
 
 export async function viewRecoveryLink(deps: RecoveryDeps, token: string): Promise<RecoveryLinkView> {
   const { found, openUntil } = await openLink(deps, token);
-  const [window, unit, events] = await Promise.all([deps.windows.get(found.windowCode), deps.units.get(found.unitId), deps.cases.events(found.caseId)]);
+  const [window, unit, events] = await Promise.all([found.windowCode ? deps.windows.get(found.windowCode) : undefined, deps.units.get(found.unitId), deps.cases.events(found.caseId)]);
   const handling = [...events].reverse().find((event) => event.to === found.state);
   return {
-    windowName: window?.name ?? found.windowCode,
+    ...(found.windowCode ? { windowName: window?.name ?? found.windowCode } : {}),
+    ...(found.mailbox ? { letter: true } : {}),
     unitName: unit?.name ?? found.unitId,
     day: found.day,
     handling: { state: found.state as 'fixed' | 'explained', note: handling?.note ?? '', at: handling?.at ?? found.updatedAt },

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { CALLBACK_OUTCOMES, CASE_STATES } from '../../domain/cases/case-state.js';
 import { isCalendarDay } from '../../domain/china-time.js';
+import { MAILBOX_KINDS } from '../../domain/cases/mailbox.js';
 import type { Operation } from '../operation.js';
 import { UnitId } from '../org-units.js';
 import { badRequest, errorResponse, forbidden as forbiddenTo, notFound as noSuch, unauthorized } from '../responses.js';
@@ -46,6 +47,10 @@ export const CaseQueueQuery = z
       .enum(['true', 'false'], { error: 'must be true or false' })
       .optional()
       .meta({ description: 'true: the cases escalated to this unit by the overdue sweep (超期上报: of the units right below it), instead of its own' }),
+    addressed: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .optional()
+      .meta({ description: 'true: the 一把手信箱 letters addressed to the caller as the unit’s head, instead of the whole queue' }),
     limit: z.coerce
       .number({ error: 'must be a whole number' })
       .int('must be a whole number')
@@ -57,6 +62,8 @@ export const CaseQueueQuery = z
   .superRefine((query, context) => {
     if (query.overdue === 'true' && !query.state) context.addIssue({ code: 'custom', path: ['overdue'], message: 'needs a state: overdue cases are listed per state' });
     if (query.escalated === 'true' && query.window) context.addIssue({ code: 'custom', path: ['window'], message: 'is for a unit’s own cases, not those escalated to it' });
+    if (query.addressed === 'true' && query.window) context.addIssue({ code: 'custom', path: ['window'], message: 'is for the unit’s whole queue, not the letters to its head' });
+    if (query.addressed === 'true' && query.escalated === 'true') context.addIssue({ code: 'custom', path: ['addressed'], message: 'is for the unit’s own letters, not the cases escalated to it' });
   })
   .meta({ id: 'CaseQueueQuery' });
 export type CaseQueueQuery = z.output<typeof CaseQueueQuery>;
@@ -65,10 +72,11 @@ const CaseSummary = z.object({
   caseId: CaseId,
   unitId: z.string(),
   unitName: z.string().optional().meta({ description: 'In the escalated queue: the name of the case’s own unit' }),
-  windowCode: z.string(),
+  windowCode: z.string().optional().meta({ description: 'The rating’s window; a letter’s if its writer named one' }),
   windowName: z.string().optional(),
-  day: Day.meta({ description: 'The rating’s China-time day (no finer time)' }),
-  level: z.number().int().min(1).max(2),
+  day: Day.meta({ description: 'The rating’s (or letter’s) China-time day (no finer time)' }),
+  level: z.number().int().min(1).max(2).optional().meta({ description: 'The rating’s level; absent for a mailbox letter' }),
+  mailbox: z.enum(MAILBOX_KINDS).optional().meta({ description: 'A mailbox letter (投诉信箱 complaint, 一把手信箱 head), not a 差评' }),
   state: CaseStateEnum,
   due: Day.optional().meta({ description: 'The last day of the running deadline, if any' }),
   overdue: z.boolean().meta({ description: '超期: past its due day today (China time) and still waiting' }),
@@ -97,10 +105,12 @@ export const CaseEvent = z.object({
 });
 
 export const CaseView = CaseSummary.extend({
-  hallId: z.string(),
+  hallId: z.string().optional(),
   reasons: z.array(z.string()).optional(),
-  comment: z.string().optional(),
-  channel: z.string(),
+  comment: z.string().optional().meta({ description: 'The rating’s comment, or the letter’s content' }),
+  subject: z.string().optional().meta({ description: 'A letter’s subject' }),
+  addressedTo: z.string().optional().meta({ description: '一把手信箱: the username of the head the letter was addressed to' }),
+  channel: z.string().optional().meta({ description: 'The rating’s channel; absent for a letter' }),
   named: z.boolean().meta({ description: '实名差评: the resident left a number for a call back (shown only through 查看联系方式)' }),
   contactPurged: z.boolean().optional().meta({ description: 'The number was deleted when the case finished' }),
   callback: CallbackOutcomeEnum.optional().meta({ description: 'What the last 回访 found' }),

@@ -30,9 +30,10 @@ export const RecoveryLookup = z.strictObject({ token: RatingLinkToken }).meta({ 
 
 export const RecoveryLinkView = z
   .object({
-    windowName: z.string(),
+    windowName: z.string().optional().meta({ description: 'The rated window (a letter’s, if its writer named one)' }),
+    letter: z.boolean().optional().meta({ description: 'The case is the resident’s mailbox letter, not a rating' }),
     unitName: z.string(),
-    day: z.string().meta({ description: 'The day of the resident’s rating (China time)' }),
+    day: z.string().meta({ description: 'The day of the resident’s rating or letter (China time)' }),
     handling: z.object({ state: z.enum(['fixed', 'explained']), note: z.string(), at: z.string() }).meta({ description: 'What the unit did: its last step' }),
     openUntil: z.string(),
   })

@@ -10,6 +10,7 @@ import {
   type ProposalDecisionBody,
 } from '#shared/contracts/cases/accountability.js';
 import { RecoverySent, recoveryOperations } from '#shared/contracts/cases/recovery.js';
+import { LetterReceived, MailboxDirectory, MailboxSettings, mailboxOperations, type MailboxSettingsInput, type SubmitLetterInput } from '#shared/contracts/cases/mailbox.js';
 import { webConfig } from './config';
 import { call, fillPath, type ApiResult } from './api';
 
@@ -100,4 +101,27 @@ export async function fetchCaseAttachment(token: string, caseId: string, step: s
 export function sendRecoveryLink(token: string, caseId: string): Promise<ApiResult<RecoverySent>> {
   const op = recoveryOperations.sendCaseRecoveryLink;
   return call(RecoverySent, { method: op.method, path: fillPath(op.path, { caseId }), token });
+}
+
+/** Who a unit named its head (一把手) for the 一把手信箱 (decision 0029). */
+export function getMailboxSettings(token: string, unitId: string): Promise<ApiResult<MailboxSettings>> {
+  const op = mailboxOperations.getMailboxSettings;
+  return call(MailboxSettings, { method: op.method, path: op.path, token, query: { unitId } });
+}
+
+export function setMailboxSettings(token: string, body: MailboxSettingsInput): Promise<ApiResult<MailboxSettings>> {
+  const op = mailboxOperations.setMailboxSettings;
+  return call(MailboxSettings, { method: op.method, path: op.path, token, body });
+}
+
+/** The public mailbox's directory at a unit (or the top level): no session. */
+export function mailboxDirectory(unit: string | undefined): Promise<ApiResult<MailboxDirectory>> {
+  const op = mailboxOperations.getMailbox;
+  return call(MailboxDirectory, { method: op.method, path: op.path, query: unit ? { unit } : {} });
+}
+
+/** A resident's letter; `requester`: the forwarded client (server/requester.ts) for the per-client limit. */
+export function submitLetter(body: SubmitLetterInput, requester: Record<string, string>): Promise<ApiResult<LetterReceived>> {
+  const op = mailboxOperations.submitLetter;
+  return call(LetterReceived, { method: op.method, path: op.path, body, headers: requester });
 }

@@ -19,13 +19,15 @@ export const load: PageServerLoad = async ({ locals, url, cookies }) => {
   const state = (states as string[]).includes(stateParam) ? (stateParam as (typeof states)[number]) : '';
   const overdue = state !== '' && url.searchParams.get('overdue') === 'true';
   const escalated = url.searchParams.get('escalated') === 'true';
+  // 一把手信箱: the letters to the signed-in head (the API refuses it together with escalated).
+  const addressed = !escalated && url.searchParams.get('addressed') === 'true';
   const cursor = url.searchParams.get('cursor') ?? '';
-  const filters = { unitId: unit, ...(state ? { state } : {}), ...(overdue ? { overdue: 'true' } : {}), ...(escalated ? { escalated: 'true' } : {}) };
+  const filters = { unitId: unit, ...(state ? { state } : {}), ...(overdue ? { overdue: 'true' } : {}), ...(escalated ? { escalated: 'true' } : {}), ...(addressed ? { addressed: 'true' } : {}) };
   const query: Record<string, string> = { ...filters, ...(cursor ? { cursor } : {}) };
   const [listed, choices] = await Promise.all([listCases(token, query), unitChoices(token, unit)]);
   if (listed.status === 401 || choices.status === 401) sessionEnded(cookies, url);
   const problem = listed.ok ? null : listed.status === 404 || listed.status === 400 ? t.errors.unitNotFound : listed.status === 403 ? t.errors.forbidden : t.errors.unavailable;
   const { unitId: _unitId, ...kept } = filters;
   const nextPage = listed.ok && listed.data.cursor ? `?${new URLSearchParams({ unit, ...kept, cursor: listed.data.cursor })}` : null;
-  return { t, unit, units: choices.units, state, overdue, escalated, cases: listed.ok ? listed.data.items : [], nextPage, problem, states };
+  return { t, unit, units: choices.units, state, overdue, escalated, addressed, cases: listed.ok ? listed.data.items : [], nextPage, problem, states };
 };

@@ -20,7 +20,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
   }
   const view = found.data;
   const until = new Date(view.openUntil).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'short' });
-  return { t, view, intro: format(t.intro, { day: view.day, unit: view.unitName, window: view.windowName }), openUntil: format(t.openUntil, { until }) };
+  return { t, view, intro: view.letter || !view.windowName ? format(t.introLetter, { day: view.day, unit: view.unitName }) : format(t.intro, { day: view.day, unit: view.unitName, window: view.windowName }), openUntil: format(t.openUntil, { until }) };
 };
 
 export const actions: Actions = {

@@ -3,6 +3,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { COMMENT_MAX_LENGTH } from '#shared/domain/national-survey.js';
 import { format, messages, type Messages } from '$lib/i18n';
 import { surveyMessages } from '$lib/i18n-surveys';
+import { mailboxMessages } from '$lib/i18n-mailbox';
 import * as api from '$lib/server/api';
 import { ratingFormErrors, readRatingForm, toRequestBody } from '$lib/server/rating-form';
 import { deviceId, requesterHeaders } from '$lib/server/requester';
@@ -39,6 +40,8 @@ export const load: PageServerLoad = async ({ params, locals, cookies, url }) => 
     // Generated here, not in the browser, so that a double submit without JavaScript is one rating.
     idempotencyKey: randomUUID(),
     t: { ...t.resident, commentHint: format(t.resident.commentHint, { max: card.data.survey.commentMaxLength }) },
+    // The public mailbox of the window's unit (decision 0029), the window already chosen.
+    mailbox: { href: `/m?${new URLSearchParams({ unit: card.data.unit.id, window: card.data.code })}`, text: format(mailboxMessages(locals.lang).fromWindow, { unit: card.data.unit.name }) },
   };
 };
 

@@ -1,0 +1,70 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { LETTER_LIMITS } from '#shared/contracts/cases/mailbox.js';
+import { MOBILE_PATTERN } from '#shared/contracts/rating.js';
+import { format } from '$lib/i18n';
+import { mailboxMessages } from '$lib/i18n-mailbox';
+import { mailboxDirectory, submitLetter } from '$lib/server/api-cases';
+import { requesterHeaders } from '$lib/server/requester';
+import type { Actions, PageServerLoad } from './$types';
+
+/**
+ * The public mailbox (issue 15 §3; decision 0029): walk down the unit tree by links (?unit=, and
+ * ?window= from a window's page), then write to the unit's 投诉信箱 or, when it named its head, its
+ * 一把手信箱. Works without JavaScript; what the API refuses is said beside its field.
+ */
+export const load: PageServerLoad = async ({ url, locals }) => {
+  const t = mailboxMessages(locals.lang);
+  const unit = url.searchParams.get('unit') || undefined;
+  const found = await mailboxDirectory(unit);
+  if (!found.ok) {
+    if (found.status === 404 || found.status === 400) error(404, { message: t.notFound, hint: t.notFoundBody });
+    error(503, { message: t.errors.unavailable });
+  }
+  const window = url.searchParams.get('window') ?? '';
+  return { t, directory: found.data, window: found.data.windows.some((w) => w.code === window) ? window : '', limits: LETTER_LIMITS };
+};
+
+type Values = { box: string; windowCode: string; subject: string; content: string; contactPhone: string; consent: boolean };
+
+export const actions: Actions = {
+  default: async (event) => {
+    const { request, url, locals } = event;
+    const t = mailboxMessages(locals.lang);
+    const unitId = url.searchParams.get('unit') ?? '';
+    const form = await request.formData().catch(() => new FormData());
+    const text = (name: string) => String(form.get(name) ?? '').trim();
+    const values: Values = { box: text('box') || 'complaint', windowCode: text('windowCode'), subject: text('subject'), content: text('content'), contactPhone: text('contactPhone'), consent: form.get('consent') === 'yes' };
+    const limits = { min: LETTER_LIMITS.contentMin, max: LETTER_LIMITS.content };
+    const errors: Record<string, string> = {};
+    if (!values.subject || [...values.subject].length > LETTER_LIMITS.subject) errors.subject = format(t.errors.subject, { max: LETTER_LIMITS.subject });
+    const length = [...values.content].length;
+    if (length < limits.min || length > limits.max) errors.content = format(t.errors.content, limits);
+    if (values.contactPhone && !MOBILE_PATTERN.test(values.contactPhone)) errors.contactPhone = t.errors.contactPhone;
+    else if (values.contactPhone && !values.consent) errors.consentToCallback = t.errors.consentToCallback;
+    if (!['complaint', 'head'].includes(values.box)) errors.box = t.errors.box;
+    if (Object.keys(errors).length) return fail(400, { values, errors });
+
+    const sent = await submitLetter(
+      {
+        unitId,
+        box: values.box as 'complaint' | 'head',
+        ...(values.windowCode ? { windowCode: values.windowCode } : {}),
+        subject: values.subject,
+        content: values.content,
+        ...(values.contactPhone ? { contactPhone: values.contactPhone, consentToCallback: true } : {}),
+      },
+      requesterHeaders(event),
+    );
+    if (sent.ok) redirect(303, `/m/thanks?${new URLSearchParams({ due: sent.data.due })}`);
+    if (sent.status === 409) return fail(409, { values, errors: { box: t.errors.headClosed } });
+    if (sent.status === 429) return fail(429, { values, errors: {}, message: t.errors.tooMany });
+    if (sent.status === 400 || sent.status === 404) {
+      const issues = sent.error.error.issues ?? [];
+      const fields = issues.length ? issues.map((issue) => issue.field) : [sent.error.error.message.split(':')[0] ?? ''];
+      const message = (field: string) => format(t.errors[field as keyof typeof t.errors], field === 'subject' ? { max: LETTER_LIMITS.subject } : limits);
+      const named = Object.fromEntries(fields.filter((field) => field in t.errors).map((field) => [field, message(field)]));
+      if (Object.keys(named).length) return fail(sent.status, { values, errors: named });
+    }
+    return fail(503, { values, errors: {}, message: t.errors.unavailable });
+  },
+};
