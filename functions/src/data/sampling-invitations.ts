@@ -131,6 +131,8 @@ export interface InvitationStore {
   outbox(roundId: string, limit: number): Promise<OutboxMessage[]>;
   /** The answers' counts by stratum (SR15): level → count. */
   answerCounts(roundId: string): Promise<Map<string, LevelCounts>>;
+  /** Every answer of a round, as stored (the close opens the 差评 cases from them; decision 0030). */
+  answers(roundId: string): Promise<RoundRating[]>;
   /**
    * Store an answer: the link consumed, the round still sending, the invitation not answered yet,
    * the rating and its stratum's counts — all or nothing. Throws the link's refusal,
@@ -285,6 +287,21 @@ export function createInvitationStore(doc: DynamoDBDocumentClient, tables: { ops
       await pool([...invitations], PARALLEL_PUTS, async ({ roundId, stratum, entryId }) => {
         await doc.send(new PutCommand({ TableName: tables.ops, Item: { ...keys.roundSample(roundId, stratum, entryId), kind: 'round-sample', stratum, entryId, state: 'closed' } }));
       });
+    },
+
+    async answers(roundId) {
+      const found: RoundRating[] = [];
+      const pages = paginateQuery(
+        { client: doc },
+        { TableName: tables.ops, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.roundRatingPartition(roundId) }, ConsistentRead: true },
+      );
+      for await (const page of pages) {
+        for (const item of page.Items ?? []) {
+          const { pk: _pk, sk: _sk, kind: _kind, ...rating } = item;
+          found.push(rating as RoundRating);
+        }
+      }
+      return found;
     },
 
     async answerCounts(roundId) {

@@ -37,6 +37,7 @@ const zh = {
   caseTitle: '整改事项',
   facts: { window: '窗口', day: '评价日期', level: '评价等级', reasons: '不满意原因', comment: '留言', channel: '渠道', contact: '评价人', due: '当前期限', reopened: '重新办理次数' },
   channels: { 'window-qr': '窗口二维码', 'service-record': '办件短信链接', sampling: '阳光测评' } as Record<string, string>,
+  roundLink: '查看测评',
   // Mailbox letters (decision 0029): a case with no rating behind it.
   letters: {
     kinds: { complaint: '投诉信箱来信', head: '一把手信箱来信' } as Record<string, string>,
@@ -237,6 +238,7 @@ const en: CaseMessages = {
   caseTitle: 'Case',
   facts: { window: 'Window', day: 'Rated on', level: 'Rating', reasons: 'Reasons', comment: 'Comment', channel: 'Channel', contact: 'Resident', due: 'Due', reopened: 'Reopened' },
   channels: { 'window-qr': 'Window QR code', 'service-record': 'Service-record link', sampling: 'Sampling round' },
+  roundLink: 'the round',
   letters: {
     kinds: { complaint: 'Complaint letter', head: 'Letter to the head' },
     day: 'Written on',

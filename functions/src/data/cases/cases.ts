@@ -10,6 +10,7 @@ import { linkRefusal, recoveryLinkConsumption } from '../rating-links.js';
 import { windowDayCountersAdd } from '../totals.js';
 import { caseCounterValues, upheldCounterNames, type CountedRating, type Counters, type RatingChannel } from '../window-day-counters.js';
 import { batchGetItems } from '../batch-get.js';
+import { pool } from '../pool.js';
 import { contactPut, type SealedContact } from '../contacts.js';
 import { admissionItems, type RatingAdmission } from '../throttle.js';
 import { keys } from '../keys.js';
@@ -49,6 +50,8 @@ export interface CaseRecord {
   subject?: string;
   /** 一把手信箱: the head's username when the letter came; listed in their queue too. */
   addressedTo?: string;
+  /** A 阳光测评 round's 差评 (decision 0030): the round it was answered in, opened at its close. */
+  roundId?: string;
   /** 实名差评: the contact store item the resident left for a call back; absent: anonymous. */
   contactId?: string;
   /** The contact was deleted when the case finished (the contact store's TTL deletes the others). */
@@ -282,6 +285,11 @@ export interface CaseStore {
    * nothing written).
    */
   openLetter(letter: CaseRecord, options: { contact?: SealedContact; counter?: RatingAdmission['clientCounter']; now: Date }): Promise<void>;
+  /**
+   * The cases of a closed round's 差评 (decision 0030), each in its own transaction (the case and its
+   * queue entries) and at most once: one already there is left as it is. How many were opened now.
+   */
+  openRoundCases(records: readonly CaseRecord[]): Promise<number>;
   /** Who a unit named its head (一把手), if anyone. */
   mailboxHead(unitId: string): Promise<string | undefined>;
   /** Name a unit's head, or (undefined) close its 一把手信箱. */
@@ -326,7 +334,8 @@ function upheldRatingFlag(table: string, found: CaseRecord): TransactItem {
  */
 function stepCountersAdd(table: string, from: CaseRecord, next: CaseRecord, upheld: CountedRating | undefined): TransactItem[] {
   // A letter has no rating, so no totals item: it is in no rate and no 差评整改 metric (decision 0029).
-  if (!from.channel || !from.windowCode) return [];
+  // A round's 差评 (decision 0030) neither: its answer is on no window's totals.
+  if (!from.channel || from.channel === 'sampling' || !from.windowCode) return [];
   const values: Counters = caseCounterValues(from.channel, caseCounterDelta(caseProgress(from), caseProgress(next)));
   for (const name of upheld ? upheldCounterNames(upheld) : []) values[name] = (values[name] ?? 0) + 1;
   const update = windowDayCountersAdd(table, { windowCode: from.windowCode, day: from.day, channel: from.channel }, values);
@@ -510,6 +519,20 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tables: { ops: stri
         }
         throw error;
       }
+    },
+    async openRoundCases(records) {
+      let opened = 0;
+      await pool([...records], 8, async (record) => {
+        try {
+          await doc.send(new TransactWriteCommand({ TransactItems: caseItems(table, record) }));
+          opened++;
+        } catch (error) {
+          // A close run again (its purge had failed half-way) finds the cases it opened before.
+          if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return;
+          throw error;
+        }
+      });
+      return opened;
     },
     async mailboxHead(unitId) {
       const { Item } = await doc.send(new GetCommand({ TableName: table, Key: keys.mailboxSettings(unitId), ConsistentRead: true }));

@@ -110,6 +110,7 @@ async function caseView(deps: CaseDeps, found: CaseRecord, events?: CaseEvent[])
     ...(found.comment ? { comment: found.comment } : {}),
     ...(found.subject ? { subject: found.subject } : {}),
     ...(found.addressedTo ? { addressedTo: found.addressedTo } : {}),
+    ...(found.roundId ? { roundId: found.roundId } : {}),
     ...(found.channel ? { channel: found.channel } : {}),
     named: found.contactId !== undefined,
     ...(found.contactPurged ? { contactPurged: true } : {}),
@@ -215,8 +216,9 @@ export async function caseStep(
   const final = FINAL_CASE_STATES.includes(change.to);
   // 申诉成立: the rating is flagged and counted under `ap:` in the step's transaction, so that the
   // definitions that exclude upheld appeals take it out of their rates (report-build.ts).
-  // A letter has no rating: its upheld appeal closes it and excludes nothing (decision 0029).
-  const upheld = change.to === 'appeal-upheld' && found.windowCode && found.channel ? await deps.ratings.counted(found.windowCode, found.day, found.caseId) : undefined;
+  // A letter has no rating: its upheld appeal ends it and excludes nothing (decision 0029).
+  // A round's 差评 neither: the round's results were fixed at its close (decision 0030).
+  const upheld = change.to === 'appeal-upheld' && found.windowCode && found.channel && found.channel !== 'sampling' ? await deps.ratings.counted(found.windowCode, found.day, found.caseId) : undefined;
   const purgeContact = final && found.contactId && !found.contactPurged ? found.contactId : undefined;
   const next: CaseRecord = {
     ...found,

@@ -7,6 +7,8 @@ import type { InvitationStore } from '../../data/sampling-invitations.js';
 import { RoundStateError, type RoundRecord, type RoundStore } from '../../data/sampling-rounds.js';
 import type { SurveyStore } from '../../data/surveys.js';
 import type { UnitRecord, UnitStore } from '../../data/units.js';
+import type { WindowStore } from '../../data/windows.js';
+import type { CaseStore } from '../../data/cases/cases.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../errors.js';
 import type { ClientKeyring } from '../../throttle/keyring.js';
 
@@ -21,7 +23,10 @@ export interface RoundDeps extends AccessDeps {
   surveys: Pick<SurveyStore, 'getVersionById'>;
   rounds: RoundStore;
   /** The close purges the people drawn (close-round.ts); Neyman's priors read an earlier round's counts (0023). */
-  invitations: Pick<InvitationStore, 'list' | 'deleteContacts' | 'closeSample' | 'answerCounts'>;
+  invitations: Pick<InvitationStore, 'list' | 'deleteContacts' | 'closeSample' | 'answerCounts' | 'answers'>;
+  /** The close opens the round's 差评 cases (decision 0030). */
+  windows: Pick<WindowStore, 'getMany'>;
+  cases: Pick<CaseStore, 'openRoundCases' | 'deadlineSettings'>;
   throttle: { keyring: ClientKeyring };
   randomBytes?: (size: number) => Buffer;
   newRoundId?: () => string;

@@ -110,6 +110,7 @@ export const CaseView = CaseSummary.extend({
   comment: z.string().optional().meta({ description: 'The rating’s comment, or the letter’s content' }),
   subject: z.string().optional().meta({ description: 'A letter’s subject' }),
   addressedTo: z.string().optional().meta({ description: '一把手信箱: the username of the head the letter was addressed to' }),
+  roundId: z.string().optional().meta({ description: 'A 阳光测评 round’s 差评: the round, closed the day the case opened (its answer’s own day is never kept)' }),
   channel: z.string().optional().meta({ description: 'The rating’s channel; absent for a letter' }),
   named: z.boolean().meta({ description: '实名差评: the resident left a number for a call back (shown only through 查看联系方式)' }),
   contactPurged: z.boolean().optional().meta({ description: 'The number was deleted when the case finished' }),
