@@ -144,6 +144,9 @@ describe('a letter to the 投诉信箱', () => {
       [letter({ unitId: 'mb-nowhere' }), 404, 'unitId'],
       [letter({ contactPhone: PHONE }), 400, 'consentToCallback'],
       [letter({ content: '太慢' }), 400, 'content'],
+      // A number belongs in contactPhone (sealed), never in the text the unit reads.
+      [letter({ content: `请打我电话 ${PHONE.slice(0, 3)} ${PHONE.slice(3, 7)} ${PHONE.slice(7)} 联系` }), 400, 'content'],
+      [letter({ subject: '身份证11010519491231002X办不了' }), 400, 'subject'],
       [letter({ box: 'mayor' }), 400, 'box'],
       // The 一把手信箱 is closed until the unit names its head.
       [letter({ box: 'head' }), 409, 'box'],
@@ -154,6 +157,7 @@ describe('a letter to the 投诉信箱', () => {
       expect(reply.json.error.message, JSON.stringify(body)).toMatch(new RegExp(`^${field}`));
     }
     expect((await scanAll(t.tables.ops)).filter((item) => item.kind === 'case')).toHaveLength(cases);
+    expect(JSON.stringify(await scanAll(t.tables.ops))).not.toContain(PHONE.slice(3, 7) + ' ' + PHONE.slice(7));
   });
 
   it('lets an appeal of a letter be upheld by the county: the case ends, with no rating to exclude', async () => {

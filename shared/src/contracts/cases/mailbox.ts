@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { LETTER_LIMITS, MAILBOX_KINDS } from '../../domain/cases/mailbox.js';
+import { LETTER_LIMITS, MAILBOX_KINDS, personalNumberIn } from '../../domain/cases/mailbox.js';
 import type { Operation } from '../operation.js';
 import { UnitId } from '../org-units.js';
 import { MOBILE_PATTERN } from '../rating.js';
@@ -14,7 +14,7 @@ import { WindowCode } from '../window-card.js';
  * of the account the unit named its head. No JavaScript is needed to find the unit or to write.
  */
 /** The letter limits the forms check before sending (the API checks them again). */
-export { LETTER_LIMITS };
+export { LETTER_LIMITS, personalNumberIn };
 
 const MailboxKind = z.enum(MAILBOX_KINDS, { error: `must be one of ${MAILBOX_KINDS.join(', ')}` }).meta({
   description: 'complaint: 投诉信箱 (the unit’s queue); head: 一把手信箱 (the unit’s queue and its head’s own)',
@@ -52,6 +52,11 @@ export const SubmitLetterInput = z
     consentToCallback: z.boolean().optional(),
   })
   .superRefine((input, context) => {
+    // A number goes in contactPhone (sealed, deleted at the close), never in the text (decision 0029).
+    for (const field of ['subject', 'content'] as const) {
+      const found = personalNumberIn(input[field]);
+      if (found) context.addIssue({ code: 'custom', path: [field], message: found === 'mobile' ? 'must not hold a phone number: give it as contactPhone' : 'must not hold an ID number' });
+    }
     if (input.contactPhone && input.consentToCallback !== true) context.addIssue({ code: 'custom', path: ['consentToCallback'], message: 'must be true when a contact phone is given' });
     if (input.consentToCallback === true && !input.contactPhone) context.addIssue({ code: 'custom', path: ['contactPhone'], message: 'is required when consentToCallback is true' });
   })

@@ -1,5 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { LETTER_LIMITS } from '#shared/contracts/cases/mailbox.js';
+import { LETTER_LIMITS, personalNumberIn } from '#shared/contracts/cases/mailbox.js';
 import { MOBILE_PATTERN } from '#shared/contracts/rating.js';
 import { format } from '$lib/i18n';
 import { mailboxMessages } from '$lib/i18n-mailbox';
@@ -39,6 +39,10 @@ export const actions: Actions = {
     if (!values.subject || [...values.subject].length > LETTER_LIMITS.subject) errors.subject = format(t.errors.subject, { max: LETTER_LIMITS.subject });
     const length = [...values.content].length;
     if (length < limits.min || length > limits.max) errors.content = format(t.errors.content, limits);
+    for (const field of ['subject', 'content'] as const) {
+      const found = personalNumberIn(values[field]);
+      if (found && !errors[field]) errors[field] = found === 'mobile' ? t.errors.phoneInText : t.errors.idInText;
+    }
     if (values.contactPhone && !MOBILE_PATTERN.test(values.contactPhone)) errors.contactPhone = t.errors.contactPhone;
     else if (values.contactPhone && !values.consent) errors.consentToCallback = t.errors.consentToCallback;
     if (!['complaint', 'head'].includes(values.box)) errors.box = t.errors.box;
