@@ -1185,11 +1185,12 @@ describe('edge stack (us-east-1)', () => {
     for (const route of publicPosts) expect(rateLimited('POST', concrete(route.path)), route.path).toBe(true);
     // The resident's form posts to its own page (?/rate); sign-in is a page too. Percent-encoding
     // does not dodge the rule: SvelteKit would route /%77/… to /w/….
-    for (const path of ['/w/AB12', '/w/AB12/thanks', '/login', '/login/totp', '/%77/AB12', '/api/public/%72atings']) {
+    // The public mailbox's form posts to /m (its API is under /api/public/).
+    for (const path of ['/w/AB12', '/w/AB12/thanks', '/login', '/login/totp', '/%77/AB12', '/api/public/%72atings', '/m']) {
       expect(rateLimited('POST', path), path).toBe(true);
     }
     for (const path of ['/w/AB12', '/login', '/api/public/windows/AB12']) expect(rateLimited('GET', path), `GET ${path}`).toBe(false);
-    for (const path of ['/', '/wx', '/loginx', '/verify', '/admin/units/import', '/api/org/units', '/api/accounts']) {
+    for (const path of ['/', '/wx', '/loginx', '/mx', '/m/thanks', '/verify', '/admin/units/import', '/api/org/units', '/api/accounts']) {
       expect(rateLimited('POST', path), path).toBe(false);
     }
   });

@@ -14,11 +14,12 @@ export const RATE_WINDOW_SECONDS = 300;
 /**
  * Where anonymous visitors write, so where stuffing and password guessing come in: the resident's
  * rating form (`POST /w/{code}?/rate`, and its thanks page), the public API (`POST
- * /api/public/ratings`) and sign-in (the `/login` and `/login/totp` pages, `/api/auth/*`).
+ * /api/public/ratings`), sign-in (the `/login` and `/login/totp` pages, `/api/auth/*`) and the
+ * public mailbox's form (`POST /m`, decision 0029; its API is under `/api/public/`).
  */
 export const RATE_LIMITED_POST_PATHS = {
   startsWith: ['/w/', '/api/public/', '/api/auth/', '/login/'],
-  exactly: ['/login'],
+  exactly: ['/login', '/m'],
 } as const;
 
 /**

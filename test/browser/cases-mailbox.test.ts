@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { demoCounty } from '../../infra/local/demo-county.js';
 import { loginToken } from '../support/api-client.js';
 import { expectNoAxeViolations } from '../support/axe.js';
 import { demoSessions, JS_MODES, launchChromium, type Session } from '../support/browser.js';
@@ -60,7 +61,7 @@ describe.each(JS_MODES)('the public mailbox $name', ({ javaScriptEnabled }) => {
       await page.getByLabel('我同意单位通过此号码回访我').check();
       await Promise.all([page.waitForURL(/\/m\/thanks\?due=\d{4}-\d{2}-\d{2}$/), page.getByTestId('letter-submit').click()]);
       await expect(page.getByTestId('letter-received').innerText()).resolves.toBe('来信已收到');
-      await expect(page.locator('main').innerText()).resolves.toMatch(/该单位将在 \d{4}-\d{2}-\d{2} 前核实处理。/);
+      await expect(page.locator('main').innerText()).resolves.toMatch(/该单位最迟于 \d{4}-\d{2}-\d{2} 核实处理。/);
     } finally {
       await resident.close();
     }
@@ -95,6 +96,12 @@ describe('the 一把手信箱', () => {
       await expect(page.getByLabel('一把手信箱（同时送达单位主要负责人）').count()).resolves.toBe(1);
       await page.goto(`${baseUrl}/m?unit=lj-rs`);
       await expect(page.getByText('该单位暂未开通一把手信箱。').count()).resolves.toBe(1);
+      // From a window's page: its unit's form, about that window unless unticked. No window is listed otherwise.
+      const window = demoCounty().windows.find((candidate) => candidate.unitId === 'lj-rs' && candidate.active)!;
+      await expect(page.getByRole('checkbox', { name: /^反映的是/ }).count()).resolves.toBe(0);
+      await page.goto(`${baseUrl}/w/${window.code}`);
+      await Promise.all([page.waitForURL(/\/m\?unit=lj-rs&window=/), page.getByTestId('mailbox-link').click()]);
+      await expect(page.getByRole('checkbox', { name: `反映的是“${window.name}”` }).isChecked()).resolves.toBe(true);
     } finally {
       await resident.close();
     }

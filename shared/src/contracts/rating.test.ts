@@ -25,6 +25,12 @@ describe('SubmitRatingInput', () => {
     ]);
   });
 
+  it('refuses a comment holding a phone or ID number, naming comment: the number goes in contactPhone, sealed', () => {
+    expect(fieldsOf({ ...valid, level: 2, comment: '请回电 139 1234 5678' })).toEqual(['comment']);
+    expect(fieldsOf({ ...valid, level: 2, comment: '我的身份证11010519491231002X办不了' })).toEqual(['comment']);
+    expect(fieldsOf({ ...valid, level: 2, comment: '等了40分钟，3号窗口，2026-12-08' })).toEqual([]);
+  });
+
   it('allows 差评 reasons only for 不满意 and 非常不满意', () => {
     expect(fieldsOf({ ...valid, level: 2, reasons: ['SLOW'] })).toEqual([]);
     expect(fieldsOf({ ...valid, level: 3, reasons: ['SLOW'] })).toEqual(['reasons']);

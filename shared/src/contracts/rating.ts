@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { BAD_RATING_REASON_CODES, COMMENT_MAX_LENGTH, type BadRatingReason } from '../domain/national-survey.js';
+import { personalNumberIn } from '../domain/personal-numbers.js';
 import { StaffId } from './org-staff.js';
 import { safeRecord, text } from './text.js';
 import { WindowCode } from './window-card.js';
@@ -8,6 +9,8 @@ const Level = z.literal([1, 2, 3, 4, 5], { error: 'must be an integer from 1 to 
 
 /** Mainland mobile numbers: 11 digits starting 13–19. */
 export const MOBILE_PATTERN = /^1[3-9]\d{9}$/;
+/** Whether free text holds a mobile or ID number (the forms check it before sending, as the API does). */
+export { personalNumberIn };
 
 // What a resident types is text as text.ts defines it (no control characters but tab and newline,
 // no lone surrogates), refused at the edge rather than stored. The use case trims the comment.
@@ -55,6 +58,9 @@ export const SubmitRatingInput = z
       .meta({ description: 'Answers to the agency section, by question id; checked against the survey version shown' }),
   })
   .superRefine((input, ctx) => {
+    // A number left for the 回访 goes in contactPhone (sealed), never in the comment staff read.
+    const number = input.comment ? personalNumberIn(input.comment) : undefined;
+    if (number) ctx.addIssue({ code: 'custom', path: ['comment'], message: number === 'mobile' ? 'must not hold a phone number: give it as contactPhone, with consent' : 'must not hold an ID number' });
     if (input.reasons?.length && input.level > 2) {
       ctx.addIssue({ code: 'custom', path: ['reasons'], message: 'reasons are only for level 1 or 2 (差评)' });
     }

@@ -38,6 +38,7 @@ const zh = {
   facts: { window: '窗口', day: '评价日期', level: '评价等级', reasons: '不满意原因', comment: '留言', channel: '渠道', contact: '评价人', due: '当前期限', reopened: '重新办理次数' },
   channels: { 'window-qr': '窗口二维码', 'service-record': '办件短信链接', sampling: '阳光测评' } as Record<string, string>,
   roundLink: '查看测评',
+  roundDay: '测评截止日期',
   // Mailbox letters (decision 0029): a case with no rating behind it.
   letters: {
     kinds: { complaint: '投诉信箱来信', head: '一把手信箱来信' } as Record<string, string>,
@@ -58,6 +59,8 @@ const zh = {
     settingsSave: '保存',
     settingsClose: '关闭一把手信箱',
     settingsSaved: '已保存。',
+    settingsRequired: '请填写一把手的用户名。',
+    settingsInvalid: '该用户名须是本单位本身的有效账号，且角色能查看整改事项（系统管理员、单位管理员或考核委员会）。',
     publicLink: '公开信箱（群众来信入口）',
   },
   named: '留有联系方式（实名差评，可回访）',
@@ -239,6 +242,7 @@ const en: CaseMessages = {
   facts: { window: 'Window', day: 'Rated on', level: 'Rating', reasons: 'Reasons', comment: 'Comment', channel: 'Channel', contact: 'Resident', due: 'Due', reopened: 'Reopened' },
   channels: { 'window-qr': 'Window QR code', 'service-record': 'Service-record link', sampling: 'Sampling round' },
   roundLink: 'the round',
+  roundDay: 'Round closed on',
   letters: {
     kinds: { complaint: 'Complaint letter', head: 'Letter to the head' },
     day: 'Written on',
@@ -258,6 +262,8 @@ const en: CaseMessages = {
     settingsSave: 'Save',
     settingsClose: 'Close letters to the head',
     settingsSaved: 'Saved.',
+    settingsRequired: 'Enter the head’s username.',
+    settingsInvalid: 'The username must be an active account of this unit itself whose role reads cases (system admin, unit admin or committee).',
     publicLink: 'Public mailbox (residents’ entrance)',
   },
   named: 'Left a number for a call back',

@@ -219,6 +219,14 @@ export interface CaseAttachment {
   data: string;
 }
 
+/** A letter's case is there already: the same letter sent again (its idempotency key). */
+export class LetterExistsError extends Error {
+  override name = 'LetterExistsError';
+  constructor() {
+    super('this letter was received already');
+  }
+}
+
 /** The case was not in the state the step starts from (another step came first): its state now. */
 export class CaseStateError extends Error {
   override name = 'CaseStateError';
@@ -510,14 +518,21 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tables: { ops: stri
       const items: TransactItem[] = [...letterOpeningItems(table, letter), ...(contact ? [{ Put: contactPut(tables.contacts, contact) }] : [])];
       const admissionStart = items.length;
       items.push(...(admitted?.items ?? []));
-      try {
-        await doc.send(new TransactWriteCommand({ TransactItems: items }));
-      } catch (error) {
-        if (error instanceof TransactionCanceledException && admitted) {
-          const refused = admitted.refusal((error.CancellationReasons ?? []).slice(admissionStart).map((reason) => reason.Code));
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await doc.send(new TransactWriteCommand({ TransactItems: items }));
+          return;
+        } catch (error) {
+          if (!(error instanceof TransactionCanceledException)) throw error;
+          const reasons = error.CancellationReasons ?? [];
+          // The same letter again (its idempotency key gives the same case id): nothing written twice.
+          if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new LetterExistsError();
+          const refused = admitted?.refusal(reasons.slice(admissionStart).map((reason) => reason.Code));
           if (refused) throw refused;
+          // Two letters of one client at once meet on its counter: the later one tries again, as ratings do.
+          if (!reasons.some((reason) => reason.Code === 'TransactionConflict') || attempt >= 5) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt * Math.random()));
         }
-        throw error;
       }
     },
     async openRoundCases(records) {

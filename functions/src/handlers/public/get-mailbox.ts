@@ -9,5 +9,5 @@ const operation = operations.getMailbox;
 export const handler = httpHandler(operation, async (event) => {
   const query = parse(operation.query, event.queryStringParameters ?? {});
   // Unit names and windows are public (posters show them); a minute's cache keeps a crawler cheap.
-  return json(200, await mailboxDirectory(getRuntime(), query.unit), { 'cache-control': 'public, max-age=60' });
+  return json(200, await mailboxDirectory(getRuntime(), query.unit, query.window), { 'cache-control': 'public, max-age=60' });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { LetterReceived, MailboxDirectory, MailboxSettings, MailboxSettingsInput, SubmitLetterInput } from '#shared/contracts/cases/mailbox.js';
 import { LETTER_LIMITS } from '#shared/domain/cases/mailbox.js';
 import { addWorkingDays } from '#shared/domain/cases/working-days.js';
@@ -6,7 +7,7 @@ import { authorize, record, type AccessDeps, type Attempt } from '../../access/i
 import { can } from '../../access/permissions.js';
 import type { Principal } from '../../auth/principal.js';
 import type { Accounts } from '../../data/accounts.js';
-import type { CaseRecord, CaseStore } from '../../data/cases/cases.js';
+import { LetterExistsError, type CaseRecord, type CaseStore } from '../../data/cases/cases.js';
 import type { ContactSealer } from '../../data/contact-sealer.js';
 import type { SealedContact } from '../../data/contacts.js';
 import { ClientLimitError } from '../../data/throttle.js';
@@ -30,8 +31,9 @@ import { deadlinesForPath } from './deadlines.js';
  */
 export interface MailboxDeps {
   units: Pick<UnitStore, 'get' | 'getMany' | 'children'>;
-  windows: Pick<WindowStore, 'get' | 'listUnit'>;
-  cases: Pick<CaseStore, 'openLetter' | 'mailboxHead' | 'deadlineSettings'>;
+  windows: Pick<WindowStore, 'get'>;
+  cases: Pick<CaseStore, 'openLetter' | 'mailboxHead' | 'deadlineSettings' | 'get'>;
+  accounts: Pick<Accounts, 'get'>;
   sealer: Pick<ContactSealer, 'seal'>;
   now: () => Date;
   randomId: () => string;
@@ -47,40 +49,63 @@ async function openUnit(deps: Pick<MailboxDeps, 'units'>, unitId: string, field:
 }
 
 /** The directory at a unit (or the top level): where the resident is, where they can go, what they can name. */
-export async function mailboxDirectory(deps: MailboxDeps, unitId: string | undefined): Promise<MailboxDirectory> {
+/**
+ * The directory at a unit (or the top level): where the resident is, where they can go, whether the
+ * 一把手信箱 is open. Windows are not listed — a window's code is the key of its QR poster, and a
+ * public list would hand every code to a script — only the window the resident came from is named
+ * back (its page links here with its code).
+ */
+export async function mailboxDirectory(deps: MailboxDeps, unitId: string | undefined, windowCode?: string): Promise<MailboxDirectory> {
   if (!unitId) {
     const roots = await deps.units.children(null, { limit: LETTER_LIMITS.listed });
-    return { unit: null, ancestors: [], children: roots.items.map(named), windows: [], headBox: false };
+    return { unit: null, ancestors: [], children: roots.items.map(named), window: null, headBox: false };
   }
   const unit = await openUnit(deps, unitId, 'unit');
   const ancestorIds = unit.path.slice(0, -1);
-  const [ancestors, children, windows, head] = await Promise.all([
+  const [ancestors, children, window, head] = await Promise.all([
     ancestorIds.length ? deps.units.getMany(ancestorIds) : new Map<string, UnitRecord>(),
     deps.units.children(unit.id, { limit: LETTER_LIMITS.listed }),
-    deps.windows.listUnit(unit.path, { limit: LETTER_LIMITS.listed }),
-    deps.cases.mailboxHead(unit.id),
+    windowCode ? deps.windows.get(windowCode) : undefined,
+    openHead(deps, unit.id),
   ]);
   return {
     unit: named(unit),
     ancestors: ancestorIds.flatMap((id) => (ancestors.get(id) ? [named(ancestors.get(id)!)] : [])),
     children: children.items.map(named),
-    windows: windows.items.filter((window) => window.active).map((window) => ({ code: window.code, name: window.name })),
+    window: window && window.active && window.unitId === unit.id ? { code: window.code, name: window.name } : null,
     headBox: head !== undefined,
   };
 }
 
-export async function submitLetter(deps: MailboxDeps, input: SubmitLetterInput, requester: Requester = {}): Promise<LetterReceived> {
+/**
+ * The unit's head while the 一把手信箱 is open: the account named, if it is still active and still of
+ * the unit (an account disabled or moved since closes the box until the unit names another).
+ */
+async function openHead(deps: Pick<MailboxDeps, 'cases' | 'accounts'>, unitId: string): Promise<string | undefined> {
+  const head = await deps.cases.mailboxHead(unitId);
+  if (!head) return undefined;
+  const account = await deps.accounts.get(head);
+  return account && !account.disabled && account.unitId === unitId ? head : undefined;
+}
+
+/**
+ * A letter's case id: from its Idempotency-Key when it has one (a form sent twice, a retry: one
+ * case), else random. The key itself is kept nowhere.
+ */
+const letterId = (deps: Pick<MailboxDeps, 'randomId'>, key: string | undefined) => (key ? createHash('sha256').update(`manyi-letter\n${key}`).digest('hex').slice(0, 32) : deps.randomId());
+
+export async function submitLetter(deps: MailboxDeps, input: SubmitLetterInput, requester: Requester = {}, idempotencyKey?: string): Promise<LetterReceived & { replayed: boolean }> {
   const unit = await openUnit(deps, input.unitId, 'unitId');
   const window = input.windowCode ? await deps.windows.get(input.windowCode) : undefined;
   if (input.windowCode && (!window || window.unitId !== unit.id)) throw new NotFoundError('windowCode', 'window of this unit');
-  const head = input.box === 'head' ? await deps.cases.mailboxHead(unit.id) : undefined;
+  const head = input.box === 'head' ? await openHead(deps, unit.id) : undefined;
   if (input.box === 'head' && !head) throw new ConflictError('box', 'this unit has no 一把手信箱 open: write to its 投诉信箱 (complaint)');
 
   const now = deps.now();
   const day = chinaDay(now);
   const { deadlines } = await deadlinesForPath(deps, unit.path);
   const due = addWorkingDays(day, deadlines.verify);
-  const caseId = deps.randomId();
+  const caseId = letterId(deps, idempotencyKey);
   const contact: SealedContact | undefined = input.contactPhone
     ? {
         contactId: deps.randomId(),
@@ -115,9 +140,13 @@ export async function submitLetter(deps: MailboxDeps, input: SubmitLetterInput, 
     });
   } catch (error) {
     if (error instanceof ClientLimitError) throw new TooManyRequestsError('client', LETTER_LIMITS.windowSeconds / 60);
+    if (error instanceof LetterExistsError) {
+      const first = await deps.cases.get(caseId);
+      return { day: first?.day ?? day, due: first?.due ?? due.day, replayed: true };
+    }
     throw error;
   }
-  return { day, due: due.day };
+  return { day, due: due.day, replayed: false };
 }
 
 export interface MailboxSettingsDeps extends AccessDeps {
@@ -156,11 +185,12 @@ export async function setMailboxSettings(deps: MailboxSettingsDeps, principal: P
         : account.unitId !== unit.id
           ? 'must be an account of this unit itself'
           : !can(account, 'cases:read')
-            ? 'must be an account whose role reads cases (system admin, unit admin or committee)'
+            ? 'must be an account whose role reads cases'
             : undefined;
     if (problem) {
+      // The audit says which; the answer does not, so it tells no one which usernames exist elsewhere.
       await record(deps, principal, attempt, 'invalid', { unitId: unit.id, detail: `head: ${problem}` });
-      throw ValidationError.forField('head', problem);
+      throw ValidationError.forField('head', 'must be an active account of this unit itself whose role reads cases (system admin, unit admin or committee)');
     }
   }
   await deps.cases.setMailboxHead(unit.id, input.head ?? undefined, principal.username, deps.now());

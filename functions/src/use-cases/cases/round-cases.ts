@@ -26,22 +26,23 @@ export interface RoundCaseDeps {
   now: () => Date;
 }
 
-export async function openRoundCases(deps: RoundCaseDeps, round: RoundRecord): Promise<{ opened: number; withheld: number }> {
-  const { opening, withheld } = roundCaseAnswers(await deps.invitations.answers(round.roundId));
-  if (opening.length === 0) return { opened: 0, withheld };
+export async function openRoundCases(deps: RoundCaseDeps, round: RoundRecord): Promise<{ opened: number; withheldStrata: number }> {
+  const { opening, withheldStrata } = roundCaseAnswers(await deps.invitations.answers(round.roundId));
+  if (opening.length === 0) return { opened: 0, withheldStrata };
   const strataBy = (round.config as unknown as RoundConfig).strataBy ?? 'unit';
-  const strata = [...new Set(opening.map((answer) => answer.stratum))];
+  const strata = [...new Set(opening.map(({ answer }) => answer.stratum))];
   const windows = strataBy === 'window' ? await deps.windows.getMany(strata) : new Map();
   const unitIds = [...new Set([round.unitId, ...(strataBy === 'unit' ? strata : [...windows.values()].map((window) => window.unitId))])];
   const units = await deps.units.getMany(unitIds);
-  const today = chinaDay(deps.now());
+  // The close's own day, however often (and on whichever day) the close runs: all cases alike.
+  const today = chinaDay(round.closedAt ? new Date(round.closedAt) : deps.now());
   const deadlines = new Map<string, Promise<CaseDeadlines>>();
   const verifyDue = (unitId: string) => {
     if (!deadlines.has(unitId)) deadlines.set(unitId, deadlinesForPath(deps, units.get(unitId)?.path ?? [unitId]).then((found) => found.deadlines));
     return deadlines.get(unitId)!;
   };
   const records: CaseRecord[] = [];
-  for (const answer of opening) {
+  for (const { answer, keepComment } of opening) {
     const window = strataBy === 'window' ? windows.get(answer.stratum) : undefined;
     // A stratum whose unit is gone (or 无窗口) is the round's own unit's to answer for.
     const unitId = strataBy === 'unit' && units.has(answer.stratum) ? answer.stratum : (window?.unitId ?? round.unitId);
@@ -53,7 +54,7 @@ export async function openRoundCases(deps: RoundCaseDeps, round: RoundRecord): P
       day: today,
       level: answer.level,
       ...(answer.reasons?.length ? { reasons: answer.reasons } : {}),
-      ...(answer.comment ? { comment: answer.comment } : {}),
+      ...(keepComment && answer.comment ? { comment: answer.comment } : {}),
       channel: 'sampling',
       roundId: round.roundId,
       state: 'pending',
@@ -63,5 +64,5 @@ export async function openRoundCases(deps: RoundCaseDeps, round: RoundRecord): P
       updatedAt: `${today}T00:00:00.000Z`,
     });
   }
-  return { opened: await deps.cases.openRoundCases(records), withheld };
+  return { opened: await deps.cases.openRoundCases(records), withheldStrata };
 }

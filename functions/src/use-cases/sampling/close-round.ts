@@ -22,7 +22,7 @@ import { authorizeRound, refuseDrawer, refuseUnfinishedDraw, shownRound, stepRou
  *
  * The purge runs after the state moved and records `purgedAt` when done; a close that failed
  * half-way is finished by closing again (a closed round without `purgedAt` is purged, not refused).
- * Before the purge, the round's 差评 open their cases (decision 0030: at the close, all at once).
+ * After the purge, the round's 差评 open their cases (decision 0030: at the close, all at once).
  */
 export async function closeRound(deps: RoundDeps, principal: Principal, roundId: string): Promise<RoundView> {
   const attempt: Attempt = { action: 'round.close', objectType: 'round', objectId: roundId };
@@ -39,11 +39,12 @@ export async function closeRound(deps: RoundDeps, principal: Principal, roundId:
       funnel: stratumFunnels(round, invitations),
     });
   }
-  // The round's 差评 become cases now, all at once (decision 0030); a close run again opens none twice.
-  const cases = await openRoundCases(deps, closed);
   const purged = await purge(deps, closed, unit, invitations);
+  // Then the round's 差评 become cases, all at once (decision 0030); a close run again opens none twice.
+  // After the purge: a failure here leaves no number of the people drawn behind.
+  const cases = await openRoundCases(deps, closed);
   closed = await deps.rounds.transition(round.roundId, ['closed'], { purgedAt: deps.now().toISOString(), updatedAt: deps.now().toISOString() });
-  const opened = `${cases.opened} 差评 cases opened${cases.withheld ? `, ${cases.withheld} 差评 of strata under k opened none` : ''}`;
+  const opened = `${cases.opened} 差评 cases opened${cases.withheldStrata ? `; ${cases.withheldStrata} ${cases.withheldStrata === 1 ? 'stratum' : 'strata'} under k opened none` : ''}`;
   await record(deps, principal, attempt, 'ok', { unitId: round.unitId, detail: `seed revealed; commitment ${round.commitment}; ${purged} numbers of the people drawn deleted; ${opened}` });
   return shownRound(deps, closed);
 }

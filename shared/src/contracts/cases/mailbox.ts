@@ -1,8 +1,9 @@
 import * as z from 'zod';
-import { LETTER_LIMITS, MAILBOX_KINDS, personalNumberIn } from '../../domain/cases/mailbox.js';
+import { LETTER_LIMITS, MAILBOX_KINDS } from '../../domain/cases/mailbox.js';
+import { personalNumberIn } from '../../domain/personal-numbers.js';
 import type { Operation } from '../operation.js';
 import { UnitId } from '../org-units.js';
-import { MOBILE_PATTERN } from '../rating.js';
+import { IdempotencyKey, MOBILE_PATTERN } from '../rating.js';
 import { badRequest, errorResponse, forbidden as forbiddenTo, notFound as noSuch, unauthorized } from '../responses.js';
 import { text } from '../text.js';
 import { WindowCode } from '../window-card.js';
@@ -21,7 +22,10 @@ const MailboxKind = z.enum(MAILBOX_KINDS, { error: `must be one of ${MAILBOX_KIN
 });
 
 export const MailboxQuery = z
-  .strictObject({ unit: UnitId.optional().meta({ description: 'The unit to write to; absent: the top-level units to start from' }) })
+  .strictObject({
+    unit: UnitId.optional().meta({ description: 'The unit to write to; absent: the top-level units to start from' }),
+    window: WindowCode.optional().meta({ description: 'The window the writer came from (its page links here with it): echoed with its name if it is an active window of the unit' }),
+  })
   .meta({ id: 'MailboxQuery' });
 
 const Named = z.object({ id: z.string(), name: z.string() });
@@ -31,7 +35,10 @@ export const MailboxDirectory = z
     unit: Named.nullable().meta({ description: 'The unit chosen; null: none yet (the top level is listed)' }),
     ancestors: z.array(Named).meta({ description: 'From the top down to the unit’s parent' }),
     children: z.array(Named).meta({ description: 'The units right below (or the top-level units), to narrow the choice' }),
-    windows: z.array(z.object({ code: z.string(), name: z.string() })).meta({ description: 'The unit’s active windows, if the writer knows which served them' }),
+    window: z
+      .object({ code: z.string(), name: z.string() })
+      .nullable()
+      .meta({ description: 'The window asked for, if it is an active window of the unit. Windows are never listed: their codes are the keys of their QR posters, not to be collected by a script' }),
     headBox: z.boolean().meta({ description: 'The unit named its head: the 一把手信箱 is open' }),
   })
   .meta({ id: 'MailboxDirectory' });
@@ -114,6 +121,13 @@ export const mailboxOperations = {
       `${LETTER_LIMITS.perClient} letters per client per hour, counted under a keyed hash of the client that is forgotten within the hour — never its address.`,
     tag: 'public',
     auth: 'none',
+    headers: {
+      'Idempotency-Key': {
+        schema: IdempotencyKey,
+        required: false,
+        description: 'Makes a repeated submission safe: the same key opens one case and answers the first receipt again',
+      },
+    },
     body: SubmitLetterInput,
     responses: {
       201: { description: 'Received', schema: LetterReceived },

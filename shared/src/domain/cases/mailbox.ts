@@ -20,20 +20,3 @@ export const LETTER_LIMITS = {
   /** Units and windows a directory page lists at most. */
   listed: 500,
 } as const;
-
-/**
- * A mainland mobile number or a 居民身份证号 written into a letter's text (digits may be full-width
- * or split by spaces and hyphens). A number belongs in the form's own field — sealed in the contact
- * store, deleted when the case finishes — never in text the unit's staff read and the case keeps
- * (privacy by construction: no phone number outside the contact store). Such text is refused with a
- * message naming the field, not silently changed.
- */
-const MOBILE_IN_TEXT = /(?<!\d)1[3-9]\d(?:[\s-]?\d){8}(?!\d)/u;
-const ID_NUMBER_IN_TEXT = /(?<![\dXx])\d{6}(?:[\s-]?\d){11}[\s-]?[\dXx](?![\dXx])/u;
-
-export function personalNumberIn(text: string): 'mobile' | 'id' | undefined {
-  const plain = text.normalize('NFKC');
-  if (MOBILE_IN_TEXT.test(plain)) return 'mobile';
-  if (ID_NUMBER_IN_TEXT.test(plain)) return 'id';
-  return undefined;
-}

@@ -1,3 +1,4 @@
+import { personalNumberIn } from '../personal-numbers.js';
 import { SUPPRESSION_K } from '../report-suppression.js';
 import { opensCase } from './case-state.js';
 
@@ -18,10 +19,26 @@ export interface RoundAnswer {
   level: number;
 }
 
-export function roundCaseAnswers<A extends RoundAnswer>(answers: readonly A[], k: number = SUPPRESSION_K): { opening: A[]; withheld: number } {
+/** A case keeps its answer's comment only where the round's results would show comments: strata of ten answers or more. */
+export const ROUND_CASE_COMMENT_K = 10;
+
+/**
+ * The 差评 that open cases, each with whether its comment goes with it (a stratum of at least
+ * `commentK` answers, and no phone or ID number in it); and how many strata had 差评 but too few
+ * answers — a count of strata, never of their 差评, which would be a small cell.
+ */
+export function roundCaseAnswers<A extends RoundAnswer & { comment?: string | undefined }>(
+  answers: readonly A[],
+  k: number = SUPPRESSION_K,
+  commentK: number = ROUND_CASE_COMMENT_K,
+): { opening: { answer: A; keepComment: boolean }[]; withheldStrata: number } {
   const perStratum = new Map<string, number>();
   for (const answer of answers) perStratum.set(answer.stratum, (perStratum.get(answer.stratum) ?? 0) + 1);
   const bad = answers.filter((answer) => opensCase(answer.level));
-  const opening = bad.filter((answer) => (perStratum.get(answer.stratum) ?? 0) >= k);
-  return { opening, withheld: bad.length - opening.length };
+  const size = (answer: A) => perStratum.get(answer.stratum) ?? 0;
+  const opening = bad
+    .filter((answer) => size(answer) >= k)
+    .map((answer) => ({ answer, keepComment: answer.comment !== undefined && size(answer) >= commentK && personalNumberIn(answer.comment) === undefined }));
+  const withheldStrata = new Set(bad.filter((answer) => size(answer) < k).map((answer) => answer.stratum)).size;
+  return { opening, withheldStrata };
 }

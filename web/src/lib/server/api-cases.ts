@@ -115,9 +115,9 @@ export function setMailboxSettings(token: string, body: MailboxSettingsInput): P
 }
 
 /** The public mailbox's directory at a unit (or the top level): no session. */
-export function mailboxDirectory(unit: string | undefined): Promise<ApiResult<MailboxDirectory>> {
+export function mailboxDirectory(unit: string | undefined, window?: string): Promise<ApiResult<MailboxDirectory>> {
   const op = mailboxOperations.getMailbox;
-  return call(MailboxDirectory, { method: op.method, path: op.path, query: unit ? { unit } : {} });
+  return call(MailboxDirectory, { method: op.method, path: op.path, query: { ...(unit ? { unit } : {}), ...(unit && window ? { window } : {}) } });
 }
 
 /** A resident's letter; `requester`: the forwarded client (server/requester.ts) for the per-client limit. */

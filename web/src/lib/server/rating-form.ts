@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FieldIssue } from '#shared/contracts/errors.js';
-import { IdempotencyKey } from '#shared/contracts/rating.js';
+import { IdempotencyKey, personalNumberIn } from '#shared/contracts/rating.js';
 import { format, type Messages } from '$lib/i18n';
 import type { RatingRequestBody } from './api';
 
@@ -109,7 +109,8 @@ export function ratingFormErrors(
     else if (head === 'indicators' && sub && sub in values.indicators) errors[`indicators.${sub}`] = t.indicatorInvalid;
     else if (head === 'reasons') errors.reasons = Number(values.level) > 2 ? t.reasonsOnlyForBad : t.invalid;
     else if (head === 'comment') {
-      errors.comment = normalizeComment(values.comment).length > commentMaxLength ? format(t.commentTooLong, { max: commentMaxLength }) : t.commentInvalid;
+      const comment = normalizeComment(values.comment);
+      errors.comment = comment.length > commentMaxLength ? format(t.commentTooLong, { max: commentMaxLength }) : personalNumberIn(comment) ? t.commentHasNumber : t.commentInvalid;
     } else if (head === 'serviceItem') errors.serviceItem = t.serviceItemInvalid;
     else if (head === 'staffId') errors.staffId = t.servedByInvalid;
     else if (head === 'contactPhone') errors.contactPhone = t.phoneInvalid;

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { LETTER_LIMITS, personalNumberIn } from '#shared/contracts/cases/mailbox.js';
 import { MOBILE_PATTERN } from '#shared/contracts/rating.js';
+import { WindowCode } from '#shared/contracts/window-card.js';
 import { format } from '$lib/i18n';
 import { mailboxMessages } from '$lib/i18n-mailbox';
 import { mailboxDirectory, submitLetter } from '$lib/server/api-cases';
@@ -15,16 +17,18 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ url, locals }) => {
   const t = mailboxMessages(locals.lang);
   const unit = url.searchParams.get('unit') || undefined;
-  const found = await mailboxDirectory(unit);
+  // A window code of the wrong shape is no window: the unit's page is shown without one.
+  const window = url.searchParams.get('window') ?? '';
+  const found = await mailboxDirectory(unit, WindowCode.safeParse(window).success ? window : undefined);
   if (!found.ok) {
     if (found.status === 404 || found.status === 400) error(404, { message: t.notFound, hint: t.notFoundBody });
     error(503, { message: t.errors.unavailable });
   }
-  const window = url.searchParams.get('window') ?? '';
-  return { t, directory: found.data, window: found.data.windows.some((w) => w.code === window) ? window : '', limits: LETTER_LIMITS };
+  // Generated here, not in the browser, so that a letter sent twice without JavaScript is one case.
+  return { t, directory: found.data, limits: LETTER_LIMITS, idempotencyKey: randomUUID() };
 };
 
-type Values = { box: string; windowCode: string; subject: string; content: string; contactPhone: string; consent: boolean };
+type Values = { box: string; windowCode: string; subject: string; content: string; contactPhone: string; consent: boolean; idempotencyKey: string };
 
 export const actions: Actions = {
   default: async (event) => {
@@ -33,7 +37,7 @@ export const actions: Actions = {
     const unitId = url.searchParams.get('unit') ?? '';
     const form = await request.formData().catch(() => new FormData());
     const text = (name: string) => String(form.get(name) ?? '').trim();
-    const values: Values = { box: text('box') || 'complaint', windowCode: text('windowCode'), subject: text('subject'), content: text('content'), contactPhone: text('contactPhone'), consent: form.get('consent') === 'yes' };
+    const values: Values = { box: text('box') || 'complaint', windowCode: text('windowCode'), subject: text('subject'), content: text('content'), contactPhone: text('contactPhone'), consent: form.get('consent') === 'yes', idempotencyKey: text('idempotencyKey') };
     const limits = { min: LETTER_LIMITS.contentMin, max: LETTER_LIMITS.content };
     const errors: Record<string, string> = {};
     if (!values.subject || [...values.subject].length > LETTER_LIMITS.subject) errors.subject = format(t.errors.subject, { max: LETTER_LIMITS.subject });
@@ -57,7 +61,7 @@ export const actions: Actions = {
         content: values.content,
         ...(values.contactPhone ? { contactPhone: values.contactPhone, consentToCallback: true } : {}),
       },
-      requesterHeaders(event),
+      { ...requesterHeaders(event), ...(/^[\x21-\x7e]{8,128}$/.test(values.idempotencyKey) ? { 'idempotency-key': values.idempotencyKey } : {}) },
     );
     if (sent.ok) redirect(303, `/m/thanks?${new URLSearchParams({ due: sent.data.due })}`);
     if (sent.status === 409) return fail(409, { values, errors: { box: t.errors.headClosed } });
@@ -65,7 +69,11 @@ export const actions: Actions = {
     if (sent.status === 400 || sent.status === 404) {
       const issues = sent.error.error.issues ?? [];
       const fields = issues.length ? issues.map((issue) => issue.field) : [sent.error.error.message.split(':')[0] ?? ''];
-      const message = (field: string) => format(t.errors[field as keyof typeof t.errors], field === 'subject' ? { max: LETTER_LIMITS.subject } : limits);
+      const message = (field: string) => {
+        const number = field === 'subject' || field === 'content' ? personalNumberIn(values[field]) : undefined;
+        if (number) return number === 'mobile' ? t.errors.phoneInText : t.errors.idInText;
+        return format(t.errors[field as keyof typeof t.errors], field === 'subject' ? { max: LETTER_LIMITS.subject } : limits);
+      };
       const named = Object.fromEntries(fields.filter((field) => field in t.errors).map((field) => [field, message(field)]));
       if (Object.keys(named).length) return fail(sent.status, { values, errors: named });
     }

@@ -42,11 +42,11 @@ async function saveHead({ locals, request, cookies, url }: Parameters<Actions[st
   const form = await request.formData().catch(() => new FormData());
   const unit = String(form.get('unit') ?? '');
   const head = close ? '' : String(form.get('head') ?? '').trim();
-  if (!close && !head) return fail(400, { headValue: head, headError: t.letters.settingsHead });
+  if (!close && !head) return fail(400, { headValue: head, headError: t.letters.settingsRequired });
   const result = await setMailboxSettings(token, { unitId: unit, head: close ? null : head });
   if (result.status === 401) sessionEnded(cookies, url);
   if (!result.ok) {
-    const message = result.status === 400 ? result.error.error.message.replace(/^head: /, '') : result.status === 403 ? t.errors.forbidden : result.status === 404 ? t.errors.unitNotFound : t.errors.unavailable;
+    const message = result.status === 400 ? t.letters.settingsInvalid : result.status === 403 ? t.errors.forbidden : result.status === 404 ? t.errors.unitNotFound : t.errors.unavailable;
     return fail(result.status === 400 ? 400 : result.status === 403 ? 403 : result.status === 404 ? 404 : 503, { headValue: head, headError: message });
   }
   redirect(303, back(unit, 'head'));
