@@ -21,6 +21,7 @@ export function startBanner({ base, windows, accounts, staffAccount, dataDir, pu
 
   Resident pages (scan-a-QR flow), e.g.:
 ${windows.map((w) => `    ${base}/w/${w.code}   ${w.name}`).join('\n')}
+    ${base}/m   投诉信箱 (write to a unit; 临江县 also has a 一把手信箱)
 ${row('Admin', `${base}/login   ${accounts.map((a) => `${a.username} / ${a.password} (${a.displayName})`).join('; ')}`)}
 ${row('', `then the 6-digit code: npm run totp -- ${accounts[0]?.username ?? 'admin'}   (fixed demo-only TOTP secrets, see the README)`)}
 ${row('Reports', `${base}/admin/reports   ${base}/admin/reports/comments   (after the admin login)`)}

@@ -21,6 +21,7 @@ describe('npm start: the banner', () => {
     expect(text).toContain('http://localhost:4321/admin/reports ');
     expect(text).toContain('http://localhost:4321/verify ');
     expect(text).toContain('http://localhost:4321/me ');
+    expect(text).toContain('http://localhost:4321/m   投诉信箱');
     expect(text).toContain(`${DEMO_STAFF_ACCOUNT.username} / ${DEMO_STAFF_ACCOUNT.password}`);
     expect(text).toContain('http://localhost:4321/login ');
     expect(text).toContain('http://localhost:4321/api/health');

@@ -66,7 +66,8 @@ export async function listCases(deps: CaseDeps, principal: Principal, query: Cas
   const names = await windowNames(deps, page.items.map((item) => item.windowCode));
   // The escalated queue lists the cases of the units below: each row says whose.
   const units = escalated ? await deps.units.getMany([...new Set(page.items.map((item) => item.unitId))]) : undefined;
-  await record(deps, principal, attempt, 'ok', { unitId: unit.id });
+  const which = query.window ? `window ${query.window}` : escalated ? 'escalated to the unit' : query.addressed === 'true' ? '一把手信箱: addressed to the caller' : undefined;
+  await record(deps, principal, attempt, 'ok', { unitId: unit.id, ...(which ? { detail: which } : {}) });
   const items = page.items.map((item) => ({ ...summary(item, names, today), ...(units ? { unitName: units.get(item.unitId)?.name ?? item.unitId } : {}) }));
   return { unitId: unit.id, today, items, ...(page.cursor ? { cursor: page.cursor } : {}) };
 }
