@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { toFieldIssues } from '#shared/contracts/errors.js';
+import { IdempotencyKey } from '#shared/contracts/rating.js';
 import type { ClientPrincipal } from '../auth/client-credentials.js';
 import type { Principal } from '../auth/principal.js';
 import { ValidationError } from '../errors.js';
@@ -51,4 +52,11 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T
 /** Header lookup; API Gateway v2 lower-cases header names, the local gateway does too. */
 export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
   return event.headers?.[name.toLowerCase()];
+}
+
+/** The request's Idempotency-Key, if it sent one: a key of the wrong shape is a 400 naming the header. */
+export function idempotencyKeyOf(event: APIGatewayProxyEventV2): string | undefined {
+  const key = header(event, 'idempotency-key');
+  if (key !== undefined && !IdempotencyKey.safeParse(key).success) throw ValidationError.forField('Idempotency-Key', 'must be 8–128 visible ASCII characters');
+  return key;
 }

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { LoginInput } from './auth.js';
 import { LoginAnswer } from './accounts-schemas.js';
 import { ErrorBody } from './errors.js';
-import { IdempotencyKey, RatingCreated, SubmitRatingInput } from './rating.js';
+import { idempotencyKeyHeader, RatingCreated, SubmitRatingInput } from './rating.js';
 import { SatisfactionQuery, SatisfactionResult } from './results.js';
 import { WindowCard, WindowCode } from './window-card.js';
 import { orgOperations } from './ops-org.js';
@@ -119,13 +119,7 @@ export const coreOperations = {
       'A contact phone is stored only encrypted, in the contact store, and only with consent.',
     tag: 'public',
     auth: 'none',
-    headers: {
-      'Idempotency-Key': {
-        schema: IdempotencyKey,
-        required: false,
-        description: 'Makes retries safe: the same key with the same body returns the same result and stores nothing new',
-      },
-    },
+    headers: idempotencyKeyHeader('Makes retries safe: the same key with the same body returns the same result and stores nothing new'),
     body: SubmitRatingInput,
     responses: {
       201: { description: 'Stored (or replayed for a repeated Idempotency-Key)', schema: RatingCreated },

@@ -107,3 +107,6 @@ export const IdempotencyKey = z
   .string()
   .regex(/^[\x21-\x7E]{8,128}$/, 'must be 8–128 visible ASCII characters')
   .meta({ id: 'IdempotencyKey', example: '6f1c2b7e-3d4a-4e8b-9c0d-1a2b3c4d5e6f' });
+
+/** The optional Idempotency-Key header of a public write (a rating, a letter), with what it does there. */
+export const idempotencyKeyHeader = (description: string) => ({ 'Idempotency-Key': { schema: IdempotencyKey, required: false, description } }) as const;

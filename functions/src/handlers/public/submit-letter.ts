@@ -1,9 +1,7 @@
 import '../../aws-adapters.js';
 import { operations } from '#shared/contracts/api.js';
 import { httpHandler } from '../../middleware/http-handler.js';
-import { header, json, parse } from '../../middleware/http.js';
-import { IdempotencyKey } from '#shared/contracts/rating.js';
-import { ValidationError } from '../../errors.js';
+import { idempotencyKeyOf, json, parse } from '../../middleware/http.js';
 import { getRuntime } from '../../runtime.js';
 import { clientOf, currentKeys } from '../../throttle/index.js';
 import { submitLetter } from '../../use-cases/cases/mailbox.js';
@@ -12,8 +10,7 @@ const operation = operations.submitLetter;
 
 export const handler = httpHandler(operation, async (event) => {
   const input = parse(operation.body, event.jsonBody);
-  const key = header(event, 'idempotency-key');
-  if (key !== undefined && !IdempotencyKey.safeParse(key).success) throw ValidationError.forField('Idempotency-Key', 'must be 8–128 visible ASCII characters');
+  const key = idempotencyKeyOf(event);
   const runtime = getRuntime();
   // The client as a keyed hash of today's key (never its address), for the per-client letter limit.
   const requester = { client: clientOf(event, await currentKeys(runtime.throttle.keyring, runtime.now()), runtime.throttle.policy.clientFrom) };

@@ -1,9 +1,7 @@
 import '../../aws-adapters.js';
 import { operations } from '#shared/contracts/api.js';
-import { IdempotencyKey } from '#shared/contracts/rating.js';
-import { ValidationError } from '../../errors.js';
 import { httpHandler } from '../../middleware/http-handler.js';
-import { header, json, parse } from '../../middleware/http.js';
+import { header, idempotencyKeyOf, json, parse } from '../../middleware/http.js';
 import { sharedRatingLookups } from '../../data/read-cache.js';
 import { getRuntime, type Runtime } from '../../runtime.js';
 import { clientOf, currentKeys, deviceOf } from '../../throttle/index.js';
@@ -13,10 +11,7 @@ const operation = operations.submitRating;
 
 export const handler = httpHandler(operation, async (event) => {
   const input = parse(operation.body, event.jsonBody);
-  const key = header(event, 'idempotency-key');
-  if (key !== undefined && !IdempotencyKey.safeParse(key).success) {
-    throw ValidationError.forField('Idempotency-Key', 'must be 8–128 visible ASCII characters');
-  }
+  const key = idempotencyKeyOf(event);
   const runtime = getRuntime();
   const rater = await signedInAccount(runtime, header(event, 'authorization'));
   if (rater) await refuseStaffRating(runtime, rater, input.windowCode);

@@ -3,7 +3,7 @@ import { LETTER_LIMITS, MAILBOX_KINDS } from '../../domain/cases/mailbox.js';
 import { personalNumberIn } from '../../domain/personal-numbers.js';
 import type { Operation } from '../operation.js';
 import { UnitId } from '../org-units.js';
-import { IdempotencyKey, MOBILE_PATTERN } from '../rating.js';
+import { idempotencyKeyHeader, MOBILE_PATTERN } from '../rating.js';
 import { badRequest, errorResponse, forbidden as forbiddenTo, notFound as noSuch, unauthorized } from '../responses.js';
 import { text } from '../text.js';
 import { WindowCode } from '../window-card.js';
@@ -121,13 +121,7 @@ export const mailboxOperations = {
       `${LETTER_LIMITS.perClient} letters per client per hour, counted under a keyed hash of the client that is forgotten within the hour — never its address.`,
     tag: 'public',
     auth: 'none',
-    headers: {
-      'Idempotency-Key': {
-        schema: IdempotencyKey,
-        required: false,
-        description: 'Makes a repeated submission safe: the same key opens one case and answers the first receipt again',
-      },
-    },
+    headers: idempotencyKeyHeader('Makes a repeated submission safe: the same key opens one case and answers the first receipt again'),
     body: SubmitLetterInput,
     responses: {
       201: { description: 'Received', schema: LetterReceived },

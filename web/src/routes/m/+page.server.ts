@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { LETTER_LIMITS, personalNumberIn } from '#shared/contracts/cases/mailbox.js';
-import { MOBILE_PATTERN } from '#shared/contracts/rating.js';
+import { IdempotencyKey, MOBILE_PATTERN } from '#shared/contracts/rating.js';
 import { WindowCode } from '#shared/contracts/window-card.js';
 import { format } from '$lib/i18n';
 import { mailboxMessages } from '$lib/i18n-mailbox';
@@ -61,7 +61,7 @@ export const actions: Actions = {
         content: values.content,
         ...(values.contactPhone ? { contactPhone: values.contactPhone, consentToCallback: true } : {}),
       },
-      { ...requesterHeaders(event), ...(/^[\x21-\x7e]{8,128}$/.test(values.idempotencyKey) ? { 'idempotency-key': values.idempotencyKey } : {}) },
+      { ...requesterHeaders(event), ...(IdempotencyKey.safeParse(values.idempotencyKey).success ? { 'idempotency-key': values.idempotencyKey } : {}) },
     );
     if (sent.ok) redirect(303, `/m/thanks?${new URLSearchParams({ due: sent.data.due })}`);
     if (sent.status === 409) return fail(409, { values, errors: { box: t.errors.headClosed } });
