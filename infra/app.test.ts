@@ -324,7 +324,7 @@ describe('data stack', () => {
 describe('api stack', () => {
   it('has one Lambda per route, on Node.js 22 or newer, on ARM', () => {
     // Plus the invitation sender and the overdue sweep, which are no routes.
-    api.resourceCountIs('AWS::Lambda::Function', routes.length + 2);
+    api.resourceCountIs('AWS::Lambda::Function', routes.length + 3);
     for (const route of routes) {
       const fn = built.api.functions.get(route.operationId)!;
       const properties = api.toJSON().Resources[ownLogicalId(fn)].Properties;
@@ -336,7 +336,7 @@ describe('api stack', () => {
       // API Gateway's HTTP API waits 30 s at most: a route that may take longer would answer 503 while still working.
       expect(properties.Timeout).toBe(access.timeoutSeconds ?? 10);
       expect(properties.Timeout).toBeLessThanOrEqual(28);
-      const expected = ['AUDIT_TABLE', 'AUTH_MODE', 'BALLOTS_TABLE', 'COGNITO_CLIENT_ID', 'COGNITO_ISSUER', 'COGNITO_USER_POOL_ID', 'CONTACTS_TABLE', 'CONTACT_KMS_KEY_ID', 'NODE_OPTIONS', 'OPS_TABLE', 'ORIGIN_SECRET_ARN', 'PUBLIC_BASE_URL'];
+      const expected = ['AUDIT_TABLE', 'AUTH_MODE', 'BALLOTS_TABLE', 'COGNITO_CLIENT_ID', 'COGNITO_ISSUER', 'COGNITO_USER_POOL_ID', 'CONTACTS_TABLE', 'CONTACT_KMS_KEY_ID', 'NODE_OPTIONS', 'OPS_TABLE', 'ORIGIN_SECRET_ARN', 'PUBLIC_BASE_URL', 'TOTALS_TABLE'];
       if (access.posterFont) expected.push('POSTER_FONT_PATH');
       if (access.clientLimits) expected.push('CLIENT_FROM', 'CLIENT_KMS_KEY_ID');
       else if (access.pseudonyms) expected.push('CLIENT_KMS_KEY_ID');
@@ -367,9 +367,10 @@ describe('api stack', () => {
   });
 
   it('puts each route function, with its role, integration and permission, in exactly one nested stack: the one of its tag and shard', () => {
-    // The parent's functions are no routes: the invitation sender (infra/constructs/invitation-sender.ts)
-    // and the overdue sweep (infra/constructs/case-sweeper.ts), whose one permission lets EventBridge invoke it.
-    apiParent.resourceCountIs('AWS::Lambda::Function', 2);
+    // The parent's functions are no routes: the invitation sender (infra/constructs/invitation-sender.ts),
+    // the overdue sweep (infra/constructs/case-sweeper.ts), whose one permission lets EventBridge invoke it,
+    // and the rollups' stream consumer (infra/constructs/rollup-consumer.ts).
+    apiParent.resourceCountIs('AWS::Lambda::Function', 3);
     expect(ownLogicalId(built.api.invitations.function) in apiParent.toJSON().Resources).toBe(true);
     expect(ownLogicalId(built.api.caseSweeper.function) in apiParent.toJSON().Resources).toBe(true);
     apiParent.resourceCountIs('AWS::ApiGatewayV2::Integration', 0);
@@ -507,6 +508,18 @@ describe('api stack', () => {
       const granted = statementsOf(route.operationId).filter((statement) => mentions(statement.Resource, ballots)).flatMap(actionsOf).sort();
       const access = ROUTE_ACCESS[route.operationId].ballots;
       const expected = access === 'cast' ? ['dynamodb:PutItem'] : access === 'tally' ? ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:Query'] : [];
+      expect(granted, route.operationId).toEqual(expected);
+    }
+  });
+
+  it('grants the running totals to the routes that add to them (UpdateItem only) or read them (reports, comment counts), nothing to the rest (decision 0031)', () => {
+    const totals = logicalId(built.data, built.data.totals.table.node.defaultChild);
+    const adders = routes.filter((route) => ROUTE_ACCESS[route.operationId].totals === 'add').map((route) => route.operationId).sort();
+    expect(adders).toEqual(['answerRecoveryLink', 'submitLinkRating', 'submitRating', 'transitionCase']);
+    for (const route of routes) {
+      const granted = statementsOf(route.operationId).filter((statement) => mentions(statement.Resource, totals)).flatMap(actionsOf).sort();
+      const access = ROUTE_ACCESS[route.operationId].totals;
+      const expected = access === 'add' ? ['dynamodb:UpdateItem'] : access === 'read' ? ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:Query'] : [];
       expect(granted, route.operationId).toEqual(expected);
     }
   });
@@ -748,7 +761,8 @@ describe('api stack', () => {
           const actions = actionsOf(statement);
           expect(actions).not.toContain('dynamodb:Scan');
           expect(actions.filter((action) => /^[a-z0-9-]+:\*$/.test(action) || action === '*')).toEqual([]);
-          if (statement.Resource === '*') expect(actions.every((action) => action.startsWith('xray:'))).toBe(true);
+          // dynamodb:ListStreams names no resource (the stream mapping's grant to the rollups' consumer).
+          if (statement.Resource === '*') expect(actions.every((action) => action.startsWith('xray:') || action === 'dynamodb:ListStreams'), JSON.stringify(actions)).toBe(true);
         }
       }
       for (const role of Object.values(stack.findResources('AWS::IAM::Role'))) {
@@ -805,6 +819,60 @@ describe('差评整改: the overdue sweep', () => {
   });
 });
 
+describe('rollups: the totals stream and its consumer (decision 0031)', () => {
+  const consumerStatements = () => {
+    const roleId = ownLogicalId(built.api.rollups.function.role!);
+    const policies = api.findResources('AWS::IAM::Policy', { Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) } });
+    return Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+  };
+
+  it('streams the totals table, old and new images, and no other table', () => {
+    for (const table of TABLES) {
+      const resource = single(data.findResources('AWS::DynamoDB::Table', { Properties: { TableName: `${PREFIX}-${table.logicalName}` } }));
+      expect(resource.Properties.StreamSpecification, table.logicalName).toEqual(table.logicalName === 'totals' ? { StreamViewType: 'NEW_AND_OLD_IMAGES' } : undefined);
+    }
+  });
+
+  it('feeds the consumer one shard at a time in order, window-day changes only, halving failing batches and dead-lettering what still fails', () => {
+    const mappings = Object.values(apiParent.findResources('AWS::Lambda::EventSourceMapping', { Properties: { FunctionName: { Ref: ownLogicalId(built.api.rollups.function) } } }));
+    expect(mappings).toHaveLength(1);
+    const { Properties: mapping } = mappings[0];
+    expect(JSON.stringify(mapping.EventSourceArn)).toContain('StreamArn');
+    expect(mapping).toMatchObject({
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 1000,
+      MaximumBatchingWindowInSeconds: 1,
+      ParallelizationFactor: 1,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [ownLogicalId(built.api.rollups.deadLetterQueue), 'Arn'] } } },
+    });
+    // The rollups' own writes are in the same stream: the filter keeps them from invoking the consumer.
+    expect(mapping.FilterCriteria.Filters.map((filter: { Pattern: string }) => JSON.parse(filter.Pattern))).toEqual([
+      { dynamodb: { Keys: { pk: { S: [{ prefix: 'TOTALS#WINDOW#' }] }, sk: { S: [{ prefix: 'DAY#' }] } } } },
+    ]);
+    const dlq = apiParent.toJSON().Resources[ownLogicalId(built.api.rollups.deadLetterQueue)];
+    expect(dlq.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+  });
+
+  it('lets the consumer read the stream, get window items of ops, get and update the totals — and nothing else', () => {
+    const statements = consumerStatements();
+    const opsTable = logicalId(built.data, built.data.ops.table.node.defaultChild);
+    const totalsTable = logicalId(built.data, built.data.totals.table.node.defaultChild);
+    const dynamo = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+    const onOps = dynamo.filter((s) => mentions(s.Resource, opsTable));
+    expect(onOps.map((s) => [actionsOf(s), s.Condition])).toEqual([[['dynamodb:GetItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['WINDOW#*'] } }]]);
+    const onTotals = dynamo.filter((s) => mentions(s.Resource, totalsTable));
+    expect(onTotals.flatMap(actionsOf).sort()).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetItem', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:UpdateItem']);
+    expect(dynamo.filter((s) => !mentions(s.Resource, opsTable) && !mentions(s.Resource, totalsTable)).flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:ListStreams']);
+    for (const other of [built.data.contacts.table, built.data.ballots.table, built.data.audit.table, built.data.contactSealingKey, built.data.clientKey]) {
+      const id = logicalId(built.data, other.node.defaultChild);
+      expect(statements.filter((s) => mentions(s.Resource, id)), id).toEqual([]);
+    }
+    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('sqs:')).sort()).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+  });
+});
+
 describe('阳光测评 invitations (SMS): queue, dead letters and sender', () => {
   const senderStatements = () => {
     const roleId = ownLogicalId(built.api.invitations.function.role!);
@@ -834,7 +902,7 @@ describe('阳光测评 invitations (SMS): queue, dead letters and sender', () =>
   });
 
   it('feeds the sender ten messages at a time, reporting failures per message, at the configured concurrency (the sending rate)', () => {
-    const mapping = single(apiParent.findResources('AWS::Lambda::EventSourceMapping'));
+    const mapping = single(apiParent.findResources('AWS::Lambda::EventSourceMapping', { Properties: { EventSourceArn: { 'Fn::GetAtt': [queueId(), 'Arn'] } } }));
     expect(mapping.Properties).toMatchObject({
       EventSourceArn: { 'Fn::GetAtt': [queueId(), 'Arn'] },
       FunctionName: { Ref: ownLogicalId(built.api.invitations.function) },

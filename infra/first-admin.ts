@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createDocumentClient } from '../functions/src/data/client.js';
 import { createDataLayer } from '../functions/src/data/index.js';
-import { AUDIT_TABLE, BALLOTS_TABLE, CONTACTS_TABLE, OPS_TABLE, physicalTableName } from '../functions/src/data/tables.js';
+import { dataTables, physicalTableName, TABLES } from '../functions/src/data/tables.js';
 import { AppError } from '../functions/src/errors.js';
 import { createFirstAdmin } from '../functions/src/use-cases/accounts/first-admin.js';
 
@@ -28,8 +28,9 @@ if (!values.username || !values.name || !values.unit || !values.region) {
   process.exit(2);
 }
 const doc = createDocumentClient({ region: values.region, endpoint: values.endpoint });
-const [ops, contacts, audit, ballots] = [OPS_TABLE, CONTACTS_TABLE, AUDIT_TABLE, BALLOTS_TABLE].map((table) => physicalTableName(values.prefix, table)) as [string, string, string, string];
-const data = createDataLayer(doc, { ops, contacts, audit, ballots });
+const tables = dataTables(Object.fromEntries(TABLES.map((table) => [table.logicalName, physicalTableName(values.prefix, table)])));
+const { ops } = tables;
+const data = createDataLayer(doc, tables);
 try {
   const { account, unitCreated } = await createFirstAdmin({ ...data, now: () => new Date() }, { username: values.username, displayName: values.name, unitId: values.unit, unitName: values['unit-name'] });
   console.log(`system administrator ${account.username} (scope ${account.unitId}${unitCreated ? ', root unit created' : ''}) written to ${ops}`);

@@ -9,6 +9,7 @@ const ConfigSchema = z.object({
   CONTACTS_TABLE: z.string().min(3),
   AUDIT_TABLE: z.string().min(3),
   BALLOTS_TABLE: z.string().min(3),
+  TOTALS_TABLE: z.string().min(3),
   AWS_REGION: z.string().default('cn-north-1'),
   /** Set locally to DynamoDB Local (http://127.0.0.1:8000); unset in AWS. */
   DYNAMODB_ENDPOINT: z.url().optional(),

@@ -87,7 +87,13 @@ export function getRuntime(): Runtime {
   if (runtime) return runtime;
   const settings = config();
   const doc = createDocumentClient({ region: settings.AWS_REGION, endpoint: settings.DYNAMODB_ENDPOINT });
-  const data = createDataLayer(doc, { ops: settings.OPS_TABLE, contacts: settings.CONTACTS_TABLE, audit: settings.AUDIT_TABLE, ballots: settings.BALLOTS_TABLE });
+  const data = createDataLayer(doc, {
+    ops: settings.OPS_TABLE,
+    contacts: settings.CONTACTS_TABLE,
+    audit: settings.AUDIT_TABLE,
+    ballots: settings.BALLOTS_TABLE,
+    totals: settings.TOTALS_TABLE,
+  });
   const now = () => new Date();
   let sealer: ContactSealer | undefined;
   const getSealer = (): ContactSealer =>

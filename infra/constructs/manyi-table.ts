@@ -11,7 +11,7 @@ import { ManyiKey } from './manyi-key.js';
  * BatchWriteItem (nothing deletes; TTL purges), and `put-only` for the contact store, whose
  * writer must never read a phone number back.
  */
-export type TableAccess = 'none' | 'read' | 'read-write' | 'put-only' | 'put-read' | 'read-put' | 'accounts-get' | 'delete-only';
+export type TableAccess = 'none' | 'read' | 'read-write' | 'put-only' | 'put-read' | 'read-put' | 'accounts-get' | 'delete-only' | 'update-only';
 
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
 /** TransactWriteItems has no IAM action of its own: each Put / Update / ConditionCheck is authorised as itself. */
@@ -33,6 +33,8 @@ const ACTIONS: Record<TableAccess, string[]> = {
   'accounts-get': ['dynamodb:GetItem'],
   /** The contact store's purge on a round's close: DeleteItem only, never a read of what it deletes. */
   'delete-only': ['dynamodb:DeleteItem'],
+  /** The totals' writers (a rating's transaction, a case's step): ADD to counters, never a read or a Put. */
+  'update-only': ['dynamodb:UpdateItem'],
 };
 
 /** The partition keys an `accounts-get` grant may read (keys.account in functions/src/data/keys.ts). */
@@ -88,6 +90,7 @@ export class ManyiTable extends Construct {
       partitionKey: attribute(definition.partitionKey),
       ...(definition.sortKey ? { sortKey: attribute(definition.sortKey) } : {}),
       ...(definition.timeToLiveAttribute ? { timeToLiveAttribute: definition.timeToLiveAttribute } : {}),
+      ...(definition.stream ? { stream: dynamodb.StreamViewType[definition.stream] } : {}),
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,

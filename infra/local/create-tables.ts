@@ -74,6 +74,7 @@ function createTableInput(name: string, table: TableDefinition) {
     BillingMode: 'PAY_PER_REQUEST' as const,
     AttributeDefinitions: [...attributes].map((AttributeName) => ({ AttributeName, AttributeType: 'S' as const })),
     KeySchema: keySchema(table.partitionKey, table.sortKey),
+    ...(table.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } } : {}),
     ...(table.globalIndexes.length
       ? {
           GlobalSecondaryIndexes: table.globalIndexes.map((index) => ({

@@ -4,7 +4,7 @@ import { createDocumentClient } from '../../functions/src/data/client.js';
 import { createWindowStore } from '../../functions/src/data/windows.js';
 import { createCaseStore } from '../../functions/src/data/cases/cases.js';
 import { createRatingStore } from '../../functions/src/data/ratings.js';
-import { TABLES, physicalTableName } from '../../functions/src/data/tables.js';
+import { dataTables, TABLES, physicalTableName } from '../../functions/src/data/tables.js';
 import { createTotalsMaintenance } from '../../functions/src/data/totals.js';
 import { createUnitStore } from '../../functions/src/data/units.js';
 import { recountTotals, type RecountSummary, type WindowDayDrift } from '../../functions/src/use-cases/recount-totals.js';
@@ -72,12 +72,15 @@ async function main(): Promise<void> {
   const options = parseRecountArgs(process.argv.slice(2), new Date());
   const endpoint = `http://127.0.0.1:${Number(process.env.DYNAMODB_PORT ?? 8000)}`;
   const prefix = 'manyi';
-  const ops = physicalTableName(prefix, TABLES.find((table) => table.logicalName === 'ops')!);
+  const tables = dataTables(Object.fromEntries(TABLES.map((table) => [table.logicalName, physicalTableName(prefix, table)])));
+  const { ops, totals } = tables;
 
   const raw = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
   try {
     const { TableNames = [] } = await raw.send(new ListTablesCommand({}));
-    if (!TableNames.includes(ops)) throw new RecountUsageError(`DynamoDB Local at ${endpoint} has no table ${ops}: is this the database of npm start?`);
+    for (const name of [ops, totals]) {
+      if (!TableNames.includes(name)) throw new RecountUsageError(`DynamoDB Local at ${endpoint} has no table ${name}: is this the database of npm start (run it once to create the tables)?`);
+    }
   } catch (error) {
     if (error instanceof RecountUsageError) throw error;
     throw new RecountUsageError(`DynamoDB Local is not running at ${endpoint} (start the product with npm start, or set DYNAMODB_PORT)`);
@@ -86,15 +89,14 @@ async function main(): Promise<void> {
   }
 
   const doc = createDocumentClient({ region: 'local', endpoint });
-  const contacts = physicalTableName(prefix, TABLES.find((table) => table.logicalName === 'contacts')!);
   console.log(`Recounting window-day totals ${options.from} … ${options.to}${options.windowCodes.length ? ` of ${options.windowCodes.join(', ')}` : ''}${options.dryRun ? ' (dry run)' : ''}`);
   const summary = await recountTotals(
     {
       units: createUnitStore(doc, ops),
       windows: createWindowStore(doc, ops),
-      ratings: createRatingStore(doc, { ops, contacts }),
-      cases: createCaseStore(doc, { ops, contacts }),
-      totals: createTotalsMaintenance(doc, ops),
+      ratings: createRatingStore(doc, tables),
+      cases: createCaseStore(doc, tables),
+      totals: createTotalsMaintenance(doc, totals),
     },
     { ...options, onDrift: (drift) => console.log(`  ${describeDrift(drift)}`) },
   );

@@ -10,6 +10,11 @@ import { createDataLayer } from '../../functions/src/data/index.js';
 import { resetConfig } from '../../functions/src/config.js';
 import { getRuntime, setRuntime } from '../../functions/src/runtime.js';
 import { createTables } from './create-tables.js';
+import { migrateLocalTotals } from './migrate-totals.js';
+import { createStreamPoller, type StreamPoller } from './stream-poller.js';
+import { totalsChangeOf } from '../../functions/src/data/rollups/stream-records.js';
+import { applyTotalsChanges } from '../../functions/src/use-cases/rollups/apply-totals-changes.js';
+import { dataTables } from '../../functions/src/data/tables.js';
 import { exposureNotice, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { createGateway } from './gateway.js';
 import { freePort, isPortFree } from './ports.js';
@@ -62,6 +67,8 @@ export interface LocalStack {
   tables: Record<string, string>;
   /** Root of the anti-stuffing day keys (base64): the benchmark forwards clients as the web server does. */
   clientKey: string;
+  /** The rollups' consumer on the totals table's stream (drain() waits until it has caught up). */
+  rollups: StreamPoller;
   stop(): Promise<void>;
 }
 
@@ -92,6 +99,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       CONTACTS_TABLE: tables.contacts,
       AUDIT_TABLE: tables.audit,
       BALLOTS_TABLE: tables.ballots,
+      TOTALS_TABLE: tables.totals,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       AWS_REGION: 'local',
       AUTH_MODE: 'local',
@@ -104,9 +112,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     resetConfig();
     setRuntime(undefined);
 
+    {
+      const doc = createDocumentClient({ region: 'local', endpoint: dynamo.endpoint });
+      const copied = await migrateLocalTotals(doc, dataTables(tables));
+      if (copied > 0) log(`Moved ${copied} window-day totals items into their own table ${tables.totals} (decision 0031)`);
+      doc.destroy();
+    }
     if (options.seed !== false) {
       const doc = createDocumentClient({ region: 'local', endpoint: dynamo.endpoint });
-      await seedDemo(doc, createDataLayer(doc, { ops: tables.ops!, contacts: tables.contacts!, audit: tables.audit!, ballots: tables.ballots! }), createAesContactSealer(secrets.contactKey), {
+      await seedDemo(doc, createDataLayer(doc, dataTables(tables)), createAesContactSealer(secrets.contactKey), {
         opsTable: tables.ops!,
         log,
       });
@@ -159,14 +173,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     log(`listening on http://127.0.0.1:${options.port}`);
     // 差评整改: overdue cases escalate to the parent unit (EventBridge daily in AWS).
     const sweep = options.sweep === false ? undefined : await startOverdueSweep(getRuntime(), log);
+    // Rollups (decision 0031): the totals table's stream read as Lambda's event source mapping would, into the same consumer.
+    const rollups = createStreamPoller({ endpoint: dynamo.endpoint, table: tables.totals!, apply: (records) => applyTotalsChanges(getRuntime(), records.map(totalsChangeOf)), log });
+    rollups.start();
 
     return {
       url: `http://127.0.0.1:${options.port}`,
       dynamo,
       tables,
       clientKey: secrets.clientKey,
+      rollups,
       async stop() {
         sweep?.stop();
+        await rollups.stop();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await dynamo.stop();

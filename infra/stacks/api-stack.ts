@@ -4,6 +4,7 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type { Construct } from 'constructs';
 import { routes, type Route } from '../../functions/src/routes.js';
 import { CaseSweeper } from '../constructs/case-sweeper.js';
+import { RollupConsumer } from '../constructs/rollup-consumer.js';
 import { InvitationSender } from '../constructs/invitation-sender.js';
 import type { ManyiFunction } from '../constructs/manyi-function.js';
 import { ManyiHttpApi } from '../constructs/manyi-http-api.js';
@@ -44,6 +45,8 @@ export class ApiStack extends Stack {
   /** 阳光测评 messages: the queue the send and remind jobs fill, and the sender Lambda behind it. */
   readonly invitations: InvitationSender;
   readonly caseSweeper: CaseSweeper;
+  /** The rollups of the running totals, kept from the totals table's stream (decision 0031). */
+  readonly rollups: RollupConsumer;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -69,6 +72,7 @@ export class ApiStack extends Stack {
       CONTACTS_TABLE: data.contacts.table.tableName,
       AUDIT_TABLE: data.audit.table.tableName,
       BALLOTS_TABLE: data.ballots.table.tableName,
+      TOTALS_TABLE: data.totals.table.tableName,
       AUTH_MODE: 'cognito',
       COGNITO_ISSUER: data.staff.issuer,
       COGNITO_CLIENT_ID: data.staff.client.userPoolClientId,
@@ -94,6 +98,8 @@ export class ApiStack extends Stack {
 
     // 差评整改: overdue cases escalate to the parent unit, daily (no route: a schedule).
     this.caseSweeper = new CaseSweeper(this, 'CaseSweeper', { prefix, ops: data.ops, audit: data.audit, environment });
+    // Rollups: the totals table's stream into one consumer (no route: an event source mapping).
+    this.rollups = new RollupConsumer(this, 'Rollups', { prefix, ops: data.ops, totals: data.totals, environment });
 
     const groups: RouteGroup[] = [];
     for (const plan of planRouteGroups(routes)) {

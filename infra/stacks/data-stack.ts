@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { AUDIT_TABLE, BALLOTS_TABLE, CONTACTS_TABLE, OPS_TABLE, TABLES, type TableDefinition } from '../../functions/src/data/tables.js';
+import { AUDIT_TABLE, BALLOTS_TABLE, CONTACTS_TABLE, OPS_TABLE, TABLES, TOTALS_TABLE, type TableDefinition } from '../../functions/src/data/tables.js';
 import { ManyiKey } from '../constructs/manyi-key.js';
 import { ManyiTable } from '../constructs/manyi-table.js';
 import { StaffUserPool } from '../constructs/staff-user-pool.js';
@@ -23,6 +23,8 @@ export class DataStack extends Stack {
   readonly audit: ManyiTable;
   /** The ballot box of 民主评议 (decision 0027): no stream, no TTL. */
   readonly ballots: ManyiTable;
+  /** Window-day totals and their rollups, with the stream the rollups are kept from (decision 0031). */
+  readonly totals: ManyiTable;
   /**
    * Seals phone numbers (KMS Encrypt) before they reach the contact store. Separate from the
    * contact table's key: the rating writer may Encrypt with it but never Decrypt, while the table
@@ -52,6 +54,7 @@ export class DataStack extends Stack {
     this.contacts = this.table(CONTACTS_TABLE);
     this.audit = this.table(AUDIT_TABLE);
     this.ballots = this.table(BALLOTS_TABLE);
+    this.totals = this.table(TOTALS_TABLE);
     this.contactSealingKey = new ManyiKey(this, 'ContactSealingKey', {
       alias: `${prefix}/contact-sealing`,
       description: 'Seals 回访 phone numbers before they are stored (KMS Encrypt by the rating writer only)',

@@ -91,6 +91,12 @@ export interface RouteAccess {
    * ballot), `tally` reads (Query). Nothing updates or deletes a ballot. Default: no access at all.
    */
   ballots?: 'cast' | 'tally';
+  /**
+   * The running totals (decision 0031): `add` UpdateItem only (a rating's transaction ADDs to its
+   * window-day item; a case's step ADDs its metrics' counters), `read` reads (the reports and the
+   * comment counts). Default: none.
+   */
+  totals?: 'add' | 'read';
   /** MiB; default 256. */
   memorySize?: number;
   /**
@@ -124,18 +130,18 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   // Reads the window and the idempotency record, then one transaction: rating + totals (ops) and,
   // with consent, the sealed contact (contacts, PutItem only); the device slot and client counter
   // of the anti-stuffing limits are written in the same transaction.
-  submitRating: { ops: 'read-write', contacts: 'put-only', sealContacts: true, clientLimits: 'rating' },
+  submitRating: { ops: 'read-write', contacts: 'put-only', sealContacts: true, clientLimits: 'rating', totals: 'add' },
   // One-time rating links (decision 0020): the lookup reads the link and the window card; the rating
   // is the window rating's transaction plus the link's Update (no device slot: the link is the claim).
   viewRatingLink: READ_OPS,
-  submitLinkRating: { ops: 'read-write', contacts: 'put-only', sealContacts: true },
+  submitLinkRating: { ops: 'read-write', contacts: 'put-only', sealContacts: true, totals: 'add' },
   // In AWS (AUTH_MODE=cognito) sign-in is Cognito's InitiateAuth and RespondToAuthChallenge,
   // unauthenticated Cognito APIs: no scrypt (local password hashes exist only locally); the only
   // ops read is the account item that gives the role and scope. The per-client limits read and add
   // to their THROTTLE#… counters (a client past its failures is refused before Cognito is asked).
   login: { ...ACCOUNT_ONLY, clientLimits: 'login' },
   listWindows: READ_OPS,
-  satisfaction: READ_OPS,
+  satisfaction: { ...READ_OPS, totals: 'read' },
   // Accounts (账号): roles and scopes live in our accounts table in both modes; in AWS passwords
   // and TOTP are Cognito's, so the TOTP enrolment routes serve local mode only (see
   // docs/decisions/0006-accounts-and-second-factor.md).
@@ -191,7 +197,7 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   // Report downloads (issue 4): read the totals like the report, Put the EXPORT# registry items
   // (PutItem only, never UpdateItem), append the audit entry; pdfkit with the CJK font and the
   // exceljs zip need memory (50,000 windows stream within 512 MB; 1024 also buys CPU).
-  exportSatisfactionReport: { ops: 'read-put', contacts: 'none', sealContacts: false, memorySize: 1024, posterFont: true },
+  exportSatisfactionReport: { ops: 'read-put', contacts: 'none', sealContacts: false, memorySize: 1024, posterFont: true, totals: 'read' },
   // /verify: one GetItem of EXPORT#{sha256}; public, so nothing is audited.
   verifyExport: READ_OPS,
   // /verify, 阳光测评 draw: the pack alone is re-run (zod over up to 4 MB, one HMAC per frame
@@ -206,14 +212,14 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   // Committee reports (issue 4): windows of the scope (bySubtree), then one Query of window-day
   // totals per window (pattern 6); a staff member's own report also reads its account and the
   // unit's staff listing. The rate definition registry: two conditional Puts in one transaction.
-  satisfactionReport: { ...READ_OPS, memorySize: 512 },
-  myReport: READ_OPS,
+  satisfactionReport: { ...READ_OPS, memorySize: 512, totals: 'read' },
+  myReport: { ...READ_OPS, totals: 'read' },
   // The own published 民主评议 results: the campaigns of the account's unit and its ancestors, their kept tallies and grades.
   myAppraisals: READ_OPS,
   // 评价留言: windows of the scope (bySubtree), the comment counters of the window-day totals items
   // (Query per window, projected), then the ratings of only the window-days a page shows (Query,
   // projected to the comment): read only, like the report.
-  listComments: { ...READ_OPS, memorySize: 512 },
+  listComments: { ...READ_OPS, memorySize: 512, totals: 'read' },
   // 接入系统 (issue 13): two items per client (record + unit listing) in one transaction; the
   // secret's hash only. A push checks the credential (GetItem CLIENT#), the unit and window
   // (GetItem), then one transaction per record: its two items and, with a mobile number, the sealed
@@ -269,7 +275,7 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   listCases: READ_OPS,
   getCase: READ_OPS,
   // A finished case deletes its contact in the step's transaction (DeleteItem only).
-  transitionCase: { ops: 'read-write', contacts: 'delete-only', sealContacts: false },
+  transitionCase: { ops: 'read-write', contacts: 'delete-only', sealContacts: false, totals: 'add' },
   revealCaseContact: { ops: 'read', contacts: 'none', sealContacts: false, openContacts: true },
   // 回访 by SMS: reads the case, opens its number (as 查看联系方式) for one message, issues the link
   // (RLINK#, PutItem) and — on one machine or without an identity — keeps the message in the outbox.
@@ -277,7 +283,7 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   // The resident's side: the lookup reads the link, the case and its steps; the answer is the case's
   // step with the link's Update in its transaction (and a reopening's second step).
   viewRecoveryLink: READ_OPS,
-  answerRecoveryLink: { ops: 'read-write', contacts: 'none', sealContacts: false },
+  answerRecoveryLink: { ops: 'read-write', contacts: 'none', sealContacts: false, totals: 'add' },
   getCaseDeadlines: READ_OPS,
   // The public mailbox (decision 0029): the directory reads units, windows and the head setting; a
   // letter is one transaction — its case and queue entries, its sealed contact (PutItem only) and
@@ -289,9 +295,9 @@ export const ROUTE_ACCESS: Record<OperationId, RouteAccess> = {
   getCaseAttachment: READ_OPS,
   createAccountabilityRecord: { ops: 'read-write', contacts: 'none', sealContacts: false },
   // 问责建议: two monthly reports of the scope (totals only, as satisfactionReport) and the month's decisions.
-  listAccountabilityProposals: { ...READ_OPS, memorySize: 512 },
+  listAccountabilityProposals: { ...READ_OPS, memorySize: 512, totals: 'read' },
   // The same reads, then the decision and a confirmed one's notice in one transaction.
-  decideAccountabilityProposal: { ops: 'read-write', contacts: 'none', sealContacts: false, memorySize: 512 },
+  decideAccountabilityProposal: { ops: 'read-write', contacts: 'none', sealContacts: false, memorySize: 512, totals: 'read' },
   listAccountabilityRecords: READ_OPS,
   // Reads the register and registers the file for /verify (EXPORT# items), as the other downloads.
   exportAccountabilityRecords: { ops: 'read-put', contacts: 'none', sealContacts: false, memorySize: 512 },

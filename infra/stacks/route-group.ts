@@ -100,6 +100,7 @@ export class RouteGroup extends NestedStack {
       data.ops.grant(fn, access.ops);
       data.contacts.grant(fn, access.contacts);
       data.ballots.grant(fn, access.ballots === 'cast' ? 'put-only' : access.ballots === 'tally' ? 'read' : 'none');
+      data.totals.grant(fn, access.totals === 'add' ? 'update-only' : access.totals === 'read' ? 'read' : 'none');
       // Append-only audit log: PutItem (plus reads for the auditor), never Update/Delete (drill D-3).
       data.audit.grant(fn, access.audit ?? (route.auth !== 'none' || route.operationId === 'login' ? 'put-only' : 'none'));
       if (access.openContacts) grantContactOpening(fn, data.contacts, data.contactSealingKey);

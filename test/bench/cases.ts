@@ -9,6 +9,7 @@ import { createDataLayer } from '../../functions/src/data/index.js';
 import { keys } from '../../functions/src/data/keys.js';
 import { listCases } from '../../functions/src/use-cases/cases/cases.js';
 import { createTables } from '../../infra/local/create-tables.js';
+import { dataTables } from '../../functions/src/data/tables.js';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { freePort } from '../../infra/local/ports.js';
 import { CaseQueueQuery } from '../../shared/src/contracts/cases/cases.js';
@@ -90,7 +91,7 @@ export async function runCases(options: CasesOptions): Promise<CasesResult> {
   const raw = new DynamoDBClient({ endpoint: db.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
     const names = await createTables(raw, 'benchcases');
-    const tables = { ops: names.ops!, contacts: names.contacts!, audit: names.audit!, ballots: names.ballots! };
+    const tables = dataTables(names);
     const doc = createDocumentClient({ region: 'local', endpoint: db.endpoint });
     const commands = countCommands(doc);
     const data = createDataLayer(doc, tables);

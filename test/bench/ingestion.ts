@@ -309,7 +309,7 @@ export async function runIngestion(options: IngestionOptions): Promise<Ingestion
                 },
               },
               { Put: { TableName: ready.tables.ops, Item: { pk, sk, kind: 'rating', ...rating }, ConditionExpression: 'attribute_not_exists(pk)' } },
-              { Update: windowDayTotalsUpdate(ready.tables.ops, rating) },
+              { Update: windowDayTotalsUpdate(ready.tables.totals, rating) },
               hourCountUpdate(ready.tables.ops, rating.windowCode, hourIndex(now), BENCH_BURST_FLOOR),
               ...admission,
               // A 差评's case, as the rating store adds it (issue 15).
@@ -552,7 +552,7 @@ export async function runIngestion(options: IngestionOptions): Promise<Ingestion
     let counted = 0;
     for (const code of ready.windowCodes) {
       const { Items = [] } = await doc.send(
-        new QueryCommand({ TableName: ready.tables.ops, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.windowTotalsPartition(code) }, ConsistentRead: true }),
+        new QueryCommand({ TableName: ready.tables.totals, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.windowTotalsPartition(code) }, ConsistentRead: true }),
       );
       for (const item of Items) for (const level of [1, 2, 3, 4, 5]) counted += Number(item[`c${level}`] ?? 0);
     }

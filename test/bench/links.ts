@@ -763,7 +763,7 @@ export async function runLinks(options: LinksOptions): Promise<LinksResult> {
     let ratingsCounted = 0;
     for (const { code } of windows) {
       const { Items = [] } = await doc.send(
-        new QueryCommand({ TableName: ready.tables.ops, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.windowTotalsPartition(code) }, ConsistentRead: true }),
+        new QueryCommand({ TableName: ready.tables.totals, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.windowTotalsPartition(code) }, ConsistentRead: true }),
       );
       for (const item of Items) for (const level of [1, 2, 3, 4, 5]) ratingsCounted += Number(item[`c${level}`] ?? 0);
     }

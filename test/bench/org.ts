@@ -16,6 +16,7 @@ import { applyStaffImport } from '../../functions/src/use-cases/org/imports.js';
 import { MAX_UNIT_POSTERS, unitPosters, windowPoster } from '../../functions/src/use-cases/posters/posters.js';
 import { listWindows } from '../../functions/src/use-cases/satisfaction.js';
 import { createTables } from '../../infra/local/create-tables.js';
+import { dataTables } from '../../functions/src/data/tables.js';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { freePort } from '../../infra/local/ports.js';
 import { NATIONAL_SURVEY } from '../../shared/src/domain/national-survey.js';
@@ -100,7 +101,7 @@ export async function runOrg(options: OrgOptions): Promise<OrgResult> {
   const raw = new DynamoDBClient({ endpoint: db.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
     const names = await createTables(raw, 'benchorg');
-    const tables = { ops: names.ops!, contacts: names.contacts!, audit: names.audit!, ballots: names.ballots! };
+    const tables = dataTables(names);
     const doc = createDocumentClient({ region: 'local', endpoint: db.endpoint });
     const commands = countCommands(doc);
     const data = createDataLayer(doc, tables);

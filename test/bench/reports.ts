@@ -11,6 +11,7 @@ import { windowIndexAttributes } from '../../functions/src/data/windows.js';
 import { runSatisfactionReport, type ReportRun } from '../../functions/src/use-cases/reports/satisfaction-report.js';
 import { TOTALS_CONCURRENCY } from '../../functions/src/use-cases/reports/report-deps.js';
 import { createTables } from '../../infra/local/create-tables.js';
+import { dataTables } from '../../functions/src/data/tables.js';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { freePort } from '../../infra/local/ports.js';
 import { NATIONAL_SURVEY } from '../../shared/src/domain/national-survey.js';
@@ -82,7 +83,7 @@ export async function runReports(options: { samples?: number; windows?: number; 
   const raw = new DynamoDBClient({ endpoint: db.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
     const names = await createTables(raw, 'benchrep');
-    const tables = { ops: names.ops!, contacts: names.contacts!, audit: names.audit!, ballots: names.ballots! };
+    const tables = dataTables(names);
     const doc = createDocumentClient({ region: 'local', endpoint: db.endpoint });
     const data = createDataLayer(doc, tables);
 
@@ -138,7 +139,7 @@ export async function runReports(options: { samples?: number; windows?: number; 
         totals.push({ ...keys.windowDayTotals(w.code, day, 'window-qr'), windowCode: w.code, day, channel: 'window-qr', ...counters });
       }
     }
-    await batchWrite(doc, tables.ops, totals);
+    await batchWrite(doc, tables.totals, totals);
     const seedMs = performance.now() - seedStarted;
     log(`reports: seeded ${windows.length} windows and ${totals.length} window-day totals items in ${(seedMs / 1000).toFixed(1)} s`);
 
@@ -158,7 +159,7 @@ export async function runReports(options: { samples?: number; windows?: number; 
         do {
           const page = await doc.send(
             new QueryCommand({
-              TableName: tables.ops,
+              TableName: tables.totals,
               KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
               ExpressionAttributeValues: { ':pk': { S: keys.windowTotalsPartition(w.code) }, ':from': { S: keys.windowTotalsDays(`${MONTH}-01`, `${MONTH}-${DAYS}`).from }, ':to': { S: keys.windowTotalsDays(`${MONTH}-01`, `${MONTH}-${DAYS}`).to } },
               ExclusiveStartKey,

@@ -4,6 +4,7 @@ import { createDataLayer } from '../../functions/src/data/index.js';
 import { localKeyring } from '../../functions/src/throttle/keyring.js';
 import { drawRound, freezeRound } from '../../functions/src/use-cases/sampling/draw-round.js';
 import { drawUnfinished } from '../../functions/src/use-cases/sampling/rounds.js';
+import type { DataTables } from '../../functions/src/data/tables.js';
 
 /**
  * One round's freeze and draw in a process of its own (the bench's `sampling` section spawns it),
@@ -30,7 +31,7 @@ const env = (name: string) => {
 
 async function main(): Promise<void> {
   const endpoint = env('BENCH_JOB_ENDPOINT');
-  const tables = JSON.parse(env('BENCH_JOB_TABLES')) as { ops: string; contacts: string; audit: string; ballots: string };
+  const tables = JSON.parse(env('BENCH_JOB_TABLES')) as DataTables;
   const doc = createDocumentClient({ region: 'local', endpoint });
   const data = createDataLayer(doc, tables);
   const deps = { ...data, now: () => new Date(), throttle: { keyring: localKeyring(Buffer.from(env('BENCH_JOB_KEY'), 'hex')) } };

@@ -19,6 +19,7 @@ import { commitRound, drawWholly, freezeWholly, READS_IN_FLIGHT } from '../../fu
 import { sendRound } from '../../functions/src/use-cases/sampling/invitations.js';
 import { createRound } from '../../functions/src/use-cases/sampling/rounds.js';
 import { createTables } from '../../infra/local/create-tables.js';
+import { dataTables, type DataTables } from '../../functions/src/data/tables.js';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { freePort } from '../../infra/local/ports.js';
 import type { RoundConfig } from '../../shared/src/contracts/sampling/rounds.js';
@@ -95,7 +96,7 @@ export async function runSampling(options: SamplingOptions): Promise<SamplingRes
   const raw = new DynamoDBClient({ endpoint: db.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
     const names = await createTables(raw, 'benchsampling');
-    const tables = { ops: names.ops!, contacts: names.contacts!, audit: names.audit!, ballots: names.ballots! };
+    const tables = dataTables(names);
     const doc = createDocumentClient({ region: 'local', endpoint: db.endpoint });
     const data = createDataLayer(doc, tables);
     const keyRoot = randomBytes(32);
@@ -245,7 +246,7 @@ export async function runSampling(options: SamplingOptions): Promise<SamplingRes
 }
 
 /** Runs test/bench/sampling-job.ts in a child process and reads its one JSON line. */
-async function jobInChild(job: { endpoint: string; tables: Record<string, string>; key: Buffer; roundId: string; publicInput: string }): Promise<SamplingJobRun> {
+async function jobInChild(job: { endpoint: string; tables: DataTables; key: Buffer; roundId: string; publicInput: string }): Promise<SamplingJobRun> {
   // The heap a 512 MB function leaves its code: the process must fit there, not merely peak there.
   const heap = `--max-old-space-size=${process.env.BENCH_SAMPLING_HEAP_MIB ?? SAMPLING_HEAP_MIB}`;
   const { stdout } = await execFileAsync(process.execPath, [heap, '--import', 'tsx', fileURLToPath(new URL('./sampling-job.ts', import.meta.url))], {

@@ -3,6 +3,7 @@ import { Session } from 'node:inspector/promises';
 import { pathToFileURL } from 'node:url';
 import { createDocumentClient } from '../../functions/src/data/client.js';
 import { createDataLayer } from '../../functions/src/data/index.js';
+import { dataTables, type DataTables } from '../../functions/src/data/tables.js';
 import { seedWriter } from '../../infra/local/seed.js';
 import { freePort } from '../../infra/local/ports.js';
 import { startLocalStack } from '../../infra/local/stack.js';
@@ -28,7 +29,7 @@ export interface ServerReady {
   type: 'ready';
   url: string;
   dynamoEndpoint: string;
-  tables: { ops: string; contacts: string; audit: string; ballots: string };
+  tables: DataTables;
   windowCodes: string[];
   javaPid: number | undefined;
   /** The stack's anti-stuffing root key (base64), so the driver forwards clients as the web server does. */
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
   const windowCodes: string[] = [];
   if (options.windows > 0) {
     const doc = createDocumentClient({ region: 'local', endpoint: stack.dynamo.endpoint });
-    const directory = seedWriter(createDataLayer(doc, { ops: stack.tables.ops!, contacts: stack.tables.contacts!, audit: stack.tables.audit!, ballots: stack.tables.ballots! }));
+    const directory = seedWriter(createDataLayer(doc, dataTables(stack.tables)));
     await directory.putUnit(BENCH_UNIT);
     await directory.putHall(BENCH_HALL);
     for (let i = 0; i < options.windows; i++) {
@@ -132,7 +133,7 @@ async function main(): Promise<void> {
     type: 'ready',
     url: stack.url,
     dynamoEndpoint: stack.dynamo.endpoint,
-    tables: { ops: stack.tables.ops!, contacts: stack.tables.contacts!, audit: stack.tables.audit!, ballots: stack.tables.ballots! },
+    tables: dataTables(stack.tables),
     windowCodes,
     javaPid: java?.pid,
     clientKey: stack.clientKey,

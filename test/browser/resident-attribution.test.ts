@@ -17,6 +17,7 @@ import { daysFrom } from '../support/clock.js';
 const baseUrl = inject('baseUrl');
 const doc = createDocumentClient({ region: 'local', endpoint: inject('dynamoEndpoint') });
 const OPS = 'manyi-ops';
+const TOTALS = 'manyi-totals';
 const LEGEND = '为您服务的工作人员';
 const UNSURE = '不确定 / 未注意';
 
@@ -59,7 +60,7 @@ function ratingDays(): string[] {
 async function counters(code: string, names: readonly string[], days: readonly string[]): Promise<number[]> {
   const sums = names.map(() => 0);
   for (const day of days) {
-    const { Item } = await doc.send(new GetCommand({ TableName: OPS, Key: keys.windowDayTotals(code, day, 'window-qr'), ConsistentRead: true }));
+    const { Item } = await doc.send(new GetCommand({ TableName: TOTALS, Key: keys.windowDayTotals(code, day, 'window-qr'), ConsistentRead: true }));
     names.forEach((name, i) => (sums[i]! += Number(Item?.[name] ?? 0)));
   }
   return sums;

@@ -16,6 +16,7 @@ import { daysFrom } from '../support/clock.js';
 const baseUrl = inject('baseUrl');
 const doc = createDocumentClient({ region: 'local', endpoint: inject('dynamoEndpoint') });
 const OPS = 'manyi-ops';
+const TOTALS = 'manyi-totals';
 let browser: Browser;
 let windows: Awaited<ReturnType<typeof demoWindows>>;
 /** A 综合窗口 with many 事项 (more than the page shows as radios), and what it had before. */
@@ -64,7 +65,7 @@ function ratingDays(): string[] {
 async function counter(code: string, name: string, days: readonly string[]): Promise<number> {
   let sum = 0;
   for (const day of days) {
-    const { Item } = await doc.send(new GetCommand({ TableName: OPS, Key: keys.windowDayTotals(code, day, 'window-qr'), ConsistentRead: true }));
+    const { Item } = await doc.send(new GetCommand({ TableName: TOTALS, Key: keys.windowDayTotals(code, day, 'window-qr'), ConsistentRead: true }));
     sum += Number(Item?.[name] ?? 0);
   }
   return sum;

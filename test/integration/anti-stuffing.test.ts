@@ -44,7 +44,7 @@ async function from(address: string): Promise<string> {
 const rating = (windowCode: string, level = 5) => ({ windowCode, level });
 const day = () => chinaDay(t.runtime.now());
 const levelTotal = async (windowCode: string) => {
-  const totals = await storedTotals(t.doc, t.tables.ops, windowCode, day());
+  const totals = await storedTotals(t.doc, t.tables.totals, windowCode, day());
   return Object.values(totals).reduce((sum, n) => sum + n, 0);
 };
 

@@ -62,13 +62,13 @@ beforeAll(async () => {
   }
   await t.runtime.accounts.put({ username: staffA.username, displayName: '王静', role: 'staff', unitId: UNIT_ID, passwordHash: 'unused', personId: 'T0001' });
   for (const [name, principal] of Object.entries({ committee, staffA })) tokens[name] = (await t.runtime.tokens.issue(principal, new Date())).token;
-  deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, cases: t.runtime.cases, totals: createTotalsMaintenance(t.doc, t.tables.ops) };
+  deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, cases: t.runtime.cases, totals: createTotalsMaintenance(t.doc, t.tables.totals) };
 }, 120_000);
 afterAll(() => t?.close());
 
 async function totalsItem(code: string): Promise<Record<string, unknown>> {
   const { pk, sk } = keys.windowDayTotals(code, TODAY, 'window-qr');
-  return (await queryPartition(t.doc, t.tables.ops, pk)).find((item) => item.sk === sk) ?? {};
+  return (await queryPartition(t.doc, t.tables.totals, pk)).find((item) => item.sk === sk) ?? {};
 }
 
 /** The staff-related counters of a totals item: attributed (at), named (sv) and the legacy on-duty ones (st). */
@@ -221,7 +221,7 @@ describe('ratings stored before attribution (everyone on duty in staffIds, on-du
     );
     await t.doc.send(
       new PutCommand({
-        TableName: t.tables.ops,
+        TableName: t.tables.totals,
         Item: {
           ...keys.windowDayTotals(W.legacy, TODAY, 'window-qr'),
           windowCode: W.legacy,

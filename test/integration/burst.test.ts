@@ -64,8 +64,8 @@ describe('the burst detector (可疑评价)', () => {
     expect(stored).toHaveLength(13);
     // A new window's usual rate is unknown: the floor (5) holds; the 8 ratings after it are suspect.
     expect(stored.filter((r) => r.suspect === true)).toHaveLength(8);
-    const totals = await storedTotals(t.doc, t.tables.ops, 'bstcc01', '2026-11-16');
-    const suspectLevels = (await queryPartition(t.doc, t.tables.ops, keys.windowTotalsPartition('bstcc01')))[0]!;
+    const totals = await storedTotals(t.doc, t.tables.totals, 'bstcc01', '2026-11-16');
+    const suspectLevels = (await queryPartition(t.doc, t.tables.totals, keys.windowTotalsPartition('bstcc01')))[0]!;
     expect(Object.values(totals).reduce((a, b) => a + b, 0)).toBe(5);
     expect(Number(suspectLevels['window-qr|sp|5'] ?? 0) + Number(suspectLevels['window-qr|sp|1'] ?? 0)).toBe(8);
     // The 差评 with a comment came last: suspect, so no reason, comment or 差评 count has it.
@@ -74,7 +74,7 @@ describe('the burst detector (可疑评价)', () => {
     expect(suspectLevels.c1).toBeUndefined();
 
     // npm run recount agrees with the running totals, suspect counters included.
-    const deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, cases: t.runtime.cases, totals: createTotalsMaintenance(t.doc, t.tables.ops) };
+    const deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, cases: t.runtime.cases, totals: createTotalsMaintenance(t.doc, t.tables.totals) };
     const summary = await recountTotals(deps, { from: '2026-11-16', to: '2026-11-16', windowCodes: ['bstcc01'], dryRun: true });
     expect(summary).toMatchObject({ drifted: 0 });
   });

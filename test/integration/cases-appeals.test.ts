@@ -94,18 +94,18 @@ describe('an upheld appeal', () => {
     expect(kept.appeals).toMatchObject({ n: 5, upheldAppeals: 'counted' });
 
     // The step wrote the rating's flag and its ap: counters once each; the recount finds nothing to change.
-    const totals = await t.doc.send(new GetCommand({ TableName: t.tables.ops, Key: keys.windowDayTotals(WINDOW, today, 'window-qr'), ConsistentRead: true }));
+    const totals = await t.doc.send(new GetCommand({ TableName: t.tables.totals, Key: keys.windowDayTotals(WINDOW, today, 'window-qr'), ConsistentRead: true }));
     expect(totals.Item).toMatchObject({ 'ap:c2': 4, 'ap:c1': 1, 'ap:window-qr|c|2': 4, 'ap:window-qr|rs|SLOW': 4, 'ap:window-qr|rs|RUDE': 1 });
     expect(totals.Item!['ap:window-qr|cm|n']).toBeUndefined();
     const flagged = await Promise.all(bad.map((id) => t.runtime.ratings.counted(WINDOW, today, id)));
     expect(flagged.map((rating) => rating?.appealUpheld === true)).toEqual([true, true, true, true, false, true, false]);
-    const deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, cases: t.runtime.cases, totals: createTotalsMaintenance(t.doc, t.tables.ops) };
+    const deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, cases: t.runtime.cases, totals: createTotalsMaintenance(t.doc, t.tables.totals) };
     const drift: WindowDayDrift[] = [];
     expect(await recountTotals(deps, { from: today, to: today, windowCodes: [WINDOW], dryRun: true, onDrift: (d) => drift.push(d) })).toMatchObject({ drifted: 0 });
     expect(drift).toEqual([]);
 
     // A lost ap: counter is drift: the recount puts it back from the ratings' flags, and the report agrees again.
-    await t.doc.send(new UpdateCommand({ TableName: t.tables.ops, Key: keys.windowDayTotals(WINDOW, today, 'window-qr'), UpdateExpression: 'REMOVE #c', ExpressionAttributeNames: { '#c': 'ap:c2' } }));
+    await t.doc.send(new UpdateCommand({ TableName: t.tables.totals, Key: keys.windowDayTotals(WINDOW, today, 'window-qr'), UpdateExpression: 'REMOVE #c', ExpressionAttributeNames: { '#c': 'ap:c2' } }));
     expect((await report('national')).summary.n).toBe(26);
     const repaired = await recountTotals(deps, { from: today, to: today, windowCodes: [WINDOW], onDrift: (d) => drift.push(d) });
     expect(repaired).toMatchObject({ drifted: 1, repaired: 1 });

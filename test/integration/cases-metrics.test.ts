@@ -102,13 +102,13 @@ describe('差评整改 metrics', () => {
     expect(cases.definitions.find((d) => d.id === 'rectified')!.formula.zh).toBe('差评整改率 = 已整改或已解释说明的差评 ÷（差评 − 申诉成立的差评）');
 
     // The counters are on the window-day's item, kept by the steps; the recount finds the same from the cases.
-    const item = (await t.doc.send(new GetCommand({ TableName: t.tables.ops, Key: keys.windowDayTotals(WINDOW, today, 'window-qr'), ConsistentRead: true }))).Item!;
+    const item = (await t.doc.send(new GetCommand({ TableName: t.tables.totals, Key: keys.windowDayTotals(WINDOW, today, 'window-qr'), ConsistentRead: true }))).Item!;
     expect(item).toMatchObject({ 'window-qr|cs|opened': 12, 'window-qr|cs|named': 3, 'window-qr|cs|handled': 9, 'window-qr|cs|cb-unsatisfied': 1, 'window-qr|cs|appeals-upheld': 1 });
-    const deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, cases: t.runtime.cases, totals: createTotalsMaintenance(t.doc, t.tables.ops) };
+    const deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, cases: t.runtime.cases, totals: createTotalsMaintenance(t.doc, t.tables.totals) };
     const drift: WindowDayDrift[] = [];
     expect(await recountTotals(deps, { from: today, to: today, windowCodes: [WINDOW], dryRun: true, onDrift: (d) => drift.push(d) })).toMatchObject({ drifted: 0 });
     expect(drift).toEqual([]);
-    await t.doc.send(new UpdateCommand({ TableName: t.tables.ops, Key: keys.windowDayTotals(WINDOW, today, 'window-qr'), UpdateExpression: 'REMOVE #c', ExpressionAttributeNames: { '#c': 'window-qr|cs|handled' } }));
+    await t.doc.send(new UpdateCommand({ TableName: t.tables.totals, Key: keys.windowDayTotals(WINDOW, today, 'window-qr'), UpdateExpression: 'REMOVE #c', ExpressionAttributeNames: { '#c': 'window-qr|cs|handled' } }));
     expect(await recountTotals(deps, { from: today, to: today, windowCodes: [WINDOW], onDrift: (d) => drift.push(d) })).toMatchObject({ drifted: 1, repaired: 1 });
     expect(drift[0]!.counters).toEqual([{ name: 'window-qr|cs|handled', stored: 0, recounted: 9 }]);
   });

@@ -309,9 +309,9 @@ function assertNamesAField(reply: Reply, allowedFields: Set<string>, expectedFie
   ).toBe(true);
 }
 
-async function writesIn(): Promise<{ ops: Record<string, unknown>[]; contacts: Record<string, unknown>[] }> {
+async function writesIn(): Promise<{ ops: Record<string, unknown>[]; totals: Record<string, unknown>[]; contacts: Record<string, unknown>[] }> {
   const ops = (await scanTable(t.doc, t.tables.ops)).filter((item) => /^(RATINGS#|TOTALS#|IDEMPOTENCY#)/.test(String(item.pk)));
-  return { ops, contacts: await scanTable(t.doc, t.tables.contacts) };
+  return { ops, totals: await scanTable(t.doc, t.tables.totals), contacts: await scanTable(t.doc, t.tables.contacts) };
 }
 
 describe('POST /api/public/ratings with malformed input (I-1, R-2)', () => {
@@ -344,7 +344,7 @@ describe('POST /api/public/ratings with malformed input (I-1, R-2)', () => {
     );
 
     // Assess (after all of them)
-    expect(await writesIn()).toEqual({ ops: [], contacts: [] });
+    expect(await writesIn()).toEqual({ ops: [], totals: [], contacts: [] });
     for (const kind of ['level', 'extra-key', 'deep', 'over-16kb', 'bad-utf8', 'content-type', 'not-json', 'unknown-window', 'bad-idempotency-key']) {
       expect(seen.has(kind), kind).toBe(true);
     }
@@ -363,7 +363,7 @@ describe('POST /api/public/ratings with malformed input (I-1, R-2)', () => {
     expect(reply.status).toBe(400);
     expect(reply.json.error.issues.map((issue: { field: string }) => issue.field)).toEqual(expect.arrayContaining(['windowCode', 'level']));
     expect(({} as Record<string, unknown>).level).toBeUndefined();
-    expect(await writesIn()).toEqual({ ops: [], contacts: [] });
+    expect(await writesIn()).toEqual({ ops: [], totals: [], contacts: [] });
   });
   it('refuses text with no UTF-8 form (a lone surrogate escaped in JSON) with 400 naming the field, as it refuses bad UTF-8 bytes', async () => {
     // Prepare: "\ud800" is valid JSON but not a Unicode scalar value; it cannot be written as
@@ -378,7 +378,7 @@ describe('POST /api/public/ratings with malformed input (I-1, R-2)', () => {
     // Assess
     expect(replies.map((reply) => reply.status)).toEqual([400, 400, 400]);
     for (const reply of replies) assertNamesAField(reply, new Set(['comment', 'body']), ['comment', 'body']);
-    expect(await writesIn()).toEqual({ ops: [], contacts: [] });
+    expect(await writesIn()).toEqual({ ops: [], totals: [], contacts: [] });
   });
 });
 

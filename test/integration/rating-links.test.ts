@@ -51,12 +51,12 @@ const record = (projNo: string, extra: Record<string, unknown> = {}) => ({
 });
 const tokenOf = (url: string) => url.split('/r/')[1]!;
 
-/** Ratings, totals items and link items of the ops table, and the contacts: to prove a refusal wrote nothing. */
+/** Ratings and link items of the ops table, the totals, and the contacts: to prove a refusal wrote nothing. */
 async function snapshot() {
   const ops = await scanTable(t.doc, t.tables.ops);
   const contacts = await scanTable(t.doc, t.tables.contacts);
   const pick = (prefix: string) => JSON.stringify(ops.filter((item) => String(item.pk).startsWith(prefix)));
-  return { ratings: pick('RATINGS#'), totals: pick('TOTALS#'), links: pick('RLINK#'), contacts: JSON.stringify(contacts) };
+  return { ratings: pick('RATINGS#'), totals: JSON.stringify(await scanTable(t.doc, t.tables.totals)), links: pick('RLINK#'), contacts: JSON.stringify(contacts) };
 }
 
 beforeAll(async () => {
@@ -156,7 +156,7 @@ describe('one-time rating links', () => {
     expect(used).toHaveLength(1);
     expect(Object.keys(used[0]!).sort()).toEqual(['expiresAt', 'kind', 'pk', 'sk', 'state']);
 
-    const totals = await queryPartition(t.doc, t.tables.ops, keys.windowTotalsPartition(windowCode));
+    const totals = await queryPartition(t.doc, t.tables.totals, keys.windowTotalsPartition(windowCode));
     expect(totals).toHaveLength(1);
     expect(totals[0]).toMatchObject({ channel: 'service-record', c2: 1, 'service-record|c|2': 1 });
     expect(String(totals[0]!.sk)).toMatch(/#service-record$/);

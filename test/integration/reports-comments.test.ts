@@ -219,15 +219,15 @@ describe('the comments feed (评价留言)', () => {
   });
 
   it('counts comments in the window-day totals, in the rating’s transaction, equal to a recount from the raw ratings', async () => {
-    const items = await scanAll(t.doc, t.tables.ops);
+    const items = await scanAll(t.doc, t.tables.totals);
     const counter = (code: string, day: string) => Number(items.find((i) => i.pk === `TOTALS#WINDOW#${code}` && i.sk === `DAY#${day}#window-qr`)?.['window-qr|cm|n'] ?? 0);
     for (const [code, byDay] of Object.entries(COMMENTS)) for (const [i, day] of DAYS.entries()) expect(counter(code, day), `${code} ${day}`).toBe(byDay[i]?.length ?? 0);
 
-    const deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, cases: t.runtime.cases, totals: createTotalsMaintenance(t.doc, t.tables.ops) };
+    const deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, cases: t.runtime.cases, totals: createTotalsMaintenance(t.doc, t.tables.totals) };
     const clean = await recountTotals(deps, { from: DAYS[0], to: DAYS[2], windowCodes: Object.values(W), dryRun: true });
     expect(clean.drifted).toBe(0);
     // Drop a comment counter: the recount sees it (the counter is derived data like every other).
-    await t.doc.send(new UpdateCommand({ TableName: t.tables.ops, Key: { pk: `TOTALS#WINDOW#${W.a1}`, sk: `DAY#${DAYS[0]}#window-qr` }, UpdateExpression: 'REMOVE #cm', ExpressionAttributeNames: { '#cm': 'window-qr|cm|n' } }));
+    await t.doc.send(new UpdateCommand({ TableName: t.tables.totals, Key: { pk: `TOTALS#WINDOW#${W.a1}`, sk: `DAY#${DAYS[0]}#window-qr` }, UpdateExpression: 'REMOVE #cm', ExpressionAttributeNames: { '#cm': 'window-qr|cm|n' } }));
     const drifts: string[] = [];
     const repaired = await recountTotals(deps, { from: DAYS[0], to: DAYS[2], windowCodes: [W.a1], onDrift: (drift) => drifts.push(...drift.counters.map((c) => `${c.name} ${c.stored}→${c.recounted}`)) });
     expect(drifts).toEqual(['window-qr|cm|n 0→4']);

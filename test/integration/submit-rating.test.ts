@@ -198,7 +198,7 @@ describe('POST /api/public/ratings', () => {
       expect(ids.size).toBe(1);
       const stored = await storedRatings(t.doc, t.tables.ops, W.sameKey, DAY);
       expect(stored.map((rating) => rating.id)).toEqual([...ids]);
-      expect(await storedTotals(t.doc, t.tables.ops, W.sameKey, DAY)).toEqual({ '1': 0, '2': 0, '3': 0, '4': 1, '5': 0 });
+      expect(await storedTotals(t.doc, t.tables.totals, W.sameKey, DAY)).toEqual({ '1': 0, '2': 0, '3': 0, '4': 1, '5': 0 });
       expect(replies.filter((reply) => reply.headers['idempotent-replayed'] === 'true')).toHaveLength(49);
     });
 
@@ -206,7 +206,7 @@ describe('POST /api/public/ratings', () => {
       // Prepare
       const key = randomUUID();
       const first = await postRating(gateway, { windowCode: W.otherBody, level: 5 }, { 'Idempotency-Key': key });
-      const totalsBefore = await storedTotals(t.doc, t.tables.ops, W.otherBody, DAY);
+      const totalsBefore = await storedTotals(t.doc, t.tables.totals, W.otherBody, DAY);
 
       // Act
       const second = await postRating(gateway, { windowCode: W.otherBody, level: 1, reasons: ['RUDE'] }, { 'Idempotency-Key': key });
@@ -219,7 +219,7 @@ describe('POST /api/public/ratings', () => {
       expect(second.json.error.message).toMatch(/^Idempotency-Key: /);
       const stored = await storedRatings(t.doc, t.tables.ops, W.otherBody, DAY);
       expect(stored.map((rating) => rating.id)).toEqual([first.json.id]);
-      expect(await storedTotals(t.doc, t.tables.ops, W.otherBody, DAY)).toEqual(totalsBefore);
+      expect(await storedTotals(t.doc, t.tables.totals, W.otherBody, DAY)).toEqual(totalsBefore);
     });
 
     it('treats the same answers in another key order as the same request', async () => {
@@ -260,7 +260,7 @@ describe('POST /api/public/ratings', () => {
         expect(added.level).toBe(bodies[winner]!.level);
       }
       const levels = (await storedRatings(t.doc, t.tables.ops, W.race, DAY)).map((rating) => rating.level as number);
-      const totals = await storedTotals(t.doc, t.tables.ops, W.race, DAY);
+      const totals = await storedTotals(t.doc, t.tables.totals, W.race, DAY);
       expect(totals['1'] + totals['5']).toBe(8);
       expect(totals['1']).toBe(levels.filter((level) => level === 1).length);
     });
@@ -297,7 +297,7 @@ describe('POST /api/public/ratings', () => {
       const recount = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 } as Record<string, number>;
       for (const level of await t.runtime.ratings.listLevels(W.load, DAY)) recount[String(level)]! += 1;
       expect(recount).toEqual(sent);
-      expect(await storedTotals(t.doc, t.tables.ops, W.load, DAY)).toEqual(recount);
+      expect(await storedTotals(t.doc, t.tables.totals, W.load, DAY)).toEqual(recount);
       expect(report.status).toBe(200);
       expect(report.json.n).toBe(1000);
       expect(report.json.counts).toEqual(recount);
@@ -362,7 +362,7 @@ describe('POST /api/public/ratings', () => {
       expect(reply.json.error.message).not.toMatch(/no-such-table|resource|not found|dynamo|exception/i);
       expect(reply.text).not.toMatch(/no-such-table|ResourceNotFound|stack|at .*\.ts/i);
       expect(await storedRatings(t.doc, t.tables.ops, W.brokenContacts, DAY)).toEqual([]);
-      expect(await storedTotals(t.doc, t.tables.ops, W.brokenContacts, DAY)).toEqual({ '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 });
+      expect(await storedTotals(t.doc, t.tables.totals, W.brokenContacts, DAY)).toEqual({ '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 });
       expect(await idempotencyItems()).toEqual(idempotencyBefore);
       expect(await scanTable(t.doc, t.tables.contacts)).toEqual(contactsBefore);
 
@@ -401,7 +401,7 @@ describe('POST /api/public/ratings', () => {
       expect(retry.status).toBe(201);
       const stored = await storedRatings(t.doc, t.tables.ops, W.lostResponse, DAY);
       expect(stored.map((rating) => rating.id)).toEqual([retry.json.id]);
-      expect(await storedTotals(t.doc, t.tables.ops, W.lostResponse, DAY)).toEqual({ '1': 0, '2': 0, '3': 1, '4': 0, '5': 0 });
+      expect(await storedTotals(t.doc, t.tables.totals, W.lostResponse, DAY)).toEqual({ '1': 0, '2': 0, '3': 1, '4': 0, '5': 0 });
     });
   });
 });

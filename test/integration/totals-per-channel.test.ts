@@ -50,7 +50,7 @@ beforeAll(async () => {
     await seedWriter(t.runtime).putWindow({ ...window, serviceItems: ITEMS.map((name, i) => ({ code: `S${i}`, name })) });
   }
   token = (await t.runtime.tokens.issue(committee, new Date())).token;
-  deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, cases: t.runtime.cases, totals: createTotalsMaintenance(t.doc, t.tables.ops) };
+  deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, cases: t.runtime.cases, totals: createTotalsMaintenance(t.doc, t.tables.totals) };
 }, 120_000);
 afterAll(() => t?.close());
 
@@ -79,7 +79,7 @@ async function rateOn(code: string, day: string, count: number): Promise<void> {
 }
 
 /** The totals items of a window, raw. */
-const totalsItems = (code: string) => queryPartition(t.doc, t.tables.ops, keys.windowTotalsPartition(code));
+const totalsItems = (code: string) => queryPartition(t.doc, t.tables.totals, keys.windowTotalsPartition(code));
 
 /** DynamoDB's size of an item: UTF-8 bytes of each attribute name and value (a number counts ≤ 21 bytes). */
 function itemBytes(item: Record<string, unknown>): number {
@@ -161,8 +161,8 @@ describe('a table still holding the old combined items (before 0018)', () => {
       const day = String(item.day);
       const counters = countersOfItem(item);
       const old = day === preIssue4 ? Object.fromEntries(Object.entries(counters).filter(([name]) => /^c[1-5]$/.test(name))) : counters;
-      await t.doc.send(new DeleteCommand({ TableName: t.tables.ops, Key: { pk: item.pk, sk: item.sk } }));
-      await t.doc.send(new PutCommand({ TableName: t.tables.ops, Item: { ...keys.legacyWindowDayTotals(W.old, day), windowCode: W.old, day, ...old } }));
+      await t.doc.send(new DeleteCommand({ TableName: t.tables.totals, Key: { pk: item.pk, sk: item.sk } }));
+      await t.doc.send(new PutCommand({ TableName: t.tables.totals, Item: { ...keys.legacyWindowDayTotals(W.old, day), windowCode: W.old, day, ...old } }));
     }
     expect((await totalsItems(W.old)).map((item) => item.sk)).toEqual(days.map((day) => `DAY#${day}`));
 
@@ -217,10 +217,10 @@ describe('a table still holding the old combined items (before 0018)', () => {
     // Prepare: one old combined item (today, 3 ratings), as the code before 0018 left it.
     await rateOn(W.race, TODAY, 3);
     const [item] = await totalsItems(W.race);
-    await t.doc.send(new DeleteCommand({ TableName: t.tables.ops, Key: { pk: item!.pk, sk: item!.sk } }));
-    await t.doc.send(new PutCommand({ TableName: t.tables.ops, Item: { ...keys.legacyWindowDayTotals(W.race, TODAY), windowCode: W.race, day: TODAY, ...countersOfItem(item) } }));
+    await t.doc.send(new DeleteCommand({ TableName: t.tables.totals, Key: { pk: item!.pk, sk: item!.sk } }));
+    await t.doc.send(new PutCommand({ TableName: t.tables.totals, Item: { ...keys.legacyWindowDayTotals(W.race, TODAY), windowCode: W.race, day: TODAY, ...countersOfItem(item) } }));
     // A rating committed right after the recount's first read of the totals (it writes the window-QR item).
-    const maintenance = createTotalsMaintenance(t.doc, t.tables.ops);
+    const maintenance = createTotalsMaintenance(t.doc, t.tables.totals);
     let reads = 0;
     const racing: RecountDeps = {
       ...deps,

@@ -52,14 +52,14 @@ beforeAll(async () => {
       serviceItems: ITEMS.map((name, i) => ({ code: `S${i}`, name })),
     });
   }
-  deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, cases: t.runtime.cases, totals: createTotalsMaintenance(t.doc, t.tables.ops) };
+  deps = { units: t.runtime.units, windows: t.runtime.windows, ratings: t.runtime.ratings, cases: t.runtime.cases, totals: createTotalsMaintenance(t.doc, t.tables.totals) };
 });
 
 afterAll(() => t?.close());
 
 async function totalsItem(code: string, day: string): Promise<Record<string, unknown> | undefined> {
   const { pk, sk } = keys.windowDayTotals(code, day, 'window-qr');
-  return (await queryPartition(t.doc, t.tables.ops, pk)).find((item) => item.sk === sk);
+  return (await queryPartition(t.doc, t.tables.totals, pk)).find((item) => item.sk === sk);
 }
 
 const levels = () => ({ 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 });
@@ -191,24 +191,24 @@ describe('recountTotals (npm run recount)', () => {
     const [wrongDay, missingDay, staleDay] = DAYS as [string, string, string];
     await t.doc.send(
       new UpdateCommand({
-        TableName: t.tables.ops,
+        TableName: t.tables.totals,
         Key: keys.windowDayTotals(W.drift, wrongDay, 'window-qr'),
         UpdateExpression: 'ADD c5 :three, #st :one',
         ExpressionAttributeNames: { '#st': `window-qr|sv|${STAFF_ID}|1` },
         ExpressionAttributeValues: { ':three': 3, ':one': 1 },
       }),
     );
-    await t.doc.send(new DeleteCommand({ TableName: t.tables.ops, Key: keys.windowDayTotals(W.drift, missingDay, 'window-qr') }));
+    await t.doc.send(new DeleteCommand({ TableName: t.tables.totals, Key: keys.windowDayTotals(W.drift, missingDay, 'window-qr') }));
     // Stale: an item from before issue 4 (the legacy combined key, c1 … c5 only) instead of the channel's.
     const stale = before[2]!;
-    await t.doc.send(new DeleteCommand({ TableName: t.tables.ops, Key: keys.windowDayTotals(W.drift, staleDay, 'window-qr') }));
+    await t.doc.send(new DeleteCommand({ TableName: t.tables.totals, Key: keys.windowDayTotals(W.drift, staleDay, 'window-qr') }));
     await t.doc.send(
       new PutCommand({
-        TableName: t.tables.ops,
+        TableName: t.tables.totals,
         Item: { ...keys.legacyWindowDayTotals(W.drift, staleDay), windowCode: W.drift, day: staleDay, c1: stale.c1, c2: stale.c2, c3: stale.c3, c4: stale.c4, c5: stale.c5 },
       }),
     );
-    await t.doc.send(new PutCommand({ TableName: t.tables.ops, Item: { ...keys.legacyWindowDayTotals(W.drift, orphanDay), windowCode: W.drift, day: orphanDay, c4: 2 } }));
+    await t.doc.send(new PutCommand({ TableName: t.tables.totals, Item: { ...keys.legacyWindowDayTotals(W.drift, orphanDay), windowCode: W.drift, day: orphanDay, c4: 2 } }));
     const range = { from: addDays(TODAY, -10), to: TODAY };
 
     // Act: a dry run, a repairing run over every window (listed by org tree), a second run.
@@ -236,7 +236,7 @@ describe('recountTotals (npm run recount)', () => {
     for (const [i, day] of DAYS.entries()) expect(await totalsItem(W.drift, day), day).toEqual(before[i]);
     expect(await totalsItem(W.drift, orphanDay)).toBeUndefined();
     const legacyKeys = [staleDay, orphanDay].map((day) => keys.legacyWindowDayTotals(W.drift, day).sk);
-    expect((await queryPartition(t.doc, t.tables.ops, keys.windowTotalsPartition(W.drift))).filter((item) => legacyKeys.includes(String(item.sk)))).toEqual([]);
+    expect((await queryPartition(t.doc, t.tables.totals, keys.windowTotalsPartition(W.drift))).filter((item) => legacyKeys.includes(String(item.sk)))).toEqual([]);
   });
 
   it('loses no rating that arrives while it repairs (the repair is conditional on unchanged totals)', async () => {
@@ -244,7 +244,7 @@ describe('recountTotals (npm run recount)', () => {
     await rate(W.live, TODAY, 5);
     await t.doc.send(
       new UpdateCommand({
-        TableName: t.tables.ops,
+        TableName: t.tables.totals,
         Key: keys.windowDayTotals(W.live, TODAY, 'window-qr'),
         UpdateExpression: 'ADD c3 :ten',
         ExpressionAttributeValues: { ':ten': 10 },

@@ -11,14 +11,20 @@ import { localBurst, localSignIn, localThrottle, randomId, setRuntime, type Runt
 import type { BurstPolicy } from '../../shared/src/domain/burst.js';
 import type { ThrottlePolicy } from '../../functions/src/throttle/index.js';
 import { createTables } from '../../infra/local/create-tables.js';
+import { dataTables, type DataTables } from '../../functions/src/data/tables.js';
+import { totalsChangeOf } from '../../functions/src/data/rollups/stream-records.js';
+import { applyTotalsChanges } from '../../functions/src/use-cases/rollups/apply-totals-changes.js';
+import { createStreamPoller, type StreamPoller } from '../../infra/local/stream-poller.js';
 
 export interface IsolatedTables {
   prefix: string;
-  tables: { ops: string; contacts: string; audit: string; ballots: string };
+  tables: DataTables;
   doc: DynamoDBDocumentClient;
   /** The runtime, with the local token issuer exposed so tests can mint bearer tokens. */
   runtime: Runtime & { tokens: TokenVerifier & TokenIssuer & ChallengeTokens & LocalIdentity };
   contactKey: string;
+  /** The rollups' consumer on this prefix's totals stream (decision 0031); nothing polls until a test calls it. */
+  rollups: StreamPoller;
   /** Install this runtime for handlers invoked in-process (through the gateway's invoke). */
   install(): void;
   close(): void;
@@ -46,7 +52,7 @@ export async function isolatedTables(endpoint: string, options: IsolatedTablesOp
   const raw = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const names = await createTables(raw, prefix);
   raw.destroy();
-  const tables = { ops: names.ops!, contacts: names.contacts!, audit: names.audit!, ballots: names.ballots! };
+  const tables = dataTables(names);
   const doc = createDocumentClient({ region: 'local', endpoint });
   const contactKey = randomBytes(32).toString('base64');
   const data = createDataLayer(doc, tables);
@@ -70,14 +76,17 @@ export async function isolatedTables(endpoint: string, options: IsolatedTablesOp
     // The local outbox, on the runtime's clock (a test that moves `runtime.now` moves the messages).
     sms: createOutboxSender(doc, tables.ops, randomId, () => runtime.now()),
   };
+  const rollups = createStreamPoller({ endpoint, table: tables.totals, apply: (records) => applyTotalsChanges(runtime, records.map(totalsChangeOf)) });
   return {
     prefix,
     tables,
     doc,
     runtime,
     contactKey,
+    rollups,
     install: () => setRuntime(runtime),
     close: () => {
+      void rollups.stop();
       setRuntime(undefined);
       doc.destroy();
     },

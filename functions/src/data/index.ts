@@ -23,14 +23,10 @@ import { createRatingLinkStore } from './rating-links.js';
 import { createRecordImportJobStore } from './record-import-jobs.js';
 import { createCampaignStore } from './appraisal/campaigns.js';
 import { createBallotStore } from './appraisal/ballots.js';
+import type { DataTables } from './tables.js';
+import { createRollupStore } from './rollups/rollups.js';
 
-export interface DataTables {
-  ops: string;
-  contacts: string;
-  audit: string;
-  /** The ballot box of 民主评议 (decision 0027). */
-  ballots: string;
-}
+export type { DataTables } from './tables.js';
 
 /** The whole data layer over one document client: what the use cases receive as dependencies. */
 export function createDataLayer(doc: DynamoDBDocumentClient, tables: DataTables) {
@@ -46,8 +42,9 @@ export function createDataLayer(doc: DynamoDBDocumentClient, tables: DataTables)
     windowViews: createWindowViews({ units, windows, staff, halls }),
     importJobs: createImportJobStore(doc, tables.ops),
     ratings: createRatingStore(doc, tables),
-    totals: createTotalsReader(doc, tables.ops),
-    comments: createRatingComments(doc, tables.ops),
+    totals: createTotalsReader(doc, tables.totals),
+    rollups: createRollupStore(doc, tables.totals),
+    comments: createRatingComments(doc, tables),
     rateDefinitions: createRateDefinitionStore(doc, tables.ops),
     accounts: createAccounts(doc, tables.ops),
     audit: createAuditLog(doc, tables.audit),

@@ -65,6 +65,18 @@ export const keys = {
    */
   windowTotalsDays: (from: string, to: string) => ({ from: `DAY#${from}`, to: `DAY#${to}#~` }),
   windowTotalsPartition: (windowCode: string) => `TOTALS#WINDOW#${windowCode}`,
+  /**
+   * Rollups (decision 0031), kept from the stream of the window-day items: a window's month beside
+   * its days (`MONTH#` sorts after every `DAY#`, so a day-range Query never reads one), and a
+   * unit's own windows by month and by day. `{channel}` as the source item's; none for a legacy
+   * combined source item.
+   */
+  windowMonthTotals: (windowCode: string, month: string, channel?: string) => ({ pk: `TOTALS#WINDOW#${windowCode}`, sk: `MONTH#${month}${channel ? `#${channel}` : ''}` }),
+  unitMonthTotals: (unitId: string, month: string, channel?: string) => ({ pk: `TOTALS#UNIT#${unitId}`, sk: `MONTH#${month}${channel ? `#${channel}` : ''}` }),
+  unitDayTotals: (unitId: string, day: string, channel?: string) => ({ pk: `TOTALS#UNIT#${unitId}`, sk: `DAY#${day}${channel ? `#${channel}` : ''}` }),
+  unitTotalsPartition: (unitId: string) => `TOTALS#UNIT#${unitId}`,
+  /** Sort-key bounds of months `from` … `to` (YYYY-MM), every channel: as windowTotalsDays. */
+  totalsMonths: (from: string, to: string) => ({ from: `MONTH#${from}`, to: `MONTH#${to}#~` }),
   idempotency: (keyHash: string) => ({ pk: `IDEMPOTENCY#${keyHash}`, sk: 'META' }),
   /** Contact store (own table): one encrypted phone number for one 回访. */
   contact: (contactId: string) => ({ pk: `CONTACT#${contactId}` }),

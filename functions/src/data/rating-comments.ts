@@ -29,14 +29,15 @@ export interface RatingComments {
   texts(windowCode: string, day: string, channels: readonly string[]): Promise<string[]>;
 }
 
-export function createRatingComments(doc: DynamoDBDocumentClient, table: string): RatingComments {
+/** Counts from the totals table (`{channel}|cm|n`), texts from the ratings in ops. */
+export function createRatingComments(doc: DynamoDBDocumentClient, tables: { ops: string; totals: string }): RatingComments {
   const counterNames = Object.fromEntries(RATING_CHANNELS.map((channel, i) => [`#cm${i}`, counterName.comments(channel)]));
 
   async function countsOfWindow(windowCode: string, from: string, to: string): Promise<{ days: WindowDayCommentCounts[]; itemsRead: number }> {
     // A day has one item per channel (and a legacy combined one until `npm run recount`): merged by day.
     const byDay = new Map<string, WindowDayCommentCounts['channels']>();
     let itemsRead = 0;
-    const pages = windowDaysQuery(doc, table, windowCode, from, to, {
+    const pages = windowDaysQuery(doc, tables.totals, windowCode, from, to, {
       ProjectionExpression: ['#day', ...Object.keys(counterNames)].join(', '),
       ExpressionAttributeNames: { '#day': 'day', ...counterNames },
     });
@@ -82,7 +83,7 @@ export function createRatingComments(doc: DynamoDBDocumentClient, table: string)
       do {
         const page = await doc.send(
           new QueryCommand({
-            TableName: table,
+            TableName: tables.ops,
             KeyConditionExpression: 'pk = :pk',
             // The filter saves the transfer, not the read: every rating of the window-day is read.
             // 可疑评价 are in no count of comments (`cm`), so their comments are not shown either (0016-burst-detector.md).

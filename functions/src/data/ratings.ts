@@ -136,6 +136,8 @@ function countedOf(item: Record<string, unknown>): CountedRating & { id: string 
 export interface RatingTables {
   ops: string;
   contacts: string;
+  /** The window-day totals the rating's transaction adds to (decision 0031). */
+  totals: string;
 }
 
 const MAX_CONFLICT_RETRIES = 6;
@@ -167,7 +169,7 @@ export function createRatingStore(doc: DynamoDBDocumentClient, tables: RatingTab
         items.push({
           Put: { TableName: tables.ops, Item: { pk, sk, kind: 'rating', ...rating }, ConditionExpression: 'attribute_not_exists(pk)' },
         });
-        items.push({ Update: windowDayTotalsUpdate(tables.ops, rating, opensCase ? { named: contact !== undefined } : undefined) });
+        items.push({ Update: windowDayTotalsUpdate(tables.totals, rating, opensCase ? { named: contact !== undefined } : undefined) });
         if (contact) items.push({ Put: contactPut(tables.contacts, contact) });
         if (opensCase) items.push(...caseOpeningItems(tables.ops, { rating, opening: opensCase, contactId: contact?.contactId, suspect, at }));
         const linkIndex = link ? items.length : -1;

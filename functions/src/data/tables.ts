@@ -11,9 +11,11 @@ export interface TableDefinition {
   globalIndexes: { indexName: string; partitionKey: string; sortKey?: string }[];
   /** Why this table stands alone, when it does. */
   isolation?: string;
+  /** A DynamoDB stream of the table's changes, old and new images (the rollups' source, decision 0031). */
+  stream?: 'NEW_AND_OLD_IMAGES';
 }
 
-/** Single table for operational data: units, halls, windows, staff, accounts, ratings, totals. */
+/** Single table for operational data: units, halls, windows, staff, accounts, ratings, cases. */
 export const OPS_TABLE: TableDefinition = {
   logicalName: 'ops',
   partitionKey: 'pk',
@@ -67,7 +69,44 @@ export const BALLOTS_TABLE: TableDefinition = {
   isolation: 'the secret ballot: no stream, no TTL; casting puts, the tally queries, nothing updates or deletes',
 };
 
-export const TABLES = [OPS_TABLE, CONTACTS_TABLE, AUDIT_TABLE, BALLOTS_TABLE] as const;
+/**
+ * Running totals (decision 0031): the window-day totals every rating adds to in its transaction,
+ * and the rollups the stream consumer keeps from them (window × month, unit × month and unit × day).
+ * Its own table so that it can have a stream without the ratings in it: a stream carries every
+ * change with its time to the second for 24 hours, and a rating is kept to the day (0002). What
+ * the stream carries here is counters only — no rating id, comment, phone number or device.
+ */
+export const TOTALS_TABLE: TableDefinition = {
+  logicalName: 'totals',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  globalIndexes: [],
+  isolation: 'running totals with a stream for the rollups: counters only, never a rating',
+  stream: 'NEW_AND_OLD_IMAGES',
+};
+
+export const TABLES = [OPS_TABLE, CONTACTS_TABLE, AUDIT_TABLE, BALLOTS_TABLE, TOTALS_TABLE] as const;
+
+/** The physical names of the data layer's tables, by role. */
+export interface DataTables {
+  ops: string;
+  contacts: string;
+  audit: string;
+  /** The ballot box of 民主评议 (decision 0027). */
+  ballots: string;
+  /** Window-day totals and their rollups (decision 0031). */
+  totals: string;
+}
+
+/** DataTables from physical names by logical name (what createTables and the stacks return). */
+export function dataTables(names: Readonly<Record<string, string | undefined>>): DataTables {
+  const name = (table: TableDefinition) => {
+    const found = names[table.logicalName];
+    if (!found) throw new Error(`no table named for ${table.logicalName}`);
+    return found;
+  };
+  return { ops: name(OPS_TABLE), contacts: name(CONTACTS_TABLE), audit: name(AUDIT_TABLE), ballots: name(BALLOTS_TABLE), totals: name(TOTALS_TABLE) };
+}
 
 export function physicalTableName(prefix: string, table: TableDefinition): string {
   return `${prefix}-${table.logicalName}`;

@@ -32,7 +32,7 @@ const context: Context = {
 // A real runtime over a client that is never called: these routes reach no use case, so no network.
 const doc = createDocumentClient({ region: 'local', endpoint: 'http://127.0.0.1:9' });
 function runtimeWithTokens() {
-  const data = createDataLayer(doc, { ops: 'ops', contacts: 'contacts', audit: 'audit', ballots: 'ballots' });
+  const data = createDataLayer(doc, { ops: 'ops', contacts: 'contacts', audit: 'audit', ballots: 'ballots', totals: 'totals' });
   const tokens = createLocalTokens(randomBytes(32).toString('hex'), 8);
   const now = () => new Date();
   const sealer = createAesContactSealer(randomBytes(32).toString('base64'));

@@ -355,7 +355,7 @@ function strip(item: Record<string, unknown>): CaseRecord {
   return rest as unknown as CaseRecord;
 }
 
-export function createCaseStore(doc: DynamoDBDocumentClient, tables: { ops: string; contacts: string }): CaseStore {
+export function createCaseStore(doc: DynamoDBDocumentClient, tables: { ops: string; contacts: string; totals: string }): CaseStore {
   const table = tables.ops;
   async function queue(partition: string, query: CaseQueueQuery): Promise<{ items: CaseListing[]; cursor?: string }> {
     const range = query.state
@@ -430,7 +430,7 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tables: { ops: stri
                 ? [{ Put: { TableName: table, Item: { ...attachmentKey(from.caseId, sequence), kind: 'case-attachment', ...options.attachment }, ConditionExpression: 'attribute_not_exists(pk)' } }]
                 : []),
               ...(options.upheld ? [upheldRatingFlag(table, from)] : []),
-              ...stepCountersAdd(table, from, next, options.upheld),
+              ...stepCountersAdd(tables.totals, from, next, options.upheld),
             ],
           }),
         );
