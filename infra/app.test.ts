@@ -836,7 +836,7 @@ describe('rollups: the totals stream and its consumer (decision 0031)', () => {
   it('feeds the consumer one shard at a time in order, window-day changes only, halving failing batches and dead-lettering what still fails', () => {
     const mappings = Object.values(apiParent.findResources('AWS::Lambda::EventSourceMapping', { Properties: { FunctionName: { Ref: ownLogicalId(built.api.rollups.function) } } }));
     expect(mappings).toHaveLength(1);
-    const { Properties: mapping } = mappings[0];
+    const mapping = mappings[0]!.Properties;
     expect(JSON.stringify(mapping.EventSourceArn)).toContain('StreamArn');
     expect(mapping).toMatchObject({
       StartingPosition: 'TRIM_HORIZON',

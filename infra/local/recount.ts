@@ -7,7 +7,9 @@ import { createRatingStore } from '../../functions/src/data/ratings.js';
 import { dataTables, TABLES, physicalTableName } from '../../functions/src/data/tables.js';
 import { createTotalsMaintenance } from '../../functions/src/data/totals.js';
 import { createUnitStore } from '../../functions/src/data/units.js';
-import { recountTotals, type RecountSummary, type WindowDayDrift } from '../../functions/src/use-cases/recount-totals.js';
+import { allWindowCodes, recountTotals, type RecountSummary, type WindowDayDrift } from '../../functions/src/use-cases/recount-totals.js';
+import { createRollupMaintenance } from '../../functions/src/data/rollups/rollups.js';
+import { recountRollups, type RollupDrift } from '../../functions/src/use-cases/rollups/recount-rollups.js';
 import { addDays, chinaDay, isCalendarDay } from '../../shared/src/domain/china-time.js';
 
 /**
@@ -50,6 +52,12 @@ export function parseRecountArgs(args: string[], now: Date): RecountCommandOptio
   }
   if (from > to) throw new RecountUsageError(`--from (${from}) is after --to (${to})`);
   return { from, to, windowCodes: values.window ?? [], dryRun: values['dry-run'] };
+}
+
+export function describeRollupDrift(drift: RollupDrift): string {
+  const what = drift.counters.map((c) => `${c.name}: ${c.stored} → ${c.recounted}`).join(', ');
+  const outcome = { repaired: 'repaired rollup', found: 'rollup drift', busy: 'rollup still changing' }[drift.outcome];
+  return `${outcome} ${drift.pk} ${drift.sk}: ${what}`;
 }
 
 export function describeDrift(drift: WindowDayDrift): string {
@@ -101,6 +109,23 @@ async function main(): Promise<void> {
     { ...options, onDrift: (drift) => console.log(`  ${describeDrift(drift)}`) },
   );
   console.log(describeSummary(summary, options.dryRun));
+  // The rollups of the same windows' units, whole months (decision 0031): after the totals, which they add up.
+  const windows = createWindowStore(doc, ops);
+  const rollups = await recountRollups(
+    { units: createUnitStore(doc, ops), windows, rollups: createRollupMaintenance(doc, totals) },
+    {
+      windowCodes: options.windowCodes.length ? options.windowCodes : await allWindowCodes({ units: createUnitStore(doc, ops), windows }),
+      fromMonth: options.from.slice(0, 7),
+      toMonth: options.to.slice(0, 7),
+      dryRun: options.dryRun,
+      onDrift: (drift) => console.log(`  ${describeRollupDrift(drift)}`),
+    },
+  );
+  console.log(
+    `Rollups: ${rollups.units} units, ${rollups.itemsChecked} rollup items checked, ${rollups.drifted} drifted, ${rollups.repaired} repaired` +
+      (rollups.busy > 0 ? `, ${rollups.busy} still changing (the stream was busy): run again` : '') +
+      (options.dryRun ? ' (dry run: nothing written)' : ''),
+  );
   doc.destroy();
 }
 

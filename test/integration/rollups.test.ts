@@ -4,11 +4,12 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { keys } from '../../functions/src/data/keys.js';
 import { expectedRollups, isRollupKey } from '../../functions/src/data/rollups/rollup-layout.js';
-import type { RollupStore } from '../../functions/src/data/rollups/rollups.js';
+import { createRollupMaintenance, type RollupStore } from '../../functions/src/data/rollups/rollups.js';
 import { totalsChangeOf } from '../../functions/src/data/rollups/stream-records.js';
 import { windowDayCountersAdd, windowDayTotalsUpdate } from '../../functions/src/data/totals.js';
 import { countersOfItem, type Counters } from '../../functions/src/data/window-day-counters.js';
 import { applyTotalsChanges, type RollupRun } from '../../functions/src/use-cases/rollups/apply-totals-changes.js';
+import { recountRollups } from '../../functions/src/use-cases/rollups/recount-rollups.js';
 import { createGateway } from '../../infra/local/gateway.js';
 import { seedWriter } from '../../infra/local/seed.js';
 import { createStreamPoller } from '../../infra/local/stream-poller.js';
@@ -229,4 +230,68 @@ describe('rollups from the totals stream (decision 0031)', () => {
       { seed: 20261207, numRuns: 12 },
     );
   }, 300_000);
+});
+
+describe('npm run recount checks and repairs the rollups (decision 0031)', () => {
+  const maintenance = () => createRollupMaintenance(t.doc, t.tables.totals);
+  const deps = () => ({ units: t.runtime.units, windows: t.runtime.windows, rollups: maintenance() });
+  const months = { fromMonth: '2026-10', toMonth: '2026-11' };
+  const unitMonth = keys.unitMonthTotals(UNIT_ID, '2026-10', 'window-qr');
+
+  it('finds nothing to repair when the rollups add up', async () => {
+    await t.rollups.drain();
+    const summary = await recountRollups(deps(), { windowCodes: Object.values(WINDOWS), ...months, settleMs: 10 });
+    expect(summary).toMatchObject({ units: 2, drifted: 0, repaired: 0, busy: 0 });
+    expect(summary.itemsChecked).toBeGreaterThan(10);
+  });
+
+  it('reports drift on a dry run and repairs it otherwise, after it stayed put, leaving every rollup equal to its sum', async () => {
+    // Prepare: a rollup drifted (a dead-lettered batch, say) and another missing altogether.
+    await t.doc.send(new UpdateCommand({ TableName: t.tables.totals, Key: unitMonth, UpdateExpression: 'ADD c5 :three, #x :one', ExpressionAttributeNames: { '#x': 'window-qr|rs|RUDE' }, ExpressionAttributeValues: { ':three': 3, ':one': 1 } }));
+    const missing = keys.windowMonthTotals(WINDOWS.c, '2026-11', 'window-qr');
+    await t.doc.send(new DeleteCommand({ TableName: t.tables.totals, Key: missing }));
+    const seen: string[] = [];
+
+    // Act
+    const dry = await recountRollups(deps(), { windowCodes: [WINDOWS.a, WINDOWS.c], ...months, dryRun: true, onDrift: (drift) => seen.push(`${drift.outcome} ${drift.sk}`) });
+    const fixed = await recountRollups(deps(), { windowCodes: [WINDOWS.a, WINDOWS.c], ...months, settleMs: 50 });
+
+    // Assess
+    expect(dry).toMatchObject({ drifted: 2, repaired: 0 });
+    expect(seen.sort()).toEqual(['found MONTH#2026-10#window-qr', 'found MONTH#2026-11#window-qr']);
+    expect(fixed).toMatchObject({ drifted: 2, repaired: 2, busy: 0 });
+    await expectRollupsEqualSums();
+    // Repaired in place: the consumer's markers are untouched, so a redelivery still adds nothing.
+    const rewound = createStreamPoller({ endpoint, table: t.tables.totals, apply: (records) => applyTotalsChanges(t.runtime, records.map(totalsChangeOf)) });
+    await rewound.drain();
+    await rewound.stop();
+    await expectRollupsEqualSums();
+  });
+
+  it('leaves drift that is still moving — a change in flight on the stream — and says so', async () => {
+    // Prepare: drift, and a rating's counters landing between the two reads of the check (the consumer not yet run).
+    await t.doc.send(new UpdateCommand({ TableName: t.tables.totals, Key: unitMonth, UpdateExpression: 'ADD c1 :one', ExpressionAttributeValues: { ':one': 1 } }));
+    const inner = maintenance();
+    let reads = 0;
+    const racing = {
+      ...inner,
+      async readUnit(...args: Parameters<typeof inner.readUnit>) {
+        const items = await inner.readUnit(...args);
+        if (reads++ === 0) await t.doc.send(new UpdateCommand(windowDayTotalsUpdate(t.tables.totals, { windowCode: WINDOWS.a, day: DAYS[0]!, level: 4, channel: 'window-qr' })));
+        return items;
+      },
+    };
+    const before = (await totalsTable()).rollups.get(`${unitMonth.pk}\u0000${unitMonth.sk}`);
+
+    // Act
+    const summary = await recountRollups({ ...deps(), rollups: racing }, { windowCodes: [WINDOWS.a], ...months, settleMs: 10 });
+
+    // Assess: nothing corrected; once the consumer has run, only the planted drift remains, and a second recount repairs it.
+    expect(summary.repaired).toBe(0);
+    expect(summary.busy).toBeGreaterThan(0);
+    expect((await totalsTable()).rollups.get(`${unitMonth.pk}\u0000${unitMonth.sk}`)).toEqual(before);
+    await t.rollups.drain();
+    expect(await recountRollups(deps(), { windowCodes: [WINDOWS.a], ...months, settleMs: 10 })).toMatchObject({ repaired: 1, busy: 0 });
+    await expectRollupsEqualSums();
+  });
 });

@@ -1,4 +1,5 @@
 import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand as RawQueryCommand } from '@aws-sdk/client-dynamodb';
 import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { LevelCounts } from '#shared/domain/level-counts.js';
 import { keys } from './keys.js';
@@ -23,9 +24,14 @@ import {
 
 export { RATING_CHANNELS, type CountedRating, type DimensionTotals, type RatingChannel } from './window-day-counters.js';
 
-/** Running totals of one window on one China-time day: count per level (c1 … c5), all channels. */
+/**
+ * Running totals of one window on one China-time day: count per level (c1 … c5), all channels. Read
+ * from a rollup (decision 0031), the same shape stands for a window's month (`day` = its first day)
+ * or a unit's own windows over a day or a month (`unitId` set, `windowCode` = `unit:{unitId}`).
+ */
 export interface WindowDayTotals {
   windowCode: string;
+  unitId?: string;
   day: string;
   /** All channels: the sum of the window-day's items (one per channel, and a legacy one not yet migrated). */
   counts: LevelCounts;
@@ -93,14 +99,53 @@ export function windowDayCountersAdd(table: string, rating: { windowCode: string
  * items. A day's items are adjacent (`DAY#{day}` then `DAY#{day}#{channel}` …), and are merged
  * whatever their layout (window-day-counters.ts, mergeItemTotals).
  */
-function toWindowDays(windowCode: string, items: readonly Record<string, AttributeValue>[], into: WindowDayTotals[]): void {
+function toWindowDays(windowCode: string, items: readonly Record<string, AttributeValue>[], into: WindowDayTotals[], unitId?: string): void {
+  // A rollup of a month has `month`, not `day`: it stands for the month's first day.
+  const dayOf = (item: Record<string, AttributeValue>) => item.day?.S ?? `${item.month?.S}-01`;
   let i = 0;
   while (i < items.length) {
-    const day = String(items[i]!.day?.S);
+    const day = dayOf(items[i]!);
     const parts = [totalsOfItem(items[i]!)];
-    for (i++; i < items.length && items[i]!.day?.S === day; i++) parts.push(totalsOfItem(items[i]!));
-    into.push({ windowCode, day, ...mergeItemTotals(parts) });
+    for (i++; i < items.length && dayOf(items[i]!) === day; i++) parts.push(totalsOfItem(items[i]!));
+    into.push({ windowCode, ...(unitId !== undefined ? { unitId } : {}), day, ...mergeItemTotals(parts) });
   }
+}
+
+/** The items of one partition between two sort keys, as attribute values, every page. */
+async function queryRaw(doc: DynamoDBDocumentClient, table: string, pk: string, range: { from: string; to: string }): Promise<Record<string, AttributeValue>[]> {
+  const items: Record<string, AttributeValue>[] = [];
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await doc.send(
+      new RawQueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': { S: pk }, ':from': { S: range.from }, ':to': { S: range.to } },
+        ExclusiveStartKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+/** Run `read` over `ids` with at most `concurrency` in flight, gathering what each returns. */
+async function readAll(ids: readonly string[], concurrency: number | undefined, read: (id: string) => Promise<WindowsDays>): Promise<WindowsDays> {
+  const limit = Math.max(1, Math.floor(concurrency ?? DEFAULT_TOTALS_CONCURRENCY));
+  const unique = [...new Set(ids)];
+  const days: WindowDayTotals[] = [];
+  let itemsRead = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < unique.length) {
+      const result = await read(unique[next++]!);
+      days.push(...result.days);
+      itemsRead += result.itemsRead;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, unique.length) }, worker));
+  return { days, itemsRead };
 }
 
 export interface WindowsDays {
@@ -118,6 +163,17 @@ export interface TotalsReader {
    * (default 16) in flight, so W windows × D days read at most W × D items per channel.
    */
   windowsDays(windowCodes: readonly string[], from: string, to: string, options?: { concurrency?: number }): Promise<WindowsDays>;
+  /**
+   * The window-month rollups (pattern RU2) of many windows for months `fromMonth` … `toMonth`: one
+   * entry per window and month with ratings, `day` the month's first day. One Query per window.
+   */
+  windowsMonths(windowCodes: readonly string[], fromMonth: string, toMonth: string, options?: { concurrency?: number }): Promise<WindowsDays>;
+  /**
+   * The rollups of units' own windows (pattern RU3): per unit, one entry per month of `months`
+   * (unit-month rollups) and per day of `days` (unit-day rollups) with ratings, each with `unitId`.
+   * One Query per unit and range.
+   */
+  unitsTotals(unitIds: readonly string[], reads: { months: readonly string[]; days: readonly { from: string; to: string }[] }, options?: { concurrency?: number }): Promise<WindowsDays>;
 }
 
 export const DEFAULT_TOTALS_CONCURRENCY = 16;
@@ -138,22 +194,32 @@ export function createTotalsReader(doc: DynamoDBDocumentClient, table: string): 
       return (await queryWindow(windowCode, from, to)).days;
     },
 
-    async windowsDays(windowCodes, from, to, options = {}) {
-      const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_TOTALS_CONCURRENCY));
-      const codes = [...new Set(windowCodes)];
-      const days: WindowDayTotals[] = [];
-      let itemsRead = 0;
-      let next = 0;
-      const worker = async () => {
-        while (next < codes.length) {
-          const result = await queryWindow(codes[next++]!, from, to);
-          days.push(...result.days);
-          itemsRead += result.itemsRead;
+    windowsDays: (windowCodes, from, to, options = {}) => readAll(windowCodes, options.concurrency, (code) => queryWindow(code, from, to)),
+
+    windowsMonths: (windowCodes, fromMonth, toMonth, options = {}) =>
+      readAll(windowCodes, options.concurrency, async (code) => {
+        const items = await queryRaw(doc, table, keys.windowTotalsPartition(code), keys.totalsMonths(fromMonth, toMonth));
+        const days: WindowDayTotals[] = [];
+        toWindowDays(code, items, days);
+        return { days, itemsRead: items.length };
+      }),
+
+    unitsTotals: (unitIds, reads, options = {}) =>
+      readAll(unitIds, options.concurrency, async (unitId) => {
+        const pk = keys.unitTotalsPartition(unitId);
+        const ranges = [
+          ...(reads.months.length > 0 ? [keys.totalsMonths(reads.months[0]!, reads.months.at(-1)!)] : []),
+          ...reads.days.map((range) => keys.windowTotalsDays(range.from, range.to)),
+        ];
+        const days: WindowDayTotals[] = [];
+        let itemsRead = 0;
+        for (const range of ranges) {
+          const items = await queryRaw(doc, table, pk, range);
+          toWindowDays(`unit:${unitId}`, items, days, unitId);
+          itemsRead += items.length;
         }
-      };
-      await Promise.all(Array.from({ length: Math.min(concurrency, codes.length) }, worker));
-      return { days, itemsRead };
-    },
+        return { days, itemsRead };
+      }),
   };
 }
 

@@ -13,7 +13,7 @@ import { runSatisfactionReport, type ReportAccess } from './reports/satisfaction
 
 /** Refusals (role without results:read, a window missing or out of scope) are audited. */
 export interface SatisfactionDeps extends ReportDeps {
-  units: Pick<UnitStore, 'get' | 'getMany' | 'children'>;
+  units: Pick<UnitStore, 'get' | 'getMany' | 'children' | 'subtree'>;
   windows: Pick<WindowStore, 'get' | 'listSubtree'>;
   halls: Pick<HallStore, 'getMany'>;
 }

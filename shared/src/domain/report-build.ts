@@ -21,9 +21,15 @@ import { suppress, uniformSets, type Suppression, type SuppressionFamily } from 
 
 export type ReportChannel = 'all' | 'window-qr' | 'service-record';
 
-/** One window-day of the chosen channel, with its breakdowns. */
+/**
+ * One window-day of the chosen channel, with its breakdowns — or, read from the rollups
+ * (decision 0031), one window-month (`day` is the month's first day) or one unit's own windows
+ * over a day or a month (`unitId` set; `windowCode` is then not a window and counts for none).
+ */
 export interface DayBreakdown {
   windowCode: string;
+  /** Set on a unit rollup: the unit whose own windows this counts (a row of no window, no staff). */
+  unitId?: string;
   day: string;
   counts: LevelCounts;
   /** Ratings that named the staff member who served the resident: what the staff rows add up to. */
@@ -58,6 +64,8 @@ interface ChannelTotals {
 /** The shape of a window-day totals item as the data layer reads it. */
 export interface WindowDayTotalsLike {
   windowCode: string;
+  /** A unit's own windows (a unit rollup, decision 0031) rather than one window. */
+  unitId?: string;
   day: string;
   counts: LevelCounts;
   channels?: Partial<Record<string, ChannelTotals>>;
@@ -116,7 +124,7 @@ export function selectChannel(day: WindowDayTotalsLike, channel: ReportChannel, 
 }
 
 function selectChannelOnly(day: WindowDayTotalsLike, channel: ReportChannel): DayBreakdown {
-  const base = { windowCode: day.windowCode, day: day.day, upheld: NO_UPHELD };
+  const base = { windowCode: day.windowCode, ...(day.unitId !== undefined ? { unitId: day.unitId } : {}), day: day.day, upheld: NO_UPHELD };
   const parts: ChannelTotals[] = day.channels
     ? Object.entries(day.channels)
         .filter(([name, part]) => part !== undefined && (channel === 'all' || name === channel))
@@ -161,6 +169,12 @@ export interface ReportFacts {
   groups: { key: string; label: string; drill?: { unit?: string; window?: string } }[];
   /** Windows of the scope, each in one group (or in none, for a one-window report). */
   windows: { code: string; name: string; group?: string }[];
+  /**
+   * A scope too wide to list its windows (decision 0031): its figures come from the rollups of its
+   * units' own windows, `unitGroups` names each unit's row (its child of the scope, or "self"), and
+   * there are no window or staff rows. `windowsOver` is the bound the scope's windows exceed.
+   */
+  units?: { unitGroups: ReadonlyMap<string, string>; windowsOver: number };
   staffNames: ReadonlyMap<string, string>;
   days: readonly DayBreakdown[];
   /**
@@ -253,21 +267,24 @@ export function buildReport(facts: ReportFacts, settings: ReportSettings): Repor
   const add = (target: LevelCounts | undefined, counts: LevelCounts) => {
     if (target) for (const level of RATING_LEVELS) target[level] += counts[level];
   };
+  const unitGroups = facts.units?.unitGroups;
   for (const day of facts.days) {
-    if (!perWindow.has(day.windowCode) || day.day < settings.period.from || day.day > settings.period.to) continue;
+    const ofUnit = day.unitId !== undefined;
+    if (ofUnit ? !unitGroups?.has(day.unitId!) : !perWindow.has(day.windowCode)) continue;
+    if (day.day < settings.period.from || day.day > settings.period.to) continue;
     add(total, day.counts);
     add(attributed, day.attributed);
     suspect += totalCount(day.suspect);
     upheld += totalCount(day.upheld);
-    add(perWindow.get(day.windowCode), day.counts);
-    const group = windowGroup.get(day.windowCode);
+    if (!ofUnit) add(perWindow.get(day.windowCode), day.counts);
+    const group = ofUnit ? unitGroups!.get(day.unitId!) : windowGroup.get(day.windowCode);
     if (group !== undefined) add(perGroup.get(group), day.counts);
     add(perMonth.get(day.day.slice(0, 7)), day.counts);
     addInto(perStaff, day.staff);
     addInto(perItem, day.serviceItems);
     for (const [code, count] of Object.entries(day.reasons)) reasons[code] = (reasons[code] ?? 0) + count;
     addCaseCounters(casesTotal, day.cases);
-    addCaseCounters(casesPerWindow.get(day.windowCode)!, day.cases);
+    if (!ofUnit) addCaseCounters(casesPerWindow.get(day.windowCode)!, day.cases);
     if (group !== undefined) addCaseCounters(casesPerGroup.get(group) ?? {}, day.cases);
   }
 
@@ -398,8 +415,17 @@ export function buildReport(facts: ReportFacts, settings: ReportSettings): Repor
       windows: rank(rankable(windowCells), basis, settings.minN),
     },
     assessment: assess({ n: summaryCell.n, rate: rateOf(summaryCell)?.value ?? null, suppressed: summaryCell.suppressed !== null }, settings.scheme, settings.minN),
-    notes: reportNotes(settings),
+    notes: [...reportNotes(settings), ...(facts.units ? [wideScopeNote(facts.units.windowsOver)] : [])],
     extractedAt: settings.extractedAt,
+  };
+}
+
+/** Printed with a report of a scope too wide to list its windows (decision 0031). */
+export function wideScopeNote(windowsOver: number): { zh: string; en: string } {
+  const bound = windowsOver.toLocaleString('en');
+  return {
+    zh: `本范围窗口超过 ${bound} 个，按单位汇总（各单位本级窗口的月度、日度汇总数据）；窗口和工作人员明细请下钻到下级单位查看。`,
+    en: `This scope has more than ${bound} windows: its figures add up its units' own windows (monthly and daily rollups); drill down to a unit to see windows and staff.`,
   };
 }
 

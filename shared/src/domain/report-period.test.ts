@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPeriodProblem, monthsBetween, resolvePeriod } from './report-period.js';
+import { isPeriodProblem, monthsBetween, periodReads, resolvePeriod } from './report-period.js';
 
 describe('resolvePeriod', () => {
   it('defaults a month report to the last complete China-time month', () => {
@@ -52,5 +52,23 @@ describe('resolvePeriod', () => {
 
   it('lists the months between two days across a year end', () => {
     expect(monthsBetween('2026-11-15', '2027-02-01')).toEqual(['2026-11', '2026-12', '2027-01', '2027-02']);
+  });
+});
+
+describe('periodReads', () => {
+  it('reads whole months from rollups and the days around them from days', () => {
+    expect(periodReads('2026-01-15', '2026-04-10')).toEqual({ months: ['2026-02', '2026-03'], days: [{ from: '2026-01-15', to: '2026-01-31' }, { from: '2026-04-01', to: '2026-04-10' }] });
+    expect(periodReads('2026-01-01', '2026-12-31')).toEqual({ months: monthsBetween('2026-01-01', '2026-12-31'), days: [] });
+    expect(periodReads('2024-02-01', '2024-02-29')).toEqual({ months: ['2024-02'], days: [] });
+  });
+
+  it('reads a period inside one month, or without a whole month, from days only', () => {
+    expect(periodReads('2026-03-02', '2026-03-31')).toEqual({ months: [], days: [{ from: '2026-03-02', to: '2026-03-31' }] });
+    expect(periodReads('2026-03-15', '2026-04-14')).toEqual({ months: [], days: [{ from: '2026-03-15', to: '2026-04-14' }] });
+  });
+
+  it('reads the months from the bound on (the current month of a narrow report) from days', () => {
+    expect(periodReads('2026-01-01', '2026-12-31', '2026-11')).toEqual({ months: monthsBetween('2026-01-01', '2026-10-31'), days: [{ from: '2026-11-01', to: '2026-12-31' }] });
+    expect(periodReads('2026-11-01', '2026-11-30', '2026-11')).toEqual({ months: [], days: [{ from: '2026-11-01', to: '2026-11-30' }] });
   });
 });

@@ -1,4 +1,4 @@
-import { chinaDay, daysInRange, isCalendarDay, lastCompleteMonth } from './china-time.js';
+import { addDays, chinaDay, daysInRange, isCalendarDay, lastCompleteMonth } from './china-time.js';
 
 /** Longest custom range a report covers: a year, leap day included. */
 export const MAX_PERIOD_DAYS = 366;
@@ -102,4 +102,30 @@ export function resolvePeriod(query: PeriodQuery, now: Date): ReportPeriod | Per
 
 export function isPeriodProblem(value: ReportPeriod | PeriodProblem): value is PeriodProblem {
   return 'field' in value;
+}
+
+/** How a report reads a period from the totals: rollups by month where they may stand in, days elsewhere. */
+export interface PeriodReads {
+  /** Whole months of the period read from monthly rollups, oldest first, contiguous. */
+  months: string[];
+  /** The other days, as at most two ranges (before and after the months), in order. */
+  days: { from: string; to: string }[];
+}
+
+/**
+ * Split `from` … `to` into the whole months a monthly rollup may answer and the days around them
+ * (decision 0031). Only months before `rollupsBefore` (YYYY-MM) count as whole: a narrow report
+ * reads the current month from the window-days, exact at every instant, and the closed months from
+ * the rollups; a wide one passes no bound. A month is whole when the period holds its first and
+ * its last day.
+ */
+export function periodReads(from: string, to: string, rollupsBefore?: string): PeriodReads {
+  const months = monthsBetween(from, to).filter((month) => from <= `${month}-01` && lastDayOfMonth(month) <= to && (rollupsBefore === undefined || month < rollupsBefore));
+  if (months.length === 0) return { months: [], days: [{ from, to }] };
+  const first = `${months[0]!}-01`;
+  const last = lastDayOfMonth(months.at(-1)!);
+  const days: { from: string; to: string }[] = [];
+  if (from < first) days.push({ from, to: addDays(first, -1) });
+  if (last < to) days.push({ from: addDays(last, 1), to });
+  return { months, days };
 }

@@ -207,3 +207,15 @@ export function expectedRollups(items: Iterable<Record<string, unknown>>, unitOf
 export function isRollupKey(key: { pk: string; sk: string }): boolean {
   return key.pk.startsWith(keys.unitTotalsPartition('')) || (key.pk.startsWith(WINDOW_PREFIX) && key.sk.startsWith('MONTH#'));
 }
+
+/** The plain attributes of a rollup item, from its key (what a repair sets on an item it creates). */
+export function rollupAttributes(key: { pk: string; sk: string }): Record<string, string> {
+  const [, period, channel] = /^(?:MONTH|DAY)#([^#]+)(?:#(.+))?$/.exec(key.sk) ?? [];
+  if (!period) throw new Error(`not a rollup key: ${key.pk} ${key.sk}`);
+  const attributes: Record<string, string> = key.pk.startsWith(WINDOW_PREFIX)
+    ? { windowCode: key.pk.slice(WINDOW_PREFIX.length) }
+    : { unitId: key.pk.slice(keys.unitTotalsPartition('').length) };
+  attributes[period.length === 7 ? 'month' : 'day'] = period;
+  if (channel) attributes.channel = channel;
+  return attributes;
+}

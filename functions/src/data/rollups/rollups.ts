@@ -1,6 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { sumParts, type RollupPart, type RollupWrite } from './rollup-layout.js';
+import { GetCommand, paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../keys.js';
+import type { Counters } from '../window-day-counters.js';
+import { rollupAttributes, sumParts, type RollupPart, type RollupWrite } from './rollup-layout.js';
 
 export type RollupOutcome = 'applied' | 'already';
 
@@ -94,6 +96,63 @@ export function createRollupStore(doc: DynamoDBDocumentClient, table: string): R
         pending = { target: write.target, parts: rest };
       }
       throw new Error(`rollup ${write.target.key.pk} ${write.target.key.sk}: the markers kept moving under the write (two consumers on one shard?)`);
+    },
+  };
+}
+
+/** Reads and corrects rollups for `npm run recount`: never on a request path, never by the consumer. */
+export interface RollupMaintenance {
+  /**
+   * Every totals item of a unit's own windows and the unit's own rollups over months `fromMonth` …
+   * `toMonth` (consistent reads): window-days, window-months, unit-months, unit-days.
+   */
+  readUnit(unitId: string, windowCodes: readonly string[], fromMonth: string, toMonth: string): Promise<Record<string, unknown>[]>;
+  /**
+   * ADD a correction to one rollup item, creating it if need be, and SET its markers to `markers`
+   * (the latest positions taken from each window anywhere): a missing item recreated without them
+   * would take old records again if they were ever redelivered.
+   */
+  correct(key: { pk: string; sk: string }, delta: Counters, markers: Readonly<Record<string, string>>): Promise<void>;
+}
+
+export function createRollupMaintenance(doc: DynamoDBDocumentClient, table: string): RollupMaintenance {
+  async function query(pk: string, from: string, to: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    const pages = paginateQuery(
+      { client: doc },
+      { TableName: table, KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': to }, ConsistentRead: true },
+    );
+    for await (const page of pages) items.push(...(page.Items ?? []));
+    return items;
+  }
+  // Day 31 of every month bounds its days: `DAY#2026-11-31#~` sorts after every day of November.
+  const days = (fromMonth: string, toMonth: string) => keys.windowTotalsDays(`${fromMonth}-01`, `${toMonth}-31`);
+  const months = (fromMonth: string, toMonth: string) => keys.totalsMonths(fromMonth, toMonth);
+  return {
+    async readUnit(unitId, windowCodes, fromMonth, toMonth) {
+      const reads: Promise<Record<string, unknown>[]>[] = [];
+      for (const pk of [keys.unitTotalsPartition(unitId), ...windowCodes.map((code) => keys.windowTotalsPartition(code))]) {
+        for (const range of [days(fromMonth, toMonth), months(fromMonth, toMonth)]) reads.push(query(pk, range.from, range.to));
+      }
+      return (await Promise.all(reads)).flat();
+    },
+
+    async correct(key, delta, markers) {
+      const entries = Object.entries(delta).filter(([, value]) => value !== 0);
+      if (entries.length === 0) return;
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {};
+      const sets = Object.entries({ ...rollupAttributes(key), ...markers }).map(([name, value], i) => {
+        names[`#a${i}`] = name;
+        values[`:a${i}`] = value;
+        return `#a${i} = :a${i}`;
+      });
+      const adds = entries.map(([name, value], i) => {
+        names[`#n${i}`] = name;
+        values[`:v${i}`] = value;
+        return `#n${i} :v${i}`;
+      });
+      await doc.send(new UpdateCommand({ TableName: table, Key: key, UpdateExpression: `SET ${sets.join(', ')} ADD ${adds.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values }));
     },
   };
 }

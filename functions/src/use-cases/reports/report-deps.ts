@@ -8,12 +8,14 @@ import type { WindowStore } from '../../data/windows.js';
 
 /** What the report use cases need. The runtime (data layer + clock) satisfies it. */
 export interface ReportDeps extends AccessDeps {
-  units: Pick<UnitStore, 'get' | 'children'>;
+  units: Pick<UnitStore, 'get' | 'children' | 'subtree'>;
   windows: Pick<WindowStore, 'get' | 'listSubtree'>;
   staff: Pick<StaffStore, 'getMany' | 'listUnit'>;
-  totals: Pick<TotalsReader, 'windowsDays'>;
+  totals: Pick<TotalsReader, 'windowsDays' | 'windowsMonths' | 'unitsTotals'>;
   rateDefinitions: RateDefinitionStore;
   accounts: Pick<Accounts, 'get'>;
+  /** Windows a report lists at most before it reads its units' rollups instead (default WINDOW_ROWS_LIMIT; tests and the benchmark lower it). */
+  windowRowsLimit?: number;
 }
 
 /** Every page of a paginated listing. */
