@@ -855,13 +855,13 @@ describe('rollups: the totals stream and its consumer (decision 0031)', () => {
     expect(dlq.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
   });
 
-  it('lets the consumer read the stream, get window items of ops, get and update the totals — and nothing else', () => {
+  it('lets the consumer read the stream, batch-get window items of ops, get and update the totals — and nothing else', () => {
     const statements = consumerStatements();
     const opsTable = logicalId(built.data, built.data.ops.table.node.defaultChild);
     const totalsTable = logicalId(built.data, built.data.totals.table.node.defaultChild);
     const dynamo = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
     const onOps = dynamo.filter((s) => mentions(s.Resource, opsTable));
-    expect(onOps.map((s) => [actionsOf(s), s.Condition])).toEqual([[['dynamodb:GetItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['WINDOW#*'] } }]]);
+    expect(onOps.map((s) => [actionsOf(s), s.Condition])).toEqual([[['dynamodb:BatchGetItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['WINDOW#*'] } }]]);
     const onTotals = dynamo.filter((s) => mentions(s.Resource, totalsTable));
     expect(onTotals.flatMap(actionsOf).sort()).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetItem', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:UpdateItem']);
     expect(dynamo.filter((s) => !mentions(s.Resource, opsTable) && !mentions(s.Resource, totalsTable)).flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:ListStreams']);

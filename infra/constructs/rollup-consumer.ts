@@ -32,8 +32,8 @@ export const ROLLUP_RETRY_ATTEMPTS = 10;
  * ROLLUP_RETRY_ATTEMPTS is described in the dead-letter queue (the records' positions, never their
  * contents); `npm run recount` repairs what they missed.
  *
- * The function may: read the stream (the mapping's grant), GetItem the window items of ops
- * (`WINDOW#`, for a window's unit), and GetItem / UpdateItem the items of the totals table — nothing
+ * The function may: read the stream (the mapping's grant), BatchGetItem the window items of ops
+ * (`WINDOW#`, for the units of the windows a batch meets), and GetItem / UpdateItem the items of the totals table — nothing
  * else, no Put, no Delete, no other table.
  */
 export class RollupConsumer extends Construct {
@@ -79,7 +79,7 @@ export class RollupConsumer extends Construct {
     const viaDynamoDb = { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.${Aws.URL_SUFFIX}` } };
     iam.Grant.addToPrincipal({
       grantee: this.function,
-      actions: ['dynamodb:GetItem'],
+      actions: ['dynamodb:BatchGetItem'],
       resourceArns: [props.ops.table.tableArn],
       conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [keys.window('*').pk] } },
     });

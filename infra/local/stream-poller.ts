@@ -126,8 +126,13 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
     }
   }
 
+  let discovered = 0;
   async function pass(): Promise<number> {
-    await discover();
+    // New shards appear rarely (DynamoDB rolls them every few hours): look every 10 s, and whenever none is open.
+    if (Date.now() - discovered > 10_000 || ![...shards.values()].some((state) => !state.closed)) {
+      await discover();
+      discovered = Date.now();
+    }
     let applied = 0;
     for (const [shardId, state] of shards) {
       if (state.closed) continue;
@@ -148,6 +153,8 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
   const poller: StreamPoller = {
     poll: serial,
     async drain() {
+      // A drain must see every shard there is, however recently opened.
+      discovered = 0;
       let total = 0;
       for (;;) {
         const applied = await serial();
@@ -158,6 +165,8 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
     start() {
       const tick = () => {
         if (stopped) return;
+        // One pass every interval, backlog or not, as the event source mapping gathers a batch for
+        // up to its batching window: the database serves the ratings between passes.
         serial()
           .catch((error: unknown) => options.log?.(`rollups: a stream batch failed and will be read again: ${error instanceof Error ? error.message : String(error)}`))
           .finally(() => {
@@ -168,6 +177,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
     },
     rewind() {
       for (const state of shards.values()) Object.assign(state, { iterator: undefined, after: undefined, closed: false });
+      discovered = 0;
     },
     async stop() {
       stopped = true;

@@ -7,7 +7,6 @@ import { createDocumentClient } from '../../functions/src/data/client.js';
 import { createDataLayer } from '../../functions/src/data/index.js';
 import { keys } from '../../functions/src/data/keys.js';
 import { ratingCounterNames } from '../../functions/src/data/window-day-counters.js';
-import { windowIndexAttributes } from '../../functions/src/data/windows.js';
 import { runSatisfactionReport, type ReportRun } from '../../functions/src/use-cases/reports/satisfaction-report.js';
 import { TOTALS_CONCURRENCY } from '../../functions/src/use-cases/reports/report-deps.js';
 import { createTables } from '../../infra/local/create-tables.js';
@@ -17,7 +16,7 @@ import { freePort } from '../../infra/local/ports.js';
 import { NATIONAL_SURVEY } from '../../shared/src/domain/national-survey.js';
 import type { RatingLevel } from '../../shared/src/domain/rating-level.js';
 import { markdownTable, median } from './stats.js';
-import { batchWrite, countCommands } from './dynamo.js';
+import { batchWrite, benchWindowItem, countCommands, seededRandom } from './dynamo.js';
 
 /**
  * Section `reports` of `npm run bench` (issue 4): a monthly committee report over 1,000 windows ×
@@ -53,17 +52,6 @@ const DAYS = 31;
 const ITEMS = ['社保登记', '医保报销', '不动产登记', '营业执照', ''];
 const REASONS = ['RUDE', 'SLOW', 'OTHER'];
 
-/** mulberry32: the seeded data is the same on every run. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -88,7 +76,7 @@ export async function runReports(options: { samples?: number; windows?: number; 
     const data = createDataLayer(doc, tables);
 
     // A province-sized county: 20 departments of 50 windows, 5 staff each; every window rated every day.
-    const next = random(1000);
+    const next = seededRandom(1000);
     const seedStarted = performance.now();
     await data.units.put({ id: 'br', name: '基准市', parentId: null, path: ['br'] });
     const departments = Array.from({ length: 20 }, (_, i) => `br-d${String(i).padStart(2, '0')}`);
@@ -104,22 +92,7 @@ export async function runReports(options: { samples?: number; windows?: number; 
     await batchWrite(
       doc,
       tables.ops,
-      windows.map((w) => ({
-        ...keys.window(w.code),
-        kind: 'window',
-        code: w.code,
-        unitId: w.unitId,
-        hallId: '',
-        name: `窗口${w.code.slice(1)}`,
-        active: true,
-        staffIds: [],
-        staffOnDutyIds: [],
-        serviceItems: [],
-        surveyId: NATIONAL_SURVEY.surveyId,
-        surveyVersion: NATIONAL_SURVEY.version,
-        unitPath: w.unitPath,
-        ...windowIndexAttributes(w),
-      })),
+      windows.map((w) => benchWindowItem(w, NATIONAL_SURVEY.surveyId, NATIONAL_SURVEY.version)),
     );
     const totals: Record<string, unknown>[] = [];
     for (const w of windows) {
@@ -144,10 +117,14 @@ export async function runReports(options: { samples?: number; windows?: number; 
     log(`reports: seeded ${windows.length} windows and ${totals.length} window-day totals items in ${(seedMs / 1000).toFixed(1)} s`);
 
     const commands = countCommands(doc);
-    const deps = { ...data, now: () => new Date() };
+    // The report is read on the month's last day: the month is the current one, read from its
+    // window-days (decision 0031) — what this section measures since issue 4. Closed months come
+    // from the rollups, measured at province scale by section `province`.
+    const readAt = new Date(`${MONTH}-31T04:00:00Z`);
+    const deps = { ...data, now: () => readAt };
     const committee: Principal = { username: 'bench.committee', role: 'committee', unitId: 'br' };
     const query = { period: 'month', month: MONTH, channel: 'all', definition: 'national', minN: 30 } as const;
-    const build = () => runSatisfactionReport(deps, committee, query, new Date());
+    const build = () => runSatisfactionReport(deps, committee, query, readAt);
 
     // The bare ceiling: the same key condition per window, same parallelism, same client and the
     // same low-level command the totals reader sends (attribute values, no unmarshalling), items

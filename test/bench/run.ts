@@ -12,6 +12,9 @@ import { orgMarkdown, runOrg, type OrgResult } from './org.js';
 import { summarizeProfile, type ProfileSummary } from './profile.js';
 import { HTML_MAX_BYTES, JS_MAX_GZIP_BYTES, runResidentPage, type ResidentPageResult } from './resident-page.js';
 import { reportsMarkdown, runReports, type ReportsResult } from './reports.js';
+import { provinceMarkdown, runProvince, type ProvinceResult } from './province.js';
+import { peakMarkdown, runPeak, type PeakResult } from './peak.js';
+import { costMarkdown, runCost, type CostResult } from './cost.js';
 import { runSampling, samplingMarkdown, type SamplingResult } from './sampling.js';
 import { appraisalMarkdown, runAppraisal, type AppraisalResult } from './appraisal.js';
 import { casesMarkdown, runCases, type CasesResult } from './cases.js';
@@ -29,7 +32,10 @@ import { kb, loadAverage, markdownTable, median, table, waitForQuiet } from './s
  * prints a Markdown section for docs/performance.md.
  *
  * Knobs (environment), with defaults:
- *   BENCH_SECTIONS=ingestion,bundles,page,org,exports,reports,sampling,links,appraisal,cases (add `pinned` for the diagnostic)
+ *   BENCH_SECTIONS=ingestion,bundles,page,org,exports,reports,province,peak,cost,sampling,links,appraisal,cases (add `pinned` for the diagnostic)
+ *   BENCH_PROVINCE_SAMPLES=7 BENCH_PROVINCE_WINDOWS=50000 (section province, test/bench/province.ts)
+ *   BENCH_PEAK_RATE=150 BENCH_PEAK_SECONDS=60 BENCH_PEAK_WINDOWS=50000 (section peak, test/bench/peak.ts)
+ *   BENCH_COST_RATINGS=2000 (section cost, test/bench/cost.ts)
  *   BENCH_LINKS_ROUNDS=3 BENCH_LINKS_REQUESTS=3000 (per phase and round) BENCH_LINKS_BATCH=25 (0: no batch measure)
  *   BENCH_LINKS_MEASURES=push,rate,push25,cast (default all) BENCH_LINKS_WARMUP=1500 (requests per phase) BENCH_LINKS_WINDOWS=4 BENCH_LINKS_READS=0 (1: diagnostic
  *   third side, bare writes + the handler's reads) (section links, test/bench/links.ts)
@@ -42,7 +48,7 @@ import { kb, loadAverage, markdownTable, median, table, waitForQuiet } from './s
  *   BENCH_IMPORT_SAMPLES=10 BENCH_SOURCEMAP_SAMPLES=3 BENCH_WEB_BUILD=auto|always|never
  */
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
-const sections = new Set((process.env.BENCH_SECTIONS ?? 'ingestion,bundles,page,org,exports,reports,sampling,links,appraisal,cases').split(',').map((s) => s.trim()));
+const sections = new Set((process.env.BENCH_SECTIONS ?? 'ingestion,bundles,page,org,exports,reports,province,peak,cost,sampling,links,appraisal,cases').split(',').map((s) => s.trim()));
 const outDir = join(repoRoot, '.bench');
 mkdirSync(outDir, { recursive: true });
 
@@ -195,6 +201,38 @@ async function main() {
     }
   }
 
+  // Section `province`: a 50,000-window province's month and year from the rollups (test/bench/province.ts).
+  let provinceResult: ProvinceResult | undefined;
+  if (sections.has('province')) {
+    await waitUntilQuiet(env('BENCH_WAIT_QUIET_SECTION', 30));
+    try {
+      provinceResult = await timed('province', () => runProvince({ samples: env('BENCH_PROVINCE_SAMPLES', 7), windows: env('BENCH_PROVINCE_WINDOWS', 50_000), log }));
+    } catch (error) {
+      log(`province FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+
+  // Section `peak`: a province's busiest hour × 3 against the rollups' consumer (test/bench/peak.ts).
+  let peakResult: PeakResult | undefined;
+  if (sections.has('peak')) {
+    await waitUntilQuiet(env('BENCH_WAIT_QUIET_SECTION', 30));
+    try {
+      peakResult = await timed('peak', () => runPeak({ rate: env('BENCH_PEAK_RATE', 150), seconds: env('BENCH_PEAK_SECONDS', 60), windows: env('BENCH_PEAK_WINDOWS', 50_000), log }));
+    } catch (error) {
+      log(`peak FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+
+  // Section `cost`: the DynamoDB capacity one rating consumes, rollups included (test/bench/cost.ts, docs/cost.md).
+  let costResult: CostResult | undefined;
+  if (sections.has('cost')) {
+    try {
+      costResult = await timed('cost', () => runCost({ ratings: env('BENCH_COST_RATINGS', 2000), log }));
+    } catch (error) {
+      log(`cost FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+
   // Section `sampling`: a round's freeze and draw over 200,000 办件 (test/bench/sampling.ts).
   let samplingResult: SamplingResult | undefined;
   if (sections.has('sampling')) {
@@ -274,6 +312,8 @@ async function main() {
   const checks = targets(ingestion, bundles, page);
   if (exportsResult) checks.push(...exportsResult.checks);
   if (reportsResult) checks.push(...reportsResult.checks);
+  if (provinceResult) checks.push(...provinceResult.checks);
+  if (peakResult) checks.push(...peakResult.checks);
   if (samplingResult) checks.push(...samplingResult.checks);
   if (linksResult) checks.push(...linksResult.checks);
   if (appraisalResult) checks.push(...appraisalResult.checks);
@@ -291,7 +331,7 @@ async function main() {
       status: 'info',
     });
   }
-  const result = { machine: info, durationSeconds: Math.round((Date.now() - started) / 1000), sectionSeconds, targets: checks, ingestion, ingestionError, pinned, pinnedError, profile, bundles, bundlesError, page, org, orgError, reports: reportsResult, sampling: samplingResult, links: linksResult, linksError, appraisal: appraisalResult, cases: casesResult };
+  const result = { machine: info, durationSeconds: Math.round((Date.now() - started) / 1000), sectionSeconds, targets: checks, ingestion, ingestionError, pinned, pinnedError, profile, bundles, bundlesError, page, org, orgError, reports: reportsResult, province: provinceResult, peak: peakResult, cost: costResult, sampling: samplingResult, links: linksResult, linksError, appraisal: appraisalResult, cases: casesResult };
   writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
 
   console.log(`\n${'='.repeat(100)}\n${consoleReport(result)}\n${'='.repeat(100)}`);
@@ -300,6 +340,9 @@ async function main() {
   if (org) console.log(`\n----- Markdown, section org -----\n\n${orgMarkdown(org)}\n----- end -----`);
   if (exportsResult) console.log(`\n----- Markdown, section exports -----\n\n${exportsMarkdown(exportsResult)}\n----- end -----`);
   if (reportsResult) console.log(`\n----- Markdown, section reports -----\n\n${reportsMarkdown(reportsResult)}\n----- end -----`);
+  if (provinceResult) console.log(`\n----- Markdown, section province -----\n\n${provinceMarkdown(provinceResult)}\n----- end -----`);
+  if (peakResult) console.log(`\n----- Markdown, section peak -----\n\n${peakMarkdown(peakResult)}\n----- end -----`);
+  if (costResult) console.log(`\n----- Markdown, section cost -----\n\n${costMarkdown(costResult)}\n----- end -----`);
   if (samplingResult) console.log(`\n----- Markdown, section sampling -----\n\n${samplingMarkdown(samplingResult)}\n----- end -----`);
   if (linksResult) console.log(`\n----- Markdown, section links -----\n\n${linksMarkdown(linksResult)}\n----- end -----`);
   if (appraisalResult) console.log(`\n----- Markdown, section appraisal -----\n\n${appraisalMarkdown(appraisalResult)}\n----- end -----`);

@@ -106,7 +106,7 @@ describe('reports from rollups (decision 0031)', () => {
   });
 
   it('reads a scope wider than it lists from its units’ rollups, with the same figures, no window or staff rows, and says so', async () => {
-    const queries: Record<string, string>[] = [{ period: 'month', month: '2026-10' }, { period: 'quarter', quarter: '2026-Q4' }, { period: 'custom', from: '2026-10-15', to: '2026-11-30' }];
+    const queries: Record<string, string>[] = [{ period: 'month', month: '2026-10' }, { period: 'quarter', quarter: '2026-Q4' }, { period: 'year', year: '2026' }, { period: 'custom', from: '2026-10-15', to: '2026-11-30' }];
     for (const query of queries) {
       const narrow = await report(query);
       const wide = await report(query, 2);
@@ -121,6 +121,13 @@ describe('reports from rollups (decision 0031)', () => {
     // O(units × months): four units, one month → at most four items; the October days → at most one per unit and day.
     expect((await report({ period: 'month', month: '2026-10' }, 2)).itemsRead).toBeLessThanOrEqual(4);
     expect((await report({ period: 'custom', from: '2026-10-15', to: '2026-10-31' }, 2)).itemsRead).toBeLessThanOrEqual(4);
+    // A calendar year from the year rollups: one item per unit, its trend split by month.
+    const year = await report({ period: 'year', year: '2026' }, 2);
+    expect(year.itemsRead).toBe(4);
+    expect(year.report.trend.filter((row) => (row.n ?? 0) > 0).map((row) => [row.key, row.n])).toEqual([
+      ['2026-10', 30],
+      ['2026-11', 30],
+    ]);
   });
 
   it('shows the attributed count in a wide report while listing nobody, and hides small units as a narrow one does', async () => {

@@ -74,7 +74,11 @@ export const keys = {
   windowMonthTotals: (windowCode: string, month: string, channel?: string) => ({ pk: `TOTALS#WINDOW#${windowCode}`, sk: `MONTH#${month}${channel ? `#${channel}` : ''}` }),
   unitMonthTotals: (unitId: string, month: string, channel?: string) => ({ pk: `TOTALS#UNIT#${unitId}`, sk: `MONTH#${month}${channel ? `#${channel}` : ''}` }),
   unitDayTotals: (unitId: string, day: string, channel?: string) => ({ pk: `TOTALS#UNIT#${unitId}`, sk: `DAY#${day}${channel ? `#${channel}` : ''}` }),
+  /** A unit's own windows over a calendar year, with its counts split by month (decision 0031). */
+  unitYearTotals: (unitId: string, year: string, channel?: string) => ({ pk: `TOTALS#UNIT#${unitId}`, sk: `YEAR#${year}${channel ? `#${channel}` : ''}` }),
   unitTotalsPartition: (unitId: string) => `TOTALS#UNIT#${unitId}`,
+  /** Sort-key bounds of years `from` … `to` (YYYY), every channel. */
+  totalsYears: (from: string, to: string) => ({ from: `YEAR#${from}`, to: `YEAR#${to}#~` }),
   /** Sort-key bounds of months `from` … `to` (YYYY-MM), every channel: as windowTotalsDays. */
   totalsMonths: (from: string, to: string) => ({ from: `MONTH#${from}`, to: `MONTH#${to}#~` }),
   idempotency: (keyHash: string) => ({ pk: `IDEMPOTENCY#${keyHash}`, sk: 'META' }),

@@ -86,6 +86,11 @@ export interface DimensionTotals {
   suspect: LevelCounts;
   /** 差评整改: the counters of the cases these ratings opened (`{channel}|cs|{name}`); {} when none. */
   cases: CaseCounters;
+  /**
+   * On a year rollup only (decision 0031): `counts` split by month, keyed `MM` (`{channel}|mo|{MM}|{level}`),
+   * for the report's trend. Absent on every other item.
+   */
+  months?: Record<string, LevelCounts>;
 }
 
 /** What the totals count of a rating: nothing else of it reaches the totals item. */
@@ -117,6 +122,8 @@ export const counterName = {
   suspect: (channel: RatingChannel, level: RatingLevel) => `${channel}|sp|${level}`,
   caseCounter: (channel: RatingChannel, name: CaseCounter) => `${channel}|cs|${name}`,
   upheld: (name: string) => `${UPHELD_PREFIX}${name}`,
+  /** A year rollup's month split of `{channel}|c|{level}` (decision 0031); `month` is MM. */
+  monthLevel: (channel: string, month: string, level: RatingLevel | string) => `${channel}|mo|${month}|${level}`,
 } as const;
 
 /** The prefix of the 申诉成立 counters: `ap:c2`, `ap:window-qr|c|2`, … */
@@ -158,7 +165,7 @@ export function recountCounters(ratings: Iterable<CountedRating>): Counters {
 
 const LEVEL_NAME = /^c[1-5]$/;
 /** `st` is the legacy on-duty counter: still a counter (so the recount removes it), never read. */
-const CHANNEL_COUNTER = /^([a-z][a-z0-9-]*)\|(c|at|sv|st|si|rs|cm|sp|cs)\|/;
+const CHANNEL_COUNTER = /^([a-z][a-z0-9-]*)\|(c|at|sv|st|si|rs|cm|sp|cs|mo)\|/;
 
 /** Is this attribute of a totals item a counter (as opposed to pk, sk, windowCode, day)? */
 export function isCounterName(name: string): boolean {
@@ -224,6 +231,12 @@ export function channelsOf(counters: Counters): Partial<Record<RatingChannel, Di
     const rest = name.slice(match[0].length);
     const kind = match[2];
     if (kind === 'st') continue;
+    if (kind === 'mo') {
+      const [month, level] = rest.split('|');
+      if (month && level && isLevel(level)) ((dimension(channel).months ??= {})[month] ??= emptyLevelCounts())[Number(level) as RatingLevel] = count;
+      any = true;
+      continue;
+    }
     if (kind === 'rs') {
       dimension(channel).reasons[rest] = count;
       any = true;
@@ -305,6 +318,15 @@ export function totalsOfItem(item: Record<string, unknown>): ItemTotals {
       (channels[channel as RatingChannel] ??= newDimensionTotals()).cases[rest] = count;
       continue;
     }
+    if (kind === 'mo') {
+      // A year rollup's split of its counts by month (`{channel}|mo|{MM}|{level}`, decision 0031).
+      const level = rest.length === 4 ? rest.charCodeAt(3) - 48 : 0;
+      if (level < 1 || level > 5 || rest.charCodeAt(2) !== 124 /* | */) continue;
+      channels ??= {};
+      const target = (channels[channel as RatingChannel] ??= newDimensionTotals());
+      ((target.months ??= {})[rest.slice(0, 2)] ??= emptyLevelCounts())[level as RatingLevel] = count;
+      continue;
+    }
     // 'st' (the legacy on-duty counter) is skipped here: see the layout above.
     if (kind !== 'c' && kind !== 'at' && kind !== 'sv' && kind !== 'si' && kind !== 'sp') continue;
     const whole = kind === 'c' || kind === 'at' || kind === 'sp';
@@ -349,6 +371,14 @@ function addDimension(target: DimensionTotals, source: DimensionTotals): void {
   }
   for (const code in source.reasons) target.reasons[code] = (target.reasons[code] ?? 0) + source.reasons[code]!;
   addCaseCounters(target.cases, source.cases);
+  if (source.months) {
+    const months = (target.months ??= {});
+    for (const month in source.months) {
+      const into = months[month];
+      if (into) addLevels(into, source.months[month]!);
+      else months[month] = { ...source.months[month]! };
+    }
+  }
 }
 
 export interface ItemTotals {

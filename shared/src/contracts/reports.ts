@@ -244,6 +244,10 @@ export const SatisfactionReport = z
     trend: z.array(ReportCell).meta({ description: 'One row per month of the period (key YYYY-MM)' }),
     byUnit: z.array(ReportCell).meta({ description: 'Child units of the scope (key unit id); the scope’s own windows as key "self"' }),
     byWindow: z.array(ReportCell),
+    wideScope: z
+      .object({ windowsOver: z.number().int() })
+      .optional()
+      .meta({ description: 'Set when the scope has more windows than a report lists (decision 0031): figures come from its units’ rollups; byWindow and byStaff are empty, drill down to a unit to see them' }),
     byStaff: z
       .array(ReportCell)
       .meta({ description: 'Only ratings whose resident named the staff member who served them, each for that one person; see attribution' }),

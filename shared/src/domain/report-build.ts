@@ -46,9 +46,13 @@ export interface DayBreakdown {
   upheld: LevelCounts;
   /** 差评整改: the counters of the cases the day's ratings opened (case-metrics.ts). */
   cases: CaseCounters;
+  /** A year rollup (decision 0031): `counts` split by month (YYYY-MM), for the trend; absent otherwise. */
+  months?: Record<string, LevelCounts>;
 }
 
 interface ChannelTotals {
+  /** A year rollup's counts split by month (MM). */
+  months?: Record<string, LevelCounts>;
   counts: LevelCounts;
   /** Absent on items written before attribution (docs/decisions/0012-attribution.md): none named. */
   attributed?: LevelCounts;
@@ -114,6 +118,7 @@ export function selectChannel(day: WindowDayTotalsLike, channel: ReportChannel, 
   }
   return {
     ...selected,
+    ...(selected.months ? { months: minusEach(selected.months, upheld.months ?? {}) } : {}),
     counts: minus(selected.counts, upheld.counts),
     attributed: minus(selected.attributed, upheld.attributed),
     staff: minusEach(selected.staff, upheld.staff),
@@ -132,10 +137,12 @@ function selectChannelOnly(day: WindowDayTotalsLike, channel: ReportChannel): Da
     : [];
   if (!day.channels) return { ...base, counts: { ...day.counts }, attributed: emptyLevelCounts(), staff: {}, serviceItems: {}, reasons: {}, suspect: emptyLevelCounts(), cases: {} };
   // One channel (today's case): its breakdowns as they are; nothing downstream writes into them.
+  const year = day.day.slice(0, 4);
   if (parts.length === 1 && (channel !== 'all' || Object.keys(day.channels).length === 1)) {
     const part = parts[0]!;
     return {
       ...base,
+      ...(part.months ? { months: monthsOfYear(year, [part]) } : {}),
       counts: channel === 'all' ? day.counts : part.counts,
       attributed: part.attributed ?? emptyLevelCounts(),
       staff: part.staff ?? {},
@@ -158,7 +165,20 @@ function selectChannelOnly(day: WindowDayTotalsLike, channel: ReportChannel): Da
   const suspect = mergeLevelCounts(parts.map((part) => part.suspect ?? emptyLevelCounts()));
   const cases: CaseCounters = {};
   for (const part of parts) addCaseCounters(cases, part.cases ?? {});
-  return { ...base, counts, attributed, staff, serviceItems, reasons, suspect, cases };
+  const months = parts.some((part) => part.months) ? { months: monthsOfYear(year, parts) } : {};
+  return { ...base, ...months, counts, attributed, staff, serviceItems, reasons, suspect, cases };
+}
+
+/** The parts' month splits (keyed MM) added up, keyed YYYY-MM. */
+function monthsOfYear(year: string, parts: readonly ChannelTotals[]): Record<string, LevelCounts> {
+  const months: Record<string, LevelCounts> = {};
+  for (const part of parts) {
+    for (const [month, counts] of Object.entries(part.months ?? {})) {
+      const into = (months[`${year}-${month}`] ??= emptyLevelCounts());
+      for (const level of RATING_LEVELS) into[level] += counts[level];
+    }
+  }
+  return months;
 }
 
 const NO_UPHELD: LevelCounts = Object.freeze(emptyLevelCounts()) as LevelCounts;
@@ -225,6 +245,8 @@ export interface ReportShape {
   trend: ReportCellShape[];
   byUnit: ReportCellShape[];
   byWindow: ReportCellShape[];
+  /** A scope too wide to list its windows (decision 0031): no window or staff rows. */
+  wideScope?: { windowsOver: number };
   byStaff: ReportCellShape[];
   /** How many ratings in scope named the staff member who served them (the staff rows count only those). */
   attribution: AttributionShape;
@@ -279,7 +301,8 @@ export function buildReport(facts: ReportFacts, settings: ReportSettings): Repor
     if (!ofUnit) add(perWindow.get(day.windowCode), day.counts);
     const group = ofUnit ? unitGroups!.get(day.unitId!) : windowGroup.get(day.windowCode);
     if (group !== undefined) add(perGroup.get(group), day.counts);
-    add(perMonth.get(day.day.slice(0, 7)), day.counts);
+    if (day.months) for (const [month, counts] of Object.entries(day.months)) add(perMonth.get(month), counts);
+    else add(perMonth.get(day.day.slice(0, 7)), day.counts);
     addInto(perStaff, day.staff);
     addInto(perItem, day.serviceItems);
     for (const [code, count] of Object.entries(day.reasons)) reasons[code] = (reasons[code] ?? 0) + count;
@@ -393,6 +416,7 @@ export function buildReport(facts: ReportFacts, settings: ReportSettings): Repor
     trend: trend.map(cell),
     byUnit: unitCells,
     byWindow: windowCells,
+    ...(facts.units ? { wideScope: { windowsOver: facts.units.windowsOver } } : {}),
     byStaff: staff.map(cell),
     attribution: attributionShape(countOf(scopeRatings), countOf(named), settings.k, own ? 'own' : 'committee'),
     suspect: suspectShape(suspect, settings.k, own ? 'own' : 'committee'),

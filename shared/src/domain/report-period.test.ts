@@ -72,3 +72,15 @@ describe('periodReads', () => {
     expect(periodReads('2026-11-01', '2026-11-30', '2026-11')).toEqual({ months: [], days: [{ from: '2026-11-01', to: '2026-11-30' }] });
   });
 });
+
+describe('periodReads with years', () => {
+  it('reads whole calendar years from year rollups, the rest as before', () => {
+    expect(periodReads('2026-01-01', '2026-12-31', undefined, { years: true })).toEqual({ years: ['2026'], months: [], days: [] });
+    expect(periodReads('2025-11-15', '2027-02-10', undefined, { years: true })).toEqual({
+      years: ['2026'],
+      months: ['2025-12', '2027-01'],
+      days: [{ from: '2025-11-15', to: '2025-11-30' }, { from: '2027-02-01', to: '2027-02-10' }],
+    });
+    expect(periodReads('2026-02-01', '2026-12-31', undefined, { years: true })).toEqual(periodReads('2026-02-01', '2026-12-31'));
+  });
+});

@@ -104,9 +104,11 @@ export function isPeriodProblem(value: ReportPeriod | PeriodProblem): value is P
   return 'field' in value;
 }
 
-/** How a report reads a period from the totals: rollups by month where they may stand in, days elsewhere. */
+/** How a report reads a period from the totals: rollups by year or month where they may stand in, days elsewhere. */
 export interface PeriodReads {
-  /** Whole months of the period read from monthly rollups, oldest first, contiguous. */
+  /** Whole calendar years read from yearly rollups (YYYY), only when asked for (`years: true`). */
+  years?: string[];
+  /** Whole months of the period read from monthly rollups, oldest first, contiguous (outside `years`). */
   months: string[];
   /** The other days, as at most two ranges (before and after the months), in order. */
   days: { from: string; to: string }[];
@@ -119,13 +121,24 @@ export interface PeriodReads {
  * the rollups; a wide one passes no bound. A month is whole when the period holds its first and
  * its last day.
  */
-export function periodReads(from: string, to: string, rollupsBefore?: string): PeriodReads {
-  const months = monthsBetween(from, to).filter((month) => from <= `${month}-01` && lastDayOfMonth(month) <= to && (rollupsBefore === undefined || month < rollupsBefore));
-  if (months.length === 0) return { months: [], days: [{ from, to }] };
+export function periodReads(from: string, to: string, rollupsBefore?: string, options: { years?: boolean } = {}): PeriodReads {
+  const whole = monthsBetween(from, to).filter((month) => from <= `${month}-01` && lastDayOfMonth(month) <= to && (rollupsBefore === undefined || month < rollupsBefore));
+  if (options.years) {
+    // A calendar year all of whose months are whole in the period is read from its year rollup.
+    const years = [...new Set(whole.map((month) => month.slice(0, 4)))].filter((year) => whole.includes(`${year}-01`) && whole.includes(`${year}-12`));
+    // Whole months are contiguous, so whole years are too, and the months left are before or after them.
+    if (years.length > 0) return { years, months: whole.filter((month) => !years.includes(month.slice(0, 4))), days: daysAround(from, to, whole) };
+  }
+  return { months: whole, days: daysAround(from, to, whole) };
+}
+
+/** The days of `from` … `to` outside the contiguous whole months: at most one range before, one after. */
+function daysAround(from: string, to: string, months: readonly string[]): { from: string; to: string }[] {
+  if (months.length === 0) return [{ from, to }];
   const first = `${months[0]!}-01`;
   const last = lastDayOfMonth(months.at(-1)!);
   const days: { from: string; to: string }[] = [];
   if (from < first) days.push({ from, to: addDays(first, -1) });
   if (last < to) days.push({ from: addDays(last, 1), to });
-  return { months, days };
+  return days;
 }

@@ -45,6 +45,18 @@ describe('sourceChangeOf', () => {
   });
 });
 
+describe('a year rollup read back', () => {
+  it('splits its counts by month for the trend, and by nothing else', async () => {
+    const { totalsOfItem, channelsOf, countersOfItem: counters } = await import('../window-day-counters.js');
+    const item = { c5: 3, 'window-qr|c|5': 3, 'window-qr|mo|11|5': 2, 'window-qr|mo|12|5': 1, 'window-qr|si|a|5': 3 };
+    const read = totalsOfItem(item);
+    expect(read.channels!['window-qr']!.months).toEqual({ '11': { 1: 0, 2: 0, 3: 0, 4: 0, 5: 2 }, '12': { 1: 0, 2: 0, 3: 0, 4: 0, 5: 1 } });
+    expect(read.channels!['window-qr']!.serviceItems).toEqual({ a: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 3 } });
+    expect(channelsOf(counters(item))!['window-qr']!.months).toEqual(read.channels!['window-qr']!.months);
+    expect(channelsOf(counters(item))!['window-qr']!.serviceItems).toEqual(read.channels!['window-qr']!.serviceItems);
+  });
+});
+
 describe('unitCounters', () => {
   it('keeps every counter but the per-staff ones, upheld appeals included', () => {
     expect(unitCounters({ c2: 1, 'window-qr|c|2': 1, 'window-qr|sv|s1|2': 1, 'window-qr|st|s1|2': 1, 'ap:window-qr|sv|s1|2': 1, 'ap:c2': 1, 'window-qr|si|a|b|2': 1 })).toEqual({
@@ -70,6 +82,7 @@ describe('planRollupWrites', () => {
     expect([...byKey.keys()].sort()).toEqual([
       'TOTALS#UNIT#u1 DAY#2026-11-30#window-qr',
       'TOTALS#UNIT#u1 MONTH#2026-11#window-qr',
+      'TOTALS#UNIT#u1 YEAR#2026#window-qr',
       'TOTALS#WINDOW#w1 MONTH#2026-11#window-qr',
       'TOTALS#WINDOW#w2 MONTH#2026-11#window-qr',
     ]);
@@ -108,19 +121,30 @@ describe('expectedRollups', () => {
   it('is the window-day items added up per window-month, unit-month and unit-day, ignoring the rollups themselves', () => {
     const items = [
       { ...day('w1', '2026-11-29'), c5: 1, 'window-qr|sv|s1|5': 1 },
-      { ...day('w2', '2026-11-29'), c5: 2 },
-      { ...day('w1', '2026-12-01'), c1: 1 },
+      { ...day('w2', '2026-11-29'), c5: 2, 'window-qr|c|5': 2 },
+      { ...day('w1', '2026-12-01'), c1: 1, 'window-qr|c|1': 1, 'ap:window-qr|c|1': 1 },
       { pk: 'TOTALS#UNIT#u1', sk: 'MONTH#2026-11#window-qr', c5: 99 },
     ];
     const expected = Object.fromEntries(expectedRollups(items, () => 'u1'));
     expect(expected).toEqual({
       'TOTALS#WINDOW#w1\u0000MONTH#2026-11#window-qr': { c5: 1, 'window-qr|sv|s1|5': 1 },
-      'TOTALS#WINDOW#w2\u0000MONTH#2026-11#window-qr': { c5: 2 },
-      'TOTALS#WINDOW#w1\u0000MONTH#2026-12#window-qr': { c1: 1 },
-      'TOTALS#UNIT#u1\u0000MONTH#2026-11#window-qr': { c5: 3 },
-      'TOTALS#UNIT#u1\u0000DAY#2026-11-29#window-qr': { c5: 3 },
-      'TOTALS#UNIT#u1\u0000MONTH#2026-12#window-qr': { c1: 1 },
-      'TOTALS#UNIT#u1\u0000DAY#2026-12-01#window-qr': { c1: 1 },
+      'TOTALS#WINDOW#w2\u0000MONTH#2026-11#window-qr': { c5: 2, 'window-qr|c|5': 2 },
+      'TOTALS#WINDOW#w1\u0000MONTH#2026-12#window-qr': { c1: 1, 'window-qr|c|1': 1, 'ap:window-qr|c|1': 1 },
+      'TOTALS#UNIT#u1\u0000MONTH#2026-11#window-qr': { c5: 3, 'window-qr|c|5': 2 },
+      'TOTALS#UNIT#u1\u0000DAY#2026-11-29#window-qr': { c5: 3, 'window-qr|c|5': 2 },
+      'TOTALS#UNIT#u1\u0000MONTH#2026-12#window-qr': { c1: 1, 'window-qr|c|1': 1, 'ap:window-qr|c|1': 1 },
+      'TOTALS#UNIT#u1\u0000DAY#2026-12-01#window-qr': { c1: 1, 'window-qr|c|1': 1, 'ap:window-qr|c|1': 1 },
+      // The year: every counter of the unit's, and its per-level counts once more under their month (upheld too).
+      'TOTALS#UNIT#u1\u0000YEAR#2026#window-qr': {
+        c5: 3,
+        c1: 1,
+        'window-qr|c|5': 2,
+        'window-qr|c|1': 1,
+        'ap:window-qr|c|1': 1,
+        'window-qr|mo|11|5': 2,
+        'window-qr|mo|12|1': 1,
+        'ap:window-qr|mo|12|1': 1,
+      },
     });
   });
 });

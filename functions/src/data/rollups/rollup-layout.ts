@@ -1,5 +1,5 @@
 import { keys } from '../keys.js';
-import { countersOfItem, type Counters } from '../window-day-counters.js';
+import { counterName, countersOfItem, type Counters } from '../window-day-counters.js';
 
 /**
  * The rollups of the running totals (decision 0031), pure: which items a change of a window-day
@@ -13,6 +13,8 @@ import { countersOfItem, type Counters } from '../window-day-counters.js';
  *   window-month  `TOTALS#WINDOW#{code}` / `MONTH#{YYYY-MM}[#{channel}]`  every counter
  *   unit-month    `TOTALS#UNIT#{unitId}` / `MONTH#{YYYY-MM}[#{channel}]`  every counter but the per-staff ones
  *   unit-day      `TOTALS#UNIT#{unitId}` / `DAY#{day}[#{channel}]`        the same as unit-month
+ *   unit-year     `TOTALS#UNIT#{unitId}` / `YEAR#{YYYY}[#{channel}]`      the same, and its per-level counts
+ *                                                                       split by month (`|mo|{MM}|{level}`)
  *
  * where `unitId` is the unit the window belongs to (a window never changes unit). A unit's rollups
  * count its own windows only, never its subtree: a report of a subtree adds up its units' items,
@@ -75,7 +77,7 @@ export function sourceChangeOf(change: TotalsChange): SourceChange | undefined {
   return { windowCode: change.pk.slice(WINDOW_PREFIX.length), day: match[1]!, channel: match[2], sequence: paddedSequence(change.sequence), delta };
 }
 
-export type RollupLevel = 'window-month' | 'unit-month' | 'unit-day';
+export type RollupLevel = 'window-month' | 'unit-month' | 'unit-day' | 'unit-year';
 
 export interface RollupTarget {
   level: RollupLevel;
@@ -107,7 +109,27 @@ export function rollupTargets(source: SourceChange, unitId: string): { target: R
     },
     { target: { level: 'unit-month', key: keys.unitMonthTotals(unitId, month, source.channel), attributes: { unitId, month, ...channel } }, marker, delta: unitDelta },
     { target: { level: 'unit-day', key: keys.unitDayTotals(unitId, source.day, source.channel), attributes: { unitId, day: source.day, ...channel } }, marker, delta: unitDelta },
+    {
+      target: { level: 'unit-year', key: keys.unitYearTotals(unitId, month.slice(0, 4), source.channel), attributes: { unitId, year: month.slice(0, 4), ...channel } },
+      marker,
+      delta: withMonthSplit(unitDelta, month),
+    },
   ];
+}
+
+const CHANNEL_LEVEL = /^((?:ap:)?)([a-z][a-z0-9-]*)\|c\|([1-5])$/;
+
+/**
+ * A year rollup's delta: the unit's, plus its per-level counts once more under the month
+ * (`{channel}|mo|{MM}|{level}`, and `ap:` likewise), so that a year's trend reads from the year item.
+ */
+export function withMonthSplit(delta: Readonly<Counters>, month: string): Counters {
+  const split: Counters = { ...delta };
+  for (const [name, value] of Object.entries(delta)) {
+    const match = CHANNEL_LEVEL.exec(name);
+    if (match) split[`${match[1]}${counterName.monthLevel(match[2]!, month.slice(5, 7), match[3]!)}`] = value;
+  }
+  return split;
 }
 
 /** Counters of one UpdateItem at most: its expression stays far below DynamoDB's 4 KB. */
@@ -210,12 +232,12 @@ export function isRollupKey(key: { pk: string; sk: string }): boolean {
 
 /** The plain attributes of a rollup item, from its key (what a repair sets on an item it creates). */
 export function rollupAttributes(key: { pk: string; sk: string }): Record<string, string> {
-  const [, period, channel] = /^(?:MONTH|DAY)#([^#]+)(?:#(.+))?$/.exec(key.sk) ?? [];
+  const [, period, channel] = /^(?:YEAR|MONTH|DAY)#([^#]+)(?:#(.+))?$/.exec(key.sk) ?? [];
   if (!period) throw new Error(`not a rollup key: ${key.pk} ${key.sk}`);
   const attributes: Record<string, string> = key.pk.startsWith(WINDOW_PREFIX)
     ? { windowCode: key.pk.slice(WINDOW_PREFIX.length) }
     : { unitId: key.pk.slice(keys.unitTotalsPartition('').length) };
-  attributes[period.length === 7 ? 'month' : 'day'] = period;
+  attributes[period.length === 4 ? 'year' : period.length === 7 ? 'month' : 'day'] = period;
   if (channel) attributes.channel = channel;
   return attributes;
 }

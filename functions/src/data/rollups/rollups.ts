@@ -132,7 +132,7 @@ export function createRollupMaintenance(doc: DynamoDBDocumentClient, table: stri
     async readUnit(unitId, windowCodes, fromMonth, toMonth) {
       const reads: Promise<Record<string, unknown>[]>[] = [];
       for (const pk of [keys.unitTotalsPartition(unitId), ...windowCodes.map((code) => keys.windowTotalsPartition(code))]) {
-        for (const range of [days(fromMonth, toMonth), months(fromMonth, toMonth)]) reads.push(query(pk, range.from, range.to));
+        for (const range of [days(fromMonth, toMonth), months(fromMonth, toMonth), keys.totalsYears(fromMonth.slice(0, 4), toMonth.slice(0, 4))]) reads.push(query(pk, range.from, range.to));
       }
       return (await Promise.all(reads)).flat();
     },

@@ -69,7 +69,7 @@ export async function runSatisfactionReport(deps: ReportDeps, principal: Princip
   const windowsOver = deps.windowRowsLimit ?? WINDOW_ROWS_LIMIT;
   const codes = windows.map((w) => w.code);
   const { days, itemsRead } = wide
-    ? await deps.totals.unitsTotals([...wide.keys()], periodReads(settings.period.from, settings.period.to), { concurrency: TOTALS_CONCURRENCY })
+    ? await deps.totals.unitsTotals([...wide.keys()], periodReads(settings.period.from, settings.period.to, undefined, { years: true }), { concurrency: TOTALS_CONCURRENCY })
     : await readWindowTotals(deps.totals, codes, settings.period, chinaDay(now).slice(0, 7));
   const extractedAt = deps.now().toISOString();
   const breakdowns = days.map((day) => selectChannel(day, settings.channel, settings.definitions.upheldAppeals));

@@ -5,7 +5,7 @@ import { pool } from '../../data/pool.js';
 
 export interface RollupDeps {
   rollups: RollupStore;
-  windows: Pick<WindowStore, 'get'>;
+  windows: Pick<WindowStore, 'getMany'>;
 }
 
 export interface RollupRun {
@@ -22,7 +22,7 @@ export interface RollupRun {
 const unitOfWindow = new Map<string, string>();
 
 /** Items written at once: the writes of one item go in order, items in parallel. */
-const CONCURRENCY = 8;
+const CONCURRENCY = 16;
 
 /**
  * Apply a batch of the totals table's stream (decision 0031), in stream order, to the rollups:
@@ -36,8 +36,8 @@ export async function applyTotalsChanges(deps: RollupDeps, changes: readonly Tot
     const source = sourceChangeOf(change);
     if (source) sources.push(source);
   }
-  const withUnits = [];
-  for (const source of sources) withUnits.push({ source, unitId: await unitOf(deps, source.windowCode) });
+  await learnUnits(deps, sources.map((source) => source.windowCode));
+  const withUnits = sources.map((source) => ({ source, unitId: unitOfWindow.get(source.windowCode)! }));
   const items = planRollupWrites(withUnits);
   const run: RollupRun = { records: changes.length, sources: sources.length, writes: 0, already: 0 };
   await pool(items, CONCURRENCY, async (writes) => {
@@ -49,13 +49,16 @@ export async function applyTotalsChanges(deps: RollupDeps, changes: readonly Tot
   return run;
 }
 
-async function unitOf(deps: RollupDeps, windowCode: string): Promise<string> {
-  const known = unitOfWindow.get(windowCode);
-  if (known) return known;
-  const window = await deps.windows.get(windowCode);
-  // Totals exist only for windows that exist: a missing one is a fault to retry and then to
-  // dead-letter, never a change to drop silently.
-  if (!window) throw new Error(`totals of window ${windowCode}, which does not exist`);
-  unitOfWindow.set(windowCode, window.unitId);
-  return window.unitId;
+/** The units of the windows not met yet, read in BatchGetItems of 100 (a province's busy batch meets hundreds). */
+async function learnUnits(deps: RollupDeps, windowCodes: readonly string[]): Promise<void> {
+  const unknown = [...new Set(windowCodes)].filter((code) => !unitOfWindow.has(code));
+  if (unknown.length === 0) return;
+  const found = await deps.windows.getMany(unknown);
+  for (const code of unknown) {
+    const window = found.get(code);
+    // Totals exist only for windows that exist: a missing one is a fault to retry and then to
+    // dead-letter, never a change to drop silently.
+    if (!window) throw new Error(`totals of window ${code}, which does not exist`);
+    unitOfWindow.set(code, window.unitId);
+  }
 }

@@ -66,7 +66,8 @@ export async function recountRollups(deps: RollupRecountDeps, options: RollupRec
     const unit = await deps.units.get(unitId);
     if (!unit) continue;
     const own = await ownWindows(deps, unit.path, unitId);
-    const check = () => checkUnit(deps, unitId, own, options.fromMonth, options.toMonth);
+    // Whole years: a year rollup is checked against every month of its year.
+    const check = () => checkUnit(deps, unitId, own, `${options.fromMonth.slice(0, 4)}-01`, `${options.toMonth.slice(0, 4)}-12`);
     const first = await check();
     summary.itemsChecked += first.checked;
     if (first.drift.size === 0) continue;
