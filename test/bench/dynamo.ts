@@ -1,5 +1,7 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { pool } from '../../functions/src/data/pool.js';
+/** The project's seeded generator (mulberry32), for the benches' data. */
+export { seededRandom } from '../../infra/local/demo-county.js';
 import { keys } from '../../functions/src/data/keys.js';
 import { windowIndexAttributes } from '../../functions/src/data/windows.js';
 
@@ -31,18 +33,6 @@ export function countCommands(doc: DynamoDBDocumentClient): Record<string, numbe
     { step: 'initialize', name: 'benchCommandCounter' },
   );
   return counts;
-}
-
-/** mulberry32, a fixed seed: the bench's data is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A window item as the org layer stores it (indexed for its subtree), for the benches that seed thousands. */

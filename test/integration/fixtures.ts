@@ -7,6 +7,8 @@ import { NATIONAL_SURVEY } from '../../shared/src/domain/national-survey.js';
 import type { Gateway } from '../../infra/local/gateway.js';
 import { httpEvent, jsonHeaders } from '../support/http-events.js';
 import { seedWriter } from '../../infra/local/seed.js';
+import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
 
 /**
  * Small helpers shared by the integration test files: a unit with one hall and one staff member,
@@ -78,6 +80,22 @@ export function callerAs(gateway: Gateway, tokens: ReadonlyMap<string, string>) 
     event.requestContext.http.method = method;
     return call(gateway, event);
   };
+}
+
+/**
+ * A rating through the gateway on a given China-time day (the runtime's clock at noon that day, put
+ * back after), 差评 with a reason; fails the test unless it is stored (201).
+ */
+export async function rateOnDay(gateway: Gateway, runtime: Pick<Runtime, 'now'>, rating: { windowCode: string; day: string; level: number; extra?: Record<string, unknown> }): Promise<void> {
+  const before = runtime.now;
+  runtime.now = () => new Date(`${rating.day}T04:00:00Z`);
+  try {
+    const body = { windowCode: rating.windowCode, level: rating.level, ...(rating.level <= 2 ? { reasons: ['SLOW'] } : {}), ...rating.extra };
+    const reply = await postRating(gateway, body, { 'idempotency-key': randomUUID() });
+    expect(reply.status, reply.text).toBe(201);
+  } finally {
+    runtime.now = before;
+  }
 }
 
 export function postRating(gateway: Gateway, body: unknown, headers: Record<string, string> = {}): Promise<Reply> {

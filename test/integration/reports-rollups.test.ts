@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Principal } from '../../functions/src/auth/principal.js';
 import { runSatisfactionReport } from '../../functions/src/use-cases/reports/satisfaction-report.js';
@@ -8,7 +7,7 @@ import { ReportQuery, type SatisfactionReport } from '../../shared/src/contracts
 import { NATIONAL_SURVEY } from '../../shared/src/domain/national-survey.js';
 import type { RatingLevel } from '../../shared/src/domain/rating-level.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
-import { postRating, STAFF_ID } from './fixtures.js';
+import { rateOnDay, STAFF_ID } from './fixtures.js';
 
 /**
  * Reports read the coarsest totals that answer them (decision 0031): a narrow scope its closed
@@ -30,16 +29,7 @@ const HALL = 'rr-hall';
 const WINDOWS: Record<string, string> = { rrroot01: ROOT, rraaaa01: A, rraaaa02: A, rra1a101: A1, rrbbbb01: B };
 const committee: Principal = { username: 'rr.committee', role: 'committee', unitId: ROOT };
 
-async function rateAt(windowCode: string, day: string, level: RatingLevel, extra: Record<string, unknown> = {}) {
-  const before = t.runtime.now;
-  t.runtime.now = () => new Date(`${day}T04:00:00Z`);
-  try {
-    const reply = await postRating(gateway, { windowCode, level, ...(level <= 2 ? { reasons: ['SLOW'] } : {}), ...extra }, { 'idempotency-key': randomUUID() });
-    expect(reply.status, reply.text).toBe(201);
-  } finally {
-    t.runtime.now = before;
-  }
-}
+const rateAt = (windowCode: string, day: string, level: RatingLevel, extra: Record<string, unknown> = {}) => rateOnDay(gateway, t.runtime, { windowCode, day, level, extra });
 
 beforeAll(async () => {
   t = await isolatedTables(endpoint, { now: () => NOW });

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { DeleteCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -16,7 +15,7 @@ import { createStreamPoller } from '../../infra/local/stream-poller.js';
 import type { RatingLevel } from '../../shared/src/domain/rating-level.js';
 import { NATIONAL_SURVEY } from '../../shared/src/domain/national-survey.js';
 import { isolatedTables, type IsolatedTables } from '../support/isolated-tables.js';
-import { HALL_ID, postRating, putDirectory, STAFF_ID, UNIT_ID } from './fixtures.js';
+import { HALL_ID, putDirectory, rateOnDay, STAFF_ID, UNIT_ID } from './fixtures.js';
 
 /**
  * Rollups from the totals table's stream (decision 0031), on DynamoDB Local and its stream, read by
@@ -78,16 +77,7 @@ async function expectRollupsEqualSums(): Promise<number> {
   return expected.size;
 }
 
-async function rateAt(windowCode: string, day: string, level: RatingLevel, extra: Record<string, unknown> = {}) {
-  const before = t.runtime.now;
-  t.runtime.now = () => new Date(`${day}T04:00:00Z`);
-  try {
-    const reply = await postRating(gateway, { windowCode, level, ...(level <= 2 ? { reasons: ['SLOW'] } : {}), ...extra }, { 'idempotency-key': randomUUID() });
-    expect(reply.status, reply.text).toBe(201);
-  } finally {
-    t.runtime.now = before;
-  }
-}
+const rateAt = (windowCode: string, day: string, level: RatingLevel, extra: Record<string, unknown> = {}) => rateOnDay(gateway, t.runtime, { windowCode, day, level, extra });
 
 /** A rollup store that fails after `budget` writes, before or after making the one that fails. */
 function crashing(store: RollupStore, budget: { writes: number; after: boolean }): RollupStore {
